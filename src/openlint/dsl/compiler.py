@@ -1,0 +1,351 @@
+"""Rule AST → executable checks, after semantic checks that report like a compiler.
+
+Compilation is separate from evaluation: every name, arity, table kind, attribute, regex and
+message placeholder is checked here, so a rule file with a mistake fails at load time with
+`file:line:col: message`, never halfway through a document. The primitives are injected (a
+`Runtime`), so this module knows the language, not the budget domain.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Protocol
+
+from openlint.dsl import ast
+from openlint.dsl.parser import RuleError, parse_expression, parse_rules
+from openlint.findings import CATEGORIES, Finding, RuleDoc, Severity
+from openlint.model import Location
+
+Evaluator = Callable[[Any, dict], Any]  # (context, environment) → value
+
+REQUIRED_FIELDS = ("title", "severity", "category", "basis", "message")
+DOCUMENT_KINDS = frozenset({"预算", "决算", "部门", "单位"})
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_REGEX_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
+
+
+class Runtime(Protocol):
+    REGISTRY: dict  # name → Primitive(func, min_args, max_args, kind_arg)
+    ATTRIBUTE_NAMES: frozenset[str]
+    GLOBALS: dict[str, Callable[[Any], Any]]
+
+    def get_attribute(self, ctx: Any, value: Any, name: str) -> Any: ...
+    def display(self, value: Any) -> str: ...
+    def text(self, ctx: Any, value: Any = None) -> str: ...
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    doc: RuleDoc
+    applies: ast.Applies
+    run: Callable[[Any], Iterator[Finding]]  # context → findings
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+    def applies_to(self, kind: str | None, level: str | None, year: int | None) -> bool:
+        wanted_kinds = {k for k in self.applies.kinds if k in ("预算", "决算")}
+        wanted_levels = {k for k in self.applies.kinds if k in ("部门", "单位")}
+        if wanted_kinds and kind not in wanted_kinds:
+            return False
+        if wanted_levels and level not in wanted_levels:
+            return False
+        if year is not None:
+            if self.applies.since is not None and year < self.applies.since:
+                return False
+            if self.applies.until is not None and year > self.applies.until:
+                return False
+        return True
+
+
+def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[str]) -> list[CompiledRule]:
+    """Parse and compile one rule file's text. Raises `RuleError`."""
+    rule_file = parse_rules(text, path)
+    return [_RuleCompiler(rule, runtime, table_kinds).compile() for rule in rule_file.rules]
+
+
+def check_unique(rules: list[CompiledRule]) -> None:
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            file, line = rule.doc.source.rsplit(":", 1)
+            raise RuleError(file, int(line), 1, f"规则编号 {rule.id} 重复（已在 {seen[rule.id]} 定义）")
+        seen[rule.id] = rule.doc.source
+
+
+def _error(pos: ast.Pos, message: str) -> RuleError:
+    return RuleError(pos.file, pos.line, pos.column, message, _source_line(pos))
+
+
+def _source_line(pos: ast.Pos) -> str:
+    try:
+        with open(pos.file, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if number == pos.line:
+                    return line.rstrip("\n")
+    except OSError:
+        pass
+    return ""
+
+
+class _RuleCompiler:
+    def __init__(self, rule: ast.Rule, runtime: Runtime, table_kinds: frozenset[str]):
+        self.rule = rule
+        self.rt = runtime
+        self.table_kinds = table_kinds
+
+    # ---- metadata ----
+    def compile(self) -> CompiledRule:
+        rule = self.rule
+        for name in REQUIRED_FIELDS:
+            if name not in rule.fields:
+                raise _error(rule.pos, f"规则 {rule.id} 缺少字段 {name}")
+        if rule.check is None:
+            raise _error(rule.pos, f"规则 {rule.id} 缺少检查（require 或 for each … require）")
+        if rule.extra_checks:
+            raise _error(rule.extra_checks[0], f"规则 {rule.id} 只能有一个检查")
+        severity_text, severity_pos = rule.fields["severity"]
+        try:
+            severity = Severity(severity_text)
+        except ValueError:
+            raise _error(severity_pos, f"未知的严重程度 {severity_text!r}，应为 error、warning 或 note") from None
+        category, category_pos = rule.fields["category"]
+        if category not in CATEGORIES:
+            raise _error(category_pos, f"未知的类别 {category!r}，应为：{'、'.join(CATEGORIES)}")
+        for kind in rule.applies.kinds:
+            if kind not in DOCUMENT_KINDS:
+                raise _error(rule.pos, f"applies 中未知的文档类型 {kind!r}，应为：预算、决算、部门、单位")
+        doc = RuleDoc(
+            id=rule.id,
+            title=rule.fields["title"][0],
+            severity=severity,
+            category=category,
+            basis=rule.fields["basis"][0],
+            applies=_describe_applies(rule.applies),
+            help=rule.fields.get("help", ("", None))[0],
+            bad=rule.fields.get("bad", ("", None))[0],
+            good=rule.fields.get("good", ("", None))[0],
+            source=f"{rule.pos.file}:{rule.pos.line}",
+        )
+        message_text, message_pos = rule.fields["message"]
+        check = rule.check
+        bound = {check.name} if isinstance(check, ast.ForEach) else set()
+        message = self._message(message_text, message_pos, bound)
+        if isinstance(check, ast.Require):
+            run = self._require(doc, check, message)
+        else:
+            run = self._for_each(doc, check, message)
+        return CompiledRule(doc, rule.applies, run)
+
+    # ---- checks ----
+    def _require(self, doc: RuleDoc, check: ast.Require, message) -> Callable:
+        condition = self._expr(check.condition, set())
+
+        def run(ctx) -> Iterator[Finding]:
+            env: dict = {}
+            if not _truthy(condition(ctx, env)):
+                yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), ctx.location)
+
+        return run
+
+    def _for_each(self, doc: RuleDoc, check: ast.ForEach, message) -> Callable:
+        collection = self._expr(check.collection, set())
+        scope = {check.name}
+        where = self._expr(check.where, scope) if check.where is not None else None
+        condition = self._expr(check.condition, scope)
+        name = check.name
+        display = self.rt.display
+
+        def run(ctx) -> Iterator[Finding]:
+            for item in _iterable(collection(ctx, {})):
+                env = {name: item}
+                if where is not None and not _truthy(where(ctx, env)):
+                    continue
+                if not _truthy(condition(ctx, env)):
+                    location = getattr(item, "location", None) or ctx.location
+                    yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), location,
+                                  anchor=display(item)[:80])
+
+        return run
+
+    def _message(self, text: str, pos: ast.Pos, bound: set[str]) -> Callable:
+        parts: list[Any] = []
+        last = 0
+        for m in _PLACEHOLDER.finditer(text):
+            parts.append(text[last : m.start()])
+            column = pos.column + 1 + m.start(1)  # pos is the opening quote
+            expr = parse_expression(m.group(1), pos.file, pos.line, column)
+            parts.append(self._expr(expr, bound))
+            last = m.end()
+        parts.append(text[last:])
+        display = self.rt.display
+
+        def render(ctx, env) -> str:
+            return "".join(p if isinstance(p, str) else display(p(ctx, env)) for p in parts)
+
+        return render
+
+    # ---- expressions ----
+    def _expr(self, node: ast.Expr, scope: set[str]) -> Evaluator:
+        method = getattr(self, "_" + type(node).__name__.lower())
+        return method(node, scope)
+
+    def _number(self, node: ast.Number, scope):
+        value = node.value
+        return lambda ctx, env: value
+
+    def _string(self, node: ast.String, scope):
+        value = node.value
+        return lambda ctx, env: value
+
+    def _regex(self, node: ast.Regex, scope):
+        flags = 0
+        for flag in node.flags:
+            if flag not in _REGEX_FLAGS:
+                raise _error(node.pos, f"未知的正则标志 {flag!r}，可用：i、s、m")
+            flags |= _REGEX_FLAGS[flag]
+        try:
+            pattern = re.compile(node.pattern, flags)
+        except re.error as exc:
+            raise _error(node.pos, f"正则表达式有误：{exc}") from None
+        return lambda ctx, env: pattern
+
+    def _var(self, node: ast.Var, scope):
+        name = node.name
+        if name in scope:
+            return lambda ctx, env: env[name]
+        if name in self.rt.GLOBALS:
+            getter = self.rt.GLOBALS[name]
+            return lambda ctx, env: getter(ctx)
+        raise _error(node.pos, f"未定义的名称 {name!r}")
+
+    def _attr(self, node: ast.Attr, scope):
+        if node.name not in self.rt.ATTRIBUTE_NAMES:
+            raise _error(node.pos, f"未知的属性 {node.name!r}，可用：{'、'.join(sorted(self.rt.ATTRIBUTE_NAMES))}")
+        target = self._expr(node.target, scope)
+        name = node.name
+        get = self.rt.get_attribute
+        return lambda ctx, env: get(ctx, target(ctx, env), name)
+
+    def _call(self, node: ast.Call, scope):
+        prim = self.rt.REGISTRY.get(node.name)
+        if prim is None:
+            raise _error(node.pos, f"未知的函数 {node.name}()，可用：{'、'.join(sorted(self.rt.REGISTRY))}")
+        n = len(node.args)
+        if not prim.min_args <= n <= prim.max_args:
+            expected = str(prim.min_args) if prim.min_args == prim.max_args else f"{prim.min_args}–{prim.max_args}"
+            raise _error(node.pos, f"函数 {node.name}() 需要 {expected} 个参数，给了 {n} 个")
+        if prim.kind_arg is not None and prim.kind_arg < n:
+            arg = node.args[prim.kind_arg]
+            if isinstance(arg, ast.String) and arg.value not in self.table_kinds:
+                raise _error(arg.pos, f"未知的表类型 {arg.value!r}，应为：{'、'.join(sorted(self.table_kinds))}")
+        args = [self._expr(a, scope) for a in node.args]
+        func = prim.func
+        return lambda ctx, env: func(ctx, *(a(ctx, env) for a in args))
+
+    def _listexpr(self, node: ast.ListExpr, scope):
+        items = [self._expr(i, scope) for i in node.items]
+        return lambda ctx, env: [i(ctx, env) for i in items]
+
+    def _quantifier(self, node: ast.Quantifier, scope):
+        collection = self._expr(node.collection, scope)
+        condition = self._expr(node.condition, scope | {node.name})
+        name, kind = node.name, node.kind
+
+        def evaluate(ctx, env):
+            items = _iterable(collection(ctx, env))
+            hits = (_truthy(condition(ctx, {**env, name: item})) for item in items)
+            if kind == "any":
+                return any(hits)
+            if kind == "all":
+                return all(hits)
+            if kind == "none":
+                return not any(hits)
+            return sum(hits)
+
+        return evaluate
+
+    def _not(self, node: ast.Not, scope):
+        operand = self._expr(node.operand, scope)
+        return lambda ctx, env: not _truthy(operand(ctx, env))
+
+    def _neg(self, node: ast.Neg, scope):
+        operand = self._expr(node.operand, scope)
+        return lambda ctx, env: -operand(ctx, env)
+
+    def _boolop(self, node: ast.BoolOp, scope):
+        operands = [self._expr(o, scope) for o in node.operands]
+        if node.op == "and":
+            return lambda ctx, env: all(_truthy(o(ctx, env)) for o in operands)
+        return lambda ctx, env: any(_truthy(o(ctx, env)) for o in operands)
+
+    def _binary(self, node: ast.Binary, scope):
+        left = self._expr(node.left, scope)
+        right = self._expr(node.right, scope)
+        text = self.rt.text
+        if node.op == "matches":
+            def matches(ctx, env):
+                subject, pattern = left(ctx, env), right(ctx, env)
+                if subject is None:
+                    return False
+                s = subject if isinstance(subject, str) else text(ctx, subject)
+                return (pattern.search(s) is not None) if isinstance(pattern, re.Pattern) else str(pattern) in s
+            return matches
+        if node.op == "contains":
+            def contains(ctx, env):
+                container, item = left(ctx, env), right(ctx, env)
+                if container is None:
+                    return False
+                if isinstance(container, (list, tuple)):
+                    return item in container
+                s = container if isinstance(container, str) else text(ctx, container)
+                return str(item) in s
+            return contains
+        op = _OPERATORS[node.op]
+        pos = node.pos
+
+        def apply(ctx, env):
+            a, b = left(ctx, env), right(ctx, env)
+            if node.op in ("==", "!="):
+                return op(a, b)
+            if a is None or b is None:
+                return False if node.op in _COMPARISONS else None
+            try:
+                return op(a, b)
+            except ZeroDivisionError:
+                return None
+            except TypeError as exc:
+                raise TypeError(f"{pos}: 无法计算 {node.op}：{exc}") from None
+
+        return apply
+
+
+_OPERATORS = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+_COMPARISONS = frozenset({"<", "<=", ">", ">="})
+
+
+def _truthy(value: Any) -> bool:
+    return bool(value) if not isinstance(value, (list, tuple)) else len(value) > 0
+
+
+def _iterable(value: Any):
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return value
+    return (value,)
+
+
+def _describe_applies(applies: ast.Applies) -> str:
+    parts = ["、".join(applies.kinds) if applies.kinds else "全部文档"]
+    if applies.since:
+        parts.append(f"{applies.since}年起")
+    if applies.until:
+        parts.append(f"至{applies.until}年")
+    return "，".join(parts)

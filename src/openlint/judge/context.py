@@ -1,0 +1,60 @@
+"""What a compiled rule sees of a document: the model plus the understood facts, cached."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openlint.model import Document, Location, Table
+from openlint.understand.amounts import is_empty, labelled_amounts
+from openlint.understand.catalog import Catalog, TableKind
+from openlint.understand.kind import DocumentKind, detect_kind
+
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def compact(text: str) -> str:
+    """Text for matching: spaces removed (PDF extraction scatters them between CJK characters)."""
+    return _SPACES.sub("", text)
+
+
+@dataclass
+class Context:
+    document: Document
+    catalog: Catalog
+    facts: DocumentKind = field(default=None)  # type: ignore[assignment]
+    _kinds: dict[int, TableKind | None] = field(default_factory=dict)
+    _empty: dict[int, bool] = field(default_factory=dict)
+    _amount_labels: frozenset[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.facts is None:
+            self.facts = detect_kind(self.document)
+
+    @property
+    def location(self) -> Location:
+        return Location(file=self.document.path)
+
+    def kind_of(self, table: Table) -> TableKind | None:
+        key = id(table)
+        if key not in self._kinds:
+            self._kinds[key] = self.catalog.classify(table.caption, self.facts.org)
+        return self._kinds[key]
+
+    def is_empty(self, table: Table) -> bool:
+        key = id(table)
+        if key not in self._empty:
+            self._empty[key] = is_empty(table)
+        return self._empty[key]
+
+    def amount_labels(self) -> frozenset[str]:
+        """Row labels and column headers (compacted) that carry a non-zero amount somewhere."""
+        if self._amount_labels is None:
+            labels: set[str] = set()
+            for table in self.document.tables:
+                for row_label, column_header, value in labelled_amounts(table):
+                    if value:
+                        labels.add(compact(row_label))
+                        labels.add(compact(column_header))
+            self._amount_labels = frozenset(labels)
+        return self._amount_labels

@@ -1,0 +1,97 @@
+"""Run compiled rules over a document; turn reader problems and rule crashes into findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openlint.dsl.compiler import CompiledRule, check_unique, compile_text
+from openlint.dsl.parser import RuleError
+from openlint.findings import Finding, RuleDoc, Severity
+from openlint.judge import primitives
+from openlint.judge.context import Context
+from openlint.model import Document
+from openlint.resources import data_dir
+from openlint.understand.catalog import Catalog, load_catalog
+
+INPUT_RULE = RuleDoc(
+    id="OL-INPUT",
+    title="文件无法读取或只能部分读取",
+    severity=Severity.ERROR,
+    category="input",
+    basis="openlint 内置",
+    help="文件损坏、加密、为空、格式不受支持，或部分内容无法提取时报告。无法读取的文件不做其他检查。",
+)
+INTERNAL_RULE = RuleDoc(
+    id="OL-INTERNAL",
+    title="规则执行出错",
+    severity=Severity.WARNING,
+    category="metadata",
+    basis="openlint 内置",
+    help="某条规则在本文档上执行时出错，该规则的结论缺失；其他规则照常执行。请报告此问题。",
+)
+BUILTIN_RULES = (INPUT_RULE, INTERNAL_RULE)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[CompiledRule, ...]
+    catalog: Catalog
+
+    @property
+    def docs(self) -> tuple[RuleDoc, ...]:
+        return tuple(r.doc for r in self.rules) + BUILTIN_RULES
+
+    def get(self, rule_id: str) -> RuleDoc | None:
+        return next((d for d in self.docs if d.id == rule_id), None)
+
+
+def rule_files(paths: list[Path]) -> list[Path]:
+    """`.olr` files: the given files, and those under given directories, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(path.rglob("*.olr")))
+        else:
+            out.append(path)
+    return out
+
+
+def load_rules(extra: list[Path] = (), *, builtin: bool = True, catalog: Catalog | None = None) -> RuleSet:
+    """Compile the shipped rule packs plus extra files or directories. Raises `RuleError`."""
+    catalog = catalog or load_catalog()
+    kinds = frozenset(k.id for k in catalog.kinds)
+    sources = (rule_files([data_dir("rules")]) if builtin else []) + rule_files(list(extra))
+    compiled: list[CompiledRule] = []
+    for path in sources:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(str(path), 1, 1, f"无法读取规则文件：{exc}") from None
+        compiled.extend(compile_text(text, str(path), primitives, kinds))
+    check_unique(compiled)
+    return RuleSet(tuple(compiled), catalog)
+
+
+def check_document(document: Document, ruleset: RuleSet) -> list[Finding]:
+    findings = [_problem_finding(document, p) for p in document.problems]
+    if not document.readable:
+        return findings
+    ctx = Context(document, ruleset.catalog)
+    facts = ctx.facts
+    for rule in ruleset.rules:
+        if not rule.applies_to(facts.kind, facts.level, facts.year):
+            continue
+        try:
+            findings.extend(rule.run(ctx))
+        except Exception as exc:  # a broken rule must not stop the others
+            findings.append(
+                Finding(INTERNAL_RULE.id, INTERNAL_RULE.severity, rule.doc.category,
+                        f"规则 {rule.id} 执行出错：{type(exc).__name__}: {exc}", ctx.location, anchor=rule.id)
+            )
+    return findings
+
+
+def _problem_finding(document: Document, problem) -> Finding:
+    severity = Severity.ERROR if problem.fatal else Severity.WARNING
+    return Finding(INPUT_RULE.id, severity, "input", problem.message, problem.location, anchor=problem.message)

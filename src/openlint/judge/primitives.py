@@ -1,0 +1,275 @@
+"""The generic primitives that rules call: selectors, predicates, counts, attributes.
+
+Each primitive is a plain function `f(ctx, *args)` registered with its arity. The compiler
+checks calls against this registry (unknown name, wrong number of arguments, unknown table
+kind) before anything runs. Primitives know the document model and the understood facts, never
+a particular requirement: the requirement is the rule text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from openlint.judge.context import Context, compact
+from openlint.model import Heading, Paragraph, Section, Table
+from openlint.understand.catalog import TableKind
+from openlint.understand.kind import DocumentKind
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    func: Callable[..., Any]
+    min_args: int
+    max_args: int
+    doc: str
+    kind_arg: int | None = None  # index of an argument that must name a table kind
+
+
+REGISTRY: dict[str, Primitive] = {}
+
+
+def primitive(name: str, min_args: int, max_args: int | None = None, kind_arg: int | None = None):
+    def register(func):
+        REGISTRY[name] = Primitive(name, func, min_args, min_args if max_args is None else max_args,
+                                   (func.__doc__ or "").strip(), kind_arg)
+        return func
+
+    return register
+
+
+def _search(pattern: Any, text: str) -> bool:
+    if isinstance(pattern, re.Pattern):
+        return pattern.search(text) is not None
+    return str(pattern) in text
+
+
+# ---- selectors ----
+
+@primitive("sections", 0, 1)
+def sections(ctx: Context, pattern: Any = None) -> list[Section]:
+    """Sections whose heading matches the pattern (all sections without one), in document order."""
+    return [s for s in ctx.document.iter_sections() if pattern is None or _search(pattern, compact(s.title))]
+
+
+@primitive("section", 1)
+def section(ctx: Context, pattern: Any) -> Section | None:
+    """The first section whose heading matches the pattern, or nothing."""
+    found = sections(ctx, pattern)
+    return found[0] if found else None
+
+
+@primitive("tables", 0, 1, kind_arg=0)
+def tables(ctx: Context, kind: str | None = None) -> list[Table]:
+    """All tables, or those of one catalog kind: tables("三公经费支出表")."""
+    out = list(ctx.document.tables)
+    if kind is None:
+        return out
+    return [t for t in out if (k := ctx.kind_of(t)) is not None and k.id == kind]
+
+
+@primitive("table", 1, kind_arg=0)
+def table(ctx: Context, kind: str) -> Table | None:
+    """The first table of a catalog kind, or nothing."""
+    found = tables(ctx, kind)
+    return found[0] if found else None
+
+
+@primitive("required_tables", 0)
+def required_tables(ctx: Context) -> list[TableKind]:
+    """The catalog kinds this document's kind (预算/决算) and year must publish."""
+    return [k for k in ctx.catalog.kinds if k.required_for(ctx.facts.kind, ctx.facts.year)]
+
+
+@primitive("paragraphs", 0, 1)
+def paragraphs(ctx: Context, scope: Any = None) -> list[Paragraph]:
+    """Paragraphs of the whole document, or of a section; notes under tables excluded."""
+    blocks = ctx.document.blocks if scope is None else getattr(scope, "blocks", ())
+    return [b for b in blocks if isinstance(b, Paragraph) and not b.is_note]
+
+
+@primitive("notes", 1)
+def notes(ctx: Context, tbl: Table) -> list[Paragraph]:
+    """The 注：… notes written under a table, and the paragraphs right after it up to the next table or heading."""
+    blocks = ctx.document.blocks
+    out = list(tbl.notes)
+    try:
+        start = next(i for i, b in enumerate(blocks) if b is tbl)
+    except StopIteration:
+        return out
+    for block in blocks[start + 1 : start + 4]:
+        if isinstance(block, (Table, Heading)):
+            break
+        if isinstance(block, Paragraph) and block not in out:
+            out.append(block)
+    return out
+
+
+# ---- predicates and values ----
+
+@primitive("exists", 1)
+def exists(ctx: Context, value: Any) -> bool:
+    """True when the value is something: not nothing, not an empty list or text."""
+    return value is not None and value != "" and value != [] and value != ()
+
+
+@primitive("is_empty", 1)
+def is_empty(ctx: Context, tbl: Table) -> bool:
+    """A table without any non-zero amount in its body."""
+    return ctx.is_empty(tbl)
+
+
+@primitive("is_blank", 1)
+def is_blank(ctx: Context, sec: Section) -> bool:
+    """A section with no text and no table under its heading."""
+    return not any(isinstance(b, Table) or (isinstance(b, (Paragraph, Heading)) and compact(b.text)) for b in sec.blocks)
+
+
+@primitive("text", 0, 1)
+def text(ctx: Context, value: Any = None) -> str:
+    """The text of the whole document, a section, a table, a paragraph, or a list of them."""
+    if value is None:
+        return "\n".join(_text_of(b) for b in ctx.document.blocks)
+    return _text_of(value)
+
+
+@primitive("count", 1)
+def count(ctx: Context, value: Any) -> int:
+    """How many items a list has (count(x in xs: cond) counts those that satisfy cond)."""
+    return 0 if value is None else len(value)
+
+
+@primitive("join", 1)
+def join(ctx: Context, value: Any) -> str:
+    """A list's items as text separated by 、."""
+    return "、".join(display(v) for v in value or ())
+
+
+@primitive("excerpt", 1, 2)
+def excerpt(ctx: Context, value: Any, length: float = 30) -> str:
+    """The first characters of a text (30 by default), with … when cut."""
+    s = display(value)
+    n = int(length)
+    return s if len(s) <= n else s[:n] + "…"
+
+
+@primitive("find", 2)
+def find(ctx: Context, value: Any, pattern: Any) -> str:
+    """The first text in value that the pattern matches, or nothing."""
+    s = _text_of(value) if not isinstance(value, str) else value
+    if isinstance(pattern, re.Pattern):
+        m = pattern.search(s)
+        return m.group(0) if m else ""
+    return str(pattern) if str(pattern) in s else ""
+
+
+_ABSENCE_WORDS = r"(无|没有|未安排|未发生|不涉及|未使用|未产生)"
+
+
+@primitive("states_absence", 2)
+def states_absence(ctx: Context, value: Any, word: str) -> bool:
+    """The text says there is none of `word`: 无政府性基金…, 没有安排…三公…, …三公经费为0."""
+    s = _text_of(value) if not isinstance(value, str) else value
+    w = re.escape(str(word))
+    pattern = rf"{_ABSENCE_WORDS}[^。；;]{{0,20}}{w}|{w}[^。；;]{{0,20}}(为0|为零|为空|无数据|0(\.0+)?万?元)"
+    return re.search(pattern, s) is not None
+
+
+@primitive("missing", 2)
+def missing(ctx: Context, value: Any, items: Any) -> list:
+    """The items (texts or /regexes/) that the text does not contain, in the order given."""
+    s = _text_of(value) if not isinstance(value, str) else value
+    return [item for item in items or () if not _search(item, s)]
+
+
+@primitive("has_amount", 1)
+def has_amount(ctx: Context, term: str) -> bool:
+    """Some table has a non-zero amount in a row or column whose label contains the term."""
+    return any(term in label for label in ctx.amount_labels())
+
+
+def _text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (Paragraph, Heading)):
+        return compact(value.text)
+    if isinstance(value, Table):
+        return compact("\n".join([value.caption, *value.preamble, value.all_text()]))
+    if isinstance(value, Section):
+        return compact("\n".join([value.title] + [_text_of(b) for b in value.blocks]))
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_text_of(v) for v in value)
+    return str(value)
+
+
+def display(value: Any) -> str:
+    """How a value reads inside a message."""
+    if value is None:
+        return "（无）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Table):
+        return value.caption or "（无标题表格）"
+    if isinstance(value, Section):
+        return value.title
+    if isinstance(value, (Paragraph, Heading)):
+        return value.text
+    if isinstance(value, TableKind):
+        return value.id
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if isinstance(value, (list, tuple)):
+        return "、".join(display(v) for v in value)
+    return str(value)
+
+
+# ---- attributes: what `x.name` means for each kind of value ----
+
+ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
+    Table: {
+        "caption": lambda ctx, t: t.caption,
+        "kind": lambda ctx, t: ctx.kind_of(t),
+        "text": lambda ctx, t: _text_of(t),
+        "notes": lambda ctx, t: notes(ctx, t),
+        "page": lambda ctx, t: t.location.page,
+        "empty": lambda ctx, t: ctx.is_empty(t),
+    },
+    Section: {
+        "title": lambda ctx, s: compact(s.title),
+        "text": lambda ctx, s: _text_of(s),
+        "body": lambda ctx, s: "\n".join(_text_of(b) for b in s.blocks),
+        "tables": lambda ctx, s: [b for b in s.blocks if isinstance(b, Table)],
+        "paragraphs": lambda ctx, s: paragraphs(ctx, s),
+    },
+    Paragraph: {"text": lambda ctx, p: compact(p.text), "page": lambda ctx, p: p.location.page},
+    Heading: {"text": lambda ctx, h: compact(h.text), "page": lambda ctx, h: h.location.page},
+    TableKind: {
+        "id": lambda ctx, k: k.id,
+        "name": lambda ctx, k: k.name(ctx.facts.kind),
+        "fund": lambda ctx, k: list(k.fund),
+    },
+    DocumentKind: {
+        "kind": lambda ctx, d: d.kind,
+        "level": lambda ctx, d: d.level,
+        "year": lambda ctx, d: d.year,
+        "org": lambda ctx, d: d.org,
+    },
+}
+ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)
+# Names bound in every rule: `doc` is the document's understood kind.
+GLOBALS: dict[str, Callable[[Context], Any]] = {"doc": lambda ctx: ctx.facts}
+
+
+def get_attribute(ctx: Context, value: Any, name: str) -> Any:
+    if value is None:
+        return None  # attributes of nothing are nothing, so `exists(t.kind)` reads naturally
+    table = ATTRIBUTES.get(type(value))
+    if table is None or name not in table:
+        raise AttributeError(f"{type(value).__name__} 没有属性 {name}")
+    return table[name](ctx, value)

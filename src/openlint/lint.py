@@ -1,0 +1,77 @@
+"""Orchestration: paths → readers → checker → one deterministic `Report`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from openlint import __version__
+from openlint.findings import CATEGORIES, FileProblem, Finding, Report
+from openlint.judge.engine import RuleSet, check_document
+from openlint.read import read_document
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt")
+
+
+def collect_paths(paths: list[str]) -> list[str]:
+    """Files as given; directories expanded to the supported documents under them, sorted."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = [
+                os.path.join(root, name)
+                for root, _dirs, names in os.walk(path)
+                for name in names
+                if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith((".", "~$"))
+            ]
+            out.extend(sorted(found))
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """--select / --ignore: rule ids, id prefixes (SEC) or categories (sangong)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def validate(self, ruleset: RuleSet) -> list[str]:
+        """The selectors that name no rule, prefix or category."""
+        ids = [d.id for d in ruleset.docs]
+        return [
+            s for s in self.select + self.ignore
+            if s not in CATEGORIES and not any(i == s or i.startswith(s + "-") for i in ids)
+        ]
+
+    @staticmethod
+    def _hit(finding: Finding, selectors: tuple[str, ...]) -> bool:
+        return any(
+            finding.rule_id == s or finding.rule_id.startswith(s + "-") or finding.category == s for s in selectors
+        )
+
+    def keeps(self, finding: Finding) -> bool:
+        if finding.category == "input":
+            return True  # an unreadable file is always reported
+        if self.select and not self._hit(finding, self.select):
+            return False
+        return not self._hit(finding, self.ignore)
+
+
+def lint_paths(paths: list[str], ruleset: RuleSet, selection: Selection = Selection()) -> Report:
+    files = collect_paths(paths)
+    findings: list[Finding] = []
+    problems: list[FileProblem] = []
+    for path in files:
+        document = read_document(path)
+        problems.extend(FileProblem(path, p.message, p.fatal) for p in document.problems)
+        findings.extend(f for f in check_document(document, ruleset) if selection.keeps(f))
+    return Report(
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        rules=ruleset.docs,
+        files=tuple(files),
+        problems=tuple(problems),
+        tool_version=__version__,
+    )

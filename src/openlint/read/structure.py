@@ -1,0 +1,134 @@
+"""Format-independent assembly: headings by numbering, notes to tables, the section tree.
+
+Every reader emits a flat list of blocks in reading order and calls `assemble`; the rules
+for what makes a heading, a note and a section live here once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from openlint.model import Block, Document, Heading, Location, Paragraph, Problem, Section, Table
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+
+# Numbering styles, outermost first. The level is the position in this list + 1.
+_NUMBERING = (
+    re.compile(rf"^第[{_CN_NUM}\d]+(部分|章|篇)"),
+    re.compile(rf"^[{_CN_NUM}]+\s*[、.．]"),
+    re.compile(rf"^[（(]\s*[{_CN_NUM}]+\s*[)）]"),
+    re.compile(r"^\d{1,2}\s*[、.．](?!\d)"),
+    re.compile(r"^[（(]\s*\d{1,2}\s*[)）]"),
+)
+NOTE_START = re.compile(r"^\s*(注|备注|说明)\s*[0-9０-９]?\s*[:：]")
+_SENTENCE_END = re.compile(r"[。；;，,：:]$")
+MAX_HEADING_CHARS = 40
+
+
+def numbering_level(text: str) -> int | None:
+    """The level a heading numbered like `text` has (第一部分 → 1, 一、 → 2, （一） → 3, 1. → 4, （1） → 5)."""
+    stripped = text.strip()
+    for level, pattern in enumerate(_NUMBERING, start=1):
+        if pattern.match(stripped):
+            return level
+    return None
+
+
+def heading_level(text: str) -> int | None:
+    """The level of `text` as a heading judged by numbering alone, or None if it reads as prose.
+
+    A heading is short and does not end like a sentence; `1.“…”科目43.83万元，主要用于…。` is a
+    list item, not a heading.
+    """
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_HEADING_CHARS or _SENTENCE_END.search(stripped):
+        return None
+    if "。" in stripped:
+        return None
+    return numbering_level(stripped)
+
+
+def assemble(
+    path: str,
+    fmt: str,
+    blocks: list[Block],
+    *,
+    page_count: int | None = None,
+    problems: list[Problem] | tuple[Problem, ...] = (),
+    page_texts: tuple[str, ...] = (),
+) -> Document:
+    """Attach notes to the table they follow, fill section paths, build the section tree."""
+    blocks = _attach_notes(blocks)
+    blocks = _fill_section_paths(blocks)
+    return Document(
+        path=path,
+        format=fmt,
+        blocks=tuple(blocks),
+        sections=_section_tree(blocks),
+        page_count=page_count,
+        problems=tuple(problems),
+        page_texts=page_texts,
+    )
+
+
+def _attach_notes(blocks: list[Block]) -> list[Block]:
+    """A 注：… paragraph (and its continuation lines) right after a table is that table's note."""
+    out: list[Block] = []
+    table_index: int | None = None
+    in_note = False
+    for block in blocks:
+        if isinstance(block, Paragraph) and table_index is not None:
+            if NOTE_START.match(block.text) or (in_note and not heading_level(block.text)):
+                note = replace(block, is_note=True)
+                table = out[table_index]
+                assert isinstance(table, Table)
+                out[table_index] = replace(table, notes=table.notes + (note,))
+                out.append(note)
+                in_note = True
+                continue
+        in_note = False
+        table_index = len(out) if isinstance(block, Table) else None
+        out.append(block)
+    return out
+
+
+def _fill_section_paths(blocks: list[Block]) -> list[Block]:
+    stack: list[Heading] = []
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            while stack and stack[-1].level >= block.level:
+                stack.pop()
+            path = tuple(h.text for h in stack) + (block.text,)
+            block = replace(block, location=replace(block.location, section=path))
+            stack.append(block)
+        else:
+            path = tuple(h.text for h in stack)
+            loc: Location = block.location
+            if isinstance(block, Table):
+                loc = replace(loc, table=loc.table or block.caption or None)
+            block = replace(block, location=replace(loc, section=path))
+        out.append(block)
+    return out
+
+
+def _section_tree(blocks: list[Block]) -> tuple[Section, ...]:
+    def build(start: int, end: int, parent_level: int) -> tuple[Section, ...]:
+        sections: list[Section] = []
+        i = start
+        while i < end:
+            block = blocks[i]
+            if isinstance(block, Heading) and block.level > parent_level:
+                j = i + 1
+                while j < end and not (isinstance(blocks[j], Heading) and blocks[j].level <= block.level):
+                    j += 1
+                sections.append(
+                    Section(heading=block, blocks=tuple(blocks[i + 1 : j]), children=build(i + 1, j, block.level))
+                )
+                i = j
+            else:
+                i += 1
+        return tuple(sections)
+
+    return build(0, len(blocks), 0)

@@ -1,0 +1,93 @@
+"""Amounts as exact decimals, and which cells of a table hold amounts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from openlint.model import Table
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
+_AMOUNT = re.compile(r"^\(?[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?$")
+_DASHES = {"-", "—", "–", "－", "--", "——"}
+_LABEL_HEADER = re.compile(r"编码|代码|科目|名称|项目|序号|单位|^[类款项]$|指标|说明|备注|内容|名\s*称")
+_CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """`1,234.50` → 1234.50; blanks and dashes → None (nothing printed); not an amount → None."""
+    s = text.strip().translate(_FULL_WIDTH).replace(" ", "")
+    if not s or s in _DASHES or not _AMOUNT.match(s):
+        return None
+    negative = s.startswith("(") or s.lstrip("(").startswith(("-", "−"))
+    digits = s.strip("()").lstrip("-−").replace(",", "")
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def header_row_count(table: Table) -> int:
+    """Rows above the first row that holds an amount outside the label columns."""
+    if table.header_rows is not None:
+        return table.header_rows
+    for r in range(table.n_rows):
+        for c, text in enumerate(table.row_texts(r)):
+            if parse_amount(text) is not None and not _looks_like_code(text, c):
+                return r
+    return table.n_rows
+
+
+def label_columns(table: Table, header_rows: int) -> set[int]:
+    """Columns whose header says they hold codes or names, not amounts."""
+    cols: set[int] = set()
+    for r in range(min(header_rows, table.n_rows)):
+        for c, cell in enumerate(table.grid[r]):
+            if cell.col_span == 1 and _LABEL_HEADER.search(cell.text.replace(" ", "")):
+                cols.add(c)
+    return cols
+
+
+def amounts(table: Table) -> list[tuple[int, int, Decimal]]:
+    """(row, column, value) of every amount in the body of the table."""
+    top = header_row_count(table)
+    labels = label_columns(table, top)
+    out = []
+    for r in range(top, table.n_rows):
+        row = table.grid[r]
+        for c, cell in enumerate(row):
+            if c in labels or cell.row != r or cell.col != c:
+                continue
+            value = parse_amount(cell.text)
+            if value is not None and not _looks_like_code(cell.text, c):
+                out.append((r, c, value))
+    return out
+
+
+def labelled_amounts(table: Table) -> list[tuple[str, str, Decimal]]:
+    """(row label, column header, value) for every amount: the label is the row's non-amount text."""
+    top = header_row_count(table)
+    found = amounts(table)
+    if not found:
+        return []
+    amount_cells = {(r, c) for r, c, _ in found}
+    out = []
+    for r, c, value in found:
+        row_label = " ".join(
+            cell.text for i, cell in enumerate(table.grid[r])
+            if (r, i) not in amount_cells and parse_amount(cell.text) is None
+        )
+        header = " ".join(dict.fromkeys(table.grid[h][c].text for h in range(top) if c < len(table.grid[h])))
+        out.append((row_label, header, value))
+    return out
+
+
+def is_empty(table: Table) -> bool:
+    """No non-zero amount anywhere in the body."""
+    return all(value == 0 for _, _, value in amounts(table))
+
+
+def _looks_like_code(text: str, column: int) -> bool:
+    # A bare 3/5/7-digit integer in one of the first columns is a classification code.
+    return column <= 3 and bool(_CODE.match(text.strip())) and "," not in text and "." not in text

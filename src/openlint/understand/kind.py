@@ -1,0 +1,56 @@
+"""What kind of disclosure a document is: 预算 or 决算, 部门 or 单位, year, organisation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openlint.model import Document, Heading, Paragraph
+
+_TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省级)?\s*(部门|单位)?\s*(预算|决算)")
+_ORG_LABEL = re.compile(r"(?:预算主管部门|预算单位|主管部门|编制单位|编制部门|单位名称|部门名称)\s*[:：]\s*([^\s:：]{2,40})")
+_ORG_BEFORE_YEAR = re.compile(r"^([^\d\s（(]{2,40}?)\s*(?:20\d{2})\s*年")
+_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办事处|街道|政府|院|所|中心|会|部|厅|处|馆|站|队|校|学|社)(（本级）)?$")
+_COVER_BLOCKS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKind:
+    kind: str | None = None  # 预算 | 决算
+    level: str | None = None  # 部门 | 单位
+    year: int | None = None
+    org: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"{self.year}年" if self.year else "", self.level or "", self.kind or ""]
+        return "".join(parts) or "未识别"
+
+
+def detect_kind(document: Document) -> DocumentKind:
+    """Read the cover and title: the first blocks, and the first page's text for PDFs."""
+    texts = [b.text for b in document.blocks[:_COVER_BLOCKS] if isinstance(b, (Heading, Paragraph))]
+    if document.page_texts:
+        texts = document.page_texts[0].splitlines() + texts
+    kind = level = org = None
+    year = None
+    for text in texts:
+        m = _TITLE.search(text)
+        if m and kind is None:
+            year, level, kind = int(m.group(1)), m.group(2), m.group(3)
+            before = _ORG_BEFORE_YEAR.match(text.strip())
+            if before and _ORG_SUFFIX.search(before.group(1)):
+                org = before.group(1)
+    for text in texts:
+        m = _ORG_LABEL.search(text)
+        if m:
+            org = m.group(1)
+            if level is None and text.lstrip().startswith("预算单位"):
+                level = "单位"
+            break
+    if org is None:
+        # A cover often has the organisation alone on the line before the title.
+        for prev, text in zip(texts, texts[1:]):
+            if _TITLE.search(text) and _ORG_SUFFIX.search(prev.strip()) and len(prev.strip()) <= 40:
+                org = prev.strip()
+                break
+    return DocumentKind(kind=kind, level=level, year=year, org=org)
