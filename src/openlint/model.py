@@ -37,7 +37,7 @@ class Location:
         elif self.line:
             parts.append(f"第{self.line}行")
         parts.extend(self.section[-2:])
-        parts.extend(p for p in (self.table, self.row, self.column) if p)
+        parts.extend(p for p in (self.table, self.row, self.column) if p and p not in parts)
         return " › ".join(parts)
 
 

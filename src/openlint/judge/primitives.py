@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from openlint.judge.context import Context, compact
 from openlint.model import Heading, Paragraph, Section, Table
+from openlint.read.structure import numbering_level
 from openlint.understand.catalog import TableKind
 from openlint.understand.kind import DocumentKind
 
@@ -123,8 +124,21 @@ def is_empty(ctx: Context, tbl: Table) -> bool:
 
 @primitive("is_blank", 1)
 def is_blank(ctx: Context, sec: Section) -> bool:
-    """A section with no text and no table under its heading."""
-    return not any(isinstance(b, Table) or (isinstance(b, (Paragraph, Heading)) and compact(b.text)) for b in sec.blocks)
+    """A section with nothing under its heading before the next heading numbered the same way.
+
+    `五、绩效` followed by `六、采购` is blank; followed by `第一部分 …` (another numbering style,
+    a structure problem of its own) it is not judged blank.
+    """
+    if any(isinstance(b, (Table, Paragraph)) and (isinstance(b, Table) or compact(b.text)) for b in sec.blocks):
+        return False
+    blocks = ctx.document.blocks
+    index = next((i for i, b in enumerate(blocks) if b is sec.heading), None)
+    following = blocks[index + 1] if index is not None and index + 1 < len(blocks) else None
+    if following is None:
+        return True
+    if not isinstance(following, Heading):
+        return False
+    return numbering_level(following.text) == numbering_level(sec.heading.text)
 
 
 @primitive("text", 0, 1)
@@ -173,7 +187,7 @@ def states_absence(ctx: Context, value: Any, word: str) -> bool:
     """The text says there is none of `word`: 无政府性基金…, 没有安排…三公…, …三公经费为0."""
     s = _text_of(value) if not isinstance(value, str) else value
     w = re.escape(str(word))
-    pattern = rf"{_ABSENCE_WORDS}[^。；;]{{0,20}}{w}|{w}[^。；;]{{0,20}}(为0|为零|为空|无数据|0(\.0+)?万?元)"
+    pattern = rf"{_ABSENCE_WORDS}[^。；;]{{0,20}}{w}|{w}[^。；;]{{0,20}}(为0|为零|为空|无数据|(?<![\d.,])0(\.0+)?万?元)"
     return re.search(pattern, s) is not None
 
 
@@ -185,9 +199,9 @@ def missing(ctx: Context, value: Any, items: Any) -> list:
 
 
 @primitive("has_amount", 1)
-def has_amount(ctx: Context, term: str) -> bool:
-    """Some table has a non-zero amount in a row or column whose label contains the term."""
-    return any(term in label for label in ctx.amount_labels())
+def has_amount(ctx: Context, term: Any) -> bool:
+    """Some table has a non-zero amount in a row or column whose label contains the term (text or /regex/)."""
+    return any(_search(term, label) for label in ctx.amount_labels())
 
 
 def _text_of(value: Any) -> str:
@@ -223,7 +237,8 @@ def display(value: Any) -> str:
     if isinstance(value, TableKind):
         return value.id
     if isinstance(value, re.Pattern):
-        return value.pattern
+        # A /regex/ reads in a message as its first alternative: /运行费|运行维护费/ → 运行费.
+        return re.sub(r"\\(.)|[\\^$()?*+\[\]{}]", lambda m: m.group(1) or "", value.pattern.split("|")[0])
     if isinstance(value, (list, tuple)):
         return "、".join(display(v) for v in value)
     return str(value)
@@ -253,6 +268,7 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
         "id": lambda ctx, k: k.id,
         "name": lambda ctx, k: k.name(ctx.facts.kind),
         "fund": lambda ctx, k: list(k.fund),
+        "required": lambda ctx, k: k.required_for(ctx.facts.kind, ctx.facts.year),
     },
     DocumentKind: {
         "kind": lambda ctx, d: d.kind,

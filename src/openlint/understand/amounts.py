@@ -10,7 +10,7 @@ from openlint.model import Table
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
 _AMOUNT = re.compile(r"^\(?[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?$")
 _DASHES = {"-", "—", "–", "－", "--", "——"}
-_LABEL_HEADER = re.compile(r"编码|代码|科目|名称|项目|序号|单位|^[类款项]$|指标|说明|备注|内容|名\s*称")
+_LABEL_HEADER = re.compile(r"编码|代码|科目|名称|项目|序号|行次|栏次|单位|^[类款项]$|指标|说明|备注|内容|名\s*称")
 _CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
 
 
@@ -28,12 +28,24 @@ def parse_amount(text: str) -> Decimal | None:
     return -value if negative else value
 
 
+def is_column_numbering(cells: tuple[str, ...]) -> bool:
+    """A 栏次/行次 row (`栏次 | 1 | 2 | 3`), which numbers columns instead of holding amounts."""
+    texts = [t.strip() for t in cells if t.strip()]
+    if texts and texts[0].replace(" ", "") in ("栏次", "行次", "列次"):
+        return True
+    numbers = [t for t in texts if t.isdigit()]
+    return len(numbers) >= 3 and len(numbers) == len(texts) and numbers == [str(i) for i in range(int(numbers[0]), int(numbers[0]) + len(numbers))]
+
+
 def header_row_count(table: Table) -> int:
     """Rows above the first row that holds an amount outside the label columns."""
     if table.header_rows is not None:
         return table.header_rows
     for r in range(table.n_rows):
-        for c, text in enumerate(table.row_texts(r)):
+        texts = table.row_texts(r)
+        if is_column_numbering(texts):
+            continue
+        for c, text in enumerate(texts):
             if parse_amount(text) is not None and not _looks_like_code(text, c):
                 return r
     return table.n_rows
@@ -56,6 +68,8 @@ def amounts(table: Table) -> list[tuple[int, int, Decimal]]:
     out = []
     for r in range(top, table.n_rows):
         row = table.grid[r]
+        if is_column_numbering(table.row_texts(r)):
+            continue
         for c, cell in enumerate(row):
             if c in labels or cell.row != r or cell.col != c:
                 continue
@@ -66,17 +80,22 @@ def amounts(table: Table) -> list[tuple[int, int, Decimal]]:
 
 
 def labelled_amounts(table: Table) -> list[tuple[str, str, Decimal]]:
-    """(row label, column header, value) for every amount: the label is the row's non-amount text."""
+    """(row label, column header, value) for every amount.
+
+    The row label is the nearest text to the left of the amount, so that a table laid out in two
+    column groups side by side (收入 | 支出) labels each amount with its own group's item.
+    """
     top = header_row_count(table)
     found = amounts(table)
     if not found:
         return []
-    amount_cells = {(r, c) for r, c, _ in found}
     out = []
     for r, c, value in found:
-        row_label = " ".join(
-            cell.text for i, cell in enumerate(table.grid[r])
-            if (r, i) not in amount_cells and parse_amount(cell.text) is None
+        row = table.grid[r]
+        row_label = next(
+            (row[i].text for i in range(c - 1, -1, -1)
+             if row[i].text.strip() and parse_amount(row[i].text) is None),
+            "",
         )
         header = " ".join(dict.fromkeys(table.grid[h][c].text for h in range(top) if c < len(table.grid[h])))
         out.append((row_label, header, value))

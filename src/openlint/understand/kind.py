@@ -31,6 +31,8 @@ def detect_kind(document: Document) -> DocumentKind:
     texts = [b.text for b in document.blocks[:_COVER_BLOCKS] if isinstance(b, (Heading, Paragraph))]
     if document.page_texts:
         texts = document.page_texts[0].splitlines() + texts
+    # Some documents open with their tables; then the title is the first heading that names one.
+    texts += [b.text for b in document.blocks if isinstance(b, Heading) and "表" not in b.text]
     kind = level = org = None
     year = None
     for text in texts:

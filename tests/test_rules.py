@@ -1,0 +1,55 @@
+"""Every shipped rule's pass and fail cases, as data (tests/rules/*.yaml), run by one test.
+
+A case file names its rules' cases; each case has a document (see docbuilder) and either
+`fail: N` (the rule reports N findings; `message` may give text that each must contain) or
+`pass: true` (the rule reports nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docbuilder import build
+from openlint.judge.engine import check_document, load_rules
+
+CASES_DIR = Path(__file__).parent / "rules"
+RULESET = load_rules()
+
+
+def _cases():
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule_id, cases in data.items():
+            for name, case in cases.items():
+                yield pytest.param(rule_id, case, id=f"{rule_id}_{name}")
+
+
+@pytest.mark.parametrize("rule_id, case", list(_cases()))
+def test_rule_case(rule_id, case):
+    document = build(case["doc"])
+    findings = [f for f in check_document(document, RULESET) if f.rule_id == rule_id]
+    if case.get("pass"):
+        assert findings == [], [f.message for f in findings]
+    else:
+        assert len(findings) == case["fail"], [f.message for f in findings]
+        for expected in case.get("message", []):
+            assert all(expected in f.message for f in findings), [f.message for f in findings]
+
+
+def test_every_rule_has_a_pass_and_a_fail_case():
+    seen: dict[str, set[str]] = {}
+    for param in _cases():
+        rule_id, case = param.values
+        seen.setdefault(rule_id, set()).add("pass" if case.get("pass") else "fail")
+    for rule in RULESET.rules:
+        assert seen.get(rule.id) == {"pass", "fail"}, f"{rule.id} needs a pass and a fail case"
+
+
+def test_every_rule_is_documented():
+    for rule in RULESET.rules:
+        doc = rule.doc
+        assert doc.help and doc.bad and doc.good, f"{doc.id} lacks help, bad or good"
+        assert doc.basis, doc.id
