@@ -64,7 +64,8 @@ class CompiledRule:
 def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[str]) -> list[CompiledRule]:
     """Parse and compile one rule file's text. Raises `RuleError`."""
     rule_file = parse_rules(text, path)
-    return [_RuleCompiler(rule, runtime, table_kinds).compile() for rule in rule_file.rules]
+    lines = text.splitlines()
+    return [_RuleCompiler(rule, runtime, table_kinds, lines).compile() for rule in rule_file.rules]
 
 
 def check_unique(rules: list[CompiledRule]) -> None:
@@ -76,8 +77,12 @@ def check_unique(rules: list[CompiledRule]) -> None:
         seen[rule.id] = rule.doc.source
 
 
-def _error(pos: ast.Pos, message: str) -> RuleError:
-    return RuleError(pos.file, pos.line, pos.column, message, _source_line(pos))
+def _error(pos: ast.Pos, message: str, lines: list[str] | None = None) -> RuleError:
+    if lines is not None:
+        source = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
+    else:
+        source = _source_line(pos)
+    return RuleError(pos.file, pos.line, pos.column, message, source)
 
 
 def _source_line(pos: ast.Pos) -> str:
@@ -92,32 +97,36 @@ def _source_line(pos: ast.Pos) -> str:
 
 
 class _RuleCompiler:
-    def __init__(self, rule: ast.Rule, runtime: Runtime, table_kinds: frozenset[str]):
+    def __init__(self, rule: ast.Rule, runtime: Runtime, table_kinds: frozenset[str], lines: list[str] | None = None):
         self.rule = rule
         self.rt = runtime
         self.table_kinds = table_kinds
+        self.lines = lines  # the rule file's text, for the source line under an error
+
+    def _error(self, pos: ast.Pos, message: str) -> RuleError:
+        return _error(pos, message, self.lines)
 
     # ---- metadata ----
     def compile(self) -> CompiledRule:
         rule = self.rule
         for name in REQUIRED_FIELDS:
             if name not in rule.fields:
-                raise _error(rule.pos, f"规则 {rule.id} 缺少字段 {name}")
+                raise self._error(rule.pos, f"规则 {rule.id} 缺少字段 {name}")
         if rule.check is None:
-            raise _error(rule.pos, f"规则 {rule.id} 缺少检查（require 或 for each … require）")
+            raise self._error(rule.pos, f"规则 {rule.id} 缺少检查（require 或 for each … require）")
         if rule.extra_checks:
-            raise _error(rule.extra_checks[0], f"规则 {rule.id} 只能有一个检查")
+            raise self._error(rule.extra_checks[0], f"规则 {rule.id} 只能有一个检查")
         severity_text, severity_pos = rule.fields["severity"]
         try:
             severity = Severity(severity_text)
         except ValueError:
-            raise _error(severity_pos, f"未知的严重程度 {severity_text!r}，应为 error、warning 或 note") from None
+            raise self._error(severity_pos, f"未知的严重程度 {severity_text!r}，应为 error、warning 或 note") from None
         category, category_pos = rule.fields["category"]
         if category not in CATEGORIES:
-            raise _error(category_pos, f"未知的类别 {category!r}，应为：{'、'.join(CATEGORIES)}")
+            raise self._error(category_pos, f"未知的类别 {category!r}，应为：{'、'.join(CATEGORIES)}")
         for kind in rule.applies.kinds:
             if kind not in DOCUMENT_KINDS:
-                raise _error(rule.pos, f"applies 中未知的文档类型 {kind!r}，应为：预算、决算、部门、单位")
+                raise self._error(rule.pos, f"applies 中未知的文档类型 {kind!r}，应为：预算、决算、部门、单位")
         doc = RuleDoc(
             id=rule.id,
             title=rule.fields["title"][0],
@@ -177,7 +186,10 @@ class _RuleCompiler:
         for m in _PLACEHOLDER.finditer(text):
             parts.append(text[last : m.start()])
             column = pos.column + 1 + m.start(1)  # pos is the opening quote
-            expr = parse_expression(m.group(1), pos.file, pos.line, column)
+            try:
+                expr = parse_expression(m.group(1), pos.file, pos.line, column)
+            except RuleError as exc:  # show the rule file's line, not the placeholder alone
+                raise self._error(ast.Pos(exc.file, exc.line, exc.column), exc.message) from None
             parts.append(self._expr(expr, bound))
             last = m.end()
         parts.append(text[last:])
@@ -205,12 +217,12 @@ class _RuleCompiler:
         flags = 0
         for flag in node.flags:
             if flag not in _REGEX_FLAGS:
-                raise _error(node.pos, f"未知的正则标志 {flag!r}，可用：i、s、m")
+                raise self._error(node.pos, f"未知的正则标志 {flag!r}，可用：i、s、m")
             flags |= _REGEX_FLAGS[flag]
         try:
             pattern = re.compile(node.pattern, flags)
         except re.error as exc:
-            raise _error(node.pos, f"正则表达式有误：{exc}") from None
+            raise self._error(node.pos, f"正则表达式有误：{exc}") from None
         return lambda ctx, env: pattern
 
     def _var(self, node: ast.Var, scope):
@@ -220,11 +232,11 @@ class _RuleCompiler:
         if name in self.rt.GLOBALS:
             getter = self.rt.GLOBALS[name]
             return lambda ctx, env: getter(ctx)
-        raise _error(node.pos, f"未定义的名称 {name!r}")
+        raise self._error(node.pos, f"未定义的名称 {name!r}")
 
     def _attr(self, node: ast.Attr, scope):
         if node.name not in self.rt.ATTRIBUTE_NAMES:
-            raise _error(node.pos, f"未知的属性 {node.name!r}，可用：{'、'.join(sorted(self.rt.ATTRIBUTE_NAMES))}")
+            raise self._error(node.pos, f"未知的属性 {node.name!r}，可用：{'、'.join(sorted(self.rt.ATTRIBUTE_NAMES))}")
         target = self._expr(node.target, scope)
         name = node.name
         get = self.rt.get_attribute
@@ -233,15 +245,15 @@ class _RuleCompiler:
     def _call(self, node: ast.Call, scope):
         prim = self.rt.REGISTRY.get(node.name)
         if prim is None:
-            raise _error(node.pos, f"未知的函数 {node.name}()，可用：{'、'.join(sorted(self.rt.REGISTRY))}")
+            raise self._error(node.pos, f"未知的函数 {node.name}()，可用：{'、'.join(sorted(self.rt.REGISTRY))}")
         n = len(node.args)
         if not prim.min_args <= n <= prim.max_args:
             expected = str(prim.min_args) if prim.min_args == prim.max_args else f"{prim.min_args}–{prim.max_args}"
-            raise _error(node.pos, f"函数 {node.name}() 需要 {expected} 个参数，给了 {n} 个")
+            raise self._error(node.pos, f"函数 {node.name}() 需要 {expected} 个参数，给了 {n} 个")
         if prim.kind_arg is not None and prim.kind_arg < n:
             arg = node.args[prim.kind_arg]
             if isinstance(arg, ast.String) and arg.value not in self.table_kinds:
-                raise _error(arg.pos, f"未知的表类型 {arg.value!r}，应为：{'、'.join(sorted(self.table_kinds))}")
+                raise self._error(arg.pos, f"未知的表类型 {arg.value!r}，应为：{'、'.join(sorted(self.table_kinds))}")
         args = [self._expr(a, scope) for a in node.args]
         func = prim.func
         return lambda ctx, env: func(ctx, *(a(ctx, env) for a in args))

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import ast as pyast
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from openlint.dsl import ast
 from openlint.resources import data_dir
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: Python sets __traceback__/__notes__ on exceptions as they propagate
 class RuleError(Exception):
     """An error in a rule file, located like a compiler error."""
 
@@ -27,7 +28,9 @@ class RuleError(Exception):
         head = f"{self.file}:{self.line}:{self.column}: {self.message}"
         if not self.source_line:
             return head
-        caret = " " * (self.column - 1) + "^"
+        # Pad by display width so the caret sits under the column even after CJK text.
+        before = self.source_line[: self.column - 1]
+        caret = "".join("\u3000" if unicodedata.east_asian_width(ch) in "WF" else (ch if ch == "\t" else " ") for ch in before) + "^"
         return f"{head}\n    {self.source_line}\n    {caret}"
 
 
@@ -38,7 +41,7 @@ _TERMINAL_NAMES = {
     "LPAR": "“(”", "RPAR": "“)”", "LSQB": "“[”", "RSQB": "“]”", "COMMA": "“,”", "COLON": "“:”",
     "DOT": "“.”", "FIELD_NAME": "字段（title、severity、message …）", "COMP_OP": "比较运算符",
     "QUANTIFIER": "any/all/none/count", "$END": "文件结束", "MINUS": "“-”", "ADD_OP": "+ -",
-    "MUL_OP": "* /",
+    "MUL_OP": "* /", "HYPHENATED": "类别名（如 empty-table）",
 }
 
 
@@ -51,7 +54,15 @@ def _lark() -> Lark:
 def parse_rules(text: str, path: str = "<rules>") -> ast.RuleFile:
     """Parse a rule file. Raises `RuleError` on a syntax error."""
     tree = _parse(text, path, "start")
-    return _ToAst(path).transform(tree)
+    try:
+        return _ToAst(path).transform(tree)
+    except VisitError as exc:  # lark wraps errors raised while building the AST (duplicate field)
+        if isinstance(exc.orig_exc, RuleError):
+            err = exc.orig_exc
+            lines = text.splitlines()
+            source_line = lines[err.line - 1] if 0 < err.line <= len(lines) else ""
+            raise RuleError(err.file, err.line, err.column, err.message, source_line) from None
+        raise
 
 
 def parse_expression(text: str, path: str, line: int, column: int) -> ast.Expr:
@@ -72,7 +83,7 @@ def _located(exc: UnexpectedInput, text: str, path: str, line_offset: int, colum
     column = getattr(exc, "column", None) or 1
     at_end = isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END")
     if line == -1 or at_end:
-        lines = text.splitlines() or [""]
+        lines = text.rstrip().splitlines() or [""]  # the end of the last line with content
         line, column = len(lines), len(lines[-1]) + 1
     source_line = text.splitlines()[line - 1] if text.splitlines()[line - 1 : line] else ""
     if isinstance(exc, UnexpectedCharacters):

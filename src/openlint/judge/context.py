@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from openlint.model import Document, Location, Table
-from openlint.understand.amounts import is_empty, labelled_amounts
+from openlint.understand.amounts import amounts, is_empty, labelled_amounts
 from openlint.understand.catalog import Catalog, TableKind
 from openlint.understand.kind import DocumentKind, detect_kind
 
@@ -24,7 +24,8 @@ class Context:
     catalog: Catalog
     facts: DocumentKind = field(default=None)  # type: ignore[assignment]
     _kinds: dict[int, TableKind | None] = field(default_factory=dict)
-    _empty: dict[int, bool] = field(default_factory=dict)
+    _amounts: dict[int, list] = field(default_factory=dict)
+    _titles: dict[int, str] = field(default_factory=dict)
     _amount_labels: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
@@ -41,18 +42,28 @@ class Context:
             self._kinds[key] = self.catalog.classify(table.caption, self.facts.org)
         return self._kinds[key]
 
-    def is_empty(self, table: Table) -> bool:
+    def amounts(self, table: Table) -> list:
         key = id(table)
-        if key not in self._empty:
-            self._empty[key] = is_empty(table)
-        return self._empty[key]
+        if key not in self._amounts:
+            self._amounts[key] = amounts(table)
+        return self._amounts[key]
+
+    def is_empty(self, table: Table) -> bool:
+        return is_empty(table, self.amounts(table))
+
+    def title(self, section) -> str:
+        """A section's heading, compacted for matching (cached: every section rule asks)."""
+        key = id(section.heading)
+        if key not in self._titles:
+            self._titles[key] = compact(section.title)
+        return self._titles[key]
 
     def amount_labels(self) -> frozenset[str]:
         """Row labels and column headers (compacted) that carry a non-zero amount somewhere."""
         if self._amount_labels is None:
             labels: set[str] = set()
             for table in self.document.tables:
-                for row_label, column_header, value in labelled_amounts(table):
+                for row_label, column_header, value in labelled_amounts(table, self.amounts(table)):
                     if value:
                         labels.add(compact(row_label))
                         labels.add(compact(column_header))

@@ -83,10 +83,10 @@ def check_document(document: Document, ruleset: RuleSet) -> list[Finding]:
         if not rule.applies_to(facts.kind, facts.level, facts.year):
             continue
         try:
-            findings.extend(rule.run(ctx))
+            findings.extend(list(rule.run(ctx)))  # all or nothing: no partial results from a crash
         except Exception as exc:  # a broken rule must not stop the others
             findings.append(
-                Finding(INTERNAL_RULE.id, INTERNAL_RULE.severity, rule.doc.category,
+                Finding(INTERNAL_RULE.id, INTERNAL_RULE.severity, INTERNAL_RULE.category,
                         f"规则 {rule.id} 执行出错：{type(exc).__name__}: {exc}", ctx.location, anchor=rule.id)
             )
     return findings

@@ -52,7 +52,7 @@ def _search(pattern: Any, text: str) -> bool:
 @primitive("sections", 0, 1)
 def sections(ctx: Context, pattern: Any = None) -> list[Section]:
     """Sections whose heading matches the pattern (all sections without one), in document order."""
-    return [s for s in ctx.document.iter_sections() if pattern is None or _search(pattern, compact(s.title))]
+    return [s for s in ctx.document.iter_sections() if pattern is None or _search(pattern, ctx.title(s))]
 
 
 @primitive("section", 1)
@@ -103,7 +103,8 @@ def notes(ctx: Context, tbl: Table) -> list[Paragraph]:
     for block in blocks[start + 1 : start + 4]:
         if isinstance(block, (Table, Heading)):
             break
-        if isinstance(block, Paragraph) and block not in out:
+        # notes right after the table are its own (already in tbl.notes, with an older location)
+        if isinstance(block, Paragraph) and not block.is_note and block not in out:
             out.append(block)
     return out
 
@@ -187,7 +188,7 @@ def states_absence(ctx: Context, value: Any, word: str) -> bool:
     """The text says there is none of `word`: 无政府性基金…, 没有安排…三公…, …三公经费为0."""
     s = _text_of(value) if not isinstance(value, str) else value
     w = re.escape(str(word))
-    pattern = rf"{_ABSENCE_WORDS}[^。；;]{{0,20}}{w}|{w}[^。；;]{{0,20}}(为0|为零|为空|无数据|(?<![\d.,])0(\.0+)?万?元)"
+    pattern = rf"{_ABSENCE_WORDS}[^。；;]{{0,20}}{w}|{w}[^。；;]{{0,20}}(为0(\.0+)?(?![\d.])|为零|为空|无数据|(?<![\d.,])0(\.0+)?万?元)"
     return re.search(pattern, s) is not None
 
 
@@ -256,7 +257,7 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
         "empty": lambda ctx, t: ctx.is_empty(t),
     },
     Section: {
-        "title": lambda ctx, s: compact(s.title),
+        "title": lambda ctx, s: ctx.title(s),
         "text": lambda ctx, s: _text_of(s),
         "body": lambda ctx, s: "\n".join(_text_of(b) for b in s.blocks),
         "tables": lambda ctx, s: [b for b in s.blocks if isinstance(b, Table)],

@@ -8,9 +8,11 @@ from decimal import Decimal, InvalidOperation
 from openlint.model import Table
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
-_AMOUNT = re.compile(r"^\(?[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?$")
+_AMOUNT = re.compile(r"^(?=\(.*\)$|[^()]*$)\(?[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?$")  # parentheses balanced
 _DASHES = {"-", "—", "–", "－", "--", "——"}
 _LABEL_HEADER = re.compile(r"编码|代码|科目|名称|项目|序号|行次|栏次|单位|^[类款项]$|指标|说明|备注|内容|名\s*称")
+# A header naming an amount is no label column even if it contains a label word: 项目支出, 附属单位上缴收入.
+_AMOUNT_HEADER = re.compile(r"(收入|支出|经费|费|合计|小计|总计|金额)$")
 _CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
 
 
@@ -56,7 +58,8 @@ def label_columns(table: Table, header_rows: int) -> set[int]:
     cols: set[int] = set()
     for r in range(min(header_rows, table.n_rows)):
         for c, cell in enumerate(table.grid[r]):
-            if cell.col_span == 1 and _LABEL_HEADER.search(cell.text.replace(" ", "")):
+            text = cell.text.replace(" ", "")
+            if cell.col_span == 1 and _LABEL_HEADER.search(text) and not _AMOUNT_HEADER.search(text):
                 cols.add(c)
     return cols
 
@@ -79,14 +82,14 @@ def amounts(table: Table) -> list[tuple[int, int, Decimal]]:
     return out
 
 
-def labelled_amounts(table: Table) -> list[tuple[str, str, Decimal]]:
+def labelled_amounts(table: Table, found: list[tuple[int, int, Decimal]] | None = None) -> list[tuple[str, str, Decimal]]:
     """(row label, column header, value) for every amount.
 
     The row label is the nearest text to the left of the amount, so that a table laid out in two
     column groups side by side (收入 | 支出) labels each amount with its own group's item.
     """
     top = header_row_count(table)
-    found = amounts(table)
+    found = amounts(table) if found is None else found
     if not found:
         return []
     out = []
@@ -102,9 +105,9 @@ def labelled_amounts(table: Table) -> list[tuple[str, str, Decimal]]:
     return out
 
 
-def is_empty(table: Table) -> bool:
+def is_empty(table: Table, found: list[tuple[int, int, Decimal]] | None = None) -> bool:
     """No non-zero amount anywhere in the body."""
-    return all(value == 0 for _, _, value in amounts(table))
+    return all(value == 0 for _, _, value in (amounts(table) if found is None else found))
 
 
 def _looks_like_code(text: str, column: int) -> bool:

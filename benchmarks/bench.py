@@ -1,0 +1,128 @@
+"""Benchmark: openlint's whole check against the cost of just parsing the same file.
+
+Prints, in one run:
+- PDF: seconds per page of `openlint check` (read + understand + judge) against pypdfium2's plain
+  text extraction of every page of the same file (the floor), and the ratio;
+- DOCX: seconds per document against unzip + lxml parse of word/document.xml, and the ratio;
+- start-up: `openlint --version` and `openlint check` on one small file, as subprocesses.
+
+Usage: python benchmarks/bench.py [--repeat N] [--markdown] [PDF_OR_DOCX ...]
+Without files it uses ../shared/corpus/real/*.pdf when present (else tests/fixtures/pdf) and
+tests/fixtures/docx/*.docx. Target (issue 2): the whole check at most 5× the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pypdfium2
+from lxml import etree
+
+from openlint.judge.engine import check_document, load_rules
+from openlint.read import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 5.0
+
+
+def best_of(repeat: int, func) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def pdf_floor(path: Path) -> None:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            page.get_textpage().get_text_range()
+    finally:
+        pdf.close()
+
+
+def docx_floor(path: Path) -> None:
+    with zipfile.ZipFile(path) as zf:
+        etree.fromstring(zf.read("word/document.xml"))
+
+
+def page_count(path: Path) -> int:
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table for the README")
+    args = parser.parse_args()
+
+    corpus = ROOT.parent / "shared" / "corpus" / "real"
+    pdfs = [f for f in args.files if f.suffix == ".pdf"] or sorted(corpus.glob("*.pdf")) or sorted((ROOT / "tests/fixtures/pdf").glob("*.pdf"))
+    docxs = [f for f in args.files if f.suffix == ".docx"] or sorted((ROOT / "tests/fixtures/docx").glob("*.docx"))
+    ruleset = load_rules()
+
+    def check(path: Path) -> None:
+        check_document(read_document(str(path)), ruleset)
+
+    rows = []
+    total_pages = total_floor = total_check = 0.0
+    for path in pdfs:
+        pages = page_count(path)
+        floor = best_of(args.repeat, lambda: pdf_floor(path))
+        full = best_of(args.repeat, lambda: check(path))
+        total_pages += pages
+        total_floor += floor
+        total_check += full
+        rows.append((path.name, "pdf", pages, floor / pages * 1000, full / pages * 1000, full / floor))
+    docx_floor_total = docx_check_total = 0.0
+    for path in docxs:
+        floor = best_of(args.repeat, lambda: docx_floor(path))
+        full = best_of(args.repeat, lambda: check(path))
+        docx_floor_total += floor
+        docx_check_total += full
+        rows.append((path.name, "docx", 1, floor * 1000, full * 1000, full / floor))
+
+    def cli(*argv: str) -> float:
+        return best_of(5, lambda: subprocess.run([sys.executable, "-m", "openlint", *argv], capture_output=True, check=False))
+
+    seed = ROOT / "tests/fixtures/seed/hebei-shanhaiguan-trade-union-2023-dept-budget.txt"
+    startup_version = cli("--version")
+    startup_check = cli("check", str(seed)) if seed.exists() else float("nan")
+
+    pdf_ratio = total_check / total_floor if total_floor else float("nan")
+    docx_ratio = docx_check_total / docx_floor_total if docx_floor_total else float("nan")
+    if args.markdown:
+        print("| file | format | pages | floor ms/page (doc) | openlint ms/page (doc) | ratio |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        for name, fmt, pages, floor_ms, full_ms, ratio in rows:
+            print(f"| {name} | {fmt} | {pages} | {floor_ms:.2f} | {full_ms:.2f} | {ratio:.1f}× |")
+        print(f"| **all PDFs** | pdf | {int(total_pages)} | {total_floor / total_pages * 1000:.2f} | {total_check / total_pages * 1000:.2f} | **{pdf_ratio:.1f}×** |")
+        print(f"| **all DOCX** | docx | {len(docxs)} | {docx_floor_total / max(len(docxs), 1) * 1000:.2f} | {docx_check_total / max(len(docxs), 1) * 1000:.2f} | **{docx_ratio:.1f}×** |")
+        print()
+        print(f"Start-up: `openlint --version` {startup_version * 1000:.0f} ms; `openlint check` on the seed .txt {startup_check * 1000:.0f} ms.")
+    else:
+        print(f"{'file':<72}{'fmt':<6}{'pages':>6}{'floor ms':>11}{'openlint ms':>13}{'ratio':>8}")
+        for name, fmt, pages, floor_ms, full_ms, ratio in rows:
+            print(f"{name:<72}{fmt:<6}{pages:>6}{floor_ms:>11.2f}{full_ms:>13.2f}{ratio:>7.1f}×")
+        print(f"\nPDF  : {total_check / total_pages * 1000:.2f} ms/page vs floor {total_floor / total_pages * 1000:.2f} ms/page → {pdf_ratio:.1f}× (target ≤ {TARGET:.0f}×)" if total_pages else "PDF  : no files")
+        print(f"DOCX : {docx_check_total / max(len(docxs), 1) * 1000:.2f} ms/doc vs floor {docx_floor_total / max(len(docxs), 1) * 1000:.2f} ms/doc → {docx_ratio:.1f}× (target ≤ {TARGET:.0f}×)" if docxs else "DOCX : no files")
+        print(f"start-up: openlint --version {startup_version * 1000:.0f} ms; openlint check (seed .txt) {startup_check * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
