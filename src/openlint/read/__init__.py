@@ -1,0 +1,119 @@
+"""Readers: one per format, chosen by the file's content; each returns a `Document`.
+
+`read_document(path)` sniffs the first bytes (not only the extension): `%PDF` → PDF reader,
+a zip → .docx reader (which says "不是 Word 文档" for other zips), an OLE2 compound file
+(legacy .doc/.xls, or an encrypted .docx) → refused, anything that decodes as text → text
+reader. A file that cannot be read gives a document with one fatal problem; nothing raises.
+
+The readers are imported lazily so that importing `openlint.read` (e.g. for `structure`)
+stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+
+from openlint.model import Document, Location, Problem
+
+__all__ = ["read_document", "sniff"]
+
+_SNIFF_BYTES = 4096
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_EXT_FORMAT = {".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".txt": "txt", ".text": "txt"}
+_FORMAT_NAME = {"pdf": "PDF", "docx": "Word（.docx）", "txt": "纯文本"}
+_BINARY = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩文件"),
+    (b"{\\rtf", "RTF 文档"),
+)
+
+
+def sniff(head: bytes) -> str:
+    """The kind of file the first bytes say it is: pdf, zip, ole, binary:<what>, text."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(_ZIP_MAGICS):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    for magic, what in _BINARY:
+        if head.startswith(magic):
+            return "binary:" + what
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with a byte-order mark
+    if b"\x00" in head:
+        return "binary:二进制文件"
+    return "text"
+
+
+def read_document(path: str) -> Document:
+    """Read any supported file. Never raises: problems are returned in the document."""
+    path = os.fspath(path)
+    fmt = _EXT_FORMAT.get(os.path.splitext(path)[1].lower(), "unknown")
+    try:
+        return _read_document(path, fmt)
+    except MemoryError:
+        return _fatal(path, fmt, "文件过大，内存不足，未能读取")
+    except Exception as exc:  # a reader bug must not take the run down
+        return _fatal(path, fmt, f"读取文件时发生内部错误：{type(exc).__name__}: {exc}")
+
+
+def _read_document(path: str, ext_fmt: str) -> Document:
+    from openlint.read.text import file_problem, read_head
+
+    reason = file_problem(path)
+    if reason:
+        return _fatal(path, ext_fmt, reason)
+    head, err = read_head(path, _SNIFF_BYTES)
+    if err:
+        return _fatal(path, ext_fmt, err)
+    if not head:
+        return _fatal(path, ext_fmt, "文件为空（0 字节）")
+    kind = sniff(head)
+    if kind == "pdf":
+        doc = _read_pdf(path)
+        actual = "pdf"
+    elif kind == "zip":
+        from openlint.read.docx import read_docx
+
+        doc = read_docx(path)
+        actual = "docx"
+    elif kind == "ole":
+        return _fatal(path, ext_fmt, "文件已加密或为旧版 .doc/.xls 格式，暂不支持")
+    elif kind.startswith("binary:"):
+        return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word 或文本文件")
+    else:
+        from openlint.read.text import read_text
+
+        doc = read_text(path)
+        actual = "txt"
+    if ext_fmt != "unknown" and ext_fmt != actual and doc.readable:
+        doc = doc.with_problem(
+            Problem(
+                f"扩展名与内容不符：内容是{_FORMAT_NAME[actual]}，已按{_FORMAT_NAME[actual]}读取",
+                Location(file=path),
+            )
+        )
+    return doc
+
+
+def _read_pdf(path: str) -> Document:
+    try:
+        from openlint.read.pdf import read_pdf
+    except ImportError as exc:
+        return _fatal(path, "pdf", f"PDF 读取器不可用，无法读取 PDF 文件（{exc}）")
+    try:
+        return read_pdf(path)
+    except MemoryError:
+        return _fatal(path, "pdf", "文件过大，内存不足，未能读取")
+    except Exception as exc:
+        return _fatal(path, "pdf", f"读取 PDF 时发生内部错误：{type(exc).__name__}: {exc}")
+
+
+def _fatal(path: str, fmt: str, message: str) -> Document:
+    return Document(path=path, format=fmt, problems=(Problem(message, Location(file=path), fatal=True),))

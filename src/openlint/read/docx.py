@@ -1,0 +1,913 @@
+""".docx reader: walk `word/document.xml` with lxml, resolve merged cells, never raise.
+
+The package is opened with `zipfile` and the parts we need are parsed with lxml directly:
+python-docx's `Table.rows[].cells` and style lookups cost tens of milliseconds a document.
+Styles are read once from `word/styles.xml` (name, outline level, basedOn chain, bold, centred).
+
+Safety: every part is size-checked before it is inflated (declared size and compression ratio)
+and read with a hard cap, so a decompression bomb is refused without being inflated; XML is
+parsed with entity expansion, DTD loading and network access off, so a DOCTYPE with entities
+(billion laughs, external entities) is inert.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml import etree
+
+from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read.structure import assemble, heading_level, numbering_level
+from openlint.read.text import (
+    PREAMBLE,
+    fatal_document,
+    file_problem,
+    is_preamble_line,
+    looks_like_caption,
+    oversized_table,
+    read_head,
+    split_preamble,
+)
+
+MAX_MEMBER_BYTES = 50 * 1024 * 1024  # a part that inflates beyond this is refused
+MAX_RATIO = 200  # deflate ratio above which a part larger than RATIO_FLOOR is refused
+RATIO_FLOOR = 1024 * 1024
+MAX_ZIP_ENTRIES = 10000  # a .docx has tens of parts, a few hundred with many images
+MAX_STYLE_HEADING_CHARS = 100  # a "heading" styled paragraph longer than this is prose
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MSG_OLE = "文件已加密或为旧版 .doc/.xls 格式，暂不支持"
+MSG_BAD_ZIP = "文件已损坏或不完整，无法作为 .docx（zip 压缩包）打开"
+
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"  # strict OOXML: taken from the root
+_REL_OFFICE_DOC = ("/officeDocument",)
+_HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+_TOC_NAME = re.compile(r"^(?:toc\s*\d|toc heading|目录\s*\d*|目录标题)$", re.IGNORECASE)
+_FALSE = {"0", "false", "off", "none"}
+
+
+class _Fatal(Exception):
+    """Internal: the file cannot be read; the message is for the user."""
+
+
+@dataclass
+class _Tags:
+    """Clark-notation tag names for one namespace (transitional or strict OOXML)."""
+
+    ns: str
+
+    def __post_init__(self) -> None:
+        w = "{%s}" % self.ns
+        for name in (
+            "body p pPr pStyle outlineLvl jc r rPr b t tab br cr noBreakHyphen txbxContent tbl tr trPr "
+            "tblHeader gridBefore gridAfter tc tcPr gridSpan vMerge hMerge sdt sdtPr sdtContent "
+            "docPartObj docPartGallery customXml val style styleId name basedOn default type rStyle "
+            "instrText delText delInstrText ptab drawing pict object fldData sym tcPrChange trPrChange"
+        ).split():
+            setattr(self, name, w + name)
+
+
+@dataclass
+class _Style:
+    name: str = ""
+    based_on: str | None = None
+    outline: int | None = None  # 0..9 as written
+    centred: bool | None = None
+    bold: bool | None = None
+
+
+@dataclass
+class _StyleInfo:
+    level: int | None  # heading level 1..9, None for body text
+    centred: bool
+    bold: bool
+    toc: bool
+
+
+@dataclass
+class _Para:
+    text: str
+    elem: etree._Element
+    style: _StyleInfo | None
+    level: int | None  # heading level from style or paragraph outline level
+
+
+@dataclass
+class _RawTable:
+    rows: list["_RawRow"]
+
+
+@dataclass
+class _RawRow:
+    cells: list[tuple[str, int, str | None, bool]]  # text, grid span, vMerge, hMerge-continue
+    before: int = 0
+    after: int = 0
+    header: bool = False
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def read_docx(path: str) -> Document:
+    """Read a .docx file. Never raises: problems are returned in the document."""
+    reason = file_problem(path)
+    if reason:
+        return fatal_document(path, "docx", reason)
+    try:
+        return _read(path)
+    except _Fatal as exc:
+        return fatal_document(path, "docx", str(exc))
+    except MemoryError:
+        return fatal_document(path, "docx", "文件过大，内存不足，未能读取")
+    except Exception as exc:  # a bug must not take the run down
+        return fatal_document(path, "docx", f"读取 .docx 时发生内部错误：{type(exc).__name__}: {exc}")
+
+
+def _read(path: str) -> Document:
+    head, err = read_head(path, 8)
+    if err:
+        raise _Fatal(err)
+    if head.startswith(OLE_MAGIC):
+        raise _Fatal(MSG_OLE)
+    entries = _zip_entry_count(path)
+    if entries is not None and entries > MAX_ZIP_ENTRIES:
+        raise _Fatal(f"压缩包内文件数异常（{entries} 个，上限 {MAX_ZIP_ENTRIES}），不像 Word 文档，未读取")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+        raise _Fatal(MSG_BAD_ZIP) from None
+    except OSError as exc:
+        raise _Fatal(f"{MSG_BAD_ZIP}（{getattr(exc, 'strerror', None) or exc}）") from None
+    problems: list[Problem] = []
+    with zf:
+        names = set(zf.namelist())
+        main = _main_part(zf, names)
+        if main is None:
+            raise _Fatal(_not_word_message(names))
+        root = _parse_member(zf, main, problems, path)
+        tags = _Tags(etree.QName(root).namespace or W_MAIN)
+        styles, default_style = {}, None
+        styles_part = _sibling_part(main, "styles.xml")
+        if styles_part in names:
+            try:
+                styles_root = _parse_member(zf, styles_part, problems, path, trim=_trim_styles)
+                styles, default_style = _read_styles(styles_root, tags)
+            except _Fatal as exc:
+                problems.append(Problem(f"样式表无法读取，标题仅按编号识别：{exc}", Location(file=path)))
+    body = root.find(tags.body)
+    if body is None:
+        raise _Fatal(f"{main} 中没有正文（w:body），文件已损坏")
+    reader = _BodyReader(tags, styles, default_style)
+    reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
+    items: list[_Para | _RawTable] = []
+    reader.walk(body, items)
+    blocks = _blocks(items, reader, path, problems)
+    if not blocks:
+        problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
+    return assemble(path, "docx", blocks, problems=problems)
+
+
+# --- package ---------------------------------------------------------------------------------
+
+
+def _zip_entry_count(path: str) -> int | None:
+    """The entry count in the end-of-central-directory record, read before zipfile builds an
+    object per entry; None when there is no such record (zipfile then reports the damage)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 65557))
+            tail = f.read()
+    except OSError:
+        return None
+    i = tail.rfind(b"PK\x05\x06")
+    if i < 0 or len(tail) < i + 22:
+        return None
+    count = int.from_bytes(tail[i + 10 : i + 12], "little")
+    if count == 0xFFFF:  # ZIP64: the real count is in the zip64 record
+        j = tail.rfind(b"PK\x06\x06", 0, i)
+        if j >= 0 and len(tail) >= j + 40:
+            return int.from_bytes(tail[j + 32 : j + 40], "little")
+    return count
+
+
+def _not_word_message(names: set[str]) -> str:
+    if any(n.startswith("xl/") for n in names):
+        return "不是 Word 文档：这是 Excel 工作簿（.xlsx），暂不支持"
+    if any(n.startswith("ppt/") for n in names):
+        return "不是 Word 文档：这是 PowerPoint 演示文稿（.pptx），暂不支持"
+    if "mimetype" in names or "content.xml" in names:
+        return "不是 Word 文档：这是 OpenDocument 文件（.odt/.ods），暂不支持"
+    return "不是 Word 文档：压缩包中没有 word/document.xml"
+
+
+def _main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The main document part: word/document.xml, or where _rels/.rels points."""
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    if "_rels/.rels" not in names:
+        return None
+    try:
+        info = zf.getinfo("_rels/.rels")
+        if info.file_size > RATIO_FLOOR:
+            return None
+        rels = etree.fromstring(zf.read(info), _parser())
+    except Exception:
+        return None
+    for rel in rels:
+        if str(rel.get("Type", "")).endswith(_REL_OFFICE_DOC):
+            target = str(rel.get("Target", "")).lstrip("/")
+            if target in names and target.endswith(".xml") and not target.startswith(("xl/", "ppt/")):
+                return target
+    return None
+
+
+def _sibling_part(main: str, name: str) -> str:
+    folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
+    return folder + name
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes, refusing decompression bombs before inflating them."""
+    info = zf.getinfo(name)
+    size_mb = info.file_size / 1048576
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise _Fatal(
+            f"{name} 解压后过大（{size_mb:.0f} MB，上限 {MAX_MEMBER_BYTES // 1048576} MB），疑似压缩炸弹，未读取"
+        )
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = info.file_size / max(info.compress_size, 1)
+        raise _Fatal(f"{name} 压缩比异常（{ratio:.0f}:1），疑似压缩炸弹，未读取")
+    if info.flag_bits & 0x1:
+        raise _Fatal(f"{name} 已加密，暂不支持")
+    try:
+        with zf.open(info) as f:
+            data = f.read(MAX_MEMBER_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+        raise _Fatal(f"文件已损坏：{name} 无法解压") from None
+    if len(data) > MAX_MEMBER_BYTES:  # the declared size lied
+        raise _Fatal(f"{name} 解压后超过 {MAX_MEMBER_BYTES // 1048576} MB 上限，疑似压缩炸弹，未读取")
+    return data
+
+
+def _parse_member(
+    zf: zipfile.ZipFile, name: str, problems: list[Problem], path: str, trim=None
+) -> etree._Element:
+    data = _read_member(zf, name)
+    if trim is not None:
+        try:
+            return etree.fromstring(trim(data), _parser())
+        except etree.XMLSyntaxError:
+            pass  # parse the whole part below, which reports the error
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        msg = str(getattr(exc, "msg", None) or exc)
+        if "amplification" in msg or "entity reference loop" in msg.lower():
+            raise _Fatal(f"{name} 含有递归展开的实体声明（实体炸弹），未读取") from None
+        raise _Fatal(f"文件已损坏：{name} 不是有效的 XML（{msg}）") from None
+    if root is None:
+        raise _Fatal(f"文件已损坏：{name} 为空")
+    if root.getroottree().docinfo.doctype:
+        problems.append(
+            Problem(f"{name} 含有 DOCTYPE 声明（Word 不会写入），其中的实体未展开", Location(file=path))
+        )
+    return root
+
+
+# --- styles ----------------------------------------------------------------------------------
+
+
+def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInfo], _StyleInfo | None]:
+    raw: dict[str, _Style] = {}
+    default_id: str | None = None
+    for st in root.iterchildren(tags.style):
+        if st.get(tags.type) not in (None, "paragraph"):
+            continue
+        sid = st.get(tags.styleId)
+        if sid is None:
+            continue
+        s = _Style()
+        for child in st:
+            tag = child.tag
+            if tag == tags.name:
+                s.name = (child.get(tags.val) or "").strip()
+            elif tag == tags.basedOn:
+                s.based_on = child.get(tags.val)
+            elif tag == tags.pPr:
+                ol = child.find(tags.outlineLvl)
+                if ol is not None:
+                    s.outline = _int(ol.get(tags.val))
+                jc = child.find(tags.jc)
+                if jc is not None:
+                    s.centred = jc.get(tags.val) in ("center", "centre")
+            elif tag == tags.rPr:
+                b = child.find(tags.b)
+                if b is not None:
+                    s.bold = (b.get(tags.val) or "1").lower() not in _FALSE
+        raw[sid] = s
+        if (st.get(tags.default) or "").lower() in ("1", "true", "on"):
+            default_id = sid
+
+    resolved: dict[str, _StyleInfo] = {}
+
+    def resolve(sid: str, depth: int = 0) -> _StyleInfo:
+        if sid in resolved:
+            return resolved[sid]
+        s = raw[sid]
+        parent = resolve(s.based_on, depth + 1) if s.based_on in raw and depth < 20 else None
+        m = _HEADING_NAME.match(s.name)
+        if m:
+            level: int | None = int(m.group(1))
+        elif s.outline is not None:
+            level = s.outline + 1 if 0 <= s.outline <= 8 else None
+        else:
+            level = parent.level if parent else None
+        info = _StyleInfo(
+            level=level,
+            centred=s.centred if s.centred is not None else bool(parent and parent.centred),
+            bold=s.bold if s.bold is not None else bool(parent and parent.bold),
+            toc=bool(_TOC_NAME.match(s.name)),
+        )
+        resolved[sid] = info
+        return info
+
+    for sid in raw:
+        resolve(sid)
+    return resolved, resolved.get(default_id) if default_id else None
+
+
+_STYLE_DROP = re.compile(rb"""w:type=["'](?:table|numbering|character)["']""")
+
+
+def _trim_styles(data: bytes) -> bytes:
+    """styles.xml without latent, table, numbering and character styles, which are not needed and
+    can be most of the part (python-docx's template has a hundred table styles). Byte-level and
+    only for the usual `w:` prefix; a bad cut makes invalid XML, and then the whole part is parsed."""
+    i = data.find(b"<w:latentStyles")
+    if i >= 0:
+        j = data.find(b"</w:latentStyles>", i)
+        if j >= 0:
+            data = data[:i] + data[j + 17 :]
+    out: list[bytes] = []
+    pos = 0
+    while True:
+        i = data.find(b"<w:style ", pos)
+        if i < 0:
+            break
+        gt = data.find(b">", i)
+        if gt < 0:
+            break
+        head = data[i:gt]
+        if head.endswith(b"/"):
+            out.append(data[pos : gt + 1])
+            pos = gt + 1
+            continue
+        end = data.find(b"</w:style>", gt)
+        if end < 0:
+            break
+        end += 10
+        if _STYLE_DROP.search(head):
+            out.append(data[pos:i])
+        else:
+            out.append(data[pos:end])
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def _int(v: str | None) -> int | None:
+    try:
+        return int(v) if v is not None else None
+    except ValueError:
+        return None
+
+
+# --- body ------------------------------------------------------------------------------------
+
+
+class _BodyReader:
+    def __init__(self, tags: _Tags, styles: dict[str, _StyleInfo], default: _StyleInfo | None):
+        self.t = tags
+        self.styles = styles
+        self.default = default
+        self._text_tags = (tags.t, tags.tab, tags.br, tags.cr, tags.noBreakHyphen, tags.txbxContent)
+        self._fast = False
+        self._complex: set = set()
+
+    def prepare(self, body: etree._Element, *, fast: bool) -> None:
+        """Find the paragraphs whose text is not simply the concatenation of their text nodes
+        (tabs, breaks, field codes, deletions, drawings, text boxes); the others take a fast path."""
+        t = self.t
+        self._fast = fast
+        if not fast:
+            return
+        special = (
+            t.tab, t.ptab, t.br, t.cr, t.noBreakHyphen, t.sym, t.instrText, t.delText, t.delInstrText,
+            t.txbxContent, t.drawing, t.pict, t.object, t.fldData, _MC_ALTERNATE,
+        )
+        complex_ps = self._complex
+        p_tag = t.p
+        for el in body.iter(*special):
+            for anc in el.iterancestors(p_tag):
+                complex_ps.add(anc)  # every enclosing paragraph (a text box sits inside one)
+
+    # blocks of the body, in order
+    def walk(self, container: etree._Element, out: list) -> None:
+        t = self.t
+        for child in container:
+            tag = child.tag
+            if tag == t.p:
+                para = self.paragraph(child)
+                if para is not None:
+                    out.append(para)
+            elif tag == t.tbl:
+                out.append(_RawTable(self.table_rows(child)))
+            elif tag == t.sdt:
+                if self._is_toc_sdt(child):
+                    continue
+                content = child.find(t.sdtContent)
+                if content is not None:
+                    self.walk(content, out)
+            elif tag == t.customXml:
+                self.walk(child, out)
+
+    def _is_toc_sdt(self, sdt: etree._Element) -> bool:
+        pr = sdt.find(self.t.sdtPr)
+        if pr is None:
+            return False
+        for gallery in pr.iter(self.t.docPartGallery):
+            if "contents" in (gallery.get(self.t.val) or "").lower():
+                return True
+        return False
+
+    def paragraph(self, p: etree._Element) -> _Para | None:
+        text = self.para_text(p).strip()
+        if not text:
+            return None
+        t = self.t
+        style = self.default
+        level: int | None = None
+        ppr = p[0] if len(p) and p[0].tag == t.pPr else None
+        if ppr is not None:
+            for el in ppr:
+                tag = el.tag
+                if tag == t.pStyle:
+                    style = self.styles.get(el.get(t.val) or "", self.default)
+                elif tag == t.outlineLvl:
+                    v = _int(el.get(t.val))
+                    level = v + 1 if v is not None and 0 <= v <= 8 else 0  # 0: explicitly body text
+        if style is not None and style.toc:
+            return None  # a table-of-contents entry repeats a heading
+        if level is None:
+            level = style.level if style is not None else None
+        return _Para(text, p, style, level or None)
+
+    def para_text(self, p: etree._Element) -> str:
+        if self._fast and p not in self._complex:
+            return _text_of(p)
+        t = self.t
+        parts: list[str] = []
+        skip: set | None = None
+        for el in p.iter(*self._text_tags):
+            tag = el.tag
+            if skip is not None and el in skip:
+                continue
+            if tag == t.t:
+                txt = el.text if not len(el) else "".join(el.itertext())
+                if txt:
+                    parts.append(txt)
+            elif tag == t.tab:
+                if el.getparent().tag == t.r:  # not a tab stop definition in pPr
+                    parts.append("\t")
+            elif tag == t.br or tag == t.cr:
+                parts.append("\n")
+            elif tag == t.noBreakHyphen:
+                parts.append("-")
+            else:  # a text box: its text is not part of the paragraph (and is written twice)
+                if skip is None:
+                    skip = set()
+                skip.update(el.iter())
+        return "".join(parts)
+
+    # tables
+    def table_rows(self, tbl: etree._Element) -> list[_RawRow]:
+        t = self.t
+        if self._fast and next(tbl.iter(t.txbxContent, t.tcPrChange, t.trPrChange), None) is None:
+            nested = tbl.iter(t.tbl)
+            next(nested)  # tbl itself
+            if next(nested, None) is None:
+                return self._table_rows_flat(tbl)
+        return self._table_rows_general(tbl)
+
+    def _table_rows_flat(self, tbl: etree._Element) -> list[_RawRow]:
+        """One pass over the elements that matter, for a table with no nested table or text box
+        (cells wrapped in content controls are found all the same)."""
+        t = self.t
+        tr_tag, tc_tag, p_tag = t.tr, t.tc, t.p
+        gridspan, vmerge_tag, hmerge, val = t.gridSpan, t.vMerge, t.hMerge, t.val
+        complex_ps, tostring = self._complex, etree.tostring
+        rows: list[_RawRow] = []
+        row: _RawRow | None = None
+        cell: list | None = None  # [lines, span, vmerge, hcont]
+
+        for el in tbl.iter(tr_tag, tc_tag, p_tag, gridspan, vmerge_tag, hmerge, t.tblHeader, t.gridBefore, t.gridAfter):
+            tag = el.tag
+            if tag == p_tag:
+                if cell is not None:
+                    if el not in complex_ps:
+                        text = tostring(el, method="text", encoding=str, with_tail=False).strip()
+                    else:
+                        text = self.para_text(el).strip()
+                    if text:
+                        cell[0].append(text)
+            elif tag == tc_tag:
+                if cell is not None:
+                    _flush_cell(row, cell)
+                cell = [[], 1, None, False]
+            elif tag == tr_tag:
+                if cell is not None:
+                    _flush_cell(row, cell)
+                cell = None
+                row = _RawRow(cells=[])
+                rows.append(row)
+            elif tag == gridspan:
+                if cell is not None:
+                    cell[1] = max(1, min(_int(el.get(val)) or 1, 1000))
+            elif tag == vmerge_tag:
+                if cell is not None:
+                    cell[2] = el.get(val) or "continue"
+            elif tag == hmerge:
+                if cell is not None:
+                    cell[3] = (el.get(val) or "continue") == "continue"
+            elif row is not None and cell is None:  # trPr comes before the row's first cell
+                if tag == t.tblHeader:
+                    row.header = (el.get(val) or "1").lower() not in _FALSE
+                elif tag == t.gridBefore:
+                    row.before = max(0, _int(el.get(val)) or 0)
+                elif tag == t.gridAfter:
+                    row.after = max(0, _int(el.get(val)) or 0)
+        if cell is not None:
+            _flush_cell(row, cell)
+        return rows
+
+    def _table_rows_general(self, tbl: etree._Element) -> list[_RawRow]:
+        t = self.t
+        rows: list[_RawRow] = []
+        tc_tag, p_tag, tcpr_tag = t.tc, t.p, t.tcPr
+        fast, complex_ps, tostring = self._fast, self._complex, etree.tostring
+        for tr in self._children(tbl, t.tr):
+            row = _RawRow(cells=[])
+            trpr = tr[0] if len(tr) and tr[0].tag == t.trPr else None
+            if trpr is None and len(tr) > 1 and tr[1].tag == t.trPr:  # after w:tblPrEx
+                trpr = tr[1]
+            if trpr is not None:
+                for el in trpr:
+                    if el.tag == t.tblHeader:
+                        row.header = (el.get(t.val) or "1").lower() not in _FALSE
+                    elif el.tag == t.gridBefore:
+                        row.before = max(0, _int(el.get(t.val)) or 0)
+                    elif el.tag == t.gridAfter:
+                        row.after = max(0, _int(el.get(t.val)) or 0)
+            append = row.cells.append
+            for tc in self._children(tr, tc_tag):
+                span, vmerge, hcont = 1, None, False
+                lines: list[str] = []
+                for child in tc:
+                    tag = child.tag
+                    if tag == p_tag:
+                        if fast and child not in complex_ps:
+                            s = tostring(child, method="text", encoding=str, with_tail=False).strip()
+                        else:
+                            s = self.para_text(child).strip()
+                        if s:
+                            lines.append(s)
+                    elif tag == tcpr_tag:
+                        for el in child:
+                            tag = el.tag
+                            if tag == t.gridSpan:
+                                span = max(1, min(_int(el.get(t.val)) or 1, 1000))
+                            elif tag == t.vMerge:
+                                vmerge = el.get(t.val) or "continue"
+                            elif tag == t.hMerge:
+                                hcont = (el.get(t.val) or "continue") == "continue"
+                    else:
+                        s = self.cell_text(child, inside=True)
+                        if s:
+                            lines.append(s)
+                text = "" if vmerge == "continue" else "\n".join(lines)
+                append((text, span, vmerge, hcont))
+            rows.append(row)
+        return rows
+
+    def _children(self, parent: etree._Element, tag: str):
+        """Children with `tag`, looking through content controls and custom XML wrappers."""
+        t = self.t
+        for child in parent:
+            if child.tag == tag:
+                yield child
+            elif child.tag == t.sdt:
+                content = child.find(t.sdtContent)
+                if content is not None:
+                    yield from self._children(content, tag)
+            elif child.tag == t.customXml:
+                yield from self._children(child, tag)
+
+    def cell_text(self, container: etree._Element, inside: bool = False) -> str:
+        """Text of a cell's content (paragraphs, nested tables flattened), a paragraph a line.
+        With `inside`, `container` is itself one child of a cell (a nested table, a content control)."""
+        t = self.t
+        lines: list[str] = []
+        for child in ((container,) if inside else container):
+            tag = child.tag
+            if tag == t.p:
+                s = self.para_text(child).strip()
+                if s:
+                    lines.append(s)
+            elif tag == t.tbl:  # nested table: flatten, a row a line
+                for tr in self._children(child, t.tr):
+                    cells = [self.cell_text(tc) for tc in self._children(tr, t.tc)]
+                    s = " ".join(c.replace("\n", " ") for c in cells if c)
+                    if s:
+                        lines.append(s)
+            elif tag in (t.sdt, t.customXml):
+                inner = child.find(t.sdtContent) if tag == t.sdt else child
+                if inner is not None:
+                    s = self.cell_text(inner)
+                    if s:
+                        lines.append(s)
+        return "\n".join(lines)
+
+    # formatting, only asked for caption candidates
+    def is_centred(self, para: _Para) -> bool:
+        t = self.t
+        p = para.elem
+        ppr = p[0] if len(p) and p[0].tag == t.pPr else None
+        if ppr is not None:
+            jc = ppr.find(t.jc)
+            if jc is not None:
+                return jc.get(t.val) in ("center", "centre")
+        return bool(para.style and para.style.centred)
+
+    def is_bold(self, para: _Para) -> bool:
+        t = self.t
+        style_bold = bool(para.style and para.style.bold)
+        seen = False
+        for r in para.elem.iter(t.r):
+            if r.find(t.t) is None:
+                continue
+            seen = True
+            rpr = r.find(t.rPr)
+            b = rpr.find(t.b) if rpr is not None else None
+            if b is None:
+                if not style_bold:
+                    return False
+            elif (b.get(t.val) or "1").lower() in _FALSE:
+                return False
+        return seen
+
+
+def _flush_cell(row: _RawRow | None, cell: list) -> None:
+    if row is not None:
+        lines, span, vm, hc = cell
+        row.cells.append(("" if vm == "continue" else "\n".join(lines), span, vm, hc))
+
+
+_MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+
+
+def _text_of(p: etree._Element) -> str:
+    return etree.tostring(p, method="text", encoding=str, with_tail=False)
+
+
+def _pretty_printed(body: etree._Element) -> bool:
+    """Whitespace between elements (an indented document.xml) would leak into the fast path."""
+    if body.text and not body.text.strip():
+        return True
+    for i, el in enumerate(body.iter()):
+        if el.tail and not el.tail.strip():
+            return True
+        if i > 50:
+            break
+    return False
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]) -> list[Block]:
+    consumed: set[int] = set()
+    tables: dict[int, Table] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, _RawTable):
+            continue
+        j = i - 1
+        preamble: list[str] = []
+        while j >= 0 and isinstance(items[j], _Para) and items[j].level is None and is_preamble_line(items[j].text):
+            preamble[:0] = split_preamble(items[j].text)
+            consumed.add(j)
+            j -= 1
+        caption = ""
+        if j >= 0 and isinstance(items[j], _Para) and j not in consumed:
+            cand = items[j]
+            if looks_like_caption(cand.text) and (
+                "表" in cand.text or reader.is_centred(cand) or reader.is_bold(cand)
+            ):
+                caption = cand.text
+                if not _is_heading(cand):
+                    consumed.add(j)
+        table = _make_table(item.rows, caption, preamble, path, problems)
+        if table is not None:
+            tables[i] = table
+
+    calibrate = _numbering_calibration(items)
+    blocks: list[Block] = []
+    for i, item in enumerate(items):
+        if i in consumed:
+            continue
+        if isinstance(item, _RawTable):
+            if i in tables:
+                blocks.append(tables[i])
+            continue
+        loc = Location(file=path)
+        level = _heading_level(item, calibrate)
+        if level:
+            blocks.append(Heading(item.text, level, loc))
+        else:
+            blocks.append(Paragraph(item.text, loc))
+    return blocks
+
+
+def _heading_level(para: _Para, calibrate=None) -> int | None:
+    if para.level and len(para.text) <= MAX_STYLE_HEADING_CHARS:
+        return para.level
+    level = heading_level(para.text)
+    return calibrate(level) if calibrate and level else level
+
+
+def _is_heading(para: _Para) -> bool:
+    return _heading_level(para) is not None
+
+
+def _numbering_calibration(items: list):
+    """Map numbering levels to the style levels the document itself uses for them.
+
+    When `一、…` is written in Heading 1, an unstyled `二、…` is level 1 too, and `（一）…` level 2.
+    Without styled numbered headings the numbering levels are used as they are.
+    """
+    seen: dict[int, Counter] = {}
+    for item in items:
+        if isinstance(item, _Para) and item.level and len(item.text) <= MAX_STYLE_HEADING_CHARS:
+            n = numbering_level(item.text)
+            if n:
+                seen.setdefault(n, Counter())[item.level] += 1
+    if not seen:
+        return None
+    mapping = {n: c.most_common(1)[0][0] for n, c in seen.items()}
+    if all(n == lvl for n, lvl in mapping.items()):
+        return None
+
+    def calibrate(n: int) -> int:
+        if n in mapping:
+            return mapping[n]
+        lower = [m for m in mapping if m < n]
+        if lower:
+            m = max(lower)
+            return mapping[m] + (n - m)
+        m = min(mapping)
+        return max(1, mapping[m] - (m - n))
+
+    return calibrate
+
+
+def _make_table(
+    rows: list[_RawRow], caption: str, preamble: list[str], path: str, problems: list[Problem]
+) -> Table | None:
+    rows = [r for r in rows if r.cells or r.before or r.after]
+    if not rows:
+        return None
+    widths = [r.before + sum(c[1] for c in r.cells) + r.after for r in rows]
+    n_cols = max(widths)
+    too_big = oversized_table(len(rows), n_cols)
+    if too_big:
+        problems.append(Problem(too_big, Location(file=path, table=caption or None)))
+        return None
+    # A title written as a first full-width row, then a 单位：万元 row, belong outside the grid.
+    if not caption and len(rows) > 1:
+        first = rows[0]
+        texts = [c[0] for c in first.cells if c[0]]
+        if len(texts) == 1 and len(first.cells) == 1 and looks_like_caption(texts[0]) and "表" in texts[0]:
+            caption = texts[0]
+            rows = rows[1:]
+    if len(rows) > 1:
+        first = rows[0]
+        if len(first.cells) < n_cols and any(PREAMBLE.search(c[0]) for c in first.cells):
+            preamble = preamble + [c[0].replace("\n", " ") for c in first.cells if c[0]]
+            rows = rows[1:]
+    header_rows = 0
+    for r in rows:
+        if not r.header:
+            break
+        header_rows += 1
+    grid = _resolve_grid(rows)
+    return Table(
+        caption=caption,
+        grid=grid,
+        location=Location(file=path, table=caption or None),
+        preamble=tuple(preamble),
+        header_rows=header_rows or None,
+    )
+
+
+def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
+    """The grid of cells: a merged cell (gridSpan, vMerge, legacy hMerge) is the same `Cell` at
+    every position it covers; positions no cell covers (gridBefore/gridAfter, short rows) get
+    empty cells of their own."""
+    n_cols = max(r.before + sum(c[1] for c in r.cells) + r.after for r in rows)
+    out: list[tuple[Cell, ...]] = []
+    # Rows with merges are laid out with builders [text, row, col, row_span, col_span] that
+    # become Cells once the whole table is seen; plain rows get their Cells at once.
+    lines: list[list] = []
+    plain_rows: list[bool] = []
+    prev: list | None = None
+    for r, row in enumerate(rows):
+        cells = row.cells
+        if (
+            not row.before
+            and len(cells) == n_cols
+            and all(span == 1 and vm is None and not hc for _, span, vm, hc in cells)
+        ):
+            line = [Cell(text, r, c) for c, (text, _, _, _) in enumerate(cells)]
+            lines.append(line)
+            plain_rows.append(True)
+            prev = line
+            continue
+        line = [None] * n_cols
+        col = row.before
+        last: list | None = None
+        for text, span, vmerge, hcont in cells:
+            if col >= n_cols:
+                break
+            if span > n_cols - col:
+                span = n_cols - col
+            above = prev[col] if prev is not None else None
+            if vmerge == "continue" and type(above) is Cell and span == 1:
+                # continuing a cell of a plain row: give it a builder, the row is no longer plain
+                above = prev[col] = [above.text, above.row, above.col, 1, 1]
+                plain_rows[r - 1] = False
+            if hcont and last is not None and last[1] == r and last[2] + last[4] == col:
+                last[4] += span
+                b = last
+            elif (
+                vmerge == "continue"
+                and type(above) is list
+                and above[2] == col
+                and above[4] == span  # a continuation as wide as the cell it continues
+                and above[1] + above[3] == r
+            ):
+                above[3] += 1
+                b = above
+            else:
+                b = [text, r, col, 1, span]
+            line[col : col + span] = [b] * span
+            last = b
+            col += span
+        lines.append(line)
+        plain_rows.append(False)
+        prev = line
+    made: dict[int, Cell] = {}
+    for r, (line, plain) in enumerate(zip(lines, plain_rows)):
+        if plain:
+            out.append(tuple(line))
+            continue
+        cells_out = []
+        for c, b in enumerate(line):
+            if b is None:
+                cells_out.append(Cell("", r, c))
+                continue
+            if type(b) is Cell:
+                cells_out.append(b)
+                continue
+            cell = made.get(id(b))
+            if cell is None:
+                cell = made[id(b)] = Cell(b[0], b[1], b[2], b[3], b[4])
+            cells_out.append(cell)
+        out.append(tuple(cells_out))
+    return tuple(out)

@@ -1,0 +1,532 @@
+"""The .docx reader: structure of the seed document, merged cells, headings, hostile inputs.
+
+Fixtures under tests/fixtures/docx and tests/fixtures/bad are built by
+tests/fixtures/make_docx.py; the small cases at the bottom build their document.xml in memory.
+"""
+
+from __future__ import annotations
+
+import struct
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from openlint.model import Heading, Paragraph, Table
+from openlint.read.docx import read_docx
+
+FIX = Path(__file__).parent / "fixtures"
+SEED_DOCX = FIX / "docx" / "seed-budget.docx"
+
+STANDARD_TABLES = [
+    "部门预算收支总表",
+    "部门预算收入总表",
+    "部门预算支出总表",
+    "部门预算财政拨款收支总表",
+    "部门预算一般公共预算财政拨款支出表",
+    "部门预算一般公共预算财政拨款基本支出表",
+    "部门预算政府基金预算财政拨款支出表",
+    "部门预算国有资本经营预算财政拨款支出表",
+    "部门预算财政拨款“三公”经费支出表",
+]
+EMPTY_TABLES = STANDARD_TABLES[6:]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    doc = read_docx(str(SEED_DOCX))
+    assert doc.readable, doc.problems
+    return doc
+
+
+def table(doc, caption: str) -> Table:
+    found = [t for t in doc.tables if t.caption == caption]
+    assert len(found) == 1, [t.caption for t in doc.tables]
+    return found[0]
+
+
+def row_of(t: Table, label: str, col: int = 1) -> int:
+    for r in range(t.n_rows):
+        if t.text(r, col) == label:
+            return r
+    raise AssertionError(f"no row {label!r}")
+
+
+# --- the seed document ---------------------------------------------------------------------
+
+
+def test_seed_format_and_no_problems(seed):
+    assert seed.format == "docx"
+    assert seed.problems == ()
+    assert seed.path == str(SEED_DOCX)
+
+
+def test_seed_headings_from_styles_and_numbering(seed):
+    headings = {h.text: h.level for h in seed.headings}
+    assert headings["第一部分  部门预算"] == 1  # Heading 1
+    assert headings["部门预算收支总表"] == 2  # Heading 2, no numbering
+    assert headings["一、部门职责及机构设置情况"] == 2
+    assert headings["八、名词解释"] == 2
+    assert headings["（一）总体绩效目标"] == 3  # Normal style: numbering
+    assert headings["1、收入说明"] == 4
+    # numbered list items that are sentences are not headings
+    assert "1.做好劳模服务管理工作。" not in headings
+    assert any(p.text == "1.做好劳模服务管理工作。" for p in seed.paragraphs)
+
+
+def test_seed_section_tree(seed):
+    tops = [s.title for s in seed.sections]
+    assert tops[:2] == ["第一部分  部门预算", "第一部分  工会部门2023年部门预算信息公开情况说明"]
+    budget = seed.sections[0]
+    assert [c.title for c in budget.children] == STANDARD_TABLES
+    glossary = [s for s in seed.iter_sections() if s.title == "八、名词解释"]
+    assert len(glossary) == 1
+    paras = [b for b in glossary[0].blocks if isinstance(b, Paragraph)]
+    assert len(paras) == 10
+    assert paras[0].text == "1、一般公共预算拨款收入：指县级财政当年拨付的资金。"
+    assert paras[0].location.section[-1] == "八、名词解释"
+    assert paras[0].location.line is None  # docx has no lines
+
+
+def test_seed_nine_standard_tables_with_captions(seed):
+    captions = [t.caption for t in seed.tables]
+    assert captions[:9] == STANDARD_TABLES
+    for t in seed.tables[:9]:
+        assert t.location.table == t.caption
+        assert t.location.section[-1] == t.caption  # the caption is also a heading
+        assert t.preamble == ("711工会部门", "预算年度：2023", "单位：万元")
+        assert t.header_rows == 3  # tblHeader rows
+        assert t.grid[2][0].text == "栏次"
+    # the caption paragraph written as a centred bold paragraph is consumed, not a paragraph
+    assert table(seed, "部门机构设置情况").n_rows == 2
+    assert not any(p.text == "部门机构设置情况" for p in seed.paragraphs)
+    others = captions[9:]
+    assert sum(c.endswith("绩效目标表") for c in others) == 4
+    assert "部门政府采购预算" in others and "部门固定资产占用情况表" in others
+
+
+def test_seed_notes_attached_to_empty_tables(seed):
+    for caption in EMPTY_TABLES:
+        t = table(seed, caption)
+        assert t.n_rows == 4  # two header rows, 栏次, one empty row
+        assert len(t.notes) == 1
+        assert t.notes[0].is_note
+        assert t.notes[0].text.startswith("注：无")
+        assert t.notes[0].text.endswith("空表列示。")
+    purchase = table(seed, "部门政府采购预算")
+    assert [n.text[:6] for n in purchase.notes] == ["注：同一采购", "注：无政府采"]
+    full = table(seed, "部门预算收支总表")
+    assert full.notes == ()
+
+
+def test_seed_merged_header_cells(seed):
+    t = table(seed, "部门预算收入总表")
+    band = t.grid[0][4]
+    assert band.text == "本年收入"
+    assert (band.row, band.col, band.row_span, band.col_span) == (0, 4, 1, 8)
+    assert all(t.grid[0][c] is band for c in range(4, 12))
+    assert t.grid[0][3] is not band and t.grid[0][12] is not band
+    # 序号 merged down over two header rows
+    seq = t.grid[0][0]
+    assert seq.text == "序号" and seq.row_span == 2 and t.grid[1][0] is seq
+    assert t.text(1, 5) == "财政拨款 收入"
+    assert t.row_texts(0) == ("序号", "功能分类科目", "合计", "本年收入", "上年结转")
+
+
+def test_seed_cell_under_column(seed):
+    t = table(seed, "部门预算收支总表")
+    r = row_of(t, "一、一般公共预算拨款收入")
+    assert t.grid[1][2].text == "预算数"
+    assert t.text(r, 2) == "89.45"
+    assert t.text(r, 3) == "一、一般公共服务支出"
+    assert t.text(r, 4) == "41.93"
+    basic = table(seed, "部门预算一般公共预算财政拨款基本支出表")
+    assert basic.grid[0][3].text == "一般公共预算基本支出" and basic.grid[0][3].col_span == 3
+    assert basic.grid[1][4].text == "人员经费"
+
+
+def test_seed_performance_table(seed):
+    t = table(seed, "2、劳动模范荣誉津贴绩效目标表")
+    assert t.n_cols == 6
+    r = row_of(t, "质量指标")
+    assert t.row_texts(r) == ("", "质量指标", "资金到位率", "资金到位率", "≥90百分比", "行业指标")
+
+
+def test_fast_text_path_matches_general_path(seed, monkeypatch):
+    """Paragraph text normally comes from one serialisation per paragraph; the element walk used
+    for tabs, fields, deletions and indented XML must give the same document."""
+    import openlint.read.docx as mod
+
+    monkeypatch.setattr(mod, "_pretty_printed", lambda body: True)
+    assert read_docx(str(SEED_DOCX)).blocks == seed.blocks
+
+
+# --- built fixtures --------------------------------------------------------------------------
+
+
+def test_merged_cells_fixture():
+    doc = read_docx(str(FIX / "docx" / "merged-cells.docx"))
+    assert doc.problems == ()
+    (t,) = doc.tables
+    assert t.caption == "测试合并表"
+    assert t.preamble == ("单位：万元",)
+    assert t.header_rows == 2
+    assert (t.n_rows, t.n_cols) == (5, 5)
+    seq, income, spend = t.grid[0][0], t.grid[0][1], t.grid[0][3]
+    assert (seq.text, seq.row_span, seq.col_span) == ("序号", 2, 1)
+    assert t.grid[1][0] is seq
+    assert (income.text, income.col_span) == ("收入", 2) and t.grid[0][2] is income
+    assert (spend.text, spend.col_span) == ("支出", 2) and t.grid[0][4] is spend
+    assert t.text(1, 1) == "项目" and t.text(1, 4) == "金额"
+    block = t.grid[3][3]
+    assert (block.text, block.row, block.col, block.row_span, block.col_span) == ("合并块", 3, 3, 2, 2)
+    assert t.grid[3][4] is block and t.grid[4][3] is block and t.grid[4][4] is block
+    # nested table flattened into its cell
+    assert t.text(3, 1) == "嵌套表：\n内00 内01\n内10 内11"
+    assert t.text(4, 1) == "其他收入"
+    assert [n.text for n in t.notes] == ["注：本表为测试表。"]
+    # "二、其他" is an unstyled heading; styled "一、…" is Heading 1, so it is level 1 too
+    assert [(h.text, h.level) for h in doc.headings] == [("一、合并单元格", 1), ("二、其他", 1)]
+
+
+def test_headings_by_numbering_only():
+    doc = read_docx(str(FIX / "docx" / "headings-by-numbering.docx"))
+    assert [(h.text, h.level) for h in doc.headings] == [
+        ("第一部分 部门概况", 1),
+        ("一、主要职能", 2),
+        ("（一）机构设置", 3),
+        ("1. 内设机构", 4),
+        ("（1）办公室", 5),
+        ("二、名词解释", 2),
+        ("第二部分 预算表", 1),
+    ]
+    item = [p for p in doc.paragraphs if p.text.startswith("1.“")]
+    assert item and item[0].location.section[-1] == "（1）办公室"
+    part = doc.sections[0]
+    assert [c.title for c in part.children] == ["一、主要职能", "二、名词解释"]
+
+
+def test_heading_styles():
+    doc = read_docx(str(FIX / "docx" / "heading-styles.docx"))
+    assert doc.problems == ()
+    assert [(h.text, h.level) for h in doc.headings] == [
+        ("部门概况", 1),  # style named 标题 1
+        ("职责", 2),  # custom style with outline level 1
+        ("段落级大纲", 3),  # paragraph-level outline level 2
+        ("机构", 2),  # style based on the custom one inherits its outline level
+        ("预算说明", 1),  # Heading 1
+    ]
+    texts = [b.text for b in doc.blocks]
+    assert not any("目录条目" in t for t in texts)  # toc 1 entries are skipped
+    assert "这段用了标题样式但段落大纲级别是正文" in [p.text for p in doc.paragraphs]
+
+
+# --- bad inputs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        ("empty.docx", "文件为空"),
+        ("not-word.docx", "不是 Word 文档"),
+        ("truncated.docx", "损坏"),
+        ("corrupt.docx", "损坏"),
+        ("bomb.docx", "压缩炸弹"),
+        ("bomb-ratio.docx", "压缩比异常"),
+        ("billion-laughs.docx", "实体炸弹"),
+        ("encrypted.docx", "文件已加密或为旧版 .doc/.xls 格式，暂不支持"),
+    ],
+)
+def test_bad_inputs_give_one_fatal_problem(name, phrase):
+    path = str(FIX / "bad" / name)
+    doc = read_docx(path)
+    assert len(doc.problems) == 1, doc.problems
+    problem = doc.problems[0]
+    assert problem.fatal and not doc.readable
+    assert phrase in problem.message
+    assert "\n" not in problem.message
+    assert problem.location.file == path
+    assert doc.blocks == () and doc.format == "docx"
+
+
+def test_bomb_refused_before_inflating():
+    tracemalloc.start()
+    try:
+        doc = read_docx(str(FIX / "bad" / "bomb.docx"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not doc.readable
+    assert peak < 5 * 1024 * 1024  # 60 MB inside; nothing close to that was allocated
+
+
+def test_bomb_with_lying_sizes_is_capped(tmp_path, monkeypatch):
+    """A zip whose headers under-declare the inflated size: reading is capped all the same."""
+    import openlint.read.docx as mod
+
+    monkeypatch.setattr(mod, "MAX_MEMBER_BYTES", 1024 * 1024)
+    path = tmp_path / "liar.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"\0" * (20 * 1024 * 1024))
+    data = bytearray(path.read_bytes())
+    # patch the uncompressed size (local header offset 22, central directory offset 24) to 1000
+    local = data.find(b"PK\x03\x04")
+    struct.pack_into("<I", data, local + 22, 1000)
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 1000)
+    path.write_bytes(bytes(data))
+    tracemalloc.start()
+    try:
+        doc = read_docx(str(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(doc.problems) == 1 and doc.problems[0].fatal
+    assert peak < 4 * 1024 * 1024  # bounded by the cap (1 MB here), not by the 20 MB inside
+
+
+def test_entities_are_not_expanded():
+    doc = read_docx(str(FIX / "bad" / "entities.docx"))
+    assert doc.readable
+    texts = [b.text for b in doc.blocks]
+    assert texts[0] == "一、实体测试"
+    assert "山海关区总工会" not in "".join(texts)  # the internal entity stays a reference
+    assert "单位：&org;。" in texts
+    assert not any("root:" in t for t in texts)  # the external entity was not loaded
+    (problem,) = doc.problems
+    assert not problem.fatal and "DOCTYPE" in problem.message
+
+
+def test_missing_and_directory(tmp_path):
+    doc = read_docx(str(tmp_path / "nope.docx"))
+    assert [p.message for p in doc.problems] == [f"文件不存在：{tmp_path / 'nope.docx'}"]
+    doc = read_docx(str(tmp_path))
+    assert doc.problems[0].fatal and "目录" in doc.problems[0].message
+
+
+def test_xlsx_is_not_word(tmp_path):
+    path = tmp_path / "book.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    (problem,) = read_docx(str(path)).problems
+    assert problem.fatal and "Excel" in problem.message
+
+
+def test_too_many_zip_entries(tmp_path, monkeypatch):
+    import openlint.read.docx as mod
+
+    monkeypatch.setattr(mod, "MAX_ZIP_ENTRIES", 5)
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(6):
+            zf.writestr(f"f{i}", "x")
+    (problem,) = read_docx(str(path)).problems
+    assert problem.fatal and "文件数异常" in problem.message
+
+
+# --- small documents built in memory ---------------------------------------------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def make_docx(tmp_path: Path, body: str, styles: str | None = None, name: str = "t.docx") -> str:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:document xmlns:w="{W}" xmlns:mc="{MC}"><w:body>{body}</w:body></w:document>',
+        )
+        if styles is not None:
+            zf.writestr("word/styles.xml", f'<w:styles xmlns:w="{W}">{styles}</w:styles>')
+    return str(path)
+
+
+def p(text: str, ppr: str = "") -> str:
+    return f"<w:p>{ppr}<w:r><w:t xml:space='preserve'>{text}</w:t></w:r></w:p>"
+
+
+def tc(text: str, tcpr: str = "") -> str:
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{p(text) if text else '<w:p/>'}</w:tc>"
+
+
+def test_run_text_tabs_breaks_deletions_fields(tmp_path):
+    body = (
+        "<w:p><w:r><w:t>一、</w:t><w:tab/><w:t>收入</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>第一行</w:t><w:br/><w:t>第二行</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>保留</w:t></w:r><w:del><w:r><w:delText>删除</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>插入</w:t></w:r></w:ins></w:p>"
+        "<w:p><w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>"
+        "<w:r><w:fldChar w:fldCharType='separate'/></w:r><w:r><w:t>3</w:t></w:r>"
+        "<w:r><w:fldChar w:fldCharType='end'/></w:r><w:hyperlink><w:r><w:t>页</w:t></w:r></w:hyperlink></w:p>"
+        "<w:p><w:pPr><w:tabs><w:tab w:val='left' w:pos='420'/></w:tabs></w:pPr><w:r><w:t>无制表</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>正文</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><w:txbxContent>"
+        "<w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        "<w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r></w:p>"
+        "<w:p/><w:p><w:r><w:t>   </w:t></w:r></w:p>"
+    )
+    doc = read_docx(make_docx(tmp_path, body))
+    assert [b.text for b in doc.blocks] == ["一、\t收入", "第一行\n第二行", "保留插入", "3页", "无制表", "正文"]
+    assert isinstance(doc.blocks[0], Heading) and doc.blocks[0].level == 2
+
+
+def test_grid_before_after_hmerge_vmerge_without_restart(tmp_path):
+    tbl = (
+        "<w:tbl><w:tblGrid/>"
+        "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + tc("A") + tc("B", "<w:gridSpan w:val='2'/>") + tc("C") + "</w:tr>"
+        "<w:tr><w:trPr><w:gridBefore w:val='1'/><w:gridAfter w:val='1'/></w:trPr>" + tc("x") + tc("y") + "</w:tr>"
+        "<w:tr>" + tc("h1", "<w:hMerge w:val='restart'/>") + tc("", "<w:hMerge/>") + tc("z") + tc("w") + "</w:tr>"
+        "<w:tr>" + tc("", "<w:vMerge/>") + tc("1") + tc("2") + tc("3") + "</w:tr>"
+        "</w:tbl>"
+    )
+    doc = read_docx(make_docx(tmp_path, p("测试表") + tbl))
+    (t,) = doc.tables
+    assert t.caption == "测试表" and t.header_rows == 1
+    assert (t.n_rows, t.n_cols) == (4, 4)
+    assert t.row_texts(0) == ("A", "B", "C")
+    assert t.grid[0][1] is t.grid[0][2] and t.grid[0][1].col_span == 2
+    assert [t.text(1, c) for c in range(4)] == ["", "x", "y", ""]
+    assert t.grid[1][0] is not t.grid[1][3]
+    h1 = t.grid[2][0]
+    assert h1.text == "h1" and h1.col_span == 2 and t.grid[2][1] is h1
+    # a one-column continuation under a two-column cell does not merge with it
+    assert h1.row_span == 1 and t.grid[3][0] is not h1
+    assert t.row_texts(3) == ("", "1", "2", "3")
+
+
+def test_vmerge_without_restart_continues_the_cell_above(tmp_path):
+    tbl = (
+        "<w:tbl>"
+        "<w:tr>" + tc("a") + tc("b") + "</w:tr>"  # a plain row: no merge marks at all
+        "<w:tr>" + tc("", "<w:vMerge/>") + tc("c") + "</w:tr>"
+        "<w:tr>" + tc("", "<w:vMerge/>") + tc("d") + "</w:tr>"
+        "</w:tbl>"
+    )
+    (t,) = read_docx(make_docx(tmp_path, tbl)).tables
+    a = t.grid[0][0]
+    assert a.text == "a" and a.row_span == 3
+    assert t.grid[1][0] is a and t.grid[2][0] is a
+    assert [t.text(r, 1) for r in range(3)] == ["b", "c", "d"]
+
+
+def test_title_and_preamble_rows_inside_table(tmp_path):
+    tbl = (
+        "<w:tbl>"
+        "<w:tr>" + tc("部门收支总表", "<w:gridSpan w:val='3'/>") + "</w:tr>"
+        "<w:tr>" + tc("编制单位：某局", "<w:gridSpan w:val='2'/>") + tc("单位：万元") + "</w:tr>"
+        "<w:tr>" + tc("项目") + tc("金额") + tc("备注") + "</w:tr>"
+        "<w:tr>" + tc("合计") + tc("1.00") + tc("") + "</w:tr>"
+        "</w:tbl>"
+    )
+    doc = read_docx(make_docx(tmp_path, p("一、收支情况") + p("下表为收支情况。") + tbl))
+    (t,) = doc.tables
+    assert t.caption == "部门收支总表"
+    assert t.preamble == ("编制单位：某局", "单位：万元")
+    assert t.n_rows == 2 and t.text(1, 1) == "1.00"
+
+
+def test_caption_needs_to_look_like_a_title(tmp_path):
+    tbl = "<w:tbl><w:tr>" + tc("a") + tc("b") + "</w:tr></w:tbl>"
+    doc = read_docx(make_docx(tmp_path, p("这是一段说明文字") + tbl))
+    assert doc.tables[0].caption == ""  # no 表, not centred, not bold
+    assert doc.paragraphs[0].text == "这是一段说明文字"
+    bold = "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>人员情况</w:t></w:r></w:p>"
+    doc = read_docx(make_docx(tmp_path, bold + tbl, name="b.docx"))
+    assert doc.tables[0].caption == "人员情况" and doc.paragraphs == ()
+    centred = p("资产情况", "<w:pPr><w:jc w:val='center'/></w:pPr>")
+    doc = read_docx(make_docx(tmp_path, centred + tbl, name="c.docx"))
+    assert doc.tables[0].caption == "资产情况"
+
+
+def test_content_controls_toc_and_wrapped_cells(tmp_path):
+    toc = (
+        "<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val='Table of Contents'/></w:docPartObj></w:sdtPr>"
+        "<w:sdtContent>" + p("一、部门职责\t3") + "</w:sdtContent></w:sdt>"
+    )
+    wrapped = "<w:sdt><w:sdtContent>" + p("二、控件中的标题") + "</w:sdtContent></w:sdt>"
+    tbl = (
+        "<w:tbl><w:tr>" + tc("a") + "<w:sdt><w:sdtContent>" + tc("b") + "</w:sdtContent></w:sdt></w:tr>"
+        "<w:tr>" + tc("c") + tc("d") + "</w:tr></w:tbl>"
+    )
+    doc = read_docx(make_docx(tmp_path, toc + p("一、部门职责") + wrapped + tbl))
+    assert [h.text for h in doc.headings] == ["一、部门职责", "二、控件中的标题"]
+    assert doc.tables[0].row_texts(0) == ("a", "b")
+
+
+def test_pretty_printed_document_xml(tmp_path):
+    body = """
+      <w:p>
+        <w:r>
+          <w:t>一、部门职责</w:t>
+        </w:r>
+      </w:p>
+      <w:tbl>
+        <w:tr>
+          <w:tc>
+            <w:p><w:r><w:t>项目</w:t></w:r></w:p>
+          </w:tc>
+        </w:tr>
+      </w:tbl>
+    """
+    doc = read_docx(make_docx(tmp_path, body))
+    assert doc.headings[0].text == "一、部门职责"
+    assert doc.tables[0].text(0, 0) == "项目"
+
+
+def test_corrupt_styles_is_not_fatal(tmp_path):
+    path = make_docx(tmp_path, p("一、标题"), styles="<w:style")
+    doc = read_docx(path)
+    assert doc.readable and doc.headings[0].level == 2
+    (problem,) = doc.problems
+    assert not problem.fatal and "样式表" in problem.message
+
+
+def test_no_body_and_bad_xml(tmp_path):
+    path = tmp_path / "x.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document xmlns:w='%s'><w:body>" % W)
+    (problem,) = read_docx(str(path)).problems
+    assert problem.fatal and "不是有效的 XML" in problem.message
+
+
+def test_empty_document_has_a_note(tmp_path):
+    doc = read_docx(make_docx(tmp_path, "<w:p/>"))
+    assert doc.readable and doc.blocks == ()
+    assert "没有任何文字" in doc.problems[0].message
+
+
+def test_vmerge_continuation_of_a_different_width_is_a_new_cell(tmp_path):
+    tbl = (
+        "<w:tbl>"
+        "<w:tr>" + tc("a", "<w:vMerge w:val='restart'/>") + tc("b") + tc("c") + "</w:tr>"
+        "<w:tr>" + tc("", "<w:vMerge/><w:gridSpan w:val='2'/>") + tc("d") + "</w:tr>"
+        "</w:tbl>"
+    )
+    (t,) = read_docx(make_docx(tmp_path, tbl)).tables
+    assert t.grid[0][0].row_span == 1
+    assert t.grid[1][0] is t.grid[1][1] and t.grid[1][0].col_span == 2
+
+
+@pytest.mark.parametrize("name", ["seed-budget.docx", "merged-cells.docx"])
+def test_every_grid_position_is_covered_by_its_cell(name):
+    for t in read_docx(str(FIX / "docx" / name)).tables:
+        for r, row in enumerate(t.grid):
+            assert len(row) == t.n_cols
+            for c, cell in enumerate(row):
+                assert cell.row <= r < cell.row + cell.row_span
+                assert cell.col <= c < cell.col + cell.col_span
+
+
+def test_oversized_grid_is_skipped_not_built(tmp_path):
+    tbl = (
+        "<w:tbl><w:tr><w:trPr><w:gridBefore w:val='1000000000'/></w:trPr>" + tc("a") + "</w:tr>"
+        "<w:tr>" + tc("b") + "</w:tr></w:tbl>"
+    )
+    doc = read_docx(make_docx(tmp_path, p("一、概况") + tbl + p("正文。")))
+    assert doc.readable and doc.tables == ()
+    (problem,) = doc.problems
+    assert not problem.fatal and problem.message.startswith("表格过大")
+    assert [b.text for b in doc.blocks] == ["一、概况", "正文。"]

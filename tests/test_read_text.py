@@ -1,0 +1,245 @@
+"""The .txt reader on the seed extraction (tab-indented cells, blank line ends a row) and on
+small texts: captions, preambles, notes, headings, line numbers, decoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openlint.model import Heading, Paragraph, Table
+from openlint.read.text import parse_text, read_text
+
+FIX = Path(__file__).parent / "fixtures"
+SEED = FIX / "seed" / "hebei-shanhaiguan-trade-union-2023-dept-budget.txt"
+
+STANDARD_TABLES = [
+    "部门预算收支总表",
+    "部门预算收入总表",
+    "部门预算支出总表",
+    "部门预算财政拨款收支总表",
+    "部门预算一般公共预算财政拨款支出表",
+    "部门预算一般公共预算财政拨款基本支出表",
+    "部门预算政府基金预算财政拨款支出表",
+    "部门预算国有资本经营预算财政拨款支出表",
+    "部门预算财政拨款“三公”经费支出表",
+]
+PERFORMANCE_TABLES = [
+    "1、困难职工帮扶资金绩效目标表",
+    "2、劳动模范荣誉津贴绩效目标表",
+    "3、市级以上劳模体检绩效目标表",
+    "4、提前下达2023年困难职工及劳模帮扶救助省专项资金绩效目标表",
+]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    doc = read_text(str(SEED))
+    assert doc.readable and doc.problems == ()
+    return doc
+
+
+def table(doc, caption: str) -> Table:
+    found = [t for t in doc.tables if t.caption == caption]
+    assert len(found) == 1, [t.caption for t in doc.tables]
+    return found[0]
+
+
+def row_of(t: Table, label: str, col: int = 1) -> int:
+    return next(r for r in range(t.n_rows) if t.text(r, col) == label)
+
+
+def test_seed_tables_and_captions(seed):
+    captions = [t.caption for t in seed.tables]
+    assert captions == [
+        *STANDARD_TABLES,
+        "部门机构设置情况",
+        *PERFORMANCE_TABLES,
+        "部门政府采购预算",
+        "部门固定资产占用情况表",
+    ]
+    for t in seed.tables[:9]:
+        assert t.preamble == ("711工会部门", "预算年度：2023", "单位：万元")
+        assert t.location.table == t.caption
+    assert table(seed, "部门固定资产占用情况表").preamble == ("711工会部门", "截止时间：2022-12-31")
+
+
+def test_seed_row_cells(seed):
+    t = table(seed, "部门预算收支总表")
+    assert (t.n_rows, t.n_cols) == (37, 5)
+    r = row_of(t, "一、一般公共预算拨款收入")
+    assert t.row_texts(r) == ("1", "一、一般公共预算拨款收入", "89.45", "一、一般公共服务支出", "41.93")
+    assert t.grid[1][2].text == "预算数"
+    r = row_of(t, "二、政府性基金预算拨款收入")
+    assert t.text(r, 2) == "" and t.text(r, 3) == "二、外交支出"
+
+
+def test_seed_merged_header_reconstruction(seed):
+    income = table(seed, "部门预算收入总表")
+    band = income.grid[0][4]
+    assert (band.text, band.col, band.col_span) == ("本年收入", 4, 8)
+    assert all(income.grid[0][c] is band for c in range(4, 12))
+    seq = income.grid[0][0]
+    assert seq.text == "序号" and seq.row_span == 2 and income.grid[1][0] is seq
+    assert income.grid[1][3] is income.grid[0][3]  # 合计 merged down
+    assert income.text(1, 5) == "财政拨款 收入"
+    both = table(seed, "部门预算财政拨款收支总表")
+    assert both.grid[0][1].text == "收入" and both.grid[0][1].col_span == 2
+    assert both.grid[0][3].text == "支出" and both.grid[0][3].col_span == 5
+    basic = table(seed, "部门预算一般公共预算财政拨款基本支出表")
+    assert [basic.text(0, c) for c in range(6)] == ["序号", "支出部门经济分类科目", "支出部门经济分类科目"] + [
+        "一般公共预算基本支出"
+    ] * 3
+    purchase = table(seed, "部门政府采购预算")
+    assert purchase.n_cols == 16
+    assert purchase.grid[0][0].col_span == 2 and purchase.grid[0][7].col_span == 8
+    assert purchase.grid[1][15] is purchase.grid[0][15]
+
+
+def test_seed_row_broken_by_multi_paragraph_cell(seed):
+    t = table(seed, "2、劳动模范荣誉津贴绩效目标表")
+    assert t.n_cols == 6
+    r = row_of(t, "质量指标")
+    assert t.row_texts(r) == ("", "质量指标", "资金到位率", "资金到位率", "≥90百分比", "行业指标")
+    assert t.text(0, 0) == "绩效目标" and t.grid[0][1].col_span == 5  # label | value
+
+
+def test_seed_line_numbers(seed):
+    assert all(b.location.line for b in seed.blocks)
+    first = seed.blocks[0]
+    assert isinstance(first, Heading) and first.text == "第一部分  部门预算" and first.location.line == 1
+    assert seed.tables[0].location.line == 3
+    heading = next(h for h in seed.headings if h.text == "八、名词解释")
+    assert heading.location.line == 1897
+    note = next(p for p in seed.paragraphs if p.text.startswith("注：无政府基金"))
+    assert note.location.line == 1347
+    last = seed.blocks[-1]
+    assert last.text == "我部门无其他需要说明的事项。" and last.location.line == 1909
+
+
+def test_seed_notes_on_empty_tables(seed):
+    for caption in STANDARD_TABLES[6:]:
+        t = table(seed, caption)
+        assert t.n_rows == 4
+        assert len(t.notes) == 1 and t.notes[0].is_note
+        assert t.notes[0].text.endswith("空表列示。")
+        assert all(not t.text(3, c) for c in range(1, t.n_cols))
+    assert len(table(seed, "部门政府采购预算").notes) == 2
+    assert table(seed, "部门预算收支总表").notes == ()
+
+
+def test_seed_headings_bookmarks_and_sections(seed):
+    texts = [b.text for b in seed.blocks if not isinstance(b, Table)]
+    assert not any("bookmark" in t for t in texts)
+    levels = {h.text: h.level for h in seed.headings}
+    assert levels["部门预算收支总表"] == 2  # bookmarked, unnumbered: under 第一部分
+    assert levels["一、部门职责及机构设置情况"] == 2
+    assert levels["（二）分项绩效目标"] == 3
+    assert levels["1、收入说明"] == 4
+    assert "部门机构设置情况" not in levels  # a caption, not a heading
+    assert "部门职责：" not in levels
+    glossary = next(s for s in seed.iter_sections() if s.title == "八、名词解释")
+    paras = [b for b in glossary.blocks if isinstance(b, Paragraph)]
+    assert len(paras) == 10 and paras[-1].text.startswith("10、事业单位经营支出")
+    assert paras[0].location.section == (
+        "第三部分  预算项目绩效目标",
+        "八、名词解释",
+    )  # numbering is taken as written: 第三部分 is the last level-1 heading before it
+    budget = seed.sections[0]
+    assert [c.title for c in budget.children] == STANDARD_TABLES
+    assert isinstance(budget.children[0].blocks[0], Table)
+
+
+def test_gbk_fallback():
+    doc = read_text(str(FIX / "bad" / "gbk.txt"))
+    assert doc.readable
+    (problem,) = doc.problems
+    assert problem.message == "文件不是 UTF-8 编码，已按 GB18030 读取" and not problem.fatal
+    assert [t.caption for t in doc.tables] == STANDARD_TABLES[6:]
+    assert doc.tables[0].notes[0].text == "注：无政府基金预算财政拨款预算，空表列示。"
+    assert doc.tables[0].location.line == 2
+
+
+def test_utf8_bom_crlf_and_utf16(tmp_path):
+    text = "一、概况\r\n正文。\r\n"
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    doc = read_text(str(path))
+    assert doc.problems == () and [b.text for b in doc.blocks] == ["一、概况", "正文。"]
+    assert doc.blocks[1].location.line == 2
+    path.write_bytes(text.encode("utf-16"))
+    doc = read_text(str(path))
+    assert doc.problems == () and [b.text for b in doc.blocks] == ["一、概况", "正文。"]
+
+
+def test_undecodable_is_fatal(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes("一、概况\n".encode("utf-8") + b"\x81\x20\xff")
+    (problem,) = read_text(str(path)).problems
+    assert problem.fatal and "编码" in problem.message
+
+
+def test_missing_empty_directory(tmp_path):
+    assert read_text(str(tmp_path / "no.txt")).problems[0].message.startswith("文件不存在")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert read_text(str(empty)).problems[0].message == "文件为空（0 字节）"
+    assert "目录" in read_text(str(tmp_path)).problems[0].message
+
+
+def test_standalone_preamble_line_caption_and_short_title():
+    text = "\n".join(
+        [
+            "名词解释",
+            "基本支出：指保障机构正常运转的支出。",
+            "收支预算总表",
+            "编制单位：某局    单位：万元",
+            "\t项目",
+            "\t金额",
+            "",
+            "\t合计",
+            "\t1.00",
+            "",
+            "说明：本表金额保留两位小数。",
+            "下一段。",
+        ]
+    )
+    doc = parse_text(text, "x.txt")
+    assert isinstance(doc.blocks[0], Heading) and doc.blocks[0].text == "名词解释"
+    (t,) = doc.tables
+    assert t.caption == "收支预算总表" and t.preamble == ("编制单位：某局", "单位：万元")
+    assert t.location.line == 5
+    assert t.row_texts(1) == ("合计", "1.00")
+    assert [n.text for n in t.notes] == ["说明：本表金额保留两位小数。", "下一段。"]
+    assert [b.text for b in doc.paragraphs][0] == "基本支出：指保障机构正常运转的支出。"
+    assert not any(b.text in ("收支预算总表", "编制单位：某局    单位：万元") for b in doc.paragraphs)
+
+
+def test_table_at_start_without_caption():
+    doc = parse_text("\ta\n\tb\n\n\tc\n\td\n", "x.txt")
+    (t,) = doc.tables
+    assert t.caption == "" and t.location.table is None and t.location.line == 1
+    assert t.row_texts(0) == ("a", "b") and t.row_texts(1) == ("c", "d")
+
+
+def test_oversized_grid_is_skipped(monkeypatch):
+    import openlint.read.text as text
+
+    monkeypatch.setattr(text, "MAX_TABLE_CELLS", 10)
+    body = "一、概况\n" + "\n".join("\ta\n\tb\n\tc\n\td\n" for _ in range(4)) + "\n正文。\n"
+    doc = parse_text(body, "x.txt")
+    assert doc.tables == ()
+    (problem,) = doc.problems
+    assert not problem.fatal and problem.message == "表格过大（4 行 × 4 列），已跳过"
+    assert problem.location.line == 2
+    assert [b.text for b in doc.blocks] == ["一、概况", "正文。"]
+
+
+def test_many_short_lines_is_linear():
+    import time
+
+    body = "\n".join(f"短行{i}" for i in range(100_000))
+    start = time.perf_counter()
+    doc = parse_text(body, "x.txt")
+    assert time.perf_counter() - start < 5
+    assert len(doc.blocks) == 100_000
