@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from docbuilder import build
@@ -100,7 +102,9 @@ def test_semantic_error(source, line, column, message):
     assert message in err.message
     # the source line and a caret, from the text compiled (the file need not exist)
     assert err.source_line == source.splitlines()[line - 1]
-    assert str(err).splitlines()[2] == "    " + " " * (column - 1) + "^"
+    caret_line = str(err).splitlines()[2]
+    width = lambda text: sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert caret_line.endswith("^") and width(caret_line[4:-1]) == width(err.source_line[: column - 1])
 
 
 @pytest.mark.parametrize("missing", ["title", "severity", "category", "basis", "message"])
