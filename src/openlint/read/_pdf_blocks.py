@@ -1,0 +1,466 @@
+"""Lines of all pages → blocks (headings, paragraphs, tables) in reading order.
+
+Private helper of `openlint.read.pdf`. Knows page layout conventions (margins, font sizes, table
+captions, 注： notes, a 目录 page), no budget terms beyond the words that mark a table caption
+(…表) and a preamble (编制单位：…, 单位：万元).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from openlint.model import Block, Heading, Location, Paragraph, Table
+from openlint.read._pdf_layout import Line, Seg
+from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, split_glued, split_header
+from openlint.read.structure import NOTE_START, heading_level, numbering_level
+
+_CN = "一二三四五六七八九十百零〇"
+_ITEM = re.compile(rf"^(第[{_CN}\d]+[条章节部分篇]|[{_CN}]+\s*[、.．]|[（(]\s*[{_CN}\d]+\s*[)）]|\d{{1,3}}\s*[、.．)）](?!\d))")
+_PREAMBLE = re.compile(r"^(编制(部门|单位)|填报单位|预算(主管)?(部门|单位)|(金额|计量|货币)?单位\s*[:：])")
+_CONT = re.compile(r"[（(]?续(表)?[)）]?$")
+_LEADER = re.compile(r"^[\s.．·•…‥⋯_\-—]*\d*$")
+_LEADER_TAIL = re.compile(r"(\s*[.．·•…‥⋯_]{2,}\s*\d*|\s+\d{1,3})\s*$")
+_SENT_END = "。；;，,：:！？!?"
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def caption_text(text: str) -> bool:
+    """`text` reads like a table title: short, ends with 表 (or 表（续）), not a sentence."""
+    t = _compact(text)
+    t = _CONT.sub("", t)
+    if not (2 <= len(t) <= 50) or not t.endswith("表"):
+        return False
+    if NOTE_START.match(t) or "。" in t or "：" in t or ":" in t:
+        return False
+    return True
+
+
+class _Draft:
+    """A table being collected: caption, preamble and its lines per page."""
+
+    def __init__(self, caption: str, preamble: list[str], page: int) -> None:
+        self.caption = caption
+        self.preamble = preamble
+        self.parts: list[tuple[int, list[Line]]] = [(page, [])]
+        self.x0 = 1e9
+        self.x1 = -1e9
+        self.hs: Counter[float] = Counter()  # line heights (to 0.5 pt)
+        self.starts: set[int] = set()  # where its cells start (to 1 pt)
+
+    def add(self, line: Line) -> None:
+        split_glued(line)
+        if self.parts[-1][0] != line.page:
+            self.parts.append((line.page, []))
+        self.parts[-1][1].append(line)
+        if line.x0 < self.x0:
+            self.x0 = line.x0
+        if line.x1 > self.x1:
+            self.x1 = line.x1
+        self.hs[round(line.h * 2) / 2] += 1
+        self.starts.update(round(s.x0) for s in line.segs)
+
+    @property
+    def h(self) -> float:
+        """The usual line height of the table."""
+        return self.hs.most_common(1)[0][0] if self.hs else 0.0
+
+    def starts_at(self, x: float, tol: float) -> bool:
+        """A cell of the table starts at `x`."""
+        return any(abs(s - x) <= tol for s in self.starts)
+
+    def header_lines(self) -> list[Line]:
+        lines = self.parts[0][1]
+        return lines[: split_header(lines)]
+
+
+class Composer:
+    def __init__(self, path: str, pages: list[tuple[int, float, float, list[Line]]]) -> None:
+        self.path = path
+        self.pages = pages
+        self.blocks: list[Block] = []
+        self.pending: list[Line] = []
+        self.pending_toc = False
+        self.table: _Draft | None = None
+        self.toc = False
+        self.in_part = False
+        self._stats()
+
+    # ------------------------------------------------------------------ page-level statistics
+
+    def _stats(self) -> None:
+        sizes: Counter[float] = Counter()
+        by_width: dict[int, tuple[list[float], list[float]]] = {}
+        for _, width, _, lines in self.pages:
+            key = int(width / 10)
+            x1s, x0s = by_width.setdefault(key, ([], []))
+            for ln in lines:
+                n = len(ln.text)
+                if n >= 8:
+                    sizes[round(ln.h * 2) / 2] += n
+                if n >= 12 and len(ln.segs) == 1:
+                    x1s.append(ln.x1)
+                    x0s.append(ln.x0)
+        self.body_h = sizes.most_common(1)[0][0] if sizes else 12.0
+        self.margins: dict[int, tuple[float, float]] = {}
+        for key, (x1s, x0s) in by_width.items():
+            if len(x1s) >= 8:  # too few long lines say nothing about the margins
+                x1s.sort()
+                x0s.sort()
+                self.margins[key] = (x0s[len(x0s) // 10], x1s[min(len(x1s) - 1, (len(x1s) * 9) // 10)])
+
+    def _margins(self, line: Line) -> tuple[float, float]:
+        m = self.margins.get(int(line.page_width / 10))
+        if m is None:
+            return 0.12 * line.page_width, 0.88 * line.page_width
+        return m
+
+    def _runs_to_margin(self, line: Line) -> bool:
+        return line.x1 >= self._margins(line)[1] - 2.5 * line.h
+
+    def _indented(self, line: Line) -> bool:
+        return line.x0 >= self._margins(line)[0] + 1.2 * line.h
+
+    def _big(self, line: Line) -> bool:
+        return line.cjk and line.h >= 1.2 * self.body_h
+
+    # --------------------------------------------------------------------------------- driver
+
+    def run(self) -> list[Block]:
+        n = len(self.pages)
+        for pi in range(n):
+            lines = self.pages[pi][3]
+            nxt = self.pages[pi + 1][3] if pi + 1 < n else []
+            i = 0
+            if self.table is not None:
+                i = self._continue_table(lines)
+            if self.toc and i == 0 and not self._toc_page(lines):
+                self.toc = False
+            while i < len(lines):
+                j = self._step(lines, i, nxt)
+                if j <= i:  # never stall: take the line as text
+                    self._close_table()
+                    self._flush()
+                    self.pending = [lines[i]]
+                    j = i + 1
+                i = j
+            if self.pending and not self._runs_to_margin(self.pending[-1]):
+                self._flush()
+        self._close_table()
+        self._flush()
+        return self.blocks
+
+    def _step(self, lines: list[Line], i: int, nxt: list[Line]) -> int:
+        line = lines[i]
+        text = line.text
+        compact = _compact(text)
+        if compact in ("目录", "目次"):
+            self._flush()
+            self._emit(Heading(text, 1, self._loc(line)))
+            self.toc = True
+            return i + 1
+        if self.toc:
+            return self._toc_line(line, i)
+        if self.table is not None:  # a table opened on this page (after its caption)
+            return self._table_lines(lines, i)
+        if NOTE_START.match(text):
+            self._flush()
+            self.pending = [line]
+            return i + 1
+        if caption_text(text) and not self._runs_to_margin_prose(line):
+            following = lines[i + 1 :] or nxt[:3]
+            if following:
+                f = following[0]
+                if caption_text(f.text) and self._table_follows(lines[i + 2 :] or nxt[:3]):
+                    # a title over the tables (第二部分 …部门决算表), then the caption
+                    self._flush()
+                    self.pending = [line]
+                    self._flush(title=True)
+                    return i + 1
+                if self._table_follows(following):
+                    self._flush()
+                    return self._start_table(lines, i)
+        if self._captionless_table(lines, i):
+            self._flush()
+            return self._start_table(lines, i, caption=False)
+        if self.pending and self._continues(self.pending[-1], line):
+            self.pending.append(line)
+        else:
+            self._flush()
+            self.pending = [line]
+        return i + 1
+
+    # -------------------------------------------------------------------------- paragraphs
+
+    def _loc(self, line: Line) -> Location:
+        return Location(file=self.path, page=line.page)
+
+    def _emit(self, block: Block) -> None:
+        self.blocks.append(block)
+
+    def _runs_to_margin_prose(self, line: Line) -> bool:
+        return len(line.segs) == 1 and self._runs_to_margin(line) and len(line.text) > 30
+
+    def _continues(self, prev: Line, line: Line) -> bool:
+        if abs(line.h - prev.h) > 0.15 * prev.h:
+            return False
+        if line.page == prev.page:
+            gap = line.y - prev.y
+            if gap <= 0:
+                return False
+            if self._big(prev) and self._big(line):
+                return gap <= 2.0 * prev.h
+            if gap > 2.6 * prev.h:
+                return False
+        if not self._runs_to_margin(prev):
+            return False
+        text = line.text
+        if _ITEM.match(text) or NOTE_START.match(text) or caption_text(text):
+            return False
+        if self._indented(line):
+            # an indented line after a finished sentence, or after a short numbered title,
+            # starts a new paragraph (wrapped lines go back to the left margin)
+            if prev.text and prev.text[-1] in "。！？!?；;：:":
+                return False
+            if heading_level(prev.text) is not None and prev.x1 < self._margins(prev)[1] - prev.h:
+                return False
+        return True
+
+    def _flush(self, title: bool = False) -> None:
+        lines = self.pending
+        if not lines:
+            return
+        self.pending = []
+        text = lines[0].text
+        for ln in lines[1:]:
+            text = _join_lines(text, ln.text)
+        text = text.strip()
+        if not text:
+            return
+        loc = self._loc(lines[0])
+        if self.pending_toc:
+            self.pending_toc = False
+            self._emit(Paragraph(text, loc))
+            return
+        level = heading_level(text)
+        if level is not None:
+            if level == 1:
+                self.in_part = True
+            self._emit(Heading(text, level, loc))
+        elif title or self._title_like(lines, text):
+            self._emit(Heading(text, 2 if self.in_part else 1, loc))
+        else:
+            self._emit(Paragraph(text, loc))
+
+    def _title_like(self, lines: list[Line], text: str) -> bool:
+        first = lines[0]
+        big = all(self._big(ln) for ln in lines)
+        if len(text) > (60 if big else 40) or text[-1] in _SENT_END or "。" in text:
+            return False
+        colon = max(text.find("："), text.find(":"))
+        if colon >= 0:
+            return False
+        if big:
+            return True
+        left, right = self._margins(first)
+        centre = (first.x0 + first.x1) / 2
+        width = first.page_width
+        centred = (
+            abs(centre - width / 2) <= 0.04 * width
+            and first.x0 >= left + 2 * first.h
+            and first.x1 <= right - 2 * first.h
+        )
+        return centred and len(lines) == 1 and first.h >= 1.04 * self.body_h
+
+    # ------------------------------------------------------------------------ table of contents
+
+    def _toc_page(self, lines: list[Line]) -> bool:
+        """A page that continues the 目录: only entry-like lines, nothing big."""
+        if not lines:
+            return False
+        for ln in lines:
+            if self._big(ln):
+                return False
+            t = ln.text
+            leader = len(ln.segs) > 1 and _LEADER.match(ln.segs[-1].text) is not None
+            if not (leader or numbering_level(t) is not None or len(_compact(t)) <= 6 or _LEADER_TAIL.search(t)):
+                return False
+        return True
+
+    def _toc_line(self, line: Line, i: int) -> int:
+        segs = line.segs
+        while len(segs) > 1 and _LEADER.match(segs[-1].text):
+            segs = segs[:-1]
+        text = " ".join(s.text for s in segs)
+        text = _LEADER_TAIL.sub("", text).strip()
+        if not text or _LEADER.match(text):
+            return i + 1
+        if self.pending and self.pending_toc and self._toc_continues(self.pending[-1], line):
+            self.pending.append(_retext(line, text))
+        else:
+            self._flush()
+            self.pending = [_retext(line, text)]
+            self.pending_toc = True
+        return i + 1
+
+    def _toc_continues(self, prev: Line, line: Line) -> bool:
+        if line.page != prev.page or _ITEM.match(line.text) or not self._runs_to_margin(prev):
+            return False
+        return len(prev.segs) == 1
+
+    # ----------------------------------------------------------------------------------- tables
+
+    def _table_follows(self, following: list[Line]) -> bool:
+        """The lines after a caption look like a table (preamble, several cells, small type)."""
+        for ln in following[:3]:
+            if any(_PREAMBLE.match(s.text) for s in ln.segs):
+                return True
+            if caption_text(ln.text):
+                return False
+            if len(ln.segs) >= 2:
+                return True
+            if ln.h < 0.92 * self.body_h and not NOTE_START.match(ln.text):
+                return True
+            if self._runs_to_margin_prose(ln):
+                return False
+        return False
+
+    def _captionless_table(self, lines: list[Line], i: int) -> bool:
+        if NOTE_START.match(lines[i].text) or self._big(lines[i]) or numbering_level(lines[i].text) == 1:
+            return False
+        run = 0
+        for ln in lines[i : i + 3]:
+            if len(ln.segs) < 2 or not _wide_gaps(ln):
+                break
+            run += 1
+        if run < 2:
+            return False
+        return any(is_data_line(ln) for ln in lines[i : i + run + 1])
+
+    def _start_table(self, lines: list[Line], i: int, caption: bool = True) -> int:
+        if caption:
+            cap = lines[i]
+            draft = _Draft(cap.text.strip(), [], cap.page)
+            i += 1
+            while i < len(lines) and any(_PREAMBLE.match(s.text) for s in lines[i].segs):
+                draft.preamble.extend(s.text for s in lines[i].segs)
+                i += 1
+        else:  # caption-less: ends at the first line that is not several cells apart
+            draft = _Draft("", [], lines[i].page)
+        self.table = draft
+        return self._table_lines(lines, i)
+
+    def _ends_table(self, line: Line, draft: _Draft) -> bool:
+        text = line.text
+        if NOTE_START.match(text) or caption_text(text):
+            return True
+        if draft.caption == "" and (len(line.segs) < 2 or not _wide_gaps(line)):
+            # a caption-less table goes on with lines whose cells start where its cells start
+            # (a wrapped name, a row number drawn on its own line)
+            last = draft.parts[-1][1][-1] if draft.parts[-1][1] else None
+            if last is None or line.page != last.page or line.y - last.y > 2.6 * line.h:
+                return True
+            if not all(draft.starts_at(seg.x0, 0.5 * line.h + 0.5) for seg in line.segs):
+                return True
+        if self._big(line) and (not draft.hs or line.h > 1.15 * draft.h):
+            return True
+        if numbering_level(text) == 1:
+            return True
+        if self._runs_to_margin_prose(line) or (len(line.segs) == 1 and "。" in text and len(text) > 20):
+            return True
+        return False
+
+    def _table_lines(self, lines: list[Line], i: int) -> int:
+        draft = self.table
+        assert draft is not None
+        while i < len(lines):
+            line = lines[i]
+            if self._ends_table(line, draft):
+                self._close_table()
+                return i
+            draft.add(line)
+            i += 1
+        if draft.caption == "":
+            self._close_table()
+        return i
+
+    def _continue_table(self, lines: list[Line]) -> int:
+        """At the top of a page with a table still open: continue it or close it."""
+        draft = self.table
+        assert draft is not None
+        if not any(ls for _, ls in draft.parts):  # the caption ended the previous page
+            j = 0
+            while j < len(lines) and any(_PREAMBLE.match(s.text) for s in lines[j].segs):
+                draft.preamble.extend(s.text for s in lines[j].segs)
+                j += 1
+            return self._table_lines(lines, j)
+        # the header repeated at the top of the page is not data: skip lines that repeat a
+        # header line, or that hold nothing but header cell texts
+        header_lines = draft.header_lines()
+        header = {ln.text for ln in header_lines}
+        header_cells = {s.text for ln in header_lines for s in ln.segs}
+        j = 0
+        while j < len(lines) and (
+            lines[j].text in header
+            or (not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
+        ):
+            j += 1
+        if j == 0 and (not lines or not self._fits(lines[0], draft)):
+            self._close_table()
+            return 0
+        return self._table_lines(lines, j)
+
+    def _fits(self, line: Line, draft: _Draft) -> bool:
+        if self._ends_table(line, draft):
+            return False
+        pad = 3 * line.h
+        if line.x0 < draft.x0 - pad or line.x1 > draft.x1 + pad:
+            return False
+        if len(line.segs) >= 2 or any(AMOUNT.match(s.text) for s in line.segs):
+            return True
+        th = draft.h
+        if abs(line.h - th) <= 0.1 * th and abs(th - self.body_h) > 0.08 * self.body_h:
+            return True
+        # one cell starting where a column of the table starts (not the first column, where a
+        # heading could start too): a row of the right half of a two-group table
+        return line.x0 > draft.x0 + 2 * line.h and draft.starts_at(line.x0, 0.5 * line.h + 0.5)
+
+    def _close_table(self) -> None:
+        draft = self.table
+        if draft is None:
+            return
+        self.table = None
+        page = draft.parts[0][0]
+        parts = [(p, ls) for p, ls in draft.parts if ls]
+        if not parts:  # a caption (and preamble) with nothing under it
+            loc = Location(self.path, page=page, table=draft.caption or None)
+            self._emit(Table(draft.caption, (), loc, preamble=tuple(draft.preamble), header_rows=0, pages=(page,)))
+            return
+        header_count = split_header(parts[0][1])
+        self._emit(build_table(self.path, draft.caption, draft.preamble, parts, header_count, page=page))
+
+
+def _wide_gaps(line: Line) -> bool:
+    segs = line.segs
+    return all(b.x0 - a.x1 >= 1.5 * line.h for a, b in zip(segs, segs[1:]))
+
+
+def _join_lines(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _retext(line: Line, text: str) -> Line:
+    """A copy of `line` whose text is `text` (a 目录 entry without its dot leader)."""
+    seg = Seg(line.x0, line.x1, text)
+    copy = Line(line.page, line.y, line.h, [seg], line.page_width, line.page_height)
+    copy.x1 = line.x1 if len(line.segs) == 1 else line.segs[0].x1
+    return copy

@@ -1,0 +1,295 @@
+"""Characters → lines → segments for one PDF page (pypdfium2 text page).
+
+Private helper of `openlint.read.pdf`. Coordinates are top-down: `y` grows downwards from the
+top edge of the page, so sorting by `y` is reading order. A `Line` is a run of characters that
+share a baseline band; a `Seg` is a piece of a line between large horizontal gaps (a table cell,
+or a word separated from the next one by a column gutter).
+
+Speed matters here (the reader's budget is a few ms a page): one ctypes call per character for
+its loose box, plain tuples, one sort per page and one per line.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from operator import itemgetter
+
+import pypdfium2.raw as pdfium_c
+
+# Characters that separate words but are not text. Control characters are dropped too.
+_SPACE = frozenset(" \t\r\n\x0b\x0c\x00\x01\x02\x03\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ufffe")
+
+_UNREADABLE = re.compile("[\ue000-\uf8ff\ufffd]")
+
+SEGMENT_GAP = 0.6  # a gap wider than this many line heights splits a line into segments
+_HARD_SPACE = 0.35  # a gap this wide inside a segment is written as a space
+_SOFT_SPACE = 0.1  # ... or this wide when the PDF itself had a space there
+_BREAK = 0.15  # a gap this wide is remembered as a place where a table cell may end
+
+_get_x0 = itemgetter(1)
+
+
+class Seg:
+    __slots__ = ("x0", "x1", "text", "breaks")
+
+    def __init__(self, x0: float, x1: float, text: str, breaks: list | None = None) -> None:
+        self.x0 = x0
+        self.x1 = x1
+        self.text = text
+        # narrow gaps inside the segment where a table cell may end: (text index, x1 of the
+        # left part, x0 of the right part); e.g. an amount glued to the next cell's text
+        self.breaks = breaks
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Seg({self.x0:.0f}-{self.x1:.0f} {self.text!r})"
+
+
+class Line:
+    __slots__ = ("page", "y", "h", "x0", "x1", "segs", "text", "page_width", "page_height", "cjk", "ci")
+
+    def __init__(self, page: int, y: float, h: float, segs: list[Seg], page_width: float, page_height: float):
+        self.page = page
+        self.y = y  # centre, top-down
+        self.h = h  # height of the line's (CJK) glyph boxes ≈ font size
+        self.segs = segs
+        self.x0 = segs[0].x0
+        self.x1 = max(s.x1 for s in segs)
+        self.text = " ".join(s.text for s in segs)
+        self.page_width = page_width
+        self.page_height = page_height
+        self.cjk = True  # h was measured on CJK glyphs
+        self.ci = -1  # index of one of its characters in the text page
+
+    @property
+    def top(self) -> float:
+        return self.y - self.h / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h / 2
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Line(p{self.page} y={self.y:.1f} h={self.h:.1f} {self.segs})"
+
+
+def page_lines(
+    textpage, page_no: int, width: float, height: float, rotation: int = 0
+) -> tuple[list[Line], str, int, int, int]:
+    """The page's lines in reading order, its raw text, its character count, its count of
+    unreadable characters (private use area, U+FFFD) and its count of characters off the page.
+    `width` and `height` are the page's size as displayed; `rotation` its /Rotate (0, 90, 180,
+    270): character boxes come in unrotated page space and are turned into display space."""
+    text = textpage.get_text_range()
+    n = textpage.count_chars()
+    raw = textpage.raw
+    if len(text) != n:  # characters outside the BMP: fall back to one call per character
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        text_chars = [chr(get_unicode(raw, i) or 0xFFFD) for i in range(n)]
+    else:
+        text_chars = text
+    rect = pdfium_c.FS_RECTF()
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    prect = ctypes.byref(rect)
+    space = _SPACE
+    chars: list[tuple] = []
+    append = chars.append
+    bad = len(_UNREADABLE.findall(text))
+    counted = 0
+    after_space = False
+    i = -1
+    for ch in text_chars:
+        i += 1
+        if ch in space or ch < " ":
+            after_space = True
+            continue
+        counted += 1
+        if not get_box(raw, i, prect):
+            continue
+        if rotation:
+            left, right, top, bottom = _rotate(rect, rotation, width, height)
+            h = bottom - top
+            if h <= 0:
+                continue
+            append((bottom, left, right, h, ch, after_space, (top + bottom) * 0.5, i))
+            after_space = False
+            continue
+        top = rect.top
+        bottom = rect.bottom
+        h = top - bottom
+        if h <= 0:
+            continue
+        # (bottom top-down, x0, x1, height, char, preceded by a space in the stream, centre, index)
+        append((height - bottom, rect.left, rect.right, h, ch, after_space, height - (top + bottom) * 0.5, i))
+        after_space = False
+    if not chars:
+        return [], text, counted, bad, 0
+    # text whose centre is off the page is not shown (converters leave overflow there), and
+    # absurd coordinates would only cost time
+    hi_x = width + 2.0
+    hi_y = height + 2.0
+    off = 0
+    if any(not (-2.0 <= (c[1] + c[2]) * 0.5 <= hi_x and -2.0 <= c[6] <= hi_y) or c[3] > height for c in chars):
+        kept = [c for c in chars if -2.0 <= (c[1] + c[2]) * 0.5 <= hi_x and -2.0 <= c[6] <= hi_y and c[3] <= height]
+        off = len(chars) - len(kept)
+        chars = kept
+        if not chars:
+            return [], text, counted, bad, off
+    chars.sort()
+    # characters whose boxes end at the same bottom form a line: with proper font metrics the
+    # loose box bottom is baseline - descent; with broken metrics pdfium falls back to tight
+    # glyph boxes (a 、 or 一 far from the line's centre) whose bottoms still sit near the
+    # baseline. Centres would split those lines; bottoms do not.
+    lines: list[Line] = []
+    cur = [chars[0]]
+    ref_y = chars[0][0]
+    ref_h = chars[0][3]
+    for c in chars[1:]:
+        ch_h = c[3]
+        if c[0] - ref_y <= 0.25 * (ch_h if ch_h > ref_h else ref_h):
+            cur.append(c)
+        else:
+            lines.append(_make_line(cur, page_no, width, height))
+            cur = [c]
+            ref_y = c[0]
+            ref_h = ch_h
+    lines.append(_make_line(cur, page_no, width, height))
+    return lines, text, counted, bad, off
+
+
+def visible_lines(textpage, lines: list[Line], width: float, height: float, rotation: int = 0) -> list[Line]:
+    """The lines that are not clipped away. Some converters (spreadsheet exports) draw a long
+    text on every page and show a different window of it on each through a clipping path; the
+    text page has all of it. One character per line is checked against its text object's clip
+    (the intersection of the clip's paths' bounding boxes). Costly, so only used on documents
+    that show the sign of it (text off the page)."""
+    raw = textpage.raw
+    get_obj = pdfium_c.FPDFText_GetTextObject
+    get_clip = pdfium_c.FPDFPageObj_GetClipPath
+    count_paths = pdfium_c.FPDFClipPath_CountPaths
+    count_segs = pdfium_c.FPDFClipPath_CountPathSegments
+    get_seg = pdfium_c.FPDFClipPath_GetPathSegment
+    get_point = pdfium_c.FPDFPathSegment_GetPoint
+    px = ctypes.c_float()
+    py = ctypes.c_float()
+    ppx = ctypes.byref(px)
+    ppy = ctypes.byref(py)
+    out: list[Line] = []
+    for line in lines:
+        obj = get_obj(raw, line.ci) if line.ci >= 0 else None
+        clip = get_clip(obj) if obj else None
+        if not clip:
+            out.append(line)
+            continue
+        left, bottom, right, top = -1e9, -1e9, 1e9, 1e9
+        for k in range(max(0, count_paths(clip))):
+            xs: list[float] = []
+            ys: list[float] = []
+            for j in range(max(0, count_segs(clip, k))):
+                seg = get_seg(clip, k, j)
+                if seg and get_point(seg, ppx, ppy):
+                    xs.append(px.value)
+                    ys.append(py.value)
+            if xs:
+                left = max(left, min(xs))
+                right = min(right, max(xs))
+                bottom = max(bottom, min(ys))
+                top = min(top, max(ys))
+        if left > right or bottom > top:
+            continue  # an empty clip shows nothing
+        box = _Box(max(left, -1e6), min(right, 1e6), max(bottom, -1e6), min(top, 1e6))
+        if rotation:
+            x0, x1, t, b = _rotate(box, rotation, width, height)
+        else:
+            x0, x1, t, b = box.left, box.right, height - box.top, height - box.bottom
+        cx = (line.x0 + line.x1) / 2
+        if x0 - 2 <= cx <= x1 + 2 and t - 2 <= line.y <= b + 2:
+            out.append(line)
+    return out
+
+
+class _Box:
+    __slots__ = ("left", "right", "bottom", "top")
+
+    def __init__(self, left: float, right: float, bottom: float, top: float) -> None:
+        self.left = left
+        self.right = right
+        self.bottom = bottom
+        self.top = top
+
+
+def _rotate(rect, rotation: int, width: float, height: float) -> tuple[float, float, float, float]:
+    """A character box in display space, top-down: (x0, x1, top, bottom)."""
+    if rotation == 90:  # display x = page y, display top-down y = page x
+        return rect.bottom, rect.top, rect.left, rect.right
+    if rotation == 180:
+        return width - rect.right, width - rect.left, rect.bottom, rect.top
+    if rotation == 270:  # page width = display height
+        return width - rect.top, width - rect.bottom, height - rect.right, height - rect.left
+    return rect.left, rect.right, height - rect.top, height - rect.bottom
+
+
+def _make_line(chars: list[tuple], page_no: int, width: float, height: float) -> Line:
+    chars.sort(key=_get_x0)
+    h = 0.0
+    hmax = 0.0
+    for c in chars:
+        ch_h = c[3]
+        if ch_h > hmax:
+            hmax = ch_h
+        if ch_h > h and c[4] >= "\u2e80":
+            h = ch_h
+    cjk = h > 0.0
+    if not cjk:
+        h = hmax
+    ysum = 0.0
+    ny = 0
+    for c in chars:  # centre of the full-height glyphs
+        if c[3] >= 0.7 * hmax:
+            ysum += c[6]
+            ny += 1
+    split = SEGMENT_GAP * h
+    hard = _HARD_SPACE * h
+    soft = _SOFT_SPACE * h
+    narrow = _BREAK * h
+    segs: list[Seg] = []
+    first = chars[0]
+    buf = [first[4]]
+    breaks = None
+    sx0 = first[1]
+    sx1 = first[2]
+    prev_x0 = first[1]
+    prev_ch = first[4]
+    for c in chars[1:]:
+        x0 = c[1]
+        ch = c[4]
+        if ch == prev_ch and x0 - prev_x0 < 0.3 * (c[2] - x0):  # the same glyph drawn twice (fake bold)
+            continue
+        gap = x0 - sx1
+        if gap > split:
+            segs.append(Seg(sx0, sx1, "".join(buf), breaks))
+            buf = [ch]
+            breaks = None
+            sx0 = x0
+            sx1 = c[2]
+        else:
+            if gap > narrow:
+                spaced = gap > hard or (c[5] and gap > soft)
+                if spaced or (prev_ch <= "9") != (ch <= "9"):
+                    if breaks is None:
+                        breaks = []
+                    breaks.append((len(buf), sx1, x0))
+                if spaced:
+                    buf.append(" ")
+            elif c[5] and gap > soft:
+                buf.append(" ")
+            buf.append(ch)
+            if c[2] > sx1:
+                sx1 = c[2]
+        prev_x0 = x0
+        prev_ch = ch
+    segs.append(Seg(sx0, sx1, "".join(buf), breaks))
+    line = Line(page_no, ysum / ny, h, segs, width, height)
+    line.cjk = cjk
+    line.ci = first[7]
+    return line

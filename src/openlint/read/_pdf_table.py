@@ -1,0 +1,680 @@
+"""Table reconstruction from positioned text lines (no ruling lines).
+
+Private helper of `openlint.read.pdf`. Input: the caption, the preamble and the table's lines per
+page (header lines first). Output: a `Table` with a resolved grid.
+
+How it works:
+
+* **Rows.** The body lines are split into *anchor* lines (they hold an amount or a code, several
+  cells, a numbered item or a total label) and *continuation* lines (one text cell, no number).
+  A continuation line belongs to the nearest anchor when it is close enough: a wrapped cell text
+  is centred vertically on its row, so its lines sit within about a line height of the row's
+  anchor, closer than the next row.
+* **Columns.** Column positions come from the x-extents of the body segments (a coverage profile
+  over x; runs of covered x are columns, a thin valley bridged by one spanning label is split),
+  then from the header: header cells are built by stacking wrapped header lines, grouped into
+  bands by height, and walked bottom-up; a header cell that overlaps no column becomes a column
+  (a column without data, e.g. 事业收入 in a table that only has 财政拨款 amounts).
+* **Header grid.** Every header cell covers the columns it overlaps. A cell that has header cells
+  below it is a group header (收入预算 over 合计 / 财政拨款收入 / …); it is widened to the widest
+  run of free neighbouring columns that keeps the text centred over the run and whose own headers
+  start below it. Bands that use disjoint columns are merged; a header cell with nothing below it
+  (or above it) in its columns spans those rows too, so the last header row names every column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from openlint.model import Cell, Location, Table
+from openlint.read._pdf_layout import Line, Seg
+
+_CN = "一二三四五六七八九十百零〇"
+AMOUNT = re.compile(r"^[（(]?[-−–—－+]?[\d,，]*\d(?:[.．]\d+)?%?[)）]?$|^[-—–－]{1,2}$")
+TOTAL_LABEL = re.compile(r"^[^\d]{0,14}(合\s*计|总\s*计|小\s*计)$")
+ROW_ITEM = re.compile(rf"^(第?[{_CN}]+[、.．]|[（(][{_CN}\d]+[)）]|\d{{1,2}}[、.．](?!\d))")
+
+
+_STRICT_AMOUNT = re.compile(r"^[-−–—－]?\d{1,3}(?:[,，]\d{3})+(?:[.．]\d+)?$|^[-−–—－]?\d+[.．]\d+$")
+
+
+def split_glued(line: Line) -> None:
+    """Split segments where an amount is glued to the next cell (``371,514,655.00一、…``,
+    ``1,867,397.54 66,410,000.00``): at a remembered narrow gap whose left or right piece is
+    an unmistakable amount (thousands separators or decimals). In place."""
+    if not any(s.breaks for s in line.segs):
+        return
+    out: list[Seg] = []
+    for seg in line.segs:
+        if not seg.breaks:
+            out.append(seg)
+            continue
+        text = seg.text
+        cuts = [(0, seg.x0, seg.x0)] + seg.breaks + [(len(text), seg.x1, seg.x1)]
+        # pieces between consecutive breaks: [start, end, x0, x1]
+        pieces = [[i0, i1, x0, x1] for (i0, _, x0), (i1, x1, _) in zip(cuts, cuts[1:])]
+        merged = [pieces[0]]
+        for p in pieces[1:]:
+            last = merged[-1]
+            if _STRICT_AMOUNT.match(text[last[0] : last[1]].strip()) or _STRICT_AMOUNT.match(text[p[0] : p[1]].strip()):
+                merged.append(p)
+            else:
+                last[1] = p[1]
+                last[3] = p[3]
+        if len(merged) == 1:
+            out.append(seg)
+            continue
+        for i0, i1, x0, x1 in merged:
+            t = text[i0:i1].strip()
+            if t:
+                out.append(Seg(x0, x1, t))
+    line.segs = out
+    line.text = " ".join(s.text for s in out)
+
+
+def is_data_line(line: Line) -> bool:
+    """The line holds table data (an amount or code, a total label alone, a numbered item)."""
+    segs = line.segs
+    for s in segs:
+        if AMOUNT.match(s.text):
+            return True
+    if len(segs) == 1 and TOTAL_LABEL.match(segs[0].text):
+        return True
+    return ROW_ITEM.match(segs[0].text) is not None
+
+
+def _join(a: str, b: str) -> str:
+    """Join wrapped pieces of one cell: no space between CJK pieces, one between Latin words."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+# --------------------------------------------------------------------------------------- rows
+
+
+def _merge_offset_lines(lines: list[Line]) -> list[Line]:
+    """Lines a few points apart whose segments do not overlap are one line (some PDFs draw
+    the digits of a row a little higher than its Chinese text)."""
+    out: list[Line] = []
+    for line in sorted(lines, key=lambda ln: ln.y):
+        if out:
+            prev = out[-1]
+            if line.y - prev.y <= 0.75 * max(prev.h, line.h) and not any(
+                a.x0 < b.x1 and b.x0 < a.x1 for a in prev.segs for b in line.segs
+            ):
+                segs = sorted(prev.segs + line.segs, key=lambda s: s.x0)
+                joined = [segs[0]]
+                for sg in segs[1:]:
+                    last = joined[-1]
+                    if sg.x0 - last.x1 <= 0.15 * line.h:  # one word drawn in two pieces
+                        joined[-1] = Seg(last.x0, max(last.x1, sg.x1), last.text + sg.text)
+                    else:
+                        joined.append(sg)
+                # the merged line sits where its numbers (or most of its cells) are
+                main = max((prev, line), key=lambda ln: (is_data_line(ln), len(ln.segs)))
+                merged = Line(line.page, main.y, main.h, joined, line.page_width, line.page_height)
+                out[-1] = merged
+                continue
+        out.append(line)
+    return out
+
+
+def _rows_of_page(lines: list[Line]) -> list[list[tuple[Line, Seg]]]:
+    """Group one page's body lines into rows; a row is a list of (line, segment) pieces."""
+    lines = _merge_offset_lines(lines)
+    n = len(lines)
+    anchor = [False] * n
+    for i, line in enumerate(lines):
+        segs = line.segs
+        if len(segs) >= 2 or is_data_line(line):
+            anchor[i] = True
+    if not any(anchor):
+        return [[(ln, s) for s in ln.segs] for ln in lines]
+    anchors = [i for i in range(n) if anchor[i]]
+    gaps = sorted(lines[b].y - lines[a].y for a, b in zip(anchors, anchors[1:]))
+    pitch = gaps[len(gaps) // 2] if gaps else 1e9
+    owner = list(range(n))
+    for i in range(n):
+        if anchor[i]:
+            continue
+        line = lines[i]
+        seg = line.segs[0]
+        best = -1
+        best_d = 1e18
+        for j in anchors:  # few anchors per page; a linear scan is fine
+            d = abs(lines[j].y - line.y)
+            if d < best_d:
+                best_d = d
+                best = j
+        a = lines[best]
+        occupied = any(s.x0 < seg.x1 and seg.x0 < s.x1 for s in a.segs)
+        h = line.h
+        limit = min(1.45 * h, 0.8 * pitch) if occupied else min(2.3 * h, 0.9 * pitch)
+        if best_d <= limit:
+            owner[i] = best
+        else:
+            anchor[i] = True
+            anchors.append(i)
+            anchors.sort()
+    groups: dict[int, list[tuple[Line, Seg]]] = {}
+    order: list[int] = []
+    for i in range(n):
+        o = owner[i]
+        if o not in groups:
+            groups[o] = []
+            order.append(o)
+        groups[o].extend((lines[i], s) for s in lines[i].segs)
+    order.sort(key=lambda o: lines[o].y)
+    return [groups[o] for o in order]
+
+
+# ------------------------------------------------------------------------------------ columns
+
+
+class _Col:
+    __slots__ = ("x0", "x1", "data", "label")
+
+    def __init__(self, x0: float, x1: float, data: bool) -> None:
+        self.x0 = x0
+        self.x1 = x1
+        self.data = data
+        self.label = False
+
+
+def _clusters(spans: list[tuple[float, float]]) -> list[_Col]:
+    """Columns from body segment extents: covered runs of x, split at thin valleys."""
+    if not spans:
+        return []
+    lo_x = min(s[0] for s in spans)
+    hi_x = max(s[1] for s in spans)
+    if hi_x - lo_x > 4000:  # a coverage profile of 1 pt cells; keep it small whatever comes
+        scale = 4000 / (hi_x - lo_x)
+        cols = _clusters([((x0 - lo_x) * scale, (x1 - lo_x) * scale) for x0, x1 in spans])
+        for c in cols:
+            c.x0 = c.x0 / scale + lo_x
+            c.x1 = c.x1 / scale + lo_x
+        return cols
+    lo = int(lo_x) - 1
+    size = int(hi_x) + 3 - lo
+    diff = [0] * (size + 1)
+    for x0, x1 in spans:
+        diff[int(x0) - lo] += 1
+        diff[int(x1) - lo + 1] -= 1
+    cov = [0] * size
+    run = 0
+    for x in range(size):
+        run += diff[x]
+        cov[x] = run
+    intervals: list[tuple[int, int]] = []
+    x = 0
+    while x < size:
+        if cov[x] > 0:
+            s = x
+            while x < size and cov[x] > 0:
+                x += 1
+            stack = [(s, x - 1)]
+            while stack:  # split at valleys
+                a, b = stack.pop()
+                cut = _valley(cov, a, b)
+                if cut is None:
+                    intervals.append((a, b))
+                else:
+                    stack.append((a, cut - 1))
+                    stack.append((cut + 1, b))
+        else:
+            x += 1
+    intervals.sort()
+    starts = [a for a, _ in intervals]
+    ext: list[list[float] | None] = [None] * len(intervals)
+    for x0, x1 in spans:
+        k = bisect.bisect_right(starts, (x0 + x1) / 2 - lo) - 1
+        if k < 0:
+            k = 0
+        a, b = intervals[k]
+        if int(x0) - lo < a - 1 or int(x1) - lo > b + 1:
+            continue  # bridges a valley: it does not define the column
+        e = ext[k]
+        if e is None:
+            ext[k] = [x0, x1]
+        else:
+            if x0 < e[0]:
+                e[0] = x0
+            if x1 > e[1]:
+                e[1] = x1
+    out = []
+    for k, (a, b) in enumerate(intervals):
+        e = ext[k]
+        out.append(_Col(e[0], e[1], True) if e is not None else _Col(a + lo, b + lo, True))
+    return out
+
+
+def _valley(cov: list[int], s: int, e: int) -> int | None:
+    """A cut position inside covered run [s, e] where coverage drops to a thin bridge."""
+    if e - s < 8:
+        return None
+    peak = max(cov[s : e + 1])
+    if peak < 2:
+        return None
+    limit = max(1, peak // 10)
+    x = s
+    while x <= e:
+        if cov[x] <= limit:
+            r0 = x
+            while x <= e and cov[x] <= limit:
+                x += 1
+            r1 = x - 1
+            if r0 > s and r1 < e and r1 - r0 >= 2:
+                low = max(cov[r0 : r1 + 1])
+                left = max(cov[s:r0])
+                right = max(cov[r1 + 1 : e + 1])
+                need = max(2, 3 * low)
+                if left >= need and right >= need:
+                    return (r0 + r1) // 2
+        else:
+            x += 1
+    return None
+
+
+# ------------------------------------------------------------------------------------- header
+
+
+class _HCell:
+    __slots__ = ("x0", "x1", "top", "bottom", "h", "text", "band", "a", "b", "_last")
+
+    def __init__(self, seg: Seg, line: Line) -> None:
+        self.x0 = seg.x0
+        self.x1 = seg.x1
+        self.top = line.y - line.h / 2
+        self.bottom = line.y + line.h / 2
+        self.h = line.h
+        self.text = seg.text
+        self.band = 0
+        self.a = 0
+        self.b = 0
+        self._last = (seg.x0, seg.x1)
+
+    @property
+    def y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _header_cells(lines: list[Line]) -> list[_HCell]:
+    """Header segments, with wrapped lines of one cell stacked into one `_HCell`."""
+    cells: list[_HCell] = []
+    for line in sorted(lines, key=lambda ln: ln.y):
+        top = line.y - line.h / 2
+        for seg in line.segs:
+            target = None
+            for c in cells:
+                gap = top - c.bottom
+                if gap < -0.35 * line.h or gap > 0.5 * line.h:
+                    continue
+                lx0, lx1 = c._last
+                if min(lx1, seg.x1) - max(lx0, seg.x0) <= 0:
+                    continue
+                # lines of one wrapped cell are centred on, or start at, the same x
+                if abs((lx0 + lx1) - (seg.x0 + seg.x1)) <= 1.2 * line.h or abs(lx0 - seg.x0) <= 0.6 * line.h:
+                    target = c
+                    break
+            if target is None:
+                cells.append(_HCell(seg, line))
+            else:
+                target.text = _join(target.text, seg.text)
+                target.x0 = min(target.x0, seg.x0)
+                target.x1 = max(target.x1, seg.x1)
+                target.bottom = line.y + line.h / 2
+                target._last = (seg.x0, seg.x1)
+    cells.sort(key=lambda c: (c.y, c.x0))
+    band = -1
+    band_y = -1e9
+    for c in cells:
+        if c.y - band_y > 0.5 * c.h:
+            band += 1
+            band_y = c.y
+        c.band = band
+    return cells
+
+
+def _ov(a0: float, a1: float, b0: float, b1: float) -> bool:
+    """Two x-ranges overlap by more than 30% of the narrower one."""
+    return min(a1, b1) - max(a0, b0) > 0.3 * min(a1 - a0, b1 - b0)
+
+
+def _is_group(c: _HCell, cells: list[_HCell]) -> bool:
+    """A group header has header cells right under it, or under it on both sides with no other
+    header of its level in between (its centred text falls between two sub-columns); a leaf,
+    possibly spanning rows, has not."""
+    if any(o.band > c.band and _ov(o.x0, o.x1, c.x0, c.x1) for o in cells):
+        return True
+    left = [o for o in cells if o is not c and o.x1 <= c.x0 + 1]
+    right = [o for o in cells if o is not c and o.x0 >= c.x1 - 1]
+    if not left or not right:
+        return False
+    nl = max(left, key=lambda o: (o.x1, o.band))
+    nr = min(right, key=lambda o: (o.x0, -o.band))
+    return nl.band > c.band and nr.band > c.band
+
+
+def _add_header_columns(cols: list[_Col], cells: list[_HCell], h: float) -> list[_Col]:
+    """Header cells that sit over no column become columns (walked from the bottom band up)."""
+    if not cells:
+        return cols
+    nb = max(c.band for c in cells) + 1
+    tol = 0.5 * h
+    for band in range(nb - 1, -1, -1):
+        for c in sorted((c for c in cells if c.band == band), key=lambda c: c.x0):
+            if any(_ov(col.x0, col.x1, c.x0, c.x1) for col in cols):
+                continue
+            if _is_group(c, cells):
+                continue
+            cols.append(_Col(c.x0, c.x1, False))
+            cols.sort(key=lambda col: col.x0)
+    # a header-only column next to a data-only column is one column (a centred header over
+    # right-aligned amounts can miss them by a few points)
+    leaves = [c for c in cells if not _is_group(c, cells)]
+    for col in cols:
+        col.label = any(_ov(c.x0, c.x1, col.x0, col.x1) for c in leaves)
+    changed = True
+    while changed:
+        changed = False
+        for i, col in enumerate(cols):
+            if col.data:
+                continue
+            options = []
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(cols) and cols[j].data and not cols[j].label:
+                    gap = cols[j].x0 - col.x1 if j > i else col.x0 - cols[j].x1
+                    if gap < 2.5 * h:
+                        options.append((gap, j))
+            if options:
+                _, j = min(options)
+                other = cols[j]
+                merged = _Col(min(col.x0, other.x0), max(col.x1, other.x1), True)
+                merged.label = True
+                lo_i, hi_i = min(i, j), max(i, j)
+                cols[lo_i : hi_i + 1] = [merged]
+                changed = True
+                break
+    # leaf header cells widen their column (better boundaries for centring)
+    for c in leaves:
+        hits = [k for k, col in enumerate(cols) if _ov(col.x0, col.x1, c.x0, c.x1)]
+        if not hits:
+            hits = [k for k, col in enumerate(cols) if col.x0 - tol < c.x1 and c.x0 < col.x1 + tol]
+        if len(hits) != 1:
+            continue
+        k = hits[0]
+        x0 = min(cols[k].x0, c.x0)
+        x1 = max(cols[k].x1, c.x1)
+        if (k > 0 and x0 <= cols[k - 1].x1) or (k + 1 < len(cols) and x1 >= cols[k + 1].x0):
+            continue
+        cols[k].x0 = x0
+        cols[k].x1 = x1
+    return cols
+
+
+def _span_header(cells: list[_HCell], cols: list[_Col], h: float, left_edge: float, right_edge: float) -> None:
+    """Set each header cell's column range [a, b]."""
+    n = len(cols)
+    bounds = [left_edge]
+    for k in range(n - 1):
+        bounds.append((cols[k].x1 + cols[k + 1].x0) / 2)
+    bounds.append(right_edge)
+
+    # centre of each column's lowest header label (labels are centred in their cells)
+    label_cx = []
+    for col in cols:
+        best = None
+        for c in cells:
+            if c.x0 < col.x1 and col.x0 < c.x1 and (best is None or c.band > best.band):
+                best = c
+        label_cx.append(best.cx if best is not None else (col.x0 + col.x1) / 2)
+
+    def overlapping(c: _HCell) -> tuple[int, int]:
+        ks = [k for k, col in enumerate(cols) if col.x0 < c.x1 and c.x0 < col.x1]
+        if ks:
+            return ks[0], ks[-1]
+        k = min(range(n), key=lambda k: max(cols[k].x0 - c.x1, c.x0 - cols[k].x1))
+        return k, k
+
+    for c in cells:
+        c.a, c.b = overlapping(c)
+    nb = max(c.band for c in cells) + 1
+
+    def closed(a: int, b: int, band: int) -> tuple[int, int]:
+        changed = True
+        while changed:
+            changed = False
+            for o in cells:
+                if o.band > band and o.a <= b and a <= o.b and (o.a < a or o.b > b):
+                    a = min(a, o.a)
+                    b = max(b, o.b)
+                    changed = True
+        return a, b
+
+    for band in range(nb - 1, -1, -1):
+        row = sorted((c for c in cells if c.band == band), key=lambda c: c.x0)
+        for c in row:
+            c.a, c.b = closed(c.a, c.b, band)
+        for idx, c in enumerate(row):
+            below = [o for o in cells if o.band > band and o.a <= c.b and c.a <= o.b]
+            if not below:
+                continue  # a leaf: it may span rows, not columns
+            lo_lim = row[idx - 1].b + 1 if idx > 0 else 0
+            hi_lim = row[idx + 1].a - 1 if idx + 1 < len(row) else n - 1
+            lo_lim = min(lo_lim, c.a)
+            hi_lim = max(hi_lim, c.b)
+
+            def ok(k: int) -> bool:
+                tops = [o.top for o in cells if o.band > band and o.a <= k <= o.b]
+                return not tops or min(tops) >= c.bottom + 0.3 * c.h
+
+            a_min = c.a
+            while a_min - 1 >= lo_lim and ok(a_min - 1):
+                a_min -= 1
+            b_max = c.b
+            while b_max + 1 <= hi_lim and ok(b_max + 1):
+                b_max += 1
+            # the widest run that keeps the text centred (within 7% of the run's width, judged
+            # by the cell boundaries or by the labels below); failing that, the best-centred run
+            best = (c.a, c.b)
+            best_key = None
+            cx = c.cx
+            for a in range(a_min, c.a + 1):
+                for b in range(c.b, b_max + 1):
+                    if closed(a, b, band) != (a, b):
+                        continue
+                    width = bounds[b + 1] - bounds[a]
+                    diff = min(
+                        abs((bounds[a] + bounds[b + 1]) / 2 - cx),
+                        abs((label_cx[a] + label_cx[b]) / 2 - cx),
+                    )
+                    if diff <= max(0.07 * width, 0.5 * c.h):
+                        key = (1, b - a, -diff)
+                    else:
+                        key = (0, -diff, 0)
+                    if best_key is None or key > best_key:
+                        best_key = key
+                        best = (a, b)
+            c.a, c.b = best
+            if idx + 1 < len(row):
+                nxt = row[idx + 1]
+                if nxt.a <= c.b:
+                    nxt.a = min(max(nxt.a, c.b + 1), nxt.b)
+
+
+def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
+    """Place header cells into rows (merged bands), extend cells over empty rows."""
+    nb = max(c.band for c in cells) + 1
+    bands = [[c for c in cells if c.band == b] for b in range(nb)]
+    rows: list[list[_HCell]] = []
+    used: list[set[int]] = []
+    for band in bands:
+        cols_used = set()
+        for c in band:
+            cols_used.update(range(c.a, c.b + 1))
+        if rows and not (used[-1] & cols_used):
+            rows[-1].extend(band)
+            used[-1] |= cols_used
+        else:
+            rows.append(list(band))
+            used.append(cols_used)
+    nr = len(rows)
+    place: list[list[_HCell | None]] = [[None] * ncols for _ in range(nr)]
+    span: dict[int, list[int]] = {}  # id(cell) -> [r0, r1]
+    for r, row in enumerate(rows):
+        for c in sorted(row, key=lambda c: c.x0):
+            free = [k for k in range(c.a, c.b + 1) if place[r][k] is None]
+            if not free:
+                other = place[r][c.a]
+                if other is not None:
+                    other.text = _join(other.text, c.text)
+                continue
+            c.a, c.b = free[0], free[-1]
+            for k in range(c.a, c.b + 1):
+                place[r][k] = c
+            span[id(c)] = [r, r]
+    # extend downwards (bottom-up), then upwards, over rows that are empty in the cell's columns
+    for r in range(nr - 1, -1, -1):
+        for c in {id(x): x for x in place[r] if x is not None}.values():
+            r0, r1 = span[id(c)]
+            if r1 != r:
+                continue
+            while r1 + 1 < nr and all(place[r1 + 1][k] is None for k in range(c.a, c.b + 1)):
+                r1 += 1
+                for k in range(c.a, c.b + 1):
+                    place[r1][k] = c
+            span[id(c)][1] = r1
+    for r in range(nr):
+        for c in {id(x): x for x in place[r] if x is not None}.values():
+            r0, r1 = span[id(c)]
+            if r0 != r:
+                continue
+            while r0 - 1 >= 0 and all(place[r0 - 1][k] is None for k in range(c.a, c.b + 1)):
+                r0 -= 1
+                for k in range(c.a, c.b + 1):
+                    place[r0][k] = c
+            span[id(c)][0] = r0
+    out: list[list[Cell | None]] = []
+    made: dict[int, Cell] = {}
+    for r in range(nr):
+        row_cells: list[Cell | None] = []
+        for k in range(ncols):
+            c = place[r][k]
+            if c is None:
+                row_cells.append(None)
+                continue
+            cell = made.get(id(c))
+            if cell is None:
+                r0, r1 = span[id(c)]
+                cell = Cell(c.text, r0, c.a, r1 - r0 + 1, c.b - c.a + 1)
+                made[id(c)] = cell
+            row_cells.append(cell)
+        out.append(row_cells)
+    return out
+
+
+# -------------------------------------------------------------------------------------- build
+
+
+MAX_HEADER_LINES = 12
+
+
+def split_header(lines: list[Line]) -> int:
+    """Index of the first body (data) line; the lines before it are the header (at most
+    `MAX_HEADER_LINES`: a table without numbers is mostly body). A wrapped first-row cell whose
+    first line sits just above the row's anchor belongs to the body."""
+    for i, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
+        if is_data_line(line):
+            k = i
+            while k > 0:
+                prev = lines[k - 1]
+                if len(prev.segs) != 1:
+                    break
+                seg = prev.segs[0]
+                occupied = any(s.x0 < seg.x1 and seg.x0 < s.x1 for s in line.segs)
+                if line.y - prev.y > (1.45 if occupied else 0.9) * prev.h:
+                    break
+                k -= 1
+            return k
+    return min(len(lines), MAX_HEADER_LINES)
+
+
+def build_table(
+    path: str,
+    caption: str,
+    preamble: list[str],
+    parts: list[tuple[int, list[Line]]],
+    header_count: int,
+    page: int | None = None,
+) -> Table:
+    """A `Table` from its lines: `parts` is [(page, lines)], the first `header_count` lines of
+    the first part are the header; `page` is where the caption is (default: the first part's)."""
+    first_page = page or parts[0][0]
+    header_lines = parts[0][1][:header_count]
+    body_parts = [(parts[0][0], parts[0][1][header_count:])] + [(p, ls) for p, ls in parts[1:]]
+    rows: list[list[tuple[Line, Seg]]] = []
+    for _, lines in body_parts:
+        if lines:
+            rows.extend(_rows_of_page(lines))
+    all_lines = header_lines + [ln for _, ls in body_parts for ln in ls]
+    hs = sorted(ln.h for ln in all_lines) or [10.0]
+    h = hs[len(hs) // 2]
+    cols = _clusters([(s.x0, s.x1) for row in rows for _, s in row])
+    cells = _header_cells(header_lines)
+    cols = _add_header_columns(cols, cells, h)
+    if not cols:
+        cols = [_Col(0.0, 1.0, False)]
+    ncols = len(cols)
+    grid: list[list[Cell]] = []
+    header_rows = 0
+    if cells:
+        left_edge = min([cols[0].x0] + [c.x0 for c in cells]) - 0.5 * h
+        right_edge = max([cols[-1].x1] + [c.x1 for c in cells]) + 0.5 * h
+        _span_header(cells, cols, h, left_edge, right_edge)
+        for r, row_cells in enumerate(_header_grid(cells, ncols)):
+            grid.append([c if c is not None else Cell("", r, k) for k, c in enumerate(row_cells)])
+        header_rows = len(grid)
+    for row in rows:
+        texts = [""] * ncols
+        last_line: list[Line | None] = [None] * ncols
+        for line, seg in sorted(row, key=lambda p: (p[0].y, p[1].x0)):
+            k = _column_of(seg, cols)
+            if last_line[k] is line:
+                texts[k] = texts[k] + " " + seg.text
+            else:
+                texts[k] = _join(texts[k], seg.text)
+            last_line[k] = line
+        r = len(grid)
+        grid.append([Cell(t, r, k) for k, t in enumerate(texts)])
+    pages = tuple(dict.fromkeys([first_page] + [p for p, _ in parts]))
+    return Table(
+        caption=caption,
+        grid=tuple(tuple(r) for r in grid),
+        location=Location(file=path, page=first_page, table=caption or None),
+        preamble=tuple(preamble),
+        header_rows=header_rows,
+        pages=pages,
+    )
+
+
+def _column_of(seg: Seg, cols: list[_Col]) -> int:
+    best = -1
+    best_ov = 0.0
+    for k, col in enumerate(cols):
+        ov = min(col.x1, seg.x1) - max(col.x0, seg.x0)
+        if ov > best_ov:
+            best_ov = ov
+            best = k
+    if best >= 0:
+        return best
+    return min(range(len(cols)), key=lambda k: max(cols[k].x0 - seg.x1, seg.x0 - cols[k].x1))

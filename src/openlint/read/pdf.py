@@ -1,0 +1,229 @@
+"""PDF reader: pypdfium2 characters with positions → headings, paragraphs and tables.
+
+`read_pdf(path)` never raises. A file that cannot be read at all (missing, empty, not a PDF,
+damaged, truncated, password-protected, too big, too many pages) gives a document with exactly
+one fatal `Problem`; a page that fails, or whose text is mostly unreadable glyphs, gives a
+non-fatal one and the rest of the document is read.
+
+Pipeline (per page, then per document):
+
+1. `_pdf_layout.page_lines`: one loose glyph box per character (turned into display space on a
+   rotated page), characters grouped into lines by the bottom of their boxes, lines split into
+   segments at gaps wider than 0.6 line heights.
+   Text off the page is dropped; once a document shows such overflow (spreadsheet exports draw
+   the same long text on several pages and clip a window of it on each), lines hidden by their
+   clipping path are dropped too (`visible_lines`). `page_texts` keep the raw text.
+2. Page furniture (bare page numbers, running headers/footers repeated on many pages) is dropped.
+3. `_pdf_blocks.Composer`: lines → paragraphs (wrapped lines joined while a line runs to the right
+   margin), headings (numbering via `structure.heading_level`, or a big/centred title), the 目录
+   page (a heading plus one paragraph per entry, dot leaders and page numbers removed), tables
+   (caption → preamble → header → body; continued over pages), 注： notes as paragraphs.
+4. `_pdf_table.build_table`: rows and columns from segment positions, merged header cells.
+5. `structure.assemble` attaches notes to tables and builds the section tree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pypdfium2 as pdfium
+
+from openlint.model import Document, Location, Problem
+from openlint.read._pdf_blocks import Composer
+from openlint.read._pdf_layout import Line, page_lines, visible_lines
+from openlint.read.structure import assemble
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_PAGES = 2000
+_BAD_SHARE = 0.3  # a page whose characters are mostly private-use / U+FFFD gets a problem
+
+# PDFium's FPDF_GetLastError codes
+_ERR_FILE, _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 2, 3, 4, 5
+
+_FURNITURE_NO = re.compile(
+    r"^(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?"  # 第3页, 第3页 共31页
+    r"|[-—–－]?\s*\d{1,4}\s*[-—–－]?"  # 3, - 3 -
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3/31
+    r"|[Pp]age\s*\d+(\s*of\s*\d+)?)$"
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def read_pdf(path: str) -> Document:
+    """Read a PDF into a `Document` (format "pdf"). Never raises."""
+    try:
+        return _read(path)
+    except MemoryError:
+        return _fatal(path, "PDF 过大或过于复杂，内存不足，未能读取")
+    except Exception as exc:  # noqa: BLE001 - a reader never raises
+        return _fatal(path, f"读取 PDF 时发生内部错误（{type(exc).__name__}: {_one_line(exc)}），未能读取")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _fatal(path: str, message: str) -> Document:
+    return Document(path, "pdf", problems=(Problem(message, Location(file=path), fatal=True),))
+
+
+def _read(path: str) -> Document:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _fatal(path, "文件不存在或无法访问")
+    if not os.path.isfile(path):
+        return _fatal(path, "路径不是一个文件，无法作为 PDF 读取")
+    size = st.st_size
+    if size == 0:
+        return _fatal(path, "文件为空（0 字节），不是有效的 PDF")
+    if size > MAX_BYTES:
+        return _fatal(path, f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），未读取")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 4096))
+            tail = fh.read()
+    except OSError:
+        return _fatal(path, "文件无法读取（权限不足或读取错误）")
+    if b"%PDF-" not in head:
+        return _fatal(path, "文件不是 PDF（开头没有 %PDF- 文件头），可能是其他格式误用了 .pdf 扩展名")
+    truncated = b"%%EOF" not in tail
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        return _fatal(path, _open_error(getattr(exc, "err_code", None), truncated))
+    try:
+        return _read_document(path, pdf, truncated)
+    finally:
+        pdf.close()
+
+
+def _open_error(code: int | None, truncated: bool) -> str:
+    if code == _ERR_PASSWORD:
+        return "PDF 已加密，需要密码才能打开，无法读取"
+    if code == _ERR_SECURITY:
+        return "PDF 使用了不支持的加密或安全处理方式，无法读取"
+    if code == _ERR_FILE:
+        return "文件无法打开（不存在或无读取权限）"
+    if truncated:
+        return "PDF 文件不完整（缺少文件结尾，可能下载或复制时被截断），无法解析"
+    if code == _ERR_FORMAT:
+        return "PDF 文件已损坏（格式错误），无法解析"
+    return "PDF 没有任何页面或无法解析"
+
+
+def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Document:
+    n = len(pdf)
+    if n < 1:
+        return _fatal(path, "PDF 没有任何页面")
+    if n > MAX_PAGES:
+        return _fatal(path, f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页），未读取")
+    problems: list[Problem] = []
+    pages: list[tuple[int, float, float, list[Line]]] = []
+    texts: list[str] = []
+    any_text = False
+    offpage = 0
+    rotations: list[int] = []
+    for i in range(n):
+        page_no = i + 1
+        try:
+            page = pdf[i]
+            try:
+                width, height = page.get_size()
+                rotation = page.get_rotation() % 360
+                tp = page.get_textpage()
+                try:
+                    lines, text, count, bad, off = page_lines(tp, page_no, width, height, rotation)
+                    if off and not offpage:  # first sign of clipped overflow: check the pages so far
+                        _drop_clipped(pdf, pages, rotations)
+                    if off or offpage:
+                        lines = visible_lines(tp, lines, width, height, rotation)
+                finally:
+                    tp.close()
+            finally:
+                page.close()
+        except Exception as exc:  # noqa: BLE001 - one bad page does not stop the document
+            problems.append(
+                Problem(f"第{page_no}页无法提取文字（{_one_line(exc)}），已跳过该页", Location(file=path, page=page_no))
+            )
+            texts.append("")
+            pages.append((page_no, 0.0, 0.0, []))
+            rotations.append(0)
+            continue
+        offpage += off
+        rotations.append(rotation)
+        texts.append(text)
+        if count:
+            any_text = True
+        if count and bad / count > _BAD_SHARE:
+            problems.append(
+                Problem(
+                    f"第{page_no}页的文字大多无法识别（私有区或替换字符，字体缺少 Unicode 映射），该页内容不可靠",
+                    Location(file=path, page=page_no),
+                )
+            )
+        pages.append((page_no, width, height, lines))
+    if not any_text:
+        problems.append(Problem("PDF 中没有可提取的文字（可能是扫描件或图片），无法检查内容", Location(file=path)))
+    if truncated:
+        problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
+    _drop_furniture(pages)
+    blocks = Composer(path, pages).run()
+    return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
+
+
+def _drop_clipped(
+    pdf: pdfium.PdfDocument, pages: list[tuple[int, float, float, list[Line]]], rotations: list[int]
+) -> None:
+    """Keep only the lines a reader sees: in a document that has text off its pages (the mark
+    of converters that draw the same long text on several pages and clip a window of it on
+    each), drop lines hidden by their clipping path. In place; a page that fails keeps its
+    lines."""
+    for k, (page_no, width, height, lines) in enumerate(pages):
+        if not lines:
+            continue
+        try:
+            page = pdf[page_no - 1]
+            try:
+                tp = page.get_textpage()
+                try:
+                    pages[k] = (page_no, width, height, visible_lines(tp, lines, width, height, rotations[k]))
+                finally:
+                    tp.close()
+            finally:
+                page.close()
+        except Exception:  # noqa: BLE001 - best effort
+            continue
+
+
+def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
+    """Remove bare page numbers and running headers/footers (in place). Only the first two and
+    last two lines of a page that sit in its top or bottom 8% are candidates; a candidate is
+    furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`) or when the same text
+    (digits ignored) comes back on at least 40% of the pages (and at least 3)."""
+    candidates: list[tuple[int, Line, str]] = []
+    for idx, (_, _, height, lines) in enumerate(pages):
+        seen: set[int] = set()
+        for ln in lines[:2] + lines[-2:]:
+            if id(ln) in seen:
+                continue
+            seen.add(id(ln))
+            if ln.y < 0.08 * height or ln.y > 0.92 * height:
+                candidates.append((idx, ln, _DIGITS.sub("#", ln.text.replace(" ", ""))))
+    if not candidates:
+        return
+    pages_with: dict[str, set[int]] = {}
+    for idx, _, key in candidates:
+        pages_with.setdefault(key, set()).add(idx)
+    npages = sum(1 for p in pages if p[3])
+    drop: set[int] = set()
+    for _, ln, key in candidates:
+        if _FURNITURE_NO.match(ln.text.strip()):
+            drop.add(id(ln))
+        elif npages >= 4 and len(pages_with[key]) >= max(3, 0.4 * npages):
+            drop.add(id(ln))
+    if drop:
+        for k, (page_no, width, height, lines) in enumerate(pages):
+            pages[k] = (page_no, width, height, [ln for ln in lines if id(ln) not in drop])

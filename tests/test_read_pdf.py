@@ -1,0 +1,613 @@
+"""The PDF reader: real disclosures (budget, unit budget, final accounts) and bad input."""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import struct
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+import openlint.read.pdf as pdf_reader
+from openlint.model import Cell, Document, Heading, Paragraph, Table
+from openlint.read.pdf import read_pdf
+
+FIX = Path(__file__).parent / "fixtures" / "pdf"
+BUDGET = FIX / "shanghai-putuo-wanli-subdistrict-2025-dept-budget.pdf"
+FINAL = FIX / "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf"
+UNIT = FIX / "shanghai-putuo-social-welfare-institute-2024-unit-budget.pdf"
+
+
+@pytest.fixture(scope="module")
+def budget() -> Document:
+    return read_pdf(str(BUDGET))
+
+
+@pytest.fixture(scope="module")
+def final() -> Document:
+    return read_pdf(str(FINAL))
+
+
+@pytest.fixture(scope="module")
+def unit() -> Document:
+    return read_pdf(str(UNIT))
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def table(doc: Document, caption_part: str) -> Table:
+    found = [t for t in doc.tables if caption_part in t.caption]
+    assert len(found) == 1, [t.caption for t in doc.tables]
+    return found[0]
+
+
+def leaf_labels(t: Table) -> list[str]:
+    """The last header row: one label per column."""
+    assert t.header_rows
+    return [c.text for c in t.grid[t.header_rows - 1]]
+
+
+def col(t: Table, label: str, nth: int = 0) -> int:
+    return [i for i, text in enumerate(leaf_labels(t)) if text == label][nth]
+
+
+def row(t: Table, *first_cells: str) -> tuple[str, ...]:
+    """The body row whose first cells are `first_cells` (texts of each grid column)."""
+    hits = [
+        tuple(c.text for c in t.grid[r])
+        for r in range(t.header_rows or 0, t.n_rows)
+        if tuple(c.text for c in t.grid[r][: len(first_cells)]) == first_cells
+    ]
+    assert len(hits) == 1, (first_cells, len(hits))
+    return hits[0]
+
+
+def body_rows(t: Table) -> list[tuple[str, ...]]:
+    return [tuple(c.text for c in t.grid[r]) for r in range(t.header_rows or 0, t.n_rows)]
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def only_fatal(doc: Document) -> str:
+    assert isinstance(doc, Document) and doc.format == "pdf"
+    assert len(doc.problems) == 1, doc.problems
+    problem = doc.problems[0]
+    assert problem.fatal and not doc.readable
+    assert has_cjk(problem.message) and "\n" not in problem.message
+    assert doc.blocks == ()
+    return problem.message
+
+
+# ------------------------------------------------------------------------ budget (部门预算)
+
+
+def test_budget_pages_and_raw_texts(budget):
+    assert budget.readable and budget.problems == ()
+    assert budget.page_count == 31
+    assert len(budget.page_texts) == 31
+    assert "2025年部门收入预算总表" in budget.page_texts[9]
+
+
+def test_budget_has_the_nine_tables_in_order(budget):
+    assert [t.caption for t in budget.tables] == [
+        "2025年部门财务收支预算总表",
+        "2025年部门收入预算总表",
+        "2025年部门支出预算总表",
+        "2025年部门财政拨款收支预算总表",
+        "2025年部门一般公共预算支出功能分类预算表",
+        "2025年部门政府性基金预算支出功能分类预算表",
+        "2025年部门国有资本经营预算支出功能分类预算表",
+        "2025年部门一般公共预算基本支出部门预算经济分类预算表",
+        "2025年部门“三公”经费和机关运行经费预算表",
+    ]
+    # captions are not headings
+    assert not any("预算表" in h.text or "预算总表" in h.text for h in budget.headings if h.text != "目 录")
+
+
+def test_budget_income_table_cells_land_in_their_columns(budget):
+    t = table(budget, "部门收入预算总表")
+    assert t.preamble == ("编制部门：上海市普陀区人民政府万里街道办事处", "单位：元")
+    assert t.location.page == 10 and t.location.table == t.caption
+    assert leaf_labels(t) == ["类", "款", "项", "功能分类科目名称", "合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"]
+    r = row(t, "201", "05", "07")
+    assert r[3] == "专项普查活动"
+    assert r[col(t, "合计")] == "438,300" and r[col(t, "财政拨款收入")] == "438,300"
+    assert r[col(t, "事业收入")] == r[col(t, "事业单位经营收入")] == r[col(t, "其他收入")] == "0"
+    # a 类 row has blank 款 and 项 cells
+    assert row(t, "201", "", "")[3:6] == ("一般公共服务支出", "3,296,600", "3,296,600")
+
+
+def test_budget_header_has_merged_cells(budget):
+    t = table(budget, "部门收入预算总表")
+    assert t.header_rows == 3
+    top = t.grid[0]
+    assert top[0] is top[3] and top[0].text == "项目" and top[0].col_span == 4
+    assert top[4] is top[8] and top[4].text == "收入预算" and top[4].col_span == 5
+    assert t.grid[1][0].text == "功能分类科目编码" and t.grid[1][0].col_span == 3
+    # a label with nothing below it spans the rows down to the last header row
+    name = t.grid[1][3]
+    assert name is t.grid[2][3] and name.text == "功能分类科目名称" and name.row_span == 2
+    assert isinstance(name, Cell) and (name.row, name.col) == (1, 3)
+
+
+def test_budget_table_continued_over_pages_is_one_table(budget):
+    t = table(budget, "部门支出预算总表")
+    assert t.pages == (14, 15, 16, 17, 18)
+    assert body_rows(t)[-1] == ("", "", "", "合计", "189,767,551", "101,341,746", "88,425,805")
+    assert len(body_rows(t)) == 67
+    # the header repeated at the top of pages 21-24 is not taken for data rows
+    t = table(budget, "一般公共预算支出功能分类预算表")
+    assert t.pages == (20, 21, 22, 23, 24)
+    assert sum(1 for r in range(t.n_rows) if t.grid[r][0].text == "类") == 1
+    assert row(t, "210", "07", "17")[3:] == ("计划生育服务", "200,000", "0", "200,000")
+
+
+def test_budget_two_group_summary_table(budget):
+    t = table(budget, "部门财务收支预算总表")
+    assert t.grid[0][0].text == "本年收入" and t.grid[0][0] is t.grid[0][1]
+    assert t.grid[0][2].text == "本年支出" and t.grid[0][2] is t.grid[0][3]
+    assert leaf_labels(t) == ["项目", "预算数", "项目", "预算数"]
+    assert row(t, "一、财政拨款收入") == ("一、财政拨款收入", "189,767,551", "一、一般公共服务支出", "3,296,600")
+    assert row(t, "", "", "八、城乡社区支出") == ("", "", "八、城乡社区支出", "154,369,326")
+    assert row(t, "收入总计") == ("收入总计", "189,767,551", "支出总计", "189,767,551")
+
+
+def test_budget_sangong_table_header_and_values(budget):
+    t = table(budget, "三公")
+    assert t.preamble[-1] == "单位:万元"
+    assert leaf_labels(t) == ["合计", "因公出国(境)费", "公务接待费", "小计", "购置费", "运行费", "机关运行经费预算数"]
+    assert t.grid[0][0].text == "“三公”经费预算数" and t.grid[0][0].col_span == 6
+    assert t.grid[1][3].text == "公务用车购置及运行费" and (t.grid[1][3].col, t.grid[1][3].col_span) == (3, 3)
+    assert body_rows(t) == [("37.91", "0", "1.35", "36.56", "15", "21.56", "464.64")]
+
+
+def test_budget_empty_table_keeps_header_and_note(budget):
+    t = table(budget, "政府性基金预算支出功能分类预算表")
+    assert t.header_rows == 3 and t.n_cols == 7
+    assert body_rows(t) == [("", "", "", "合计", "", "", "")]
+    assert len(t.notes) == 1
+    note = t.notes[0]
+    assert note.is_note and note.text.startswith("注") and "空表" in note.text
+    i = budget.blocks.index(t)
+    assert isinstance(budget.blocks[i + 1], Paragraph) and budget.blocks[i + 1].is_note
+
+
+def test_budget_cover_toc_and_headings(budget):
+    first = budget.blocks[0]
+    assert isinstance(first, Heading) and first.level == 1 and first.text == "上海市普陀区2025年区级部门预算"
+    toc = next(s for s in budget.sections if s.title.replace(" ", "") == "目录")
+    entries = [b.text for b in toc.blocks if isinstance(b, Paragraph)]
+    assert entries[0] == "一、部门主要职能" and entries[-1] == "七、项目经费情况说明"
+    assert "1. 2025年部门财务收支预算总表" in entries and len(entries) == 16
+    assert not any("…" in e or e[-1].isdigit() for e in entries)
+    titles = [s.title for s in budget.sections]
+    for title in ("名词解释", "2025年部门预算编制说明", "其他相关情况说明", "项目经费情况说明"):
+        assert title in titles
+    assert "上海市普陀区人民政府万里街道办事处（部门）主要职能" in titles
+    other = next(s for s in budget.sections if s.title == "其他相关情况说明")
+    assert [c.title for c in other.children][:2] == ["一、2025年“三公”经费预算情况说明", "二、机关运行经费预算"]
+
+
+def test_budget_wrapped_prose_is_one_paragraph(budget):
+    texts = [p.text for p in budget.paragraphs]
+    assert (
+        "一、加强党的建设。落实基层党建责任制，加强基层服务型党组织建设，统筹推进区域化党建和“两新”组织党建、"
+        "居民区党建工作，实现社区党建全覆盖，提高党建工作的有效性。"
+    ) in texts
+    # numbered items start new paragraphs
+    assert "九、承办区委、区政府交办的其他事项。" in texts
+
+
+def test_every_block_has_a_location_a_person_can_find(budget):
+    for block in budget.blocks:
+        loc = block.location
+        assert loc.file == str(BUDGET) and 1 <= loc.page <= 31
+        if isinstance(block, Table):
+            assert loc.table == block.caption and loc.page == block.pages[0]
+    # blocks come in page order
+    pages = [b.location.page for b in budget.blocks]
+    assert pages == sorted(pages)
+    # a table's section path is the heading it sits under
+    assert table(budget, "部门收入预算总表").location.section == ("2025年部门预算编制说明",)
+
+
+# ------------------------------------------------------------------- final accounts (决算)
+
+
+def test_final_tables(final):
+    assert final.page_count == 24 and final.readable
+    captions = [t.caption for t in final.tables if t.caption]
+    assert captions == [
+        "收入支出决算总表",
+        "收入决算表",
+        "支出决算表",
+        "财政拨款收入支出决算总表",
+        "一般公共预算财政拨款支出决算表",
+        "一般公共预算财政拨款基本支出决算表",
+        "财政拨款“三公”经费支出决算表",
+        "政府性基金预算财政拨款收入支出决算表",
+        "国有资本经营预算财政拨款收入支出决算表",
+    ]
+    assert all(t.preamble == ("单位：万元",) for t in final.tables if t.caption)
+
+
+def test_final_wrapped_row_names_are_joined(final):
+    t = table(final, "收入决算表")
+    assert t.pages == (6, 7)
+    assert leaf_labels(t)[:4] == ["功能分类科目编码", "科目名称", "本年收入合计", "财政拨款收入"]
+    r = row(t, "2080505")
+    assert r[1] == "机关事业单位基本养老保险缴费支出"
+    assert r[col(t, "本年收入合计")] == "6.18" and r[col(t, "财政拨款收入")] == "6.18"
+    assert r[col(t, "事业收入")] == ""
+    assert row(t, "2210203")[1:4] == ("购房补贴", "11.72", "11.72")  # on the second page
+    # names wrapped over three lines in a narrow column
+    t = table(final, "一般公共预算财政拨款支出决算表")
+    assert row(t, "2080505")[1:] == ("机关事业单位基本养老保险缴费支出", "6.18", "6.18", "")
+    assert row(t, "201")[1:] == ("一般公共服务支出", "264.87", "62.63", "202.24")
+    assert row(t, "2013999")[1:] == ("其他社会工作事务支出", "202.24", "", "202.24")
+
+
+def test_final_two_group_basic_expenditure_table(final):
+    t = table(final, "基本支出决算表")
+    assert leaf_labels(t) == ["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"]
+    assert row(t, "301") == ("301", "工资福利支出", "95.36", "302", "商品和服务支出", "10.23")
+    assert row(t, "30108") == ("30108", "机关事业单位基本养老保险缴费", "6.18", "30206", "电费", "0.00")
+    assert row(t, "", "", "", "31007") == ("", "", "", "31007", "信息网络及软件购置更新", "0.00")
+    assert row(t, "", "人员经费合计") == ("", "人员经费合计", "95.36", "", "公用经费合计", "10.23")
+    codes_left = {r[0] for r in body_rows(t)} - {""}
+    codes_right = {r[3] for r in body_rows(t)} - {""}
+    assert all(c.startswith(("301", "303")) for c in codes_left)
+    assert all(c.startswith(("302", "310")) for c in codes_right)
+
+
+def test_final_summary_table_continues_with_right_half_rows(final):
+    t = table(final, "财政拨款收入支出决算总表")
+    assert t.pages == (10, 11)
+    assert row(t, "", "", "十九、住房保障支出")[2:5] == ("十九、住房保障支出", "29.42", "29.42")
+    assert row(t, "总计") == ("总计", "307.82", "总计", "307.82", "307.82", "", "")
+
+
+def test_final_empty_tables_have_their_notes(final):
+    t = table(final, "财政拨款“三公”经费支出决算表")
+    assert t.n_cols == 12 and leaf_labels(t) == ["预算数", "决算数"] * 6
+    assert t.grid[0][0].col_span == 12
+    assert [n.text for n in t.notes][-1].endswith("故本表无数据。")
+    t = table(final, "政府性基金预算财政拨款收入支出决算表")
+    assert len(t.notes) == 3 and t.notes[0].text.startswith("注：")
+
+
+def test_final_section_tree(final):
+    assert final.blocks[0] == Heading("中共上海市普陀区委社会工作部 2024 年度部门决算", 1, final.blocks[0].location)
+    parts = [s.title for s in final.sections if s.title.startswith("第")]
+    assert parts == [
+        "第一部分 中共上海市普陀区委社会工作部概况",
+        "第三部分 中共上海市普陀区委社会工作部 2024 年度部门决算情况说明",
+        "第四部分 名词解释",
+    ]
+    third = next(s for s in final.sections if s.title.startswith("第三部分"))
+    children = [c.title for c in third.children]
+    assert children[0] == "一、收入支出决算总体情况说明" and len(children) == 11
+    five = third.children[4]
+    assert [c.title for c in five.children] == [
+        "（一）一般公共预算财政拨款支出决算总体情况",
+        "（二）一般公共预算财政拨款支出决算结构情况",
+        "（三）一般公共预算财政拨款支出决算具体情况",
+    ]
+    assert five.children[0].heading.level == 3 and five.heading.level == 2
+    # the 目录 over two pages: entries only, no headings
+    toc = next(s for s in final.sections if s.title.replace(" ", "") == "目录")
+    entries = [b.text for b in toc.blocks]
+    assert entries[-1] == "第四部分 名词解释" and len(entries) == 26
+    assert "第三部分 中共上海市普陀区委社会工作部 2024 年度部门决算情况说明" in entries
+
+
+def test_final_paragraph_continues_over_page_break(final):
+    texts = [p.text for p in final.paragraphs]
+    joined = [t for t in texts if t.startswith("一般公共预算财政拨款支出 307.82 万元，占本年支出合计的")]
+    assert len(joined) == 1 and "100.00%。与 2023 年度相比" in joined[0]
+
+
+def test_final_captionless_table(final):
+    t = final.tables[0]
+    assert t.caption == "" and t.location.page == 4
+    assert [tuple(c.text for c in r) for r in t.grid] == [
+        ("序号", "单位名称", "备注"),
+        ("1", "中共上海市普陀区委社会工作部（本级）", ""),
+        ("2", "上海市普陀区社会工作发展服务中心", ""),
+    ]
+
+
+# ----------------------------------------------------------------------- unit budget (单位预算)
+
+
+def test_unit_budget_summary_table_with_nested_header(unit):
+    assert unit.page_count == 16
+    t = table(unit, "预算单位财务收支预算总表")
+    assert leaf_labels(t) == ["项目", "预算数", "项目", "合计", "人员经费", "公用经费", "项目支出"]
+    basic = t.grid[t.header_rows - 2][4]
+    assert basic.text == "基本支出" and basic.col_span == 2 and basic is t.grid[t.header_rows - 2][5]
+    assert t.grid[0][2].text == "本年支出" and t.grid[0][2].col_span == 5
+    assert row(t, "1、一般公共预算资金") == (
+        "1、一般公共预算资金", "9,501,164", "二、社会保障和就业支出", "11,281,624", "6,540,674", "2,120,950", "2,620,000",
+    )
+    assert row(t, "二、事业收入") == ("二、事业收入", "2,620,000", "", "", "", "", "")
+
+
+def test_unit_budget_other_tables(unit):
+    assert len(unit.tables) == 9
+    t = table(unit, "预算单位收入预算总表")
+    r = row(t, "208", "10", "05")
+    assert r[3:] == ("社会福利事业单位", "9,584,796", "6,964,796", "2,620,000", "", "")
+    t = table(unit, "三公")
+    assert body_rows(t) == [("6.4", "0", "0", "6.4", "", "6.4", "0")]
+
+
+# ------------------------------------------------------------------------------- bad input
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    assert "空" in only_fatal(read_pdf(str(path)))
+
+
+def test_random_bytes(tmp_path):
+    path = tmp_path / "random.pdf"
+    path.write_bytes(os.urandom(4096))
+    assert "PDF" in only_fatal(read_pdf(str(path)))
+
+
+def test_random_bytes_behind_a_pdf_header(tmp_path):
+    path = tmp_path / "garbage.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + os.urandom(4096))
+    only_fatal(read_pdf(str(path)))
+
+
+def test_truncated_pdf(tmp_path):
+    data = BUDGET.read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(data[: int(len(data) * 0.3)])
+    assert "不完整" in only_fatal(read_pdf(str(path)))
+
+
+def test_not_a_pdf_with_pdf_extension(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_text("一、部门主要职能\n这是一个文本文件。\n", encoding="utf-8")
+    assert "不是 PDF" in only_fatal(read_pdf(str(path)))
+    path = tmp_path / "image.pdf"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    only_fatal(read_pdf(str(path)))
+
+
+def test_missing_file_and_directory(tmp_path):
+    only_fatal(read_pdf(str(tmp_path / "missing.pdf")))
+    only_fatal(read_pdf(str(tmp_path)))
+
+
+def test_encrypted_pdf(tmp_path):
+    path = tmp_path / "encrypted.pdf"
+    path.write_bytes(_encrypted_pdf(user_password=b"secret"))
+    # it is a genuine encrypted PDF: it opens with the password ...
+    with_password = pdfium.PdfDocument(str(path), password="secret")
+    try:
+        assert "Confidential" in with_password[0].get_textpage().get_text_range()
+    finally:
+        with_password.close()
+    # ... and the reader, which has none, says so
+    assert "加密" in only_fatal(read_pdf(str(path)))
+
+
+def test_size_and_page_limits(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "MAX_BYTES", 1000)
+    assert "过大" in only_fatal(read_pdf(str(UNIT)))
+    monkeypatch.setattr(pdf_reader, "MAX_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 10)
+    assert "页数过多" in only_fatal(read_pdf(str(UNIT)))
+
+
+def test_a_failing_page_is_skipped_with_a_problem(monkeypatch):
+    real = pdf_reader.page_lines
+
+    def flaky(textpage, page_no, *args):
+        if page_no == 2:
+            raise RuntimeError("boom")
+        return real(textpage, page_no, *args)
+
+    monkeypatch.setattr(pdf_reader, "page_lines", flaky)
+    doc = read_pdf(str(UNIT))
+    assert doc.readable and doc.page_count == 16
+    (problem,) = doc.problems
+    assert not problem.fatal and problem.location.page == 2 and "第2页" in problem.message
+    assert doc.page_texts[1] == "" and len(doc.tables) == 9
+
+
+def test_unreadable_glyphs_are_reported_per_page(monkeypatch):
+    real = pdf_reader.page_lines
+
+    def garbled(textpage, page_no, *args):
+        lines, text, count, bad, off = real(textpage, page_no, *args)
+        return lines, text, count, (count if page_no == 3 else bad), off
+
+    monkeypatch.setattr(pdf_reader, "page_lines", garbled)
+    doc = read_pdf(str(UNIT))
+    (problem,) = doc.problems
+    assert not problem.fatal and problem.location.page == 3 and "第3页" in problem.message
+
+
+def test_never_raises_on_internal_error(monkeypatch):
+    def broken(*args):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(pdf_reader, "Composer", broken)
+    assert "内部错误" in only_fatal(read_pdf(str(UNIT)))
+
+
+# ----------------------------------------------------------------------- synthetic documents
+
+
+def test_running_header_and_page_numbers_are_dropped(tmp_path):
+    path = tmp_path / "furniture.pdf"
+    pages = []
+    for n in range(1, 6):
+        pages.append(
+            [
+                (72, 800, 9, "Shanghai Putuo 2025 Budget Disclosure"),
+                (72, 700, 12, f"Body text of page {n}."),
+                (290, 30, 9, f"- {n} -"),
+            ]
+        )
+    _write_pdf(path, pages)
+    doc = read_pdf(str(path))
+    assert doc.readable and doc.page_count == 5
+    texts = [b.text for b in doc.blocks]
+    assert texts == [f"Body text of page {n}." for n in range(1, 6)]
+    assert "- 3 -" in doc.page_texts[2]  # raw page text is kept as extracted
+
+
+def test_page_without_text(tmp_path):
+    path = tmp_path / "blank.pdf"
+    _write_pdf(path, [[]])
+    doc = read_pdf(str(path))
+    assert doc.readable and doc.page_count == 1 and doc.page_texts == ("",)
+    assert doc.blocks == ()
+    (problem,) = doc.problems
+    assert not problem.fatal and "没有可提取的文字" in problem.message
+
+
+def test_clipped_and_off_page_text_is_left_out(tmp_path):
+    # a spreadsheet export draws more text than it shows: some off the page, some hidden by a
+    # clipping path; only what a reader sees is read (the raw page text keeps everything)
+    path = tmp_path / "clipped.pdf"
+    items = [
+        (72, 900, 12, "Overflow above the page"),
+        (72, 700, 12, "Visible first line"),
+        (72, 650, 12, "Visible second line"),
+        (72, 100, 12, "Hidden under the clip"),
+    ]
+    content = b"q 0 300 595 542 re W n\n" + b"".join(
+        b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, text.encode()) for x, y, _, text in items
+    ) + b"Q"
+    path.write_bytes(_one_page_pdf(content))
+    doc = read_pdf(str(path))
+    assert [b.text for b in doc.blocks] == ["Visible first line", "Visible second line"]
+    assert "Hidden under the clip" in doc.page_texts[0]
+
+
+def test_rotated_pages_are_read_upright(tmp_path):
+    items = [(72, 100, 12, "First line of the page"), (72, 130, 12, "Second line"), (72, 160, 12, "Total    1,234.00")]
+    for rotation in (90, 180, 270):
+        path = tmp_path / f"rotated{rotation}.pdf"
+        _write_pdf(path, [items], rotation=rotation, top_down=True)
+        doc = read_pdf(str(path))
+        assert [b.text for b in doc.blocks] == ["First line of the page", "Second line", "Total 1,234.00"], rotation
+
+
+def _write_pdf(
+    path: Path, pages: list[list[tuple[float, float, float, str]]], rotation: int = 0, top_down: bool = False
+) -> None:
+    """A PDF of A4 pages with Helvetica text objects: per page a list of (x, y, size, text),
+    y from the bottom (or, with `top_down`, from the top of the page as displayed). With a
+    rotation, the text is drawn turned so that it reads upright on the rotated page."""
+    width, height = 595, 842
+    turn = {0: (1, 0, 0, 1), 90: (0, 1, -1, 0), 180: (-1, 0, 0, -1), 270: (0, -1, 1, 0)}[rotation]
+
+    def to_page(x: float, y: float) -> tuple[float, float]:  # display (x, y from top) → page space
+        return {
+            0: (x, height - y),
+            90: (y, x),
+            180: (width - x, y),
+            270: (width - y, height - x),
+        }[rotation]
+
+    pdf = pdfium.PdfDocument.new()
+    try:
+        for items in pages:
+            page = pdf.new_page(width, height)
+            for x, y, size, text in items:
+                obj = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", size)
+                buf = ctypes.create_string_buffer((text + "\x00").encode("utf-16-le"))
+                pdfium_c.FPDFText_SetText(obj, ctypes.cast(buf, pdfium_c.FPDF_WIDESTRING))
+                px, py = to_page(x, y if top_down else height - y)
+                pdfium_c.FPDFPageObj_Transform(obj, *turn, px, py)
+                pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+            if rotation:
+                page.set_rotation(rotation)
+            pdfium_c.FPDFPage_GenerateContent(page.raw)
+            page.close()
+        pdf.save(str(path))
+    finally:
+        pdf.close()
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def _encrypted_pdf(user_password: bytes, owner_password: bytes = b"owner") -> bytes:
+    """A one-page PDF encrypted with the standard security handler (RC4 40-bit, R2), built
+    by hand: no tool that writes encrypted PDFs is available offline."""
+    file_id = hashlib.md5(b"openlint test").digest()
+    permissions = -4
+    owner_key = hashlib.md5((owner_password + _PAD)[:32]).digest()[:5]
+    o_value = _rc4(owner_key, (user_password + _PAD)[:32])
+    key = hashlib.md5((user_password + _PAD)[:32] + o_value + struct.pack("<i", permissions) + file_id).digest()[:5]
+    u_value = _rc4(key, _PAD)
+    # the content stream is object 4: encrypted with its object key
+    obj_key = hashlib.md5(key + struct.pack("<i", 4)[:3] + b"\x00\x00").digest()[:10]
+    content = _rc4(obj_key, b"BT /F1 24 Tf 72 700 Td (Confidential) Tj ET")
+    encrypt = (
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + o_value.hex().encode() + b"> /U <"
+        + u_value.hex().encode() + b"> /P %d >>" % permissions
+    )
+    return _one_page_pdf(content, encrypt=encrypt, file_id=file_id)
+
+
+def _one_page_pdf(content: bytes, encrypt: bytes | None = None, file_id: bytes = b"openlint-test-id") -> bytes:
+    """A one-page A4 PDF (Helvetica as /F1) around a content stream, written by hand."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    if encrypt:
+        objects.append(encrypt)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for num, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    hex_id = file_id.hex().encode()
+    trailer = b"/Size %d /Root 1 0 R /ID [<%s> <%s>]" % (len(objects) + 1, hex_id, hex_id)
+    if encrypt:
+        trailer += b" /Encrypt %d 0 R" % len(objects)
+    out += b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
