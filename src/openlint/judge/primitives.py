@@ -278,7 +278,6 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
         "org": lambda ctx, d: d.org,
     },
 }
-ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)
 # Names bound in every rule: `doc` is the document's understood kind.
 GLOBALS: dict[str, Callable[[Context], Any]] = {"doc": lambda ctx: ctx.facts}
 
@@ -290,3 +289,9 @@ def get_attribute(ctx: Context, value: Any, name: str) -> Any:
     if table is None or name not in table:
         raise AttributeError(f"{type(value).__name__} 没有属性 {name}")
     return table[name](ctx, value)
+
+
+# Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.
+from openlint.judge import numbers, text_checks  # noqa: E402,F401  (registration side effect)
+
+ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)
