@@ -174,9 +174,7 @@ class _RuleCompiler:
                 if where is not None and not _truthy(where(ctx, env)):
                     continue
                 if not _truthy(condition(ctx, env)):
-                    location = getattr(item, "location", None) or ctx.location
-                    yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), location,
-                                  anchor=display(item)[:80])
+                    yield _finding(doc, item, message(ctx, env), ctx, display)
 
         return run
 
@@ -340,6 +338,20 @@ _OPERATORS = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }
 _COMPARISONS = frozenset({"<", "<=", ">", ">="})
+
+
+def _finding(doc: RuleDoc, item: Any, message: str, ctx: Any, display) -> Finding:
+    """A finding about one element: located at it, with its related locations (the other side of
+    a comparison) and, when the element says so, a milder severity (a rounding difference is a
+    note even under an error rule)."""
+    location = getattr(item, "location", None) or ctx.location
+    related = tuple(getattr(item, "related", ()) or ())
+    severity = doc.severity
+    milder = getattr(item, "severity", None)
+    if isinstance(milder, Severity) and milder.rank < severity.rank:
+        severity = milder
+    anchor = getattr(item, "anchor", None) or display(item)[:80]
+    return Finding(doc.id, severity, doc.category, message, location, related=related, anchor=anchor)
 
 
 def _truthy(value: Any) -> bool:

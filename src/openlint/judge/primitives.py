@@ -279,7 +279,11 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
     },
 }
 # Names bound in every rule: `doc` is the document's understood kind.
-GLOBALS: dict[str, Callable[[Context], Any]] = {"doc": lambda ctx: ctx.facts}
+GLOBALS: dict[str, Callable[[Context], Any]] = {
+    "doc": lambda ctx: ctx.facts,
+    "true": lambda ctx: True,
+    "false": lambda ctx: False,  # `for each d in differences(…) require false`: every element is a finding
+}
 
 
 def get_attribute(ctx: Context, value: Any, name: str) -> Any:
