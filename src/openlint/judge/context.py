@@ -26,6 +26,7 @@ class Context:
     _kinds: dict[int, TableKind | None] = field(default_factory=dict)
     _amounts: dict[int, list] = field(default_factory=dict)
     _titles: dict[int, str] = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict)
     _amount_labels: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
@@ -50,6 +51,18 @@ class Context:
 
     def is_empty(self, table: Table) -> bool:
         return is_empty(table, self.amounts(table))
+
+    def cached(self, key, compute):
+        """Per-document memo for primitives whose answer depends only on the document and `key`."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = compute()
+            return value
+
+    def section_titles(self) -> list:
+        """(section, compacted heading) for every section, in document order."""
+        return self.cached("section_titles", lambda: [(s, self.title(s)) for s in self.document.iter_sections()])
 
     def title(self, section) -> str:
         """A section's heading, compacted for matching (cached: every section rule asks)."""

@@ -52,7 +52,9 @@ def _search(pattern: Any, text: str) -> bool:
 @primitive("sections", 0, 1)
 def sections(ctx: Context, pattern: Any = None) -> list[Section]:
     """Sections whose heading matches the pattern (all sections without one), in document order."""
-    return [s for s in ctx.document.iter_sections() if pattern is None or _search(pattern, ctx.title(s))]
+    key = ("sections", pattern.pattern if isinstance(pattern, re.Pattern) else pattern,
+           pattern.flags if isinstance(pattern, re.Pattern) else 0)
+    return ctx.cached(key, lambda: [s for s, title in ctx.section_titles() if pattern is None or _search(pattern, title)])
 
 
 @primitive("section", 1)
