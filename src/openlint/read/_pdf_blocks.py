@@ -12,7 +12,7 @@ from collections import Counter
 
 from openlint.model import Block, Heading, Location, Paragraph, Table
 from openlint.read._pdf_layout import Line, Seg
-from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, split_glued, split_header
+from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, join_wrapped, split_glued, split_header
 from openlint.read.structure import NOTE_START, heading_level, numbering_level
 
 _CN = "一二三四五六七八九十百零〇"
@@ -236,7 +236,7 @@ class Composer:
         self.pending = []
         text = lines[0].text
         for ln in lines[1:]:
-            text = _join_lines(text, ln.text)
+            text = join_wrapped(text, ln.text)
         text = text.strip()
         if not text:
             return
@@ -448,14 +448,6 @@ def _wide_gaps(line: Line) -> bool:
     return all(b.x0 - a.x1 >= 1.5 * line.h for a, b in zip(segs, segs[1:]))
 
 
-def _join_lines(a: str, b: str) -> str:
-    if not a:
-        return b
-    if not b:
-        return a
-    if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
-        return a + " " + b
-    return a + b
 
 
 def _retext(line: Line, text: str) -> Line:

@@ -84,7 +84,7 @@ def is_data_line(line: Line) -> bool:
     return ROW_ITEM.match(segs[0].text) is not None
 
 
-def _join(a: str, b: str) -> str:
+def join_wrapped(a: str, b: str) -> str:
     """Join wrapped pieces of one cell: no space between CJK pieces, one between Latin words."""
     if not a:
         return b
@@ -329,7 +329,7 @@ def _header_cells(lines: list[Line]) -> list[_HCell]:
             if target is None:
                 cells.append(_HCell(seg, line))
             else:
-                target.text = _join(target.text, seg.text)
+                target.text = join_wrapped(target.text, seg.text)
                 target.x0 = min(target.x0, seg.x0)
                 target.x1 = max(target.x1, seg.x1)
                 target.bottom = line.y + line.h / 2
@@ -537,7 +537,7 @@ def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
             if not free:
                 other = place[r][c.a]
                 if other is not None:
-                    other.text = _join(other.text, c.text)
+                    other.text = join_wrapped(other.text, c.text)
                 continue
             c.a, c.b = free[0], free[-1]
             for k in range(c.a, c.b + 1):
@@ -652,7 +652,7 @@ def build_table(
             if last_line[k] is line:
                 texts[k] = texts[k] + " " + seg.text
             else:
-                texts[k] = _join(texts[k], seg.text)
+                texts[k] = join_wrapped(texts[k], seg.text)
             last_line[k] = line
         r = len(grid)
         grid.append([Cell(t, r, k) for k, t in enumerate(texts)])
