@@ -125,3 +125,11 @@ def test_grammar_and_rules_ship_with_the_package():
     assert (data_dir("grammar") / "openlint.lark").is_file()
     assert (data_dir("rules") / "tables.yaml").is_file()
     assert sorted(p.name for p in (data_dir("rules") / "core").glob("*.olr"))
+
+
+def test_readme_lists_every_rule():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    listing = run("rules", "--markdown").output
+    assert listing.splitlines()[0].startswith("| id |")
+    for line in run("rules").output.splitlines():
+        assert f"| {line.split()[0]} |" in readme, f"README's rule list lacks {line.split()[0]}: run scripts/update_readme.py"

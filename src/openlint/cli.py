@@ -78,10 +78,19 @@ def check(paths, fmt, output, extra_rules, select, ignore, fail_on) -> None:
 
 @main.command("rules")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True), help="额外的规则文件或目录。")
-def list_rules(extra_rules) -> None:
+@click.option("--markdown", is_flag=True, help="输出 Markdown 表格（含适用范围和依据）。")
+def list_rules(extra_rules, markdown) -> None:
     """列出全部规则：编号、级别、类别、标题。"""
     ruleset = _load(extra_rules)
-    for doc in sorted(ruleset.docs, key=lambda d: d.id):
+    docs = sorted(ruleset.docs, key=lambda d: d.id)
+    if markdown:
+        click.echo("| id | severity | category | title | applies | basis |")
+        click.echo("| --- | --- | --- | --- | --- | --- |")
+        for doc in docs:
+            cells = (doc.id, doc.severity.value, doc.category, doc.title, doc.applies or "全部文档", doc.basis)
+            click.echo("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return
+    for doc in docs:
         click.echo(f"{doc.id:<12}{doc.severity.value:<9}{doc.category:<14}{doc.title}")
 
 
