@@ -354,7 +354,7 @@ def test_catalog_from_a_file(tmp_path):
          DocumentKind("预算", "单位", 2025, "上海市普陀区社会福利院")),
         ("上海市普陀区2025年预算\n预算单位：上海市普陀区社会福利院",
          DocumentKind("预算", "单位", 2025, "上海市普陀区社会福利院")),
-        ("工会部门2023年部门预算信息公开情况说明", DocumentKind("预算", "部门", 2023, None)),
+        ("工会部门2023年部门预算信息公开情况说明", DocumentKind("预算", "部门", 2023, "工会部门")),
         ("上海市普陀区财政局2024年度部门决算", DocumentKind("决算", "部门", 2024, "上海市普陀区财政局")),
         ("2024 年 度 部 门 决 算", DocumentKind(None, None, None, None)),
         ("# 一、部门主要职责\n负责财政工作。", DocumentKind(None, None, None, None)),

@@ -10,7 +10,7 @@ from openlint.model import Document, Heading, Paragraph
 _TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省级)?\s*(部门|单位)?\s*(预算|决算)")
 _ORG_LABEL = re.compile(r"(?:预算主管部门|预算单位|主管部门|编制单位|编制部门|单位名称|部门名称)\s*[:：]\s*([^\s:：]{2,40})")
 _ORG_BEFORE_YEAR = re.compile(r"^([^\d\s（(]{2,40}?)\s*(?:20\d{2})\s*年")
-_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办事处|街道|政府|院|所|中心|会|部|厅|处|馆|站|队|校|学|社)(（本级）)?$")
+_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办事处|街道|政府|院|所|中心|会|部|部门|厅|处|馆|站|队|校|学|社)(（本级）)?$")
 _COVER_BLOCKS = 12
 
 
@@ -50,9 +50,20 @@ def detect_kind(document: Document) -> DocumentKind:
                 level = "单位"
             break
     if org is None:
-        # A cover often has the organisation alone on the line before the title.
-        for prev, text in zip(texts, texts[1:]):
-            if _TITLE.search(text) and _ORG_SUFFIX.search(prev.strip()) and len(prev.strip()) <= 40:
-                org = prev.strip()
-                break
+        org = _org_above_title(texts)
+    if org:
+        org = re.sub(r"\s+", "", org)
     return DocumentKind(kind=kind, level=level, year=year, org=org)
+
+
+def _org_above_title(texts: list[str]) -> str | None:
+    """A cover often has the organisation alone above the title, sometimes wrapped over two lines."""
+    for i, text in enumerate(texts):
+        if not _TITLE.search(text):
+            continue
+        for start in range(max(i - 2, 0), i):  # longest first: 上海市普陀区规划和自然 / 资源局
+            candidate = "".join(t.strip() for t in texts[start:i])
+            if len(candidate) <= 40 and not re.search(r"\d", candidate) and _ORG_SUFFIX.search(candidate):
+                return candidate
+        return None
+    return None
