@@ -133,3 +133,11 @@ def test_readme_lists_every_rule():
     assert listing.splitlines()[0].startswith("| id |")
     for line in run("rules").output.splitlines():
         assert f"| {line.split()[0]} |" in readme, f"README's rule list lacks {line.split()[0]}: run scripts/update_readme.py"
+
+
+def test_parallel_jobs_give_the_same_report(tmp_path):
+    files = [SEED, SEED_DOCX, str(BAD / "corrupt.docx")]
+    serial, parallel = tmp_path / "serial.sarif", tmp_path / "parallel.sarif"
+    run("check", "--format", "sarif", "-o", str(serial), *files)
+    run("check", "--format", "sarif", "-o", str(parallel), "--jobs", "2", *files)
+    assert serial.read_bytes() == parallel.read_bytes()

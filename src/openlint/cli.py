@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="不报告这些规则编号、编号前缀或类别。")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="有此级别及以上的问题时退出码为 1。")
-def check(paths, fmt, output, extra_rules, select, ignore, fail_on) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="并行进程数（0 = CPU 核数），用于批量检查大量文件。")
+def check(paths, fmt, output, extra_rules, select, ignore, fail_on, jobs) -> None:
     """检查预决算公开文件（.pdf .docx .txt，或包含它们的目录）。
 
     退出码：0 没有达到 --fail-on 级别的问题；1 有；2 用法、配置或规则文件错误。
@@ -60,7 +63,8 @@ def check(paths, fmt, output, extra_rules, select, ignore, fail_on) -> None:
     if unknown:
         click.echo(f"openlint: 未知的规则编号或类别：{'、'.join(unknown)}（见 openlint rules）", err=True)
         sys.exit(2)
-    report = lint_paths(list(paths), ruleset, selection)
+    jobs = jobs or os.cpu_count() or 1
+    report = lint_paths(list(paths), ruleset, selection, jobs=jobs, extra_rules=tuple(extra_rules))
     for problem in report.problems:
         click.echo(f"openlint: {problem.file}: {problem.message}", err=True)
     color = fmt == "text" and output is None and sys.stdout.isatty()
