@@ -9,6 +9,7 @@ from openlint.model import Document, Location, Table
 from openlint.understand.amounts import amounts, is_empty, labelled_amounts
 from openlint.understand.catalog import Catalog, TableKind
 from openlint.understand.kind import DocumentKind, detect_kind
+from openlint.understand.tables import TableSemantics, read_table, squash
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
@@ -28,6 +29,8 @@ class Context:
     _titles: dict[int, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
     _amount_labels: frozenset[str] | None = None
+    _semantics: dict[int, TableSemantics] = field(default_factory=dict)
+    _page_text: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.facts is None:
@@ -63,6 +66,21 @@ class Context:
     def section_titles(self) -> list:
         """(section, compacted heading) for every section, in document order."""
         return self.cached("section_titles", lambda: [(s, self.title(s)) for s in self.document.iter_sections()])
+
+    def semantics(self, table: Table) -> TableSemantics:
+        """The table read as a budget table (unit, parts, column roles, rows), once per table."""
+        key = id(table)
+        found = self._semantics.get(key)
+        if found is None:
+            found = self._semantics[key] = read_table(table)
+        return found
+
+    def page_text(self, page: int) -> str:
+        """A PDF page's raw text without whitespace (to tell on which page a table row is)."""
+        if page not in self._page_text:
+            texts = self.document.page_texts
+            self._page_text[page] = squash(texts[page - 1]) if 0 < page <= len(texts) else ""
+        return self._page_text[page]
 
     def title(self, section) -> str:
         """A section's heading, compacted for matching (cached: every section rule asks)."""

@@ -1,3 +1,892 @@
-"""Primitives over amounts: table semantics, sums, comparisons within rounding (issue 3)."""
+"""Primitives over amounts: table semantics, sums, comparisons within rounding (issue 3).
+
+Rules ask questions such as “in every row of this table, is 合计 the sum of 基本支出 and 项目支出?”
+or “does the 总计 the narrative states equal the table's?”. The answers are `Comparison`
+elements: a printed amount (the left side) against another amount or the sum of several (the
+right side). A rule requires `c.holds`; a comparison that fails becomes a finding located at the
+left amount, with the right side's cells as related locations.
+
+Printed amounts are rounded (to 0.01 万元, to 1 元 …), so each stands for an interval of half a
+rounding step either side (`Amount.error`). A sum is *materially* different from its total only
+when their intervals cannot overlap; a difference the accumulated rounding can explain is a 尾差
+(rounding difference): the comparison does not hold, but its finding is only a `note`. The same
+quantity printed twice at different precision (3,121.42万元 in the text, 31,214,205.80 元 in a
+table) agrees when the finer figure lies within the coarser one's interval.
+
+Tables whose header the semantics layer could not read as a clean tree are left out (their
+column roles are unknown), and so are rows whose amount cells hold text.
+"""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Callable, Iterator
+
+from openlint.findings import Severity
+from openlint.judge.context import Context
+from openlint.judge.primitives import ATTRIBUTES, primitive
+from openlint.model import Location, Paragraph, Section, Table
+from openlint.understand.tables import (
+    UNITS,
+    Amount,
+    HeaderNode,
+    Row,
+    TablePart,
+    convert,
+    format_decimal,
+    normalise_label,
+    squash,
+    total_of,
+)
+
+ZERO = Decimal(0)
+
+
+# ---------------------------------------------------------------- comparisons
+
+class Comparison:
+    """A left amount against a right amount (or the sum of several right amounts).
+
+    `holds`: they agree (equal; or, for one quantity printed at two precisions, the finer within
+    the coarser's interval). `rounding`: they differ by no more than the accumulated rounding (a
+    尾差, reported as a note). `material`: they cannot be the same (an error).
+    """
+
+    __slots__ = ("difference", "tolerance", "accept", "_build", "_built", "_text")
+
+    def __init__(self, difference: Decimal, tolerance: Decimal, build: Callable[[], tuple],
+                 accept: tuple[Decimal, Decimal] | None = None):
+        self.difference = difference  # left − right
+        self.tolerance = tolerance  # the accumulated rounding of every figure involved
+        self.accept = accept  # for one quantity printed at two precisions: the differences that agree
+        self._build = build  # () → (subject, left Amount, [right Amounts], is_sum)
+        self._built: tuple | None = None
+        self._text: str | None = None
+
+    # ---- verdict
+    @property
+    def holds(self) -> bool:
+        d = self.difference
+        return d == 0 or (self.accept is not None and self.accept[0] <= d <= self.accept[1])
+
+    @property
+    def material(self) -> bool:
+        return not self.holds and abs(self.difference) > self.tolerance
+
+    @property
+    def rounding(self) -> bool:
+        return not self.holds and not self.material
+
+    @property
+    def severity(self) -> Severity | None:
+        """A 尾差 is a note even under an error rule."""
+        return Severity.NOTE if self.rounding else None
+
+    # ---- evidence (built only for comparisons that become findings)
+    def _parts(self) -> tuple:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    @property
+    def left(self) -> Amount:
+        return self._parts()[1]
+
+    @property
+    def right(self) -> list[Amount]:
+        return list(self._parts()[2])
+
+    @property
+    def location(self) -> Location | None:
+        return self.left.location
+
+    @property
+    def related(self) -> tuple[Location, ...]:
+        return tuple(dict.fromkeys(a.location for a in self._parts()[2] if a.location is not None and not a.blank)) or \
+            tuple(dict.fromkeys(a.location for a in self._parts()[2] if a.location is not None))[:1]
+
+    @property
+    def anchor(self) -> str:
+        subject, left, rights, _ = self._parts()
+        return f"{subject}{left.label}|" + "+".join(r.label for r in rights)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._render()
+        return self._text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _render(self) -> str:
+        subject, left, rights, is_sum = self._parts()
+        units = {a.unit for a in (left, *rights) if a.unit}
+        mixed = len(units) > 1
+        unit = left.unit or next(iter(units), None)
+        own = [a.error for a in (left, *rights) if a.error and a.unit == unit]
+        errors = own or [convert(a.error, a.unit, unit) for a in (left, *rights) if a.error]
+        step = min(errors) if errors else Decimal("0.005")
+        if is_sum:
+            shown = list(rights)
+            if len(shown) > 4:
+                shown = [r for r in rights if not r.blank] or rights[:1]
+            omitted = len(rights) - len(shown)
+            right_text = " + ".join(f"{r.label} {r.shown(mixed)}" for r in shown)
+            if omitted:
+                right_text += f"（其余{omitted}项为空）"
+            if len(rights) > 1:
+                total = sum((convert(r.value, r.unit, unit) for r in rights), ZERO)
+                right_text += f" = {format_decimal(total, step)}" + (unit or "" if mixed else "")
+        else:
+            right_text = f"{rights[0].label} {rights[0].shown(mixed)}"
+        sign = "=" if self.holds else "≠"
+        notes = []
+        if not self.holds:
+            notes.append(f"相差{format_decimal(abs(self.difference), step)}" + (unit if mixed and unit else ""))
+            if self.rounding:
+                notes.append(f"未超过四舍五入的累计误差±{_plain(self.tolerance)}，属尾差")
+        if unit and not mixed:
+            notes.append(f"单位：{unit}")
+        tail = f"（{'；'.join(notes)}）" if notes else ""
+        return f"{subject}{left.label} {left.shown(mixed)} {sign} {right_text}{tail}"
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _compare_values(left: tuple[Decimal, Decimal, str | None], rights: list[tuple[Decimal, Decimal, str | None]],
+                    build: Callable[[], tuple], same_quantity: bool = False) -> Comparison:
+    """Sums: left − Σ rights, its tolerance the sum of every figure's rounding error. One quantity
+    printed at two precisions (`same_quantity`, one right side): the coarser figure may have been
+    rounded *or truncated* from the finer one (87.708 printed 87.70), so they agree when the finer
+    lies in [coarser − e, coarser + 2e]; a miss by no more than twice that is a 尾差."""
+    value, error, unit = left
+    total = ZERO
+    tolerance = error
+    for v, e, u in rights:
+        total += convert(v, u, unit)
+        tolerance += convert(e, u, unit)
+    difference = value - total
+    if not same_quantity:
+        return Comparison(difference, tolerance, build)
+    right_error = tolerance - error
+    if error >= right_error:  # the left figure is the coarser one: d = coarse − fine
+        accept = (-(2 * error + right_error), error + right_error)
+    else:
+        accept = (-(right_error + error), 2 * right_error + error)
+    coarse = max(error, right_error)
+    return Comparison(difference, 4 * coarse + min(error, right_error), build, accept)
+
+
+# ---------------------------------------------------------------- table parts and cells
+
+def _parts_of(ctx: Context, value: Any, trusted: bool = True) -> list[TablePart]:
+    if value is None:
+        return []
+    if isinstance(value, TablePart):
+        return [value] if value.trusted or not trusted else []
+    if isinstance(value, Table):
+        return [p for p in ctx.semantics(value).parts if p.trusted or not trusted]
+    if isinstance(value, (list, tuple)):
+        return [p for v in value for p in _parts_of(ctx, v, trusted)]
+    return []
+
+
+def _page_of(ctx: Context, part: TablePart, row: Row, text: str) -> int | None:
+    table = part.table
+    pages = table.pages
+    if len(pages) <= 1 or not ctx.document.page_texts:
+        return table.location.page
+    label = row.label
+    with_label = [p for p in pages if label and label in ctx.page_text(p)]
+    with_value = [p for p in pages if text and text in ctx.page_text(p)]
+    both = [p for p in with_label if p in with_value]
+    return (both or with_label or with_value or [table.location.page])[0]
+
+
+def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None = None) -> Amount:
+    table = part.table
+    column = part.column(col)
+    location = Location(
+        file=table.location.file,
+        page=_page_of(ctx, part, row, row.cells.get(col, "")),
+        line=table.location.line,
+        section=table.location.section,
+        table=table.caption or None,
+        row=row.described() or None,
+        column=column.header if column else None,
+    )
+    amount = part.amount(row, col, location)
+    if label is not None:
+        amount = Amount(amount.value, amount.error, amount.unit, label, amount.text, location)
+    return amount
+
+
+def _raw(part: TablePart, row: Row, col: int) -> tuple[Decimal, Decimal, str | None]:
+    return (row.values.get(col, ZERO), part.error_of(row, col), part.unit)
+
+
+def _blank(row: Row, cols) -> bool:
+    return all(c not in row.values for c in cols)
+
+
+def _iter_nodes(root: HeaderNode) -> Iterator[HeaderNode]:
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def _value_columns(node: HeaderNode, variant: tuple[str, ...]) -> list[int] | None:
+    """The columns whose sum is this header's amount: its own column, its 小计, or its leaves."""
+    if node.irregular:
+        return None
+    if node.columns:
+        col = node.columns.get(variant)
+        return [col] if col is not None and col >= 0 else None
+    sub = node.total_child()
+    if sub is not None:
+        return _value_columns(sub, variant)
+    out: list[int] = []
+    for child in node.children:
+        cols = _value_columns(child, variant)
+        if cols is None:
+            return None
+        out.extend(cols)
+    return out or None
+
+
+def _role_list(value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, (list, tuple)):
+        return frozenset(str(v) for v in value)
+    return frozenset({str(value)})
+
+
+# ---------------------------------------------------------------- sums within a table
+
+@primitive("row_sums", 3)
+def row_sums(ctx: Context, tables: Any, total: str, components: Any) -> list[Comparison]:
+    """In each row, a total column against the sum of its component columns.
+
+    `total` is 合计 (any 合计/小计 column) or the role of a header group whose 小计 is meant
+    (公务用车: its 小计 = 购置费 + 运行费). The components are the other columns under the same
+    header; every one of them must carry one of the given roles, otherwise the table's layout is
+    not the one the rule describes and it is left alone. A component that is itself a group
+    counts with its 小计, or its columns. Columns qualified 预算数 / 决算数 are summed separately."""
+    wanted = _role_list(components)
+    out: list[Comparison] = []
+    for part in _parts_of(ctx, tables):
+        for total_col, comp_cols in _row_sum_specs(part, str(total), wanted):
+            involved = [total_col, *comp_cols]
+            for row in part.rows:
+                if row.suspect or _blank(row, involved):
+                    continue
+                out.append(_row_comparison(ctx, part, row, total_col, comp_cols))
+    return out
+
+
+def _row_sum_specs(part: TablePart, total: str, wanted: frozenset[str]) -> list[tuple[int, list[int]]]:
+    specs = []
+    for node in _iter_nodes(part.root):
+        if node.breakdown and total != "合计" and total in node.roles and node.columns:
+            # 公务用车购置及运行费 | 其中：购置费 | 其中：运行费: the column against its 其中 columns
+            if all(c.roles & wanted and not c.children for c in node.children):
+                for variant, col in node.columns.items():
+                    comps = [c.columns.get(variant) for c in node.children]
+                    if col >= 0 and all(x is not None and x >= 0 for x in comps):
+                        specs.append((col, comps))
+            continue
+        if not node.total or not node.columns or node.children:
+            continue
+        parent = node.parent
+        if parent is None:
+            continue
+        if total != "合计" and (parent is part.root or total not in parent.roles):
+            continue
+        siblings = [c for c in parent.children if c is not node]
+        if not siblings or any(s.total for s in siblings) or not all(s.roles & wanted for s in siblings):
+            continue
+        for variant, col in node.columns.items():
+            if col < 0:
+                continue
+            comps: list[int] = []
+            for sibling in siblings:
+                cols = _value_columns(sibling, variant)
+                if cols is None:
+                    comps = []
+                    break
+                comps.extend(cols)
+            if comps:
+                specs.append((col, comps))
+    return specs
+
+
+def _row_comparison(ctx, part: TablePart, row: Row, total_col: int, comp_cols: list[int]) -> Comparison:
+    def build():
+        subject = (f"{row.described()}行：" if row.kind else f"{row.described()}：") if row.label else ""
+        left = _cell(ctx, part, row, total_col, part.column(total_col).name)
+        rights = [_cell(ctx, part, row, c, part.column(c).name) for c in comp_cols]
+        return subject, left, rights, True
+
+    return _compare_values(_raw(part, row, total_col), [_raw(part, row, c) for c in comp_cols], build)
+
+
+@primitive("code_sums", 1)
+def code_sums(ctx: Context, tables: Any) -> list[Comparison]:
+    """Classification hierarchy by code prefix: each 类 against the sum of its 款, each 款 against
+    the sum of its 项 (function 3/5/7 digits, economic 3/5), in every amount column. A 类 whose
+    项 appear without their 款 row is left alone."""
+    out: list[Comparison] = []
+    for part in _parts_of(ctx, tables):
+        rows = [r for r in part.rows if r.code or r.has_amounts or r.kind]
+        if sum(1 for r in rows if r.code) < 2:
+            continue
+        for i, parent in enumerate(rows):
+            if parent.level not in (1, 2) or parent.suspect:
+                continue
+            children: list[Row] = []
+            orphan = False
+            for row in rows[i + 1:]:
+                if not row.code:
+                    if row.kind:
+                        break
+                    orphan = True  # an amount without a code inside the block: cannot place it
+                    continue
+                if not row.code.startswith(parent.code) or row.level <= parent.level:
+                    break
+                if row.suspect:
+                    orphan = True
+                elif row.level == parent.level + 1:
+                    children.append(row)
+                elif not children or not row.code.startswith(children[-1].code):
+                    orphan = True
+            if not children or orphan:
+                continue
+            for column in part.columns:
+                col = column.index
+                if parent.cells.get(col) == "" and all(c.cells.get(col) == "" for c in children):
+                    continue
+                out.append(_rows_comparison(ctx, part, parent, children, col))
+    return out
+
+
+@primitive("total_sums", 1)
+def total_sums(ctx: Context, tables: Any) -> list[Comparison]:
+    """The 合计 row against the sum of the top-level classified rows (the 类, or whatever level
+    the table starts at), in every amount column. Used on tables whose rows carry codes; a table
+    with unclassified rows holding amounts, or more than one 合计 row, is left alone."""
+    out: list[Comparison] = []
+    for part in _parts_of(ctx, tables):
+        rows = [r for r in part.rows if r.has_amounts or r.kind or r.code]
+        if any(r.suspect for r in rows):
+            continue
+        totals = [r for r in rows if r.kind in ("total", "grand") and not r.code]
+        coded = [r for r in rows if r.code]
+        if len(totals) != 1 or not coded or any(r.has_amounts and not r.code and r not in totals for r in rows):
+            continue
+        top: list[Row] = []
+        for row in coded:
+            if not any(row.code.startswith(t.code) for t in top):
+                top.append(row)
+        total = totals[0]
+        for column in part.columns:
+            col = column.index
+            if total.cells.get(col) == "" and all(r.cells.get(col) == "" for r in top):
+                continue
+            out.append(_rows_comparison(ctx, part, total, top, col))
+    return out
+
+
+def _rows_comparison(ctx, part: TablePart, parent: Row, children: list[Row], col: int) -> Comparison:
+    def build():
+        column = part.column(col)
+        many = len(part.columns) > 1
+        subject = f"{column.name}列：" if many else ""
+        left = _cell(ctx, part, parent, col, parent.described())
+        rights = [_cell(ctx, part, r, col, r.described()) for r in children]
+        return subject, left, rights, True
+
+    return _compare_values(_raw(part, parent, col), [_raw(part, r, col) for r in children], build)
+
+
+@primitive("line_sums", 1)
+def line_sums(ctx: Context, tables: Any) -> list[Comparison]:
+    """A table laid out as lines (收支总表): the numbered lines (一、二、…) add up to the 本年…合计
+    below them; that 合计 and the lines after it (年初结转和结余 …) add up to the 总计; an item's
+    sub-lines (1. 2. …, or the numbered lines under a 结转 line) add up to it. In every amount
+    column. A part with an unnumbered line holding an amount before its 合计 is left alone."""
+    out: list[Comparison] = []
+    for part in _parts_of(ctx, tables):
+        if any(r.code for r in part.rows) or any(r.suspect for r in part.rows if r.has_amounts):
+            continue
+        plan = _outline(part)
+        if plan is None:
+            continue
+        for parent, children in plan:
+            for column in part.columns:
+                col = column.index
+                if _blank(parent, [col]) and all(_blank(c, [col]) for c in children):
+                    continue
+                out.append(_rows_comparison(ctx, part, parent, children, col))
+    return out
+
+
+def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
+    items: list[Row] = []
+    lines: list[Row] = []
+    subs: dict[int, list[Row]] = {}
+    current: Row | None = None
+    subtotal: Row | None = None
+    plan: list[tuple[Row, list[Row]]] = []
+    after = False  # past the 本年…合计 line
+    for row in part.rows:
+        if row.kind in ("subtotal", "total") and not after:
+            if items:
+                plan.append((row, list(items)))
+            subtotal, after, current = row, True, None
+            continue
+        if row.kind == "grand":
+            base = [subtotal] if subtotal is not None else list(items)
+            if base or lines:
+                plan.append((row, base + lines))
+            break
+        if row.kind:
+            return None
+        if not after:
+            if row.numbering == "item":
+                items.append(row)
+                current = row
+            elif row.numbering == "sub":
+                if current is None:
+                    return None
+                subs.setdefault(current.index, []).append(row)
+            elif row.has_amounts:
+                return None
+        else:
+            if row.numbering is None:
+                if row.label or row.has_amounts:
+                    lines.append(row)
+                    current = row
+            else:
+                if current is None:
+                    return None
+                subs.setdefault(current.index, []).append(row)
+    else:
+        # no 总计 line: only the 合计 and sub-line checks apply
+        pass
+    by_index = {r.index: r for r in part.rows}
+    for index, children in subs.items():
+        plan.append((by_index[index], children))
+    return plan
+
+
+# ---------------------------------------------------------------- single amounts
+
+def _matcher(spec: Any) -> Callable[[Row], bool]:
+    if isinstance(spec, re.Pattern):
+        return lambda row: spec.search(normalise_label(row.label)) is not None
+    text = normalise_label(str(spec))
+    return lambda row: normalise_label(row.label) == text or row.code == text
+
+
+_NO_ROW = Row(-1, "", None, None, None, None, {}, {})
+
+
+def _find_row(part: TablePart, spec: Any) -> Row | None:
+    rows = [r for r in part.rows if not r.suspect]
+    if spec is None or spec == "":
+        # a table of one line of figures (三公): that line; one with no figures at all: all blank
+        with_amounts = [r for r in rows if r.has_amounts]
+        if len(with_amounts) == 1:
+            return with_amounts[0]
+        totals = [r for r in rows if r.kind in ("grand", "total")]
+        if len(totals) == 1:
+            return totals[0]
+        return _NO_ROW if not with_amounts and not any(r.label for r in rows) else None
+    match = _matcher(spec)
+    return next((r for r in rows if match(r)), None)
+
+
+def _find_column(part: TablePart, spec: Any) -> int | None:
+    if spec is None or spec == "":
+        column = part.main_column()
+        return column.index if column is not None else None
+    if isinstance(spec, re.Pattern):
+        found = [c for c in part.columns if spec.search(c.header)]
+        return found[0].index if len({c.node.label for c in found}) == 1 and len(found) == 1 else None
+    role, _, variant_text = str(spec).partition("/")
+    variant = normalise_label(variant_text) if variant_text else None
+    nodes = [n for n in _iter_nodes(part.root) if role in n.roles or n.label == role]
+    if not nodes:
+        return None
+    depth = min(len(n.path()) for n in nodes)
+    nodes = [n for n in nodes if len(n.path()) == depth]
+    if len(nodes) != 1:
+        return None
+    node = nodes[0]
+    while not node.columns and node.total_child() is not None:
+        node = node.total_child()
+    if not node.columns or node.irregular:
+        return None
+    if variant is None:
+        cols = list(node.columns.values())
+        return cols[0] if len(cols) == 1 and cols[0] >= 0 else None
+    found = [col for v, col in node.columns.items() if variant in v and col >= 0]
+    return found[0] if len(found) == 1 else None
+
+
+def _alternatives(spec: Any) -> list[Any]:
+    return list(spec) if isinstance(spec, (list, tuple)) else [spec]
+
+
+@primitive("amount", 2, 3)
+def amount(ctx: Context, tables: Any, row: Any, column: Any = None) -> Amount | None:
+    """The amount in a table's row (a label text, a /regex/ on the label, or a code) and column (a
+    role such as 基本支出 or 公务接待/决算数; by default the 合计 column or the only one). A list of
+    rows or columns tries each in turn. Nothing if the table, row or column is not there."""
+    for part in _parts_of(ctx, tables):
+        for row_spec in _alternatives(row):
+            found = _find_row(part, row_spec)
+            if found is None:
+                continue
+            for column_spec in _alternatives(column):
+                col = _find_column(part, column_spec)
+                if col is not None:
+                    return _labelled(ctx, part, found, col)
+    if row is None or row == "":
+        return _blank_amount(ctx, tables, column)
+    return None
+
+
+def _blank_amount(ctx: Context, tables: Any, column: Any) -> Amount | None:
+    """A table without a single figure says 0 for every column its header names, even when the
+    header is too garbled to tell which column is which (a 三公 table left blank)."""
+    for table in (tables if isinstance(tables, (list, tuple)) else [tables]):
+        if isinstance(table, TablePart):
+            table = table.table
+        if not isinstance(table, Table) or not ctx.semantics(table).parts or not ctx.is_empty(table) \
+                or any(r.has_amounts for p in ctx.semantics(table).parts for r in p.rows):
+            continue
+        header = squash(table.all_text())
+        names = [str(c).partition("/") for c in _alternatives(column) if c]
+        for role, _, variant in names:
+            words = [w for w in (_ROLE_WORDS.get(role, role), variant) if w]
+            if all(w in header for w in words):
+                where = "/".join(w for w in (role, variant) if w)
+                location = Location(file=table.location.file, page=table.location.page, line=table.location.line,
+                                    section=table.location.section, table=table.caption or None, column=where)
+                unit = ctx.semantics(table).unit
+                return Amount(ZERO, ZERO, unit, f"{table.caption or '表'}“{where}”", "", location)
+    return None
+
+
+_ROLE_WORDS = {"因公出国": "因公出国", "公务用车": "公务用车购置及运行", "公务接待": "公务接待", "公务用车购置": "购置费",
+               "公务用车运行": "运行", "合计": "合计", "机关运行经费": "机关运行经费"}
+
+
+def _labelled(ctx, part: TablePart, row: Row, col: int) -> Amount:
+    """A cell named for a message that quotes several tables: 表名“行/列”, the group's title first
+    when the table has groups side by side (收入支出决算总表“支出：总计”)."""
+    column = part.column(col)
+    name = column.name if column is not None and len(part.columns) > 1 else ""
+    where = "/".join(x for x in (row.label, name) if x) or (column.name if column else "")
+    if part.title and len(ctx.semantics(part.table).parts) > 1:
+        where = f"{part.title}：{where}"
+    return _cell(ctx, part, row, col, f"{part.caption or '表'}“{where}”")
+
+
+@primitive("total", 1, 2)
+def total(ctx: Context, tables: Any, column: Any = None) -> Amount | None:
+    """A table's grand total: its 合计/总计 row (in the given column, by default the 合计 column).
+    A table laid out in column groups that each end in their own 合计 row (人员经费合计 |
+    公用经费合计) totals to their sum."""
+    found: list[Amount] = []
+    parts = _parts_of(ctx, tables)
+    if isinstance(tables, (list, tuple)) and len({id(p.table) for p in parts}) > 1:
+        return None
+    for part in parts:
+        rows = [r for r in part.rows if r.kind == "grand" and not r.suspect] or \
+               [r for r in part.rows if r.kind == "total" and not r.suspect]
+        if len(rows) != 1:
+            return None
+        col = None
+        for column_spec in _alternatives(column):
+            col = _find_column(part, column_spec)
+            if col is not None:
+                break
+        if col is None:
+            return None
+        found.append(_labelled(ctx, part, rows[0], col))
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    first = found[0]
+    return total_of(found, f"{parts[0].caption or '表'}“" + "+".join(a.label.split("“", 1)[-1].rstrip("”") for a in found) + "”",
+                    first.location)
+
+
+@primitive("compare", 2)
+def compare(ctx: Context, left: Any, right: Any) -> list[Comparison]:
+    """The same quantity in two places: each left amount against the right amount (converted to the
+    left's unit). Figures printed at different precision agree when the finer lies within the
+    coarser's rounding interval. Nothing to compare when either side is missing."""
+    if right is None or isinstance(right, (list, tuple)) and not right:
+        return []
+    if isinstance(right, (list, tuple)):
+        right = right[0]
+    lefts = [a for a in (left if isinstance(left, (list, tuple)) else [left]) if isinstance(a, Amount)]
+    if not isinstance(right, Amount):
+        return []
+    out = []
+    for a in lefts:
+        b = right
+        if a.parts and not b.parts:  # the single figure is the one to locate the finding at
+            a, b = b, a
+        rights = list(b.parts) if b.parts else [b]  # kept in their own units: the text quotes them as printed
+        # One quantity printed at two precisions agrees when the finer lies in the coarser's
+        # interval; printed at the same precision, or against a sum, it must be equal (else 尾差).
+        lenient = not a.parts and not b.parts and convert(b.error, b.unit, a.unit) != a.error
+
+        def build(a=a, b=b, rights=rights):
+            return "", a, rights, bool(b.parts)
+
+        out.append(_compare_values((a.value, a.error, a.unit), [(r.value, r.error, r.unit) for r in rights], build,
+                                   same_quantity=lenient))
+    return out
+
+
+@primitive("chain", 1, 12)
+def chain(ctx: Context, *lists: Any) -> list:
+    """The items of several lists one after the other (a rule checking several pairs at once)."""
+    out: list = []
+    for value in lists:
+        if isinstance(value, (list, tuple)):
+            out.extend(value)
+        elif value is not None:
+            out.append(value)
+    return out
+
+
+@primitive("sum", 1)
+def sum_of(ctx: Context, amounts: Any) -> Amount | None:
+    """The sum of amounts (its rounding error the sum of theirs); nothing if none is there."""
+    items = [a for a in (amounts or []) if isinstance(a, Amount)]
+    return total_of(items, "+".join(a.label for a in items), items[0].location) if items else None
+
+
+@primitive("first", 1, 6)
+def first(ctx: Context, *values: Any) -> Any:
+    """The first of the values that is something (an amount that exists, a non-empty list)."""
+    return next((v for v in values if v is not None and v != [] and v != ""), None)
+
+
+@primitive("to_unit", 2)
+def to_unit(ctx: Context, value: Any, unit: str) -> Any:
+    """An amount (or a list of them) expressed in another unit: 元, 万元 or 亿元."""
+    if str(unit) not in UNITS:
+        raise ValueError(f"未知的金额单位 {unit!r}，应为：{'、'.join(UNITS)}")
+    if isinstance(value, (list, tuple)):
+        return [v.to(str(unit)) for v in value if isinstance(v, Amount)]
+    return value.to(str(unit)) if isinstance(value, Amount) else None
+
+
+@primitive("parts", 1)
+def parts(ctx: Context, tables: Any) -> list[TablePart]:
+    """A table's column groups laid side by side (收入 | 支出), each a table of its own."""
+    return _parts_of(ctx, tables, trusted=False)
+
+
+@primitive("part", 2)
+def part(ctx: Context, tables: Any, pattern: Any) -> TablePart | None:
+    """The column group whose title (the header cell over it: 收入, 本年支出 …) matches."""
+    for p in _parts_of(ctx, tables, trusted=False):
+        title = normalise_label(p.title)
+        if (pattern.search(title) if isinstance(pattern, re.Pattern) else str(pattern) in title):
+            return p
+    return None
+
+
+# ---------------------------------------------------------------- amounts stated in the text
+
+_STATED = re.compile(r"(?:为|是|共计|合计|总计|达到|达|：|:)?([0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)(亿元|万元|元)")
+_FULL = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+@primitive("stated", 2)
+def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
+    """Amounts the text states for a term: each match of the pattern followed at once (after 为,
+    是, 共计 or a colon at most) by a figure and its unit, as in 收入支出总计2995.39万元. A figure
+    printed to 0.01 stands for ±0.005 of its unit, to 1 for ±0.5."""
+    out: list[Amount] = []
+    regex = pattern if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
+    for text, pieces in _cached_passages(ctx, scope):
+        for m in regex.finditer(text):
+            paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
+            figure = _STATED.match(text, m.end())
+            if figure is None:
+                continue
+            amount_ = _figure_amount(figure, m.group(0), paragraph.location)
+            if amount_ is not None:
+                out.append(amount_)
+    return out
+
+
+_TERMINAL = tuple("。！？!?；;：:")
+_ITEM_START = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+
+
+def _passages(paragraphs: list[Paragraph]) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
+    """Paragraphs joined back where a line wrap or page break cut a sentence (…一般公共预算拨 /
+    款支出预算950.12万元), with where each piece starts."""
+    out: list[tuple[str, list[tuple[int, Paragraph]]]] = []
+    for paragraph in paragraphs:
+        text = squash(paragraph.text)
+        if not text:
+            continue
+        if out and not out[-1][0].endswith(_TERMINAL) and not _ITEM_START.match(text) and len(out[-1][1]) < 8:
+            joined, pieces = out[-1]
+            pieces.append((len(joined), paragraph))
+            out[-1] = (joined + text, pieces)
+        else:
+            out.append((text, [(0, paragraph)]))
+    return out
+
+
+def _cached_passages(ctx: Context, scope: Any) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
+    paragraphs = _paragraphs(ctx, scope)
+    return ctx.cached(("numbers.passages", tuple(map(id, paragraphs))), lambda: _passages(paragraphs))
+
+
+def _cached_mentions(ctx: Context, scope: Any) -> list[list[re.Match]]:
+    paragraphs = _paragraphs(ctx, scope)
+    return ctx.cached(("numbers.mentions", tuple(map(id, paragraphs))),
+                      lambda: [list(_ITEM_PATH.finditer(text)) for text, _ in _cached_passages(ctx, scope)])
+
+
+def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
+    if scope is None:
+        return [b for b in ctx.document.blocks if isinstance(b, Paragraph) and not b.is_note]
+    if isinstance(scope, Paragraph):
+        return [scope]
+    if isinstance(scope, Section):
+        return [b for b in scope.blocks if isinstance(b, Paragraph) and not b.is_note]
+    if isinstance(scope, (list, tuple)):
+        return [p for s in scope for p in _paragraphs(ctx, s)]
+    return []
+
+
+_ITEM_PATH = re.compile(
+    r"“?(?P<lei>[\u4e00-\u9fff]{2,30}?)[（(]类[)）]"
+    r"(?:(?P<kuan>[\u4e00-\u9fff]{2,30}?)[（(]款[)）])?"
+    r"(?:(?P<xiang>[\u4e00-\u9fff]{2,40}?)[（(]项[)）])?”?"
+)
+
+
+@primitive("item_comparisons", 3)
+def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[Comparison]:
+    """Amounts the text gives for classified items — 一般公共服务支出（类）财政事务（款）行政运行（项）
+    followed by its figure — against the row of the table with the same 类/款/项 names (in its 合计
+    column). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
+    follows at once, /^[^“]*?支出决算为/ when it comes after 支出决算为. An item whose names the
+    table does not have (a misnamed item: another rule's business) is not compared."""
+    lead_re = lead if isinstance(lead, re.Pattern) else re.compile(re.escape(str(lead)))
+    parts_ = [p for p in _parts_of(ctx, tables) if any(r.code for r in p.rows)]
+    if not parts_:
+        return []
+    out: list[Comparison] = []
+    for (text, pieces), mentions in zip(_cached_passages(ctx, scope), _cached_mentions(ctx, scope)):
+        for i, m in enumerate(mentions):
+            end = mentions[i + 1].start() if i + 1 < len(mentions) else len(text)
+            rest = text[m.end():end]
+            lead_m = lead_re.match(rest)
+            if lead_m is None:
+                continue
+            figure = _STATED.match(rest, lead_m.end())
+            if figure is None:
+                continue
+            names = [n for n in (m.group("lei"), m.group("kuan"), m.group("xiang")) if n]
+            if m.group("xiang") and not m.group("kuan"):
+                continue
+            found = None
+            for part in parts_:
+                row = _row_by_names(part, names)
+                if row is not None:
+                    found = (part, row)
+                    break
+            if found is None:
+                continue
+            part, row = found
+            col = _find_column(part, None)
+            if col is None:
+                continue
+            paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
+            stated_amount = _figure_amount(figure, m.group(0).strip("“”") , paragraph.location)
+            if stated_amount is None:
+                continue
+            out.extend(compare(ctx, stated_amount, _labelled(ctx, part, row, col)))
+    return out
+
+
+def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount | None:
+    digits = figure.group(1).translate(_FULL).replace(",", "").replace("，", "")
+    try:
+        value = Decimal(digits)
+    except ArithmeticError:
+        return None
+    places = len(digits) - digits.index(".") - 1 if "." in digits else 0
+    return Amount(value, Decimal(5).scaleb(-places - 1), figure.group(2), label, figure.group(1), location)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return normalise_label(a).replace("其它", "其他") == normalise_label(b).replace("其它", "其他")
+
+
+def _row_by_names(part: TablePart, names: list[str]) -> Row | None:
+    """The row reached by 类 name, then 款 name under it, then 项 name under that (by code prefix)."""
+    candidates = [r for r in part.rows if r.level == 1 and _same_name(r.label, names[0]) and not r.suspect]
+    for depth, name in enumerate(names[1:], start=2):
+        candidates = [r for r in part.rows if r.level == depth and not r.suspect and _same_name(r.label, name)
+                      and any(r.code.startswith(c.code) for c in candidates)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+# ---------------------------------------------------------------- attributes
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+ATTRIBUTES[Table]["unit"] = lambda ctx, t: ctx.semantics(t).unit
+ATTRIBUTES[Table]["parts"] = lambda ctx, t: list(ctx.semantics(t).parts)
+ATTRIBUTES[TablePart] = {
+    "caption": lambda ctx, p: p.caption,
+    "title": lambda ctx, p: p.title,
+    "unit": lambda ctx, p: p.unit,
+    "page": lambda ctx, p: p.table.location.page,
+    "trusted": lambda ctx, p: p.trusted,
+}
+ATTRIBUTES[Amount] = {
+    "value": lambda ctx, a: _float(a.value),
+    "unit": lambda ctx, a: a.unit,
+    "text": lambda ctx, a: a.shown(True),
+    "label": lambda ctx, a: a.label,
+    "page": lambda ctx, a: a.location.page if a.location else None,
+}
+ATTRIBUTES[Comparison] = {
+    "holds": lambda ctx, c: c.holds,
+    "material": lambda ctx, c: c.material,
+    "rounding": lambda ctx, c: c.rounding,
+    "text": lambda ctx, c: c.text,
+    "difference": lambda ctx, c: _float(c.difference),
+    "tolerance": lambda ctx, c: _float(c.tolerance),
+    "left": lambda ctx, c: c.left,
+    "right": lambda ctx, c: c.right,
+}

@@ -298,6 +298,6 @@ def get_attribute(ctx: Context, value: Any, name: str) -> Any:
 
 
 # Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.
-from openlint.judge import numbers, text_checks  # noqa: E402,F401  (registration side effect)
+from openlint.judge import numbers, text_checks, statements, codes  # noqa: E402,F401  (registration side effect)
 
 ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)

@@ -1,0 +1,286 @@
+"""Primitives over classification codes (issue 3): the codes tables print, judged against the
+official lists of the document's year (rules/codes/), and the 类/款/项 names the narrative uses.
+
+`code_rows()` gives every (code, name) a table prints with what the list says of it: the official
+name that year, former names, whether the parent's list of children is complete (only then can a
+code be called unknown), the children printed under it in the same table (detail level).
+`class_mentions()` gives every "X（类）Y（款）Z（项）" of the narrative with what is wrong in it, if
+anything, against the tables' names for the same codes and the official names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openlint.findings import Severity
+from openlint.judge.context import Context
+from openlint.judge.primitives import ATTRIBUTES, primitive
+from openlint.judge.statements import document_statements
+from openlint.model import Location, Table
+from openlint.understand.codes import CodeList, CodeRow, load_codes, normalize_name, table_codes
+from openlint.understand.statements import ClassMention
+
+_PLACEHOLDER = re.compile(r"[XＸx×＊*]{2,}|某某")
+
+
+def code_list() -> CodeList:
+    return load_codes()
+
+
+def _names_match(printed: str, official: str) -> bool:
+    a, b = normalize_name(printed), normalize_name(official)
+    if a == b:
+        return True
+    # a name cut short by a narrow cell (at least 4 characters and 60% of the official name)
+    return len(a) >= 4 and b.startswith(a) and len(a) >= 0.6 * len(b)
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    row: CodeRow
+    official: str | None  # the official name in the document's year
+    certain: bool
+    known: bool  # the code exists in the document's year
+    verifiable: bool  # the parent's list of children is complete, so an unknown code is really unknown
+    former: str  # "" or a note that the printed name is a former name
+    has_children: bool
+    nonzero: bool
+    kind: str | None
+
+    @property
+    def location(self) -> Location:
+        return self.row.location
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.row.code} {self.row.name}"
+
+    @property
+    def severity(self) -> Severity | None:
+        # a name the shipped list is not sure of never makes an error
+        return None if self.certain else Severity.NOTE
+
+    related = ()
+
+    @property
+    def name_ok(self) -> bool:
+        return self.official is None or _names_match(self.row.name, self.official)
+
+
+def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None) -> list[CodeCheck]:
+    rows = table_codes(table)
+    if not rows:
+        return []
+    kind = ctx.kind_of(table)
+    parents = {r.code[:n] for r in rows for n in (3, 5) if len(r.code) > n}  # codes with a child printed
+    out = []
+    for r in rows:
+        entry = codes.entry(r.code, year)
+        parent = r.code[:-2] if len(r.code) > 3 else ("economic" if r.system == "economic" else "function")
+        verifiable = r.system in ("function", "economic") and codes.complete(parent, year) and (
+            len(r.code) == 3 or codes.entry(r.code[:3], year) is not None)
+        former = ""
+        if entry is not None and not _names_match(r.name, entry.name):
+            for f in codes.former_names(r.code):
+                if normalize_name(f.name) == normalize_name(r.name):
+                    former = f"（“{r.name}”是{f.until}年及以前的旧称）"
+                    break
+        has_children = r.code in parents
+        out.append(
+            CodeCheck(
+                row=r,
+                official=entry.name if entry else None,
+                certain=entry.certain if entry else True,
+                known=entry is not None,
+                verifiable=verifiable,
+                former=former,
+                has_children=has_children,
+                nonzero=any(r.amounts),
+                kind=kind.id if kind else None,
+            )
+        )
+    return out
+
+
+@primitive("code_rows", 0, 1, kind_arg=0)
+def code_rows(ctx: Context, kind: str | None = None) -> list[CodeCheck]:
+    """Rows printing a classification code (支出功能分类 or 经济分类), in every table or in tables of one kind."""
+
+    def compute():
+        codes, year = code_list(), ctx.facts.year
+        out = []
+        for table in ctx.document.tables:
+            out.extend(_table_checks(ctx, table, codes, year))
+        return out
+
+    rows = ctx.cached("code-rows", compute)
+    return rows if kind is None else [r for r in rows if r.kind == kind]
+
+
+ATTRIBUTES[CodeCheck] = {
+    "code": lambda ctx, r: r.row.code,
+    "name": lambda ctx, r: r.row.name,
+    "level": lambda ctx, r: r.row.level,
+    "system": lambda ctx, r: r.row.system,
+    "official": lambda ctx, r: r.official,
+    "known": lambda ctx, r: r.known,
+    "verifiable": lambda ctx, r: r.verifiable,
+    "name_ok": lambda ctx, r: r.name_ok,
+    "former": lambda ctx, r: r.former,
+    "has_children": lambda ctx, r: r.has_children,
+    "printed": lambda ctx, r: r.row.printed or r.row.code,
+    "printed_ok": lambda ctx, r: not r.row.printed or r.official is None or not r.name_ok,
+    "nonzero": lambda ctx, r: r.nonzero,
+    "table": lambda ctx, r: r.row.table.caption or "（无标题表格）",
+    "page": lambda ctx, r: r.row.table.location.page,
+}
+
+
+# ---- 类/款/项 names in the narrative ----
+
+@dataclass
+class _DocCodes:
+    """The function-classification codes the document's tables print: code → names, parent → children."""
+
+    names: dict[str, set[str]] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)  # code → a name as printed
+    children: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _doc_codes(ctx: Context) -> _DocCodes:
+    def compute():
+        doc = _DocCodes()
+        for check in code_rows(ctx):
+            r = check.row
+            if r.system != "function":
+                continue
+            doc.names.setdefault(r.code, set()).add(normalize_name(r.name))
+            doc.shown.setdefault(r.code, r.name)
+            parent = r.code[:-2] if len(r.code) > 3 else ""
+            doc.children.setdefault(parent, set()).add(r.code)
+        return doc
+
+    return ctx.cached("doc-function-codes", compute)
+
+
+@dataclass(frozen=True)
+class MentionCheck:
+    mention: ClassMention
+    problems: tuple[str, ...]
+
+    @property
+    def location(self) -> Location:
+        return self.mention.location
+
+    @property
+    def anchor(self) -> str:
+        return self.mention.quote
+
+    related = ()
+    severity = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+_LEVELS = ("类", "款", "项")
+
+
+def _resolve(name: str, code: str | None, parent: str, level: str, codes: CodeList, doc: _DocCodes,
+             year: int | None, parent_label: str) -> tuple[str | None, str | None]:
+    """(code, problem) for one level of a mention. code None: not resolved (stop checking deeper)."""
+    key = normalize_name(name)
+    if code:
+        full = parent + code if parent else code
+        official = codes.name(full, year)
+        table_names = doc.names.get(full, set())
+        if key in table_names or (official and _names_match(name, official)):
+            return full, None
+        if official is None and not table_names:
+            return None, None  # a code neither the list nor the tables know: not judged
+        entry = codes.entry(full, year)
+        if not table_names and entry is not None and not entry.certain:
+            return full, None  # only a name the shipped list is unsure of to compare with: not judged
+        right = official or doc.shown.get(full)
+        former = next((f for f in codes.former_names(full) if normalize_name(f.name) == key), None)
+        if former:
+            return full, f"“{name}”是{full}的旧称（{former.until}年及以前），{year}年应为“{right}”"
+        return full, f"{full}的{level}名称应为“{right}”"
+    official = codes.find(name, parent, year)
+    if official:
+        return official[0], None
+    in_tables = [c for c in doc.children.get(parent, ()) if key in doc.names.get(c, ())]
+    if in_tables:
+        return sorted(in_tables)[0], None
+    former = codes.find_former(name, parent)
+    if former:
+        f = former[0]
+        current = codes.name(f.code, year) or doc.shown.get(f.code)
+        if current and normalize_name(current) != key:
+            return f.code, f"“{name}”是{f.code}的旧称（{f.until}年及以前），{year}年应为“{current}”"
+        return f.code, None
+    if level == "类":
+        # the name as read may carry words in front of it ("主要用于以下方面社会保障和就业支出")
+        for c in codes.children("", year):
+            official_name = codes.name(c, year) or ""
+            if len(official_name) >= 4 and key.endswith(normalize_name(official_name)):
+                return c, None
+        if not codes.complete("function", year):
+            return None, None
+        return None, f"“{name}”不是{year}年支出功能分类的类级科目"
+    siblings = sorted(doc.children.get(parent, ()))
+    listed = codes.complete(parent, year)
+    if not siblings and not listed:
+        return None, None  # neither the tables nor a complete list say what is under the parent: not judged
+    where = f"{parent}{parent_label}{_LEVELS[_LEVELS.index(level) - 1]}下"
+    if siblings:
+        names = "、".join(doc.shown[c] for c in siblings[:8])
+        return None, f"“{name}”不是{where}的{level}（表中该{_LEVELS[_LEVELS.index(level) - 1]}下的{level}为：{names}）"
+    names = "、".join(codes.name(c, year) or "" for c in codes.children(parent, year)[:8])
+    return None, f"“{name}”不是{where}的{level}（{year}年该{_LEVELS[_LEVELS.index(level) - 1]}下的{level}为：{names}）"
+
+
+def _check_mention(m: ClassMention, codes: CodeList, doc: _DocCodes, year: int | None) -> MentionCheck:
+    if any(_PLACEHOLDER.search(n) for n in m.names) or year is None:
+        return MentionCheck(m, ())
+    problems: list[str] = []
+    parent = ""
+    parent_label = ""
+    for level, name, code in zip(_LEVELS, m.names, m.codes):
+        resolved, problem = _resolve(name, code, parent, level, codes, doc, year, parent_label)
+        if problem:
+            problems.append(problem)
+        if resolved is None:
+            break
+        parent = resolved
+        parent_label = codes.name(resolved, year) or doc.shown.get(resolved, "")
+    return MentionCheck(m, tuple(problems))
+
+
+@primitive("class_mentions", 0)
+def class_mentions(ctx: Context) -> list[MentionCheck]:
+    """The 类/款/项 names the narrative uses ("一般公共服务支出（类）财政事务（款）行政运行（项）"),
+    judged against the tables' names for the same codes and the official names of the year."""
+
+    def compute():
+        codes, doc, year = code_list(), _doc_codes(ctx), ctx.facts.year
+        out, seen = [], set()
+        for m in document_statements(ctx).mentions:
+            if (m.location, m.quote) in seen:  # the same words again in the same place
+                continue
+            seen.add((m.location, m.quote))
+            out.append(_check_mention(m, codes, doc, year))
+        return out
+
+    return ctx.cached("class-mentions", compute)
+
+
+ATTRIBUTES[MentionCheck] = {
+    "quote": lambda ctx, m: m.mention.quote,
+    "text": lambda ctx, m: m.mention.text,
+    "ok": lambda ctx, m: m.ok,
+    "problem": lambda ctx, m: "；".join(m.problems),
+    "page": lambda ctx, m: m.location.page,
+}

@@ -1,0 +1,392 @@
+"""Primitives over narrative statements (issue 3): changes, completion rates, 决算 vs 预算, shares,
+repeated amounts, compared years.
+
+Each primitive returns one element per statement the narrative makes with the numbers to judge it;
+an element's attributes say whether the statement follows from those numbers (`rate_ok`, `ok` …),
+judged over the rounding intervals of every printed number (understand/statements.py), and what
+the numbers give instead. A statement that cannot be judged (an amount missing, a base of zero)
+is never wrong. The statements are read once per document (cached on the Context).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openlint.findings import Severity
+from openlint.judge.context import Context
+from openlint.judge.primitives import ATTRIBUTES, primitive
+from openlint.model import Location
+from openlint.understand import statements as S
+from openlint.understand.statements import DIRECTION_NAMES, DOWN, FLAT, UP, fmt_amount, fmt_percent, ratio_range
+
+
+def document_statements(ctx: Context) -> S.Statements:
+    return ctx.cached("narrative-statements", lambda: S.extract(ctx.document, ctx.facts.year))
+
+
+def _sign_word(value: Decimal) -> str:
+    return DIRECTION_NAMES[UP if value > 0 else DOWN if value < 0 else FLAT]
+
+
+# ---- changes against an earlier year ----
+
+@dataclass(frozen=True)
+class ChangeCheck:
+    change: S.Change
+    rate_ok: bool
+    expected_rate: str
+    delta_ok: bool
+    expected_delta: str
+    direction_ok: bool
+    actual: str
+    basis: str
+
+    @property
+    def location(self) -> Location:
+        return self.change.location
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.change.quote}｜{self.basis}"
+
+    related = ()
+    severity = None
+
+
+def _magnitude(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
+    if lo >= 0:
+        return lo, hi
+    if hi <= 0:
+        return -hi, -lo
+    return Decimal(0), max(-lo, hi)
+
+
+def _check_change(c: S.Change) -> ChangeCheck:
+    A, B, N, P = c.before, c.after, c.delta, c.rate
+    rate_ok = delta_ok = direction_ok = True
+    expected_rate = expected_delta = actual = ""
+    if A is not None and B is not None:
+        basis = f"{c.before_label}{A.text}、{c.after_label}{B.text}"
+        change = B.value - A.value
+        actual = _sign_word(change)
+        if P is not None and A.lo > 0 and c.rate_direction != FLAT:
+            lo, hi = ratio_range(B, A)
+            lo, hi = lo - 1, hi - 1
+            d = c.rate_direction
+            if d == UP:
+                rate_ok = P.accepts(lo, hi)
+            elif d == DOWN:
+                rate_ok = P.accepts(-hi, -lo)
+            else:
+                rate_ok = P.accepts(*_magnitude(lo, hi))
+            point = change / A.value
+            expected_rate = (f"{_sign_word(point)}{fmt_percent(abs(point), P.decimals)}" if point
+                             else "持平")
+        if N is not None and c.direction != FLAT:
+            lo, hi = B.lo - A.hi, B.hi - A.lo
+            d = c.direction
+            if d == UP:
+                delta_ok = N.lo <= hi and N.hi >= lo
+            elif d == DOWN:
+                delta_ok = -N.hi <= hi and -N.lo >= lo
+            else:
+                delta_ok = N.lo <= max(abs(lo), abs(hi))
+            expected_delta = f"应为{actual}{fmt_amount(abs(change), N)}" if change else "应为持平"
+        if c.direction is not None:
+            if c.direction == UP:
+                direction_ok = B.hi > A.lo
+            elif c.direction == DOWN:
+                direction_ok = B.lo < A.hi
+            else:
+                direction_ok = B.lo <= A.hi and A.lo <= B.hi
+        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis)
+    if B is not None and N is not None and c.direction in (UP, DOWN):
+        basis = f"{c.after_label}{B.text}、{c.word}{N.text}"
+        if c.direction == UP and N.lo > B.hi:
+            delta_ok = False
+            expected_delta = f"增加额大于{c.after_label}金额，{c.before_label}金额将为负数"
+        d = c.direction
+        if P is not None and (c.rate_direction in (d, None)):
+            before_lo = B.lo - N.hi if d == UP else B.lo + N.lo
+            if before_lo > 0:
+                if d == UP:
+                    lo, hi = N.lo / (B.hi - N.lo), N.hi / (B.lo - N.hi)
+                    point = N.value / (B.value - N.value)
+                else:
+                    lo, hi = N.lo / (B.hi + N.lo), N.hi / (B.lo + N.hi)
+                    point = N.value / (B.value + N.value)
+                rate_ok = P.accepts(lo, hi)
+                expected_rate = f"{DIRECTION_NAMES[d]}{fmt_percent(point, P.decimals)}"
+        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis)
+    basis = f"{c.after_label}{B.text}" if B is not None else ""
+    return ChangeCheck(c, True, "", True, "", True, "", basis)
+
+
+@primitive("stated_changes", 0)
+def stated_changes(ctx: Context) -> list[ChangeCheck]:
+    """Stated changes against an earlier year ("比上年增加N万元，增长P%", "与上年持平"), with the amounts they follow from."""
+
+    def compute():
+        out, seen = [], set()
+        for c in document_statements(ctx).changes:
+            key = (c.location, c.quote, c.after.text if c.after else None, c.before.text if c.before else None)
+            if key in seen:  # the same statement repeated in one paragraph
+                continue
+            seen.add(key)
+            out.append(_check_change(c))
+        return out
+
+    return ctx.cached("narrative-changes", compute)
+
+
+ATTRIBUTES[ChangeCheck] = {
+    "text": lambda ctx, c: c.change.text,
+    "quote": lambda ctx, c: c.change.quote,
+    "basis": lambda ctx, c: c.basis,
+    "rate": lambda ctx, c: c.change.rate.text if c.change.rate else None,
+    "rate_ok": lambda ctx, c: c.rate_ok,
+    "expected_rate": lambda ctx, c: c.expected_rate,
+    "delta": lambda ctx, c: c.change.delta.text if c.change.delta else None,
+    "delta_ok": lambda ctx, c: c.delta_ok,
+    "expected_delta": lambda ctx, c: c.expected_delta,
+    "direction": lambda ctx, c: c.change.word,
+    "direction_ok": lambda ctx, c: c.direction_ok,
+    "actual": lambda ctx, c: c.actual,
+    "page": lambda ctx, c: c.location.page,
+}
+
+
+# ---- completion rates ----
+
+@dataclass(frozen=True)
+class CompletionCheck:
+    item: S.Completion
+    ok: bool
+    expected: str
+    hint: str
+    severity: Severity | None
+
+    @property
+    def location(self) -> Location:
+        return self.item.location
+
+    @property
+    def anchor(self) -> str:
+        return self.item.text
+
+    related = ()
+
+
+def _check_completion(p: S.Completion) -> CompletionCheck:
+    lo, hi = ratio_range(p.final, p.budget)
+    ok = p.rate.accepts(lo, hi)
+    if p.budget.value:
+        expected = "应为" + fmt_percent(p.final.value / p.budget.value, p.rate.decimals)
+    else:
+        expected = f"{p.budget_label}为0，无法计算完成率"
+    hint, severity = "", None
+    if not ok:
+        for other, label in p.others:
+            if p.rate.accepts(*ratio_range(p.final, other)):
+                hint = f"；{p.rate.text}是按{label}{other.text}计算的，应写“完成{label}的{p.rate.text}”"
+                severity = Severity.WARNING
+                break
+    return CompletionCheck(p, ok, expected, hint, severity)
+
+
+@primitive("completion_rates", 0)
+def completion_rates(ctx: Context) -> list[CompletionCheck]:
+    """Stated completion rates ("完成年初预算的P%") with the 预算 and 决算 amounts of the same item."""
+    return ctx.cached("narrative-completions",
+                      lambda: [_check_completion(p) for p in document_statements(ctx).completions])
+
+
+ATTRIBUTES[CompletionCheck] = {
+    "text": lambda ctx, p: p.item.text,
+    "quote": lambda ctx, p: p.item.quote,
+    "basis": lambda ctx, p: f"{p.item.budget_label}{p.item.budget.text}、决算{p.item.final.text}",
+    "ok": lambda ctx, p: p.ok,
+    "explanation": lambda ctx, p: p.expected + p.hint,
+    "page": lambda ctx, p: p.location.page,
+}
+
+
+# ---- 决算数大于/小于/等于预算数 ----
+
+@dataclass(frozen=True)
+class RelationCheck:
+    item: S.Relation
+    ok: bool
+    actual: str
+
+    @property
+    def location(self) -> Location:
+        return self.item.location
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.item.quote}｜{self.item.budget.text}｜{self.item.final.text}"
+
+    related = ()
+    severity = None
+
+
+def _check_relation(r: S.Relation) -> RelationCheck:
+    f, b = r.final, r.budget
+    if r.relation == UP:
+        ok = f.hi > b.lo
+    elif r.relation == DOWN:
+        ok = f.lo < b.hi
+    else:
+        ok = f.lo <= b.hi and b.lo <= f.hi
+    diff = f.value - b.value
+    actual = "大于" if diff > 0 else "小于" if diff < 0 else "等于"
+    return RelationCheck(r, ok, actual)
+
+
+@primitive("budget_relations", 0)
+def budget_relations(ctx: Context) -> list[RelationCheck]:
+    """Statements comparing 决算 with 预算 ("决算数小于预算数", "决算数与预算数持平") with the item's amounts."""
+    return ctx.cached("narrative-relations",
+                      lambda: [_check_relation(r) for r in document_statements(ctx).relations])
+
+
+ATTRIBUTES[RelationCheck] = {
+    "text": lambda ctx, r: r.item.text,
+    "quote": lambda ctx, r: r.item.quote,
+    "basis": lambda ctx, r: f"{r.item.budget_label}{r.item.budget.text}、决算{r.item.final.text}",
+    "ok": lambda ctx, r: r.ok,
+    "actual": lambda ctx, r: r.actual,
+    "page": lambda ctx, r: r.location.page,
+}
+
+
+# ---- shares ----
+
+@dataclass(frozen=True)
+class ShareCheck:
+    item: S.Share
+    ok: bool
+    expected: str
+
+    @property
+    def location(self) -> Location:
+        return self.item.location
+
+    @property
+    def anchor(self) -> str:
+        return self.item.quote
+
+    related = ()
+    severity = None
+
+
+def _check_share(s: S.Share) -> ShareCheck:
+    ok = s.rate.accepts(*ratio_range(s.part, s.base))
+    expected = fmt_percent(s.part.value / s.base.value, s.rate.decimals) if s.base.value else "无法计算（合计为0）"
+    return ShareCheck(s, ok, expected)
+
+
+@primitive("stated_shares", 0)
+def stated_shares(ctx: Context) -> list[ShareCheck]:
+    """Stated shares ("X万元，其中：Y万元，占P%") where the whole and the part are in the same sentence."""
+    return ctx.cached("narrative-shares", lambda: [_check_share(s) for s in document_statements(ctx).shares])
+
+
+ATTRIBUTES[ShareCheck] = {
+    "text": lambda ctx, s: s.item.text,
+    "quote": lambda ctx, s: s.item.quote,
+    "basis": lambda ctx, s: f"合计{s.item.base.text}",
+    "ok": lambda ctx, s: s.ok,
+    "expected": lambda ctx, s: s.expected,
+    "page": lambda ctx, s: s.location.page,
+}
+
+
+# ---- an item's amount at its head and again in its sentence ----
+
+@dataclass(frozen=True)
+class RepeatCheck:
+    item: S.Repeat
+    ok: bool
+
+    @property
+    def location(self) -> Location:
+        return self.item.location
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.item.head.text}｜{self.item.quote}"
+
+    related = ()
+    severity = None
+
+
+@primitive("repeated_amounts", 0)
+def repeated_amounts(ctx: Context) -> list[RepeatCheck]:
+    """An item's amount given at its head ("…（项）H万元") and again in its sentence ("本年预算安排B万元")."""
+
+    def compute():
+        out = []
+        for r in document_statements(ctx).repeats:
+            ok = r.head.lo <= r.again.hi and r.again.lo <= r.head.hi
+            out.append(RepeatCheck(r, ok))
+        return out
+
+    return ctx.cached("narrative-repeats", compute)
+
+
+ATTRIBUTES[RepeatCheck] = {
+    "text": lambda ctx, r: r.item.text,
+    "quote": lambda ctx, r: r.item.quote,
+    "head": lambda ctx, r: r.item.head.text,
+    "again": lambda ctx, r: r.item.again.text,
+    "ok": lambda ctx, r: r.ok,
+    "page": lambda ctx, r: r.location.page,
+}
+
+
+# ---- the year a change is measured against ----
+
+@dataclass(frozen=True)
+class ComparedYear:
+    year: int
+    quote: str
+    text: str
+    location: Location
+
+    @property
+    def anchor(self) -> str:
+        return self.quote
+
+    related = ()
+    severity = None
+
+
+@primitive("compared_years", 0)
+def compared_years(ctx: Context) -> list[ComparedYear]:
+    """The years changes are measured against ("比2024年预算…"), once per paragraph and year."""
+
+    def compute():
+        out, seen = [], set()
+        for c in document_statements(ctx).changes:
+            label = c.before_label
+            if not (label.endswith("年") and label[:4].isdigit()):
+                continue
+            key = (c.location, label)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(ComparedYear(int(label[:4]), c.quote, c.text, c.location))
+        return out
+
+    return ctx.cached("narrative-years", compute)
+
+
+ATTRIBUTES[ComparedYear] = {
+    "year": lambda ctx, y: y.year,
+    "quote": lambda ctx, y: y.quote,
+    "text": lambda ctx, y: y.text,
+    "page": lambda ctx, y: y.location.page,
+}

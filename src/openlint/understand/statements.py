@@ -1,0 +1,728 @@
+"""Statements in the narrative: amounts with units, changes, completion rates, shares, repeated amounts.
+
+Pure functions over text (no DSL, no judge): a *passage* is a paragraph of the narrative, with the
+paragraphs a page break or a line wrap cut off it joined back (`passages`). From a passage's
+compacted text this module reads
+
+- `Amount` / `Percent`: a printed number with its rounding interval (the last printed digit);
+- `Change`: "上年为A万元，本年安排B万元，比上年增加/减少P%", "B万元，比上年增加N万元，增长P%",
+  "与上年持平" — what was stated, and the amounts it must follow from;
+- `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
+- `Relation`: "决算数大于/小于/等于/与预算数持平";
+- `Share`: "X万元，其中：Y万元，占P%";
+- `Repeat`: an item's amount at its head and again in its sentence ("…（项）H万元。…本年预算安排B万元");
+- `ClassMention`: "一般公共服务支出（类）财政事务（款）行政运行（项）", with codes when printed ("（204类）").
+
+Everything is judged with intervals: a printed amount `12.3` stands for [12.25, 12.35]; a printed
+percentage `12.34%` is right when the true value rounds *or truncates* to it. A check says "wrong"
+only when no values inside the printed precision make the statement true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from openlint.model import Document, Heading, Location, Paragraph, Table
+
+# ---- numbers ----
+
+_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000), "亿元": Decimal(100000000)}
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# 万 alone counts as 万元 only before punctuation or the end (not 万人, 万份).
+_AMOUNT = rf"(?<![\d.,])(?:{_NUMBER})(?:亿元|万元|元|万(?![\u4e00-\u9fffA-Za-z0-9]))"  # to embed
+_PERCENT = rf"(?<![\d.,])(?:{_NUMBER})[%％]"
+AMOUNT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})(?P<unit>亿元|万元|元|万(?![\u4e00-\u9fffA-Za-z0-9]))")
+PERCENT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})[%％]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\r\n]+")
+_FULL = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_SENTENCE_END = "。！？!?"
+
+UP, DOWN, FLAT = 1, -1, 0
+_DIRECTION_WORDS = {
+    "增加": UP, "增长": UP, "上升": UP, "增多": UP, "提高": UP, "上涨": UP,
+    "减少": DOWN, "下降": DOWN, "降低": DOWN, "减幅": DOWN, "下滑": DOWN, "缩减": DOWN,
+    "持平": FLAT, "不变": FLAT, "无变化": FLAT, "无增减": FLAT, "相同": FLAT, "一致": FLAT,
+}
+_DIR = "基本持平|" + "|".join(sorted(_DIRECTION_WORDS, key=len, reverse=True))
+DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
+
+
+def compact(text: str) -> str:
+    """Spaces removed (PDF extraction scatters them between characters), full-width digits made ASCII."""
+    return _SPACES.sub("", text.translate(_FULL))
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A printed amount: value and half its last printed digit, both in 元."""
+
+    value: Decimal
+    half: Decimal
+    text: str  # as printed, e.g. "1,234.50万元"
+    start: int = 0
+    end: int = 0
+
+    @property
+    def lo(self) -> Decimal:
+        return max(self.value - self.half, Decimal(0))
+
+    @property
+    def hi(self) -> Decimal:
+        return self.value + self.half
+
+    @property
+    def unit(self) -> Decimal:
+        """元 per printed unit (1, 10000 …), for showing computed values like the printed ones."""
+        for suffix, factor in sorted(_UNITS.items(), key=lambda kv: -len(kv[0])):
+            if self.text.endswith(suffix):
+                return factor
+        return Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    value: Decimal  # 12.34 for "12.34%"
+    half: Decimal  # 0.005 for "12.34%"
+    text: str
+    start: int = 0
+    end: int = 0
+
+    @property
+    def decimals(self) -> int:
+        return max(-self.value.as_tuple().exponent, 0) if "." in self.text else 0
+
+    def accepts(self, lo: Decimal, hi: Decimal) -> bool:
+        """True when some value in [lo, hi] (a fraction, 0.1234) prints as this percentage, rounded or truncated."""
+        low = (self.value - self.half) / 100
+        high = (self.value + 2 * self.half) / 100  # truncation: 12.349 printed as 12.34
+        return lo <= high and hi >= low
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _half(number: str) -> Decimal:
+    digits = number.split(".")[1] if "." in number else ""
+    return Decimal(5) * Decimal(10) ** -(len(digits) + 1)
+
+
+def amounts_in(text: str) -> list[Amount]:
+    out = []
+    for m in AMOUNT_RE.finditer(text):
+        value = _decimal(m.group("num"))
+        if value is None:
+            continue
+        factor = _UNITS[m.group("unit")]
+        out.append(Amount(value * factor, _half(m.group("num")) * factor, m.group(0), m.start(), m.end()))
+    return out
+
+
+def percents_in(text: str) -> list[Percent]:
+    out = []
+    for m in PERCENT_RE.finditer(text):
+        value = _decimal(m.group("num"))
+        if value is not None:
+            out.append(Percent(value, _half(m.group("num")), m.group(0), m.start(), m.end()))
+    return out
+
+
+def parse_amount_text(text: str) -> Amount | None:
+    """One amount with its unit, `12.50万元` → Amount (for tests and rule arguments)."""
+    found = amounts_in(compact(text))
+    return found[0] if len(found) == 1 else None
+
+
+def ratio_range(num: Amount, den: Amount) -> tuple[Decimal, Decimal]:
+    """The range of num/den over the rounding intervals; den may reach 0 (then the top is unbounded)."""
+    lo = num.lo / den.hi if den.hi > 0 else Decimal(0)
+    hi = num.hi / den.lo if den.lo > 0 else Decimal("Infinity")
+    return lo, hi
+
+
+def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
+    q = Decimal(1).scaleb(-max(decimals, 2))
+    return f"{(fraction * 100).quantize(q)}%"
+
+
+def fmt_amount(value: Decimal, like: Amount) -> str:
+    """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元)."""
+    unit = like.unit
+    shown = value / unit
+    decimals = 2 if unit > 1 else 0
+    text = f"{shown.quantize(Decimal(1).scaleb(-decimals)):,}" if unit == 1 else f"{shown.quantize(Decimal(1).scaleb(-decimals))}"
+    suffix = next((s for s in ("亿元", "万元", "万", "元") if like.text.endswith(s)), "元")
+    return text + suffix
+
+
+# ---- passages ----
+
+_TERMINAL = tuple("。！？!?：:；;…”」）)")
+_ITEM_START = re.compile(r"^(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]+部分)")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A narrative paragraph (joined back over wraps), compacted."""
+
+    text: str
+    location: Location
+    blocks: tuple = ()
+
+
+def passages(document: Document) -> list[Passage]:
+    """Paragraphs outside tables and notes, each joined with the paragraphs a wrap or page break cut off."""
+    out: list[Passage] = []
+    pending: list = []
+    texts: list[str] = []
+
+    def flush():
+        if pending:
+            out.append(Passage("".join(texts), pending[0].location, tuple(pending)))
+        pending.clear()
+        texts.clear()
+
+    for block in document.blocks:
+        if isinstance(block, Table):
+            flush()
+            continue
+        if isinstance(block, Paragraph) and block.is_note:
+            flush()
+            continue
+        text = compact(block.text)
+        if not text:
+            continue
+        if isinstance(block, Heading):
+            # A heading cut off before its （项）: "5、…（款）行政单位离退休" + "（项）。主要用于…"
+            flush()
+            if "（类）" in text or "类）" in text:
+                pending.append(block)
+                texts.append(text)
+            continue
+        joinable = (
+            pending
+            and len(pending) < 8
+            # a line without a full stop is a title, not a cut sentence, when short or without a comma
+            and len(texts[-1]) >= 20 and ("，" in texts[-1] or "," in texts[-1])
+            and not texts[-1].endswith(_TERMINAL)
+            and not _ITEM_START.match(text)
+            and pending[-1].location.section == block.location.section
+        )
+        if pending and not joinable:
+            flush()
+        pending.append(block)
+        texts.append(text)
+    flush()
+    return out
+
+
+def sentences(text: str, ends: str = _SENTENCE_END) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences, the closing punctuation included."""
+    spans = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in ends:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e:
+            return s, e
+    return (0, 0)
+
+
+def _quote(text: str, start: int, end: int, limit: int = 60) -> str:
+    s = text[start:end].strip("，,；;。 ")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+# ---- year labels ----
+
+_YEAR_LABEL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:度)?|(?P<prev>上年度?|上一年度?|去年|上一度)|(?P<cur>本年度?|今年)")
+_LABEL_GAP = re.compile(r"^[^，,；;。：:\d%％]{0,18}$")
+
+
+def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | str | None:
+    """The year an amount is labelled with ("2025年当年预算执行数为A" → 2025; 上年 → year-1), or None."""
+    best = None
+    for m in _YEAR_LABEL.finditer(text, floor, amount.start):
+        if _LABEL_GAP.match(text[m.end() : amount.start]):
+            best = m
+    if best is None:
+        return None
+    if best.group("y"):
+        return int(best.group("y"))
+    if best.group("prev"):
+        return year - 1 if year else "prev"
+    return year if year else "cur"
+
+
+# ---- changes ----
+
+_ANCHOR = re.compile(r"(?:比|较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)")
+_TAIL = re.compile(
+    rf"(?P<qual>[^，,。；;：:\d%％]{{0,16}}?)(?:相比|相较|比较)?[，,]?(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
+    rf"(?P<dir>{_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
+    rf"(?P<n>{_AMOUNT})?"
+    rf"(?:[，,]?(?P<dir2>{_DIR})?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stated change against an earlier year, and the amounts it must follow from.
+
+    `before`/`after` are the earlier and later amounts when the sentence states them; `delta` and
+    `rate` what it says the change is; `direction` the word's sign (None when a template leftover
+    such as "下降（增长）" leaves it open)."""
+
+    text: str  # the sentence
+    quote: str  # the stated change, "比上年增加12.50%"
+    location: Location
+    direction: int | None
+    word: str
+    before: Amount | None = None
+    after: Amount | None = None
+    delta: Amount | None = None
+    rate: Percent | None = None
+    rate_direction: int | None = None
+    before_label: str = "上年"
+    after_label: str = "本年"
+
+
+def changes(passage: Passage, year: int | None) -> list[Change]:
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _ANCHOR.finditer(text):
+        s_start, s_end = _sentence_at(spans, m.start())
+        clause_end = min([i for i in (text.find(c, m.end(), s_end) for c in "；;") if i >= 0] or [s_end])
+        t = _TAIL.match(text, m.end(), clause_end)
+        if not t:
+            continue
+        word = t.group("dir")
+        if word == "基本持平":
+            continue  # approximately equal: not judged
+        direction = None if t.group("alt") else _DIRECTION_WORDS[word]
+        delta = rate = None
+        if t.group("n"):
+            delta = amounts_in(t.group("n"))[0]
+        if t.group("p"):
+            rate = percents_in(t.group("p"))[0]
+        rate_direction = direction
+        if t.group("dir2"):
+            rate_direction = None if t.group("alt2") else _DIRECTION_WORDS.get(t.group("dir2"))
+        elif t.group("alt2"):
+            rate_direction = None
+        if t.group("dir2") == "基本持平":
+            rate = None
+        base_year: int | str | None = int(m.group("y")) if m.group("y") else (year - 1 if year else "prev")
+        before_label = m.group("base") if not m.group("y") else f"{m.group('y')}年"
+        # the amounts the sentence states before the comparison, with their year labels
+        found = [a for a in amounts_in(text[s_start : m.start()])]
+        found = [Amount(a.value, a.half, a.text, a.start + s_start, a.end + s_start) for a in found]
+        before = after = None
+        for a in found:
+            label = _label_of(text, a, s_start, year)
+            if label is None:
+                continue
+            if label == base_year:
+                before = a
+            elif (isinstance(label, int) and isinstance(base_year, int) and label == base_year + 1) or label == "cur" or (
+                base_year == "prev" and label == "cur"
+            ):
+                after = a
+        after_label = "本年"
+        if after is not None:
+            after_label = f"{base_year + 1}年" if isinstance(base_year, int) and m.group("y") else "本年"
+        if before is None or after is None or before.start > m.start() or after.start > m.start():
+            before = None
+            after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"))
+        quote_end = t.end()
+        quote = _quote(text, m.start(), quote_end)
+        out.append(
+            Change(
+                text=_quote(text, s_start, s_end, 160),
+                quote=quote,
+                location=passage.location,
+                direction=direction,
+                word=word,
+                before=before,
+                after=after,
+                delta=delta,
+                rate=rate,
+                rate_direction=rate_direction,
+                before_label=before_label,
+                after_label=after_label,
+            )
+        )
+    return out
+
+
+_JUST_BEFORE = re.compile(r"^[，,]?$")
+_COPULA = r"(?:为|是|共计|合计|总计)?"
+
+
+def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, spans, subject: str) -> Amount | None:
+    """The amount the change is about: printed right before "，比…", or, for a sentence that opens
+    with "与2023年度相比，<subject>增加…", the amount right after the same subject in the sentence before."""
+    if found and _JUST_BEFORE.match(text[found[-1].end : anchor]):
+        return found[-1]
+    opening = text[s_start:anchor]
+    if opening.strip("，,") or not subject or len(subject) < 2:
+        return None
+    previous = [sp for sp in spans if sp[1] <= s_start]
+    if not previous:
+        return None
+    p_start, p_end = previous[-1]
+    m = re.search(re.escape(subject) + _COPULA + rf"(?P<a>{_AMOUNT})", text[p_start:p_end])
+    if not m:
+        return None
+    a = amounts_in(m.group("a"))[0]
+    return Amount(a.value, a.half, a.text, p_start + m.start("a"), p_start + m.end("a"))
+
+
+# ---- completion rates and 决算 vs 预算 ----
+
+_COMPLETION = re.compile(rf"完成(?P<label>年初|全年|调整后?)?预算(?:数)?(?:的)?(?P<p>{_PERCENT})")
+_BUDGET_LABEL = re.compile(r"(?P<label>年初|全年|调整后?|变动后)?预算(?:数)?(?:为|是)?$")
+_FINAL_LABEL = re.compile(r"决算(?:数)?(?:为|是)?$")
+_RELATION = re.compile(
+    r"决算数?(?P<rel>大于|小于|等于|高于|低于|超过|多于|少于|同|与|和)(?:[（(](?:大于|小于|等于)[）)])?"
+    r"(?P<label>年初|全年|调整后?)?预算数?(?P<tail>基本持平|持平|相等|一致|相同)?"
+)
+_SEGMENT_SPLIT = re.compile(r"[；;]|其中[：:，,]?")
+
+
+@dataclass(frozen=True)
+class Budgeted:
+    """The 预算 and 决算 amounts a passage states for one item."""
+
+    initial: Amount | None = None  # 年初预算
+    full: Amount | None = None  # 全年预算 / 调整预算
+    generic: Amount | None = None  # 预算数
+    final: Amount | None = None  # 决算
+
+    def budget(self, label: str | None) -> tuple[Amount | None, str]:
+        if label == "年初":
+            return (self.initial or (self.generic if not self.full else None)), "年初预算"
+        if label:
+            return (self.full or (self.generic if not self.initial else None)), "全年预算"
+        options = [(a, n) for a, n in ((self.initial, "年初预算"), (self.full, "全年预算"), (self.generic, "预算")) if a]
+        return options[0] if len(options) == 1 else (None, "预算")
+
+    def others(self, label: str | None) -> list[tuple[Amount, str]]:
+        chosen, _ = self.budget(label)
+        return [(a, n) for a, n in ((self.initial, "年初预算"), (self.full, "全年预算"), (self.generic, "预算")) if a and a is not chosen]
+
+
+def _budgeted(text: str, start: int, end: int) -> Budgeted:
+    initial = full = generic = final = None
+    seen = {"initial": 0, "full": 0, "generic": 0, "final": 0}
+    for a in amounts_in(text[start:end]):
+        before = text[max(start, start + a.start - 12) : start + a.start]
+        a = Amount(a.value, a.half, a.text, a.start + start, a.end + start)
+        if _FINAL_LABEL.search(before):
+            final = a
+            seen["final"] += 1
+            continue
+        m = _BUDGET_LABEL.search(before)
+        if not m:
+            continue
+        label = m.group("label")
+        if label == "年初":
+            initial = a
+            seen["initial"] += 1
+        elif label:
+            full = a
+            seen["full"] += 1
+        else:
+            generic = a
+            seen["generic"] += 1
+    # two amounts under one label: the passage speaks of several items, do not guess
+    return Budgeted(
+        initial if seen["initial"] == 1 else None,
+        full if seen["full"] == 1 else None,
+        generic if seen["generic"] == 1 else None,
+        final if seen["final"] == 1 else None,
+    )
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    quote: str
+    location: Location
+    rate: Percent
+    budget: Amount
+    budget_label: str
+    final: Amount
+    others: tuple = ()  # other budget amounts stated for the item: (Amount, label)
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    for m in _SEGMENT_SPLIT.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return out
+
+
+def completions(passage: Passage) -> list[Completion]:
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _COMPLETION.finditer(text):
+        s_start, s_end = _sentence_at(spans, m.start())
+        seg = next(((a, b) for a, b in _segments(text, s_start, s_end) if a <= m.start() < b), (s_start, s_end))
+        item = _budgeted(text, seg[0], m.start())
+        if item.final is None and not any((item.initial, item.full, item.generic)):
+            # "…支出决算为F万元。完成年初预算的P%。": the amounts are in the sentence before
+            previous = [sp for sp in spans if sp[1] <= s_start]
+            if seg[0] == s_start and previous:
+                item = _budgeted(text, *_segments(text, *previous[-1])[-1])
+        budget, label = item.budget(m.group("label"))
+        if budget is None or item.final is None:
+            continue
+        rate = percents_in(m.group("p"))[0]
+        out.append(
+            Completion(
+                text=_quote(text, s_start, s_end, 160),
+                quote=_quote(text, m.start(), m.end()),
+                location=passage.location,
+                rate=rate,
+                budget=budget,
+                budget_label=label,
+                final=item.final,
+                others=tuple(item.others(m.group("label"))),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Relation:
+    """"决算数大于预算数" and the amounts it must follow from."""
+
+    text: str
+    quote: str
+    location: Location
+    relation: int  # UP: 决算 > 预算, DOWN: 决算 < 预算, FLAT: equal
+    budget: Amount
+    budget_label: str
+    final: Amount
+
+
+_RELATION_SIGN = {"大于": UP, "高于": UP, "超过": UP, "多于": UP, "小于": DOWN, "低于": DOWN, "少于": DOWN, "等于": FLAT}
+
+
+def relations(passage: Passage) -> list[Relation]:
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _RELATION.finditer(text):
+        if "（" in m.group(0) or "(" in m.group(0):
+            continue  # template leftover: 决算数大于（小于）预算数
+        rel, tail = m.group("rel"), m.group("tail")
+        if rel in _RELATION_SIGN:
+            if tail:
+                continue
+            relation = _RELATION_SIGN[rel]
+        elif tail and tail != "基本持平":
+            relation = FLAT
+        else:
+            continue
+        s_start, s_end = _sentence_at(spans, m.start())
+        # the item's amounts: this sentence up to the phrase, else the sentence before
+        item = _budgeted(text, s_start, m.start())
+        if item.final is None:
+            previous = [sp for sp in spans if sp[1] <= s_start]
+            if not previous:
+                continue
+            item = _budgeted(text, *previous[-1])
+        budget, label = item.budget(m.group("label"))
+        if budget is None or item.final is None:
+            continue
+        out.append(Relation(_quote(text, s_start, s_end, 160), _quote(text, m.start(), m.end()), passage.location,
+                            relation, budget, label, item.final))
+    return out
+
+
+# ---- shares ----
+
+_SHARE = re.compile(rf"占(?:比)?(?:为)?(?P<p>{_PERCENT})")
+_BASE_FOLLOW = re.compile(r"[，,：:]?(?:其中|主要用于)")
+_DIRECTION_BEFORE = re.compile(rf"(?:{_DIR})$")
+
+
+@dataclass(frozen=True)
+class Share:
+    text: str
+    quote: str
+    location: Location
+    base: Amount
+    part: Amount
+    rate: Percent
+
+
+def shares(passage: Passage) -> list[Share]:
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for s_start, s_end in spans:
+        found = [Amount(a.value, a.half, a.text, a.start + s_start, a.end + s_start) for a in amounts_in(text[s_start:s_end])]
+        if len(found) < 2 or not _BASE_FOLLOW.match(text, found[0].end):
+            continue
+        base = found[0]
+        # a second 其中 opens a breakdown of a part ("基本支出60万元，占60%，其中人员经费50万元，占83%"):
+        # shares after it are of another whole
+        nested = text.find("其中", _BASE_FOLLOW.match(text, base.end).end(), s_end)
+        stop = nested if nested >= 0 else s_end
+        for m in _SHARE.finditer(text, base.end, stop):
+            part = next((a for a in reversed(found) if a.end <= m.start()), None)
+            if part is None or part is base or not _JUST_BEFORE.match(text[part.end : m.start()]):
+                continue
+            if _DIRECTION_BEFORE.search(text[max(s_start, part.start - 4) : part.start]):
+                continue  # "比上年增加5万元，占…": the amount before 占 is a change, not the part
+            out.append(Share(_quote(text, s_start, s_end, 160), _quote(text, part.start, m.end()), passage.location,
+                             base, part, percents_in(m.group("p"))[0]))
+    return out
+
+
+# ---- an item's amount at its head and again in its sentence ----
+
+_ITEM_HEAD = re.compile(
+    rf"^(?:\d{{1,2}}[、.．]|[（(][一二三四五六七八九十\d]{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}[、.．])"
+    rf"[^。]{{0,120}}?（\d{{0,3}}[类款项]）[”\"]?(?:科目)?(?P<a>{_AMOUNT})"
+)
+_AGAIN = re.compile(rf"(?:(?P<y>(?:19|20)\d{{2}})年(?:度)?|本年度?|今年)(?:预算)?(?:安排|数为|为)(?P<a>{_AMOUNT})")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    text: str
+    quote: str
+    location: Location
+    head: Amount
+    again: Amount
+
+
+def repeats(passage: Passage, year: int | None) -> list[Repeat]:
+    text = passage.text
+    m = _ITEM_HEAD.match(text)
+    if not m:
+        return []
+    head = amounts_in(m.group("a"))[0]
+    head = Amount(head.value, head.half, head.text, m.start("a"), m.end("a"))
+    out = []
+    for again_m in _AGAIN.finditer(text, m.end()):
+        if again_m.group("y") and (year is None or int(again_m.group("y")) != year):
+            continue
+        a = amounts_in(again_m.group("a"))[0]
+        a = Amount(a.value, a.half, a.text, again_m.start("a"), again_m.end("a"))
+        out.append(Repeat(_quote(text, 0, len(text), 160), _quote(text, again_m.start(), again_m.end()),
+                          passage.location, head, a))
+        break
+    return out
+
+
+# ---- classification names in the narrative ----
+
+_MARK = re.compile(r"（(?P<code>\d{2,3})?(?P<level>[类款项])）")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff（）()]+$")
+_LEI_NAME = re.compile(r"[\u4e00-\u9fff]+$")
+
+
+@dataclass(frozen=True)
+class ClassMention:
+    """"X（类）Y（款）Z（项）" as written, names compacted; codes when printed ("（204类）")."""
+
+    text: str
+    quote: str
+    location: Location
+    names: tuple[str, ...]  # 类, 款, 项 as far as given
+    codes: tuple[str | None, ...]
+
+
+def class_mentions(passage: Passage) -> list[ClassMention]:
+    text = passage.text
+    marks = list(_MARK.finditer(text))
+    out = []
+    i = 0
+    while i < len(marks):
+        m = marks[i]
+        if m.group("level") != "类":
+            i += 1
+            continue
+        head = _LEI_NAME.search(text[max(0, m.start() - 20) : m.start()])
+        if not head:
+            i += 1
+            continue
+        names = [head.group(0)]
+        codes: list[str | None] = [m.group("code")]
+        start = m.start() - len(head.group(0))
+        end = m.end()
+        j = i + 1
+        for level in ("款", "项"):
+            if j >= len(marks) or marks[j].group("level") != level:
+                break
+            between = text[end : marks[j].start()]
+            if not between or len(between) > 30 or not _NAME_CHARS.match(between):
+                break
+            names.append(between)
+            codes.append(marks[j].group("code"))
+            end = marks[j].end()
+            j += 1
+        out.append(ClassMention(_quote(text, start, end, 120), text[start:end], passage.location, tuple(names), tuple(codes)))
+        i = j
+    return out
+
+
+# ---- all statements of a document, once ----
+
+@dataclass
+class Statements:
+    passages: list[Passage] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    completions: list[Completion] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
+    mentions: list[ClassMention] = field(default_factory=list)
+
+
+_HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
+
+
+def extract(document: Document, year: int | None) -> Statements:
+    """Every statement of the document's narrative, in reading order."""
+    result = Statements()
+    for passage in passages(document):
+        result.passages.append(passage)
+        if not _HINT.search(passage.text):
+            continue
+        text = passage.text
+        if "比" in text or "较" in text or "与" in text or "同" in text:
+            result.changes.extend(changes(passage, year))
+        if "完成" in text:
+            result.completions.extend(completions(passage))
+        if "决算" in text:
+            result.relations.extend(relations(passage))
+        if "占" in text:
+            result.shares.extend(shares(passage))
+        if "类）" in text:
+            result.repeats.extend(repeats(passage, year))
+            result.mentions.extend(class_mentions(passage))
+    return result

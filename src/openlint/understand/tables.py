@@ -1,0 +1,777 @@
+"""Table semantics: what the columns and rows of a budget table mean, whatever the file format.
+
+A `Table` from any reader is a grid of cells. This module reads it the way a finance officer
+does:
+
+- the unit of its amounts (元 / 万元), from the caption, the preamble (`单位：万元`) or the header;
+- its column groups laid side by side (收入 | 支出, 人员经费 | 公用经费): each is a `TablePart`,
+  a logical table with its own label and amount columns;
+- for each amount column, its place in the header tree (合计 over 基本支出 and 项目支出, 小计
+  under 公务用车购置及运行费) and its *roles* (合计, 基本支出, 事业收入, 因公出国 …), with the
+  qualifiers (预算数 / 决算数, 本年 / 上年) kept apart as the column's *variant*;
+- for each row, its label, its classification code and level (function 类/款/项 = 3/5/7 digits,
+  economic 类/款 = 3/5, from one code column or split over 类|款|项 columns), its outline
+  numbering (一、 / 1.) and whether it is a 合计 / 本年…合计 / 总计 row;
+- amounts as exact decimals, each standing for the interval its rounding allows (`Amount`).
+
+It knows budget vocabulary but no rule: which identities must hold is written in the rules.
+Where the grid cannot be read with confidence (a header that does not form a tree, a row whose
+amount cells hold text), the part or row says so and checks leave it alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Iterable
+
+from openlint.model import Cell, Location, Table
+from openlint.understand.amounts import header_row_count, is_column_numbering
+from openlint.understand.amounts import parse_amount as _parse_amount
+
+
+@lru_cache(maxsize=8192)
+def parse_amount(text: str) -> Decimal | None:
+    """`amounts.parse_amount`, memoised: the same figures (0.00, blanks) recur in every table."""
+    return _parse_amount(text)
+
+# ---------------------------------------------------------------- text helpers
+
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+_QUOTES = re.compile(r"[“”\"‘’'「」]")
+_YEAR = re.compile(r"^20\d{2}\s*年度?")
+_CN = "一二三四五六七八九十"
+_ITEM = re.compile(rf"^[{_CN}]+\s*[、.．]")
+_SUB = re.compile(rf"^(\d{{1,2}}\s*[、.．](?!\d)|[（(]\s*[\d{_CN}]{{1,3}}\s*[)）]\s*[、.．]?)")
+
+
+def squash(text: str) -> str:
+    """Text without whitespace (PDF extraction scatters spaces between CJK characters)."""
+    return _WS.sub("", text)
+
+
+def strip_numbering(label: str) -> str:
+    return _SUB.sub("", _ITEM.sub("", label), count=1)
+
+
+def numbering_of(label: str) -> str | None:
+    """`item` for 一、…, `sub` for 1. / （1） / （一）, else None."""
+    if _ITEM.match(label):
+        return "item"
+    if _SUB.match(label):
+        return "sub"
+    return None
+
+
+# ---------------------------------------------------------------- units
+
+UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+_UNIT_BRACKET = re.compile(r"[（(]\s*(?:金额单位\s*[:：])?\s*(亿元|万元|元)\s*[)）]")
+
+
+def unit_of(table: Table) -> str | None:
+    """元 / 万元 / 亿元 as stated by the preamble, the caption or the header, else None."""
+    for text in (*table.preamble, table.caption):
+        m = _UNIT.search(text) or _UNIT_BRACKET.search(text)
+        if m:
+            return m.group(1)
+    top = header_row_count(table)
+    for r in range(min(top, table.n_rows)):
+        for text in table.row_texts(r):
+            m = _UNIT.search(text) or _UNIT_BRACKET.search(text)
+            if m:
+                return m.group(1)
+    return None
+
+
+def convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
+    """`value` expressed in `unit`, in `to` (元 ↔ 万元 ↔ 亿元). Unknown units: unchanged."""
+    if unit == to or unit not in UNITS or to not in UNITS:
+        return value
+    return value * UNITS[unit] / UNITS[to]
+
+
+# ---------------------------------------------------------------- roles
+
+# (role, pattern) on a label with whitespace, quotes, year and numbering removed. A label may
+# carry several roles: 一般公共预算财政拨款 is 一般公共预算 and 财政拨款.
+_TOTAL = re.compile(r"^(合计|小计|总计|本年(收入|支出)?(合计|小计)|(收入|支出)(合计|总计))$")
+ROLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (role, re.compile(pattern))
+    for role, pattern in (
+        ("基本支出", r"基本支出"),
+        ("项目支出", r"项目支出"),
+        ("人员经费", r"人员经费"),
+        ("公用经费", r"公用经费"),
+        ("上缴上级支出", r"上[缴解]上级"),
+        ("经营支出", r"经营支出"),
+        ("对附属单位补助支出", r"对附属单位补助"),
+        ("一般公共预算", r"一般公共预算"),
+        ("政府性基金", r"政府性?基金"),
+        ("国有资本经营", r"国有资本经营"),
+        ("财政专户", r"财政专户"),
+        ("财政拨款", r"(?<!非)财政拨款|(?<!非)财政拨$"),
+        ("事业收入", r"^事业收入$"),
+        ("经营收入", r"经营收入$"),
+        ("上级补助收入", r"上级补助"),
+        ("附属单位上缴收入", r"附属单位上缴"),
+        ("其他收入", r"^其他收入$"),
+        ("用事业基金弥补收支差额", r"事业基金弥补"),
+        ("本年收入", r"本年收入"),
+        ("本年支出", r"本年支出"),
+        ("上年结转", r"上年结转|年初结转|年初财政拨款结转"),
+        ("年末结转", r"年末结转|年终结转|结转下年|年末财政拨款结转"),
+        ("三公", r"三公"),
+        ("因公出国", r"因公出国"),
+        ("公务用车", r"公务用?车购置及运行|公务用?车购置和运行|^公务用车(费)?$"),
+        ("公务用车购置", r"购置费?$"),
+        ("公务用车运行", r"运行(维护|维修)?费$"),
+        ("公务接待", r"公务接待"),
+        ("机关运行经费", r"机关运行经费"),
+        ("会议费", r"会议费"),
+        ("培训费", r"培训费"),
+    )
+)
+_QUALIFIER = re.compile(
+    r"^((本年|上年|本期|上期)?(年初|全年|调整)?(预算|决算|执行)数?|(本年|上年|本期|上期)(数|金额)?|金额|数额|"
+    r"(本年|上年)?(年初|全年|调整)?(预算|决算)(数|金额))$"
+)
+
+
+@lru_cache(maxsize=8192)
+def normalise_label(text: str) -> str:
+    """A label for matching: whitespace, quotes, a leading year and outline numbering removed."""
+    s = _QUOTES.sub("", squash(text))
+    s = _YEAR.sub("", s)
+    return strip_numbering(s)
+
+
+@lru_cache(maxsize=8192)
+def is_total_label(label: str) -> bool:
+    return _TOTAL.match(normalise_label(label)) is not None
+
+
+@lru_cache(maxsize=8192)
+def roles_of(label: str) -> frozenset[str]:
+    """The roles a column or row label names: 合计, 基本支出, 财政拨款, 公务接待 …"""
+    s = normalise_label(label)
+    roles = {role for role, pattern in ROLE_PATTERNS if pattern.search(s)}
+    if _TOTAL.match(s):
+        roles.add("合计")
+    if "公务用车" in roles:
+        roles -= {"公务用车购置", "公务用车运行"}
+    elif ("公务用车购置" in roles or "公务用车运行" in roles) and not re.search(r"公务用?车|^购置费|^运行(维护)?费", s):
+        roles -= {"公务用车购置", "公务用车运行"}  # 房屋建筑物购置, 办公设备购置: not the vehicle line
+    return frozenset(roles)
+
+
+@lru_cache(maxsize=8192)
+def is_qualifier(label: str) -> bool:
+    """预算数 / 决算数 / 本年 / 上年 …: a header that says which figure, not what it is of."""
+    return _QUALIFIER.match(normalise_label(label)) is not None
+
+
+# ---------------------------------------------------------------- amounts
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A printed amount and the interval it stands for.
+
+    `value` is in `unit`; `error` is half the rounding step of the printed figure (0.005 for a
+    figure printed to 0.01, 0.5 for whole 元): the true amount lies in value ± error. A sum of
+    amounts keeps its `parts`, and its error is the sum of theirs. A blank cell is an exact 0.
+    """
+
+    value: Decimal
+    error: Decimal
+    unit: str | None
+    label: str  # how a message names it: 一般公共服务支出：合计
+    text: str  # as printed ("2,106.66"), "" for a blank cell
+    location: Location | None = None
+    parts: tuple["Amount", ...] = ()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text and not self.parts
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.shown(True)}"
+
+    def to(self, unit: str | None) -> "Amount":
+        """The same amount expressed in another unit (元 ↔ 万元)."""
+        if unit == self.unit or unit is None or self.unit is None:
+            return self
+        return Amount(
+            convert(self.value, self.unit, unit),
+            convert(self.error, self.unit, unit),
+            unit,
+            self.label,
+            self.text,
+            self.location,
+            tuple(p.to(unit) for p in self.parts),
+        )
+
+    def shown(self, with_unit: bool = False) -> str:
+        """The figure as printed (or as computed, for a sum), optionally with its unit."""
+        if not self.text and not self.parts:
+            return "（空）"
+        text = self.text or format_decimal(self.value, self.error)
+        if with_unit and self.unit and self.text:
+            text += self.unit
+        return text
+
+
+def total_of(amounts: Iterable[Amount], label: str = "", location: Location | None = None) -> Amount:
+    """The sum of amounts (same unit: the first one's), its error the sum of their errors."""
+    items = list(amounts)
+    unit = next((a.unit for a in items if a.unit), None)
+    items = [a.to(unit) for a in items]
+    value = sum((a.value for a in items), Decimal(0))
+    error = sum((a.error for a in items), Decimal(0))
+    return Amount(value, error, unit, label, "", location, tuple(items))
+
+
+def format_decimal(value: Decimal, error: Decimal = Decimal("0.005"), grouping: bool = True) -> str:
+    """A computed figure printed like the table's own (decimals from the rounding step)."""
+    places = 0
+    step = error * 2
+    while step < 1 and places < 6 and step > 0:
+        step *= 10
+        places += 1
+    quantum = Decimal(1).scaleb(-places)
+    v = value.quantize(quantum)
+    return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
+
+
+def decimals_of(text: str) -> int:
+    s = text.strip().replace("．", ".")
+    return len(s) - s.index(".") - 1 if "." in s else 0
+
+
+# ---------------------------------------------------------------- the model of a table
+
+@dataclass(eq=False)
+class HeaderNode:
+    """A node of a part's header tree: a header cell over one or more amount columns."""
+
+    label: str
+    roles: frozenset[str]
+    total: bool
+    parent: "HeaderNode | None" = None
+    children: list["HeaderNode"] = field(default_factory=list)
+    columns: dict[tuple[str, ...], int] = field(default_factory=dict)  # variant → grid column
+    breakdown: bool = False  # its children are 其中 columns: parts of its own column
+
+    @property
+    def irregular(self) -> bool:
+        """A header cell that has columns of its own *and* sub-headers: not a clean tree (unless
+        the sub-headers are its 其中 columns)."""
+        return bool(self.columns) and bool(self.children) and not self.breakdown
+
+    def path(self) -> list["HeaderNode"]:
+        out: list[HeaderNode] = []
+        node: HeaderNode | None = self
+        while node is not None and node.parent is not None:
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+    def header(self) -> str:
+        return "/".join(n.label for n in self.path())
+
+    def total_child(self) -> "HeaderNode | None":
+        totals = [c for c in self.children if c.total]
+        return totals[0] if len(totals) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    index: int  # grid column
+    node: HeaderNode
+    variant: tuple[str, ...]  # qualifiers: ("预算数",), ("决算数",), ()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.node.roles
+
+    @property
+    def name(self) -> str:
+        """The column's header as a message quotes it: 合计, 公务用车购置及运行费/小计（决算数）."""
+        name = self.node.label
+        parent = self.node.parent
+        if self.node.total and parent is not None and parent.parent is not None and parent.roles:
+            name = f"{parent.label}{name}" if len(parent.label) <= 12 else name
+        if self.variant:
+            name += "（" + "、".join(self.variant) + "）"
+        return name
+
+    @property
+    def header(self) -> str:
+        h = self.node.header()
+        return h + ("/" + "/".join(self.variant) if self.variant else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    index: int  # grid row
+    label: str  # whitespace removed, numbering kept: 一、一般公共服务支出
+    code: str | None  # 2010601, 30101 …
+    level: int | None  # 1 类, 2 款, 3 项
+    numbering: str | None  # item (一、) | sub (1.) | None
+    kind: str | None  # total (合计) | subtotal (本年收入合计) | grand (总计) | None
+    cells: dict[int, str]  # amount column → printed text ("" when blank)
+    values: dict[int, Decimal]  # amount column → value, for printed amounts only
+    suspect: bool = False  # an amount cell holds text or spans columns: leave the row alone
+
+    @property
+    def name(self) -> str:
+        """The label without outline numbering."""
+        return strip_numbering(self.label)
+
+    @property
+    def has_amounts(self) -> bool:
+        return bool(self.values)
+
+    def value(self, col: int) -> Decimal:
+        return self.values.get(col, Decimal(0))
+
+    def described(self) -> str:
+        """How a message names the row: `201 一般公共服务支出`, `合计`."""
+        return f"{self.code} {self.label}" if self.code else self.label
+
+
+@dataclass(eq=False)
+class TablePart:
+    """One logical table: a group of label columns and the amount columns to their right."""
+
+    table: Table
+    index: int
+    title: str  # the header cell over the whole group: 收入, 支出, 本年收入 … ("" if none)
+    unit: str | None
+    error: Decimal  # half the rounding step of the table's figures
+    grouping: bool  # figures printed with thousands separators
+    label_cols: tuple[int, ...]
+    code_cols: tuple[int, ...]
+    name_col: int | None
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    root: HeaderNode
+    trusted: bool = True  # the header forms a clean tree over every amount column
+
+    @property
+    def caption(self) -> str:
+        return self.table.caption
+
+    def column(self, col: int) -> Column | None:
+        return next((c for c in self.columns if c.index == col), None)
+
+    def main_column(self) -> Column | None:
+        """The column a row's amount is read from when none is named: the top-level 合计 (first
+        variant), else the only amount column."""
+        tops = [c for c in self.columns if c.node.total and c.node.parent is not None and _depth(c.node) <= 2]
+        if tops:
+            return min(tops, key=lambda c: (_depth(c.node), c.index))
+        if len({c.node.label for c in self.columns}) == 1:
+            return self.columns[0]
+        return None
+
+    def error_of(self, row: Row, col: int) -> Decimal:
+        """Half the rounding step of a printed figure: its own decimals (12,604,173 in a table of
+        figures to 0.01 was rounded to whole 元), the table's for a zero; 0 for a blank cell."""
+        text = row.cells.get(col, "")
+        if not text:
+            return Decimal(0)
+        if row.values.get(col, Decimal(0)) == 0:
+            return self.error
+        return max(self.error, Decimal(5).scaleb(-decimals_of(text) - 1))
+
+    def amount(self, row: Row, col: int, location: Location | None = None) -> Amount:
+        column = self.column(col)
+        text = row.cells.get(col, "")
+        value = row.values.get(col, Decimal(0))
+        label = row.label or self.caption
+        if column is not None:
+            label = f"{row.label}：{column.name}" if row.label else column.name
+        return Amount(value, self.error_of(row, col), self.unit, label, text, location)
+
+
+def _depth(node: HeaderNode) -> int:
+    return len(node.path())
+
+
+@dataclass(eq=False)
+class TableSemantics:
+    table: Table
+    unit: str | None
+    parts: tuple[TablePart, ...]
+
+
+# ---------------------------------------------------------------- reading a grid
+
+_CODE_TEXT = re.compile(r"^\d{2,7}$")
+_INDEX_HEADER = re.compile(r"^(序号|行次|栏次|编号)$")
+_LABEL_WORD = re.compile(r"项目$|^项目|科目|名称|编码|代码|^[类款项]$|^(类|款|项)(级)?$|分类$|单位$|指标|说明|备注|内容")
+_AMOUNT_WORD = re.compile(r"(收入|支出|经费|费|费用|合计|小计|总计|金额|数|资金|拨款|结余|结转)$")
+_BLANKISH = {"/", "／", "—", "-", "－", "–", "——", "--", "…", "……", "*", "x", "X", "×"}
+
+
+def read_table(table: Table) -> TableSemantics:
+    """The semantics of a table: its unit and its logical parts."""
+    unit = unit_of(table)
+    top = header_row_count(table)
+    if table.n_rows == 0 or table.n_cols == 0:
+        return TableSemantics(table, unit, ())
+    numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
+    kinds = _column_kinds(table, top, numbering_rows)
+    groups = _split_parts(kinds)
+    decimals = 0
+    grouping = False
+    for r in range(top, table.n_rows):
+        if r in numbering_rows:
+            continue
+        for c, cell in enumerate(table.grid[r]):
+            if kinds[c] == "amount" and cell.row == r and cell.col == c and parse_amount(cell.text) is not None:
+                decimals = max(decimals, decimals_of(cell.text))
+                grouping = grouping or "," in cell.text
+    error = Decimal(5).scaleb(-decimals - 1)
+    parts = []
+    for i, (labels, amounts_) in enumerate(groups):
+        part = _read_part(table, i, top, numbering_rows, kinds, labels, amounts_, unit, error, grouping)
+        if part is not None:
+            parts.append(part)
+    return TableSemantics(table, unit, tuple(parts))
+
+
+def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]:
+    """index | code | name | amount, for each grid column."""
+    ncols = table.n_cols
+    counts = [[0, 0, 0] for _ in range(ncols)]  # amount, code-like, text
+    for r in range(top, table.n_rows):
+        if r in numbering_rows:
+            continue
+        for c, cell in enumerate(table.grid[r]):
+            if cell.row != r or cell.col != c:
+                continue
+            t = cell.text.strip()
+            if not t or t in _BLANKISH:
+                continue
+            if _CODE_TEXT.match(t):
+                counts[c][1] += 1
+            elif parse_amount(t) is not None:
+                counts[c][0] += 1
+            else:
+                counts[c][2] += 1
+    kinds: list[str] = []
+    for c in range(ncols):
+        header = _header_texts(table, top, c, numbering_rows)
+        amount_n, code_n, text_n = counts[c]
+        single = [t for t, span in header if span == 1]
+        if any(_INDEX_HEADER.match(t) for t in single):
+            kinds.append("index")
+            continue
+        deepest = header[-1][0] if header else ""
+        if deepest and _LABEL_WORD.search(deepest) and not _AMOUNT_WORD.search(deepest):
+            kinds.append("code" if code_n > text_n + amount_n else "name" if text_n or code_n or not amount_n else "amount")
+            continue
+        if deepest:
+            # An amount header: body text there is noise (a wrapped label), not a label column,
+            # unless the body is clearly labels.
+            if text_n > 2 * (amount_n + code_n) and text_n >= 2:
+                kinds.append("name")
+            elif code_n > 2 * (amount_n + text_n) and code_n >= 3 and not amount_n:
+                kinds.append("code")
+            else:
+                kinds.append("amount")
+            continue
+        if code_n > amount_n + text_n:
+            kinds.append("code")
+        elif text_n > amount_n:
+            kinds.append("name")
+        else:
+            kinds.append("amount")
+    return kinds
+
+
+def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    last: Cell | None = None
+    for r in range(min(top, table.n_rows)):
+        if r in numbering_rows:
+            continue
+        row = table.grid[r]
+        if c >= len(row):
+            continue
+        cell = row[c]
+        if cell is last:
+            continue
+        last = cell
+        t = squash(cell.text)
+        if t and not (cell.col_span > 1 and cell.col_span >= table.n_cols):  # a banner over the whole table
+            out.append((t, cell.col_span))
+    return out
+
+
+def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
+    """Column groups: label columns then amount columns; a label column after an amount column
+    starts a new group (收入 | 支出 side by side)."""
+    groups: list[tuple[list[int], list[int]]] = []
+    labels: list[int] = []
+    amounts_: list[int] = []
+    for c, kind in enumerate(kinds):
+        if kind == "amount":
+            amounts_.append(c)
+        else:
+            if amounts_:
+                groups.append((labels, amounts_))
+                labels, amounts_ = [], []
+            labels.append(c)
+    if amounts_:
+        groups.append((labels, amounts_))
+    return groups
+
+
+def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, unit, error, grouping) -> TablePart | None:
+    code_cols = tuple(c for c in labels if kinds[c] == "code")
+    name_cols = [c for c in labels if kinds[c] == "name"]
+    name_col = name_cols[-1] if name_cols else None
+    lo, hi = min(amount_cols), max(amount_cols)
+    part_lo = min(labels) if labels else lo
+    root = HeaderNode("", frozenset(), False)
+    nodes: dict[tuple[int, ...], HeaderNode] = {}
+    columns: list[tuple[int, HeaderNode, tuple[str, ...]]] = []
+    title = ""
+    for c in amount_cols:
+        path: list[Cell] = []
+        qualifiers: list[Cell] = []
+        last: Cell | None = None
+        for r in range(min(top, table.n_rows)):
+            if r in numbering_rows:
+                continue
+            row = table.grid[r]
+            if c >= len(row):
+                continue
+            cell = row[c]
+            if cell is last:
+                continue
+            last = cell
+            text = squash(cell.text)
+            if not text:
+                continue
+            first, end = cell.col, cell.col + cell.col_span - 1
+            if first < lo or end > hi:
+                # over label columns or beyond the group: the group's title, not a column header
+                if not title and part_lo <= first and end <= hi and (name_col is None or first <= name_col) \
+                        and not (_LABEL_WORD.search(text) and not _AMOUNT_WORD.search(text)):
+                    title = text
+                continue
+            if _LABEL_WORD.search(text) and not _AMOUNT_WORD.search(text):
+                continue
+            if is_qualifier(text):
+                qualifiers.append(cell)
+                continue
+            path.append(cell)
+        if not path and qualifiers:  # 项目 | 预算数: the qualifier is all the header there is
+            path.append(qualifiers.pop())
+        variant = [normalise_label(q.text) for q in qualifiers]
+        parent = root
+        key: tuple[int, ...] = ()
+        for cell in path:
+            key = key + (id(cell),)
+            node = nodes.get(key)
+            if node is None:
+                label = squash(cell.text)
+                node = HeaderNode(label, roles_of(label), is_total_label(label), parent)
+                parent.children.append(node)
+                nodes[key] = node
+            parent = node
+        columns.append((c, parent, tuple(variant)))
+    if not columns:
+        return None
+    for c, node, variant in columns:
+        if node is root:  # an amount column without any header: unknown
+            continue
+        if variant in node.columns:  # two columns with the same header and variant: unknown
+            node.columns[variant] = -1
+        else:
+            node.columns[variant] = c
+    _collapse(root)
+    _attach_breakdowns(root)
+    cols = tuple(
+        Column(c, node, variant)
+        for c, node, variant in columns
+        if node is not root and node.columns.get(variant) == c
+    )
+    if not title and name_col is not None:
+        # no header cell over the whole group: a label column headed 收入 / 支出项目 names it
+        texts = _header_texts(table, top, name_col, numbering_rows)
+        if texts and re.search(r"收入|支出", texts[-1][0]) and texts[-1][1] == 1:
+            title = texts[-1][0]
+    rows = _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, amount_cols)
+    trusted = len(cols) == len(amount_cols) and not any(n.irregular or _merged_roles(n) for n in _nodes(root))
+    return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
+                     trusted)
+
+
+_OF_WHICH = re.compile(r"^其中[:：]?")
+
+
+def _attach_breakdowns(node: HeaderNode) -> None:
+    """A column headed 其中：X (of which X) breaks down the column before it, in a one-line header:
+    合计 | 公务用车购置及运行费 | 其中：购置费 | 其中：运行费 | 公务接待费."""
+    kept: list[HeaderNode] = []
+    for child in node.children:
+        if _OF_WHICH.match(child.label) and kept and kept[-1].columns and not _OF_WHICH.match(kept[-1].label):
+            child.label = _OF_WHICH.sub("", child.label)
+            child.roles = roles_of(child.label) | child.roles
+            child.parent = kept[-1]
+            kept[-1].children.append(child)
+            kept[-1].breakdown = True
+        else:
+            kept.append(child)
+    node.children = kept
+    for child in kept:
+        _attach_breakdowns(child)
+
+
+def _nodes(root: HeaderNode):
+    stack = list(root.children)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)
+
+
+def _collapse(node: HeaderNode) -> None:
+    """Merge a header cell with its only sub-header (a header wrapped over two lines: 一般公共预算财
+    / 政拨款), so that the tree has a node per meaning."""
+    for i, child in enumerate(list(node.children)):
+        while len(child.children) == 1 and not child.columns:
+            only = child.children[0]
+            only.label = child.label + only.label
+            only.roles = roles_of(only.label) | only.roles
+            only.total = only.total or is_total_label(only.label)
+            child = only
+        child.parent = node
+        node.children[i] = child
+        _collapse(child)
+
+
+# Roles a single column cannot have together: a column that does was two columns the reader merged.
+_EXCLUSIVE = (
+    frozenset({"一般公共预算", "政府性基金", "国有资本经营", "财政专户"}),
+    frozenset({"基本支出", "项目支出"}),
+    frozenset({"人员经费", "公用经费"}),
+    frozenset({"事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"}),
+    frozenset({"因公出国", "公务用车", "公务接待", "公务用车购置", "公务用车运行"}),
+)
+
+
+def _merged_roles(node: HeaderNode) -> bool:
+    return any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
+
+
+def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
+    rows: list[Row] = []
+    text_cols = [c for c in labels if kinds[c] == "name"]
+    for r in range(top, table.n_rows):
+        if r in numbering_rows:
+            continue
+        grid_row = table.grid[r]
+
+        def text_at(c: int) -> str:
+            return grid_row[c].text if c < len(grid_row) else ""
+
+        label = squash(text_at(name_col)) if name_col is not None else ""
+        if not label:
+            label = next((squash(text_at(c)) for c in text_cols if squash(text_at(c))), "")
+        code = _code_of([squash(text_at(c)) for c in code_cols])
+        cells: dict[int, str] = {}
+        values: dict[int, Decimal] = {}
+        suspect = False
+        for c in amount_cols:
+            if c >= len(grid_row):
+                cells[c] = ""
+                continue
+            cell = grid_row[c]
+            if cell.row != r or cell.col != c:
+                if cell.text.strip() and cell.col != c:
+                    suspect = True
+                cells[c] = ""
+                continue
+            t = cell.text.strip()
+            if cell.col_span > 1 and t:
+                suspect = True
+            value = parse_amount(t) if t else None
+            if value is not None:
+                values[c] = value
+                cells[c] = t
+            else:
+                cells[c] = ""
+                if t and t not in _BLANKISH and not _is_dash(t):
+                    suspect = True
+        if not values and not code and not suspect:
+            # a label wrapped onto the next line (二、政府性基金预算财政拨 / 款): continue the last row
+            if label and rows and not numbering_of(label) and not is_total_label(label) and len(label) <= 12 \
+                    and rows[-1].label and not rows[-1].kind and rows[-1].index == r - 1:
+                prev = rows[-1]
+                rows[-1] = Row(prev.index, prev.label + label, prev.code, prev.level, prev.numbering,
+                               _row_kind(prev.label + label), prev.cells, prev.values, prev.suspect)
+                continue
+        level = {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
+        rows.append(Row(r, label, code, level, numbering_of(label), _row_kind(label), cells, values, suspect))
+    return tuple(rows)
+
+
+def _is_dash(text: str) -> bool:
+    return all(ch in "-—–－_ " for ch in text)
+
+
+_GRAND = re.compile(r"(收入|支出)?总计$")
+_SUBTOTAL = re.compile(r"本年(收入|支出)合计$")
+_ROW_TOTAL = re.compile(r"(合计|小计)$")
+
+
+@lru_cache(maxsize=8192)
+def _row_kind(label: str) -> str | None:
+    s = normalise_label(label)
+    if not s:
+        return None
+    if _GRAND.search(s):
+        return "grand"
+    if _SUBTOTAL.search(s):
+        return "subtotal"
+    if _ROW_TOTAL.search(s) and len(s) <= 12:
+        return "total"
+    return None
+
+
+def _code_of(texts: list[str]) -> str | None:
+    """A classification code from one code column (2010601) or split columns (201 | 06 | 01)."""
+    texts = [t for t in texts]
+    if not texts:
+        return None
+    if len(texts) == 1:
+        t = texts[0]
+        return t if t.isdigit() and len(t) in (3, 5, 7) else None
+    code = ""
+    ended = False
+    for t in texts:
+        if not t:
+            ended = True
+            continue
+        if ended or not t.isdigit():
+            return None
+        if not code:
+            if len(t) not in (3, 5, 7):
+                return None
+            code = t
+        elif len(t) <= 2:
+            code += t.zfill(2)  # 款 printed as 2 for 02
+        elif len(t) == len(code) + 2 and t.startswith(code):
+            code = t
+        else:
+            return None
+    return code if len(code) in (3, 5, 7) else None

@@ -1,0 +1,288 @@
+"""Narrative statements: numbers with their rounding intervals, the statements read from passages,
+and the primitives that judge them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from docbuilder import build
+from openlint.judge import primitives as P  # noqa: F401  (registers every primitive family first)
+from openlint.judge import statements as JS
+from openlint.judge.context import Context
+from openlint.model import Location, Paragraph
+from openlint.understand import statements as S
+from openlint.understand.catalog import load_catalog
+
+CATALOG = load_catalog()
+LOC = Location("t.txt")
+
+
+def passage(text: str) -> S.Passage:
+    return S.Passage(S.compact(text), LOC)
+
+
+def ctx_of(text: str) -> Context:
+    return Context(build(text), CATALOG)
+
+
+# ---- numbers and intervals ----
+
+@pytest.mark.parametrize("text, value, half", [
+    ("12.50万元", Decimal("125000"), Decimal("50")),
+    ("1,234.5万元", Decimal("12345000"), Decimal("500")),
+    ("3,296,600元", Decimal("3296600"), Decimal("0.5")),
+    ("10万元", Decimal("100000"), Decimal("5000")),
+    ("0.39 万（含外宾）", Decimal("3900"), Decimal("50")),
+    ("1.5亿元", Decimal("150000000"), Decimal("5000000")),
+])
+def test_amounts_carry_their_rounding(text, value, half):
+    (a,) = S.amounts_in(S.compact(text))
+    assert (a.value, a.half) == (value, half)
+    assert a.lo == value - half and a.hi == value + half
+
+
+def test_not_amounts():
+    assert S.amounts_in("共有车辆8辆，10万人次，2024年") == []
+    assert S.amounts_in("XXX万元") == []
+
+
+def test_full_width_digits_and_spaces():
+    (a,) = S.amounts_in(S.compact("１２ . ５０ 万元"))
+    assert a.value == Decimal("125000")
+
+
+def test_percent_accepts_rounded_or_truncated():
+    (p,) = S.percents_in("增长12.34%")
+    assert p.half == Decimal("0.005") and p.decimals == 2
+    assert p.accepts(Decimal("0.12336"), Decimal("0.12336"))  # rounds to 12.34
+    assert p.accepts(Decimal("0.123449"), Decimal("0.123449"))  # truncates to 12.34
+    assert not p.accepts(Decimal("0.1236"), Decimal("0.1237"))
+    assert not p.accepts(Decimal("0.1232"), Decimal("0.1233"))
+    (whole,) = S.percents_in("增加28%")
+    assert whole.decimals == 0 and whole.accepts(Decimal("0.2751"), Decimal("0.2751"))
+
+
+def test_ratio_range_and_zero_denominator():
+    a = S.parse_amount_text("1.00万元")
+    b = S.parse_amount_text("2.00万元")
+    lo, hi = S.ratio_range(a, b)
+    assert lo < Decimal("0.5") < hi
+    zero = S.parse_amount_text("0万元")
+    assert S.ratio_range(a, zero)[1] == Decimal("Infinity")
+
+
+def test_formatting():
+    a = S.parse_amount_text("1.00万元")
+    assert S.fmt_amount(Decimal("123456"), a) == "12.35万元"
+    assert S.fmt_percent(Decimal("0.10"), 2) == "10.00%"
+
+
+# ---- passages ----
+
+def test_passages_join_text_cut_by_a_page_break():
+    doc = build("上海市某某局2024年度部门决算\n本年收入合计2946.25万元，其中：事业收入\n262.00万元；其他收入0.00万元。\n1、下一项。")
+    texts = [p.text for p in S.passages(doc)]
+    assert "本年收入合计2946.25万元，其中：事业收入262.00万元；其他收入0.00万元。" in texts
+    assert "1、下一项。" in texts
+
+
+def test_passages_do_not_join_titles_or_new_items():
+    doc = build("上海市某某局2024年度部门决算\n一般公共预算财政拨款支出决算具体情况\n1、一般公共服务支出（类）财政事务（款）行政运行（项）。")
+    texts = [p.text for p in S.passages(doc)]
+    assert texts[-1].startswith("1、")
+
+
+def test_notes_are_not_narrative():
+    doc = build("上海市某某局2024年度部门决算\n[表] 收入决算表\n| 项目 | 合计 |\n| 合计 | 1.00 |\n注：上年为1.00万元，本年为2.00万元，比上年增加1.00%。")
+    assert not any("增加" in p.text for p in S.passages(doc))
+
+
+# ---- statements ----
+
+def test_change_with_both_years():
+    (c,) = S.changes(passage("2025年当年预算执行数为1690.69万元，2026年预算安排1672.67万元，比2025年预算执行数减少1.07%。"), 2026)
+    assert (c.before.text, c.after.text, c.rate.text, c.direction) == ("1690.69万元", "1672.67万元", "1.07%", S.DOWN)
+    assert c.quote == "比2025年预算执行数减少1.07%"
+    assert c.before_label == "2025年" and c.after_label == "2026年"
+
+
+def test_change_with_relative_years():
+    (c,) = S.changes(passage("上年为100.00万元，本年安排110.00万元，比上年增加12.50%。"), 2026)
+    assert (c.before.text, c.after.text) == ("100.00万元", "110.00万元")
+    assert (c.before_label, c.after_label) == ("上年", "本年")
+
+
+def test_change_with_amount_before_comparison():
+    (c,) = S.changes(passage("机关运行经费支出142.80万元，比2023年度减少13.52万元，下降8.65%。"), 2024)
+    assert c.before is None and c.after.text == "142.80万元"
+    assert (c.delta.text, c.rate.text, c.direction, c.rate_direction) == ("13.52万元", "8.65%", S.DOWN, S.DOWN)
+
+
+def test_change_subject_in_the_previous_sentence():
+    text = "本局收入支出总计9859.38万元。与2023年度相比，收入支出总计增加1062.85万元，增长12.08%。"
+    (c,) = S.changes(passage(text), 2024)
+    assert c.after.text == "9859.38万元" and c.delta.text == "1062.85万元"
+
+
+def test_change_without_its_amount():
+    (c,) = S.changes(passage("“三公”经费支出决算数比2023年度减少0.15万元，下降（增长）27.78%。"), 2024)
+    assert c.after is None and c.rate_direction is None  # the template leftover leaves the direction open
+
+
+def test_flat_and_roughly_flat():
+    (c,) = S.changes(passage("政府性基金拨款支出预算0万元，与2024年预算持平。"), 2025)
+    assert c.direction == S.FLAT and c.after.text == "0万元"
+    assert S.changes(passage("决算数与2023年度基本持平。"), 2024) == []
+
+
+def test_completion_and_other_budget():
+    (p,) = S.completions(passage("年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%。"))
+    assert (p.budget_label, p.budget.text, p.final.text) == ("年初预算", "0万元", "307.82万元")
+    assert [label for _, label in p.others] == ["全年预算"]
+
+
+def test_completion_scoped_to_its_item():
+    text = ("“三公”经费财政拨款支出年初预算为2.85万元，支出决算为0.39万元，完成预算的13.68%，其中："
+            "因公出国（境）费决算为0.00万元，完成预算的0.00%；公务接待费支出决算为0.39万元，完成预算的13.68%。")
+    found = S.completions(passage(text))
+    assert len(found) == 1 and found[0].budget.text == "2.85万元"
+
+
+def test_relations():
+    (r,) = S.relations(passage("年初预算为80.81万元，支出决算为80.38万元。决算数大于预算数的主要原因：……"))
+    assert (r.relation, r.budget.text, r.final.text) == (S.UP, "80.81万元", "80.38万元")
+    assert S.relations(passage("年初预算为XXX万元。决算数大于（小于）预算数的主要原因：")) == []
+    assert S.relations(passage("年初预算为10.00万元，支出决算为10.10万元。决算数与预算数基本持平。")) == []
+
+
+def test_shares_need_the_whole_in_the_sentence():
+    (s1, s2) = S.shares(passage("本年支出合计9759.38万元，其中：基本支出5377.64万元，占55.10%；项目支出4381.74万元，占44.90%。"))
+    assert (s1.base.text, s1.part.text, s1.rate.text) == ("9759.38万元", "5377.64万元", "55.10%")
+    assert s2.part.text == "4381.74万元"
+    assert S.shares(passage("一般公共预算财政拨款支出9746.50万元，占本年支出合计的99.86%。")) == []
+
+
+def test_shares_stop_at_a_nested_breakdown():
+    found = S.shares(passage("支出合计100.00万元，其中：基本支出60.00万元，占60.00%，其中人员经费50.00万元，占83.33%。"))
+    assert [s.rate.text for s in found] == ["60.00%"]
+
+
+def test_repeats():
+    text = "12、住房保障支出（221类）住房改革支出（02款）住房公积金（01项）208.8万元。主要用于：公积金。2025年当年预算执行数为198.34万元，2026年预算安排201.50万元。"
+    (r,) = S.repeats(passage(text), 2026)
+    assert (r.head.text, r.again.text) == ("208.8万元", "201.50万元")
+    assert S.repeats(passage(text), 2025) == []  # "2026年预算安排" is not the document's year
+
+
+def test_class_mentions():
+    text = "1、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）。2、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元；主要用于以下方面：社会保障和就业支出（类）754.75万元。"
+    found = S.class_mentions(passage(text))
+    assert [m.names for m in found] == [
+        ("一般公共服务支出", "政府办公厅（室）及相关机构事务", "行政运行"),
+        ("公共安全支出", "司法", "行政运行"),
+        ("社会保障和就业支出",),
+    ]
+    assert found[1].codes == ("204", "06", "01")
+
+
+def test_extract_reads_every_kind_once():
+    doc = build("上海市某某局2024年度部门决算\n机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%。\n"
+                "年初预算为62.29万元，支出决算为60.99万元，完成年初预算的97.91%。决算数小于预算数的主要原因：……")
+    st = S.extract(doc, 2024)
+    assert (len(st.changes), len(st.completions), len(st.relations)) == (1, 1, 1)
+
+
+# ---- primitives ----
+
+def test_stated_changes_judged_with_intervals():
+    ctx = ctx_of("上海市某某局2026年部门预算\n"
+                 "上年为100.00万元，本年安排110.00万元，比上年增加12.50%。\n"
+                 "上年为0.50万元，本年安排0.62万元，比上年增加22.22%。\n")
+    wrong, right = JS.stated_changes(ctx)
+    assert not wrong.rate_ok and wrong.expected_rate == "增加10.00%" and wrong.basis == "上年100.00万元、本年110.00万元"
+    assert right.rate_ok
+    assert P.get_attribute(ctx, wrong, "quote") == "比上年增加12.50%"
+
+
+def test_stated_changes_from_amount_and_delta():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n本局收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%。\n"
+                 "支出预算0万元，比2023年预算增加10.00万元。")
+    right, impossible = JS.stated_changes(ctx)
+    assert right.rate_ok and right.delta_ok
+    assert not impossible.delta_ok and "负数" in impossible.expected_delta
+
+
+def test_stated_changes_same_statement_once_per_paragraph():
+    ctx = ctx_of("上海市某某局2025年部门预算\n支出预算9.00万元，比2024年预算增加1.00万元。一般公共预算支出预算9.00万元，比2024年预算增加1.00万元。")
+    assert len(JS.stated_changes(ctx)) == 1
+
+
+def test_completion_rates_with_the_other_budget_are_warnings():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%。")
+    (p,) = JS.completion_rates(ctx)
+    assert not p.ok and p.severity.value == "warning" and "全年预算321.02万元" in p.hint
+
+
+def test_budget_relations_and_shares_and_repeats():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n年初预算为62.29万元，支出决算为60.99万元。决算数等于预算数的主要原因：……\n"
+                 "支出合计2940.05万元，其中：一般公共服务支出2106.66万元，占71.73%。")
+    (r,) = JS.budget_relations(ctx)
+    assert not r.ok and r.actual == "小于"
+    (s,) = JS.stated_shares(ctx)
+    assert not s.ok and s.expected == "71.65%"
+    assert JS.repeated_amounts(ctx) == []
+
+
+def test_compared_years_once_per_paragraph():
+    ctx = ctx_of("上海市某某局2026年部门预算\n收入9.00万元，比2026年预算增加1.00万元；支出9.00万元，比2026年预算增加1.00万元，与2026年预算持平。")
+    (y,) = JS.compared_years(ctx)
+    assert y.year == 2026
+
+
+def test_statements_read_once_per_document():
+    ctx = ctx_of("上海市某某局2026年部门预算\n上年为1.00万元，本年安排2.00万元，比上年增加100.00%。")
+    assert JS.document_statements(ctx) is JS.document_statements(ctx)
+    assert JS.stated_changes(ctx) is JS.stated_changes(ctx)
+
+
+def test_paragraph_model_untouched():
+    # statements never change the document model
+    para = Paragraph("上年为1.00万元", LOC)
+    assert S.compact(para.text) == "上年为1.00万元"
+
+
+# ---- the real documents in tests/fixtures (each finding confirmed against the PDF text) ----
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "pdf"
+
+
+def _narrative_findings(name: str) -> list[tuple[str, str]]:
+    from openlint.judge.engine import check_document, load_rules
+    from openlint.read import read_document
+
+    ruleset = load_rules()
+    found = check_document(read_document(str(FIXTURES / name)), ruleset)
+    return sorted((f.rule_id, f.message) for f in found if f.rule_id.startswith("NAR"))
+
+
+def test_fixture_planted_errors_are_found():
+    found = _narrative_findings("shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors.pdf")
+    assert [rule for rule, _ in found] == ["NAR-001", "NAR-005", "NAR-005", "NAR-005", "NAR-006"]
+    assert "本年0万元" in found[0][1] and "应为减少100.00%" in found[0][1]
+    assert "2106.66万元，占71.73%" in found[-1][1]
+
+
+def test_fixture_correct_statements_are_quiet():
+    # 37 change, completion and share statements on these pages are right; only the two wrong ones are reported
+    found = _narrative_findings("shanghai-putuo-wanli-subdistrict-2024-dept-budget.pdf")
+    assert [rule for rule, _ in found] == ["NAR-001", "NAR-007"]
+    assert _narrative_findings("shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf") == [
+        ("NAR-004", "“完成年初预算的95.89%”与年初预算0万元、决算307.82万元不符（年初预算为0，无法计算完成率；"
+                    "95.89%是按全年预算321.02万元计算的，应写“完成全年预算的95.89%”）"),
+    ]
+
+
+def test_a_change_before_zhan_is_not_the_part():
+    assert S.shares(passage("收入预算100.00万元，其中：财政拨款收入95.00万元，比上年增加5.00万元，占95.00%。")) == []

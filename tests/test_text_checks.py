@@ -1,0 +1,318 @@
+"""The text primitives (openlint.judge.text_checks), on small built documents."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from docbuilder import build
+from openlint.judge import primitives as P
+from openlint.judge import text_checks as T
+from openlint.judge.context import Context
+from openlint.understand.catalog import load_catalog
+
+CATALOG = load_catalog()
+
+
+def ctx_of(text: str) -> Context:
+    return Context(build(text), CATALOG)
+
+
+def rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def test_registry():
+    mine = {name: (p.min_args, p.max_args) for name, p in P.REGISTRY.items() if p.func.__module__ == T.__name__}
+    assert mine == {
+        "occurrences": (1, 2), "years": (0, 1), "unbalanced_brackets": (0, 1), "variants": (1, 2),
+        "numbering_problems": (0, 0), "list_items": (0, 0), "toc_entries": (0, 0), "pages": (0, 0),
+        "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1),
+    }
+    assert all(P.REGISTRY[name].doc for name in mine)
+    assert {"quote", "before", "after", "next", "canonical", "problem", "expected", "in_order", "blank",
+            "duplicate_of", "unreadable", "share"} <= P.ATTRIBUTE_NAMES
+
+
+# ---- occurrences ----
+
+def test_occurrences_quote_the_match_with_its_surroundings():
+    ctx = ctx_of("上海市普陀区司法局2026年单位预算\n# 一、“三公”经费\n公务用车购置及运行费9.98万元，与2025年预算数持平，主要原因是。其中：购置费0万元。")
+    [hit] = T.occurrences(ctx, rx("主要原因是。"))
+    assert hit.text == "主要原因是。"
+    assert hit.quote == "…与2025年预算数持平，主要原因是。其中：购置费0万元。"
+    assert hit.before.endswith("持平，") and hit.after.startswith("其中")
+    assert hit.location.line == 3 and hit.location.section == ("一、“三公”经费",)
+    assert hit.anchor == hit.quote
+    assert P.get_attribute(ctx, hit, "quote") == hit.quote
+
+
+def test_occurrences_one_element_per_passage_with_a_count():
+    ctx = ctx_of("上海市XX局2024年度部门决算。\n本年收入合计XXX万元，其中：财政拨款收入XXX万元。")
+    hits = T.occurrences(ctx, rx("X{2,}"))
+    assert [(h.text, h.count, h.location.line) for h in hits] == [("XX", 1, 1), ("XXX", 2, 2)]
+
+
+def test_occurrences_text_pattern_and_spaces_removed():
+    ctx = ctx_of("本 单 位 政府采购预算117.00万元。")
+    assert [h.text for h in T.occurrences(ctx, "本单位")] == ["本单位"]
+
+
+def test_anchors_mean_the_start_and_end_of_a_unit():
+    ctx = ctx_of("上海市普陀区财政局2025年部门预算\n[表] 收入支出决算总表\n| 项目 | 合计 |\n| 合计 | 1.00 |")
+    hits = T.occurrences(ctx, rx("^[^，。]{0,40}决算(总)?表$"))
+    assert [h.text for h in hits] == ["收入支出决算总表"]
+    # a match may not run from one unit into the next
+    assert T.occurrences(ctx, rx("预算收入支出")) == []
+
+
+def test_occurrences_in_table_cells_are_located_by_row_and_column():
+    ctx = ctx_of("上海市普陀区财政局2024年度部门决算\n[表] 部门决算单位构成\n| 序号 | 单位名称 |\n| 1 | 上海市××中心 |")
+    [hit] = T.occurrences(ctx, rx("××"))
+    assert hit.location.table == "部门决算单位构成"
+    assert (hit.location.row, hit.location.column) == ("上海市××中心", "单位名称")  # 1 reads as an amount
+
+
+def test_occurrences_inside_a_scope():
+    ctx = ctx_of("本单位甲。\n# 一、采购\n本单位乙。\n# 二、资产\n本单位丙。")
+    sec = P.section(ctx, rx("采购"))
+    assert [h.location.line for h in T.occurrences(ctx, "本单位", sec)] == [3]
+    assert [h.location.line for h in T.occurrences(ctx, "本单位", [sec, P.section(ctx, rx("资产"))])] == [3, 5]
+
+
+def test_pdf_passages_join_broken_lines_other_formats_do_not():
+    pdf = ctx_of("上海市财政局2025年单位预算\n[页]\n购置单价100万元（含）以上设备（不含车\n辆）0台（套）。")
+    [hit] = T.occurrences(pdf, rx("不含车辆"))
+    assert hit.location.line == 3
+    assert T.unbalanced_brackets(pdf) == []
+    txt = ctx_of("购置设备（不含车\n辆）0台。")
+    assert T.occurrences(txt, rx("不含车辆")) == []
+
+
+def test_a_stray_stop_joins_the_sentence_before_it_in_every_format():
+    ctx = ctx_of("决算数与预算数基本持平。\n。")
+    [hit] = T.occurrences(ctx, rx("。。"))
+    assert hit.quote == "决算数与预算数基本持平。。"
+
+
+def test_next_says_what_follows_the_passage():
+    ctx = ctx_of("# 一、运行经费\n比上年增加，主要原因是\n# 二、采购\n采购预算为0。\n下一段。\n[表] 表\n| a | b |")
+    hits = {h.text: h.next for h in T.occurrences(ctx, rx("主要原因是$|为0。$|下一段。$"))}
+    assert hits == {"主要原因是": "heading", "为0。": "paragraph", "下一段。": "table"}
+
+
+# ---- years ----
+
+def test_years():
+    ctx = ctx_of("2026年，收入预算9628.22万元，比2025年预算增加，截至2024 年12月31日。编号2025.1.1。")
+    found = [(y.value, y.before[-1:], y.after[:3]) for y in T.years(ctx)]
+    assert found == [(2026, "", "年，收"), (2025, "比", "年预算"), (2024, "至", "年12")]
+
+
+# ---- brackets ----
+
+@pytest.mark.parametrize("text, lonely", [
+    ("开展“人民调解协议书检查”“优秀调解案例”活动。", []),
+    ("开展“人民调解协议书检查”、优秀调解案例”活动。", ["”"]),
+    ("平均得分99.33分（其中，评级为“优”的项目39个。", ["（"]),
+    ("预算（含)以上设备(不含车辆）。", []),  # full and half width pair up
+    ("提出“优化服务。提高效率。”的要求。", []),  # a quotation over two sentences
+    ("主要任务：1）完善制度；2）加强管理。", []),  # list markers, not closing brackets
+    ("《关于（试行）的通知》》。", ["》"]),
+    ("（一）甲“乙（丙）。", ["“"]),
+])
+def test_unbalanced_brackets(text, lonely):
+    ctx = ctx_of(text)
+    assert [h.text for h in T.unbalanced_brackets(ctx)] == lonely
+
+
+def test_unbalanced_brackets_skip_table_cells_and_quote():
+    ctx = ctx_of("[表] 表（一\n| 项目（含 | 合计 |\n| 合计 | 1.00 |")
+    [hit] = T.unbalanced_brackets(ctx)
+    assert hit.quote == "表（一" and hit.location.table == "表（一"
+
+
+# ---- variants ----
+
+NAME = r"(?P<name>[\u4e00-\u9fff]{2,30}?局)(?=\d{4}年)"
+
+
+def test_variants_of_a_name():
+    ctx = ctx_of(
+        "上海市普陀区规划和自然资源局2024年度部门决算\n"
+        "纳入上海市普陀区规划和自然资源局2024年度部门决算编制范围的单位包括：本级。\n"
+        "上海市规划和自然资源局2024年度部门决算表\n"
+        "普陀区规划和自然资源局2024年度收入支出总计2859.38万元。\n"
+        "上海市普陀区规划与自然资源局2024年度无政府性基金预算财政拨款收入和支出。\n"
+        "上海市普陀区规划与自然资源局2024年度无国有资本经营预算财政拨款收入和支出。\n"
+        "根据上海市税务局2024年的通知。"
+    )
+    found = T.variants(ctx, rx(NAME), "上海市普陀区规划和自然资源局")
+    assert [(v.text, v.count, v.canonical, v.canonical_count, v.pages) for v in found] == [
+        ("上海市规划和自然资源局", 1, "上海市普陀区规划和自然资源局", 3, "：第3行"),
+        ("上海市普陀区规划与自然资源局", 2, "上海市普陀区规划和自然资源局", 3, "：第5行、第6行"),
+    ]
+    assert found[1].location.line == 5 and [loc.line for loc in found[1].related] == [6]
+
+
+def test_variants_without_a_reference_use_the_most_frequent():
+    ctx = ctx_of("上海市普陀区财政局2024年甲。\n上海市普陀区财政局2024年乙。\n上海市普陀区财政司2024年丙。")
+    found = T.variants(ctx, [rx(r"(?P<name>[\u4e00-\u9fff]{2,20}?(局|司))(?=\d{4}年)")])
+    assert [(v.text, v.canonical) for v in found] == [("上海市普陀区财政司", "上海市普陀区财政局")]
+    assert T.variants(ctx, rx(r"(\d{4})年"), None) == []  # all the same
+
+
+# ---- numbering ----
+
+def test_cn_numbers():
+    assert [T.cn_number(t) for t in ("一", "十", "十一", "二十三", "一百", "12", "甲")] == [1, 10, 11, 23, 100, 12, None]
+    assert [T.cn_numeral(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+    assert T.numbering("第二部分 概况") == ("part", 2, "部分")
+    assert T.numbering("（三）机关运行经费") == ("pcn", 3, "")
+    assert T.numbering("十一、其他") == ("cn", 11, "")
+    assert T.numbering("3． 信息化") == ("ar.", 3, ".")
+    assert T.numbering("3、信息化") == ("ar、", 3, "、")
+    assert T.numbering("1.5万元") is None and T.numbering("2024年") is None
+
+
+def problems(text: str):
+    return [(p.problem, p.text, p.previous, p.expected) for p in T.numbering_problems(ctx_of(text))]
+
+
+def test_numbering_duplicate_gap_and_order():
+    assert problems("# 第一部分 甲\n# 第一部分 乙\n## 一、丙\n## 二、丁") == [("重复", "第一部分 乙", "第一部分 甲", "第二部分")]
+    assert problems("# 第一部分 甲\n# 第三部分 乙") == [("缺号", "第三部分 乙", "第一部分 甲", "第二部分")]
+    assert problems("1、甲。\n2、乙。\n6、丙。") == [("缺号", "6、丙。", "2、乙。", "3、、4、、5、")]
+    assert problems("2、甲。\n1、乙。\n3、丙。") == [("顺序", "1、乙。", "2、甲。", "3、")]
+    assert problems("八、甲\n六、乙\n九、丙") == [("顺序", "六、乙", "八、甲", "九、")]
+
+
+def test_numbering_what_is_not_a_problem():
+    # a new list under another heading, a list restarting at 1, two styles, an item inside a paragraph
+    assert problems("# 一、甲\n1.子。\n2.子。\n# 二、乙\n1.子。\n部门职责：\n1.子。\n（1）孙。\n（2）孙。\n2.子。") == []
+    assert problems("（七）负责会计管理工作。（八）负责非税收入管理。\n（九）负责国库管理。") == []
+    # an unnumbered heading closes the sequences below it
+    assert problems("# 主要职能\n（一）甲。\n（二）乙。\n# 名词解释\n（一）丙。") == []
+    # the 目录 is judged on its own: 第一部分 in the body after 第四部分 in the 目录 is fine
+    assert problems("# 目 录\n第一部分 概况\n第二部分 决算表\n# 第一部分 概况\n# 第二部分 决算表") == []
+    assert [p[0] for p in problems("# 目 录\n第一部分 概况\n第三部分 说明\n# 第一部分 概况")] == ["缺号"]
+
+
+def test_numbering_nested_block():
+    found = T.numbering_problems(ctx_of(
+        "# 第一部分 情况说明\n## 五、绩效\n# 第一部分 整体绩效目标\n### （一）总体\n甲。\n## 一、强化引领\n"
+        "## 二、强化组织\n# 第二部分 专项资金\n## 六、政府采购\n## 七、资产\n八、名词解释\n1、收入：甲。\n九、其他"
+    ))
+    assert [(p.problem, p.text, p.previous, p.following) for p in found] == [
+        ("嵌套", "第一部分 整体绩效目标", "五、绩效", "六、政府采购"),
+    ]
+    assert [loc.line for loc in found[0].related] == [2, 9]
+
+
+# ---- list items ----
+
+def test_list_items_endings():
+    ctx = ctx_of("# 一、职能\n1.甲。\n2.乙\n3.丙。\n4.丁；\n# 二、机构\n1.办公室\n2.预算科")
+    items = T.list_items(ctx)
+    assert [(i.text, i.unterminated, i.stops, i.siblings) for i in items] == [
+        ("1.甲。", False, 3, 4), ("2.乙", True, 3, 4), ("3.丙。", False, 3, 4), ("4.丁；", False, 3, 4),
+        ("1.办公室", True, 0, 2), ("2.预算科", True, 0, 2),
+    ]
+    assert T.list_items(ctx_of("包括：\n1.甲：\n2.乙，")) and not any(i.unterminated for i in T.list_items(ctx_of("1.甲：\n2.乙，")))
+
+
+# ---- table of contents ----
+
+TOC = """\
+上海市普陀区财政局2024年度部门决算
+# 目 录
+第一部分 上海市普陀区财政局概况
+一、部门主要职能
+第二部分 部门决算表
+一、收入支出决算总表
+二、收入决算表
+三、支出决算表
+四、其他重要事项说明
+# 第一部分 上海市普陀区财政局概况
+## 一、上海市普陀区财政局主要职能
+负责全区财政工作。
+[表] 收入决算表
+| 项目 | 合计 |
+[表] 收入支出决算总表
+| 项目 | 合计 |
+## 四、其他重要事项的情况说明
+无。
+"""
+
+
+def test_toc_entries():
+    entries = T.toc_entries(ctx_of(TOC))
+    assert [(e.text, e.found, e.target) for e in entries] == [
+        ("第一部分 上海市普陀区财政局概况", True, "第一部分 上海市普陀区财政局概况"),
+        ("一、部门主要职能", True, "一、上海市普陀区财政局主要职能"),
+        # 第二部分 only groups the tables below it: not reported when it has no heading of its own
+        ("一、收入支出决算总表", True, "收入支出决算总表"),
+        ("二、收入决算表", True, "收入决算表"),
+        ("三、支出决算表", False, ""),  # not 收入支出决算总表: a different table
+        ("四、其他重要事项说明", True, "四、其他重要事项的情况说明"),
+    ]
+    # the two tables come in the other order: one of them is out of order
+    assert [e.in_order for e in entries].count(False) == 1
+    assert not (entries[2].in_order and entries[3].in_order)
+    assert entries[0].related[0].line == 10
+    assert T.toc_entries(ctx_of("# 一、概况\n甲。")) == []
+
+
+# ---- pages ----
+
+def test_pages():
+    ctx = ctx_of("封面2024年度部门决算\n[页]\n第一页的正文，足够长的一段文字，超过三十个字符才算得上是重复页的比较对象。\n[页]\n- 3 -\n[页]\n"
+                 "第一页的正文，足够长的一段文字，超过三十个字符才算得上是重复页的比较对象。\n[页]\n\uf06c要点\n预算\ue001\ue002拨款\ufffd\n[页]")
+    pages = T.pages(ctx)
+    assert [(p.number, p.blank, p.inner, p.duplicate_of, p.unreadable) for p in pages] == [
+        (1, False, False, None, 0), (2, False, True, None, 0), (3, True, True, None, 0), (4, False, True, 2, 0),
+        (5, False, False, None, 3), (6, True, False, None, 0),
+    ]
+    assert pages[4].quote == "预算□□拨款□"
+    assert pages[3].related[0].page == 2 and pages[2].location.page == 3
+    assert T.pages(ctx_of("没有分页的文字。")) == []
+
+
+# ---- table columns ----
+
+TABLE = """\
+[表] 绩效目标表
+| 绩效目标 | 有效解决困难职工的生活状况 |
+| 一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 | 指标值确定依据 |
+| 产出指标 | 质量指标 | 资金到位率 | 资金到位率 | ≥90百分比 | 行业指标 |
+| 产出指标 | 时效指标 | 发放及时率 | 按时发放的比例 | ≥90百分比 | 行业指标 |
+| 满意度指标 | 服务对象满意度指标 | 群众满意度 | 群众满意度 | 95% | 行业指标 |
+| 效益指标 | 生态效益指标 |  |  |  |  |
+"""
+
+
+def test_same_cells_column_and_most_common():
+    ctx = ctx_of(TABLE)
+    [table] = P.tables(ctx)
+    assert T.same_cells(ctx, table, rx("三级指标"), rx("指标描述")) == ["资金到位率", "群众满意度"]
+    assert T.same_cells(ctx, table, rx("三级指标"), rx("不存在")) == []
+    assert T.column(ctx, table, rx("指标值$")) == ["≥90百分比", "≥90百分比", "95%"]
+    tally = T.most_common(ctx, T.column(ctx, table, rx("指标值$")))
+    assert (tally.text, tally.count, tally.total, round(tally.share, 2)) == ("≥90百分比", 2, 3, 0.67)
+    assert T.most_common(ctx, []) is None
+    assert T.same_cells(ctx, None, "a", "b") == [] and T.column(ctx, None, "a") == []
+
+
+def test_same_cells_skips_merged_and_short_rows():
+    from openlint.model import Cell, Location, Table
+
+    merged = Cell("时效指标", 1, 0, col_span=2)
+    grid = (
+        (Cell("三级指标", 0, 0), Cell("指标描述", 0, 1)),
+        (merged, merged),
+        (Cell("资金到位率", 2, 0),),
+        (Cell("满意度", 3, 0), Cell("满意度", 3, 1)),
+    )
+    table = Table("绩效目标表", grid, Location("t.txt", line=1))
+    assert T.same_cells(ctx_of("甲。"), table, "三级指标", "指标描述") == ["满意度"]
