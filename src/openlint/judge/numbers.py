@@ -583,7 +583,7 @@ def _blank_amount(ctx: Context, tables: Any, column: Any) -> Amount | None:
                 location = Location(file=table.location.file, page=table.location.page, line=table.location.line,
                                     section=table.location.section, table=table.caption or None, column=where)
                 unit = ctx.semantics(table).unit
-                return Amount(ZERO, ZERO, unit, f"{table.caption or '表'}“{where}”", "", location)
+                return Amount(ZERO, ZERO, unit, f"{_caption(table)}“{where}”", "", location)
     return None
 
 
@@ -599,7 +599,15 @@ def _labelled(ctx, part: TablePart, row: Row, col: int) -> Amount:
     where = "/".join(x for x in (row.label, name) if x) or (column.name if column else "")
     if part.title and len(ctx.semantics(part.table).parts) > 1:
         where = f"{part.title}：{where}"
-    return _cell(ctx, part, row, col, f"{part.caption or '表'}“{where}”")
+    return _cell(ctx, part, row, col, f"{_caption(part.table)}“{where}”")
+
+
+_CAPTION_UNIT = re.compile(r"\s*[（(]\s*(?:金额)?单位\s*[:：][^)）]*[)）]\s*$")
+
+
+def _caption(table: Table) -> str:
+    """A table's title as messages quote it, without a trailing （单位：万元）."""
+    return _CAPTION_UNIT.sub("", table.caption) or "表"
 
 
 @primitive("total", 1, 2)
@@ -629,7 +637,7 @@ def total(ctx: Context, tables: Any, column: Any = None) -> Amount | None:
     if len(found) == 1:
         return found[0]
     first = found[0]
-    return total_of(found, f"{parts[0].caption or '表'}“" + "+".join(a.label.split("“", 1)[-1].rstrip("”") for a in found) + "”",
+    return total_of(found, f"{_caption(parts[0].table)}“" + "+".join(a.label.split("“", 1)[-1].rstrip("”") for a in found) + "”",
                     first.location)
 
 
@@ -751,7 +759,10 @@ def _passages(paragraphs: list[Paragraph]) -> list[tuple[str, list[tuple[int, Pa
         text = squash(paragraph.text)
         if not text:
             continue
-        if out and not out[-1][0].endswith(_TERMINAL) and not _ITEM_START.match(text) and len(out[-1][1]) < 8:
+        previous = out[-1][0] if out else ""
+        # a cut sentence, not a title: long enough, with a comma, and no full stop at its end
+        if previous and len(previous) >= 20 and ("，" in previous or "," in previous) \
+                and not previous.endswith(_TERMINAL) and not _ITEM_START.match(text) and len(out[-1][1]) < 8:
             joined, pieces = out[-1]
             pieces.append((len(joined), paragraph))
             out[-1] = (joined + text, pieces)
@@ -890,3 +901,10 @@ ATTRIBUTES[Comparison] = {
     "left": lambda ctx, c: c.left,
     "right": lambda ctx, c: c.right,
 }
+
+# Imported before `primitives` (a test importing this module first), the registry's list of
+# attribute names was computed before the entries above existed: bring it up to date.
+import openlint.judge.primitives as _registry  # noqa: E402
+
+if hasattr(_registry, "ATTRIBUTE_NAMES"):
+    _registry.ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)

@@ -302,7 +302,7 @@ class Column:
         """The column's header as a message quotes it: 合计, 公务用车购置及运行费/小计（决算数）."""
         name = self.node.label
         parent = self.node.parent
-        if self.node.total and parent is not None and parent.parent is not None and parent.roles:
+        if self.node.label == "小计" and parent is not None and parent.parent is not None and parent.roles:
             name = f"{parent.label}{name}" if len(parent.label) <= 12 else name
         if self.variant:
             name += "（" + "、".join(self.variant) + "）"

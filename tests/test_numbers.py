@@ -1,0 +1,267 @@
+"""The number primitives (judge/numbers.py): sums in rows, by code and by line; amounts across
+tables and in the text; comparisons with rounding intervals; evidence in messages."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from docbuilder import build
+from openlint.findings import Severity
+from openlint.judge import numbers as N
+from openlint.judge.context import Context
+from openlint.judge.engine import check_document, load_rules
+from openlint.model import Document, Location, Paragraph
+from openlint.understand.catalog import load_catalog
+from openlint.understand.tables import Amount
+from test_table_semantics import make_table
+
+CATALOG = load_catalog()
+RULESET = load_rules()
+
+
+def ctx_of(text: str) -> Context:
+    return Context(build(text), CATALOG)
+
+
+def ctx_with(*tables, paragraphs=()) -> Context:
+    blocks = [Paragraph(p, Location("t.pdf", page=1)) for p in paragraphs] + list(tables)
+    return Context(Document("t.pdf", "pdf", tuple(blocks)), CATALOG)
+
+
+def failing(comparisons):
+    return [c for c in comparisons if not c.holds]
+
+
+def amount(value: str, unit="万元", label="x", text=None, error=None) -> Amount:
+    d = Decimal(value)
+    places = len(value.split(".")[1]) if "." in value else 0
+    return Amount(d, error if error is not None else Decimal(5).scaleb(-places - 1), unit, label, text or value)
+
+
+# ---------------------------------------------------------------- comparisons and rounding
+
+def test_sum_within_accumulated_rounding_is_a_note_not_an_error():
+    ctx = ctx_of("""
+工会部门2023年部门预算
+[表] 部门预算支出总表（单位：万元）
+| 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出 |
+| 20129 | 群众团体事务 | 41.93 | 25.18 | 16.76 |
+| 2012901 | 行政运行 | 25.18 | 25.18 |  |
+""")
+    (c,) = failing(N.row_sums(ctx, ctx.document.tables, "合计", ["基本支出", "项目支出"]))
+    assert c.rounding and not c.material and c.severity is Severity.NOTE
+    assert c.difference == Decimal("-0.01") and c.tolerance == Decimal("0.015")
+    assert c.text == ("20129 群众团体事务：合计 41.93 ≠ 基本支出 25.18 + 项目支出 16.76 = 41.94"
+                      "（相差0.01；未超过四舍五入的累计误差±0.015，属尾差；单位：万元）")
+
+
+def test_material_difference_is_an_error_with_evidence():
+    ctx = ctx_of("""
+某某局2025年部门预算
+[表] 一般公共预算支出表（单位：万元）
+| 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出 |
+| 2010602 | 一般行政管理事务 | 120.00 | 80.00 | 45.00 |
+""")
+    (c,) = failing(N.row_sums(ctx, ctx.document.tables, "合计", ["基本支出", "项目支出"]))
+    assert c.material and c.severity is None
+    assert c.text == "2010602 一般行政管理事务：合计 120.00 ≠ 基本支出 80.00 + 项目支出 45.00 = 125.00（相差5.00；单位：万元）"
+    assert c.location.row == "2010602 一般行政管理事务" and c.location.column == "合计"
+    assert [loc.column for loc in c.related] == ["基本支出", "项目支出"]
+    assert c.anchor and "120" not in c.anchor  # the fingerprint does not move with the figures
+
+
+def test_findings_carry_the_note_severity_and_locations():
+    doc = build("""
+工会部门2023年部门预算
+[表] 部门预算支出总表（单位：万元）
+| 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出 |
+| 201 | 一般公共服务支出 | 41.93 | 25.18 | 16.76 |
+""")
+    (f,) = [f for f in check_document(doc, RULESET) if f.rule_id == "ARI-005"]
+    assert f.severity is Severity.NOTE and f.location.table.startswith("部门预算支出总表") and len(f.related) == 2
+
+
+def test_compare_one_quantity_at_two_precisions_and_units():
+    ctx = ctx_of("x")
+    table_yuan = amount("31214205.80", unit="元", text="31,214,205.80")
+    (c,) = N.compare(ctx, amount("3121.42"), table_yuan)
+    assert c.holds  # 3,121.42万元 is 31,214,205.80元 rounded
+    (c,) = N.compare(ctx, amount("87.70"), amount("877080.00", unit="元"))
+    assert c.holds  # 87.708万元 truncated, not rounded: still the same figure
+    (c,) = N.compare(ctx, amount("887.36"), amount("873617.00", unit="元", text="873,617.00"))
+    assert c.material and c.text == "x 887.36万元 ≠ x 873,617.00元（相差800.00万元）"
+    (c,) = N.compare(ctx, amount("17192", error=Decimal("0.5")), amount("171915169", unit="元"))
+    assert c.holds  # 17,192万元 printed to whole 万元
+    (c,) = N.compare(ctx, amount("0.3"), amount("2961.68"))
+    assert c.material and c.difference == Decimal("-2961.38")
+    (c,) = N.compare(ctx, amount("326.71"), amount("326.72"))
+    assert c.rounding  # the same precision: must be equal, a cent apart is a 尾差
+    assert N.compare(ctx, amount("1"), None) == []
+
+
+def test_compare_against_a_sum_puts_the_single_figure_first():
+    ctx = ctx_of("x")
+    total = N.sum_of(ctx, [amount("95.36", label="人员经费合计"), amount("10.23", label="公用经费合计")])
+    (c,) = N.compare(ctx, total, amount("105.58", label="基本支出"))
+    assert c.rounding and c.left.label == "基本支出"
+    assert c.text.startswith("基本支出 105.58 ≠ 人员经费合计 95.36 + 公用经费合计 10.23 = 105.59")
+
+
+def test_to_unit_chain_first():
+    ctx = ctx_of("x")
+    a = N.to_unit(ctx, amount("2961.68"), "元")
+    assert a.value == Decimal("29616800.00") and a.unit == "元"
+    assert N.chain(ctx, [1, 2], None, [3], 4) == [1, 2, 3, 4]
+    assert N.first(ctx, None, [], "a", "b") == "a"
+
+
+# ---------------------------------------------------------------- sums within one table
+
+def test_row_sums_skip_a_table_with_a_column_the_rule_does_not_name():
+    t = make_table([["科目名称", "合计", "财政拨款收入", "不知何物"], ["行政运行", "12", "10", "1"]], header_rows=1)
+    assert N.row_sums(ctx_with(t), t, "合计", ["财政拨款"]) == []
+
+
+def test_row_sums_check_variants_and_groups_separately():
+    t = make_table([
+        ["财政拨款“三公”经费"] + [""] * 7,
+        ["合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "公务接待费", ""],
+        ["预算数", "决算数", "预算数", "决算数", "预算数", "决算数", "预算数", "决算数"],
+        ["2.85", "0.50", "0.00", "0.00", "0.00", "0.00", "2.85", "0.39"],
+    ], spans={(0, 0): (1, 8), (1, 0): (1, 2), (1, 2): (1, 2), (1, 4): (1, 2), (1, 6): (1, 2)}, header_rows=3)
+    cs = N.row_sums(ctx_with(t), t, "合计", ["因公出国", "公务用车", "公务接待"])
+    assert [c.holds for c in cs] == [True, False]
+    assert failing(cs)[0].text.startswith("合计（决算数） 0.50 ≠ 因公出国（境）费（决算数） 0.00 +")
+
+
+def test_row_sums_group_total_and_untrusted_table():
+    t = make_table([
+        ["合计", "因公出国(境)费", "公务用车购置及运行费", "", ""],
+        ["", "", "小计", "购置费", "运行费"],
+        ["11.00", "2.00", "9.00", "3.00", "5.00"],
+    ], spans={(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 3)}, header_rows=2)
+    ctx = ctx_with(t)
+    (c,) = failing(N.row_sums(ctx, t, "公务用车", ["公务用车购置", "公务用车运行"]))
+    assert c.text.startswith("公务用车购置及运行费小计 9.00 ≠ 购置费 3.00 + 运行费 5.00 = 8.00")
+    assert failing(N.row_sums(ctx, t, "合计", ["因公出国", "公务用车"])) == []  # 11 = 2 + 9 (the 小计)
+    garbled = make_table([["合计公务接待费", "", ""], ["1.00", "", "1.00"]], spans={(0, 0): (1, 3)}, header_rows=1)
+    assert N.row_sums(ctx_with(garbled), garbled, "合计", ["公务接待"]) == []
+
+
+def test_code_sums_by_prefix_and_orphans_left_alone():
+    t = make_table([
+        ["科目编码", "科目名称", "合计"],
+        ["201", "一般公共服务支出", "130.00"],
+        ["20106", "财政事务", "120.00"],
+        ["2010601", "行政运行", "100.00"],
+        ["2010602", "一般行政管理事务", "20.00"],
+        ["208", "社会保障和就业支出", "9.00"],
+        ["2080501", "行政单位离退休", "1.00"],  # its 款 20805 is missing: 208 is not judged
+    ], header_rows=1)
+    (c,) = failing(N.code_sums(ctx_with(t), t))
+    assert c.text == "201 一般公共服务支出 130.00 ≠ 20106 财政事务 120.00（相差10.00）"
+
+
+def test_total_sums_over_top_level_rows():
+    t = make_table([
+        ["科目编码", "科目名称", "合计"],
+        ["", "合计", "125.00"],
+        ["301", "工资福利支出", "100.00"],
+        ["30101", "基本工资", "100.00"],
+        ["302", "商品和服务支出", "20.00"],
+    ], header_rows=1)
+    (c,) = failing(N.total_sums(ctx_with(t), t))
+    assert c.text == "合计 125.00 ≠ 301 工资福利支出 100.00 + 302 商品和服务支出 20.00 = 120.00（相差5.00）"
+    with_stray_row = make_table([["科目编码", "科目名称", "合计"], ["", "合计", "125.00"],
+                                 ["301", "工资福利支出", "100.00"], ["", "其中：其他", "25.00"]], header_rows=1)
+    assert N.total_sums(ctx_with(with_stray_row), with_stray_row) == []
+
+
+def test_line_sums_of_a_statement_table():
+    t = make_table([
+        ["收入", "决算数", "支出", "合计", "一般公共预算"],
+        ["一、一般公共预算财政拨款", "100.00", "一、一般公共服务支出", "90.00", "90.00"],
+        ["二、政府性基金预算财政拨款", "", "二、外交支出", "10.00", "10.00"],
+        ["本年收入合计", "100.00", "本年支出合计", "100.00", "99.00"],
+        ["年初财政拨款结转和结余", "5.00", "年末财政拨款结转和结余", "5.00", "5.00"],
+        ["一、一般公共预算财政拨款", "5.00", "", "", ""],
+        ["总计", "105.00", "总计", "105.00", "104.00"],
+    ], header_rows=1)
+    bad = failing(N.line_sums(ctx_with(t), t))
+    assert [c.text for c in bad] == [
+        "一般公共预算列：本年支出合计 99.00 ≠ 一、一般公共服务支出 90.00 + 二、外交支出 10.00 = 100.00（相差1.00）"]
+
+
+# ---------------------------------------------------------------- amounts across tables
+
+def test_amount_and_total_lookups():
+    spending = make_table([
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "一般公共服务支出", "120.00", "100.00", "20.00"],
+        ["", "合计", "120.00", "100.00", "20.00"],
+    ], caption="一般公共预算支出表（单位：万元）", header_rows=1)
+    basic = make_table([
+        ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+        ["301", "工资福利支出", "80.00", "302", "商品和服务支出", "20.00"],
+        ["", "人员经费合计", "80.00", "", "公用经费合计", "20.00"],
+    ], caption="基本支出表", header_rows=1)
+    ctx = ctx_with(spending, basic)
+    a = N.amount(ctx, spending, "合计", "基本支出")
+    assert (a.value, a.label, a.unit) == (Decimal("100.00"), "一般公共预算支出表“合计/基本支出”", "万元")
+    assert N.amount(ctx, spending, re.compile("^一般公共"), None).value == Decimal("120.00")
+    assert N.amount(ctx, spending, "201", "项目支出").value == Decimal("20.00")
+    assert N.amount(ctx, spending, "不存在", "合计") is None
+    assert N.amount(ctx, spending, ["不存在", "合计"], ["不存在", "项目支出"]).value == Decimal("20.00")
+    t = N.total(ctx, basic)
+    assert t.value == Decimal("100.00") and [p.label for p in t.parts] == ["基本支出表“人员经费合计”", "基本支出表“公用经费合计”"]
+    assert N.total(ctx, spending, "基本支出").value == Decimal("100.00")
+    assert N.part(ctx, basic, re.compile("x")) is None and len(N.parts(ctx, basic)) == 2
+
+
+def test_a_blank_table_says_zero_for_the_columns_its_header_names():
+    blank = make_table([["合计", "因公出国（境）费", "公务接待费"], ["预算数", "决算数", ""]], header_rows=2,
+                       caption="财政拨款“三公”经费支出决算表")
+    ctx = ctx_with(blank)
+    a = N.amount(ctx, blank, "", "合计/预算数")
+    assert a.value == 0 and a.blank and a.label == "财政拨款“三公”经费支出决算表“合计（预算数）”"
+    assert N.amount(ctx, blank, "", "机关运行经费") is None
+
+
+# ---------------------------------------------------------------- amounts in the text
+
+def test_stated_amounts_follow_their_term():
+    ctx = ctx_with(paragraphs=[
+        "本部门2024年度收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元。",
+        "2025年“三公”经费预算数为0.95万元，其中：因公出国（境）费0万元。",
+    ])
+    (a,) = N.stated(ctx, None, re.compile("收入支出总计"))
+    assert (a.value, a.error, a.unit, a.text) == (Decimal("2995.39"), Decimal("0.005"), "万元", "2995.39")
+    (b,) = N.stated(ctx, None, re.compile("三公”经费预算数"))
+    assert b.value == Decimal("0.95")
+    (z,) = N.stated(ctx, None, re.compile("因公出国（境）费"))
+    assert z.value == 0 and z.error == Decimal("0.5")
+
+
+def test_stated_joins_a_sentence_cut_by_a_line_wrap():
+    ctx = ctx_with(paragraphs=[
+        "支出预算1,212.12万元，其中：财政拨款支出预算950.12万元。财政拨款支出预算中，一般公共预算拨",
+        "款支出预算950.12万元，比2023年预算增加0.46万元。",
+    ])
+    found = N.stated(ctx, None, re.compile("(?<!拨款)(?<!预算)支出预算(?!数)"))
+    assert [a.value for a in found] == [Decimal("1212.12")]
+
+
+def test_item_comparisons_by_names():
+    table = make_table([
+        ["类", "款", "项", "科目名称", "合计"],
+        ["208", "", "", "社会保障和就业支出", "873,617.00"],
+        ["208", "05", "", "行政事业单位养老支出", "873,617.00"],
+        ["208", "05", "06", "机关事业单位职业年金缴费支出", "873,617.00"],
+    ], preamble=("单位：元",), header_rows=1)
+    ctx = ctx_with(table, paragraphs=[
+        "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”887.36万元，主要用于缴纳职业年金。",
+        "8.“社会保障和就业支出（类）行政事业单位养老支出（款）不存在的项目（项）”1.00万元。",
+    ])
+    (c,) = N.item_comparisons(ctx, None, table, re.compile("^”?(科目)?"))
+    assert c.material and c.left.label.endswith("机关事业单位职业年金缴费支出（项）")

@@ -1,0 +1,278 @@
+"""Table semantics (understand/tables.py): units, column groups, header trees and roles, rows,
+codes and levels, amounts and their rounding intervals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from openlint.model import Cell, Location, Table
+from openlint.understand.tables import (
+    Amount,
+    convert,
+    format_decimal,
+    is_qualifier,
+    is_total_label,
+    numbering_of,
+    parse_amount,
+    read_table,
+    roles_of,
+    total_of,
+    unit_of,
+)
+
+
+def make_table(rows, spans=None, caption="表", preamble=(), header_rows=None) -> Table:
+    """A table from rows of texts; `spans` maps (row, col) → (row_span, col_span) for merged
+    cells, which then sit (as one object) at every position they cover. A covered position's text
+    in `rows` is ignored."""
+    spans = spans or {}
+    n_cols = max(len(r) for r in rows)
+    grid = [[None] * n_cols for _ in rows]
+    for (r, c), (rs, cs) in spans.items():
+        cell = Cell(rows[r][c], r, c, rs, cs)
+        for i in range(r, r + rs):
+            for j in range(c, c + cs):
+                grid[i][j] = cell
+    for r, row in enumerate(rows):
+        for c in range(n_cols):
+            if grid[r][c] is None:
+                grid[r][c] = Cell(row[c] if c < len(row) else "", r, c)
+    return Table(caption, tuple(tuple(r) for r in grid), Location("t.pdf", page=1, table=caption),
+                 preamble=tuple(preamble), header_rows=header_rows)
+
+
+# ---------------------------------------------------------------- units and amounts
+
+def test_unit_from_preamble_caption_or_header():
+    assert unit_of(make_table([["项目", "金额"], ["a", "1"]], preamble=("编制单位：某局", "单位：万元"))) == "万元"
+    assert unit_of(make_table([["项目", "金额"], ["a", "1"]], caption="收入表（单位：元）")) == "元"
+    assert unit_of(make_table([["项目", "价值（金额单位：万元）"], ["a", "1"]], header_rows=1)) == "万元"
+    assert unit_of(make_table([["项目", "金额"], ["a", "1"]])) is None
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1,234.50", Decimal("1234.50")),
+    ("１２３．４", Decimal("123.4")),  # full-width digits
+    ("-5.00", Decimal("-5.00")),
+    ("(5.00)", Decimal("-5.00")),
+    ("0.00", Decimal("0.00")),
+    ("0", Decimal("0")),
+    ("", None),
+    ("-", None),
+    ("——", None),
+    ("无", None),
+])
+def test_amounts_are_exact_decimals(text, value):
+    assert parse_amount(text) == value
+
+
+def test_unit_conversion_both_ways():
+    assert convert(Decimal("31214205.80"), "元", "万元") == Decimal("3121.42058")
+    assert convert(Decimal("0.95"), "万元", "元") == Decimal("9500")
+    assert convert(Decimal("7"), None, "元") == Decimal("7")
+    a = Amount(Decimal("2961.68"), Decimal("0.005"), "万元", "总计", "2,961.68")
+    b = a.to("元")
+    assert (b.value, b.error, b.unit, b.text) == (Decimal("29616800"), Decimal("50"), "元", "2,961.68")
+
+
+def test_sum_of_amounts_accumulates_rounding():
+    parts = [Amount(Decimal("25.18"), Decimal("0.005"), "万元", "a", "25.18"),
+             Amount(Decimal("16.76"), Decimal("0.005"), "万元", "b", "16.76")]
+    s = total_of(parts)
+    assert s.value == Decimal("41.94") and s.error == Decimal("0.010") and s.parts == tuple(parts)
+    mixed = total_of([parts[0], Amount(Decimal("1000"), Decimal("0.5"), "元", "c", "1,000")])
+    assert mixed.unit == "万元" and mixed.value == Decimal("25.28")
+
+
+def test_format_decimal_follows_rounding_step():
+    assert format_decimal(Decimal("2940.06"), Decimal("0.005")) == "2,940.06"
+    assert format_decimal(Decimal("154369327"), Decimal("0.5")) == "154,369,327"
+    assert format_decimal(Decimal("3.4"), Decimal("0.005"), grouping=False) == "3.40"
+
+
+# ---------------------------------------------------------------- labels and roles
+
+def test_roles_of_labels():
+    assert roles_of("本年收入合计") == {"合计", "本年收入"}
+    assert roles_of("一般公共预算财政拨款") == {"一般公共预算", "财政拨款"}
+    assert "财政拨款" not in roles_of("非财政拨款结转结余")
+    assert roles_of("公务用车购置及运行维护费") == {"公务用车"}
+    assert roles_of("公务用车运行维护费") == {"公务用车运行"}
+    assert roles_of("购置费") == {"公务用车购置"}
+    assert "公务用车购置" not in roles_of("办公设备购置")
+    assert roles_of("事业单位经营收入") == {"经营收入"}
+    assert roles_of("上解上级支出") == {"上缴上级支出"}
+    assert roles_of("2023年机关运行经费预算数") == {"机关运行经费"}
+
+
+def test_totals_qualifiers_numbering():
+    assert is_total_label("合计") and is_total_label("小计") and is_total_label("本年支出合计")
+    assert not is_total_label("合计因公出国（境）费")
+    assert is_qualifier("预算数") and is_qualifier("决算数") and is_qualifier("2024年预算数") and is_qualifier("金额")
+    assert not is_qualifier("“三公”经费预算数")
+    assert numbering_of("一、一般公共服务支出") == "item"
+    assert numbering_of("1. 一般公共预算资金") == "sub"
+    assert numbering_of("（1）事业收入") == "sub"
+    assert numbering_of("本年收入合计") is None
+
+
+# ---------------------------------------------------------------- reading tables
+
+def _columns(part):
+    return [(c.index, c.name, sorted(c.roles), c.variant) for c in part.columns]
+
+
+def test_split_code_columns_levels_and_totals():
+    t = make_table([
+        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "", "", "一般公共服务支出", "2,106.66", "1,503.52", "603.14"],
+        ["201", "06", "", "财政事务", "2,106.66", "1,503.52", "603.14"],
+        ["201", "06", "01", "行政运行", "1,511.89", "1,503.52", "8.37"],
+        ["301", "2", "", "津贴补贴", "16,623,810", "", ""],  # 款 printed without its leading zero
+        ["", "", "", "合计", "2,940.05", "2,336.91", "603.14"],
+    ], preamble=("单位：万元",), header_rows=1)
+    (part,) = read_table(t).parts
+    assert part.code_cols == (0, 1, 2) and part.name_col == 3 and part.unit == "万元"
+    assert [(r.code, r.level, r.kind) for r in part.rows] == [
+        ("201", 1, None), ("20106", 2, None), ("2010601", 3, None), ("30102", 2, None), (None, None, "total")]
+    assert _columns(part) == [(4, "合计", ["合计"], ()), (5, "基本支出", ["基本支出"], ()), (6, "项目支出", ["项目支出"], ())]
+    assert part.main_column().index == 4 and part.trusted
+    assert part.rows[-1].values == {4: Decimal("2940.05"), 5: Decimal("2336.91"), 6: Decimal("603.14")}
+
+
+def test_single_code_column_and_index_column():
+    t = make_table([
+        ["序号", "科目编码", "科目名称", "合计"],
+        ["栏次", "1", "2", "3"],
+        ["1", "", "合计", "89.45"],
+        ["2", "2012901", "行政运行", "25.18"],
+    ], header_rows=2)
+    (part,) = read_table(t).parts
+    assert part.label_cols == (0, 1, 2) and part.code_cols == (1,) and part.name_col == 2
+    assert [(r.label, r.code, r.level) for r in part.rows] == [("合计", None, None), ("行政运行", "2012901", 3)]
+
+
+def test_two_groups_side_by_side_are_two_parts():
+    t = make_table([
+        ["收入", "", "支出", ""],
+        ["项目", "决算数", "项目", "决算数"],
+        ["一、一般公共预算财政拨款收入", "2,940.05", "一、一般公共服务支出", "2,106.66"],
+        ["", "", "八、社会保障和就业支出", "326.71"],
+        ["本年收入合计", "2,946.25", "本年支出合计", "2,940.05"],
+        ["总计", "2,995.39", "总计", "2,995.39"],
+    ], spans={(0, 0): (1, 2), (0, 2): (1, 2)}, header_rows=2)
+    income, spending = read_table(t).parts
+    assert (income.title, spending.title) == ("收入", "支出")
+    assert [r.label for r in income.rows if r.has_amounts] == ["一、一般公共预算财政拨款收入", "本年收入合计", "总计"]
+    assert [r.kind for r in spending.rows] == [None, None, "subtotal", "grand"]
+    assert spending.main_column().name == "决算数"
+
+
+def test_economic_table_in_two_groups():
+    t = make_table([
+        ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+        ["301", "工资福利支出", "95.36", "302", "商品和服务支出", "10.23"],
+        ["30101", "基本工资", "95.36", "30201", "办公费", "10.23"],
+        ["", "人员经费合计", "95.36", "", "公用经费合计", "10.23"],
+    ], header_rows=1)
+    personnel, public = read_table(t).parts
+    assert [r.label for r in personnel.rows] == ["工资福利支出", "基本工资", "人员经费合计"]
+    assert [r.code for r in public.rows] == ["302", "30201", None]
+
+
+def test_header_tree_with_groups_subtotal_and_variants():
+    t = make_table([
+        ["财政拨款“三公”经费"] + [""] * 7,
+        ["合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", ""],
+        ["", "", "", "", "小计", "", "公务用车购置费", ""],
+        ["预算数", "决算数", "预算数", "决算数", "预算数", "决算数", "预算数", "决算数"],
+        ["2.85", "0.39", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00"],
+    ], spans={(0, 0): (1, 8), (1, 0): (2, 2), (1, 2): (2, 2), (1, 4): (1, 4), (2, 4): (1, 2), (2, 6): (1, 2)},
+        header_rows=4)
+    (part,) = read_table(t).parts
+    assert part.trusted and part.label_cols == ()
+    names = {(c.node.label, c.variant): c.index for c in part.columns}
+    assert names[("合计", ("预算数",))] == 0 and names[("小计", ("决算数",))] == 5
+    assert part.column(4).name == "公务用车购置及运行费小计（预算数）"
+    vehicle = next(n for n in part.root.children[0].children if "公务用车" in n.roles)
+    assert [c.label for c in vehicle.children] == ["小计", "公务用车购置费"]
+
+
+def test_wrapped_header_is_merged_into_one_column_name():
+    t = make_table([
+        ["支出", "", "", ""],
+        ["项目", "合计", "一般公共预算财", "政府性基金预算"],
+        ["", "", "政拨款", "财政拨款"],
+        ["一、一般公共服务支出", "10.00", "10.00", ""],
+    ], spans={(0, 0): (1, 4), (1, 0): (2, 1), (1, 1): (2, 1)}, header_rows=3)
+    (part,) = read_table(t).parts
+    assert [c.name for c in part.columns] == ["合计", "一般公共预算财政拨款", "政府性基金预算财政拨款"]
+    assert part.column(2).roles == {"一般公共预算", "财政拨款"}
+
+
+def test_qualifier_above_the_columns_is_the_variant():
+    t = make_table([
+        ["项目", "预算数", "", ""],
+        ["", "合计", "基本支出", ""],
+        ["", "", "人员经费", "公用经费"],
+        ["一、一般公共服务支出", "100", "60", "40"],
+    ], spans={(0, 0): (3, 1), (0, 1): (1, 3), (1, 1): (2, 1), (1, 2): (1, 2)}, header_rows=3)
+    (part,) = read_table(t).parts
+    assert [(c.node.label, c.variant) for c in part.columns] == [
+        ("合计", ("预算数",)), ("人员经费", ("预算数",)), ("公用经费", ("预算数",))]
+
+
+def test_of_which_columns_break_down_the_column_before():
+    t = make_table([
+        ["合计", "因公出国（境）费", "公务用车购置及运行费", "其中：公务用车购置费", "其中：公务用车运行费", "公务接待费"],
+        ["12.00", "2.00", "6.00", "0.00", "5.00", "4.00"],
+    ], header_rows=1)
+    (part,) = read_table(t).parts
+    vehicle = part.column(2).node
+    assert vehicle.breakdown and [c.label for c in vehicle.children] == ["公务用车购置费", "公务用车运行费"]
+    assert part.trusted
+
+
+def test_garbled_header_is_not_trusted():
+    # every header line read as one cell over the whole table: no column can be told apart
+    t = make_table([
+        ["财政拨款“三公”经费", "", ""],
+        ["合计因公出国（境）费", "", ""],
+        ["预算数", "公务用车购置费", ""],
+        ["预算数", "决算数", "决算数"],
+        ["0.95", "", "0.95"],
+    ], spans={(0, 0): (1, 3), (1, 0): (1, 3), (2, 0): (2, 1), (2, 1): (1, 2)}, header_rows=4)
+    assert not read_table(t).parts[0].trusted
+
+
+def test_two_columns_merged_by_the_reader_are_not_trusted():
+    t = make_table([
+        ["项目", "合计", "一般公共预算", "政府性基金预算 国有资本经营预算"],
+        ["一、一般公共服务支出", "10", "10", ""],
+    ], header_rows=1)
+    assert not read_table(t).parts[0].trusted
+
+
+def test_wrapped_label_joins_the_row_above_and_text_in_amount_cells_marks_a_row():
+    t = make_table([
+        ["收入", "决算数"],
+        ["二、政府性基金预算财政拨", ""],
+        ["款", ""],
+        ["一、一般公共预算财政拨款", "见附表"],
+    ], header_rows=1)
+    (part,) = read_table(t).parts
+    assert [r.label for r in part.rows] == ["二、政府性基金预算财政拨款", "一、一般公共预算财政拨款"]
+    assert [r.suspect for r in part.rows] == [False, True]
+
+
+def test_rounding_error_per_figure():
+    t = make_table([
+        ["项目", "合计", "人员经费", "公用经费"],
+        ["一、公共安全支出", "79,189,400.34", "12,604,173", "0"],
+    ], header_rows=1)
+    (part,) = read_table(t).parts
+    row = part.rows[0]
+    # the table prints to 0.01; a whole-yuan figure was rounded to 1 元; a zero is the table's
+    assert [part.error_of(row, c) for c in (1, 2, 3)] == [Decimal("0.005"), Decimal("0.5"), Decimal("0.005")]
