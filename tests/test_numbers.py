@@ -265,3 +265,41 @@ def test_item_comparisons_by_names():
     ])
     (c,) = N.item_comparisons(ctx, None, table, re.compile("^”?(科目)?"))
     assert c.material and c.left.label.endswith("机关事业单位职业年金缴费支出（项）")
+
+
+# ---------------------------------------------------------------- real disclosures
+
+def test_real_disclosures_numeric_errors_are_the_known_ones():
+    """Every error below was read in the PDF; everything else in these files is a note (尾差) or
+    agrees. MODIFIED-test-errors is the finance bureau's 决算 with errors planted on purpose."""
+    from pathlib import Path
+
+    from openlint.read import read_document
+
+    fixtures = Path(__file__).parent / "fixtures" / "pdf"
+    expected = {
+        # p18 says 收入支出总计0万元 (the table: 2,995.39); p22 gives the 三公 年初预算 0.95 while the
+        # 三公 table was emptied.
+        "shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors.pdf": [
+            ("CON-121", 18, "收入支出总计 0 ≠ 收入支出决算总表“收入：总计” 2,995.39"),
+            ("CON-130", 22, "年初预算 0.95 ≠ 财政拨款“三公”经费支出决算表“合计/预算数” （空）"),
+        ],
+        # p7: 职业年金缴费支出（项）887.36万元; the table has 873,617.00 元 (87.36万元).
+        "shanghai-putuo-finance-bureau-2025-dept-budget.pdf": [
+            ("CON-131", 7, "887.36万元 ≠ 2025年部门一般公共预算支出功能分类预算表“机关事业单位职业年金缴费支出/合计” 873,617.00元"),
+        ],
+        # p6: 社会福利事业单位（项）738.66万元; the table has 6,964,796 元.
+        "shanghai-putuo-social-welfare-institute-2024-unit-budget.pdf": [
+            ("CON-131", 6, "738.66万元 ≠ 2024年预算单位一般公共预算支出功能分类预算表“社会福利事业单位/合计” 6,964,796元"),
+        ],
+        "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf": [],
+        "shanghai-putuo-wanli-subdistrict-2024-dept-budget.pdf": [],
+        "shanghai-putuo-wanli-subdistrict-2025-dept-budget.pdf": [],
+    }
+    for name, wanted in expected.items():
+        findings = [f for f in check_document(read_document(str(fixtures / name)), RULESET)
+                    if (f.rule_id.startswith("ARI") or f.rule_id.startswith("CON-1"))]
+        errors = [f for f in findings if f.severity is not Severity.NOTE]
+        assert len(errors) == len(wanted), (name, [f.message for f in errors])
+        for f, (rule, page, text) in zip(sorted(errors, key=lambda f: (f.location.page or 0, f.rule_id)), wanted):
+            assert (f.rule_id, f.location.page) == (rule, page) and text in f.message, (name, f.message)

@@ -103,8 +103,10 @@ class Comparison:
 
     @property
     def related(self) -> tuple[Location, ...]:
-        return tuple(dict.fromkeys(a.location for a in self._parts()[2] if a.location is not None and not a.blank)) or \
-            tuple(dict.fromkeys(a.location for a in self._parts()[2] if a.location is not None))[:1]
+        """Where the right side's figures are (blank cells left out, unless all are blank)."""
+        rights = [a for a in self._parts()[2] if a.location is not None]
+        printed = [a.location for a in rights if not a.blank]
+        return tuple(dict.fromkeys(printed)) if printed else tuple(a.location for a in rights[:1])
 
     @property
     def anchor(self) -> str:
@@ -154,8 +156,8 @@ class Comparison:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    """0.015, 1.505, 0.5: a tolerance without trailing zeros."""
+    return format(value.normalize(), "f")
 
 
 def _compare_values(left: tuple[Decimal, Decimal, str | None], rights: list[tuple[Decimal, Decimal, str | None]],
@@ -439,6 +441,8 @@ def line_sums(ctx: Context, tables: Any) -> list[Comparison]:
 
 
 def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
+    """(line, the lines that add up to it) for a part laid out as lines, or None when a line cannot
+    be placed (an unnumbered amount before the 合计, a second 合计 …)."""
     items: list[Row] = []
     lines: list[Row] = []
     subs: dict[int, list[Row]] = {}
@@ -478,9 +482,6 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
                 if current is None:
                     return None
                 subs.setdefault(current.index, []).append(row)
-    else:
-        # no 总计 line: only the 合计 and sub-line checks apply
-        pass
     by_index = {r.index: r for r in part.rows}
     for index, children in subs.items():
         plan.append((by_index[index], children))
@@ -520,7 +521,7 @@ def _find_column(part: TablePart, spec: Any) -> int | None:
         return column.index if column is not None else None
     if isinstance(spec, re.Pattern):
         found = [c for c in part.columns if spec.search(c.header)]
-        return found[0].index if len({c.node.label for c in found}) == 1 and len(found) == 1 else None
+        return found[0].index if len(found) == 1 else None
     role, _, variant_text = str(spec).partition("/")
     variant = normalise_label(variant_text) if variant_text else None
     nodes = [n for n in _iter_nodes(part.root) if role in n.roles or n.label == role]

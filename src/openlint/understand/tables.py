@@ -246,6 +246,7 @@ def format_decimal(value: Decimal, error: Decimal = Decimal("0.005"), grouping: 
     return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
 
 
+@lru_cache(maxsize=8192)
 def decimals_of(text: str) -> int:
     s = text.strip().replace("．", ".")
     return len(s) - s.index(".") - 1 if "." in s else 0
