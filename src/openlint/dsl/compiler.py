@@ -254,7 +254,16 @@ class _RuleCompiler:
                 raise self._error(arg.pos, f"未知的表类型 {arg.value!r}，应为：{'、'.join(sorted(self.table_kinds))}")
         args = [self._expr(a, scope) for a in node.args]
         func = prim.func
-        return lambda ctx, env: func(ctx, *(a(ctx, env) for a in args))
+        # Most calls take at most two arguments: call them without building a generator each time.
+        if not args:
+            return lambda ctx, env: func(ctx)
+        if len(args) == 1:
+            (a0,) = args
+            return lambda ctx, env: func(ctx, a0(ctx, env))
+        if len(args) == 2:
+            a0, a1 = args
+            return lambda ctx, env: func(ctx, a0(ctx, env), a1(ctx, env))
+        return lambda ctx, env: func(ctx, *[a(ctx, env) for a in args])
 
     def _listexpr(self, node: ast.ListExpr, scope):
         items = [self._expr(i, scope) for i in node.items]
@@ -288,9 +297,21 @@ class _RuleCompiler:
 
     def _boolop(self, node: ast.BoolOp, scope):
         operands = [self._expr(o, scope) for o in node.operands]
+        # Plain loops rather than all()/any() over a generator: these run for every element.
         if node.op == "and":
-            return lambda ctx, env: all(_truthy(o(ctx, env)) for o in operands)
-        return lambda ctx, env: any(_truthy(o(ctx, env)) for o in operands)
+            def every(ctx, env):
+                for o in operands:
+                    if not _truthy(o(ctx, env)):
+                        return False
+                return True
+            return every
+
+        def some(ctx, env):
+            for o in operands:
+                if _truthy(o(ctx, env)):
+                    return True
+            return False
+        return some
 
     def _binary(self, node: ast.Binary, scope):
         left = self._expr(node.left, scope)

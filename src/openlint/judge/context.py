@@ -63,6 +63,16 @@ class Context:
             value = self._cache[key] = compute()
             return value
 
+    def block_index(self, block) -> int | None:
+        """Where a block is in `document.blocks` (its first occurrence): one map per document
+        instead of a scan of every block for each question."""
+        index = self._cache.get("block_index")
+        if index is None:
+            index = self._cache["block_index"] = {}
+            for i, b in enumerate(self.document.blocks):
+                index.setdefault(id(b), i)
+        return index.get(id(block))
+
     def section_titles(self) -> list:
         """(section, compacted heading) for every section, in document order."""
         return self.cached("section_titles", lambda: [(s, self.title(s)) for s in self.document.iter_sections()])
@@ -92,11 +102,11 @@ class Context:
     def amount_labels(self) -> frozenset[str]:
         """Row labels and column headers (compacted) that carry a non-zero amount somewhere."""
         if self._amount_labels is None:
-            labels: set[str] = set()
+            labels: set[str] = set()  # raw first: the same label and header recur on many amounts
             for table in self.document.tables:
                 for row_label, column_header, value in labelled_amounts(table, self.amounts(table)):
                     if value:
-                        labels.add(compact(row_label))
-                        labels.add(compact(column_header))
-            self._amount_labels = frozenset(labels)
+                        labels.add(row_label)
+                        labels.add(column_header)
+            self._amount_labels = frozenset(compact(label) for label in labels)
         return self._amount_labels

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 from openlint.findings import Severity
+from openlint.judge._prefilter import compile_prefiltered
 from openlint.judge.context import Context
 from openlint.judge.primitives import ATTRIBUTES, primitive
 from openlint.model import Location, Paragraph, Section, Table
@@ -735,7 +736,7 @@ def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
     是, 共计 or a colon at most) by a figure and its unit, as in 收入支出总计2995.39万元. A figure
     printed to 0.01 stands for ±0.005 of its unit, to 1 for ±0.5."""
     out: list[Amount] = []
-    regex = pattern if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
+    regex = compile_prefiltered(pattern) if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
     for text, pieces in _cached_passages(ctx, scope):
         for m in regex.finditer(text):
             paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
@@ -791,7 +792,14 @@ def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
     if isinstance(scope, Section):
         return [b for b in scope.blocks if isinstance(b, Paragraph) and not b.is_note]
     if isinstance(scope, (list, tuple)):
-        return [p for s in scope for p in _paragraphs(ctx, s)]
+        # usually paragraphs() itself: take paragraphs as they are, without a call for each
+        out: list[Paragraph] = []
+        for s in scope:
+            if isinstance(s, Paragraph):
+                out.append(s)
+            else:
+                out.extend(_paragraphs(ctx, s))
+        return out
     return []
 
 

@@ -67,10 +67,10 @@ def section(ctx: Context, pattern: Any) -> Section | None:
 @primitive("tables", 0, 1, kind_arg=0)
 def tables(ctx: Context, kind: str | None = None) -> list[Table]:
     """All tables, or those of one catalog kind: tables("三公经费支出表")."""
-    out = list(ctx.document.tables)
-    if kind is None:
-        return out
-    return [t for t in out if (k := ctx.kind_of(t)) is not None and k.id == kind]
+    # the lists are the same for the whole document: found once, handed out as copies
+    found = ctx.cached(("tables", kind), lambda: list(ctx.document.tables) if kind is None else
+                       [t for t in ctx.document.tables if (k := ctx.kind_of(t)) is not None and k.id == kind])
+    return list(found)
 
 
 @primitive("table", 1, kind_arg=0)
@@ -89,7 +89,9 @@ def required_tables(ctx: Context) -> list[TableKind]:
 @primitive("paragraphs", 0, 1)
 def paragraphs(ctx: Context, scope: Any = None) -> list[Paragraph]:
     """Paragraphs of the whole document, or of a section; notes under tables excluded."""
-    blocks = ctx.document.blocks if scope is None else getattr(scope, "blocks", ())
+    if scope is None:  # the whole document's: found once, handed out as copies
+        return list(ctx.cached("paragraphs", lambda: paragraphs(ctx, ctx.document)))
+    blocks = getattr(scope, "blocks", ())
     return [b for b in blocks if isinstance(b, Paragraph) and not b.is_note]
 
 
@@ -98,9 +100,8 @@ def notes(ctx: Context, tbl: Table) -> list[Paragraph]:
     """The 注：… notes written under a table, and the paragraphs right after it up to the next table or heading."""
     blocks = ctx.document.blocks
     out = list(tbl.notes)
-    try:
-        start = next(i for i, b in enumerate(blocks) if b is tbl)
-    except StopIteration:
+    start = ctx.block_index(tbl)
+    if start is None:
         return out
     for block in blocks[start + 1 : start + 4]:
         if isinstance(block, (Table, Heading)):
@@ -135,7 +136,7 @@ def is_blank(ctx: Context, sec: Section) -> bool:
     if any(isinstance(b, (Table, Paragraph)) and (isinstance(b, Table) or compact(b.text)) for b in sec.blocks):
         return False
     blocks = ctx.document.blocks
-    index = next((i for i, b in enumerate(blocks) if b is sec.heading), None)
+    index = ctx.block_index(sec.heading)
     following = blocks[index + 1] if index is not None and index + 1 < len(blocks) else None
     if following is None:
         return True

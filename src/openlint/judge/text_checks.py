@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any
 
+from openlint.judge._prefilter import prefiltered
 from openlint.judge.context import Context, compact
 from openlint.judge.primitives import ATTRIBUTES, display, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
@@ -237,21 +238,37 @@ def _build_corpus(document: Document) -> _Corpus:
                 units[-1].next = following(blocks[-1])
             continue
         table = blocks[0]
-        add(compact(table.caption).replace("\n", ""), "caption", blocks, (0,))
+        add(_flat(table.caption), "caption", blocks, (0,))
         for line in table.preamble:
-            add(compact(line).replace("\n", ""), "preamble", blocks, (0,))
+            add(_flat(line), "preamble", blocks, (0,))
+        # The cells are most of the units: `add` inlined, the table's unit list looked up once.
+        table_units = block_units.setdefault(id(table), [])
+        numeric = _NUMERIC.match
         for r, row in enumerate(table.grid):
             last = None
             for c, cell in enumerate(row):
                 if cell is last:
                     continue
                 last = cell
-                if cell.row != r or cell.col != c or not cell.text or cell.text.isspace():
-                    continue
-                text = compact(cell.text).replace("\n", "")
-                if not _NUMERIC.match(text):  # amounts and codes hold no wording to judge
-                    add(text, "cell", blocks, (0,), (r, c))
+                text = cell.text
+                if cell.row != r or cell.col != c or not text or text.isspace() or numeric(text):
+                    continue  # (a figure without spaces is a figure once flattened too: skip it early)
+                text = _flat(text)
+                if text and not numeric(text):  # amounts and codes hold no wording to judge
+                    table_units.append(len(units))
+                    units.append(_Unit(text, pos, "cell", blocks, (0,), (r, c)))
+                    starts.append(pos)
+                    parts.append(text)
+                    pos += len(text) + len(_SEP)
     return _Corpus(_SEP.join(parts), starts, units, block_units)
+
+
+_FLAT_SPACES = re.compile(r"[ \t\u3000\u00a0\n]+")
+
+
+def _flat(text: str) -> str:
+    """`compact(text).replace("\\n", "")` in one pass: a caption, preamble line or cell on one line."""
+    return _FLAT_SPACES.sub("", text)
 
 
 def _unit_location(unit: _Unit, offset: int) -> Location:
@@ -306,8 +323,8 @@ _MULTILINE: dict[tuple, re.Pattern] = {}
 def _unit_pattern(pattern: Any) -> re.Pattern:
     """The pattern with ^ and $ meaning the start and end of a unit (compiled once per pattern).
 
-    A pattern that can only start with a few characters (`主要原因|其中：|…`) gets a lookahead for
-    them in front: Python's engine otherwise tries every alternative at every position of the text.
+    A pattern that can only start with a few characters gets a lookahead for them in front (see
+    `prefiltered`).
     """
     if isinstance(pattern, re.Pattern):
         key = (pattern.pattern, pattern.flags)
@@ -318,53 +335,8 @@ def _unit_pattern(pattern: Any) -> re.Pattern:
         if len(_MULTILINE) > 1024:
             _MULTILINE.clear()
         source, flags = key[0], key[1] | re.MULTILINE
-        firsts = None if flags & re.IGNORECASE else _first_chars(source, flags)
-        if firsts:
-            source = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])(?:" + source + ")"
-        compiled = _MULTILINE[key] = re.compile(source, flags)
+        compiled = _MULTILINE[key] = re.compile(prefiltered(source, flags), flags)
     return compiled
-
-
-def _first_chars(source: str, flags: int) -> set[str] | None:
-    """The characters a match of the pattern must start with, when few enough to list (else None)."""
-    try:
-        from re import _constants as C, _parser  # noqa: N812  (the parser behind re.compile)
-
-        def firsts(items) -> set[str] | None:
-            for op, av in items:
-                if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
-                    continue  # zero width: what follows decides
-                if op is C.LITERAL:
-                    return {chr(av)}
-                if op is C.IN:
-                    out: set[str] = set()
-                    for o, a in av:
-                        if o is C.LITERAL:
-                            out.add(chr(a))
-                        elif o is C.RANGE and a[1] - a[0] <= 64:
-                            out.update(chr(c) for c in range(a[0], a[1] + 1))
-                        else:
-                            return None  # negated sets, categories, wide ranges
-                    return out
-                if op is C.BRANCH:
-                    out = set()
-                    for alternative in av[1]:
-                        found = firsts(alternative.data)
-                        if found is None:
-                            return None
-                        out |= found
-                    return out
-                if op is C.SUBPATTERN:
-                    return firsts(av[-1].data)
-                if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-                    return firsts(av[2].data)
-                return None
-            return None
-
-        found = firsts(_parser.parse(source, flags).data)
-    except Exception:  # noqa: BLE001 - an optimisation only
-        return None
-    return found if found and len(found) <= 64 else None
 
 
 def _matches(ctx: Context, pattern: Any, scope: Any = None):

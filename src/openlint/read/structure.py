@@ -7,7 +7,7 @@ for what makes a heading, a note and a section live here once.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from openlint.model import Block, Document, Heading, Location, Paragraph, Problem, Section, Table
 
@@ -101,16 +101,31 @@ def _fill_section_paths(blocks: list[Block]) -> list[Block]:
             while stack and stack[-1].level >= block.level:
                 stack.pop()
             path = tuple(h.text for h in stack) + (block.text,)
-            block = replace(block, location=replace(block.location, section=path))
+            block = _replace(block, location=_replace(block.location, section=path))
             stack.append(block)
         else:
             path = tuple(h.text for h in stack)
             loc: Location = block.location
             if isinstance(block, Table):
-                loc = replace(loc, table=loc.table or block.caption or None)
-            block = replace(block, location=replace(loc, section=path))
+                loc = _replace(loc, table=loc.table or block.caption or None)
+            block = _replace(block, location=_replace(loc, section=path))
         out.append(block)
     return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _replace(obj, **changes):
+    """`dataclasses.replace` for the model's dataclasses (every field an __init__ argument), without
+    its per-call field inspection: it runs twice for every block of every document."""
+    cls = type(obj)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    values = {name: getattr(obj, name) for name in names}
+    values.update(changes)
+    return cls(**values)
 
 
 def _section_tree(blocks: list[Block]) -> tuple[Section, ...]:

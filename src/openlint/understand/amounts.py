@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from openlint.model import Table
 
@@ -17,8 +18,12 @@ _AMOUNT_HEADER = re.compile(r"(收入|支出|经费|费|合计|小计|总计|金
 _CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
 
 
+@lru_cache(maxsize=8192)
 def parse_amount(text: str) -> Decimal | None:
-    """`1,234.50` → 1234.50; blanks and dashes → None (nothing printed); not an amount → None."""
+    """`1,234.50` → 1234.50; blanks and dashes → None (nothing printed); not an amount → None.
+
+    Memoised: the same figures (0.00, totals repeated across tables) recur everywhere, and the
+    table reader, the amount finder and the code reader each parse every cell."""
     s = text.strip()
     if not s or s[0] not in _AMOUNT_START:
         return None  # fast path: most cells are names
@@ -36,6 +41,12 @@ def parse_amount(text: str) -> Decimal | None:
 
 def is_column_numbering(cells: tuple[str, ...]) -> bool:
     """A 栏次/行次 row (`栏次 | 1 | 2 | 3`), which numbers columns instead of holding amounts."""
+    return _is_column_numbering(tuple(cells))
+
+
+@lru_cache(maxsize=4096)
+def _is_column_numbering(cells: tuple[str, ...]) -> bool:
+    """(Memoised: the table reader and the amount finder ask about every row.)"""
     texts = [t.strip() for t in cells if t.strip()]
     if texts and texts[0].replace(" ", "") in ("栏次", "行次", "列次"):
         return True
@@ -97,15 +108,31 @@ def labelled_amounts(table: Table, found: list[tuple[int, int, Decimal]] | None 
     if not found:
         return []
     out = []
+    # Labels left of each position, per row, and headers per column: computed once, not again for
+    # every amount of the row or column.
+    row_labels: dict[int, list[str]] = {}
+    headers: dict[int, str] = {}
     for r, c, value in found:
-        row = table.grid[r]
-        row_label = next(
-            (row[i].text for i in range(c - 1, -1, -1)
-             if row[i].text.strip() and parse_amount(row[i].text) is None),
-            "",
-        )
-        header = " ".join(dict.fromkeys(table.grid[h][c].text for h in range(top) if c < len(table.grid[h])))
-        out.append((row_label, header, value))
+        lefts = row_labels.get(r)
+        if lefts is None:
+            lefts = row_labels[r] = _labels_left(table.grid[r])
+        header = headers.get(c)
+        if header is None:
+            header = headers[c] = " ".join(dict.fromkeys(table.grid[h][c].text for h in range(top) if c < len(table.grid[h])))
+        out.append((lefts[c], header, value))
+    return out
+
+
+def _labels_left(row) -> list[str]:
+    """For each position of a row, the text of the nearest cell to its left that holds text, not
+    an amount ("" if none)."""
+    out: list[str] = []
+    current = ""
+    for cell in row:
+        out.append(current)
+        text = cell.text
+        if text.strip() and parse_amount(text) is None:
+            current = text
     return out
 
 

@@ -49,9 +49,15 @@ _DIR = "基本持平|" + "|".join(sorted(_DIRECTION_WORDS, key=len, reverse=True
 DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
 
 
+_HAS_FULL = re.compile("[０-９．％]")  # the characters `_FULL` maps
+
+
 def compact(text: str) -> str:
     """Spaces removed (PDF extraction scatters them between characters), full-width digits made ASCII."""
-    return _SPACES.sub("", text.translate(_FULL))
+    # str.translate with a table looks every character up: only when there is something to map
+    if _HAS_FULL.search(text):
+        text = text.translate(_FULL)
+    return _SPACES.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,13 +29,7 @@ from typing import Iterable
 
 from openlint.model import Cell, Location, Table
 from openlint.understand.amounts import header_row_count, is_column_numbering
-from openlint.understand.amounts import parse_amount as _parse_amount
-
-
-@lru_cache(maxsize=8192)
-def parse_amount(text: str) -> Decimal | None:
-    """`amounts.parse_amount`, memoised: the same figures (0.00, blanks) recur in every table."""
-    return _parse_amount(text)
+from openlint.understand.amounts import parse_amount  # noqa: F401  (memoised there; re-exported)
 
 # ---------------------------------------------------------------- text helpers
 
@@ -467,7 +461,7 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]
                 counts[c][2] += 1
     kinds: list[str] = []
     for c in range(ncols):
-        header = _header_texts(table, top, c, numbering_rows)
+        header = _header_texts(table, top, c, numbering_rows, ncols)
         amount_n, code_n, text_n = counts[c]
         single = [t for t, span in header if span == 1]
         if any(_INDEX_HEADER.match(t) for t in single):
@@ -496,7 +490,11 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]
     return kinds
 
 
-def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int]) -> list[tuple[str, int]]:
+def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_cols: int | None = None) -> list[tuple[str, int]]:
+    """(squashed text, column span) of the header cells over column c, top down. `n_cols`: the
+    table's width when the caller has it (`Table.n_cols` scans every row)."""
+    if n_cols is None:
+        n_cols = table.n_cols
     out: list[tuple[str, int]] = []
     last: Cell | None = None
     for r in range(min(top, table.n_rows)):
@@ -510,7 +508,7 @@ def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int]) -> l
             continue
         last = cell
         t = squash(cell.text)
-        if t and not (cell.col_span > 1 and cell.col_span >= table.n_cols):  # a banner over the whole table
+        if t and not (cell.col_span > 1 and cell.col_span >= n_cols):  # a banner over the whole table
             out.append((t, cell.col_span))
     return out
 
@@ -681,14 +679,15 @@ def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, a
         if r in numbering_rows:
             continue
         grid_row = table.grid[r]
-
-        def text_at(c: int) -> str:
-            return grid_row[c].text if c < len(grid_row) else ""
-
-        label = squash(text_at(name_col)) if name_col is not None else ""
-        if not label:
-            label = next((squash(text_at(c)) for c in text_cols if squash(text_at(c))), "")
-        code = _code_of([squash(text_at(c)) for c in code_cols])
+        width = len(grid_row)
+        label = squash(grid_row[name_col].text) if name_col is not None and name_col < width else ""
+        if not label:  # the first name column that says something
+            for c in text_cols:
+                if c < width:
+                    label = squash(grid_row[c].text)
+                    if label:
+                        break
+        code = _code_of([squash(grid_row[c].text) if c < width else "" for c in code_cols]) if code_cols else None
         cells: dict[int, str] = {}
         values: dict[int, Decimal] = {}
         suspect = False
