@@ -48,7 +48,9 @@ _TERMINAL_NAMES = {
 @cache
 def _lark() -> Lark:
     grammar = (data_dir("grammar") / "openlint.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", start=["start", "expr"], propagate_positions=True, maybe_placeholders=True)
+    # cache=True keeps the analysed grammar in the temp directory: start-up matters for pre-commit.
+    return Lark(grammar, parser="lalr", start=["start", "expr"], propagate_positions=True, maybe_placeholders=True,
+                cache=True)
 
 
 def parse_rules(text: str, path: str = "<rules>") -> ast.RuleFile:
