@@ -61,7 +61,6 @@ class CodeCheck:
         # a name the shipped list is not sure of never makes an error
         return None if self.certain else Severity.NOTE
 
-    related = ()
 
     @property
     def name_ok(self) -> bool:
@@ -177,8 +176,6 @@ class MentionCheck:
     def anchor(self) -> str:
         return self.mention.quote
 
-    related = ()
-    severity = None
 
     @property
     def ok(self) -> bool:

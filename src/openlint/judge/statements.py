@@ -50,9 +50,6 @@ class ChangeCheck:
     def anchor(self) -> str:
         return f"{self.change.quote}｜{self.basis}"
 
-    related = ()
-    severity = None
-
 
 def _magnitude(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
     if lo >= 0:
@@ -175,8 +172,6 @@ class CompletionCheck:
     def anchor(self) -> str:
         return self.item.text
 
-    related = ()
-
 
 def _check_completion(p: S.Completion) -> CompletionCheck:
     lo, hi = ratio_range(p.final, p.budget)
@@ -228,9 +223,6 @@ class RelationCheck:
     def anchor(self) -> str:
         return f"{self.item.quote}｜{self.item.budget.text}｜{self.item.final.text}"
 
-    related = ()
-    severity = None
-
 
 def _check_relation(r: S.Relation) -> RelationCheck:
     f, b = r.final, r.budget
@@ -278,9 +270,6 @@ class ShareCheck:
     def anchor(self) -> str:
         return self.item.quote
 
-    related = ()
-    severity = None
-
 
 def _check_share(s: S.Share) -> ShareCheck:
     ok = s.rate.accepts(*ratio_range(s.part, s.base))
@@ -319,9 +308,6 @@ class RepeatCheck:
     def anchor(self) -> str:
         return f"{self.item.head.text}｜{self.item.quote}"
 
-    related = ()
-    severity = None
-
 
 @primitive("repeated_amounts", 0)
 def repeated_amounts(ctx: Context) -> list[RepeatCheck]:
@@ -359,9 +345,6 @@ class ComparedYear:
     @property
     def anchor(self) -> str:
         return self.quote
-
-    related = ()
-    severity = None
 
 
 @primitive("compared_years", 0)
