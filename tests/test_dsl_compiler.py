@@ -125,6 +125,7 @@ def test_error_source_line_is_read_from_the_file_when_no_text_is_at_hand(tmp_pat
     with pytest.raises(RuleError) as info:
         check_unique([a, a])
     assert info.value.file == str(path)
+    assert info.value.source_line.startswith("rule T-1")
 
 
 def test_duplicate_rule_id_across_files():

@@ -73,11 +73,12 @@ def check_unique(rules: list[CompiledRule]) -> None:
     for rule in rules:
         if rule.id in seen:
             file, line = rule.doc.source.rsplit(":", 1)
-            raise RuleError(file, int(line), 1, f"规则编号 {rule.id} 重复（已在 {seen[rule.id]} 定义）")
+            raise _error(ast.Pos(file, int(line), 1), f"规则编号 {rule.id} 重复（已在 {seen[rule.id]} 定义）")
         seen[rule.id] = rule.doc.source
 
 
 def _error(pos: ast.Pos, message: str, lines: list[str] | None = None) -> RuleError:
+    """A located error; the source line comes from the text being compiled, else from the file."""
     if lines is not None:
         source = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
     else:
