@@ -219,6 +219,69 @@ def test_amount_and_total_lookups():
     assert N.part(ctx, basic, re.compile("x")) is None and len(N.parts(ctx, basic)) == 2
 
 
+def test_plus_needs_every_term_and_a_sum_against_a_sum_quotes_both():
+    ctx = ctx_of("x")
+    a, b = amount("100.00", label="本年收入"), amount("5.00", label="年初结转和结余")
+    both = N.plus(ctx, a, b)
+    assert both.value == Decimal("105.00") and both.error == Decimal("0.010") and len(both.parts) == 2
+    assert N.plus(ctx, a, None) is None and N.plus(ctx, a, []) is None  # unlike sum, nothing is dropped
+    assert N.sum_of(ctx, [a, None]).value == Decimal("100.00")
+    (c,) = N.compare(ctx, both, N.plus(ctx, amount("98.00", label="本年支出"), amount("5.00", label="年末结转和结余")))
+    assert c.material and c.left.label == "本年收入+年初结转和结余"
+    assert c.text == ("本年收入 100.00 + 年初结转和结余 5.00 = 105.00 ≠ 本年支出 98.00 + 年末结转和结余 5.00 = 103.00"
+                      "（相差2.00；单位：万元）")
+    (r,) = N.compare(ctx, both, N.plus(ctx, amount("100.01", label="本年支出"), amount("5.00", label="年末")))
+    assert r.rounding and r.severity is Severity.NOTE  # 0.01 within ±0.02 of four figures: 尾差
+
+
+def test_lines_between_reads_a_block_of_lines_under_its_own_name():
+    t = make_table([
+        ["收入", "决算数", "支出", "合计", "一般公共预算"],
+        ["一、一般公共预算财政拨款", "100.00", "一、一般公共服务支出", "98.00", "98.00"],
+        ["本年收入合计", "100.00", "本年支出合计", "98.00", "98.00"],
+        ["年初财政拨款结转和结余", "5.00", "年末财政拨款结转和结余", "7.00", "7.00"],
+        ["一、一般公共预算财政拨款", "4.00", "", "", ""],
+        ["总计", "105.00", "总计", "105.00", "105.00"],
+    ], caption="财政拨款收入支出决算总表（单位：万元）", header_rows=1)
+    ctx = ctx_with(t)
+    income = N.part(ctx, t, re.compile("收"))
+    general = re.compile("^一般公共预算")
+    this_year = N.lines_between(ctx, income, "", re.compile("本年收入合计$"))
+    carried = N.lines_between(ctx, income, re.compile("^年初.*结转"), re.compile("总计$"))
+    assert [r.label for r in this_year.rows] == ["一、一般公共预算财政拨款"]
+    assert N.amount(ctx, this_year, general).value == Decimal("100.00")
+    a = N.amount(ctx, carried, general)
+    assert a.value == Decimal("4.00")
+    assert a.label == "财政拨款收入支出决算总表“收入：年初财政拨款结转和结余：一、一般公共预算财政拨款”"
+    assert N.amount(ctx, income, general).value == Decimal("100.00")  # the whole part: the first such line
+    assert N.lines_between(ctx, income, re.compile("不存在"), "") is None
+    assert N.lines_between(ctx, income, "", re.compile("不存在")) is None
+    assert N.lines_between(ctx, t, "", "") is None  # two parts: which one?
+    assert ctx.semantics(t).parts[0].rows[0].label == "一、一般公共预算财政拨款"  # the table is not changed
+
+
+def test_con_110_adds_the_basic_spending_split_into_staff_and_running_costs():
+    summary = make_table([
+        ["本年收入", "", "本年支出", "", "", "", ""],
+        ["项目", "预算数", "项目", "合计", "基本支出", "", "项目支出"],
+        ["", "", "", "", "人员经费", "公用经费", ""],
+        ["一、财政拨款收入", "1,000,000", "一、一般公共服务支出", "1,000,000", "500,000", "100,000", "400,000"],
+        ["收入总计", "1,000,000", "支出总计", "1,000,000", "500,000", "100,000", "400,000"],
+    ], spans={(0, 0): (1, 2), (0, 2): (1, 5), (1, 0): (2, 1), (1, 1): (2, 1), (1, 2): (2, 1), (1, 3): (2, 1),
+              (1, 4): (1, 2), (1, 6): (2, 1)}, caption="2025年预算单位财务收支预算总表（单位：元）", header_rows=3)
+    spending = make_table([
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "一般公共服务支出", "1,050,000", "650,000", "400,000"],
+        ["", "合计", "1,050,000", "650,000", "400,000"],
+    ], caption="2025年预算单位支出预算总表（单位：元）", header_rows=1)
+    ctx = ctx_with(summary, spending)
+    (finding,) = [f for f in check_document(ctx.document, RULESET) if f.rule_id == "CON-110"]
+    assert finding.message == (
+        "收支总表与支出表不一致：2025年预算单位支出预算总表“合计/基本支出” 650,000 ≠ "
+        "2025年预算单位财务收支预算总表“本年支出：支出总计/人员经费” 500,000 + "
+        "2025年预算单位财务收支预算总表“本年支出：支出总计/公用经费” 100,000 = 600,000（相差50,000；单位：元）")
+
+
 def test_a_blank_table_says_zero_for_the_columns_its_header_names():
     blank = make_table([["合计", "因公出国（境）费", "公务接待费"], ["预算数", "决算数", ""]], header_rows=2,
                        caption="财政拨款“三公”经费支出决算表")

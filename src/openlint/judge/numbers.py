@@ -19,6 +19,7 @@ column roles are unknown), and so are rows whose amount cells hold text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 from typing import Any, Callable, Iterator
@@ -144,6 +145,11 @@ class Comparison:
                 right_text += f" = {format_decimal(total, step)}" + (unit or "" if mixed else "")
         else:
             right_text = f"{rights[0].label} {rights[0].shown(mixed)}"
+        left_text = f"{left.label} {left.shown(mixed)}"
+        if len(left.parts) > 1:  # a sum on both sides (plus): each figure of the left one too
+            left_total = sum((convert(p.value, p.unit, unit) for p in left.parts), ZERO)
+            left_text = " + ".join(f"{p.label} {p.shown(mixed)}" for p in left.parts) \
+                + f" = {format_decimal(left_total, step)}" + (unit or "" if mixed else "")
         sign = "=" if self.holds else "≠"
         notes = []
         if not self.holds:
@@ -153,7 +159,7 @@ class Comparison:
         if unit and not mixed:
             notes.append(f"单位：{unit}")
         tail = f"（{'；'.join(notes)}）" if notes else ""
-        return f"{subject}{left.label} {left.shown(mixed)} {sign} {right_text}{tail}"
+        return f"{subject}{left_text} {sign} {right_text}{tail}"
 
 
 def _plain(value: Decimal) -> str:
@@ -599,7 +605,8 @@ def _labelled(ctx, part: TablePart, row: Row, col: int) -> Amount:
     column = part.column(col)
     name = column.name if column is not None and len(part.columns) > 1 else ""
     where = "/".join(x for x in (row.label, name) if x) or (column.name if column else "")
-    if part.title and len(ctx.semantics(part.table).parts) > 1:
+    whole = ctx.semantics(part.table).parts
+    if part.title and (len(whole) > 1 or not any(p is part for p in whole)):  # or a part's lines (lines_between)
         where = f"{part.title}：{where}"
     return _cell(ctx, part, row, col, f"{_caption(part.table)}“{where}”")
 
@@ -673,6 +680,17 @@ def compare(ctx: Context, left: Any, right: Any) -> list[Comparison]:
     return out
 
 
+@primitive("plus", 1, 6)
+def plus(ctx: Context, *amounts: Any) -> Amount | None:
+    """The sum of several amounts, each one required: nothing when any of them is not there (unlike
+    `sum`, which adds what it finds). For an identity whose every term must be read, such as
+    本年收入 + 年初结转和结余 of one fund."""
+    if not amounts or not all(isinstance(a, Amount) for a in amounts):
+        return None
+    items = list(amounts)
+    return total_of(items, "+".join(a.label for a in items), items[0].location)
+
+
 @primitive("chain", 1, 12)
 def chain(ctx: Context, *lists: Any) -> list:
     """The items of several lists one after the other (a rule checking several pairs at once)."""
@@ -712,6 +730,37 @@ def to_unit(ctx: Context, value: Any, unit: str) -> Any:
 def parts(ctx: Context, tables: Any) -> list[TablePart]:
     """A table's column groups laid side by side (收入 | 支出), each a table of its own."""
     return _parts_of(ctx, tables, trusted=False)
+
+
+@primitive("lines_between", 3)
+def lines_between(ctx: Context, tables: Any, after: Any, before: Any) -> TablePart | None:
+    """A table part's lines strictly after the first line matching `after` and before the first
+    line below it matching `before` ("" for the part's first or last line), as a part of its own:
+    the block of 本年 lines above 本年收入合计, or the lines under 年初财政拨款结转和结余. Amounts
+    read from it are named with the `after` line (收入：年初财政拨款结转和结余：一、一般公共预算…).
+    Nothing when either line is not there, or when more than one part matches."""
+    found = _parts_of(ctx, tables)
+    if len(found) != 1:
+        return None
+    whole = found[0]
+    rows = list(whole.rows)
+    start = 0
+    title = whole.title
+    if after is not None and after != "":
+        match = _matcher(after)
+        first_ = next((i for i, r in enumerate(rows) if not r.suspect and match(r)), None)
+        if first_ is None:
+            return None
+        start = first_ + 1
+        title = "：".join(x for x in (whole.title, rows[first_].label) if x)
+    end = len(rows)
+    if before is not None and before != "":
+        match = _matcher(before)
+        stop = next((i for i in range(start, len(rows)) if match(rows[i])), None)
+        if stop is None:
+            return None
+        end = stop
+    return dataclasses.replace(whole, title=title, rows=tuple(rows[start:end]))
 
 
 @primitive("part", 2)
