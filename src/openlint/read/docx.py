@@ -107,6 +107,7 @@ class _RawRow:
     before: int = 0
     after: int = 0
     header: bool = False
+    plain: bool = False  # known to have no gridSpan/vMerge/hMerge: every cell is one grid column
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -298,32 +299,44 @@ def _parse_member(
 def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInfo], _StyleInfo | None]:
     raw: dict[str, _Style] = {}
     default_id: str | None = None
+    # tag names as locals; `find` goes through ElementPath, while `iterchildren(tags)` filters
+    # in C and only the few children that matter get a Python proxy
+    name_tag, based_tag, ppr_tag, rpr_tag = tags.name, tags.basedOn, tags.pPr, tags.rPr
+    outline_tag, jc_tag, b_tag, val = tags.outlineLvl, tags.jc, tags.b, tags.val
+    type_attr, id_attr, default_attr = tags.type, tags.styleId, tags.default
     for st in root.iterchildren(tags.style):
-        if st.get(tags.type) not in (None, "paragraph"):
+        if st.get(type_attr) not in (None, "paragraph"):
             continue
-        sid = st.get(tags.styleId)
+        sid = st.get(id_attr)
         if sid is None:
             continue
         s = _Style()
-        for child in st:
+        for child in st.iterchildren(name_tag, based_tag, ppr_tag, rpr_tag):
             tag = child.tag
-            if tag == tags.name:
-                s.name = (child.get(tags.val) or "").strip()
-            elif tag == tags.basedOn:
-                s.based_on = child.get(tags.val)
-            elif tag == tags.pPr:
-                ol = child.find(tags.outlineLvl)
+            if tag == name_tag:
+                s.name = (child.get(val) or "").strip()
+            elif tag == based_tag:
+                s.based_on = child.get(val)
+            elif tag == ppr_tag:
+                ol = jc = None
+                for el in child.iterchildren(outline_tag, jc_tag):
+                    etag = el.tag
+                    if etag == outline_tag:
+                        if ol is None:
+                            ol = el
+                    elif etag == jc_tag:
+                        if jc is None:
+                            jc = el
                 if ol is not None:
-                    s.outline = _int(ol.get(tags.val))
-                jc = child.find(tags.jc)
+                    s.outline = _int(ol.get(val))
                 if jc is not None:
-                    s.centred = jc.get(tags.val) in ("center", "centre")
-            elif tag == tags.rPr:
-                b = child.find(tags.b)
-                if b is not None:
-                    s.bold = (b.get(tags.val) or "1").lower() not in _FALSE
+                    s.centred = jc.get(val) in ("center", "centre")
+            elif tag == rpr_tag:
+                for el in child.iterchildren(b_tag):  # the first, as `find` would
+                    s.bold = (el.get(val) or "1").lower() not in _FALSE
+                    break
         raw[sid] = s
-        if (st.get(tags.default) or "").lower() in ("1", "true", "on"):
+        if (st.get(default_attr) or "").lower() in ("1", "true", "on"):
             default_id = sid
 
     resolved: dict[str, _StyleInfo] = {}
@@ -361,13 +374,20 @@ def _trim_styles(data: bytes) -> bytes:
     """styles.xml without latent, table, numbering and character styles, which are not needed and
     can be most of the part (python-docx's template has a hundred table styles). Byte-level and
     only for the usual `w:` prefix; a bad cut makes invalid XML, and then the whole part is parsed."""
+    out: list[bytes] = []
+    pos = 0
     i = data.find(b"<w:latentStyles")
     if i >= 0:
         j = data.find(b"</w:latentStyles>", i)
         if j >= 0:
-            data = data[:i] + data[j + 17 :]
-    out: list[bytes] = []
-    pos = 0
+            j += 17
+            if data.find(b"<w:style ", 0, i) < 0 and (data[max(0, i - 8) : i] + data[j : j + 8]).find(b"<w:style ") < 0:
+                # the usual layout (no style opens before the latent styles): skip them without
+                # copying the part, which costs more than the scan below
+                out.append(data[:i])
+                pos = j
+            else:
+                data = data[:i] + data[j:]
     while True:
         i = data.find(b"<w:style ", pos)
         if i < 0:
@@ -411,6 +431,7 @@ class _BodyReader:
         self._text_tags = (tags.t, tags.tab, tags.br, tags.cr, tags.noBreakHyphen, tags.txbxContent)
         self._fast = False
         self._complex: set = set()
+        self._general: set = set()  # tables the flat walk cannot read (found by `prepare`)
 
     def prepare(self, body: etree._Element, *, fast: bool) -> None:
         """Find the paragraphs whose text is not simply the concatenation of their text nodes
@@ -423,11 +444,20 @@ class _BodyReader:
             t.tab, t.ptab, t.br, t.cr, t.noBreakHyphen, t.sym, t.instrText, t.delText, t.delInstrText,
             t.txbxContent, t.drawing, t.pict, t.object, t.fldData, _MC_ALTERNATE,
         )
-        complex_ps = self._complex
-        p_tag = t.p
-        for el in body.iter(*special):
-            for anc in el.iterancestors(p_tag):
-                complex_ps.add(anc)  # every enclosing paragraph (a text box sits inside one)
+        complex_ps, general = self._complex, self._general
+        p_tag, tbl_tag = t.p, t.tbl
+        special_set = set(special)
+        # a table holding a text box, a tracked property change or a nested table is read by
+        # the general walk (see `table_rows`); found in the same pass
+        not_flat = {t.txbxContent, t.tcPrChange, t.trPrChange, tbl_tag}
+        for el in body.iter(*special, t.tcPrChange, t.trPrChange, tbl_tag):
+            tag = el.tag
+            if tag in special_set:
+                for anc in el.iterancestors(p_tag):
+                    complex_ps.add(anc)  # every enclosing paragraph (a text box sits inside one)
+            if tag in not_flat:
+                for anc in el.iterancestors(tbl_tag):
+                    general.add(anc)
 
     # blocks of the body, in order
     def walk(self, container: etree._Element, out: list) -> None:
@@ -509,12 +539,8 @@ class _BodyReader:
 
     # tables
     def table_rows(self, tbl: etree._Element) -> list[_RawRow]:
-        t = self.t
-        if self._fast and next(tbl.iter(t.txbxContent, t.tcPrChange, t.trPrChange), None) is None:
-            nested = tbl.iter(t.tbl)
-            next(nested)  # tbl itself
-            if next(nested, None) is None:
-                return self._table_rows_flat(tbl)
+        if self._fast and tbl not in self._general:
+            return self._table_rows_flat(tbl)
         return self._table_rows_general(tbl)
 
     def _table_rows_flat(self, tbl: etree._Element) -> list[_RawRow]:
@@ -523,49 +549,68 @@ class _BodyReader:
         t = self.t
         tr_tag, tc_tag, p_tag = t.tr, t.tc, t.p
         gridspan, vmerge_tag, hmerge, val = t.gridSpan, t.vMerge, t.hMerge, t.val
-        complex_ps, tostring = self._complex, etree.tostring
+        header_tag, before_tag, after_tag = t.tblHeader, t.gridBefore, t.gridAfter
+        complex_ps, tostring, para_text = self._complex, etree.tostring, self.para_text
         rows: list[_RawRow] = []
         row: _RawRow | None = None
-        cell: list | None = None  # [lines, span, vmerge, hcont]
+        add = None  # the current row's cells.append
+        # the open cell (`in_cell`): its first line, the list of its lines once it has two, and
+        # its grid span, vMerge value and hMerge continuation
+        in_cell = False
+        text, more = "", None
+        span, vm, hc = 1, None, False
 
-        for el in tbl.iter(tr_tag, tc_tag, p_tag, gridspan, vmerge_tag, hmerge, t.tblHeader, t.gridBefore, t.gridAfter):
+        for el in tbl.iter(tr_tag, tc_tag, p_tag, gridspan, vmerge_tag, hmerge, header_tag, before_tag, after_tag):
             tag = el.tag
             if tag == p_tag:
-                if cell is not None:
-                    if el not in complex_ps:
-                        text = tostring(el, method="text", encoding=str, with_tail=False).strip()
+                if in_cell:
+                    if el in complex_ps:
+                        s = para_text(el).strip()
                     else:
-                        text = self.para_text(el).strip()
-                    if text:
-                        cell[0].append(text)
+                        s = tostring(el, method="text", encoding=str, with_tail=False).strip()
+                    if s:
+                        if not text:
+                            text = s
+                        elif more is None:
+                            more = [text, s]
+                        else:
+                            more.append(s)
             elif tag == tc_tag:
-                if cell is not None:
-                    _flush_cell(row, cell)
-                cell = [[], 1, None, False]
+                if in_cell and add is not None:
+                    add(("" if vm == "continue" else text if more is None else "\n".join(more), span, vm, hc))
+                in_cell = True
+                text, more, span, vm, hc = "", None, 1, None, False
             elif tag == tr_tag:
-                if cell is not None:
-                    _flush_cell(row, cell)
-                cell = None
-                row = _RawRow(cells=[])
+                if in_cell and add is not None:
+                    add(("" if vm == "continue" else text if more is None else "\n".join(more), span, vm, hc))
+                in_cell = False
+                row = _RawRow([], plain=True)
+                add = row.cells.append
                 rows.append(row)
             elif tag == gridspan:
-                if cell is not None:
-                    cell[1] = max(1, min(_int(el.get(val)) or 1, 1000))
+                if in_cell:
+                    span = max(1, min(_int(el.get(val)) or 1, 1000))
+                    if row is not None:
+                        row.plain = False
             elif tag == vmerge_tag:
-                if cell is not None:
-                    cell[2] = el.get(val) or "continue"
+                if in_cell:
+                    vm = el.get(val) or "continue"
+                    if row is not None:
+                        row.plain = False
             elif tag == hmerge:
-                if cell is not None:
-                    cell[3] = (el.get(val) or "continue") == "continue"
-            elif row is not None and cell is None:  # trPr comes before the row's first cell
-                if tag == t.tblHeader:
+                if in_cell:
+                    hc = (el.get(val) or "continue") == "continue"
+                    if row is not None:
+                        row.plain = False
+            elif row is not None and not in_cell:  # trPr comes before the row's first cell
+                if tag == header_tag:
                     row.header = (el.get(val) or "1").lower() not in _FALSE
-                elif tag == t.gridBefore:
+                elif tag == before_tag:
                     row.before = max(0, _int(el.get(val)) or 0)
-                elif tag == t.gridAfter:
+                elif tag == after_tag:
                     row.after = max(0, _int(el.get(val)) or 0)
-        if cell is not None:
-            _flush_cell(row, cell)
+        if in_cell and add is not None:
+            add(("" if vm == "continue" else text if more is None else "\n".join(more), span, vm, hc))
         return rows
 
     def _table_rows_general(self, tbl: etree._Element) -> list[_RawRow]:
@@ -684,12 +729,6 @@ class _BodyReader:
         return seen
 
 
-def _flush_cell(row: _RawRow | None, cell: list) -> None:
-    if row is not None:
-        lines, span, vm, hc = cell
-        row.cells.append(("" if vm == "continue" else "\n".join(lines), span, vm, hc))
-
-
 _MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 
 
@@ -803,8 +842,7 @@ def _make_table(
     rows = [r for r in rows if r.cells or r.before or r.after]
     if not rows:
         return None
-    widths = [r.before + sum(c[1] for c in r.cells) + r.after for r in rows]
-    n_cols = max(widths)
+    n_cols = max(_width(r) for r in rows)
     too_big = oversized_table(len(rows), n_cols)
     if too_big:
         problems.append(Problem(too_big, Location(file=path, table=caption or None)))
@@ -836,11 +874,17 @@ def _make_table(
     )
 
 
+def _width(row: _RawRow) -> int:
+    if row.plain:
+        return row.before + len(row.cells) + row.after
+    return row.before + sum(c[1] for c in row.cells) + row.after
+
+
 def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
     """The grid of cells: a merged cell (gridSpan, vMerge, legacy hMerge) is the same `Cell` at
     every position it covers; positions no cell covers (gridBefore/gridAfter, short rows) get
     empty cells of their own."""
-    n_cols = max(r.before + sum(c[1] for c in r.cells) + r.after for r in rows)
+    n_cols = max(_width(r) for r in rows)  # of the rows left once title and preamble rows are taken out
     out: list[tuple[Cell, ...]] = []
     # Rows with merges are laid out with builders [text, row, col, row_span, col_span] that
     # become Cells once the whole table is seen; plain rows get their Cells at once.
@@ -852,9 +896,9 @@ def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
         if (
             not row.before
             and len(cells) == n_cols
-            and all(span == 1 and vm is None and not hc for _, span, vm, hc in cells)
+            and (row.plain or all(span == 1 and vm is None and not hc for _, span, vm, hc in cells))
         ):
-            line = [Cell(text, r, c) for c, (text, _, _, _) in enumerate(cells)]
+            line = [Cell(cell[0], r, c) for c, cell in enumerate(cells)]
             lines.append(line)
             plain_rows.append(True)
             prev = line
