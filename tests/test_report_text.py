@@ -47,14 +47,14 @@ def test_layout():
     assert lines[1].endswith("提示  TQ-3     句子不完整： “本单位2024年”")
     assert lines[2].startswith("  第6页 › 收入支出决算总表 › 合计")
     assert lines[2].endswith("  错误  TBL-001  合计 10.00 不等于各项之和 7.00")
-    assert lines[3].strip() == "参见 第7页 › 财政拨款收入支出决算总表 › 合计"
-    assert lines[4].strip() == "参见 说明.txt 第3行"  # related in another file names the file
-    assert lines[5].startswith("  第12页 › 政府性基金预算支出表    警告  EMP-001  “政府性基金预算支出表”为空表")
-    assert lines[6] == ""
-    assert lines[7] == "说明.txt"
-    assert lines[8] == "  第88行 › 第三部分  警告  GLO-001  缺少名词解释"
-    assert lines[9:12] == ["", "文件读取问题", "  坏.docx: 不是有效的 docx 文件"]
-    assert lines[12:] == ["", "共检查 3 个文件，发现 4 个问题（错误 1，警告 2，提示 1）；1 个文件无法读取"]
+    # related places on one line; one in another file names the file
+    assert lines[3].strip() == "参见 第7页 › 财政拨款收入支出决算总表 › 合计；说明.txt 第3行"
+    assert lines[4].startswith("  第12页 › 政府性基金预算支出表    警告  EMP-001  “政府性基金预算支出表”为空表")
+    assert lines[5] == ""
+    assert lines[6] == "说明.txt"
+    assert lines[7] == "  第88行 › 第三部分  警告  GLO-001  缺少名词解释"
+    assert lines[8:11] == ["", "文件读取问题", "  坏.docx: 不是有效的 docx 文件"]
+    assert lines[11:] == ["", "共检查 3 个文件，发现 4 个问题（错误 1，警告 2，提示 1）；1 个文件无法读取"]
     assert out.endswith("\n")
     assert "\x1b" not in out
 
@@ -122,3 +122,15 @@ def test_render_dispatch():
     assert render(r, "text", color=True) == render_text(r, color=True)
     with pytest.raises(ValueError, match="unknown report format"):
         render(r, "xml")
+
+
+def test_many_related_places_fold_into_one_line():
+    from openlint.findings import Finding, Report, Severity
+    from openlint.model import Location
+    from openlint.report.text import render_text
+
+    related = tuple(Location("a.pdf", page=p, table="支出表", row=f"行{p}") for p in range(1, 5))
+    finding = Finding("ARI-006", Severity.ERROR, "arithmetic", "合计不等", Location("a.pdf", page=9), related=related)
+    out = render_text(Report((finding,), (), ("a.pdf",)))
+    see = [l.strip() for l in out.splitlines() if l.strip().startswith("参见")]
+    assert see == ["参见 第1页 › 支出表 › 行1；第2页 › 支出表 › 行2 等4处"]

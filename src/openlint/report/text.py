@@ -59,9 +59,11 @@ def render_text(report: Report, *, color: bool = False) -> str:
                 )
             )
             lines.append(line)
-            lines.extend(
-                "      " + style("参见 " + _related(rel, file), dim=True) for rel in f.related
-            )
+            if f.related:
+                # One line: the message already quotes the other figures; the places are a pointer.
+                shown = "；".join(_related(rel, file) for rel in f.related[:2])
+                more = f" 等{len(f.related)}处" if len(f.related) > 2 else ""
+                lines.append("      " + style(f"参见 {shown}{more}", dim=True))
 
     problems = sorted_problems(report.problems)
     if problems:
