@@ -110,6 +110,11 @@ def test_years():
     assert found == [(2026, "", "年，收"), (2025, "比", "年预算"), (2024, "至", "年12")]
 
 
+def test_years_in_chinese_numerals():
+    ctx = ctx_of("二〇二四年度部门决算，二零二三年比较，三〇二四年不是年份。")
+    assert [y.value for y in T.years(ctx)] == [2024, 2023]
+
+
 # ---- brackets ----
 
 @pytest.mark.parametrize("text, lonely", [

@@ -401,15 +401,21 @@ def occurrences(ctx: Context, pattern: Any, scope: Any = None) -> list[Hit]:
     return out
 
 
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*年)")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2}|[一二][〇零○九][〇零○一二三四五六七八九]{2})(?=\s*年)")
+_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def _year_value(text: str) -> int:
+    """`2024` or `二〇二四` → 2024."""
+    return int(text.translate(_YEAR_DIGITS))
 
 
 @primitive("years", 0, 1)
 def years(ctx: Context, scope: Any = None) -> list[Hit]:
-    """Every year written as `2024年` (`.value` the year, `.before`/`.after` the words around it),
+    """Every year written as `2024年` or `二〇二四年` (`.value` the year, `.before`/`.after` the words around it),
     optionally inside a section, table or list of them."""
     def compute() -> list[Hit]:
-        return [_hit(unit, m, value=int(m.group(1))) for _i, unit, m in _matches(ctx, _YEAR, scope)]
+        return [_hit(unit, m, value=_year_value(m.group(1))) for _i, unit, m in _matches(ctx, _YEAR, scope)]
 
     return ctx.cached(("text", "years"), compute) if scope is None else compute()
 
