@@ -496,6 +496,15 @@ def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_co
     if n_cols is None:
         n_cols = table.n_cols
     out: list[tuple[str, int]] = []
+    for cell in _header_cells(table, top, c, numbering_rows):
+        t = squash(cell.text)
+        if t and not (cell.col_span > 1 and cell.col_span >= n_cols):  # a banner over the whole table
+            out.append((t, cell.col_span))
+    return out
+
+
+def _header_cells(table: Table, top: int, c: int, numbering_rows: set[int]):
+    """The cells above the body in column c, top down: a merged cell once, 栏次 rows skipped."""
     last: Cell | None = None
     for r in range(min(top, table.n_rows)):
         if r in numbering_rows:
@@ -504,13 +513,9 @@ def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_co
         if c >= len(row):
             continue
         cell = row[c]
-        if cell is last:
-            continue
-        last = cell
-        t = squash(cell.text)
-        if t and not (cell.col_span > 1 and cell.col_span >= n_cols):  # a banner over the whole table
-            out.append((t, cell.col_span))
-    return out
+        if cell is not last:
+            last = cell
+            yield cell
 
 
 def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
@@ -545,17 +550,7 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
     for c in amount_cols:
         path: list[Cell] = []
         qualifiers: list[Cell] = []
-        last: Cell | None = None
-        for r in range(min(top, table.n_rows)):
-            if r in numbering_rows:
-                continue
-            row = table.grid[r]
-            if c >= len(row):
-                continue
-            cell = row[c]
-            if cell is last:
-                continue
-            last = cell
+        for cell in _header_cells(table, top, c, numbering_rows):
             text = squash(cell.text)
             if not text:
                 continue
