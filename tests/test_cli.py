@@ -141,3 +141,11 @@ def test_parallel_jobs_give_the_same_report(tmp_path):
     run("check", "--format", "sarif", "-o", str(serial), *files)
     run("check", "--format", "sarif", "-o", str(parallel), "--jobs", "2", *files)
     assert serial.read_bytes() == parallel.read_bytes()
+
+
+def test_min_severity_hides_rounding_notes():
+    everything = run("check", "--format", "json", SEED).output
+    assert '"severity": "note"' in everything  # the seed's 0.01 尾差
+    errors_and_warnings = run("check", "--format", "json", "--min-severity", "warning", SEED).output
+    assert '"severity": "note"' not in errors_and_warnings
+    assert '"SG-001"' in errors_and_warnings

@@ -47,9 +47,11 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="不报告这些规则编号、编号前缀或类别。")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="有此级别及以上的问题时退出码为 1。")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "note"]), default="note", show_default=True,
+              help="只报告此级别及以上的问题（如 warning：不列出尾差等提示）。")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="并行进程数（0 = CPU 核数），用于批量检查大量文件。")
-def check(paths, fmt, output, extra_rules, select, ignore, fail_on, jobs) -> None:
+def check(paths, fmt, output, extra_rules, select, ignore, fail_on, min_severity, jobs) -> None:
     """检查预决算公开文件（.pdf .docx .txt，或包含它们的目录）。
 
     退出码：0 没有达到 --fail-on 级别的问题；1 有；2 用法、配置或规则文件错误。
@@ -58,7 +60,7 @@ def check(paths, fmt, output, extra_rules, select, ignore, fail_on, jobs) -> Non
     from openlint.report import render
 
     ruleset = _load(extra_rules)
-    selection = Selection(_split(select), _split(ignore))
+    selection = Selection(_split(select), _split(ignore), Severity(min_severity))
     unknown = selection.validate(ruleset)
     if unknown:
         click.echo(f"openlint: 未知的规则编号或类别：{'、'.join(unknown)}（见 openlint rules）", err=True)

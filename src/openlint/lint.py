@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openlint import __version__
-from openlint.findings import CATEGORIES, FileProblem, Finding, Report
+from openlint.findings import CATEGORIES, FileProblem, Finding, Report, Severity
 from openlint.judge.engine import RuleSet, check_document
 from openlint.read import read_document
 
@@ -33,10 +33,11 @@ def collect_paths(paths: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Selection:
-    """--select / --ignore: rule ids, id prefixes (SEC) or categories (sangong)."""
+    """--select / --ignore: rule ids, id prefixes (SEC) or categories (sangong); --min-severity."""
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    min_severity: Severity = Severity.NOTE
 
     def validate(self, ruleset: RuleSet) -> list[str]:
         """The selectors that name no rule, prefix or category."""
@@ -55,6 +56,8 @@ class Selection:
     def keeps(self, finding: Finding) -> bool:
         if finding.category == "input":
             return True  # an unreadable file is always reported
+        if finding.severity.rank < self.min_severity.rank:
+            return False
         if self.select and not self._hit(finding, self.select):
             return False
         return not self._hit(finding, self.ignore)
