@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from openlint.judge._prefilter import prefiltered
@@ -243,24 +244,32 @@ def _build_corpus(document: Document) -> _Corpus:
             add(_flat(line), "preamble", blocks, (0,))
         # The cells are most of the units: `add` inlined, the table's unit list looked up once.
         table_units = block_units.setdefault(id(table), [])
-        numeric = _NUMERIC.match
         for r, row in enumerate(table.grid):
             last = None
             for c, cell in enumerate(row):
                 if cell is last:
                     continue
                 last = cell
-                text = cell.text
-                if cell.row != r or cell.col != c or not text or text.isspace() or numeric(text):
-                    continue  # (a figure without spaces is a figure once flattened too: skip it early)
-                text = _flat(text)
-                if text and not numeric(text):  # amounts and codes hold no wording to judge
+                if cell.row != r or cell.col != c:
+                    continue
+                text = _cell_wording(cell.text)
+                if text:
                     table_units.append(len(units))
                     units.append(_Unit(text, pos, "cell", blocks, (0,), (r, c)))
                     starts.append(pos)
                     parts.append(text)
                     pos += len(text) + len(_SEP)
     return _Corpus(_SEP.join(parts), starts, units, block_units)
+
+
+@lru_cache(maxsize=8192)
+def _cell_wording(text: str) -> str:
+    """A cell's text on one line, or "" when it holds no wording to judge (blank, an amount or a
+    code). Memoised: the same figures and labels recur in every table."""
+    if not text or text.isspace() or _NUMERIC.match(text):
+        return ""  # (a figure without spaces is a figure once flattened too: skip it early)
+    text = _flat(text)
+    return text if text and not _NUMERIC.match(text) else ""
 
 
 _FLAT_SPACES = re.compile(r"[ \t\u3000\u00a0\n]+")

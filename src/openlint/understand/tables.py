@@ -41,8 +41,11 @@ _ITEM = re.compile(rf"^[{_CN}]+\s*[、.．]")
 _SUB = re.compile(rf"^(\d{{1,2}}\s*[、.．](?!\d)|[（(]\s*[\d{_CN}]{{1,3}}\s*[)）]\s*[、.．]?)")
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
-    """Text without whitespace (PDF extraction scatters spaces between CJK characters)."""
+    """Text without whitespace (PDF extraction scatters spaces between CJK characters).
+
+    Memoised: the table reader squashes the same labels and headers again for every table part."""
     return _WS.sub("", text)
 
 
@@ -241,6 +244,12 @@ def format_decimal(value: Decimal, error: Decimal = Decimal("0.005"), grouping: 
 
 
 @lru_cache(maxsize=8192)
+def _half_step(text: str) -> Decimal:
+    """Half the rounding step of a printed figure (memoised: every sum check asks for every cell)."""
+    return Decimal(5).scaleb(-decimals_of(text) - 1)
+
+
+@lru_cache(maxsize=8192)
 def decimals_of(text: str) -> int:
     s = text.strip().replace("．", ".")
     return len(s) - s.index(".") - 1 if "." in s else 0
@@ -381,7 +390,7 @@ class TablePart:
             return Decimal(0)
         if row.values.get(col, Decimal(0)) == 0:
             return self.error
-        return max(self.error, Decimal(5).scaleb(-decimals_of(text) - 1))
+        return max(self.error, _half_step(text))
 
     def amount(self, row: Row, col: int, location: Location | None = None) -> Amount:
         column = self.column(col)
@@ -450,15 +459,9 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]
         for c, cell in enumerate(table.grid[r]):
             if cell.row != r or cell.col != c:
                 continue
-            t = cell.text.strip()
-            if not t or t in _BLANKISH:
-                continue
-            if _CODE_TEXT.match(t):
-                counts[c][1] += 1
-            elif parse_amount(t) is not None:
-                counts[c][0] += 1
-            else:
-                counts[c][2] += 1
+            found = _body_class(cell.text)
+            if found is not None:
+                counts[c][found] += 1
     kinds: list[str] = []
     for c in range(ncols):
         header = _header_texts(table, top, c, numbering_rows, ncols)
@@ -488,6 +491,20 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]
         else:
             kinds.append("amount")
     return kinds
+
+
+@lru_cache(maxsize=8192)
+def _body_class(text: str) -> int | None:
+    """Which count of `_column_kinds` a body cell adds to: 0 amount, 1 code-like, 2 text, None
+    for a blank or placeholder. Memoised: the same figures and labels recur in every table."""
+    t = text.strip()
+    if not t or t in _BLANKISH:
+        return None
+    if _CODE_TEXT.match(t):
+        return 1
+    if parse_amount(t) is not None:
+        return 0
+    return 2
 
 
 def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_cols: int | None = None) -> list[tuple[str, int]]:
@@ -696,16 +713,15 @@ def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, a
                     suspect = True
                 cells[c] = ""
                 continue
-            t = cell.text.strip()
+            t, value, odd = _amount_cell(cell.text)
             if cell.col_span > 1 and t:
                 suspect = True
-            value = parse_amount(t) if t else None
             if value is not None:
                 values[c] = value
                 cells[c] = t
             else:
                 cells[c] = ""
-                if t and t not in _BLANKISH and not _is_dash(t):
+                if odd:
                     suspect = True
         if not values and not code and not suspect:
             # a label wrapped onto the next line (二、政府性基金预算财政拨 / 款): continue the last row
@@ -718,6 +734,16 @@ def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, a
         level = {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
         rows.append(Row(r, label, code, level, numbering_of(label), _row_kind(label), cells, values, suspect))
     return tuple(rows)
+
+
+@lru_cache(maxsize=8192)
+def _amount_cell(text: str) -> tuple[str, Decimal | None, bool]:
+    """A cell of an amount column: (its text stripped, its amount, whether it is something else
+    than an amount or a placeholder). Memoised: the same figures recur in every table."""
+    t = text.strip()
+    value = parse_amount(t) if t else None
+    odd = value is None and bool(t) and t not in _BLANKISH and not _is_dash(t)
+    return t, value, odd
 
 
 def _is_dash(text: str) -> bool:
