@@ -475,10 +475,14 @@ def test_page_without_text(tmp_path):
     path = tmp_path / "blank.pdf"
     _write_pdf(path, [[]])
     doc = read_pdf(str(path))
-    assert doc.readable and doc.page_count == 1 and doc.page_texts == ("",)
+    assert doc.page_count == 1 and doc.page_texts == ("",)
     assert doc.blocks == ()
+    # A scan: the one true finding is that the text cannot be read, not nine "missing" sections.
     (problem,) = doc.problems
-    assert not problem.fatal and "没有可提取的文字" in problem.message
+    assert problem.fatal and "没有可提取的文字" in problem.message
+    from openlint.judge.engine import check_document, load_rules
+
+    assert [f.rule_id for f in check_document(doc, load_rules())] == ["OL-INPUT"]
 
 
 def test_clipped_and_off_page_text_is_left_out(tmp_path):
@@ -611,3 +615,4 @@ def _one_page_pdf(content: bytes, encrypt: bytes | None = None, file_id: bytes =
         trailer += b" /Encrypt %d 0 R" % len(objects)
     out += b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+

@@ -166,7 +166,9 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
             )
         pages.append((page_no, width, height, lines))
     if not any_text:
-        problems.append(Problem("PDF 中没有可提取的文字（可能是扫描件或图片），无法检查内容", Location(file=path)))
+        # Fatal: every content rule would report its section "missing" on a scan, which is noise;
+        # the one true finding is that the text cannot be read.
+        problems.append(Problem("PDF 中没有可提取的文字（可能是扫描件或图片），无法检查内容", Location(file=path), fatal=True))
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
     _drop_furniture(pages)
