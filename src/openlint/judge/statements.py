@@ -154,19 +154,40 @@ ATTRIBUTES[ChangeCheck] = {
 }
 
 
+
+class _ItemCheck:
+    """A verdict on one stated item: found where the item stands, fingerprinted by its quote."""
+
+    item: object
+
+    @property
+    def location(self) -> Location:
+        return self.item.location
+
+    @property
+    def anchor(self) -> str:
+        return self.item.quote
+
+
+def _item_attributes(**own) -> dict:
+    """The attributes every item check has (text, quote, page), then the check's own."""
+    return {
+        "text": lambda ctx, c: c.item.text,
+        "quote": lambda ctx, c: c.item.quote,
+        "page": lambda ctx, c: c.location.page,
+        **own,
+    }
+
+
 # ---- completion rates ----
 
 @dataclass(frozen=True)
-class CompletionCheck:
+class CompletionCheck(_ItemCheck):
     item: S.Completion
     ok: bool
     expected: str
     hint: str
     severity: Severity | None
-
-    @property
-    def location(self) -> Location:
-        return self.item.location
 
     @property
     def anchor(self) -> str:
@@ -197,27 +218,20 @@ def completion_rates(ctx: Context) -> list[CompletionCheck]:
                       lambda: [_check_completion(p) for p in document_statements(ctx).completions])
 
 
-ATTRIBUTES[CompletionCheck] = {
-    "text": lambda ctx, p: p.item.text,
-    "quote": lambda ctx, p: p.item.quote,
-    "basis": lambda ctx, p: f"{p.item.budget_label}{p.item.budget.text}、决算{p.item.final.text}",
-    "ok": lambda ctx, p: p.ok,
-    "explanation": lambda ctx, p: p.expected + p.hint,
-    "page": lambda ctx, p: p.location.page,
-}
+ATTRIBUTES[CompletionCheck] = _item_attributes(
+    basis=lambda ctx, p: f"{p.item.budget_label}{p.item.budget.text}、决算{p.item.final.text}",
+    ok=lambda ctx, p: p.ok,
+    explanation=lambda ctx, p: p.expected + p.hint,
+)
 
 
 # ---- 决算数大于/小于/等于预算数 ----
 
 @dataclass(frozen=True)
-class RelationCheck:
+class RelationCheck(_ItemCheck):
     item: S.Relation
     ok: bool
     actual: str
-
-    @property
-    def location(self) -> Location:
-        return self.item.location
 
     @property
     def anchor(self) -> str:
@@ -244,31 +258,20 @@ def budget_relations(ctx: Context) -> list[RelationCheck]:
                       lambda: [_check_relation(r) for r in document_statements(ctx).relations])
 
 
-ATTRIBUTES[RelationCheck] = {
-    "text": lambda ctx, r: r.item.text,
-    "quote": lambda ctx, r: r.item.quote,
-    "basis": lambda ctx, r: f"{r.item.budget_label}{r.item.budget.text}、决算{r.item.final.text}",
-    "ok": lambda ctx, r: r.ok,
-    "actual": lambda ctx, r: r.actual,
-    "page": lambda ctx, r: r.location.page,
-}
+ATTRIBUTES[RelationCheck] = _item_attributes(
+    basis=lambda ctx, r: f"{r.item.budget_label}{r.item.budget.text}、决算{r.item.final.text}",
+    ok=lambda ctx, r: r.ok,
+    actual=lambda ctx, r: r.actual,
+)
 
 
 # ---- shares ----
 
 @dataclass(frozen=True)
-class ShareCheck:
+class ShareCheck(_ItemCheck):
     item: S.Share
     ok: bool
     expected: str
-
-    @property
-    def location(self) -> Location:
-        return self.item.location
-
-    @property
-    def anchor(self) -> str:
-        return self.item.quote
 
 
 def _check_share(s: S.Share) -> ShareCheck:
@@ -283,26 +286,19 @@ def stated_shares(ctx: Context) -> list[ShareCheck]:
     return ctx.cached("narrative-shares", lambda: [_check_share(s) for s in document_statements(ctx).shares])
 
 
-ATTRIBUTES[ShareCheck] = {
-    "text": lambda ctx, s: s.item.text,
-    "quote": lambda ctx, s: s.item.quote,
-    "basis": lambda ctx, s: f"合计{s.item.base.text}",
-    "ok": lambda ctx, s: s.ok,
-    "expected": lambda ctx, s: s.expected,
-    "page": lambda ctx, s: s.location.page,
-}
+ATTRIBUTES[ShareCheck] = _item_attributes(
+    basis=lambda ctx, s: f"合计{s.item.base.text}",
+    ok=lambda ctx, s: s.ok,
+    expected=lambda ctx, s: s.expected,
+)
 
 
 # ---- an item's amount at its head and again in its sentence ----
 
 @dataclass(frozen=True)
-class RepeatCheck:
+class RepeatCheck(_ItemCheck):
     item: S.Repeat
     ok: bool
-
-    @property
-    def location(self) -> Location:
-        return self.item.location
 
     @property
     def anchor(self) -> str:
@@ -323,14 +319,11 @@ def repeated_amounts(ctx: Context) -> list[RepeatCheck]:
     return ctx.cached("narrative-repeats", compute)
 
 
-ATTRIBUTES[RepeatCheck] = {
-    "text": lambda ctx, r: r.item.text,
-    "quote": lambda ctx, r: r.item.quote,
-    "head": lambda ctx, r: r.item.head.text,
-    "again": lambda ctx, r: r.item.again.text,
-    "ok": lambda ctx, r: r.ok,
-    "page": lambda ctx, r: r.location.page,
-}
+ATTRIBUTES[RepeatCheck] = _item_attributes(
+    head=lambda ctx, r: r.item.head.text,
+    again=lambda ctx, r: r.item.again.text,
+    ok=lambda ctx, r: r.ok,
+)
 
 
 # ---- the year a change is measured against ----
