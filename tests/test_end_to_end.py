@@ -77,3 +77,10 @@ def test_unreadable_documents_do_not_stop_the_run(tmp_path):
     report = lint_paths([str(broken), str(PDF / "shanghai-putuo-wanli-subdistrict-2024-dept-budget.pdf")], RULESET)
     assert [p.file for p in report.problems if p.fatal] == [str(broken)]
     assert any(f.rule_id == "EMP-003" for f in report.findings)
+
+
+def test_narrative_findings_point_at_their_page():
+    # “完成年初预算的95.89%” with 年初预算 0 (computed from 全年预算 321.02) on page 18
+    report = lint_paths([str(PDF / "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf")], RULESET)
+    (finding,) = [f for f in report.findings if f.rule_id == "NAR-004"]
+    assert finding.location.page == 18 and "95.89%" in finding.message
