@@ -778,6 +778,7 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
 
     calibrate = _numbering_calibration(items)
     blocks: list[Block] = []
+    loc = Location(file=path)  # one for all: `assemble` gives each block its section path
     for i, item in enumerate(items):
         if i in consumed:
             continue
@@ -785,7 +786,6 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
             if i in tables:
                 blocks.append(tables[i])
             continue
-        loc = Location(file=path)
         level = _heading_level(item, calibrate)
         if level:
             blocks.append(Heading(item.text, level, loc))
