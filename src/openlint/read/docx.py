@@ -16,8 +16,6 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from itertools import chain
-from types import SimpleNamespace
 from dataclasses import dataclass
 
 from lxml import etree
@@ -561,15 +559,14 @@ class _BodyReader:
         complex_ps, tostring, para_text = self._complex, etree.tostring, self.para_text
         rows: list[_RawRow] = []
         row: _RawRow | None = None
+        add = None  # the current row's texts.append
+        merges: list | None = None  # the current row's merges
         # the open cell (`in_cell`): its first line, the list of its lines once it has two, its
         # grid span, vMerge value and hMerge continuation, and whether it wrote any of the three
         in_cell = False
         text, more = "", None
         span, vm, hc, merged = 1, None, False, False
-        # after the last element, a stand-in row start closes the last cell
-        end = SimpleNamespace(tag=tr_tag)
-        elements = tbl.iter(tr_tag, tc_tag, p_tag, gridspan, vmerge_tag, hmerge, header_tag, before_tag, after_tag)
-        for el in chain(elements, (end,)):
+        for el in tbl.iter(tr_tag, tc_tag, p_tag, gridspan, vmerge_tag, hmerge, header_tag, before_tag, after_tag):
             tag = el.tag
             if tag == p_tag:
                 if in_cell:
@@ -586,18 +583,19 @@ class _BodyReader:
                             more.append(s)
             elif tag == tc_tag or tag == tr_tag:
                 if in_cell and row is not None:  # close the open cell
-                    row.texts.append("" if vm == "continue" else text if more is None else "\n".join(more))
-                    if merged and row.merges is None:
-                        row.merges = [_UNMERGED] * (len(row.texts) - 1)
-                    if row.merges is not None:
-                        row.merges.append((span, vm, hc))
+                    add("" if vm == "continue" else text if more is None else "\n".join(more))
+                    if merged or merges is not None:
+                        if merges is None:
+                            merges = row.merges = [_UNMERGED] * (len(row.texts) - 1)
+                        merges.append((span, vm, hc))
                 if tag == tc_tag:
                     in_cell = True
                     text, more, span, vm, hc, merged = "", None, 1, None, False, False
-                elif el is not end:
+                else:
                     in_cell = False
                     row = _RawRow([])
                     rows.append(row)
+                    add, merges = row.texts.append, None
             elif tag == gridspan:
                 if in_cell:
                     span = max(1, min(_int(el.get(val)) or 1, 1000))
@@ -617,6 +615,12 @@ class _BodyReader:
                     row.before = max(0, _int(el.get(val)) or 0)
                 elif tag == after_tag:
                     row.after = max(0, _int(el.get(val)) or 0)
+        if in_cell and row is not None:  # close the last cell, as above
+            add("" if vm == "continue" else text if more is None else "\n".join(more))
+            if merged or merges is not None:
+                if merges is None:
+                    merges = row.merges = [_UNMERGED] * (len(row.texts) - 1)
+                merges.append((span, vm, hc))
         return rows
 
     def _table_rows_general(self, tbl: etree._Element) -> list[_RawRow]:
