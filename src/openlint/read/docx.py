@@ -101,13 +101,19 @@ class _RawTable:
     rows: list["_RawRow"]
 
 
+_UNMERGED = (1, None, False)  # grid span, vMerge, hMerge-continue of a cell that says nothing
+
+
 @dataclass
 class _RawRow:
-    cells: list[tuple[str, int, str | None, bool]]  # text, grid span, vMerge, hMerge-continue
+    texts: list[str]  # a cell's text, "" for a vMerge continuation
+    # per cell: grid span, vMerge, hMerge-continue; None while no cell of the row has written any
+    # of them (most rows): every cell is then one grid column. Cells stay plain strings so that a
+    # table does not cost a tuple per cell.
+    merges: list[tuple[int, str | None, bool]] | None = None
     before: int = 0
     after: int = 0
     header: bool = False
-    plain: bool = False  # known to have no gridSpan/vMerge/hMerge: every cell is one grid column
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -553,13 +559,13 @@ class _BodyReader:
         complex_ps, tostring, para_text = self._complex, etree.tostring, self.para_text
         rows: list[_RawRow] = []
         row: _RawRow | None = None
-        add = None  # the current row's cells.append
-        # the open cell (`in_cell`): its first line, the list of its lines once it has two, and
-        # its grid span, vMerge value and hMerge continuation
+        add = None  # the current row's texts.append
+        merges: list | None = None  # the current row's merges
+        # the open cell (`in_cell`): its first line, the list of its lines once it has two, its
+        # grid span, vMerge value and hMerge continuation, and whether it wrote any of the three
         in_cell = False
         text, more = "", None
-        span, vm, hc = 1, None, False
-
+        span, vm, hc, merged = 1, None, False, False
         for el in tbl.iter(tr_tag, tc_tag, p_tag, gridspan, vmerge_tag, hmerge, header_tag, before_tag, after_tag):
             tag = el.tag
             if tag == p_tag:
@@ -575,33 +581,33 @@ class _BodyReader:
                             more = [text, s]
                         else:
                             more.append(s)
-            elif tag == tc_tag:
-                if in_cell and add is not None:
-                    add(("" if vm == "continue" else text if more is None else "\n".join(more), span, vm, hc))
-                in_cell = True
-                text, more, span, vm, hc = "", None, 1, None, False
-            elif tag == tr_tag:
-                if in_cell and add is not None:
-                    add(("" if vm == "continue" else text if more is None else "\n".join(more), span, vm, hc))
-                in_cell = False
-                row = _RawRow([], plain=True)
-                add = row.cells.append
-                rows.append(row)
+            elif tag == tc_tag or tag == tr_tag:
+                if in_cell and row is not None:  # close the open cell
+                    add("" if vm == "continue" else text if more is None else "\n".join(more))
+                    if merged or merges is not None:
+                        if merges is None:
+                            merges = row.merges = [_UNMERGED] * (len(row.texts) - 1)
+                        merges.append((span, vm, hc))
+                if tag == tc_tag:
+                    in_cell = True
+                    text, more, span, vm, hc, merged = "", None, 1, None, False, False
+                else:
+                    in_cell = False
+                    row = _RawRow([])
+                    rows.append(row)
+                    add, merges = row.texts.append, None
             elif tag == gridspan:
                 if in_cell:
                     span = max(1, min(_int(el.get(val)) or 1, 1000))
-                    if row is not None:
-                        row.plain = False
+                    merged = True
             elif tag == vmerge_tag:
                 if in_cell:
                     vm = el.get(val) or "continue"
-                    if row is not None:
-                        row.plain = False
+                    merged = True
             elif tag == hmerge:
                 if in_cell:
                     hc = (el.get(val) or "continue") == "continue"
-                    if row is not None:
-                        row.plain = False
+                    merged = True
             elif row is not None and not in_cell:  # trPr comes before the row's first cell
                 if tag == header_tag:
                     row.header = (el.get(val) or "1").lower() not in _FALSE
@@ -609,8 +615,12 @@ class _BodyReader:
                     row.before = max(0, _int(el.get(val)) or 0)
                 elif tag == after_tag:
                     row.after = max(0, _int(el.get(val)) or 0)
-        if in_cell and add is not None:
-            add(("" if vm == "continue" else text if more is None else "\n".join(more), span, vm, hc))
+        if in_cell and row is not None:  # close the last cell, as above
+            add("" if vm == "continue" else text if more is None else "\n".join(more))
+            if merged or merges is not None:
+                if merges is None:
+                    merges = row.merges = [_UNMERGED] * (len(row.texts) - 1)
+                merges.append((span, vm, hc))
         return rows
 
     def _table_rows_general(self, tbl: etree._Element) -> list[_RawRow]:
@@ -619,7 +629,7 @@ class _BodyReader:
         tc_tag, p_tag, tcpr_tag = t.tc, t.p, t.tcPr
         fast, complex_ps, tostring = self._fast, self._complex, etree.tostring
         for tr in self._children(tbl, t.tr):
-            row = _RawRow(cells=[])
+            row = _RawRow([], [])
             trpr = tr[0] if len(tr) and tr[0].tag == t.trPr else None
             if trpr is None and len(tr) > 1 and tr[1].tag == t.trPr:  # after w:tblPrEx
                 trpr = tr[1]
@@ -631,7 +641,6 @@ class _BodyReader:
                         row.before = max(0, _int(el.get(t.val)) or 0)
                     elif el.tag == t.gridAfter:
                         row.after = max(0, _int(el.get(t.val)) or 0)
-            append = row.cells.append
             for tc in self._children(tr, tc_tag):
                 span, vmerge, hcont = 1, None, False
                 lines: list[str] = []
@@ -657,8 +666,8 @@ class _BodyReader:
                         s = self.cell_text(child, inside=True)
                         if s:
                             lines.append(s)
-                text = "" if vmerge == "continue" else "\n".join(lines)
-                append((text, span, vmerge, hcont))
+                row.texts.append("" if vmerge == "continue" else "\n".join(lines))
+                row.merges.append((span, vmerge, hcont))
             rows.append(row)
         return rows
 
@@ -778,6 +787,7 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
 
     calibrate = _numbering_calibration(items)
     blocks: list[Block] = []
+    loc = Location(file=path)  # one for all: `assemble` gives each block its section path
     for i, item in enumerate(items):
         if i in consumed:
             continue
@@ -785,7 +795,6 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
             if i in tables:
                 blocks.append(tables[i])
             continue
-        loc = Location(file=path)
         level = _heading_level(item, calibrate)
         if level:
             blocks.append(Heading(item.text, level, loc))
@@ -839,7 +848,7 @@ def _numbering_calibration(items: list):
 def _make_table(
     rows: list[_RawRow], caption: str, preamble: list[str], path: str, problems: list[Problem]
 ) -> Table | None:
-    rows = [r for r in rows if r.cells or r.before or r.after]
+    rows = [r for r in rows if r.texts or r.before or r.after]
     if not rows:
         return None
     n_cols = max(_width(r) for r in rows)
@@ -850,14 +859,14 @@ def _make_table(
     # A title written as a first full-width row, then a 单位：万元 row, belong outside the grid.
     if not caption and len(rows) > 1:
         first = rows[0]
-        texts = [c[0] for c in first.cells if c[0]]
-        if len(texts) == 1 and len(first.cells) == 1 and looks_like_caption(texts[0]) and "表" in texts[0]:
+        texts = [t for t in first.texts if t]
+        if len(texts) == 1 and len(first.texts) == 1 and looks_like_caption(texts[0]) and "表" in texts[0]:
             caption = texts[0]
             rows = rows[1:]
     if len(rows) > 1:
         first = rows[0]
-        if len(first.cells) < n_cols and any(PREAMBLE.search(c[0]) for c in first.cells):
-            preamble = preamble + [c[0].replace("\n", " ") for c in first.cells if c[0]]
+        if len(first.texts) < n_cols and any(PREAMBLE.search(t) for t in first.texts):
+            preamble = preamble + [t.replace("\n", " ") for t in first.texts if t]
             rows = rows[1:]
     header_rows = 0
     for r in rows:
@@ -875,9 +884,9 @@ def _make_table(
 
 
 def _width(row: _RawRow) -> int:
-    if row.plain:
-        return row.before + len(row.cells) + row.after
-    return row.before + sum(c[1] for c in row.cells) + row.after
+    if row.merges is None:
+        return row.before + len(row.texts) + row.after
+    return row.before + sum(m[0] for m in row.merges) + row.after
 
 
 def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
@@ -892,13 +901,13 @@ def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
     plain_rows: list[bool] = []
     prev: list | None = None
     for r, row in enumerate(rows):
-        cells = row.cells
+        texts = row.texts
         if (
             not row.before
-            and len(cells) == n_cols
-            and (row.plain or all(span == 1 and vm is None and not hc for _, span, vm, hc in cells))
+            and len(texts) == n_cols
+            and (row.merges is None or all(span == 1 and vm is None and not hc for span, vm, hc in row.merges))
         ):
-            line = [Cell(cell[0], r, c) for c, cell in enumerate(cells)]
+            line = [Cell(text, r, c) for c, text in enumerate(texts)]
             lines.append(line)
             plain_rows.append(True)
             prev = line
@@ -906,7 +915,7 @@ def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
         line = [None] * n_cols
         col = row.before
         last: list | None = None
-        for text, span, vmerge, hcont in cells:
+        for text, (span, vmerge, hcont) in zip(texts, row.merges or [_UNMERGED] * len(texts)):
             if col >= n_cols:
                 break
             if span > n_cols - col:

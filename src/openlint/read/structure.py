@@ -96,21 +96,36 @@ def _attach_notes(blocks: list[Block]) -> list[Block]:
 def _fill_section_paths(blocks: list[Block]) -> list[Block]:
     stack: list[Heading] = []
     out: list[Block] = []
+    path: tuple[str, ...] = ()  # the headings on the stack, as a section path
+    # Blocks under one heading usually share their location (one per page or per document):
+    # the located copy of the last one is reused while location and path stay the same.
+    last_loc: Location | None = None
+    last_path: tuple[str, ...] | None = None
+    last_located: Location | None = None
     for block in blocks:
         if isinstance(block, Heading):
             while stack and stack[-1].level >= block.level:
                 stack.pop()
             path = tuple(h.text for h in stack) + (block.text,)
-            block = _replace(block, location=_replace(block.location, section=path))
+            loc = block.location
+            block = Heading(block.text, block.level, _located(loc, path, loc.table))
             stack.append(block)
+        elif isinstance(block, Paragraph):
+            loc = block.location
+            if loc is not last_loc or path is not last_path:
+                last_loc, last_path, last_located = loc, path, _located(loc, path, loc.table)
+            block = Paragraph(block.text, last_located, block.is_note)
         else:
-            path = tuple(h.text for h in stack)
-            loc: Location = block.location
-            if isinstance(block, Table):
-                loc = _replace(loc, table=loc.table or block.caption or None)
-            block = _replace(block, location=_replace(loc, section=path))
+            loc = block.location
+            block = _replace(block, location=_located(loc, path, loc.table or block.caption or None))
         out.append(block)
     return out
+
+
+def _located(loc: Location, section: tuple[str, ...], table: str | None) -> Location:
+    """`loc` with its section path and table name filled in; written out field by field because
+    it runs for every block of every document (`dataclasses.replace` inspects the fields each call)."""
+    return Location(loc.file, loc.page, loc.line, section, table, loc.row, loc.column)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -118,7 +133,7 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 def _replace(obj, **changes):
     """`dataclasses.replace` for the model's dataclasses (every field an __init__ argument), without
-    its per-call field inspection: it runs twice for every block of every document."""
+    its per-call field inspection."""
     cls = type(obj)
     names = _FIELD_NAMES.get(cls)
     if names is None:
