@@ -787,6 +787,8 @@ def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
     out: list[Amount] = []
     regex = compile_prefiltered(pattern) if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
     for text, pieces in _cached_passages(ctx, scope):
+        if "元" not in text:  # every figure `_STATED` reads ends in a unit: no match here could have one
+            continue
         for m in regex.finditer(text):
             paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
             figure = _STATED.match(text, m.end())
