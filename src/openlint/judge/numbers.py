@@ -229,10 +229,7 @@ def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None =
         row=row.described() or None,
         column=column.header if column else None,
     )
-    amount = part.amount(row, col, location)
-    if label is not None:
-        amount = Amount(amount.value, amount.error, amount.unit, label, amount.text, location)
-    return amount
+    return part.amount(row, col, location, label)
 
 
 def _raw(part: TablePart, row: Row, col: int) -> tuple[Decimal, Decimal, str | None]:

@@ -173,6 +173,8 @@ def is_qualifier(label: str) -> bool:
 
 # ---------------------------------------------------------------- amounts
 
+_ZERO = Decimal(0)
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A printed amount and the interval it stands for.
@@ -364,13 +366,20 @@ class TablePart:
     rows: tuple[Row, ...]
     root: HeaderNode
     trusted: bool = True  # the header forms a clean tree over every amount column
+    _by_index: dict[int, Column] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # every cell a check reads asks for its column: a map instead of a scan of the columns
+        self._by_index = {}
+        for column in self.columns:
+            self._by_index.setdefault(column.index, column)
 
     @property
     def caption(self) -> str:
         return self.table.caption
 
     def column(self, col: int) -> Column | None:
-        return next((c for c in self.columns if c.index == col), None)
+        return self._by_index.get(col)
 
     def main_column(self) -> Column | None:
         """The column a row's amount is read from when none is named: the top-level 合计 (first
@@ -385,21 +394,22 @@ class TablePart:
     def error_of(self, row: Row, col: int) -> Decimal:
         """Half the rounding step of a printed figure: its own decimals (12,604,173 in a table of
         figures to 0.01 was rounded to whole 元), the table's for a zero; 0 for a blank cell."""
-        text = row.cells.get(col, "")
+        text = row.cells.get(col)
         if not text:
-            return Decimal(0)
-        if row.values.get(col, Decimal(0)) == 0:
+            return _ZERO
+        if not row.values.get(col):  # a zero (or no value): the table's step
             return self.error
         return max(self.error, _half_step(text))
 
-    def amount(self, row: Row, col: int, location: Location | None = None) -> Amount:
-        column = self.column(col)
-        text = row.cells.get(col, "")
-        value = row.values.get(col, Decimal(0))
-        label = row.label or self.caption
-        if column is not None:
-            label = f"{row.label}：{column.name}" if row.label else column.name
-        return Amount(value, self.error_of(row, col), self.unit, label, text, location)
+    def amount(self, row: Row, col: int, location: Location | None = None, label: str | None = None) -> Amount:
+        """The cell as an amount, named `行：列` unless `label` says otherwise."""
+        if label is None:
+            column = self.column(col)
+            label = row.label or self.caption
+            if column is not None:
+                label = f"{row.label}：{column.name}" if row.label else column.name
+        return Amount(row.values.get(col, _ZERO), self.error_of(row, col), self.unit, label, row.cells.get(col, ""),
+                      location)
 
 
 def _depth(node: HeaderNode) -> int:
