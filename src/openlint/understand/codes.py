@@ -235,7 +235,19 @@ def _cell_text(table: Table, r: int, c: int) -> str:
     # a merged cell counts once, at its origin
     if cell.row != r or cell.col != c:
         return ""
-    return _NAME_SPACES.sub("", cell.text)
+    return _without_spaces(cell.text)
+
+
+@lru_cache(maxsize=8192)
+def _without_spaces(text: str) -> str:
+    """(Memoised: the same labels and figures recur in every table.)"""
+    return _NAME_SPACES.sub("", text)
+
+
+def _row_location(table: Table, row: str) -> Location:
+    """The table's location, named by its caption, at a row."""
+    at = table.location
+    return Location(at.file, at.page, at.line, at.section, table.caption or at.table, row, at.column)
 
 
 def _is_name(text: str) -> bool:
@@ -266,7 +278,7 @@ def table_codes(table: Table) -> list[CodeRow]:
         row_cells = table.grid[r]
         width = len(row_cells)
         # a merged cell counts once, at its origin
-        texts = ["".join(cell.text.split()) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row_cells)]
+        texts = [_without_spaces(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row_cells)]
         if not previous and not any(t[:1] in _CODE_START for t in texts):
             continue
         found: list[CodeRow] = []
@@ -328,8 +340,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                     # "[2010101]行政运行" or "2010101 行政运行" in one cell
                     code, name = both.group(1).replace(" ", ""), both.group(2)
                     values = tuple(v for v in (parse_amount(x) for x in texts[c + 1 :] if x) if v is not None)
-                    loc = replace(table.location, table=table.caption or table.location.table, row=f"{code} {name}")
-                    found.append(CodeRow(code, name, table, r, c, loc, values))
+                    found.append(CodeRow(code, name, table, r, c, _row_location(table, f"{code} {name}"), values))
                 c += 1
                 continue
             # the name: the next non-empty cell, if it is text
@@ -349,8 +360,8 @@ def table_codes(table: Table) -> list[CodeRow]:
                         break
                     values.append(value)
                 k += 1
-            loc = replace(table.location, table=table.caption or table.location.table, row=f"{code} {texts[name_col]}")
-            found.append(CodeRow(code, texts[name_col], table, r, c, loc, tuple(values), printed))
+            location = _row_location(table, f"{code} {texts[name_col]}")
+            found.append(CodeRow(code, texts[name_col], table, r, c, location, tuple(values), printed))
             c = name_col + 1
         if found:
             previous = list(range(len(out), len(out) + len(found)))
