@@ -439,17 +439,12 @@ def read_table(table: Table) -> TableSemantics:
     if table.n_rows == 0 or table.n_cols == 0:
         return TableSemantics(table, unit, ())
     numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
-    kinds = _column_kinds(table, top, numbering_rows)
+    body = _read_body(table, top, numbering_rows)
+    kinds = _column_kinds(table, top, numbering_rows, body)
     groups = _split_parts(kinds)
-    decimals = 0
-    grouping = False
-    for r in range(top, table.n_rows):
-        if r in numbering_rows:
-            continue
-        for c, cell in enumerate(table.grid[r]):
-            if kinds[c] == "amount" and cell.row == r and cell.col == c and parse_amount(cell.text) is not None:
-                decimals = max(decimals, decimals_of(cell.text))
-                grouping = grouping or "," in cell.text
+    amount_cols = [c for c, kind in enumerate(kinds) if kind == "amount"]
+    decimals = max((body.decimals[c] for c in amount_cols), default=0)
+    grouping = any(body.grouping[c] for c in amount_cols)
     error = Decimal(5).scaleb(-decimals - 1)
     parts = []
     for i, (labels, amounts_) in enumerate(groups):
@@ -459,23 +454,43 @@ def read_table(table: Table) -> TableSemantics:
     return TableSemantics(table, unit, tuple(parts))
 
 
-def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]:
-    """index | code | name | amount, for each grid column."""
-    ncols = table.n_cols
-    counts = [[0, 0, 0] for _ in range(ncols)]  # amount, code-like, text
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """What the body cells of each grid column hold, from one pass over them."""
+
+    counts: list[list[int]]  # per column: [amounts, code-like numbers, texts]
+    decimals: list[int]  # per column: the most decimals of a figure
+    grouping: list[bool]  # per column: a figure printed with thousands separators
+
+
+def _read_body(table: Table, top: int, numbering_rows: set[int]) -> _Body:
+    n_cols = table.n_cols
+    counts = [[0, 0, 0] for _ in range(n_cols)]
+    decimals = [0] * n_cols
+    grouping = [False] * n_cols
     for r in range(top, table.n_rows):
         if r in numbering_rows:
             continue
         for c, cell in enumerate(table.grid[r]):
             if cell.row != r or cell.col != c:
                 continue
-            found = _body_class(cell.text)
-            if found is not None:
-                counts[c][found] += 1
+            found, places, comma = _body_cell(cell.text)
+            if found is None:
+                continue
+            counts[c][found] += 1
+            if found != 2:  # a figure (a bare code-like number is one too)
+                decimals[c] = max(decimals[c], places)
+                grouping[c] = grouping[c] or comma
+    return _Body(counts, decimals, grouping)
+
+
+def _column_kinds(table: Table, top: int, numbering_rows: set[int], body: _Body) -> list[str]:
+    """index | code | name | amount, for each grid column."""
+    ncols = len(body.counts)
     kinds: list[str] = []
     for c in range(ncols):
         header = _header_texts(table, top, c, numbering_rows, ncols)
-        amount_n, code_n, text_n = counts[c]
+        amount_n, code_n, text_n = body.counts[c]
         single = [t for t, span in header if span == 1]
         if any(_INDEX_HEADER.match(t) for t in single):
             kinds.append("index")
@@ -504,17 +519,18 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]
 
 
 @lru_cache(maxsize=8192)
-def _body_class(text: str) -> int | None:
-    """Which count of `_column_kinds` a body cell adds to: 0 amount, 1 code-like, 2 text, None
-    for a blank or placeholder. Memoised: the same figures and labels recur in every table."""
+def _body_cell(text: str) -> tuple[int | None, int, bool]:
+    """A body cell: which count of `_Body` it adds to (0 amount, 1 code-like, 2 text, None for a
+    blank or placeholder), and for a figure its decimals and whether it has thousands separators.
+    Memoised: the same figures and labels recur in every table."""
     t = text.strip()
     if not t or t in _BLANKISH:
-        return None
+        return None, 0, False
     if _CODE_TEXT.match(t):
-        return 1
+        return 1, 0, False
     if parse_amount(t) is not None:
-        return 0
-    return 2
+        return 0, decimals_of(text), "," in text
+    return 2, 0, False
 
 
 def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_cols: int | None = None) -> list[tuple[str, int]]:
