@@ -547,6 +547,15 @@ def _find_column(part: TablePart, spec: Any) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _memo(ctx: Context, find: Callable[[TablePart, Any], Any], part: TablePart, spec: Any) -> Any:
+    """`find(part, spec)` once per document: rules ask for the same rows and columns again and
+    again. The key holds the part itself, so it stays alive (and its id unique) as long as the
+    memo."""
+    if spec is not None and not isinstance(spec, (str, re.Pattern)):
+        return find(part, spec)
+    return ctx.cached(("numbers.find", find, part, spec), lambda: find(part, spec))
+
+
 def _alternatives(spec: Any) -> list[Any]:
     return list(spec) if isinstance(spec, (list, tuple)) else [spec]
 
@@ -558,11 +567,11 @@ def amount(ctx: Context, tables: Any, row: Any, column: Any = None) -> Amount | 
     rows or columns tries each in turn. Nothing if the table, row or column is not there."""
     for part in _parts_of(ctx, tables):
         for row_spec in _alternatives(row):
-            found = _find_row(part, row_spec)
+            found = _memo(ctx, _find_row, part, row_spec)
             if found is None:
                 continue
             for column_spec in _alternatives(column):
-                col = _find_column(part, column_spec)
+                col = _memo(ctx, _find_column, part, column_spec)
                 if col is not None:
                     return _labelled(ctx, part, found, col)
     if row is None or row == "":
@@ -632,7 +641,7 @@ def total(ctx: Context, tables: Any, column: Any = None) -> Amount | None:
             return None
         col = None
         for column_spec in _alternatives(column):
-            col = _find_column(part, column_spec)
+            col = _memo(ctx, _find_column, part, column_spec)
             if col is not None:
                 break
         if col is None:
@@ -783,9 +792,7 @@ def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
     printed to 0.01 stands for ±0.005 of its unit, to 1 for ±0.5."""
     out: list[Amount] = []
     regex = compile_prefiltered(pattern) if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
-    for text, pieces in _cached_passages(ctx, scope):
-        if "元" not in text:  # every figure `_STATED` reads ends in a unit: no match here could have one
-            continue
+    for text, pieces in _cached_passages(ctx, scope, figures_only=True):
         for m in regex.finditer(text):
             paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
             figure = _STATED.match(text, m.end())
@@ -821,9 +828,15 @@ def _passages(paragraphs: list[Paragraph]) -> list[tuple[str, list[tuple[int, Pa
     return out
 
 
-def _cached_passages(ctx: Context, scope: Any) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
+def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
+    """The passages of the scope; `figures_only`: those naming a unit (元), the only ones where
+    `_STATED` can read a figure."""
     paragraphs = _paragraphs(ctx, scope)
-    return ctx.cached(("numbers.passages", tuple(map(id, paragraphs))), lambda: _passages(paragraphs))
+    key = tuple(map(id, paragraphs))
+    passages = ctx.cached(("numbers.passages", key), lambda: _passages(paragraphs))
+    if not figures_only:
+        return passages
+    return ctx.cached(("numbers.passages-with-figures", key), lambda: [p for p in passages if "元" in p[0]])
 
 
 def _cached_mentions(ctx: Context, scope: Any) -> list[list[re.Match]]:
