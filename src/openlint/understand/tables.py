@@ -53,8 +53,9 @@ def strip_numbering(label: str) -> str:
     return _SUB.sub("", _ITEM.sub("", label), count=1)
 
 
+@lru_cache(maxsize=8192)
 def numbering_of(label: str) -> str | None:
-    """`item` for 一、…, `sub` for 1. / （1） / （一）, else None."""
+    """`item` for 一、…, `sub` for 1. / （1） / （一）, else None. (Memoised: asked of every row.)"""
     if _ITEM.match(label):
         return "item"
     if _SUB.match(label):
@@ -496,7 +497,7 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int], body: _Body)
             kinds.append("index")
             continue
         deepest = header[-1][0] if header else ""
-        if deepest and _LABEL_WORD.search(deepest) and not _AMOUNT_WORD.search(deepest):
+        if deepest and _names_labels(deepest):
             kinds.append("code" if code_n > text_n + amount_n else "name" if text_n or code_n or not amount_n else "amount")
             continue
         if deepest:
@@ -516,6 +517,12 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int], body: _Body)
         else:
             kinds.append("amount")
     return kinds
+
+
+@lru_cache(maxsize=4096)
+def _names_labels(header: str) -> bool:
+    """A header over codes or names (项目, 科目编码), not over amounts (项目支出 is an amount)."""
+    return bool(_LABEL_WORD.search(header)) and not _AMOUNT_WORD.search(header)
 
 
 @lru_cache(maxsize=8192)
@@ -601,10 +608,10 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
             if first < lo or end > hi:
                 # over label columns or beyond the group: the group's title, not a column header
                 if not title and part_lo <= first and end <= hi and (name_col is None or first <= name_col) \
-                        and not (_LABEL_WORD.search(text) and not _AMOUNT_WORD.search(text)):
+                        and not _names_labels(text):
                     title = text
                 continue
-            if _LABEL_WORD.search(text) and not _AMOUNT_WORD.search(text):
+            if _names_labels(text):
                 continue
             if is_qualifier(text):
                 qualifiers.append(cell)
