@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from openlint.findings import Severity
@@ -622,7 +623,13 @@ _CAPTION_UNIT = re.compile(r"\s*[（(]\s*(?:金额)?单位\s*[:：][^)）]*[)）
 
 def _caption(table: Table) -> str:
     """A table's title as messages quote it, without a trailing （单位：万元）."""
-    return _CAPTION_UNIT.sub("", table.caption) or "表"
+    return _quoted_caption(table.caption)
+
+
+@lru_cache(maxsize=1024)
+def _quoted_caption(caption: str) -> str:
+    """(Memoised: every amount read from a table is named with it.)"""
+    return _CAPTION_UNIT.sub("", caption) or "表"
 
 
 @primitive("total", 1, 2)
