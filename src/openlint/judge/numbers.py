@@ -178,8 +178,10 @@ def _compare_values(left: tuple[Decimal, Decimal, str | None], rights: list[tupl
     total = ZERO
     tolerance = error
     for v, e, u in rights:
-        total += convert(v, u, unit)
-        tolerance += convert(e, u, unit)
+        if u != unit:  # (most figures share the left one's unit: no conversion to call)
+            v, e = convert(v, u, unit), convert(e, u, unit)
+        total += v
+        tolerance += e
     difference = value - total
     if not same_quantity:
         return Comparison(difference, tolerance, build)
@@ -220,16 +222,11 @@ def _page_of(ctx: Context, part: TablePart, row: Row, text: str) -> int | None:
 
 def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None = None) -> Amount:
     table = part.table
+    at = table.location
     column = part.column(col)
-    location = Location(
-        file=table.location.file,
-        page=_page_of(ctx, part, row, row.cells.get(col, "")),
-        line=table.location.line,
-        section=table.location.section,
-        table=table.caption or None,
-        row=row.described() or None,
-        column=column.header if column else None,
-    )
+    page = _page_of(ctx, part, row, row.cells.get(col, ""))
+    location = Location(at.file, page, at.line, at.section, table.caption or None, row.described() or None,
+                        column.header if column else None)
     return part.amount(row, col, location, label)
 
 
