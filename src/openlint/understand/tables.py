@@ -439,39 +439,41 @@ def read_table(table: Table) -> TableSemantics:
     top = header_row_count(table)
     if table.n_rows == 0 or table.n_cols == 0:
         return TableSemantics(table, unit, ())
-    numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
-    body = _read_body(table, top, numbering_rows)
-    kinds = _column_kinds(table, top, numbering_rows, body)
+    grid = _read_grid(table, top)
+    kinds = _column_kinds(grid)
     groups = _split_parts(kinds)
     amount_cols = [c for c, kind in enumerate(kinds) if kind == "amount"]
-    decimals = max((body.decimals[c] for c in amount_cols), default=0)
-    grouping = any(body.grouping[c] for c in amount_cols)
+    decimals = max((grid.decimals[c] for c in amount_cols), default=0)
+    grouping = any(grid.grouping[c] for c in amount_cols)
     error = Decimal(5).scaleb(-decimals - 1)
     parts = []
     for i, (labels, amounts_) in enumerate(groups):
-        part = _read_part(table, i, top, numbering_rows, kinds, labels, amounts_, unit, error, grouping)
+        part = _read_part(table, i, grid, kinds, labels, amounts_, unit, error, grouping)
         if part is not None:
             parts.append(part)
     return TableSemantics(table, unit, tuple(parts))
 
 
 @dataclass(frozen=True, slots=True)
-class _Body:
-    """What the body cells of each grid column hold, from one pass over them."""
+class _Grid:
+    """A table's grid read once for everything its parts need: its body rows, each column's
+    header cells and what its body cells hold."""
 
-    counts: list[list[int]]  # per column: [amounts, code-like numbers, texts]
+    body_rows: list[int]  # below the header, 栏次/行次 rows left out
+    headers: list[list[Cell]]  # per column: the header cells over it, top down, a merged cell once
+    counts: list[list[int]]  # per column: [amounts, code-like numbers, texts] of its body cells
     decimals: list[int]  # per column: the most decimals of a figure
     grouping: list[bool]  # per column: a figure printed with thousands separators
 
 
-def _read_body(table: Table, top: int, numbering_rows: set[int]) -> _Body:
+def _read_grid(table: Table, top: int) -> _Grid:
     n_cols = table.n_cols
+    numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
+    body_rows = [r for r in range(top, table.n_rows) if r not in numbering_rows]
     counts = [[0, 0, 0] for _ in range(n_cols)]
     decimals = [0] * n_cols
     grouping = [False] * n_cols
-    for r in range(top, table.n_rows):
-        if r in numbering_rows:
-            continue
+    for r in body_rows:
         for c, cell in enumerate(table.grid[r]):
             if cell.row != r or cell.col != c:
                 continue
@@ -482,16 +484,17 @@ def _read_body(table: Table, top: int, numbering_rows: set[int]) -> _Body:
             if found != 2:  # a figure (a bare code-like number is one too)
                 decimals[c] = max(decimals[c], places)
                 grouping[c] = grouping[c] or comma
-    return _Body(counts, decimals, grouping)
+    headers = [list(_header_cells(table, top, c, numbering_rows)) for c in range(n_cols)]
+    return _Grid(body_rows, headers, counts, decimals, grouping)
 
 
-def _column_kinds(table: Table, top: int, numbering_rows: set[int], body: _Body) -> list[str]:
+def _column_kinds(grid: _Grid) -> list[str]:
     """index | code | name | amount, for each grid column."""
-    ncols = len(body.counts)
+    ncols = len(grid.counts)
     kinds: list[str] = []
     for c in range(ncols):
-        header = _header_texts(table, top, c, numbering_rows, ncols)
-        amount_n, code_n, text_n = body.counts[c]
+        header = _header_texts(grid.headers[c], ncols)
+        amount_n, code_n, text_n = grid.counts[c]
         single = [t for t, span in header if span == 1]
         if any(_INDEX_HEADER.match(t) for t in single):
             kinds.append("index")
@@ -540,13 +543,10 @@ def _body_cell(text: str) -> tuple[int | None, int, bool]:
     return 2, 0, False
 
 
-def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_cols: int | None = None) -> list[tuple[str, int]]:
-    """(squashed text, column span) of the header cells over column c, top down. `n_cols`: the
-    table's width when the caller has it (`Table.n_cols` scans every row)."""
-    if n_cols is None:
-        n_cols = table.n_cols
+def _header_texts(cells: list[Cell], n_cols: int) -> list[tuple[str, int]]:
+    """(squashed text, column span) of a column's header cells, top down, in a table `n_cols` wide."""
     out: list[tuple[str, int]] = []
-    for cell in _header_cells(table, top, c, numbering_rows):
+    for cell in cells:
         t = squash(cell.text)
         if t and not (cell.col_span > 1 and cell.col_span >= n_cols):  # a banner over the whole table
             out.append((t, cell.col_span))
@@ -587,7 +587,7 @@ def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
     return groups
 
 
-def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, unit, error, grouping) -> TablePart | None:
+def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, error, grouping) -> TablePart | None:
     code_cols = tuple(c for c in labels if kinds[c] == "code")
     name_cols = [c for c in labels if kinds[c] == "name"]
     name_col = name_cols[-1] if name_cols else None
@@ -600,7 +600,7 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
     for c in amount_cols:
         path: list[Cell] = []
         qualifiers: list[Cell] = []
-        for cell in _header_cells(table, top, c, numbering_rows):
+        for cell in grid.headers[c]:
             text = squash(cell.text)
             if not text:
                 continue
@@ -650,10 +650,10 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
     )
     if not title and name_col is not None:
         # no header cell over the whole group: a label column headed 收入 / 支出项目 names it
-        texts = _header_texts(table, top, name_col, numbering_rows)
+        texts = _header_texts(grid.headers[name_col], len(grid.headers))
         if texts and re.search(r"收入|支出", texts[-1][0]) and texts[-1][1] == 1:
             title = texts[-1][0]
-    rows = _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, amount_cols)
+    rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols)
     trusted = len(cols) == len(amount_cols) and not any(n.irregular or _merged_roles(n) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
                      trusted)
@@ -717,12 +717,10 @@ def _merged_roles(node: HeaderNode) -> bool:
     return any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
 
 
-def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
+def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
     rows: list[Row] = []
     text_cols = [c for c in labels if kinds[c] == "name"]
-    for r in range(top, table.n_rows):
-        if r in numbering_rows:
-            continue
+    for r in body_rows:
         grid_row = table.grid[r]
         width = len(grid_row)
         label = squash(grid_row[name_col].text) if name_col is not None and name_col < width else ""
