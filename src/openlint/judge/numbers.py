@@ -934,7 +934,13 @@ def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount |
 
 
 def _same_name(a: str, b: str) -> bool:
-    return normalise_label(a).replace("其它", "其他") == normalise_label(b).replace("其它", "其他")
+    return _name_key(a) == _name_key(b)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    """(Memoised: every mention is compared with the names of every row.)"""
+    return normalise_label(name).replace("其它", "其他")
 
 
 def _row_by_names(part: TablePart, names: list[str]) -> Row | None:
