@@ -56,18 +56,26 @@ class Comparison:
     尾差, reported as a note). `material`: they cannot be the same (an error).
     """
 
-    __slots__ = ("difference", "tolerance", "accept", "_build", "_built", "_text")
+    __slots__ = ("difference", "_tolerance", "accept", "_build", "_built", "_text")
 
-    def __init__(self, difference: Decimal, tolerance: Decimal, build: Callable[[], tuple],
+    def __init__(self, difference: Decimal, tolerance: Decimal | Callable[[], Decimal], build: Callable[[], tuple],
                  accept: tuple[Decimal, Decimal] | None = None):
         self.difference = difference  # left − right
-        self.tolerance = tolerance  # the accumulated rounding of every figure involved
+        self._tolerance = tolerance  # a Decimal, or how to compute it when asked (see `tolerance`)
         self.accept = accept  # for one quantity printed at two precisions: the differences that agree
         self._build = build  # () → (subject, left Amount, [right Amounts], is_sum)
         self._built: tuple | None = None
         self._text: str | None = None
 
     # ---- verdict
+    @property
+    def tolerance(self) -> Decimal:
+        """The accumulated rounding of every figure involved. A sum within a table computes it
+        only when asked: most sums hold, and then nothing needs it."""
+        if callable(self._tolerance):
+            self._tolerance = self._tolerance()
+        return self._tolerance
+
     @property
     def holds(self) -> bool:
         d = self.difference
@@ -230,8 +238,21 @@ def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None =
     return part.amount(row, col, location, label)
 
 
-def _raw(part: TablePart, row: Row, col: int) -> tuple[Decimal, Decimal, str | None]:
-    return (row.values.get(col, ZERO), part.error_of(row, col), part.unit)
+def _part_sum(part: TablePart, left: tuple[Row, int], rights: list[tuple[Row, int]],
+              build: Callable[[], tuple]) -> Comparison:
+    """A (row, column) of a part against the sum of others: figures of one table, in its unit."""
+    row, col = left
+    total = ZERO
+    for r, c in rights:
+        total += r.values.get(c, ZERO)
+
+    def tolerance() -> Decimal:
+        out = part.error_of(row, col)
+        for r, c in rights:
+            out += part.error_of(r, c)
+        return out
+
+    return Comparison(row.values.get(col, ZERO) - total, tolerance, build)
 
 
 def _blank(row: Row, cols) -> bool:
@@ -339,7 +360,7 @@ def _row_comparison(ctx, part: TablePart, row: Row, total_col: int, comp_cols: l
         rights = [_cell(ctx, part, row, c, part.column(c).name) for c in comp_cols]
         return subject, left, rights, True
 
-    return _compare_values(_raw(part, row, total_col), [_raw(part, row, c) for c in comp_cols], build)
+    return _part_sum(part, (row, total_col), [(row, c) for c in comp_cols], build)
 
 
 @primitive("code_sums", 1)
@@ -417,7 +438,7 @@ def _rows_comparison(ctx, part: TablePart, parent: Row, children: list[Row], col
         rights = [_cell(ctx, part, r, col, r.described()) for r in children]
         return subject, left, rights, True
 
-    return _compare_values(_raw(part, parent, col), [_raw(part, r, col) for r in children], build)
+    return _part_sum(part, (parent, col), [(r, col) for r in children], build)
 
 
 @primitive("line_sums", 1)
