@@ -484,8 +484,7 @@ def _read_grid(table: Table, top: int) -> _Grid:
             if found != 2:  # a figure (a bare code-like number is one too)
                 decimals[c] = max(decimals[c], places)
                 grouping[c] = grouping[c] or comma
-    headers = [list(_header_cells(table, top, c, numbering_rows)) for c in range(n_cols)]
-    return _Grid(body_rows, headers, counts, decimals, grouping)
+    return _Grid(body_rows, _header_cells(table, top, numbering_rows, n_cols), counts, decimals, grouping)
 
 
 def _column_kinds(grid: _Grid) -> list[str]:
@@ -553,19 +552,19 @@ def _header_texts(cells: list[Cell], n_cols: int) -> list[tuple[str, int]]:
     return out
 
 
-def _header_cells(table: Table, top: int, c: int, numbering_rows: set[int]):
-    """The cells above the body in column c, top down: a merged cell once, 栏次 rows skipped."""
-    last: Cell | None = None
-    for r in range(min(top, table.n_rows)):
-        if r in numbering_rows:
-            continue
-        row = table.grid[r]
-        if c >= len(row):
-            continue
-        cell = row[c]
-        if cell is not last:
-            last = cell
-            yield cell
+def _header_cells(table: Table, top: int, numbering_rows: set[int], n_cols: int) -> list[list[Cell]]:
+    """For each column, the cells above the body, top down: a merged cell once, 栏次 rows skipped."""
+    rows = [table.grid[r] for r in range(min(top, table.n_rows)) if r not in numbering_rows]
+    out: list[list[Cell]] = []
+    for c in range(n_cols):
+        cells: list[Cell] = []
+        last: Cell | None = None
+        for row in rows:
+            if c < len(row) and row[c] is not last:
+                last = row[c]
+                cells.append(last)
+        out.append(cells)
+    return out
 
 
 def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
@@ -714,7 +713,7 @@ _EXCLUSIVE = (
 
 
 def _merged_roles(node: HeaderNode) -> bool:
-    return any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
+    return len(node.roles) > 1 and any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
 
 
 def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
