@@ -244,6 +244,17 @@ def _without_spaces(text: str) -> str:
     return _NAME_SPACES.sub("", text)
 
 
+@lru_cache(maxsize=8192)
+def _code_in_cell(text: str) -> tuple[str, bool] | None:
+    """The code a cell prints whole (2010507, 201 05 07, 201-05-07) and whether it is a 类 alone
+    (its 款 and 项 may follow in cells of their own); None when the cell prints no code.
+    Memoised: the same codes recur in table after table."""
+    m = _FULL_CODE.match(text)
+    if m is None or not system_of(m.group(1)):
+        return None
+    return "".join(g for g in m.groups() if g), m.group(2) is None
+
+
 def _row_location(table: Table, row: str) -> Location:
     """The table's location, named by its caption, at a row."""
     at = table.location
@@ -289,11 +300,11 @@ def table_codes(table: Table) -> list[CodeRow]:
                 c += 1  # text, an amount, or an empty cell outside a 类 column: no code starts here
                 continue
             code, used, printed = None, 0, ""
-            m = _FULL_CODE.match(t)
-            if m and system_of(m.group(1)):
-                code = "".join(g for g in m.groups() if g)
+            whole = _code_in_cell(t)
+            if whole is not None:
+                code, lei_only = whole
                 used = 1
-                if m.group(2) is None:
+                if lei_only:
                     # split layout: 201 | 05 | 07 (empty cells allowed: a 类 row prints 201 | | )
                     k = c + 1
                     for _ in range(2):
