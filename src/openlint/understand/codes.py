@@ -269,10 +269,11 @@ def _header_parts(table: Table, top: int) -> dict[int, str]:
     """Columns headed exactly 类 / 款 / 项 (split code layouts)."""
     parts: dict[int, str] = {}
     for r in range(min(top, table.n_rows)):
-        for c in range(len(table.grid[r])):
-            t = _cell_text(table, r, c)
-            if t in ("类", "款", "项"):
-                parts[c] = t
+        for c, cell in enumerate(table.grid[r]):
+            if cell.row == r and cell.col == c:  # a merged cell counts once, at its origin
+                t = _without_spaces(cell.text)
+                if t in ("类", "款", "项"):
+                    parts[c] = t
     return parts
 
 
