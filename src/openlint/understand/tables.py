@@ -482,8 +482,10 @@ def _read_grid(table: Table, top: int) -> _Grid:
                 continue
             counts[c][found] += 1
             if found != 2:  # a figure (a bare code-like number is one too)
-                decimals[c] = max(decimals[c], places)
-                grouping[c] = grouping[c] or comma
+                if places > decimals[c]:
+                    decimals[c] = places
+                if comma:
+                    grouping[c] = True
     return _Grid(body_rows, _header_cells(table, top, numbering_rows, n_cols), counts, decimals, grouping)
 
 
@@ -716,6 +718,9 @@ def _merged_roles(node: HeaderNode) -> bool:
     return len(node.roles) > 1 and any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
 
 
+_LEVELS = {3: 1, 5: 2, 7: 3}  # digits of a code → 类 / 款 / 项
+
+
 def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
     rows: list[Row] = []
     text_cols = [c for c in labels if kinds[c] == "name"]
@@ -734,7 +739,7 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
         values: dict[int, Decimal] = {}
         suspect = False
         for c in amount_cols:
-            if c >= len(grid_row):
+            if c >= width:
                 cells[c] = ""
                 continue
             cell = grid_row[c]
@@ -761,7 +766,7 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
                 rows[-1] = Row(prev.index, prev.label + label, prev.code, prev.level, prev.numbering,
                                _row_kind(prev.label + label), prev.cells, prev.values, prev.suspect)
                 continue
-        level = {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
+        level = _LEVELS.get(len(code)) if code else None
         rows.append(Row(r, label, code, level, numbering_of(label), _row_kind(label), cells, values, suspect))
     return tuple(rows)
 
