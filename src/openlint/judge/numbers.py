@@ -256,7 +256,7 @@ def _part_sum(part: TablePart, left: tuple[Row, int], rights: list[tuple[Row, in
 
 
 def _blank(row: Row, cols) -> bool:
-    return all(c not in row.values for c in cols)
+    return row.values.keys().isdisjoint(cols)
 
 
 def _iter_nodes(root: HeaderNode) -> Iterator[HeaderNode]:
