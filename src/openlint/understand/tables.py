@@ -176,6 +176,7 @@ def is_qualifier(label: str) -> bool:
 
 _ZERO = Decimal(0)
 
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A printed amount and the interval it stands for.
