@@ -867,10 +867,7 @@ def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> li
 def _cached_mentions(ctx: Context, scope: Any) -> list[list[re.Match]]:
     paragraphs = _paragraphs(ctx, scope)
     return ctx.cached(("numbers.mentions", tuple(map(id, paragraphs))),
-                      # every mention has a （类）: `in` skips passages without one far faster than the
-                      # regex, which tries its lazy CJK run at every character
-                      lambda: [list(_ITEM_PATH.finditer(text)) if "类" in text else []
-                               for text, _ in _cached_passages(ctx, scope)])
+                      lambda: [_item_paths(text) if "类" in text else [] for text, _ in _cached_passages(ctx, scope)])
 
 
 def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
@@ -897,6 +894,26 @@ _ITEM_PATH = re.compile(
     r"(?:(?P<kuan>[\u4e00-\u9fff]{2,30}?)[（(]款[)）])?"
     r"(?:(?P<xiang>[\u4e00-\u9fff]{2,40}?)[（(]项[)）])?”?"
 )
+
+
+_LEI_MARK = re.compile(r"[（(]类[)）]")
+
+
+def _item_paths(text: str) -> list[re.Match]:
+    """`_ITEM_PATH.finditer(text)`, without trying the regex's lazy CJK run at every character of
+    the text: a mention's 类 name (2 to 30 CJK characters, after an optional “) ends right at its
+    （类）, so no mention starts more than 31 characters before the next （类）."""
+    out: list[re.Match] = []
+    pos = 0  # where the last mention ended: the next one starts there or later
+    for mark in _LEI_MARK.finditer(text):
+        if mark.start() < pos:
+            continue
+        m = _ITEM_PATH.search(text, max(pos, mark.start() - 31))
+        if m is None:
+            break
+        out.append(m)
+        pos = m.end()
+    return out
 
 
 @primitive("item_comparisons", 3)
