@@ -18,7 +18,7 @@ from openlint.judge.context import Context
 from openlint.judge.primitives import ATTRIBUTES, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Table
-from openlint.understand.codes import CodeList, CodeRow, load_codes, normalize_name, table_codes
+from openlint.understand.codes import CodeEntry, CodeList, CodeRow, load_codes, normalize_name, table_codes
 from openlint.understand.statements import ClassMention
 
 _PLACEHOLDER = re.compile(r"[XＸx×＊*]{2,}|某某")
@@ -67,7 +67,26 @@ class CodeCheck:
         return self.official is None or _names_match(self.row.name, self.official)
 
 
-def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None) -> list[CodeCheck]:
+def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | None, bool, str]:
+    """What the list says of a printed code and name: its entry, whether an unknown code is
+    really unknown (`verifiable`), and a note when the name is a former one."""
+    entry = codes.entry(r.code, year)
+    parent = r.code[:-2] if len(r.code) > 3 else ("economic" if r.system == "economic" else "function")
+    verifiable = r.system in ("function", "economic") and codes.complete(parent, year) and (
+        len(r.code) == 3 or codes.entry(r.code[:3], year) is not None)
+    former = ""
+    if entry is not None and not _names_match(r.name, entry.name):
+        for f in codes.former_names(r.code):
+            if normalize_name(f.name) == normalize_name(r.name):
+                former = f"（“{r.name}”是{f.until}年及以前的旧称）"
+                break
+    return entry, verifiable, former
+
+
+def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
+                  listed: dict[tuple[str, str], tuple]) -> list[CodeCheck]:
+    """`listed`: `_listed` of the (code, name) pairs met so far in the document (the same codes
+    recur in table after table)."""
     rows = table_codes(table)
     if not rows:
         return []
@@ -75,16 +94,11 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None)
     parents = {r.code[:n] for r in rows for n in (3, 5) if len(r.code) > n}  # codes with a child printed
     out = []
     for r in rows:
-        entry = codes.entry(r.code, year)
-        parent = r.code[:-2] if len(r.code) > 3 else ("economic" if r.system == "economic" else "function")
-        verifiable = r.system in ("function", "economic") and codes.complete(parent, year) and (
-            len(r.code) == 3 or codes.entry(r.code[:3], year) is not None)
-        former = ""
-        if entry is not None and not _names_match(r.name, entry.name):
-            for f in codes.former_names(r.code):
-                if normalize_name(f.name) == normalize_name(r.name):
-                    former = f"（“{r.name}”是{f.until}年及以前的旧称）"
-                    break
+        key = (r.code, r.name)
+        found = listed.get(key)
+        if found is None:
+            found = listed[key] = _listed(r, codes, year)
+        entry, verifiable, former = found
         has_children = r.code in parents
         out.append(
             CodeCheck(
@@ -108,9 +122,10 @@ def code_rows(ctx: Context, kind: str | None = None) -> list[CodeCheck]:
 
     def compute():
         codes, year = code_list(), ctx.facts.year
+        listed: dict[tuple[str, str], tuple] = {}
         out = []
         for table in ctx.document.tables:
-            out.extend(_table_checks(ctx, table, codes, year))
+            out.extend(_table_checks(ctx, table, codes, year, listed))
         return out
 
     rows = ctx.cached("code-rows", compute)

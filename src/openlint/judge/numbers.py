@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from openlint.findings import Severity
@@ -55,18 +56,26 @@ class Comparison:
     尾差, reported as a note). `material`: they cannot be the same (an error).
     """
 
-    __slots__ = ("difference", "tolerance", "accept", "_build", "_built", "_text")
+    __slots__ = ("difference", "_tolerance", "accept", "_build", "_built", "_text")
 
-    def __init__(self, difference: Decimal, tolerance: Decimal, build: Callable[[], tuple],
+    def __init__(self, difference: Decimal, tolerance: Decimal | Callable[[], Decimal], build: Callable[[], tuple],
                  accept: tuple[Decimal, Decimal] | None = None):
         self.difference = difference  # left − right
-        self.tolerance = tolerance  # the accumulated rounding of every figure involved
+        self._tolerance = tolerance  # a Decimal, or how to compute it when asked (see `tolerance`)
         self.accept = accept  # for one quantity printed at two precisions: the differences that agree
         self._build = build  # () → (subject, left Amount, [right Amounts], is_sum)
         self._built: tuple | None = None
         self._text: str | None = None
 
     # ---- verdict
+    @property
+    def tolerance(self) -> Decimal:
+        """The accumulated rounding of every figure involved. A sum within a table computes it
+        only when asked: most sums hold, and then nothing needs it."""
+        if callable(self._tolerance):
+            self._tolerance = self._tolerance()
+        return self._tolerance
+
     @property
     def holds(self) -> bool:
         d = self.difference
@@ -177,8 +186,10 @@ def _compare_values(left: tuple[Decimal, Decimal, str | None], rights: list[tupl
     total = ZERO
     tolerance = error
     for v, e, u in rights:
-        total += convert(v, u, unit)
-        tolerance += convert(e, u, unit)
+        if u != unit:  # (most figures share the left one's unit: no conversion to call)
+            v, e = convert(v, u, unit), convert(e, u, unit)
+        total += v
+        tolerance += e
     difference = value - total
     if not same_quantity:
         return Comparison(difference, tolerance, build)
@@ -219,28 +230,33 @@ def _page_of(ctx: Context, part: TablePart, row: Row, text: str) -> int | None:
 
 def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None = None) -> Amount:
     table = part.table
+    at = table.location
     column = part.column(col)
-    location = Location(
-        file=table.location.file,
-        page=_page_of(ctx, part, row, row.cells.get(col, "")),
-        line=table.location.line,
-        section=table.location.section,
-        table=table.caption or None,
-        row=row.described() or None,
-        column=column.header if column else None,
-    )
-    amount = part.amount(row, col, location)
-    if label is not None:
-        amount = Amount(amount.value, amount.error, amount.unit, label, amount.text, location)
-    return amount
+    page = _page_of(ctx, part, row, row.cells.get(col, ""))
+    location = Location(at.file, page, at.line, at.section, table.caption or None, row.described() or None,
+                        column.header if column else None)
+    return part.amount(row, col, location, label)
 
 
-def _raw(part: TablePart, row: Row, col: int) -> tuple[Decimal, Decimal, str | None]:
-    return (row.values.get(col, ZERO), part.error_of(row, col), part.unit)
+def _part_sum(part: TablePart, left: tuple[Row, int], rights: list[tuple[Row, int]],
+              build: Callable[[], tuple]) -> Comparison:
+    """A (row, column) of a part against the sum of others: figures of one table, in its unit."""
+    row, col = left
+    total = ZERO
+    for r, c in rights:
+        total += r.values.get(c, ZERO)
+
+    def tolerance() -> Decimal:
+        out = part.error_of(row, col)
+        for r, c in rights:
+            out += part.error_of(r, c)
+        return out
+
+    return Comparison(row.values.get(col, ZERO) - total, tolerance, build)
 
 
 def _blank(row: Row, cols) -> bool:
-    return all(c not in row.values for c in cols)
+    return row.values.keys().isdisjoint(cols)
 
 
 def _iter_nodes(root: HeaderNode) -> Iterator[HeaderNode]:
@@ -344,7 +360,7 @@ def _row_comparison(ctx, part: TablePart, row: Row, total_col: int, comp_cols: l
         rights = [_cell(ctx, part, row, c, part.column(c).name) for c in comp_cols]
         return subject, left, rights, True
 
-    return _compare_values(_raw(part, row, total_col), [_raw(part, row, c) for c in comp_cols], build)
+    return _part_sum(part, (row, total_col), [(row, c) for c in comp_cols], build)
 
 
 @primitive("code_sums", 1)
@@ -422,7 +438,7 @@ def _rows_comparison(ctx, part: TablePart, parent: Row, children: list[Row], col
         rights = [_cell(ctx, part, r, col, r.described()) for r in children]
         return subject, left, rights, True
 
-    return _compare_values(_raw(part, parent, col), [_raw(part, r, col) for r in children], build)
+    return _part_sum(part, (parent, col), [(r, col) for r in children], build)
 
 
 @primitive("line_sums", 1)
@@ -550,6 +566,15 @@ def _find_column(part: TablePart, spec: Any) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _memo(ctx: Context, find: Callable[[TablePart, Any], Any], part: TablePart, spec: Any) -> Any:
+    """`find(part, spec)` once per document: rules ask for the same rows and columns again and
+    again. The key holds the part itself, so it stays alive (and its id unique) as long as the
+    memo."""
+    if spec is not None and not isinstance(spec, (str, re.Pattern)):
+        return find(part, spec)
+    return ctx.cached(("numbers.find", find, part, spec), lambda: find(part, spec))
+
+
 def _alternatives(spec: Any) -> list[Any]:
     return list(spec) if isinstance(spec, (list, tuple)) else [spec]
 
@@ -561,11 +586,11 @@ def amount(ctx: Context, tables: Any, row: Any, column: Any = None) -> Amount | 
     rows or columns tries each in turn. Nothing if the table, row or column is not there."""
     for part in _parts_of(ctx, tables):
         for row_spec in _alternatives(row):
-            found = _find_row(part, row_spec)
+            found = _memo(ctx, _find_row, part, row_spec)
             if found is None:
                 continue
             for column_spec in _alternatives(column):
-                col = _find_column(part, column_spec)
+                col = _memo(ctx, _find_column, part, column_spec)
                 if col is not None:
                     return _labelled(ctx, part, found, col)
     if row is None or row == "":
@@ -616,7 +641,13 @@ _CAPTION_UNIT = re.compile(r"\s*[（(]\s*(?:金额)?单位\s*[:：][^)）]*[)）
 
 def _caption(table: Table) -> str:
     """A table's title as messages quote it, without a trailing （单位：万元）."""
-    return _CAPTION_UNIT.sub("", table.caption) or "表"
+    return _quoted_caption(table.caption)
+
+
+@lru_cache(maxsize=1024)
+def _quoted_caption(caption: str) -> str:
+    """(Memoised: every amount read from a table is named with it.)"""
+    return _CAPTION_UNIT.sub("", caption) or "表"
 
 
 @primitive("total", 1, 2)
@@ -635,7 +666,7 @@ def total(ctx: Context, tables: Any, column: Any = None) -> Amount | None:
             return None
         col = None
         for column_spec in _alternatives(column):
-            col = _find_column(part, column_spec)
+            col = _memo(ctx, _find_column, part, column_spec)
             if col is not None:
                 break
         if col is None:
@@ -786,7 +817,7 @@ def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
     printed to 0.01 stands for ±0.005 of its unit, to 1 for ±0.5."""
     out: list[Amount] = []
     regex = compile_prefiltered(pattern) if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
-    for text, pieces in _cached_passages(ctx, scope):
+    for text, pieces in _cached_passages(ctx, scope, figures_only=True):
         for m in regex.finditer(text):
             paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
             figure = _STATED.match(text, m.end())
@@ -822,18 +853,21 @@ def _passages(paragraphs: list[Paragraph]) -> list[tuple[str, list[tuple[int, Pa
     return out
 
 
-def _cached_passages(ctx: Context, scope: Any) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
+def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
+    """The passages of the scope; `figures_only`: those naming a unit (元), the only ones where
+    `_STATED` can read a figure."""
     paragraphs = _paragraphs(ctx, scope)
-    return ctx.cached(("numbers.passages", tuple(map(id, paragraphs))), lambda: _passages(paragraphs))
+    key = tuple(map(id, paragraphs))
+    passages = ctx.cached(("numbers.passages", key), lambda: _passages(paragraphs))
+    if not figures_only:
+        return passages
+    return ctx.cached(("numbers.passages-with-figures", key), lambda: [p for p in passages if "元" in p[0]])
 
 
 def _cached_mentions(ctx: Context, scope: Any) -> list[list[re.Match]]:
     paragraphs = _paragraphs(ctx, scope)
     return ctx.cached(("numbers.mentions", tuple(map(id, paragraphs))),
-                      # every mention has a （类）: `in` skips passages without one far faster than the
-                      # regex, which tries its lazy CJK run at every character
-                      lambda: [list(_ITEM_PATH.finditer(text)) if "类" in text else []
-                               for text, _ in _cached_passages(ctx, scope)])
+                      lambda: [_item_paths(text) if "类" in text else [] for text, _ in _cached_passages(ctx, scope)])
 
 
 def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
@@ -860,6 +894,26 @@ _ITEM_PATH = re.compile(
     r"(?:(?P<kuan>[\u4e00-\u9fff]{2,30}?)[（(]款[)）])?"
     r"(?:(?P<xiang>[\u4e00-\u9fff]{2,40}?)[（(]项[)）])?”?"
 )
+
+
+_LEI_MARK = re.compile(r"[（(]类[)）]")
+
+
+def _item_paths(text: str) -> list[re.Match]:
+    """`_ITEM_PATH.finditer(text)`, without trying the regex's lazy CJK run at every character of
+    the text: a mention's 类 name (2 to 30 CJK characters, after an optional “) ends right at its
+    （类）, so no mention starts more than 31 characters before the next （类）."""
+    out: list[re.Match] = []
+    pos = 0  # where the last mention ended: the next one starts there or later
+    for mark in _LEI_MARK.finditer(text):
+        if mark.start() < pos:
+            continue
+        m = _ITEM_PATH.search(text, max(pos, mark.start() - 31))
+        if m is None:
+            break
+        out.append(m)
+        pos = m.end()
+    return out
 
 
 @primitive("item_comparisons", 3)
@@ -918,7 +972,13 @@ def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount |
 
 
 def _same_name(a: str, b: str) -> bool:
-    return normalise_label(a).replace("其它", "其他") == normalise_label(b).replace("其它", "其他")
+    return _name_key(a) == _name_key(b)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    """(Memoised: every mention is compared with the names of every row.)"""
+    return normalise_label(name).replace("其它", "其他")
 
 
 def _row_by_names(part: TablePart, names: list[str]) -> Row | None:

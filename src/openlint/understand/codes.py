@@ -235,7 +235,30 @@ def _cell_text(table: Table, r: int, c: int) -> str:
     # a merged cell counts once, at its origin
     if cell.row != r or cell.col != c:
         return ""
-    return _NAME_SPACES.sub("", cell.text)
+    return _without_spaces(cell.text)
+
+
+@lru_cache(maxsize=8192)
+def _without_spaces(text: str) -> str:
+    """(Memoised: the same labels and figures recur in every table.)"""
+    return _NAME_SPACES.sub("", text)
+
+
+@lru_cache(maxsize=8192)
+def _code_in_cell(text: str) -> tuple[str, bool] | None:
+    """The code a cell prints whole (2010507, 201 05 07, 201-05-07) and whether it is a 类 alone
+    (its 款 and 项 may follow in cells of their own); None when the cell prints no code.
+    Memoised: the same codes recur in table after table."""
+    m = _FULL_CODE.match(text)
+    if m is None or not system_of(m.group(1)):
+        return None
+    return "".join(g for g in m.groups() if g), m.group(2) is None
+
+
+def _row_location(table: Table, row: str) -> Location:
+    """The table's location, named by its caption, at a row."""
+    at = table.location
+    return Location(at.file, at.page, at.line, at.section, table.caption or at.table, row, at.column)
 
 
 def _is_name(text: str) -> bool:
@@ -246,10 +269,11 @@ def _header_parts(table: Table, top: int) -> dict[int, str]:
     """Columns headed exactly 类 / 款 / 项 (split code layouts)."""
     parts: dict[int, str] = {}
     for r in range(min(top, table.n_rows)):
-        for c in range(len(table.grid[r])):
-            t = _cell_text(table, r, c)
-            if t in ("类", "款", "项"):
-                parts[c] = t
+        for c, cell in enumerate(table.grid[r]):
+            if cell.row == r and cell.col == c:  # a merged cell counts once, at its origin
+                t = _without_spaces(cell.text)
+                if t in ("类", "款", "项"):
+                    parts[c] = t
     return parts
 
 
@@ -266,7 +290,7 @@ def table_codes(table: Table) -> list[CodeRow]:
         row_cells = table.grid[r]
         width = len(row_cells)
         # a merged cell counts once, at its origin
-        texts = ["".join(cell.text.split()) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row_cells)]
+        texts = [_without_spaces(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row_cells)]
         if not previous and not any(t[:1] in _CODE_START for t in texts):
             continue
         found: list[CodeRow] = []
@@ -277,11 +301,11 @@ def table_codes(table: Table) -> list[CodeRow]:
                 c += 1  # text, an amount, or an empty cell outside a 类 column: no code starts here
                 continue
             code, used, printed = None, 0, ""
-            m = _FULL_CODE.match(t)
-            if m and system_of(m.group(1)):
-                code = "".join(g for g in m.groups() if g)
+            whole = _code_in_cell(t)
+            if whole is not None:
+                code, lei_only = whole
                 used = 1
-                if m.group(2) is None:
+                if lei_only:
                     # split layout: 201 | 05 | 07 (empty cells allowed: a 类 row prints 201 | | )
                     k = c + 1
                     for _ in range(2):
@@ -328,8 +352,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                     # "[2010101]行政运行" or "2010101 行政运行" in one cell
                     code, name = both.group(1).replace(" ", ""), both.group(2)
                     values = tuple(v for v in (parse_amount(x) for x in texts[c + 1 :] if x) if v is not None)
-                    loc = replace(table.location, table=table.caption or table.location.table, row=f"{code} {name}")
-                    found.append(CodeRow(code, name, table, r, c, loc, values))
+                    found.append(CodeRow(code, name, table, r, c, _row_location(table, f"{code} {name}"), values))
                 c += 1
                 continue
             # the name: the next non-empty cell, if it is text
@@ -349,8 +372,8 @@ def table_codes(table: Table) -> list[CodeRow]:
                         break
                     values.append(value)
                 k += 1
-            loc = replace(table.location, table=table.caption or table.location.table, row=f"{code} {texts[name_col]}")
-            found.append(CodeRow(code, texts[name_col], table, r, c, loc, tuple(values), printed))
+            location = _row_location(table, f"{code} {texts[name_col]}")
+            found.append(CodeRow(code, texts[name_col], table, r, c, location, tuple(values), printed))
             c = name_col + 1
         if found:
             previous = list(range(len(out), len(out) + len(found)))

@@ -53,8 +53,9 @@ def strip_numbering(label: str) -> str:
     return _SUB.sub("", _ITEM.sub("", label), count=1)
 
 
+@lru_cache(maxsize=8192)
 def numbering_of(label: str) -> str | None:
-    """`item` for 一、…, `sub` for 1. / （1） / （一）, else None."""
+    """`item` for 一、…, `sub` for 1. / （1） / （一）, else None. (Memoised: asked of every row.)"""
     if _ITEM.match(label):
         return "item"
     if _SUB.match(label):
@@ -172,6 +173,9 @@ def is_qualifier(label: str) -> bool:
 
 
 # ---------------------------------------------------------------- amounts
+
+_ZERO = Decimal(0)
+
 
 @dataclass(frozen=True, slots=True)
 class Amount:
@@ -364,13 +368,20 @@ class TablePart:
     rows: tuple[Row, ...]
     root: HeaderNode
     trusted: bool = True  # the header forms a clean tree over every amount column
+    _by_index: dict[int, Column] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # every cell a check reads asks for its column: a map instead of a scan of the columns
+        self._by_index = {}
+        for column in self.columns:
+            self._by_index.setdefault(column.index, column)
 
     @property
     def caption(self) -> str:
         return self.table.caption
 
     def column(self, col: int) -> Column | None:
-        return next((c for c in self.columns if c.index == col), None)
+        return self._by_index.get(col)
 
     def main_column(self) -> Column | None:
         """The column a row's amount is read from when none is named: the top-level 合计 (first
@@ -385,21 +396,22 @@ class TablePart:
     def error_of(self, row: Row, col: int) -> Decimal:
         """Half the rounding step of a printed figure: its own decimals (12,604,173 in a table of
         figures to 0.01 was rounded to whole 元), the table's for a zero; 0 for a blank cell."""
-        text = row.cells.get(col, "")
+        text = row.cells.get(col)
         if not text:
-            return Decimal(0)
-        if row.values.get(col, Decimal(0)) == 0:
+            return _ZERO
+        if not row.values.get(col):  # a zero (or no value): the table's step
             return self.error
         return max(self.error, _half_step(text))
 
-    def amount(self, row: Row, col: int, location: Location | None = None) -> Amount:
-        column = self.column(col)
-        text = row.cells.get(col, "")
-        value = row.values.get(col, Decimal(0))
-        label = row.label or self.caption
-        if column is not None:
-            label = f"{row.label}：{column.name}" if row.label else column.name
-        return Amount(value, self.error_of(row, col), self.unit, label, text, location)
+    def amount(self, row: Row, col: int, location: Location | None = None, label: str | None = None) -> Amount:
+        """The cell as an amount, named `行：列` unless `label` says otherwise."""
+        if label is None:
+            column = self.column(col)
+            label = row.label or self.caption
+            if column is not None:
+                label = f"{row.label}：{column.name}" if row.label else column.name
+        return Amount(row.values.get(col, _ZERO), self.error_of(row, col), self.unit, label, row.cells.get(col, ""),
+                      location)
 
 
 def _depth(node: HeaderNode) -> int:
@@ -428,50 +440,69 @@ def read_table(table: Table) -> TableSemantics:
     top = header_row_count(table)
     if table.n_rows == 0 or table.n_cols == 0:
         return TableSemantics(table, unit, ())
-    numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
-    kinds = _column_kinds(table, top, numbering_rows)
+    grid = _read_grid(table, top)
+    kinds = _column_kinds(grid)
     groups = _split_parts(kinds)
-    decimals = 0
-    grouping = False
-    for r in range(top, table.n_rows):
-        if r in numbering_rows:
-            continue
-        for c, cell in enumerate(table.grid[r]):
-            if kinds[c] == "amount" and cell.row == r and cell.col == c and parse_amount(cell.text) is not None:
-                decimals = max(decimals, decimals_of(cell.text))
-                grouping = grouping or "," in cell.text
+    amount_cols = [c for c, kind in enumerate(kinds) if kind == "amount"]
+    decimals = max((grid.decimals[c] for c in amount_cols), default=0)
+    grouping = any(grid.grouping[c] for c in amount_cols)
     error = Decimal(5).scaleb(-decimals - 1)
     parts = []
     for i, (labels, amounts_) in enumerate(groups):
-        part = _read_part(table, i, top, numbering_rows, kinds, labels, amounts_, unit, error, grouping)
+        part = _read_part(table, i, grid, kinds, labels, amounts_, unit, error, grouping)
         if part is not None:
             parts.append(part)
     return TableSemantics(table, unit, tuple(parts))
 
 
-def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]:
-    """index | code | name | amount, for each grid column."""
-    ncols = table.n_cols
-    counts = [[0, 0, 0] for _ in range(ncols)]  # amount, code-like, text
-    for r in range(top, table.n_rows):
-        if r in numbering_rows:
-            continue
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """A table's grid read once for everything its parts need: its body rows, each column's
+    header cells and what its body cells hold."""
+
+    body_rows: list[int]  # below the header, 栏次/行次 rows left out
+    headers: list[list[Cell]]  # per column: the header cells over it, top down, a merged cell once
+    counts: list[list[int]]  # per column: [amounts, code-like numbers, texts] of its body cells
+    decimals: list[int]  # per column: the most decimals of a figure
+    grouping: list[bool]  # per column: a figure printed with thousands separators
+
+
+def _read_grid(table: Table, top: int) -> _Grid:
+    n_cols = table.n_cols
+    numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
+    body_rows = [r for r in range(top, table.n_rows) if r not in numbering_rows]
+    counts = [[0, 0, 0] for _ in range(n_cols)]
+    decimals = [0] * n_cols
+    grouping = [False] * n_cols
+    for r in body_rows:
         for c, cell in enumerate(table.grid[r]):
             if cell.row != r or cell.col != c:
                 continue
-            found = _body_class(cell.text)
-            if found is not None:
-                counts[c][found] += 1
+            found, places, comma = _body_cell(cell.text)
+            if found is None:
+                continue
+            counts[c][found] += 1
+            if found != 2:  # a figure (a bare code-like number is one too)
+                if places > decimals[c]:
+                    decimals[c] = places
+                if comma:
+                    grouping[c] = True
+    return _Grid(body_rows, _header_cells(table, top, numbering_rows, n_cols), counts, decimals, grouping)
+
+
+def _column_kinds(grid: _Grid) -> list[str]:
+    """index | code | name | amount, for each grid column."""
+    ncols = len(grid.counts)
     kinds: list[str] = []
     for c in range(ncols):
-        header = _header_texts(table, top, c, numbering_rows, ncols)
-        amount_n, code_n, text_n = counts[c]
+        header = _header_texts(grid.headers[c], ncols)
+        amount_n, code_n, text_n = grid.counts[c]
         single = [t for t, span in header if span == 1]
         if any(_INDEX_HEADER.match(t) for t in single):
             kinds.append("index")
             continue
         deepest = header[-1][0] if header else ""
-        if deepest and _LABEL_WORD.search(deepest) and not _AMOUNT_WORD.search(deepest):
+        if deepest and _names_labels(deepest):
             kinds.append("code" if code_n > text_n + amount_n else "name" if text_n or code_n or not amount_n else "amount")
             continue
         if deepest:
@@ -493,46 +524,50 @@ def _column_kinds(table: Table, top: int, numbering_rows: set[int]) -> list[str]
     return kinds
 
 
+@lru_cache(maxsize=4096)
+def _names_labels(header: str) -> bool:
+    """A header over codes or names (项目, 科目编码), not over amounts (项目支出 is an amount)."""
+    return bool(_LABEL_WORD.search(header)) and not _AMOUNT_WORD.search(header)
+
+
 @lru_cache(maxsize=8192)
-def _body_class(text: str) -> int | None:
-    """Which count of `_column_kinds` a body cell adds to: 0 amount, 1 code-like, 2 text, None
-    for a blank or placeholder. Memoised: the same figures and labels recur in every table."""
+def _body_cell(text: str) -> tuple[int | None, int, bool]:
+    """A body cell: which count of `_Body` it adds to (0 amount, 1 code-like, 2 text, None for a
+    blank or placeholder), and for a figure its decimals and whether it has thousands separators.
+    Memoised: the same figures and labels recur in every table."""
     t = text.strip()
     if not t or t in _BLANKISH:
-        return None
+        return None, 0, False
     if _CODE_TEXT.match(t):
-        return 1
+        return 1, 0, False
     if parse_amount(t) is not None:
-        return 0
-    return 2
+        return 0, decimals_of(text), "," in text
+    return 2, 0, False
 
 
-def _header_texts(table: Table, top: int, c: int, numbering_rows: set[int], n_cols: int | None = None) -> list[tuple[str, int]]:
-    """(squashed text, column span) of the header cells over column c, top down. `n_cols`: the
-    table's width when the caller has it (`Table.n_cols` scans every row)."""
-    if n_cols is None:
-        n_cols = table.n_cols
+def _header_texts(cells: list[Cell], n_cols: int) -> list[tuple[str, int]]:
+    """(squashed text, column span) of a column's header cells, top down, in a table `n_cols` wide."""
     out: list[tuple[str, int]] = []
-    for cell in _header_cells(table, top, c, numbering_rows):
+    for cell in cells:
         t = squash(cell.text)
         if t and not (cell.col_span > 1 and cell.col_span >= n_cols):  # a banner over the whole table
             out.append((t, cell.col_span))
     return out
 
 
-def _header_cells(table: Table, top: int, c: int, numbering_rows: set[int]):
-    """The cells above the body in column c, top down: a merged cell once, 栏次 rows skipped."""
-    last: Cell | None = None
-    for r in range(min(top, table.n_rows)):
-        if r in numbering_rows:
-            continue
-        row = table.grid[r]
-        if c >= len(row):
-            continue
-        cell = row[c]
-        if cell is not last:
-            last = cell
-            yield cell
+def _header_cells(table: Table, top: int, numbering_rows: set[int], n_cols: int) -> list[list[Cell]]:
+    """For each column, the cells above the body, top down: a merged cell once, 栏次 rows skipped."""
+    rows = [table.grid[r] for r in range(min(top, table.n_rows)) if r not in numbering_rows]
+    out: list[list[Cell]] = []
+    for c in range(n_cols):
+        cells: list[Cell] = []
+        last: Cell | None = None
+        for row in rows:
+            if c < len(row) and row[c] is not last:
+                last = row[c]
+                cells.append(last)
+        out.append(cells)
+    return out
 
 
 def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
@@ -554,7 +589,7 @@ def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
     return groups
 
 
-def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, unit, error, grouping) -> TablePart | None:
+def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, error, grouping) -> TablePart | None:
     code_cols = tuple(c for c in labels if kinds[c] == "code")
     name_cols = [c for c in labels if kinds[c] == "name"]
     name_col = name_cols[-1] if name_cols else None
@@ -567,7 +602,7 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
     for c in amount_cols:
         path: list[Cell] = []
         qualifiers: list[Cell] = []
-        for cell in _header_cells(table, top, c, numbering_rows):
+        for cell in grid.headers[c]:
             text = squash(cell.text)
             if not text:
                 continue
@@ -575,10 +610,10 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
             if first < lo or end > hi:
                 # over label columns or beyond the group: the group's title, not a column header
                 if not title and part_lo <= first and end <= hi and (name_col is None or first <= name_col) \
-                        and not (_LABEL_WORD.search(text) and not _AMOUNT_WORD.search(text)):
+                        and not _names_labels(text):
                     title = text
                 continue
-            if _LABEL_WORD.search(text) and not _AMOUNT_WORD.search(text):
+            if _names_labels(text):
                 continue
             if is_qualifier(text):
                 qualifiers.append(cell)
@@ -617,10 +652,10 @@ def _read_part(table, index, top, numbering_rows, kinds, labels, amount_cols, un
     )
     if not title and name_col is not None:
         # no header cell over the whole group: a label column headed 收入 / 支出项目 names it
-        texts = _header_texts(table, top, name_col, numbering_rows)
+        texts = _header_texts(grid.headers[name_col], len(grid.headers))
         if texts and re.search(r"收入|支出", texts[-1][0]) and texts[-1][1] == 1:
             title = texts[-1][0]
-    rows = _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, amount_cols)
+    rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols)
     trusted = len(cols) == len(amount_cols) and not any(n.irregular or _merged_roles(n) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
                      trusted)
@@ -681,15 +716,16 @@ _EXCLUSIVE = (
 
 
 def _merged_roles(node: HeaderNode) -> bool:
-    return any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
+    return len(node.roles) > 1 and any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
 
 
-def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
+_LEVELS = {3: 1, 5: 2, 7: 3}  # digits of a code → 类 / 款 / 项
+
+
+def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
     rows: list[Row] = []
     text_cols = [c for c in labels if kinds[c] == "name"]
-    for r in range(top, table.n_rows):
-        if r in numbering_rows:
-            continue
+    for r in body_rows:
         grid_row = table.grid[r]
         width = len(grid_row)
         label = squash(grid_row[name_col].text) if name_col is not None and name_col < width else ""
@@ -704,7 +740,7 @@ def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, a
         values: dict[int, Decimal] = {}
         suspect = False
         for c in amount_cols:
-            if c >= len(grid_row):
+            if c >= width:
                 cells[c] = ""
                 continue
             cell = grid_row[c]
@@ -731,7 +767,7 @@ def _read_rows(table, top, numbering_rows, labels, code_cols, name_col, kinds, a
                 rows[-1] = Row(prev.index, prev.label + label, prev.code, prev.level, prev.numbering,
                                _row_kind(prev.label + label), prev.cells, prev.values, prev.suspect)
                 continue
-        level = {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
+        level = _LEVELS.get(len(code)) if code else None
         rows.append(Row(r, label, code, level, numbering_of(label), _row_kind(label), cells, values, suspect))
     return tuple(rows)
 
