@@ -366,3 +366,19 @@ def test_real_disclosures_numeric_errors_are_the_known_ones():
         assert len(errors) == len(wanted), (name, [f.message for f in errors])
         for f, (rule, page, text) in zip(sorted(errors, key=lambda f: (f.location.page or 0, f.rule_id)), wanted):
             assert (f.rule_id, f.location.page) == (rule, page) and text in f.message, (name, f.message)
+
+
+def test_item_path_search_finds_what_a_full_scan_finds():
+    """`_item_paths` starts the mention regex near each （类） only; it must find exactly the
+    matches of a scan from every character (random texts built from the pieces mentions use)."""
+    import random
+
+    rng = random.Random(7)
+    pieces = ["一般公共服务支出", "财政事务", "行政运行", "类", "款", "项", "（类）", "(类)", "（款）", "（项）",
+              "“", "”", "，", "。", "12.5万元", " ", "主要用于"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 24)))
+        expected = [(m.span(), m.groups()) for m in N._ITEM_PATH.finditer(text)]
+        assert [(m.span(), m.groups()) for m in N._item_paths(text)] == expected, text
+    long_name = "一" * 45 + "（类）" + "财政事务（款）"
+    assert [m.span() for m in N._item_paths(long_name)] == [m.span() for m in N._ITEM_PATH.finditer(long_name)]
