@@ -6,6 +6,12 @@
 every character. When such a pattern can only start with a few characters, a lookahead for them
 in front rejects the other positions at once. The lookahead only skips positions where the
 pattern cannot match anything: matches, groups and their order are unchanged.
+
+A scan of a long text costs the same however rarely the pattern matches. When every match needs
+one of a few texts (`单位` in `(本|我)单位|…单位(预算|决算)…`), looking for those texts first (a fast
+substring search) tells where a match can be at all: `needles` finds them, and `stays_on_line`
+says whether a match, and everything it depends on, keeps within one line, so that only the lines
+holding a needle need to be searched.
 """
 
 from __future__ import annotations
@@ -122,3 +128,144 @@ def first_chars(source: str, flags: int) -> set[str] | None:
         return None  # can start with anything, or match empty text anywhere
     items = found[0]
     return set(items) if items and sum(items.values()) <= 64 else None
+
+
+_MANY_NEEDLES = 16  # looking for more texts costs about as much as the scan it would save
+
+
+def needles(source: str, flags: int = 0) -> frozenset[str] | None:
+    """Texts one of which every match of the pattern contains, in what it matches or in what its
+    lookarounds read (`(本|我)单位|\\d{4}年单位预算` → {单位}); None when nothing is known, or when they
+    would be too many or too common to be worth looking for (several single characters: `[，。]`)."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(source, flags)
+        if (flags | parsed.state.flags) & re.IGNORECASE:  # the texts would need every case
+            return None
+        found = _required(parsed.data)
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return None
+    if not found or len(found) > _MANY_NEEDLES or (len(found) > 1 and min(map(len, found)) < 2):
+        return None
+    return frozenset(found)
+
+
+def _required(items) -> set[str] | None:
+    """The best choice of texts one of which a match of the sequence `items` must contain."""
+    from re import _constants as C  # noqa: N812
+
+    choices: list[set[str]] = []
+    run = ""  # consecutive literal characters: matched together, one text
+    for op, av in items:
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        if op is C.AT or op is C.ASSERT_NOT:
+            continue  # zero width: the characters either side are still next to each other
+        if run:
+            choices.append({run})
+            run = ""
+        found = None
+        if op is C.ASSERT:  # what a lookaround reads is in the text as well
+            found = _required(av[1].data)
+        elif op is C.SUBPATTERN:
+            if not av[1] & re.IGNORECASE:
+                found = _required(av[-1].data)
+        elif op is C.BRANCH:
+            alternatives = [_required(a.data) for a in av[1]]
+            if all(alternatives):
+                found = _shortest_only(set().union(*alternatives))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                found = _required(av[2].data)
+        elif op is C.ATOMIC_GROUP:
+            found = _required(av.data)
+        elif op is C.IN and len(av) <= _MANY_NEEDLES and all(o is C.LITERAL for o, _a in av):
+            found = {chr(a) for _o, a in av}
+        if found:
+            choices.append(found)
+    if run:
+        choices.append({run})
+    # Texts of two characters or more are rare and fast to look for; then the fewer the better.
+    return min(choices, key=lambda texts: (min(map(len, texts)) < 2, len(texts), -min(map(len, texts))), default=None)
+
+
+def _shortest_only(texts: set[str]) -> set[str]:
+    """Without the texts that contain another one: a line holding 主要原因 holds 原因."""
+    return {t for t in texts if not any(o != t and o in t for o in texts)}
+
+
+def stays_on_line(source: str, flags: int = 0) -> bool:
+    """Whether no part of the pattern can match a line break (\\n), nor is `\\Z` or a `$` that is not
+    multi-line: then a match and everything its lookarounds read lie inside one line, and the
+    line break after the line reads to the pattern like the end of the text (so searching up to it
+    finds what searching the whole text finds on that line)."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(source, flags)
+        return _on_line(parsed.data, (flags | parsed.state.flags) & (re.DOTALL | re.MULTILINE))
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return False
+
+
+def _on_line(items, flags: int) -> bool:
+    """`stays_on_line` for a sequence, under `flags` (only DOTALL and MULTILINE matter)."""
+    from re import _constants as C  # noqa: N812
+
+    for op, av in items:
+        if op is C.LITERAL:
+            ok = av != _NEWLINE
+        elif op is C.NOT_LITERAL:
+            ok = av == _NEWLINE
+        elif op is C.ANY:
+            ok = not flags & re.DOTALL
+        elif op is C.IN:
+            ok = _class_excludes_newline(av)
+        elif op is C.AT:
+            # the parser writes `$` as AT_END whatever the flags: a line's end under MULTILINE
+            ok = av is not C.AT_END_STRING and (av is not C.AT_END or bool(flags & re.MULTILINE))
+        elif op is C.ASSERT or op is C.ASSERT_NOT:
+            ok = _on_line(av[1].data, flags)
+        elif op is C.SUBPATTERN:  # (?s:…) turns DOTALL on, (?-m:…) MULTILINE off
+            ok = _on_line(av[-1].data, (flags | av[1]) & ~av[2])
+        elif op is C.BRANCH:
+            ok = all(_on_line(a.data, flags) for a in av[1])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            ok = _on_line(av[2].data, flags)
+        elif op is C.ATOMIC_GROUP:
+            ok = _on_line(av.data, flags)
+        else:  # back-references, conditionals: not worth the reasoning
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+_NEWLINE = ord("\n")
+
+
+def _class_excludes_newline(items) -> bool:
+    """Whether a character class (`[^，。]`, `\\d`, `[\\u4e00-\\u9fff]`) cannot match \\n."""
+    from re import _constants as C  # noqa: N812
+
+    newline_in = {  # whether each category holds \n
+        C.CATEGORY_DIGIT: False, C.CATEGORY_NOT_DIGIT: True, C.CATEGORY_SPACE: True,
+        C.CATEGORY_NOT_SPACE: False, C.CATEGORY_WORD: False, C.CATEGORY_NOT_WORD: True,
+        C.CATEGORY_LINEBREAK: True, C.CATEGORY_NOT_LINEBREAK: False,
+    }
+    negated = False
+    holds = False
+    for op, av in items:
+        if op is C.NEGATE:
+            negated = True
+        elif op is C.LITERAL:
+            holds = holds or av == _NEWLINE
+        elif op is C.RANGE:
+            holds = holds or av[0] <= _NEWLINE <= av[1]
+        elif op is C.CATEGORY and av in newline_in:
+            holds = holds or newline_in[av]
+        else:
+            return False  # unknown: assume the worst
+    return holds == negated

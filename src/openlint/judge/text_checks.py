@@ -23,7 +23,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from openlint.judge._prefilter import prefiltered
+from openlint.judge._prefilter import needles, prefiltered, stays_on_line
 from openlint.judge.context import Context, compact
 from openlint.judge.primitives import ATTRIBUTES, display, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
@@ -326,10 +326,17 @@ def _scope_units(ctx: Context, scope: Any) -> set[int] | None:
     return found
 
 
-_MULTILINE: dict[tuple, re.Pattern] = {}
+@dataclass(frozen=True, slots=True)
+class _UnitPattern:
+    rx: re.Pattern
+    needles: re.Pattern | None  # finds texts one of which is in every match (see `needles`)
+    on_line: bool  # every match lies inside one unit, whatever surrounds the unit (see `stays_on_line`)
 
 
-def _unit_pattern(pattern: Any) -> re.Pattern:
+_UNIT_PATTERNS: dict[tuple, _UnitPattern] = {}
+
+
+def _unit_pattern(pattern: Any) -> _UnitPattern:
     """The pattern with ^ and $ meaning the start and end of a unit (compiled once per pattern).
 
     A pattern that can only start with a few characters gets a lookahead for them in front (see
@@ -339,35 +346,84 @@ def _unit_pattern(pattern: Any) -> re.Pattern:
         key = (pattern.pattern, pattern.flags)
     else:
         key = (re.escape(compact(str(pattern))), 0)
-    compiled = _MULTILINE.get(key)
-    if compiled is None:
-        if len(_MULTILINE) > 1024:
-            _MULTILINE.clear()
+    found = _UNIT_PATTERNS.get(key)
+    if found is None:
+        if len(_UNIT_PATTERNS) > 1024:
+            _UNIT_PATTERNS.clear()
         source, flags = key[0], key[1] | re.MULTILINE
-        compiled = _MULTILINE[key] = re.compile(prefiltered(source, flags), flags)
-    return compiled
+        texts = needles(source, flags)
+        found = _UNIT_PATTERNS[key] = _UnitPattern(
+            re.compile(prefiltered(source, flags), flags),
+            re.compile("|".join(map(re.escape, sorted(texts)))) if texts else None,
+            stays_on_line(source, flags),
+        )
+    return found
 
 
 def _matches(ctx: Context, pattern: Any, scope: Any = None):
     """(unit index, unit, match) for every match inside one unit."""
     corpus = _corpus(ctx)
     allowed = _scope_units(ctx, scope)
-    rx = _unit_pattern(pattern)
-    text, pos = corpus.text, 0
-    while True:
-        m = rx.search(text, pos)
-        if m is None:
-            return
-        i = corpus.unit_at(m.start())
+    search = _unit_pattern(pattern)
+    rx, text = search.rx, corpus.text
+    for pos, stop in _spans(corpus, search, allowed):
+        while True:
+            m = rx.search(text, pos, stop)
+            if m is None:
+                break
+            i = corpus.unit_at(m.start())
+            unit = corpus.units[i]
+            end = unit.start + len(unit.text)
+            if m.end() > end:  # ran over into the next unit: search again from the next one
+                pos = end + len(_SEP)
+                continue
+            pos = m.end() if m.end() > m.start() else m.end() + 1
+            if m.end() == m.start() or (allowed is not None and i not in allowed):
+                continue
+            yield i, unit, m
+
+
+def _spans(corpus: _Corpus, search: _UnitPattern, allowed: set[int] | None) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of the corpus worth searching: the whole text, or nothing when
+    it lacks every needle; for a pattern whose matches stay inside a unit, only the units (of the
+    scope) that hold a needle, each searched up to its end."""
+    text = corpus.text
+    whole = [(0, len(text))]
+    if not search.on_line:
+        return [] if search.needles is not None and search.needles.search(text) is None else whole
+    units = allowed
+    if search.needles is not None and (holding := _units_holding(corpus, search.needles)) is not None:
+        units = holding if allowed is None else holding & allowed
+    if units is None:
+        return whole
+    spans: list[tuple[int, int]] = []
+    for i in sorted(units):
         unit = corpus.units[i]
         end = unit.start + len(unit.text)
-        if m.end() > end:  # ran over into the next unit: search again from the next one
-            pos = end + len(_SEP)
-            continue
-        pos = m.end() if m.end() > m.start() else m.end() + 1
-        if m.end() == m.start() or (allowed is not None and i not in allowed):
-            continue
-        yield i, unit, m
+        if spans and spans[-1][1] + len(_SEP) == unit.start:  # the next unit: one search for both
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((unit.start, end))
+    return spans
+
+
+def _units_holding(corpus: _Corpus, needles: re.Pattern) -> set[int] | None:
+    """Indices of the units that hold a needle (needles hold no line break); None when more than
+    one unit for every 200 characters does: finding and searching them would cost about as much as
+    searching everything."""
+    text, starts = corpus.text, corpus.starts
+    most = len(text) // 200
+    found: set[int] = set()
+    m = needles.search(text)
+    while m is not None:
+        i = corpus.unit_at(m.start())
+        found.add(i)
+        if len(found) > most:
+            return None
+        if i + 1 == len(starts):
+            break
+        m = needles.search(text, starts[i + 1])  # the rest of this unit does not matter
+    return found
 
 
 def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, width: int = 12) -> Hit:
