@@ -292,10 +292,15 @@ GLOBALS: dict[str, Callable[[Context], Any]] = {
 def get_attribute(ctx: Context, value: Any, name: str) -> Any:
     if value is None:
         return None  # attributes of nothing are nothing, so `exists(t.kind)` reads naturally
-    table = ATTRIBUTES.get(type(value))
-    if table is None or name not in table:
+    getter = attribute_getter(type(value), name)
+    if getter is None:
         raise AttributeError(f"{type(value).__name__} 没有属性 {name}")
-    return table[name](ctx, value)
+    return getter(ctx, value)
+
+
+def attribute_getter(kind: type, name: str) -> Callable[[Context, Any], Any] | None:
+    """What `x.name` calls for a value of type `kind` (None when it has no such attribute)."""
+    return ATTRIBUTES.get(kind, {}).get(name)
 
 
 # Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.
