@@ -17,6 +17,15 @@ holding a needle need to be searched.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=256)
+def _parsed(source: str, flags: int):
+    """The pattern as `re` parses it, once for the analyses below (which only read it)."""
+    from re import _parser  # the parser behind re.compile
+
+    return _parser.parse(source, flags)
 
 
 def prefiltered(source: str, flags: int = 0) -> str:
@@ -53,9 +62,9 @@ def _starts_with_literals(source: str, flags: int) -> bool:
     """Whether `re` finds the pattern's first characters itself (a literal prefix or a set of
     literals): there a lookahead only gets in its way."""
     try:
-        from re import _compiler, _parser  # the compiler behind re.compile
+        from re import _compiler  # the compiler behind re.compile
 
-        parsed = _parser.parse(source, flags)
+        parsed = _parsed(source, flags)
         prefix = _compiler._get_literal_prefix(parsed, flags)[0]
         return bool(prefix) or bool(_compiler._get_charset_prefix(parsed, flags))
     except Exception:  # noqa: BLE001 - an optimisation only
@@ -68,7 +77,7 @@ def first_chars(source: str, flags: int) -> set[str] | None:
     Zero-width parts (`^`, lookarounds) and optional ones (`(纳入)?`, the `^` of `(^|，)`) let what
     follows them start the match too."""
     try:
-        from re import _constants as C, _parser  # noqa: N812  (the parser behind re.compile)
+        from re import _constants as C  # noqa: N812  (the parser behind re.compile)
 
         def firsts(items) -> tuple[dict[str, int], bool] | None:
             """({class item: how many characters it admits}, whether `items` can match empty)."""
@@ -118,7 +127,7 @@ def first_chars(source: str, flags: int) -> set[str] | None:
                     return out, False
             return out, True
 
-        parsed = _parser.parse(source, flags)
+        parsed = _parsed(source, flags)
         if parsed.state.flags & re.IGNORECASE:  # an inline (?i)
             return None
         found = firsts(parsed.data)
@@ -138,9 +147,7 @@ def needles(source: str, flags: int = 0) -> frozenset[str] | None:
     lookarounds read (`(本|我)单位|\\d{4}年单位预算` → {单位}); None when nothing is known, or when they
     would be too many or too common to be worth looking for (several single characters: `[，。]`)."""
     try:
-        from re import _parser
-
-        parsed = _parser.parse(source, flags)
+        parsed = _parsed(source, flags)
         if (flags | parsed.state.flags) & re.IGNORECASE:  # the texts would need every case
             return None
         found = _required(parsed.data)
@@ -202,9 +209,7 @@ def stays_on_line(source: str, flags: int = 0) -> bool:
     line break after the line reads to the pattern like the end of the text (so searching up to it
     finds what searching the whole text finds on that line)."""
     try:
-        from re import _parser
-
-        parsed = _parser.parse(source, flags)
+        parsed = _parsed(source, flags)
         return _on_line(parsed.data, (flags | parsed.state.flags) & (re.DOTALL | re.MULTILINE))
     except Exception:  # noqa: BLE001 - an optimisation only
         return False

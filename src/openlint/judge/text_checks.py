@@ -662,9 +662,17 @@ def cn_numeral(n: int) -> str:
     return str(n)
 
 
+# What every style's marker starts with (or a decimal digit, as `\d` in them): most paragraphs
+# are told apart without trying the styles one by one.
+_STYLE_FIRSTS = frozenset("第一二三四五六七八九十（(")
+
+
 def numbering(text: str) -> tuple[str, int, str] | None:
     """(style, number, word) of a numbered heading or item: 第二部分 → (part, 2, 部分), 3. → (ar., 3, .)."""
     s = text.strip()
+    first = s[:1]
+    if first not in _STYLE_FIRSTS and not first.isdecimal():
+        return None
     for style, rx in _STYLES:
         m = rx.match(s)
         if m:
