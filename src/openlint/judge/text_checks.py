@@ -15,6 +15,7 @@ match is mapped back to its unit and block.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -965,15 +966,15 @@ def _toc_key(text: str) -> str:
     return _KEY_LEAD.sub("", t)
 
 
-def _grams(key: str) -> frozenset[str]:
-    return frozenset(key[i : i + 4] for i in range(len(key) - 3))
+def _grams(key: str, n: int = 4) -> frozenset[str]:
+    """The stretches of `n` characters of a key."""
+    return frozenset(key[i : i + n] for i in range(len(key) - n + 1))
 
 
-def _similar(a: str, b: str, ga: frozenset, gb: frozenset, same_number: bool, matcher) -> int:
+def _similar(a: str, b: str, ga: frozenset, gb: frozenset, same_number: bool, loose: bool) -> int:
     """How well two keys match: 3 the same, 2 one ends with the other (an organisation in front),
-    1 loosely — a long common ending (专项经费情况说明 / 项目经费情况说明), a long common stretch, or a
-    shorter one under the same number — 0 not at all. `matcher()` gives a SequenceMatcher already
-    holding `b` (None: no loose match wanted)."""
+    1 loosely (when `loose`) — a long common ending (专项经费情况说明 / 项目经费情况说明), a long common
+    stretch, or a shorter one under the same number — 0 not at all. `ga`, `gb`: their four-grams."""
     if not a or not b:
         return 0
     if a == b:
@@ -981,20 +982,16 @@ def _similar(a: str, b: str, ga: frozenset, gb: frozenset, same_number: bool, ma
     shorter = min(len(a), len(b))
     if shorter >= 4 and (a.endswith(b) or b.endswith(a)):
         return 2
-    if matcher is None:
+    if not loose:
         return 0
-    ending = 0
-    while ending < shorter and a[-1 - ending] == b[-1 - ending]:
-        ending += 1
-    if ending >= 4 and ending >= 0.5 * shorter:
+    ending = max(4, (shorter + 1) // 2)  # a common ending of at least 4 characters and half the shorter
+    if ending <= shorter and a[-ending:] == b[-ending:]:
         return 1
     need = 0.5 * shorter if same_number else max(6.0, 0.7 * shorter)
     if len(ga & gb) < max(1.0, need - 3):  # a common stretch of L characters shares L-3 four-grams
         return 0
-    sm = matcher()
-    sm.set_seq1(a)
-    m = sm.find_longest_match(0, len(a), 0, len(b))
-    return 1 if m.size >= need else 0
+    stretch = math.ceil(need)  # a common stretch at least this long: the same `stretch`-gram in both
+    return 1 if stretch <= shorter and _grams(a, stretch) & _grams(b, stretch) else 0
 
 
 def _align(n: int, pairs: list[tuple[int, int, int]]) -> dict[int, int]:
@@ -1089,22 +1086,22 @@ def _toc(ctx: Context) -> list[TocEntry]:
     grams = [_grams(k) for k in keys]
     cand_grams = [_grams(c[1]) for c in candidates]
     cand_numbers = [numbering(c[3]) for c in candidates]
+    # Keys score only when equal or sharing a stretch of four characters (see `_similar`): each
+    # candidate is compared with the entries that have its key or one of its four-grams.
+    entries_with: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        for text in (key, *grams[i]):
+            entries_with.setdefault(text, []).append(i)
     pairs: list[tuple[int, int, int]] = []
     strength: dict[tuple[int, int], int] = {}
     for j, (_index, ckey, block, _label) in enumerate(candidates):
-        matcher = None
-        if not isinstance(block, Paragraph):  # a loose match only to a heading or a table
-            holder: list = []
-
-            def matcher(ckey=ckey, holder=holder):
-                if not holder:
-                    sm = SequenceMatcher(None, autojunk=False)
-                    sm.set_seq2(ckey)
-                    holder.append(sm)
-                return holder[0]
-        for i, key in enumerate(keys):
+        near = {i for text in (ckey, *cand_grams[j]) for i in entries_with.get(text, ())}
+        if not near:
+            continue
+        loose = not isinstance(block, Paragraph)  # a loose match only to a heading or a table
+        for i in sorted(near):
             same = styles[i] is not None and cand_numbers[j] is not None and styles[i][:2] == cand_numbers[j][:2]
-            s = _similar(key, ckey, grams[i], cand_grams[j], same, matcher)
+            s = _similar(keys[i], ckey, grams[i], cand_grams[j], same, loose)
             if s:
                 strength[i, j] = s
                 pairs.append((i, j, 2 * s + (1 if same else 0)))
