@@ -1164,7 +1164,7 @@ def _pages(document: Document) -> list[Page]:
             seen.setdefault(text, number)
         bad = 0
         quote = ""
-        if number not in reported:
+        if number not in reported and _BAD_CHAR.search(raw):  # most pages extract cleanly
             for line in raw.splitlines():
                 body = line.lstrip()
                 for m in _BAD_CHAR.finditer(body):
