@@ -139,63 +139,132 @@ def first_chars(source: str, flags: int) -> set[str] | None:
     return set(items) if items and sum(items.values()) <= 64 else None
 
 
-_MANY_NEEDLES = 16  # looking for more texts costs about as much as the scan it would save
+_MANY_NEEDLES = 32  # more texts to look for would make finding them cost what the scan costs
 
 
 def needles(source: str, flags: int = 0) -> frozenset[str] | None:
     """Texts one of which every match of the pattern contains, in what it matches or in what its
-    lookarounds read (`(本|我)单位|\\d{4}年单位预算` → {单位}); None when nothing is known, or when they
-    would be too many or too common to be worth looking for (several single characters: `[，。]`)."""
+    lookarounds read (`(本|我)单位|(预算|决算)单位` → {本单位, 我单位, 预算单位, 决算单位}); None when
+    nothing is known, or when they would be too many or too common to be worth looking for
+    (several single characters: `[，。]`)."""
     try:
         parsed = _parsed(source, flags)
         if (flags | parsed.state.flags) & re.IGNORECASE:  # the texts would need every case
             return None
-        found = _required(parsed.data)
+        found = _best(_choices(parsed.data))
     except Exception:  # noqa: BLE001 - an optimisation only
         return None
-    if not found or len(found) > _MANY_NEEDLES or (len(found) > 1 and min(map(len, found)) < 2):
+    if not found or (len(found) > 1 and min(map(len, found)) < 2):
         return None
     return frozenset(found)
 
 
-def _required(items) -> set[str] | None:
-    """The best choice of texts one of which a match of the sequence `items` must contain."""
+def _choices(items) -> list[set[str]]:
+    """Sets of texts one of which every match of the sequence `items` contains.
+
+    Consecutive items that each match one of a few texts (`本`, `(预算|决算)`, `[（(]`, `度?`) match
+    one of the concatenations together: every stretch of them gives a set."""
     from re import _constants as C  # noqa: N812
 
     choices: list[set[str]] = []
-    run = ""  # consecutive literal characters: matched together, one text
+    run: list[set[str]] = []  # the texts of each of the latest consecutive items with few texts
+
+    def stretches() -> None:
+        for first in range(len(run)):
+            together = {""}
+            for texts in run[first:]:
+                together = {a + b for a in together for b in texts}
+                if len(together) > _MANY_NEEDLES:
+                    break
+                if "" not in together:
+                    choices.append(together)
+        run.clear()
+
     for op, av in items:
-        if op is C.LITERAL:
-            run += chr(av)
-            continue
         if op is C.AT or op is C.ASSERT_NOT:
             continue  # zero width: the characters either side are still next to each other
-        if run:
-            choices.append({run})
-            run = ""
-        found = None
-        if op is C.ASSERT:  # what a lookaround reads is in the text as well
-            found = _required(av[1].data)
-        elif op is C.SUBPATTERN:
+        if op is C.ASSERT:  # a lookaround: what it reads is in the text as well
+            choices.extend(_choices(av[1].data))
+            continue
+        texts = _texts(op, av)
+        if texts is not None:
+            run.append(texts)
+            continue
+        stretches()
+        if op is C.SUBPATTERN:
             if not av[1] & re.IGNORECASE:
-                found = _required(av[-1].data)
+                choices.extend(_choices(av[-1].data))
         elif op is C.BRANCH:
-            alternatives = [_required(a.data) for a in av[1]]
-            if all(alternatives):
-                found = _shortest_only(set().union(*alternatives))
+            alternatives = [_choices(a.data) for a in av[1]]
+            if all(alternatives):  # one text from each alternative: the rarest, else the fewest
+                for pick in (_best, _fewest):
+                    union = _shortest_only(set().union(*(pick(a) for a in alternatives)))
+                    if len(union) <= _MANY_NEEDLES:
+                        choices.append(union)
+                        break
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
             if av[0] >= 1:
-                found = _required(av[2].data)
+                choices.extend(_choices(av[2].data))
+            body = _sequence_texts(av[2].data)
+            if av[0] >= 2 and body is not None:  # `[XＸ]{2,}`: XX, XＸ, ＸX or ＸＸ
+                run.extend([body] * av[0])
+                stretches()
         elif op is C.ATOMIC_GROUP:
-            found = _required(av.data)
-        elif op is C.IN and len(av) <= _MANY_NEEDLES and all(o is C.LITERAL for o, _a in av):
-            found = {chr(a) for _o, a in av}
-        if found:
-            choices.append(found)
-    if run:
-        choices.append({run})
-    # Texts of two characters or more are rare and fast to look for; then the fewer the better.
-    return min(choices, key=lambda texts: (min(map(len, texts)) < 2, len(texts), -min(map(len, texts))), default=None)
+            choices.extend(_choices(av.data))
+    stretches()
+    return [_shortest_only(c) for c in choices]
+
+
+def _best(choices: list[set[str]]) -> set[str]:
+    """Texts of two characters or more are fast to look for, and the longer the rarer; then the fewer the better."""
+    return min(choices, key=lambda texts: (min(map(len, texts)) < 2, -min(map(len, texts)), len(texts)))
+
+
+def _fewest(choices: list[set[str]]) -> set[str]:
+    return min(choices, key=lambda texts: (min(map(len, texts)) < 2, len(texts), -min(map(len, texts))))
+
+
+def _texts(op, av) -> set[str] | None:
+    """All the texts one item can match, when they are few (zero-width parts match "")."""
+    from re import _constants as C  # noqa: N812
+
+    if op is C.LITERAL:
+        return {chr(av)}
+    if op is C.IN:
+        if len(av) <= _MANY_NEEDLES and all(o is C.LITERAL for o, _a in av):
+            return {chr(a) for _o, a in av}
+        return None
+    if op is C.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _sequence_texts(av[-1].data)
+    if op is C.BRANCH:
+        alternatives = [_sequence_texts(a.data) for a in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        found = set().union(*alternatives)
+        return found if len(found) <= _MANY_NEEDLES else None
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[1] <= 1:  # `x?`, `x{1}`
+        body = _sequence_texts(av[2].data)
+        if body is None:
+            return None
+        return body | {""} if av[0] == 0 else body
+    return None
+
+
+def _sequence_texts(items) -> set[str] | None:
+    """All the texts a sequence can match, when they are few."""
+    from re import _constants as C  # noqa: N812
+
+    found = {""}
+    for op, av in items:
+        if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+            continue  # zero width
+        texts = _texts(op, av)
+        if texts is None:
+            return None
+        found = {a + b for a in found for b in texts}
+        if len(found) > _MANY_NEEDLES:
+            return None
+    return found
 
 
 def _shortest_only(texts: set[str]) -> set[str]:

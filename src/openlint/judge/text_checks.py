@@ -409,17 +409,17 @@ def _spans(corpus: _Corpus, search: _UnitPattern, allowed: set[int] | None) -> l
 
 
 def _units_holding(corpus: _Corpus, needles: re.Pattern) -> set[int] | None:
-    """Indices of the units that hold a needle (needles hold no line break); None when more than
-    one unit for every 200 characters does: finding and searching them would cost about as much as
-    searching everything."""
-    text, starts = corpus.text, corpus.starts
-    most = len(text) // 200
+    """Indices of the units that hold a needle (needles hold no line break); None when they make
+    up half the text or more: searching them would cost about as much as searching everything."""
+    text, starts, units = corpus.text, corpus.starts, corpus.units
     found: set[int] = set()
+    covered = 0
     m = needles.search(text)
     while m is not None:
         i = corpus.unit_at(m.start())
         found.add(i)
-        if len(found) > most:
+        covered += len(units[i].text)
+        if 2 * covered >= len(text):
             return None
         if i + 1 == len(starts):
             break
