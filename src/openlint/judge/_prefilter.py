@@ -216,7 +216,8 @@ def _choices(items) -> list[set[str]]:
 
 
 def _best(choices: list[set[str]]) -> set[str]:
-    """Texts of two characters or more are fast to look for, and the longer the rarer; then the fewer the better."""
+    """Texts of two characters or more are fast to look for, and the longer the rarer; then the
+    fewer the better."""
     return min(choices, key=lambda texts: (min(map(len, texts)) < 2, -min(map(len, texts)), len(texts)))
 
 
