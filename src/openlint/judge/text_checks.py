@@ -494,6 +494,16 @@ _CLOSE = {"）": "(", ")": "(", "”": "“", "’": "‘", "」": "「", "》":
 _BRACKETS = re.compile("[" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
 # `1）…`, `a)…`: a list marker, not a closing bracket
 _LIST_MARKER = re.compile(r"(?:^|(?<=[，。；：,;:\s]))[0-9a-zA-Z一二三四五六七八九十①-⑳]{1,2}[)）]")
+_MARKER_ENDS = frozenset(")）")
+
+
+def _ends_list_marker(text: str, pos: int) -> bool:
+    """Whether the bracket at `pos` ends a list marker. A marker starts after a stop (or at the start)
+    and holds no stop, so markers never overlap: this is the same as finding them all left to right."""
+    return any(
+        (m := _LIST_MARKER.match(text, start)) is not None and m.end() == pos + 1
+        for start in (pos - 1, pos - 2) if start >= 0
+    )
 
 
 @primitive("unbalanced_brackets", 0, 1)
@@ -516,7 +526,6 @@ def _unbalanced(ctx: Context, scope: Any) -> list[Hit]:
         text = unit.text
         if not _BRACKETS.search(text):
             continue
-        markers = {m.end() - 1 for m in _LIST_MARKER.finditer(text)}
         stack: list[tuple[str, int]] = []
         lonely: list[int] = []
         for m in _BRACKETS.finditer(text):
@@ -524,9 +533,12 @@ def _unbalanced(ctx: Context, scope: Any) -> list[Hit]:
             if ch in _OPEN:
                 stack.append((_OPEN[ch], pos))
                 continue
-            if pos in markers:
+            if ch in _MARKER_ENDS and _ends_list_marker(text, pos):
                 continue
             family = _CLOSE[ch]
+            if stack and stack[-1][0] == family:  # the usual case: it closes the latest one
+                stack.pop()
+                continue
             depth = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == family), None)
             if depth is None:
                 lonely.append(pos)
