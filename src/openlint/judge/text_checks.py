@@ -10,7 +10,8 @@ The text is read once per document into *units*: a heading, a passage (a paragra
 the paragraphs that merely continue it: PDF extraction breaks a sentence at every line it cannot
 join), a table caption, a preamble line or a table cell, all compacted (spaces removed). The
 units are joined into one string so that a rule's regex runs once over the document in C, and a
-match is mapped back to its unit and block.
+match is mapped back to its unit and block. A regex whose every match needs some text (`单位` in
+`本单位|…`) and stays inside a unit is run only over the units holding that text.
 """
 
 from __future__ import annotations
