@@ -32,6 +32,7 @@ class Runtime(Protocol):
     GLOBALS: dict[str, Callable[[Any], Any]]
 
     def get_attribute(self, ctx: Any, value: Any, name: str) -> Any: ...
+    def attribute_getter(self, kind: type, name: str) -> Callable[[Any, Any], Any] | None: ...
     def display(self, value: Any) -> str: ...
     def text(self, ctx: Any, value: Any = None) -> str: ...
 
@@ -156,7 +157,7 @@ class _RuleCompiler:
 
         def run(ctx) -> Iterator[Finding]:
             env: dict = {}
-            if not _truthy(condition(ctx, env)):
+            if not condition(ctx, env):
                 yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), ctx.location)
 
         return run
@@ -172,9 +173,9 @@ class _RuleCompiler:
         def run(ctx) -> Iterator[Finding]:
             for item in _iterable(collection(ctx, {})):
                 env = {name: item}
-                if where is not None and not _truthy(where(ctx, env)):
+                if where is not None and not where(ctx, env):
                     continue
-                if not _truthy(condition(ctx, env)):
+                if not condition(ctx, env):
                     yield _finding(doc, item, message(ctx, env), ctx, display)
 
         return run
@@ -186,7 +187,7 @@ class _RuleCompiler:
             parts.append(text[last : m.start()])
             column = pos.column + 1 + m.start(1)  # pos is the opening quote
             try:
-                expr = parse_expression(m.group(1), pos.file, pos.line, column)
+                expr = _placeholder(m.group(1), pos.file, pos.line, column)
             except RuleError as exc:  # show the rule file's line, not the placeholder alone
                 raise self._error(ast.Pos(exc.file, exc.line, exc.column), exc.message) from None
             parts.append(self._expr(expr, bound))
@@ -238,8 +239,20 @@ class _RuleCompiler:
             raise self._error(node.pos, f"未知的属性 {node.name!r}，可用：{'、'.join(sorted(self.rt.ATTRIBUTE_NAMES))}")
         target = self._expr(node.target, scope)
         name = node.name
-        get = self.rt.get_attribute
-        return lambda ctx, env: get(ctx, target(ctx, env), name)
+        get, getter_for = self.rt.get_attribute, self.rt.attribute_getter
+        getters: dict[type, Callable] = {}  # the getter for each type of value met, looked up once
+
+        def attribute(ctx, env):
+            value = target(ctx, env)
+            getter = getters.get(type(value))
+            if getter is None:
+                getter = getter_for(type(value), name)
+                if getter is None:  # nothing, or no such attribute: the runtime's answer or error
+                    return get(ctx, value, name)
+                getters[type(value)] = getter
+            return getter(ctx, value)
+
+        return attribute
 
     def _call(self, node: ast.Call, scope):
         prim = self.rt.REGISTRY.get(node.name)
@@ -275,22 +288,23 @@ class _RuleCompiler:
         condition = self._expr(node.condition, scope | {node.name})
         name, kind = node.name, node.kind
 
-        def evaluate(ctx, env):
-            items = _iterable(collection(ctx, env))
-            hits = (_truthy(condition(ctx, {**env, name: item})) for item in items)
-            if kind == "any":
-                return any(hits)
-            if kind == "all":
-                return all(hits)
-            if kind == "none":
-                return not any(hits)
-            return sum(hits)
+        def hits(ctx, env):
+            inner = {**env}  # one environment for all the items: nothing keeps it
+            for item in _iterable(collection(ctx, env)):
+                inner[name] = item
+                yield bool(condition(ctx, inner))
 
-        return evaluate
+        if kind == "any":
+            return lambda ctx, env: any(hits(ctx, env))
+        if kind == "all":
+            return lambda ctx, env: all(hits(ctx, env))
+        if kind == "none":
+            return lambda ctx, env: not any(hits(ctx, env))
+        return lambda ctx, env: sum(hits(ctx, env))
 
     def _not(self, node: ast.Not, scope):
         operand = self._expr(node.operand, scope)
-        return lambda ctx, env: not _truthy(operand(ctx, env))
+        return lambda ctx, env: not operand(ctx, env)
 
     def _neg(self, node: ast.Neg, scope):
         operand = self._expr(node.operand, scope)
@@ -302,14 +316,14 @@ class _RuleCompiler:
         if node.op == "and":
             def every(ctx, env):
                 for o in operands:
-                    if not _truthy(o(ctx, env)):
+                    if not o(ctx, env):
                         return False
                 return True
             return every
 
         def some(ctx, env):
             for o in operands:
-                if _truthy(o(ctx, env)):
+                if o(ctx, env):
                     return True
             return False
         return some
@@ -337,22 +351,46 @@ class _RuleCompiler:
                 return str(item) in s
             return contains
         op = _OPERATORS[node.op]
-        pos = node.pos
+        if node.op in ("==", "!="):
+            return lambda ctx, env: op(left(ctx, env), right(ctx, env))
+        pos, symbol = node.pos, node.op
+        missing = False if symbol in _COMPARISONS else None  # what nothing compares or adds up to
 
         def apply(ctx, env):
             a, b = left(ctx, env), right(ctx, env)
-            if node.op in ("==", "!="):
-                return op(a, b)
             if a is None or b is None:
-                return False if node.op in _COMPARISONS else None
+                return missing
             try:
                 return op(a, b)
             except ZeroDivisionError:
                 return None
             except TypeError as exc:
-                raise TypeError(f"{pos}: 无法计算 {node.op}：{exc}") from None
+                raise TypeError(f"{pos}: 无法计算 {symbol}：{exc}") from None
 
         return apply
+
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# words the grammar reads as something else than a name
+_KEYWORDS = frozenset({
+    "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "rule", "applies",
+    "since", "until", "any", "all", "none", "count",
+    "title", "severity", "category", "basis", "help", "bad", "good", "message",
+})
+
+
+def _placeholder(text: str, file: str, line: int, column: int) -> ast.Expr:
+    """The expression of a message's `{…}` standing at `column`. Most are a name or an attribute
+    path (`h.quote`, `r.table.caption`): built here, as the parser would, without its start-up cost."""
+    parts = text.split(".")
+    if not _DOTTED.fullmatch(text) or _KEYWORDS.intersection(parts):
+        return parse_expression(text, file, line, column)
+    expr: ast.Expr = ast.Var(parts[0], ast.Pos(file, line, column))
+    offset = len(parts[0]) + 1
+    for part in parts[1:]:
+        expr = ast.Attr(expr, part, ast.Pos(file, line, column + offset))
+        offset += len(part) + 1
+    return expr
 
 
 _OPERATORS = {
@@ -374,10 +412,6 @@ def _finding(doc: RuleDoc, item: Any, message: str, ctx: Any, display) -> Findin
         severity = milder
     anchor = getattr(item, "anchor", None) or display(item)[:80]
     return Finding(doc.id, severity, doc.category, message, location, related=related, anchor=anchor)
-
-
-def _truthy(value: Any) -> bool:
-    return bool(value) if not isinstance(value, (list, tuple)) else len(value) > 0
 
 
 def _iterable(value: Any):

@@ -150,6 +150,9 @@ def text(ctx: Context, value: Any = None) -> str:
     """The text of the whole document, a section, a table, a paragraph, or a list of them."""
     if value is None:
         return "\n".join(_text_of(b) for b in ctx.document.blocks)
+    if isinstance(value, Section):  # long, and read again for every term a rule looks for in it
+        # Keyed by id: the section kept in the memo stays alive, so no other object can take its id.
+        return ctx.cached(("section text", id(value)), lambda: (value, _text_of(value)))[1]
     return _text_of(value)
 
 
@@ -261,7 +264,7 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
     },
     Section: {
         "title": lambda ctx, s: ctx.title(s),
-        "text": lambda ctx, s: _text_of(s),
+        "text": lambda ctx, s: text(ctx, s),
         "body": lambda ctx, s: "\n".join(_text_of(b) for b in s.blocks),
         "tables": lambda ctx, s: [b for b in s.blocks if isinstance(b, Table)],
         "paragraphs": lambda ctx, s: paragraphs(ctx, s),
@@ -292,10 +295,15 @@ GLOBALS: dict[str, Callable[[Context], Any]] = {
 def get_attribute(ctx: Context, value: Any, name: str) -> Any:
     if value is None:
         return None  # attributes of nothing are nothing, so `exists(t.kind)` reads naturally
-    table = ATTRIBUTES.get(type(value))
-    if table is None or name not in table:
+    getter = attribute_getter(type(value), name)
+    if getter is None:
         raise AttributeError(f"{type(value).__name__} 没有属性 {name}")
-    return table[name](ctx, value)
+    return getter(ctx, value)
+
+
+def attribute_getter(kind: type, name: str) -> Callable[[Context, Any], Any] | None:
+    """What `x.name` calls for a value of type `kind` (None when it has no such attribute)."""
+    return ATTRIBUTES.get(kind, {}).get(name)
 
 
 # Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.

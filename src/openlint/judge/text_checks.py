@@ -10,11 +10,13 @@ The text is read once per document into *units*: a heading, a passage (a paragra
 the paragraphs that merely continue it: PDF extraction breaks a sentence at every line it cannot
 join), a table caption, a preamble line or a table cell, all compacted (spaces removed). The
 units are joined into one string so that a rule's regex runs once over the document in C, and a
-match is mapped back to its unit and block.
+match is mapped back to its unit and block. A regex whose every match needs some text (`单位` in
+`本单位|…`) and stays inside a unit is run only over the units holding that text.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -23,7 +25,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from openlint.judge._prefilter import prefiltered
+from openlint.judge._prefilter import needles, prefiltered, stays_on_line
 from openlint.judge.context import Context, compact
 from openlint.judge.primitives import ATTRIBUTES, display, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
@@ -326,10 +328,17 @@ def _scope_units(ctx: Context, scope: Any) -> set[int] | None:
     return found
 
 
-_MULTILINE: dict[tuple, re.Pattern] = {}
+@dataclass(frozen=True, slots=True)
+class _UnitPattern:
+    rx: re.Pattern
+    needles: re.Pattern | None  # finds texts one of which is in every match (see `needles`)
+    on_line: bool  # every match lies inside one unit, whatever surrounds the unit (see `stays_on_line`)
 
 
-def _unit_pattern(pattern: Any) -> re.Pattern:
+_UNIT_PATTERNS: dict[tuple, _UnitPattern] = {}
+
+
+def _unit_pattern(pattern: Any) -> _UnitPattern:
     """The pattern with ^ and $ meaning the start and end of a unit (compiled once per pattern).
 
     A pattern that can only start with a few characters gets a lookahead for them in front (see
@@ -339,35 +348,84 @@ def _unit_pattern(pattern: Any) -> re.Pattern:
         key = (pattern.pattern, pattern.flags)
     else:
         key = (re.escape(compact(str(pattern))), 0)
-    compiled = _MULTILINE.get(key)
-    if compiled is None:
-        if len(_MULTILINE) > 1024:
-            _MULTILINE.clear()
+    found = _UNIT_PATTERNS.get(key)
+    if found is None:
+        if len(_UNIT_PATTERNS) > 1024:
+            _UNIT_PATTERNS.clear()
         source, flags = key[0], key[1] | re.MULTILINE
-        compiled = _MULTILINE[key] = re.compile(prefiltered(source, flags), flags)
-    return compiled
+        texts = needles(source, flags)
+        found = _UNIT_PATTERNS[key] = _UnitPattern(
+            re.compile(prefiltered(source, flags), flags),
+            re.compile("|".join(map(re.escape, sorted(texts)))) if texts else None,
+            stays_on_line(source, flags),
+        )
+    return found
 
 
 def _matches(ctx: Context, pattern: Any, scope: Any = None):
     """(unit index, unit, match) for every match inside one unit."""
     corpus = _corpus(ctx)
     allowed = _scope_units(ctx, scope)
-    rx = _unit_pattern(pattern)
-    text, pos = corpus.text, 0
-    while True:
-        m = rx.search(text, pos)
-        if m is None:
-            return
-        i = corpus.unit_at(m.start())
+    search = _unit_pattern(pattern)
+    rx, text = search.rx, corpus.text
+    for pos, stop in _spans(corpus, search, allowed):
+        while True:
+            m = rx.search(text, pos, stop)
+            if m is None:
+                break
+            i = corpus.unit_at(m.start())
+            unit = corpus.units[i]
+            end = unit.start + len(unit.text)
+            if m.end() > end:  # ran over into the next unit: search again from the next one
+                pos = end + len(_SEP)
+                continue
+            pos = m.end() if m.end() > m.start() else m.end() + 1
+            if m.end() == m.start() or (allowed is not None and i not in allowed):
+                continue
+            yield i, unit, m
+
+
+def _spans(corpus: _Corpus, search: _UnitPattern, allowed: set[int] | None) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of the corpus worth searching: the whole text, or nothing when
+    it lacks every needle; for a pattern whose matches stay inside a unit, only the units (of the
+    scope) that hold a needle, each searched up to its end."""
+    text = corpus.text
+    whole = [(0, len(text))]
+    if not search.on_line:
+        return [] if search.needles is not None and search.needles.search(text) is None else whole
+    units = allowed
+    if search.needles is not None and (holding := _units_holding(corpus, search.needles)) is not None:
+        units = holding if allowed is None else holding & allowed
+    if units is None:
+        return whole
+    spans: list[tuple[int, int]] = []
+    for i in sorted(units):
         unit = corpus.units[i]
         end = unit.start + len(unit.text)
-        if m.end() > end:  # ran over into the next unit: search again from the next one
-            pos = end + len(_SEP)
-            continue
-        pos = m.end() if m.end() > m.start() else m.end() + 1
-        if m.end() == m.start() or (allowed is not None and i not in allowed):
-            continue
-        yield i, unit, m
+        if spans and spans[-1][1] + len(_SEP) == unit.start:  # the next unit: one search for both
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((unit.start, end))
+    return spans
+
+
+def _units_holding(corpus: _Corpus, needles: re.Pattern) -> set[int] | None:
+    """Indices of the units that hold a needle (needles hold no line break); None when they make
+    up half the text or more: searching them would cost about as much as searching everything."""
+    text, starts, units = corpus.text, corpus.starts, corpus.units
+    found: set[int] = set()
+    covered = 0
+    m = needles.search(text)
+    while m is not None:
+        i = corpus.unit_at(m.start())
+        found.add(i)
+        covered += len(units[i].text)
+        if 2 * covered >= len(text):
+            return None
+        if i + 1 == len(starts):
+            break
+        m = needles.search(text, starts[i + 1])  # the rest of this unit does not matter
+    return found
 
 
 def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, width: int = 12) -> Hit:
@@ -437,6 +495,16 @@ _CLOSE = {"）": "(", ")": "(", "”": "“", "’": "‘", "」": "「", "》":
 _BRACKETS = re.compile("[" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
 # `1）…`, `a)…`: a list marker, not a closing bracket
 _LIST_MARKER = re.compile(r"(?:^|(?<=[，。；：,;:\s]))[0-9a-zA-Z一二三四五六七八九十①-⑳]{1,2}[)）]")
+_MARKER_ENDS = frozenset(")）")
+
+
+def _ends_list_marker(text: str, pos: int) -> bool:
+    """Whether the bracket at `pos` ends a list marker. A marker starts after a stop (or at the start)
+    and holds no stop, so markers never overlap: this is the same as finding them all left to right."""
+    return any(
+        (m := _LIST_MARKER.match(text, start)) is not None and m.end() == pos + 1
+        for start in (pos - 1, pos - 2) if start >= 0
+    )
 
 
 @primitive("unbalanced_brackets", 0, 1)
@@ -459,7 +527,6 @@ def _unbalanced(ctx: Context, scope: Any) -> list[Hit]:
         text = unit.text
         if not _BRACKETS.search(text):
             continue
-        markers = {m.end() - 1 for m in _LIST_MARKER.finditer(text)}
         stack: list[tuple[str, int]] = []
         lonely: list[int] = []
         for m in _BRACKETS.finditer(text):
@@ -467,9 +534,12 @@ def _unbalanced(ctx: Context, scope: Any) -> list[Hit]:
             if ch in _OPEN:
                 stack.append((_OPEN[ch], pos))
                 continue
-            if pos in markers:
+            if ch in _MARKER_ENDS and _ends_list_marker(text, pos):
                 continue
             family = _CLOSE[ch]
+            if stack and stack[-1][0] == family:  # the usual case: it closes the latest one
+                stack.pop()
+                continue
             depth = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == family), None)
             if depth is None:
                 lonely.append(pos)
@@ -606,9 +676,17 @@ def cn_numeral(n: int) -> str:
     return str(n)
 
 
+# What every style's marker starts with (or a decimal digit, as `\d` in them): most paragraphs
+# are told apart without trying the styles one by one.
+_STYLE_FIRSTS = frozenset("第一二三四五六七八九十（(")
+
+
 def numbering(text: str) -> tuple[str, int, str] | None:
     """(style, number, word) of a numbered heading or item: 第二部分 → (part, 2, 部分), 3. → (ar., 3, .)."""
     s = text.strip()
+    first = s[:1]
+    if first not in _STYLE_FIRSTS and not first.isdecimal():
+        return None
     for style, rx in _STYLES:
         m = rx.match(s)
         if m:
@@ -901,15 +979,15 @@ def _toc_key(text: str) -> str:
     return _KEY_LEAD.sub("", t)
 
 
-def _grams(key: str) -> frozenset[str]:
-    return frozenset(key[i : i + 4] for i in range(len(key) - 3))
+def _grams(key: str, n: int = 4) -> frozenset[str]:
+    """The stretches of `n` characters of a key."""
+    return frozenset(key[i : i + n] for i in range(len(key) - n + 1))
 
 
-def _similar(a: str, b: str, ga: frozenset, gb: frozenset, same_number: bool, matcher) -> int:
+def _similar(a: str, b: str, ga: frozenset, gb: frozenset, same_number: bool, loose: bool) -> int:
     """How well two keys match: 3 the same, 2 one ends with the other (an organisation in front),
-    1 loosely — a long common ending (专项经费情况说明 / 项目经费情况说明), a long common stretch, or a
-    shorter one under the same number — 0 not at all. `matcher()` gives a SequenceMatcher already
-    holding `b` (None: no loose match wanted)."""
+    1 loosely (when `loose`) — a long common ending (专项经费情况说明 / 项目经费情况说明), a long common
+    stretch, or a shorter one under the same number — 0 not at all. `ga`, `gb`: their four-grams."""
     if not a or not b:
         return 0
     if a == b:
@@ -917,20 +995,16 @@ def _similar(a: str, b: str, ga: frozenset, gb: frozenset, same_number: bool, ma
     shorter = min(len(a), len(b))
     if shorter >= 4 and (a.endswith(b) or b.endswith(a)):
         return 2
-    if matcher is None:
+    if not loose:
         return 0
-    ending = 0
-    while ending < shorter and a[-1 - ending] == b[-1 - ending]:
-        ending += 1
-    if ending >= 4 and ending >= 0.5 * shorter:
+    ending = max(4, (shorter + 1) // 2)  # a common ending of at least 4 characters and half the shorter
+    if ending <= shorter and a[-ending:] == b[-ending:]:
         return 1
     need = 0.5 * shorter if same_number else max(6.0, 0.7 * shorter)
     if len(ga & gb) < max(1.0, need - 3):  # a common stretch of L characters shares L-3 four-grams
         return 0
-    sm = matcher()
-    sm.set_seq1(a)
-    m = sm.find_longest_match(0, len(a), 0, len(b))
-    return 1 if m.size >= need else 0
+    stretch = math.ceil(need)  # a common stretch at least this long: the same `stretch`-gram in both
+    return 1 if stretch <= shorter and _grams(a, stretch) & _grams(b, stretch) else 0
 
 
 def _align(n: int, pairs: list[tuple[int, int, int]]) -> dict[int, int]:
@@ -1025,22 +1099,22 @@ def _toc(ctx: Context) -> list[TocEntry]:
     grams = [_grams(k) for k in keys]
     cand_grams = [_grams(c[1]) for c in candidates]
     cand_numbers = [numbering(c[3]) for c in candidates]
+    # Keys score only when equal or sharing a stretch of four characters (see `_similar`): each
+    # candidate is compared with the entries that have its key or one of its four-grams.
+    entries_with: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        for text in (key, *grams[i]):
+            entries_with.setdefault(text, []).append(i)
     pairs: list[tuple[int, int, int]] = []
     strength: dict[tuple[int, int], int] = {}
     for j, (_index, ckey, block, _label) in enumerate(candidates):
-        matcher = None
-        if not isinstance(block, Paragraph):  # a loose match only to a heading or a table
-            holder: list = []
-
-            def matcher(ckey=ckey, holder=holder):
-                if not holder:
-                    sm = SequenceMatcher(None, autojunk=False)
-                    sm.set_seq2(ckey)
-                    holder.append(sm)
-                return holder[0]
-        for i, key in enumerate(keys):
+        near = {i for text in (ckey, *cand_grams[j]) for i in entries_with.get(text, ())}
+        if not near:
+            continue
+        loose = not isinstance(block, Paragraph)  # a loose match only to a heading or a table
+        for i in sorted(near):
             same = styles[i] is not None and cand_numbers[j] is not None and styles[i][:2] == cand_numbers[j][:2]
-            s = _similar(key, ckey, grams[i], cand_grams[j], same, matcher)
+            s = _similar(keys[i], ckey, grams[i], cand_grams[j], same, loose)
             if s:
                 strength[i, j] = s
                 pairs.append((i, j, 2 * s + (1 if same else 0)))
@@ -1103,7 +1177,7 @@ def _pages(document: Document) -> list[Page]:
             seen.setdefault(text, number)
         bad = 0
         quote = ""
-        if number not in reported:
+        if number not in reported and _BAD_CHAR.search(raw):  # most pages extract cleanly
             for line in raw.splitlines():
                 body = line.lstrip()
                 for m in _BAD_CHAR.finditer(body):
