@@ -90,6 +90,13 @@ SEMANTIC_ERRORS = [
     (HEAD.replace('"m"', '"表{t.caption}"') + "  require 1\n}\n", 6, 15, "未定义的名称 't'"),
     (HEAD.replace('"m"', '"{doc.nope}"') + "  require 1\n}\n", 6, 18, "未知的属性 'nope'"),
     (HEAD.replace('"m"', '"{x}{nothing(1)}"') + "  for each x in tables()\n  require 1\n}\n", 6, 17, "未知的函数 nothing()"),
+    # let: names are bound in order, once, and stay out of the way of built-in and loop names
+    (HEAD + "  let a = b\n  let b = 1\n  require a\n}\n", 7, 11, "未定义的名称 'b'"),
+    (HEAD + "  let a = 1\n  let a = 2\n  require a\n}\n", 8, 7, "名称 'a' 已由前面的 let 定义"),
+    (HEAD + "  let doc = 1\n  require doc\n}\n", 7, 7, "名称 'doc' 是内置名称"),
+    (HEAD + "  let t = tables()\n  for each t in t\n  require 1\n}\n", 8, 3, "for each 的名称 't' 已由 let 定义"),
+    (HEAD + "  require a\n  let a = 1\n}\n", 8, 7, "let a 应写在检查（require 或 for each）之前"),
+    (HEAD + "  let a = foo()\n  require a\n}\n", 7, 11, "未知的函数 foo()"),
 ]
 
 
@@ -225,6 +232,25 @@ def test_for_each_finding_location_and_anchor():
     assert finding.location.line == 8
     assert finding.location.table == "某某自制统计表"
     assert (finding.rule_id, finding.severity, finding.category) == ("T-1", Severity.WARNING, "structure")
+
+
+def test_let_names_a_value_for_the_check_the_where_and_the_message():
+    rule = compile_one(HEAD.replace('"m"', '"{t.caption}：共 {n} 张表"') + (
+        "  let all_tables = tables()\n"
+        "  let n = count(all_tables)\n"
+        "  for each t in all_tables where n > 1\n"
+        "  require is_empty(t)\n}\n"))
+    (finding,) = rule.run(Context(build(DOC), CATALOG))
+    assert finding.message == "某某自制统计表：共 2 张表"
+    assert list(compile_one(HEAD + "  let n = count(tables())\n  require n == 2\n}\n").run(Context(build(DOC), CATALOG))) == []
+    assert len(list(compile_one(HEAD + "  let n = count(tables())\n  require n == 3\n}\n").run(Context(build(DOC), CATALOG)))) == 1
+
+
+def test_let_may_span_lines():
+    text = HEAD + "  let xs = [1,\n            2, 3]\n  for each x in xs\n  require x < 3\n}\n"
+    rule = compile_one(text)
+    findings = list(rule.run(Context(build(DOC), CATALOG)))
+    assert [f.anchor for f in findings] == ["3"]
 
 
 def test_require_finding_is_located_at_the_document():

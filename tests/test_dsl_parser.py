@@ -121,6 +121,16 @@ def test_for_each_without_where():
     assert sexpr(check.condition) == '(contains (. s body) "元")'
 
 
+def test_let_bindings_in_order_with_positions():
+    text = "rule T-1 {\n  let a = tables()\n  let b = count(a)\n  require b > 0\n}"
+    rule = parse_rules(text, PATH).rules[0]
+    assert [(b.name, sexpr(b.value), b.pos) for b in rule.bindings] == [
+        ("a", "(tables())", ast.Pos(PATH, 2, 7)),
+        ("b", "(count() a)", ast.Pos(PATH, 3, 7)),
+    ]
+    assert sexpr(rule.check.condition) == "(> b 0)"
+
+
 def test_require_check_and_position():
     text = "rule T-1 {\n  require exists(section(/名词解释/))\n}"
     check = parse_rules(text, PATH).rules[0].check
@@ -324,6 +334,8 @@ ERRORS = [
     ("rule T-1 {\n  require 1\n}\n}\n", 4, 1, "意外的 '}'"),
     ("rule T-1 {\n  colour \"red\"\n}\n", 2, 3, "意外的 'colour'"),
     ("rule T-1 {\n  applies 预算 决算\n  require 1\n}\n", 2, 14, "意外的 '决算'"),
+    ("rule T-1 {\n  let a tables()\n  require a\n}\n", 2, 9, "意外的 'tables'"),
+    ("rule T-1 {\n  let = 1\n  require 1\n}\n", 2, 7, "意外的 '='"),
     # unexpected character
     ("rule T-1 {\n  require x @ y\n}\n", 2, 13, "无法识别的字符 '@'"),
     ("rule T-1 {\n  require count(x)，1\n}\n", 2, 19, "无法识别的字符 '，'"),

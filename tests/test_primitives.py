@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -408,3 +410,14 @@ def test_doc_global(ctx):
 def test_section_values_are_sections(ctx):
     assert all(isinstance(s, Section) for s in P.sections(ctx))
     assert isinstance(P.section(ctx, "职责").heading, Heading)
+
+
+@pytest.mark.parametrize("family", ["text_checks", "numbers", "statements", "codes"])
+def test_rules_compile_whichever_primitive_family_is_imported_first(family):
+    """A family module imported before `primitives` still has its attributes known to the compiler."""
+    code = (f"import openlint.judge.{family}\n"
+            "from openlint.judge.engine import load_rules\n"
+            "print(len(load_rules().rules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert int(done.stdout) > 90

@@ -119,6 +119,15 @@ Check = Union[Require, ForEach]
 
 
 @dataclass(frozen=True, slots=True)
+class Let:
+    """`let name = value`: a value the rule names once and uses in its check and message."""
+
+    name: str
+    value: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Applies:
     kinds: tuple[str, ...] = ()  # 预算 决算 部门 单位
     since: int | None = None
@@ -133,6 +142,7 @@ class Rule:
     check: Check | None
     pos: Pos
     extra_checks: tuple[Pos, ...] = field(default=())  # positions of surplus checks (an error)
+    bindings: tuple[Let, ...] = ()  # in the order written
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ from typing import Any, Callable, Iterator, Protocol
 from openlint.dsl import ast
 from openlint.dsl.parser import RuleError, parse_expression, parse_rules
 from openlint.findings import CATEGORIES, Finding, RuleDoc, Severity
-from openlint.model import Location
 
 Evaluator = Callable[[Any, dict], Any]  # (context, environment) → value
 
@@ -141,38 +140,65 @@ class _RuleCompiler:
             good=rule.fields.get("good", ("", None))[0],
             source=f"{rule.pos.file}:{rule.pos.line}",
         )
-        message_text, message_pos = rule.fields["message"]
         check = rule.check
-        bound = {check.name} if isinstance(check, ast.ForEach) else set()
+        bindings, named = self._bindings(rule.bindings, check)
+        message_text, message_pos = rule.fields["message"]
+        bound = named | {check.name} if isinstance(check, ast.ForEach) else named
         message = self._message(message_text, message_pos, bound)
         if isinstance(check, ast.Require):
-            run = self._require(doc, check, message)
+            run = self._require(doc, check, message, bindings, named)
         else:
-            run = self._for_each(doc, check, message)
+            run = self._for_each(doc, check, message, bindings, named)
         return CompiledRule(doc, rule.applies, run)
 
     # ---- checks ----
-    def _require(self, doc: RuleDoc, check: ast.Require, message) -> Callable:
-        condition = self._expr(check.condition, set())
+    def _bindings(self, lets: tuple[ast.Let, ...], check: ast.Check) -> tuple[Callable, set[str]]:
+        """The rule's `let`s, in order (each sees the ones before it), as one function that
+        builds the document's environment; and the names they bind."""
+        named: set[str] = set()
+        steps: list[tuple[str, Evaluator]] = []
+        for let in lets:
+            if (let.pos.line, let.pos.column) > (check.pos.line, check.pos.column):
+                raise self._error(let.pos, f"let {let.name} 应写在检查（require 或 for each）之前")
+            if let.name in named:
+                raise self._error(let.pos, f"名称 {let.name!r} 已由前面的 let 定义")
+            if let.name in self.rt.GLOBALS:
+                raise self._error(let.pos, f"名称 {let.name!r} 是内置名称，不能用 let 重新定义")
+            steps.append((let.name, self._expr(let.value, set(named))))
+            named.add(let.name)
+        if isinstance(check, ast.ForEach) and check.name in named:
+            raise self._error(check.pos, f"for each 的名称 {check.name!r} 已由 let 定义，请换一个名称")
+
+        def environment(ctx) -> dict:
+            env: dict = {}
+            for name, value in steps:
+                env[name] = value(ctx, env)
+            return env
+
+        return environment, named
+
+    def _require(self, doc: RuleDoc, check: ast.Require, message, bindings, named: set[str]) -> Callable:
+        condition = self._expr(check.condition, set(named))
 
         def run(ctx) -> Iterator[Finding]:
-            env: dict = {}
+            env = bindings(ctx)
             if not condition(ctx, env):
                 yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), ctx.location)
 
         return run
 
-    def _for_each(self, doc: RuleDoc, check: ast.ForEach, message) -> Callable:
-        collection = self._expr(check.collection, set())
-        scope = {check.name}
+    def _for_each(self, doc: RuleDoc, check: ast.ForEach, message, bindings, named: set[str]) -> Callable:
+        collection = self._expr(check.collection, set(named))
+        scope = named | {check.name}
         where = self._expr(check.where, scope) if check.where is not None else None
         condition = self._expr(check.condition, scope)
         name = check.name
         display = self.rt.display
 
         def run(ctx) -> Iterator[Finding]:
-            for item in _iterable(collection(ctx, {})):
-                env = {name: item}
+            base = bindings(ctx)
+            for item in _iterable(collection(ctx, base)):
+                env = {**base, name: item}
                 if where is not None and not where(ctx, env):
                     continue
                 if not condition(ctx, env):
@@ -373,7 +399,7 @@ class _RuleCompiler:
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # words the grammar reads as something else than a name
 _KEYWORDS = frozenset({
-    "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "rule", "applies",
+    "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "rule", "applies", "let",
     "since", "until", "any", "all", "none", "count",
     "title", "severity", "category", "basis", "help", "bad", "good", "message",
 })

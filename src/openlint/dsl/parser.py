@@ -138,9 +138,11 @@ class _ToAst(Transformer):
         fields: dict[str, tuple[str, ast.Pos]] = {}
         applies = ast.Applies()
         checks: list[ast.Check] = []
-        duplicates: list[ast.Pos] = []
+        bindings: list[ast.Let] = []
         for clause in clauses:
-            if isinstance(clause, tuple) and clause[0] == "field":
+            if isinstance(clause, ast.Let):
+                bindings.append(clause)
+            elif isinstance(clause, tuple) and clause[0] == "field":
                 _, name, value, pos = clause
                 if name in fields:
                     raise RuleError(pos.file, pos.line, pos.column, f"字段 {name} 重复")
@@ -151,7 +153,7 @@ class _ToAst(Transformer):
                 checks.append(clause)
         check = checks[0] if checks else None
         duplicates = [c.pos for c in checks[1:]]
-        return ast.Rule(str(rule_id), fields, applies, check, self._p(rule_id), tuple(duplicates))
+        return ast.Rule(str(rule_id), fields, applies, check, self._p(rule_id), tuple(duplicates), tuple(bindings))
 
     def field(self, meta, children):
         name, value = children
@@ -172,6 +174,10 @@ class _ToAst(Transformer):
 
     def applies_until(self, meta, children):
         return ("until", int(children[0]))
+
+    def let_(self, meta, children):
+        name, value = children
+        return ast.Let(str(name), value, self._p(name))
 
     def require(self, meta, children):
         return ast.Require(children[0], self._p(meta))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from openlint.findings import Severity
 from openlint.judge.context import Context
-from openlint.judge.primitives import ATTRIBUTES, primitive
+from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Table
 from openlint.understand.codes import CodeEntry, CodeList, CodeRow, load_codes, normalize_name, table_codes

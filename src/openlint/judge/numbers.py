@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterator
 from openlint.findings import Severity
 from openlint.judge._prefilter import compile_prefiltered
 from openlint.judge.context import Context
-from openlint.judge.primitives import ATTRIBUTES, primitive
+from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.model import Location, Paragraph, Section, Table
 from openlint.understand.tables import (
     UNITS,
@@ -996,8 +996,8 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-ATTRIBUTES[Table]["unit"] = lambda ctx, t: ctx.semantics(t).unit
-ATTRIBUTES[Table]["parts"] = lambda ctx, t: list(ctx.semantics(t).parts)
+ATTRIBUTES.setdefault(Table, {})["unit"] = lambda ctx, t: ctx.semantics(t).unit
+ATTRIBUTES.setdefault(Table, {})["parts"] = lambda ctx, t: list(ctx.semantics(t).parts)
 ATTRIBUTES[TablePart] = {
     "caption": lambda ctx, p: p.caption,
     "title": lambda ctx, p: p.title,
@@ -1022,10 +1022,3 @@ ATTRIBUTES[Comparison] = {
     "left": lambda ctx, c: c.left,
     "right": lambda ctx, c: c.right,
 }
-
-# Imported before `primitives` (a test importing this module first), the registry's list of
-# attribute names was computed before the entries above existed: bring it up to date.
-import openlint.judge.primitives as _registry  # noqa: E402
-
-if hasattr(_registry, "ATTRIBUTE_NAMES"):
-    _registry.ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)

@@ -9,36 +9,14 @@ a particular requirement: the requirement is the rule text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from openlint.judge.context import Context, compact
+from openlint.judge.registry import ATTRIBUTES, REGISTRY, Primitive, display, primitive  # noqa: F401  (the runtime's interface)
 from openlint.model import Heading, Paragraph, Section, Table
 from openlint.read.structure import numbering_level
 from openlint.understand.catalog import TableKind
 from openlint.understand.kind import DocumentKind
-
-
-@dataclass(frozen=True)
-class Primitive:
-    name: str
-    func: Callable[..., Any]
-    min_args: int
-    max_args: int
-    doc: str
-    kind_arg: int | None = None  # index of an argument that must name a table kind
-
-
-REGISTRY: dict[str, Primitive] = {}
-
-
-def primitive(name: str, min_args: int, max_args: int | None = None, kind_arg: int | None = None):
-    def register(func):
-        REGISTRY[name] = Primitive(name, func, min_args, min_args if max_args is None else max_args,
-                                   (func.__doc__ or "").strip(), kind_arg)
-        return func
-
-    return register
 
 
 def _search(pattern: Any, text: str) -> bool:
@@ -227,33 +205,9 @@ def _text_of(value: Any) -> str:
     return str(value)
 
 
-def display(value: Any) -> str:
-    """How a value reads inside a message."""
-    if value is None:
-        return "（无）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, Table):
-        return value.caption or "（无标题表格）"
-    if isinstance(value, Section):
-        return value.title
-    if isinstance(value, (Paragraph, Heading)):
-        return value.text
-    if isinstance(value, TableKind):
-        return value.id
-    if isinstance(value, re.Pattern):
-        # A /regex/ reads in a message as its first alternative: /运行费|运行维护费/ → 运行费.
-        return re.sub(r"\\(.)|[\\^$()?*+\[\]{}]", lambda m: m.group(1) or "", value.pattern.split("|")[0])
-    if isinstance(value, (list, tuple)):
-        return "、".join(display(v) for v in value)
-    return str(value)
-
-
 # ---- attributes: what `x.name` means for each kind of value ----
 
-ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
+_CORE_ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
     Table: {
         "caption": lambda ctx, t: t.caption,
         "kind": lambda ctx, t: ctx.kind_of(t),
@@ -284,6 +238,9 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
         "org": lambda ctx, d: d.org,
     },
 }
+for _kind, _getters in _CORE_ATTRIBUTES.items():
+    ATTRIBUTES.setdefault(_kind, {}).update(_getters)
+
 # Names bound in every rule: `doc` is the document's understood kind.
 GLOBALS: dict[str, Callable[[Context], Any]] = {
     "doc": lambda ctx: ctx.facts,
@@ -309,4 +266,9 @@ def attribute_getter(kind: type, name: str) -> Callable[[Context, Any], Any] | N
 # Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.
 from openlint.judge import numbers, text_checks, statements, codes  # noqa: E402,F401  (registration side effect)
 
-ATTRIBUTE_NAMES = frozenset(name for table in ATTRIBUTES.values() for name in table)
+
+def __getattr__(name: str) -> Any:
+    # Read when rules compile: by then every family has registered its attributes.
+    if name == "ATTRIBUTE_NAMES":
+        return frozenset(attr for table in ATTRIBUTES.values() for attr in table)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

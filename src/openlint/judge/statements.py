@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from openlint.findings import Severity
 from openlint.judge.context import Context
-from openlint.judge.primitives import ATTRIBUTES, primitive
+from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.model import Location
 from openlint.understand import statements as S
 from openlint.understand.statements import DIRECTION_NAMES, DOWN, FLAT, UP, fmt_amount, fmt_percent, ratio_range

@@ -27,7 +27,7 @@ from typing import Any
 
 from openlint.judge._prefilter import needles, prefiltered, stays_on_line
 from openlint.judge.context import Context, compact
-from openlint.judge.primitives import ATTRIBUTES, display, primitive
+from openlint.judge.registry import ATTRIBUTES, display, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
 from openlint.read.structure import NOTE_START
 from openlint.understand.amounts import header_row_count, parse_amount
