@@ -276,3 +276,37 @@ def test_rounding_error_per_figure():
     row = part.rows[0]
     # the table prints to 0.01; a whole-yuan figure was rounded to 1 元; a zero is the table's
     assert [part.error_of(row, c) for c in (1, 2, 3)] == [Decimal("0.005"), Decimal("0.5"), Decimal("0.005")]
+
+
+@pytest.mark.parametrize("with_part_row", [True, False])
+def test_split_code_parts_of_an_empty_table_are_codes_not_amounts(with_part_row):
+    # an empty table (amounts blank) whose codes are printed over 类 | 款 | 项 columns, read
+    # without a known header: 06 / 01 are code parts, so the header ends above the first code row
+    from openlint.understand.amounts import amounts, header_row_count, is_empty
+
+    head = [["功能分类科目编码", "", "", "功能分类科目名称", "合计", "基本支出"]]
+    spans = {(0, 0): (1, 3)}
+    if with_part_row:
+        head.append(["类", "款", "项", "", "", ""])
+        spans.update({(0, 3): (2, 1), (0, 4): (2, 1), (0, 5): (2, 1)})
+    body = [
+        ["201", "", "", "一般公共服务支出", "", ""],
+        ["201", "06", "", "财政事务", "", ""],
+        ["201", "06", "01", "行政运行", "", ""],
+    ]
+    t = make_table(head + body, spans=spans)
+    assert header_row_count(t) == len(head)
+    assert amounts(t) == [] and is_empty(t)
+    (part,) = read_table(t).parts
+    assert [(r.code, r.level, r.label) for r in part.rows] == [
+        ("201", 1, "一般公共服务支出"), ("20106", 2, "财政事务"), ("2010601", 3, "行政运行")]
+
+
+def test_two_digit_amount_outside_code_columns_still_ends_the_header():
+    from openlint.understand.amounts import header_row_count
+
+    t = make_table([
+        ["项目", "合计"],
+        ["一、一般公共服务支出", "10"],
+    ])
+    assert header_row_count(t) == 1

@@ -16,6 +16,10 @@ _LABEL_HEADER = re.compile(r"编码|代码|科目|名称|项目|序号|行次|�
 # A header naming an amount is no label column even if it contains a label word: 项目支出, 附属单位上缴收入.
 _AMOUNT_HEADER = re.compile(r"(收入|支出|经费|费|合计|小计|总计|金额)$")
 _CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
+# A header over codes, or over the parts of codes printed in split columns: 类 | 款 | 项, or 科目编码
+# merged over them.
+_CODE_HEADER = re.compile(r"^[类款项]$|(编码|代码)$")
+_CODE_OR_PART = re.compile(r"^(\d{3}|\d{5}|\d{7}|\d{2})$")  # 201, 20106, 2010601, or a 款 / 项 part: 06
 
 
 @lru_cache(maxsize=8192)
@@ -55,16 +59,26 @@ def _is_column_numbering(cells: tuple[str, ...]) -> bool:
 
 
 def header_row_count(table: Table) -> int:
-    """Rows above the first row that holds an amount outside the label columns."""
+    """Rows above the first row that holds an amount outside the label columns, or a code in a
+    column headed 类/款/项 or 科目编码."""
     if table.header_rows is not None:
         return table.header_rows
+    # Code columns named by the rows above. A code there starts the body even when the amounts are
+    # blank (an empty table), and 06 / 01 there are 款 / 项 parts, not amounts.
+    code_cols: set[int] = set()
     for r in range(table.n_rows):
         texts = table.row_texts(r)
         if is_column_numbering(texts):
             continue
+        for c, cell in enumerate(table.grid[r]):
+            if c in code_cols and cell.row == r and cell.col == c and _CODE_OR_PART.match(cell.text.strip()):
+                return r
         for c, text in enumerate(texts):
             if parse_amount(text) is not None and not _looks_like_code(text, c):
                 return r
+        for c, cell in enumerate(table.grid[r]):
+            if cell.col_span < table.n_cols and _CODE_HEADER.search(cell.text.replace(" ", "")):
+                code_cols.add(c)
     return table.n_rows
 
 
@@ -74,7 +88,11 @@ def label_columns(table: Table, header_rows: int) -> set[int]:
     for r in range(min(header_rows, table.n_rows)):
         for c, cell in enumerate(table.grid[r]):
             text = cell.text.replace(" ", "")
-            if cell.col_span == 1 and _LABEL_HEADER.search(text) and not _AMOUNT_HEADER.search(text):
+            if _AMOUNT_HEADER.search(text):
+                continue
+            # 科目编码 merged over 类 | 款 | 项 columns with no sub-header row: all of them hold codes
+            if (cell.col_span == 1 and _LABEL_HEADER.search(text)) \
+                    or (cell.col_span < table.n_cols and _CODE_HEADER.search(text)):
                 cols.add(c)
     return cols
 
