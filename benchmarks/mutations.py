@@ -53,7 +53,7 @@ from openlint.judge.engine import check_document, load_rules
 from openlint.model import Cell, Document, Heading, Paragraph, Table
 from openlint.read import read_document
 from openlint.read.structure import assemble
-from openlint.understand.amounts import header_row_count, is_column_numbering, parse_amount
+from openlint.understand.amounts import header_row_count, is_column_numbering, label_columns, parse_amount
 from openlint.understand.codes import load_codes, table_codes
 from openlint.understand.kind import detect_kind
 from openlint.understand.tables import read_table
@@ -638,11 +638,12 @@ def make_drop_table(doc, t, kind, facts) -> Mutation:
 
 def make_empty_table(doc, t, kind) -> Mutation:
     top = header_row_count(t)
+    labels = label_columns(t, top)  # an empty table still prints its codes: 201 | 06 | 01 under 类 | 款 | 项
     changes = {}
     for r in range(top, t.n_rows):
         for c, cell in enumerate(t.grid[r]):
             txt = cell.text.strip()
-            if _AMOUNT_CELL.match(txt) and not (c <= 3 and re.fullmatch(r"\d{3,7}", txt)):
+            if _AMOUNT_CELL.match(txt) and c not in labels and not (c <= 3 and re.fullmatch(r"\d{3,7}", txt)):
                 changes[id(cell)] = ""
     blocks = [replace_cells(b, changes) if b is t else b for b in doc.blocks]
     return Mutation("empty-table:no-note", doc.path, f"p{block_pos(t)} 表「{t.caption[:30]}」",
