@@ -247,11 +247,27 @@ def test_garbled_header_is_not_trusted():
     assert not read_table(t).parts[0].trusted
 
 
-def test_two_columns_merged_by_the_reader_are_not_trusted():
+def test_two_columns_merged_by_the_reader_leave_the_clean_columns_readable():
+    # the reader merged two header cells (and the column under them): that column is unknown, the
+    # columns with a clean header of their own stay in a trusted part
     t = make_table([
         ["项目", "合计", "一般公共预算", "政府性基金预算 国有资本经营预算"],
         ["一、一般公共服务支出", "10", "10", ""],
     ], header_rows=1)
+    (part,) = read_table(t).parts
+    assert part.trusted
+    assert [c.name for c in part.columns] == ["合计", "一般公共预算"]
+    merged = next(n for n in part.root.children if "政府性基金" in n.roles)
+    assert merged.columns == {(): -1}
+
+
+def test_merged_header_over_sub_headers_is_not_trusted():
+    # a cell naming two roles *over* other headers: which columns belong to which is unknown
+    t = make_table([
+        ["项目", "合计", "基本支出 项目支出", ""],
+        ["", "", "人员经费", "公用经费"],
+        ["一、一般公共服务支出", "10", "6", "4"],
+    ], spans={(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2)}, header_rows=2)
     assert not read_table(t).parts[0].trusted
 
 

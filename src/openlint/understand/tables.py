@@ -645,6 +645,13 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
             node.columns[variant] = c
     _collapse(root)
     _attach_breakdowns(root)
+    # A header cell naming two columns (政府性基金预算 国有资本经营预算: the reader merged two header
+    # cells, and the columns under them): its column is unknown, but the columns whose own header is
+    # clean stay readable. Sums that need the unknown column find no column for it and leave it alone.
+    merged_leaves = [n for n in _nodes(root) if not n.children and n.columns and _merged_roles(n)]
+    unknown = {c for n in merged_leaves for c in n.columns.values() if c >= 0}
+    for n in merged_leaves:
+        n.columns = {variant: -1 for variant in n.columns}
     cols = tuple(
         Column(c, node, variant)
         for c, node, variant in columns
@@ -656,7 +663,8 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
         if texts and re.search(r"收入|支出", texts[-1][0]) and texts[-1][1] == 1:
             title = texts[-1][0]
     rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols)
-    trusted = len(cols) == len(amount_cols) and not any(n.irregular or _merged_roles(n) for n in _nodes(root))
+    trusted = len(cols) + len(unknown) == len(amount_cols) \
+        and not any(n.irregular or (_merged_roles(n) and n not in merged_leaves) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
                      trusted)
 
