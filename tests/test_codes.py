@@ -150,6 +150,24 @@ def test_code_rows():
     assert [r.row.code for r in JC.code_rows(ctx, "一般公共预算基本支出表")] == ["302", "30202", "30210"]
 
 
+def test_lineage_blames_the_code_that_is_out_of_place():
+    table = "[表] 2024年部门支出决算表\n| 科目编码 | 科目名称 | 合计 |\n"
+    rows = lambda text: {r.row.code: r.lineage for r in JC.code_rows(ctx_of("某某局2024年度部门决算\n" + table + text))}
+    # a 款 whose 项 all belong to another (unlisted) 款: the 款 is misnumbered
+    got = rows("| 210 | 卫生健康支出 | 3 |\n| 21097 | 行政事业单位医疗 | 3 |\n| 2101101 | 行政单位医疗 | 2 |\n"
+               "| 2101102 | 事业单位医疗 | 1 |")
+    assert "属于21011而非21097" in got["21097"] and not got["2101101"] and not got["2101102"]
+    # one 项 out of place under a 款 its siblings belong to: the 项
+    got = rows("| 21011 | 行政事业单位医疗 | 3 |\n| 2101101 | 行政单位医疗 | 2 |\n| 2109702 | 事业单位医疗 | 1 |")
+    assert "不属于其上所列的款21011" in got["2109702"] and not got["21011"]
+    # a real code under the wrong parent (a parent row missing), or parents printed after their
+    # children: not a misnumbered code
+    assert not any(rows("| 208 | 社会保障和就业支出 | 3 |\n| 21011 | 行政事业单位医疗 | 3 |\n"
+                        "| 2101101 | 行政单位医疗 | 3 |").values())
+    assert not any(rows("| 2101101 | 行政单位医疗 | 3 |\n| 21011 | 行政事业单位医疗 | 3 |\n"
+                        "| 2080505 | 机关事业单位基本养老保险缴费支出 | 1 |\n| 20805 | 行政事业单位养老支出 | 1 |").values())
+
+
 def test_class_mentions_against_tables_and_lists():
     ctx = ctx_of(DOC)
     wrong_kuan, right, former = JC.class_mentions(ctx)

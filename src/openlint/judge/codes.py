@@ -47,6 +47,7 @@ class CodeCheck:
     has_children: bool
     nonzero: bool
     kind: str | None
+    lineage: str = ""  # "" or how the code does not belong to the parent printed above it
 
     @property
     def location(self) -> Location:
@@ -92,8 +93,9 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
         return []
     kind = ctx.kind_of(table)
     parents = {r.code[:n] for r in rows for n in (3, 5) if len(r.code) > n}  # codes with a child printed
+    lineage = _lineage(rows, codes, year)
     out = []
-    for r in rows:
+    for i, r in enumerate(rows):
         key = (r.code, r.name)
         found = listed.get(key)
         if found is None:
@@ -111,8 +113,55 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
                 has_children=has_children,
                 nonzero=any(r.amounts),
                 kind=kind.id if kind else None,
+                lineage=lineage.get(i, ""),
             )
         )
+    return out
+
+
+def _lineage(rows: list[CodeRow], codes: CodeList, year: int | None) -> dict[int, str]:
+    """Codes that do not belong to the parent printed above them, by index in `rows`.
+
+    A table listing parents before children prints each 款 under its 类 and each 项 under its 款, so
+    a child's code begins with its parent's. When it does not, one of the two codes is wrong: the
+    parent when none of its children belongs to it (they all share another prefix), else the
+    child. Only a code that does not exist in the year's list is blamed, and only when the code the
+    child would belong to is printed nowhere in the column (else the table is ordered some other
+    way). Independent of whether the list of the parent's children is complete (CLS-001)."""
+    out: dict[int, str] = {}
+    groups: dict[int, list[int]] = {}  # per code column (a table may hold two column groups)
+    for i, r in enumerate(rows):
+        groups.setdefault(r.column, []).append(i)
+    for idx in groups.values():
+        printed = {rows[i].code for i in idx}
+        for k, pi in enumerate(idx):
+            parent = rows[pi]
+            if parent.system is None or len(parent.code) >= 7:
+                continue
+            children = []
+            for ci in idx[k + 1:]:
+                child = rows[ci]
+                if len(child.code) <= len(parent.code):
+                    break
+                if len(child.code) == len(parent.code) + 2 and child.system == parent.system:
+                    children.append(ci)
+            strays = [ci for ci in children if not rows[ci].code.startswith(parent.code)
+                      and rows[ci].code[:len(parent.code)] not in printed]
+            if not strays:
+                continue
+            owners = {rows[ci].code[:len(parent.code)] for ci in children}
+            if len(strays) == len(children) and len(owners) == 1:
+                if codes.entry(parent.code, year) is None:
+                    owner = owners.pop()
+                    listed = "、".join(rows[ci].code for ci in children[:5]) + ("等" if len(children) > 5 else "")
+                    out[pi] = (f"{parent.level}{parent.code}“{parent.name}”下所列的{rows[children[0]].level}"
+                               f"（{listed}）属于{owner}而非{parent.code}，且{parent.code}不是{year}年科目编码")
+                continue
+            for ci in strays:
+                child = rows[ci]
+                if codes.entry(child.code, year) is None:
+                    out[ci] = (f"{child.level}{child.code}“{child.name}”不属于其上所列的{parent.level}{parent.code}"
+                               f"“{parent.name}”，且不是{year}年科目编码")
     return out
 
 
@@ -143,6 +192,8 @@ ATTRIBUTES[CodeCheck] = {
     "name_ok": lambda ctx, r: r.name_ok,
     "former": lambda ctx, r: r.former,
     "has_children": lambda ctx, r: r.has_children,
+    "lineage_ok": lambda ctx, r: not r.lineage,
+    "lineage": lambda ctx, r: r.lineage,
     "printed": lambda ctx, r: r.row.printed or r.row.code,
     "printed_ok": lambda ctx, r: not r.row.printed or r.official is None or not r.name_ok,
     "nonzero": lambda ctx, r: r.nonzero,
