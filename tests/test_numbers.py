@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
+
 from docbuilder import build
 from openlint.findings import Severity
 from openlint.judge import numbers as N
@@ -328,6 +330,33 @@ def test_item_comparisons_by_names():
     ])
     (c,) = N.item_comparisons(ctx, None, table, re.compile("^”?(科目)?"))
     assert c.material and c.left.label.endswith("机关事业单位职业年金缴费支出（项）")
+
+
+@pytest.mark.parametrize("sep", ["-", "—", "/"])
+def test_item_comparisons_by_a_chain_of_names(sep):
+    table = make_table([
+        ["类", "款", "项", "科目名称", "合计"],
+        ["210", "", "", "卫生健康支出", "1,096,073.43"],
+        ["210", "11", "", "行政事业单位医疗", "1,096,073.43"],
+        ["210", "11", "01", "行政单位医疗", "782,855.28"],
+        ["210", "11", "02", "事业单位医疗", "313,218.15"],
+    ], preamble=("单位：元",), header_rows=1)
+    chain = sep.join(["卫生健康支出", "行政事业单位医疗", "行政单位医疗"])
+    ctx = ctx_with(table, paragraphs=[
+        f"9. “{chain}”科目88.29万元，主要用于行政单位基本医疗保险缴费。",
+        # names that are no 类 → 款 → 项 chain of the classification: no item
+        f"10. “卫生健康支出{sep}行政单位医疗”科目31.42万元。",
+        f"11. “事业单位医疗{sep}基本支出”项目31.42万元。",
+    ])
+    (c,) = N.item_comparisons(ctx, None, table, re.compile("^”?(科目)?"))
+    assert c.material and c.left.label == chain and "782,855.28" in c.text
+
+
+def test_item_chains_need_an_official_chain_and_a_following_item_word():
+    text = "“卫生健康支出-行政事业单位医疗”科目5万元；“卫生健康支出-行政事业单位医疗”5万元；“A-B-C”科目1万元。"
+    (m,) = N._item_chains(text, 2025)
+    assert m.group("lei") == "卫生健康支出" and m.group("kuan") == "行政事业单位医疗" and m.group("xiang") is None
+    assert text[m.end():].startswith("科目5万元")
 
 
 # ---------------------------------------------------------------- real disclosures

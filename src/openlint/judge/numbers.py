@@ -30,6 +30,7 @@ from openlint.judge._prefilter import compile_prefiltered
 from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.model import Location, Paragraph, Section, Table
+from openlint.understand.codes import load_codes
 from openlint.understand.tables import (
     UNITS,
     Amount,
@@ -864,10 +865,19 @@ def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> li
     return ctx.cached(("numbers.passages-with-figures", key), lambda: [p for p in passages if "元" in p[0]])
 
 
-def _cached_mentions(ctx: Context, scope: Any) -> list[list[re.Match]]:
+def _cached_mentions(ctx: Context, scope: Any) -> list[list[Any]]:
+    """Per passage, its item mentions in order: “X（类）Y（款）Z（项）” matches and “X-Y-Z”科目 chains."""
     paragraphs = _paragraphs(ctx, scope)
+    year = ctx.facts.year
+
+    def mentions(text: str) -> list[Any]:
+        found: list[Any] = _item_paths(text) if "类" in text else []
+        if "”" in text and ("科目" in text or "项目" in text):
+            found = sorted(found + _item_chains(text, year), key=lambda m: m.start())
+        return found
+
     return ctx.cached(("numbers.mentions", tuple(map(id, paragraphs))),
-                      lambda: [_item_paths(text) if "类" in text else [] for text, _ in _cached_passages(ctx, scope)])
+                      lambda: [mentions(text) for text, _ in _cached_passages(ctx, scope)])
 
 
 def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
@@ -916,10 +926,63 @@ def _item_paths(text: str) -> list[re.Match]:
     return out
 
 
+# “卫生健康支出-行政事业单位医疗-行政单位医疗”科目: the 类, 款 and 项 names joined by a dash or a slash,
+# in quotes, before 科目 / 项目
+_ITEM_CHAIN = re.compile(r"“(?P<chain>[^“”]{5,150}?)”(?=\s*(?:科目|项目))")
+_CHAIN_SEP = re.compile(r"\s*(?:[-—–－]+|[/／])\s*")
+
+
+@dataclasses.dataclass(frozen=True)
+class _ChainMention:
+    """An item named as a chain of names, read like a match of `_ITEM_PATH` (same groups)."""
+
+    span: tuple[int, int]
+    names: tuple[str, ...]
+    text: str
+
+    def start(self) -> int:
+        return self.span[0]
+
+    def end(self) -> int:
+        return self.span[1]
+
+    def group(self, name: Any = 0) -> str | None:
+        if name == 0:
+            return self.text
+        index = ("lei", "kuan", "xiang").index(name)
+        return self.names[index] if index < len(self.names) else None
+
+
+def _item_chains(text: str, year: int | None) -> list[_ChainMention]:
+    """“A-B-C”科目 (also A—B—C, A/B/C): a mention only when the names form a chain 类 → 款 → 项
+    in the official function classification of the year, so that a dash in other quoted words
+    is no item."""
+    out: list[_ChainMention] = []
+    for m in _ITEM_CHAIN.finditer(text):
+        names = tuple(n for n in _CHAIN_SEP.split(m.group("chain")) if n)
+        if 2 <= len(names) <= 3 and len(names) == len(_CHAIN_SEP.split(m.group("chain"))) \
+                and _official_chain(names, year):
+            out.append(_ChainMention(m.span(), names, m.group(0)))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _official_chain(names: tuple[str, ...], year: int | None) -> bool:
+    codes = load_codes()
+    parent = ""
+    for name in names:
+        found = codes.find(name, parent, year)
+        if len(found) != 1:
+            return False
+        parent = found[0]
+    return True
+
+
 @primitive("item_comparisons", 3)
 def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[Comparison]:
-    """Amounts the text gives for classified items — 一般公共服务支出（类）财政事务（款）行政运行（项）
-    followed by its figure — against the row of the table with the same 类/款/项 names (in its 合计
+    """Amounts the text gives for classified items — 一般公共服务支出（类）财政事务（款）行政运行（项）,
+    or “一般公共服务支出-财政事务-行政运行”科目 when the names form a chain of the year's official
+    function classification, followed by its figure — against the row of the table with the same 类/款/项 names (in its 合计
     column). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
     follows at once, /^[^“]*?支出决算为/ when it comes after 支出决算为. An item whose names the
     table does not have (a misnamed item: another rule's business) is not compared."""
