@@ -982,8 +982,8 @@ def _official_chain(names: tuple[str, ...], year: int | None) -> bool:
 def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[Comparison]:
     """Amounts the text gives for classified items — 一般公共服务支出（类）财政事务（款）行政运行（项）,
     or “一般公共服务支出-财政事务-行政运行”科目 when the names form a chain of the year's official
-    function classification, followed by its figure — against the row of the table with the same 类/款/项 names (in its 合计
-    column). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
+    function classification, followed by its figure — against the row of the table with the same
+    类/款/项 names (in its 合计 column). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
     follows at once, /^[^“]*?支出决算为/ when it comes after 支出决算为. An item whose names the
     table does not have (a misnamed item: another rule's business) is not compared."""
     lead_re = lead if isinstance(lead, re.Pattern) else re.compile(re.escape(str(lead)))
