@@ -10,7 +10,7 @@ is never wrong. The statements are read once per document (cached on the Context
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from openlint.findings import Severity
@@ -41,6 +41,14 @@ class ChangeCheck:
     direction_ok: bool
     actual: str
     basis: str
+    words_agree: bool = True  # the change's two direction words ("减少N万元，增长P%") do not contradict
+
+    @property
+    def direction_problem(self) -> str:
+        """What is wrong with the stated direction, after the quote (for the message)."""
+        if not self.words_agree:
+            return f"中“{self.change.word}”与“{self.change.rate_word}”方向相互矛盾"
+        return f"与{self.basis}不符（实际为{self.actual}）"
 
     @property
     def location(self) -> Location:
@@ -59,7 +67,19 @@ def _magnitude(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
     return Decimal(0), max(-lo, hi)
 
 
+def _words_agree(c: S.Change) -> bool:
+    """False when the change is called an increase and its rate a decrease, or the other way round:
+    wrong whatever the amounts (a template leftover "下降（增长）" leaves a direction open: not judged)."""
+    d, r = c.direction, c.rate_direction
+    return d is None or r is None or d == FLAT or r == FLAT or d == r
+
+
 def _check_change(c: S.Change) -> ChangeCheck:
+    check = _check_change_amounts(c)
+    return check if _words_agree(c) else replace(check, words_agree=False)
+
+
+def _check_change_amounts(c: S.Change) -> ChangeCheck:
     A, B, N, P = c.before, c.after, c.delta, c.rate
     rate_ok = delta_ok = direction_ok = True
     expected_rate = expected_delta = actual = ""
@@ -149,6 +169,8 @@ ATTRIBUTES[ChangeCheck] = {
     "expected_delta": lambda ctx, c: c.expected_delta,
     "direction": lambda ctx, c: c.change.word,
     "direction_ok": lambda ctx, c: c.direction_ok,
+    "words_agree": lambda ctx, c: c.words_agree,
+    "direction_problem": lambda ctx, c: c.direction_problem,
     "actual": lambda ctx, c: c.actual,
     "page": lambda ctx, c: c.location.page,
 }

@@ -302,6 +302,7 @@ class Change:
     delta: Amount | None = None
     rate: Percent | None = None
     rate_direction: int | None = None
+    rate_word: str = ""  # the rate's own direction word when it has one ("减少10万元，增长5%": 增长)
     before_label: str = "上年"
     after_label: str = "本年"
 
@@ -368,6 +369,7 @@ def changes(passage: Passage, year: int | None) -> list[Change]:
                 delta=delta,
                 rate=rate,
                 rate_direction=rate_direction,
+                rate_word=t.group("dir2") or "",
                 before_label=before_label,
                 after_label=after_label,
             )
