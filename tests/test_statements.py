@@ -286,3 +286,40 @@ def test_fixture_correct_statements_are_quiet():
 
 def test_a_change_before_zhan_is_not_the_part():
     assert S.shares(passage("收入预算100.00万元，其中：财政拨款收入95.00万元，比上年增加5.00万元，占95.00%。")) == []
+
+
+# ---- the reasons of changes ----
+
+def _reasons(text: str, following: str = "") -> list[tuple[str, str, bool]]:
+    return [(c.quote, c.reason, c.itemised) for c in S.changes(passage(text), 2024, following)]
+
+
+def test_reason_in_the_clause_before_or_after():
+    (after,) = _reasons("公务用车购置费25万元，比2023年预算增加25万元，主要原因是购置公务用车；")
+    assert after[1].endswith("主要原因是购置公务用车")
+    (before,) = _reasons("由于接待任务减少，公务接待费比2023年预算减少0.20万元。")
+    assert before[1]
+
+
+def test_reason_of_another_clause_is_not_borrowed():
+    first, second = _reasons("购置费比2023年预算增加25万元；运行费比2023年预算持平，主要原因是车辆不变。")
+    assert first[1] == "" and second[1]
+
+
+def test_one_reason_for_a_run_of_changes_and_the_next_paragraph():
+    changes = _reasons("因公出国费比上年减少1万元；公务接待费比上年减少2万元。减少的主要原因是厉行节约。")
+    assert all(reason == "减少的主要原因是厉行节约" for _, reason, _ in changes)
+    (c,) = _reasons("机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%。", "主要原因是更换照明设施。")
+    assert c[1] == "主要原因是更换照明设施"
+    (c,) = _reasons("机关运行经费比2023年度增加2.55万元。", "（二）公务接待费比2023年度减少1万元，主要原因是节约。")
+    assert c[1] == ""
+
+
+def test_reason_words_inside_other_words_do_not_count():
+    (c,) = _reasons("因公出国（境）费比上年增加1万元，纳入体系管理。")
+    assert c[1] == ""
+
+
+def test_a_total_broken_down_is_itemised():
+    (c,) = _reasons("“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：")
+    assert c[2] and c[1] == ""

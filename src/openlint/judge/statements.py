@@ -173,8 +173,20 @@ ATTRIBUTES[ChangeCheck] = {
     "direction_problem": lambda ctx, c: c.direction_problem,
     "actual": lambda ctx, c: c.actual,
     "page": lambda ctx, c: c.location.page,
+    "path": lambda ctx, c: S.compact("/".join(c.location.section)),  # headings compacted, like section titles
+    "moved": lambda ctx, c: _moved(c.change),
+    "reason": lambda ctx, c: c.change.reason or None,
+    "itemised": lambda ctx, c: c.change.itemised,
 }
 
+
+def _moved(c: S.Change) -> bool:
+    """The change is an increase or a decrease by more than nothing (not 持平, not "增加0万元")."""
+    if c.direction not in (UP, DOWN):
+        return False
+    if c.delta is not None:
+        return c.delta.value != 0
+    return c.rate is None or c.rate.value != 0
 
 
 class _ItemCheck:

@@ -305,18 +305,94 @@ class Change:
     rate_word: str = ""  # the rate's own direction word when it has one ("减少10万元，增长5%": 增长)
     before_label: str = "上年"
     after_label: str = "本年"
+    reason: str = ""  # the clause that gives the change's reason, "" when none does (see `_reasons`)
+    itemised: bool = False  # followed by "其中" and its parts, whose changes carry the reasons
 
 
-def changes(passage: Passage, year: int | None) -> list[Change]:
-    text = passage.text
+def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
+    """(anchor, tail) of every stated change: "比上年" and the direction that follows in its clause."""
     spans = sentences(text)
     out = []
     for m in _ANCHOR.finditer(text):
         s_start, s_end = _sentence_at(spans, m.start())
         clause_end = min([i for i in (text.find(c, m.end(), s_end) for c in "；;") if i >= 0] or [s_end])
         t = _TAIL.match(text, m.end(), clause_end)
-        if not t:
-            continue
+        if t:
+            out.append((m, t))
+    return out
+
+
+# ---- the reasons given for changes ----
+
+# A word introducing a cause or purpose. 系/因 only after a comma ("，系…", "，因…"): inside words
+# (体系, 因公出国) they are not one.
+_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|[，,：:]系|[，,：:]因(?!公)")
+_REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
+_CLAUSE_END = "。！？!?；;"
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中[：:，,]?")  # ending the paragraph: the parts follow as items
+
+
+def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool]]:
+    """(reason, itemised) for each change of `matches` over `text` (+ the next paragraph, `following`).
+
+    A change's reason is a cause or purpose word (_REASON) in its own clause after it, or before it
+    ("由于…，比上年减少…"), or in the clauses that follow it up to the next clause stating a change
+    with its own reason: "A减少1万元；B减少2万元。减少的主要原因是……" explains both, while in
+    "A增加1万元；B增加2万元，主要原因是X" the reason is B's alone. A change that ends its paragraph
+    with "其中：" is a total whose parts follow as items ("比上年增加25万元。其中：" + "（一）……"): the
+    parts carry the reasons. (A breakdown in the same paragraph is read clause by clause as above: the
+    reason given after the parts explains the total too.)"""
+    full = text + ("。" + following if following else "")
+    clauses = sentences(full, _CLAUSE_END)
+    anchors = [m.start() for m, _ in matches] + [m.start() + len(text) + 1 for m, _ in _change_matches(following)]
+
+    def clause_of(pos: int) -> int:
+        return next(i for i, (a, b) in enumerate(clauses) if a <= pos < b)
+
+    def own_reason(i: int, after: int) -> re.Match | None:
+        """A reason word in clause i after position `after` and before the next change in the clause."""
+        a, b = clauses[i]
+        nxt = min([x for x in anchors if after < x < b] or [b])
+        return _REASON.search(full, max(a, after), nxt)
+
+    changed = {clause_of(x) for x in anchors}
+    out = []
+    for k, (m, t) in enumerate(matches):
+        i = clause_of(m.start())
+        a, b = clauses[i]
+        itemised = bool(_ITEMISED.fullmatch(text, t.end()))
+        found = own_reason(i, t.end())
+        if found is None:
+            previous = max([x for x in anchors if a <= x < m.start()] or [a])
+            found = _REASON_BEFORE.search(full, previous, m.start())
+        j = i + 1
+        while found is None and j < len(clauses):
+            if j in changed:
+                if clauses[j][0] > len(text):
+                    break  # the next paragraph goes on with changes of its own
+                # a clause with a change and its own reason: that reason is its own
+                if any(own_reason(j, x) for x in anchors if clauses[j][0] <= x < clauses[j][1]):
+                    break
+            else:
+                found = _REASON.search(full, *clauses[j])
+            j += 1
+        reason = ""
+        if found is not None:
+            c = clause_of(found.start())
+            reason = _quote(full, clauses[c][0], clauses[c][1])
+        out.append((reason, itemised))
+    return out
+
+
+def changes(passage: Passage, year: int | None, following: str = "") -> list[Change]:
+    """The stated changes of a passage; `following` is the next paragraph, which may give their reason."""
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    matches = _change_matches(text)
+    reasons = _reasons(text, matches, following)
+    for (m, t), (reason, itemised) in zip(matches, reasons):
+        s_start, s_end = _sentence_at(spans, m.start())
         word = t.group("dir")
         if word == "基本持平":
             continue  # approximately equal: not judged
@@ -372,6 +448,8 @@ def changes(passage: Passage, year: int | None) -> list[Change]:
                 rate_word=t.group("dir2") or "",
                 before_label=before_label,
                 after_label=after_label,
+                reason=reason,
+                itemised=itemised,
             )
         )
     return out
@@ -717,13 +795,17 @@ _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
 def extract(document: Document, year: int | None) -> Statements:
     """Every statement of the document's narrative, in reading order."""
     result = Statements()
-    for passage in passages(document):
+    found = passages(document)
+    for n, passage in enumerate(found):
         result.passages.append(passage)
         if not _HINT.search(passage.text):
             continue
         text = passage.text
         if "比" in text or "较" in text or "与" in text or "同" in text:
-            result.changes.extend(changes(passage, year))
+            # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
+            nxt = found[n + 1] if n + 1 < len(found) else None
+            following = nxt.text if nxt is not None and nxt.location.section == passage.location.section else ""
+            result.changes.extend(changes(passage, year, following))
         if "完成" in text:
             result.completions.extend(completions(passage))
         if "决算" in text:
