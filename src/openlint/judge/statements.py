@@ -327,6 +327,71 @@ ATTRIBUTES[ShareCheck] = _item_attributes(
 )
 
 
+# ---- "X万元，其中：A万元、B万元、C万元" ----
+
+@dataclass(frozen=True)
+class BreakdownCheck(_ItemCheck):
+    item: S.Breakdown
+    difference: Decimal  # total − Σ parts, in 元
+    tolerance: Decimal  # the accumulated rounding of every figure, in 元
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.item.quote}｜{self.item.total.text}"
+
+    @property
+    def ok(self) -> bool:
+        # a closed list must add up; an open one ("其中" naming some parts) must not exceed the total
+        return self.difference == 0 or (not self.item.closed and self.difference > 0)
+
+    @property
+    def severity(self) -> Severity | None:
+        """A difference the accumulated rounding explains is a 尾差: a note even under an error rule."""
+        return Severity.NOTE if not self.ok and abs(self.difference) <= self.tolerance else None
+
+    @property
+    def explanation(self) -> str:
+        b = self.item
+        shown = "＋".join(f"{label}{a.text}" for label, a in b.parts)
+        parts_sum = fmt_amount(b.total.value - self.difference, b.total)
+        gap = fmt_amount(abs(self.difference), b.total)
+        if b.closed:
+            why = "有“合计”" if b.closed == "合计" else "列有“其他”项" if b.closed == "其他" else f"{b.closed}构成全部"
+            text = f"分项{shown}＝{parts_sum}，不等于{b.total.text}（{why}，分项之和应等于总额；相差{gap}"
+        else:
+            text = f"分项{shown}＝{parts_sum}，大于{b.total.text}（相差{gap}"
+        if self.severity is not None:
+            tolerance = format((self.tolerance / b.total.unit).normalize(), "f")
+            text += f"，未超过四舍五入的累计误差±{tolerance}，属尾差"
+        return text + "）"
+
+
+def _check_breakdown(b: S.Breakdown) -> BreakdownCheck:
+    difference = b.total.value - sum((a.value for _, a in b.parts), Decimal(0))
+    # a printed 0 is nothing, not a rounded amount: it adds no rounding
+    tolerance = b.total.half + sum((a.half for _, a in b.parts if a.value), Decimal(0))
+    return BreakdownCheck(b, difference, tolerance)
+
+
+@primitive("stated_breakdowns", 0)
+def stated_breakdowns(ctx: Context) -> list[BreakdownCheck]:
+    """Stated totals and their parts ("政府采购预算38.20万元，其中：货物预算7.80万元、工程预算0万元、
+    服务预算30.40万元"). `ok`: the parts add up to the total when the list is closed (a 合计, a
+    catch-all “其他…” item, or the catalogued components of the whole: 货物/工程/服务, 人员经费/公用经费,
+    the three 三公 items …), else do not exceed it; a difference within the accumulated rounding is
+    a 尾差 (a note). `closed` says why the list is closed ("" when it is not)."""
+    return ctx.cached("narrative-breakdowns",
+                      lambda: [_check_breakdown(b) for b in document_statements(ctx).breakdowns])
+
+
+ATTRIBUTES[BreakdownCheck] = _item_attributes(
+    total=lambda ctx, b: b.item.total.text,
+    closed=lambda ctx, b: b.item.closed,
+    ok=lambda ctx, b: b.ok,
+    explanation=lambda ctx, b: b.explanation,
+)
+
+
 # ---- an item's amount at its head and again in its sentence ----
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ compacted text this module reads
 - `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
 - `Relation`: "决算数大于/小于/等于/与预算数持平";
 - `Share`: "X万元，其中：Y万元，占P%";
+- `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts;
 - `Repeat`: an item's amount at its head and again in its sentence ("…（项）H万元。…本年预算安排B万元");
 - `ClassMention`: "一般公共服务支出（类）财政事务（款）行政运行（项）", with codes when printed ("（204类）").
 
@@ -687,6 +688,119 @@ def shares(passage: Passage) -> list[Share]:
     return out
 
 
+# ---- "X万元，其中：A万元、B万元、C万元" ----
+
+_BREAKDOWN_HEAD = re.compile(rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
+_PART_SEPARATORS = "、；;，,：:"
+_THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
+# a change ("比上年增加", or a bare "增加"), a share, a unit price, a bracketed aside ("（含…"); not
+# any direction word: "支持商销稳增长30.00万" is a part
+_NOT_A_PART = re.compile(rf"比|较|同比|占|单价|[（(][^）)]*$|^(?:{_DIR})了?$")
+_COMPARED = re.compile(r"比|较|同比|相比")
+_SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
+_BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
+_BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
+_CLOSING = re.compile(r"合计|共计|总计|累计")
+_COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
+# Components that make up their whole by definition: when a list names exactly these, it is closed.
+PARTITIONS: tuple[tuple[str, ...], ...] = (
+    ("货物", "工程", "服务"),  # 政府采购
+    ("人员经费", "公用经费"),  # 基本支出
+    ("因公出国", "公务用车", "公务接待"),  # “三公”经费
+    ("购置", "运行"),  # 公务用车购置及运行费
+    ("一般公共预算", "政府性基金", "国有资本经营"),  # 财政拨款
+)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中.
+
+    `closed` says why the parts should add up to the total ("" when they need only not exceed it):
+    a closing 合计, a catch-all "其他…" item, or parts that are the catalogued components of their
+    whole (`PARTITIONS`)."""
+
+    text: str
+    quote: str
+    location: Location
+    total: Amount
+    parts: tuple[tuple[str, Amount], ...]  # (label, amount)
+    closed: str = ""
+
+
+def _closure(labels: list[str], closing: bool) -> str:
+    if closing:
+        return "合计"
+    if len(labels) >= 2 and labels[-1].startswith("其他"):
+        return "其他"
+    for components in PARTITIONS:
+        if len(labels) == len(components) and all(
+            sum(c in label for c in components) == 1 for label in labels
+        ) and all(any(c in label for label in labels) for c in components):
+            return "、".join(components)
+    return ""
+
+
+def breakdowns(passage: Passage) -> list[Breakdown]:
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _BREAKDOWN_HEAD.finditer(text):
+        total_start = m.start("total")
+        s_start, s_end = _sentence_at(spans, total_start)
+        if _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start]) or text[
+            max(0, total_start - 2) : total_start
+        ] == "单价" or _THRESHOLD_AFTER.match(text, m.end("total")):
+            continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
+        t = amounts_in(m.group("total"))[0]
+        total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        # the list runs to the end of its sentence; a nested list (after another 其中) to its clause
+        end = text.find("。", m.end())
+        end = len(text) if end < 0 else end
+        nested = text.find("其中", m.end(), end)
+        if nested >= 0:
+            end = nested
+        if "其中" in text[s_start:total_start]:
+            end = min([i for i in (text.find(c, m.end(), end) for c in "；;") if i >= 0] or [end])
+        if _BARE_NUMBER.search(text, m.end(), end):
+            continue  # a part printed without its unit: the list cannot be read whole
+        parts: list[tuple[str, Amount]] = []
+        closing = False
+        ambiguous = False
+        previous_end = m.end()
+        for a in amounts_in(text[m.end() : end]):
+            a = Amount(a.value, a.half, a.text, a.start + m.end(), a.end + m.end())
+            item_start = max([text.rfind(c, m.end(), a.start) for c in _PART_SEPARATORS] + [m.end() - 1]) + 1
+            raw = text[item_start : a.start]
+            label = _COPULA_END.sub("", raw)
+            if _THRESHOLD_AFTER.match(text, a.end):
+                continue
+            if _CLOSING.search(raw):
+                closing = True
+                continue
+            item = text[previous_end:a.start]
+            previous_end = a.end
+            if _COMPARED.search(item[max(item.rfind(c) for c in "；;、") + 1 :]):
+                continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
+            if parts:
+                since = text[parts[-1][1].end : a.start]
+                if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
+                    continue  # within a part's own breakdown, up to the next "；"
+            if _NOT_A_PART.search(label):
+                continue
+            if _BARE_LABEL.match(label):
+                ambiguous = True  # "因公出国费年初预算1万元，决算0.5万元": two figures of one item
+                break
+            parts.append((label, a))
+        if ambiguous or not parts:
+            continue
+        # quoted from the total's own label: "…政府采购预算38.20万元，其中："
+        head = max([text.rfind(c, max(s_start, total_start - 40), total_start) for c in "，,；;：:。"] + [s_start - 1]) + 1
+        out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
+                             tuple(parts), _closure([label for label, _ in parts], closing)))
+    return out
+
+
 # ---- an item's amount at its head and again in its sentence ----
 
 _ITEM_HEAD = re.compile(
@@ -787,6 +901,7 @@ class Statements:
     shares: list[Share] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     mentions: list[ClassMention] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
 
 
 _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
@@ -812,6 +927,8 @@ def extract(document: Document, year: int | None) -> Statements:
             result.relations.extend(relations(passage))
         if "占" in text:
             result.shares.extend(shares(passage))
+        if "其中" in text:
+            result.breakdowns.extend(breakdowns(passage))
         if "类）" in text:
             result.repeats.extend(repeats(passage, year))
             result.mentions.extend(class_mentions(passage))
