@@ -100,6 +100,11 @@ def _check_change_amounts(c: S.Change) -> ChangeCheck:
             point = change / A.value
             expected_rate = (f"{_sign_word(point)}{fmt_percent(abs(point), P.decimals)}" if point
                              else "持平")
+        elif P is not None and c.rate_direction in (UP, DOWN):
+            # from an earlier amount of 0 no rate can be computed, but its direction can be wrong:
+            # "上年0万元、本年5.00万元，减少100.00%"
+            rate_ok = B.hi > A.lo if c.rate_direction == UP else B.lo < A.hi
+            expected_rate = actual
         if N is not None and c.direction != FLAT:
             lo, hi = B.lo - A.hi, B.hi - A.lo
             d = c.direction
