@@ -194,6 +194,85 @@ def _moved(c: S.Change) -> bool:
     return c.rate is None or c.rate.value != 0
 
 
+# ---- the same change stated twice ----
+
+@dataclass(frozen=True)
+class ChangeConflict:
+    """A stated change whose direction contradicts another statement of the same change: the same
+    amount, the same change amount, against the same base ("财政拨款收入17,192万元，比2024年预算减少990万元"
+    and "财政拨款支出预算17,192万元，比2024年预算增加990万元")."""
+
+    change: S.Change
+    other: S.Change
+    agrees: bool
+
+    @property
+    def location(self) -> Location:
+        return self.change.location
+
+    @property
+    def related(self) -> tuple[Location, ...]:
+        return (self.other.location,)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.change.quote}｜{self.other.quote}"
+
+
+def _base(c: S.Change) -> str:
+    """The comparison the change is stated against, up to its direction word: "比2024年预算"."""
+    return c.quote.split(c.word, 1)[0]
+
+
+@primitive("repeated_changes", 0)
+def repeated_changes(ctx: Context) -> list[ChangeConflict]:
+    """Stated changes that another statement states again (same amount, same change amount, same
+    base), each with the statement it is measured against. `agrees`: the directions agree; when
+    they do not, the statements in the minority direction disagree (of two, the later one)."""
+
+    def compute():
+        groups: dict[tuple, list[S.Change]] = {}
+        for check in stated_changes(ctx):
+            c = check.change
+            if c.after is None or c.delta is None or not c.after.value or not c.delta.value:
+                continue
+            if c.direction not in (UP, DOWN):
+                continue
+            groups.setdefault((c.after.value, c.delta.value, _base(c)), []).append(c)
+        out = []
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            up = [c for c in group if c.direction == UP]
+            down = [c for c in group if c.direction == DOWN]
+            if not up or not down:
+                wrong: list[S.Change] = []
+            elif len(up) == len(down):
+                wrong = [c for c in group[1:] if c.direction != group[0].direction]
+            else:
+                wrong = up if len(up) < len(down) else down
+            right = [c for c in group if c not in wrong]
+            for c in group:
+                if c in wrong:
+                    out.append(ChangeConflict(c, right[0], False))
+                else:
+                    out.append(ChangeConflict(c, next(o for o in right if o is not c) if len(right) > 1 else wrong[0], True))
+        return out
+
+    return ctx.cached("narrative-repeated-changes", compute)
+
+
+ATTRIBUTES[ChangeConflict] = {
+    "text": lambda ctx, p: p.change.text,
+    "quote": lambda ctx, p: p.change.quote,
+    "amount": lambda ctx, p: p.change.after.text,
+    "other_quote": lambda ctx, p: p.other.quote,
+    "other_text": lambda ctx, p: p.other.text,
+    "other_page": lambda ctx, p: p.other.location.page,
+    "agrees": lambda ctx, p: p.agrees,
+}
+
+
 class _ItemCheck:
     """A verdict on one stated item: found where the item stands, fingerprinted by its quote."""
 
