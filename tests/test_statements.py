@@ -385,3 +385,10 @@ def test_repeated_changes_report_the_minority_direction():
     assert len(found) == 3
     (wrong,) = [p for p in found if not p.agrees]
     assert wrong.change.text.startswith("支出") and wrong.other.text.startswith("收入")
+
+
+def test_reason_word_only_for_the_change_it_follows():
+    changes = S.changes(passage("收入比2024年预算减少990万元。减少的主要原因是项目调整。"), 2025)
+    assert [c.reason_word for c in changes] == ["减少"]
+    first, second = S.changes(passage("基本支出比上年增加1万元，项目支出比上年减少2万元。减少的主要原因是调整。"), 2025)
+    assert (first.reason_word, second.reason_word) == ("", "减少")

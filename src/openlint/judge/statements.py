@@ -47,7 +47,10 @@ class ChangeCheck:
     def direction_problem(self) -> str:
         """What is wrong with the stated direction, after the quote (for the message)."""
         if not self.words_agree:
-            return f"中“{self.change.word}”与“{self.change.rate_word}”方向相互矛盾"
+            c = self.change
+            if c.rate_word and S.direction_of(c.rate_word) not in (c.direction, None, FLAT):
+                return f"中“{c.word}”与“{c.rate_word}”方向相互矛盾"
+            return f"中“{c.word}”与其后“{c.reason_word}的主要原因”方向相互矛盾"
         return f"与{self.basis}不符（实际为{self.actual}）"
 
     @property
@@ -68,9 +71,11 @@ def _magnitude(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
 
 
 def _words_agree(c: S.Change) -> bool:
-    """False when the change is called an increase and its rate a decrease, or the other way round:
-    wrong whatever the amounts (a template leftover "下降（增长）" leaves a direction open: not judged)."""
+    """False when the change is called an increase and its rate (or the reason given for it, "减少的
+    主要原因是…") a decrease, or the other way round: wrong whatever the amounts (a template leftover "下降（增长）" leaves a direction open: not judged)."""
     d, r = c.direction, c.rate_direction
+    if d in (UP, DOWN) and (S.direction_of(c.reason_word) or d) not in (d, FLAT):
+        return False  # "比上年减少990万元。增加的主要原因是…"
     return d is None or r is None or d == FLAT or r == FLAT or d == r
 
 

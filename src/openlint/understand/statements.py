@@ -50,6 +50,11 @@ _DIR = "基本持平|" + "|".join(sorted(_DIRECTION_WORDS, key=len, reverse=True
 DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
 
 
+def direction_of(word: str) -> int | None:
+    """UP, DOWN or FLAT for a direction word ("增长" → UP), None for anything else."""
+    return _DIRECTION_WORDS.get(word)
+
+
 _HAS_FULL = re.compile("[０-９．％]")  # the characters `_FULL` maps
 
 
@@ -308,6 +313,7 @@ class Change:
     after_label: str = "本年"
     reason: str = ""  # the clause that gives the change's reason, "" when none does (see `_reasons`)
     itemised: bool = False  # followed by "其中" and its parts, whose changes carry the reasons
+    reason_word: str = ""  # "减少" when its reason says "减少的主要原因是…" of this change alone
 
 
 def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
@@ -330,11 +336,12 @@ def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
 _REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|[，,：:]系|[，,：:]因(?!公)")
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
 _CLAUSE_END = "。！？!?；;"
+_REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
 _ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中[：:，,]?")  # ending the paragraph: the parts follow as items
 
 
-def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool]]:
-    """(reason, itemised) for each change of `matches` over `text` (+ the next paragraph, `following`).
+def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool, str]]:
+    """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over `text` (+ the next paragraph, `following`).
 
     A change's reason is a cause or purpose word (_REASON) in its own clause after it, or before it
     ("由于…，比上年减少…"), or in the clauses that follow it up to the next clause stating a change
@@ -377,11 +384,17 @@ def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str
             else:
                 found = _REASON.search(full, *clauses[j])
             j += 1
-        reason = ""
+        reason = reason_word = ""
         if found is not None:
             c = clause_of(found.start())
             reason = _quote(full, clauses[c][0], clauses[c][1])
-        out.append((reason, itemised))
+            # "…减少990万元。减少的主要原因是…": the word the reason repeats, when it speaks of this
+            # change alone (no other change between them) and names one direction
+            if not any(t.end() <= x < found.start() for x in anchors):
+                words = {w.group(1) for w in _REASON_WORD.finditer(full, *clauses[c])}
+                if len({_DIRECTION_WORDS[w] for w in words}) == 1:
+                    reason_word = min(words)
+        out.append((reason, itemised, reason_word))
     return out
 
 
@@ -392,7 +405,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
     out = []
     matches = _change_matches(text)
     reasons = _reasons(text, matches, following)
-    for (m, t), (reason, itemised) in zip(matches, reasons):
+    for (m, t), (reason, itemised, reason_word) in zip(matches, reasons):
         s_start, s_end = _sentence_at(spans, m.start())
         word = t.group("dir")
         if word == "基本持平":
@@ -451,6 +464,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
                 after_label=after_label,
                 reason=reason,
                 itemised=itemised,
+                reason_word=reason_word,
             )
         )
     return out
