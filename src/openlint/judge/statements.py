@@ -10,6 +10,7 @@ is never wrong. The statements are read once per document (cached on the Context
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -225,43 +226,67 @@ class ChangeConflict:
 
 
 def _base(c: S.Change) -> str:
-    """The comparison the change is stated against, up to its direction word: "比2024年预算"."""
-    return c.quote.split(c.word, 1)[0]
+    """The comparison the change is stated against, up to its direction word, asides left out:
+    "比2022年（上一年度，下同）预算" → "比2022年预算"."""
+    return re.sub(r"[（(][^）)]*[）)]", "", c.quote.split(c.word, 1)[0])
+
+
+def _significant_digits(a: S.Amount) -> int:
+    digits = "".join(ch for ch in a.text if ch.isdigit()).lstrip("0")
+    return len(digits)
+
+
+def _same_change(a: S.Change, b: S.Change) -> bool:
+    return a.direction == b.direction and a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi
+
+
+def _contradicts(a: S.Change, b: S.Change) -> bool:
+    """Two statements of changes from the same amount against the same base that cannot both be
+    right: the same change amount in opposite directions, or, for an amount of four significant
+    digits or more (which two different items hardly share by chance), different change amounts."""
+    if _same_change(a, b):
+        return False
+    if a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi:
+        return True
+    return _significant_digits(a.after) >= 4
 
 
 @primitive("repeated_changes", 0)
 def repeated_changes(ctx: Context) -> list[ChangeConflict]:
-    """Stated changes that another statement states again (same amount, same change amount, same
-    base), each with the statement it is measured against. `agrees`: the directions agree; when
-    they do not, the statements in the minority direction disagree (of two, the later one)."""
+    """Stated changes that another statement states again (the same amount against the same base,
+    "财政拨款收入17,192万元，比2024年预算减少990万元" / "财政拨款支出预算17,192万元，比2024年预算减少990万元"),
+    each with the statement it is measured against. `agrees`: false when the two cannot both be
+    right (opposite directions for the same change amount; different change amounts from an amount
+    of four significant digits or more). The statements in the minority are the ones that disagree
+    (of two, the later one)."""
 
     def compute():
         groups: dict[tuple, list[S.Change]] = {}
-        for check in stated_changes(ctx):
-            c = check.change
+        # every statement, repeats within a paragraph included: they count towards the majority
+        for c in document_statements(ctx).changes:
             if c.after is None or c.delta is None or not c.after.value or not c.delta.value:
                 continue
             if c.direction not in (UP, DOWN):
                 continue
-            groups.setdefault((c.after.value, c.delta.value, _base(c)), []).append(c)
+            groups.setdefault((c.after.value, _base(c)), []).append(c)
         out = []
         for group in groups.values():
             if len(group) < 2:
                 continue
-            up = [c for c in group if c.direction == UP]
-            down = [c for c in group if c.direction == DOWN]
-            if not up or not down:
-                wrong: list[S.Change] = []
-            elif len(up) == len(down):
-                wrong = [c for c in group[1:] if c.direction != group[0].direction]
-            else:
-                wrong = up if len(up) < len(down) else down
-            right = [c for c in group if c not in wrong]
+            clusters: list[list[S.Change]] = []
             for c in group:
-                if c in wrong:
-                    out.append(ChangeConflict(c, right[0], False))
+                home = next((k for k in clusters if _same_change(k[0], c)), None)
+                if home is None:
+                    clusters.append([c])
                 else:
-                    out.append(ChangeConflict(c, next(o for o in right if o is not c) if len(right) > 1 else wrong[0], True))
+                    home.append(c)
+            right = max(clusters, key=len)  # the first statement's cluster on a tie (max keeps the first)
+            for c in group:
+                if c in right:
+                    other = next((o for o in group if o is not c), c)
+                    out.append(ChangeConflict(c, other, True))
+                else:
+                    out.append(ChangeConflict(c, right[0], not _contradicts(c, right[0])))
         return out
 
     return ctx.cached("narrative-repeated-changes", compute)
