@@ -392,3 +392,12 @@ def test_reason_word_only_for_the_change_it_follows():
     assert [c.reason_word for c in changes] == ["减少"]
     first, second = S.changes(passage("基本支出比上年增加1万元，项目支出比上年减少2万元。减少的主要原因是调整。"), 2025)
     assert (first.reason_word, second.reason_word) == ("", "减少")
+
+
+def test_change_subjects_tell_quantities_apart():
+    (c,) = S.changes(passage("上海市某局2024年度财政拨款收入支出总计300.00万元，比2023年度增加1.00万元。"), 2024)
+    assert c.subject == "上海市某局2024年度财政拨款收入支出总计"
+    assert JS._subject(c, balanced=False) == "财政拨款收入支出总计"
+    (a,) = S.changes(passage("财政拨款收入17,192万元，比2024年预算减少990万元。"), 2025)
+    (b,) = S.changes(passage("一般公共预算拨款支出预算17,192万元，比2024年预算减少990万元。"), 2025)
+    assert JS._subject(a, balanced=True) == "财政拨款" and JS._subject(b, balanced=True) == "一般公共拨款"

@@ -240,15 +240,29 @@ def _same_change(a: S.Change, b: S.Change) -> bool:
     return a.direction == b.direction and a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi
 
 
-def _contradicts(a: S.Change, b: S.Change) -> bool:
+_YEAR_PREFIX = re.compile(r"^.*(?:19|20)\d{2}年度?")
+_SUBJECT_NOISE = re.compile(r"预算|数|为|是|安排|“|”|[（(][^）)]*[）)]")
+
+
+def _subject(c: S.Change, balanced: bool) -> str:
+    """What the amount is of, for telling one quantity from another: the org and year before it and
+    the words 预算/数/为 left out ("上海市某局2024年度收入支出总计" → "收入支出总计"); in a budget,
+    whose income and spending balance every year, 收入 and 支出 of one scope are one quantity too."""
+    key = _SUBJECT_NOISE.sub("", _YEAR_PREFIX.sub("", c.subject))
+    return re.sub(r"收入|支出", "", key) if balanced else key
+
+
+def _contradicts(a: S.Change, b: S.Change, balanced: bool) -> bool:
     """Two statements of changes from the same amount against the same base that cannot both be
-    right: the same change amount in opposite directions, or, for an amount of four significant
-    digits or more (which two different items hardly share by chance), different change amounts."""
+    right: the same change amount in opposite directions (two different items hardly share both
+    amounts), or different change amounts of one quantity (the same subject) from an amount of four
+    significant digits or more."""
     if _same_change(a, b):
         return False
     if a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi:
         return True
-    return _significant_digits(a.after) >= 4
+    same = _subject(a, balanced) == _subject(b, balanced) and _subject(a, balanced) != ""
+    return same and _significant_digits(a.after) >= 4
 
 
 @primitive("repeated_changes", 0)
@@ -256,9 +270,11 @@ def repeated_changes(ctx: Context) -> list[ChangeConflict]:
     """Stated changes that another statement states again (the same amount against the same base,
     "财政拨款收入17,192万元，比2024年预算减少990万元" / "财政拨款支出预算17,192万元，比2024年预算减少990万元"),
     each with the statement it is measured against. `agrees`: false when the two cannot both be
-    right (opposite directions for the same change amount; different change amounts from an amount
-    of four significant digits or more). The statements in the minority are the ones that disagree
+    right (opposite directions for the same change amount; different change amounts of one
+    quantity, see `_contradicts`). The statements in the minority are the ones that disagree
     (of two, the later one)."""
+
+    balanced = ctx.facts is not None and ctx.facts.kind == "预算"
 
     def compute():
         groups: dict[tuple, list[S.Change]] = {}
@@ -286,7 +302,7 @@ def repeated_changes(ctx: Context) -> list[ChangeConflict]:
                     other = next((o for o in group if o is not c), c)
                     out.append(ChangeConflict(c, other, True))
                 else:
-                    out.append(ChangeConflict(c, right[0], not _contradicts(c, right[0])))
+                    out.append(ChangeConflict(c, right[0], not _contradicts(c, right[0], balanced)))
         return out
 
     return ctx.cached("narrative-repeated-changes", compute)

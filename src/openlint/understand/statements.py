@@ -314,6 +314,7 @@ class Change:
     reason: str = ""  # the clause that gives the change's reason, "" when none does (see `_reasons`)
     itemised: bool = False  # followed by "其中" and its parts, whose changes carry the reasons
     reason_word: str = ""  # "减少" when its reason says "减少的主要原因是…" of this change alone
+    subject: str = ""  # what the amount is of, as printed before it: "财政拨款支出预算"
 
 
 def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
@@ -447,6 +448,10 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
             after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"))
         quote_end = t.end()
         quote = _quote(text, m.start(), quote_end)
+        subject = ""
+        if after is not None:
+            head = max([text.rfind(ch, max(0, after.start - 40), after.start) for ch in "，,；;：:。"] + [-1]) + 1
+            subject = text[head : after.start]
         out.append(
             Change(
                 text=_quote(text, s_start, s_end, 160),
@@ -465,6 +470,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
                 reason=reason,
                 itemised=itemised,
                 reason_word=reason_word,
+                subject=subject,
             )
         )
     return out
