@@ -269,20 +269,135 @@ def _narrative_findings(name: str) -> list[tuple[str, str]]:
 
 def test_fixture_planted_errors_are_found():
     found = _narrative_findings("shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors.pdf")
-    assert [rule for rule, _ in found] == ["NAR-001", "NAR-005", "NAR-005", "NAR-005", "NAR-006"]
+    # NAR-009: the PDF's own 尾差 (4.79 + 0 + 246.47 = 251.26 against 251.25), a note
+    assert [rule for rule, _ in found] == ["NAR-001", "NAR-005", "NAR-005", "NAR-005", "NAR-006", "NAR-009"]
     assert "本年0万元" in found[0][1] and "应为减少100.00%" in found[0][1]
-    assert "2106.66万元，占71.73%" in found[-1][1]
+    assert "2106.66万元，占71.73%" in found[4][1]
+    assert "属尾差" in found[5][1]
 
 
 def test_fixture_correct_statements_are_quiet():
     # 37 change, completion and share statements on these pages are right; only the two wrong ones are reported
     found = _narrative_findings("shanghai-putuo-wanli-subdistrict-2024-dept-budget.pdf")
     assert [rule for rule, _ in found] == ["NAR-001", "NAR-007"]
-    assert _narrative_findings("shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf") == [
-        ("NAR-004", "“完成年初预算的95.89%”与年初预算0万元、决算307.82万元不符（年初预算为0，无法计算完成率；"
-                    "95.89%是按全年预算321.02万元计算的，应写“完成全年预算的95.89%”）"),
-    ]
+    found = _narrative_findings("shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf")
+    assert found[0] == (
+        "NAR-004", "“完成年初预算的95.89%”与年初预算0万元、决算307.82万元不符（年初预算为0，无法计算完成率；"
+                   "95.89%是按全年预算321.02万元计算的，应写“完成全年预算的95.89%”）")
+    # the PDF's own 尾差: 人员经费95.36 + 公用经费10.23 = 105.59 against 基本支出105.58 (a note)
+    assert [rule for rule, _ in found] == ["NAR-004", "NAR-009"] and "属尾差" in found[1][1]
 
 
 def test_a_change_before_zhan_is_not_the_part():
     assert S.shares(passage("收入预算100.00万元，其中：财政拨款收入95.00万元，比上年增加5.00万元，占95.00%。")) == []
+
+
+# ---- the reasons of changes ----
+
+def _reasons(text: str, following: str = "") -> list[tuple[str, str, bool]]:
+    return [(c.quote, c.reason, c.itemised) for c in S.changes(passage(text), 2024, following)]
+
+
+def test_reason_in_the_clause_before_or_after():
+    (after,) = _reasons("公务用车购置费25万元，比2023年预算增加25万元，主要原因是购置公务用车；")
+    assert after[1].endswith("主要原因是购置公务用车")
+    (before,) = _reasons("由于接待任务减少，公务接待费比2023年预算减少0.20万元。")
+    assert before[1]
+
+
+def test_reason_of_another_clause_is_not_borrowed():
+    first, second = _reasons("购置费比2023年预算增加25万元；运行费比2023年预算持平，主要原因是车辆不变。")
+    assert first[1] == "" and second[1]
+
+
+def test_one_reason_for_a_run_of_changes_and_the_next_paragraph():
+    changes = _reasons("因公出国费比上年减少1万元；公务接待费比上年减少2万元。减少的主要原因是厉行节约。")
+    assert all(reason == "减少的主要原因是厉行节约" for _, reason, _ in changes)
+    (c,) = _reasons("机关运行经费支出184.65万元，比2023年度增加2.55万元，增长1.40%。", "主要原因是更换照明设施。")
+    assert c[1] == "主要原因是更换照明设施"
+    (c,) = _reasons("机关运行经费比2023年度增加2.55万元。", "（二）公务接待费比2023年度减少1万元，主要原因是节约。")
+    assert c[1] == ""
+
+
+def test_reason_words_inside_other_words_do_not_count():
+    (c,) = _reasons("因公出国（境）费比上年增加1万元，纳入体系管理。")
+    assert c[1] == ""
+
+
+def test_a_total_broken_down_is_itemised():
+    (c,) = _reasons("“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：")
+    assert c[2] and c[1] == ""
+
+
+# ---- "X万元，其中：A万元、B万元" ----
+
+def _breakdown(text: str) -> list[S.Breakdown]:
+    return S.breakdowns(passage(text))
+
+
+def test_breakdown_reads_the_total_and_its_labelled_parts():
+    (b,) = _breakdown("2025年度本部门政府采购预算38.20万元，其中：政府采购货物预算7.80万元、政府采购工程预算0万元、政府采购服务预算30.40万元。")
+    assert b.total.text == "38.20万元" and b.quote == "2025年度本部门政府采购预算38.20万元，其中："
+    assert [label for label, _ in b.parts] == ["政府采购货物预算", "政府采购工程预算", "政府采购服务预算"]
+    assert b.closed == "货物、工程、服务"
+
+
+def test_breakdown_closure():
+    assert _breakdown("收入3.00万元，其中：财政拨款收入2.00万元；其他收入1.00万元。")[0].closed == "其他"
+    assert _breakdown("总预算30.00万，其中A项目10.00万，B项目20.00万，合计30.00万。")[0].closed == "合计"
+    assert _breakdown("支出30.00万元，其中：基本支出10.00万元，项目支出20.00万元。")[0].closed == ""
+    # two of the three 三公 items do not make the whole
+    assert _breakdown("经费3.00万元，其中：因公出国（境）费1.00万元，公务接待费1.00万元。")[0].closed == ""
+
+
+def test_breakdown_skips_changes_sublists_thresholds_and_nested_lists():
+    (b,) = _breakdown("收入16.00万元，其中：财政拨款收入16.00万元，比2022年（上一年度，下同）预算增加1.25万元；事业收入0万元。")
+    assert [a.text for _, a in b.parts] == ["16.00万元", "0万元"]
+    (b,) = _breakdown("支出89.45万元，其中：基本支出72.69万元，主要是人员经费69.30万元和公用经费3.39万元；项目支出16.76万元。")
+    assert [a.text for _, a in b.parts] == ["72.69万元", "16.76万元"]
+    assert _breakdown("固定资产3149.52万元，其中：单价50万元以上通用设备0台。") == []
+    assert _breakdown("比上年增加40.87万元，其中：基本支出增加34.48万元。") == []
+    outer, inner = _breakdown("支出30.00万元，其中：基本支出10.00万元，其中：人员经费8.00万元、公用经费2.00万元；项目支出20.00万元。")
+    assert [a.text for _, a in inner.parts] == ["8.00万元", "2.00万元"] and len(outer.parts) == 1
+
+
+def test_breakdown_with_a_part_without_unit_or_two_figures_of_one_item_is_not_read():
+    assert _breakdown("收入89.45万元，其中：一般公共预算收入89.45，其他收入0元。") == []
+    assert _breakdown("经费3.00万元，其中：因公出国费年初预算1.00万元，决算为0.50万元。") == []
+
+
+def test_stated_breakdowns_judged_with_rounding():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n"
+                 "政府采购金额251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。\n"
+                 "政府采购金额38.20万元，其中：货物采购金额7.08万元、工程采购金额0万元、服务采购金额30.40万元。\n"
+                 "预留金额34万元，其中，预留给小型和微型企业的预算为30万元。\n")
+    tail, wrong, open_ = JS.stated_breakdowns(ctx)
+    assert not tail.ok and tail.severity is not None and tail.severity.value == "note" and "尾差" in tail.explanation
+    assert not wrong.ok and wrong.severity is None and "相差0.72万元" in wrong.explanation
+    assert open_.ok
+
+
+def test_repeated_changes_report_the_minority_direction():
+    ctx = ctx_of("上海市某某局2025年部门预算\n收入9.00万元，比2024年预算增加1.00万元。\n"
+                 "支出9.00万元，比2024年预算减少1.00万元。\n拨款9.00万元，比2024年预算增加1.00万元。\n"
+                 "其他9.00万元，比2024年预算执行数减少1.00万元。")
+    found = JS.repeated_changes(ctx)
+    assert len(found) == 3
+    (wrong,) = [p for p in found if not p.agrees]
+    assert wrong.change.text.startswith("支出") and wrong.other.text.startswith("收入")
+
+
+def test_reason_word_only_for_the_change_it_follows():
+    changes = S.changes(passage("收入比2024年预算减少990万元。减少的主要原因是项目调整。"), 2025)
+    assert [c.reason_word for c in changes] == ["减少"]
+    first, second = S.changes(passage("基本支出比上年增加1万元，项目支出比上年减少2万元。减少的主要原因是调整。"), 2025)
+    assert (first.reason_word, second.reason_word) == ("", "减少")
+
+
+def test_change_subjects_tell_quantities_apart():
+    (c,) = S.changes(passage("上海市某局2024年度财政拨款收入支出总计300.00万元，比2023年度增加1.00万元。"), 2024)
+    assert c.subject == "上海市某局2024年度财政拨款收入支出总计"
+    assert JS._subject(c, balanced=False) == "财政拨款收入支出总计"
+    (a,) = S.changes(passage("财政拨款收入17,192万元，比2024年预算减少990万元。"), 2025)
+    (b,) = S.changes(passage("一般公共预算拨款支出预算17,192万元，比2024年预算减少990万元。"), 2025)
+    assert JS._subject(a, balanced=True) == "财政拨款" and JS._subject(b, balanced=True) == "一般公共拨款"

@@ -10,7 +10,8 @@ is never wrong. The statements are read once per document (cached on the Context
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from openlint.findings import Severity
@@ -41,6 +42,17 @@ class ChangeCheck:
     direction_ok: bool
     actual: str
     basis: str
+    words_agree: bool = True  # the change's two direction words ("减少N万元，增长P%") do not contradict
+
+    @property
+    def direction_problem(self) -> str:
+        """What is wrong with the stated direction, after the quote (for the message)."""
+        if not self.words_agree:
+            c = self.change
+            if c.rate_word and S.direction_of(c.rate_word) not in (c.direction, None, FLAT):
+                return f"中“{c.word}”与“{c.rate_word}”方向相互矛盾"
+            return f"中“{c.word}”与其后“{c.reason_word}的主要原因”方向相互矛盾"
+        return f"与{self.basis}不符（实际为{self.actual}）"
 
     @property
     def location(self) -> Location:
@@ -59,7 +71,21 @@ def _magnitude(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
     return Decimal(0), max(-lo, hi)
 
 
+def _words_agree(c: S.Change) -> bool:
+    """False when the change is called an increase and its rate (or the reason given for it, "减少的
+    主要原因是…") a decrease, or the other way round: wrong whatever the amounts (a template leftover "下降（增长）" leaves a direction open: not judged)."""
+    d, r = c.direction, c.rate_direction
+    if d in (UP, DOWN) and (S.direction_of(c.reason_word) or d) not in (d, FLAT):
+        return False  # "比上年减少990万元。增加的主要原因是…"
+    return d is None or r is None or d == FLAT or r == FLAT or d == r
+
+
 def _check_change(c: S.Change) -> ChangeCheck:
+    check = _check_change_amounts(c)
+    return check if _words_agree(c) else replace(check, words_agree=False)
+
+
+def _check_change_amounts(c: S.Change) -> ChangeCheck:
     A, B, N, P = c.before, c.after, c.delta, c.rate
     rate_ok = delta_ok = direction_ok = True
     expected_rate = expected_delta = actual = ""
@@ -80,6 +106,11 @@ def _check_change(c: S.Change) -> ChangeCheck:
             point = change / A.value
             expected_rate = (f"{_sign_word(point)}{fmt_percent(abs(point), P.decimals)}" if point
                              else "持平")
+        elif P is not None and c.rate_direction in (UP, DOWN):
+            # from an earlier amount of 0 no rate can be computed, but its direction can be wrong:
+            # "上年0万元、本年5.00万元，减少100.00%"
+            rate_ok = B.hi > A.lo if c.rate_direction == UP else B.lo < A.hi
+            expected_rate = actual
         if N is not None and c.direction != FLAT:
             lo, hi = B.lo - A.hi, B.hi - A.lo
             d = c.direction
@@ -149,10 +180,143 @@ ATTRIBUTES[ChangeCheck] = {
     "expected_delta": lambda ctx, c: c.expected_delta,
     "direction": lambda ctx, c: c.change.word,
     "direction_ok": lambda ctx, c: c.direction_ok,
+    "words_agree": lambda ctx, c: c.words_agree,
+    "direction_problem": lambda ctx, c: c.direction_problem,
     "actual": lambda ctx, c: c.actual,
     "page": lambda ctx, c: c.location.page,
+    "path": lambda ctx, c: S.compact("/".join(c.location.section)),  # headings compacted, like section titles
+    "moved": lambda ctx, c: _moved(c.change),
+    "reason": lambda ctx, c: c.change.reason or None,
+    "itemised": lambda ctx, c: c.change.itemised,
 }
 
+
+def _moved(c: S.Change) -> bool:
+    """The change is an increase or a decrease by more than nothing (not 持平, not "增加0万元")."""
+    if c.direction not in (UP, DOWN):
+        return False
+    if c.delta is not None:
+        return c.delta.value != 0
+    return c.rate is None or c.rate.value != 0
+
+
+# ---- the same change stated twice ----
+
+@dataclass(frozen=True)
+class ChangeConflict:
+    """A stated change whose direction contradicts another statement of the same change: the same
+    amount, the same change amount, against the same base ("财政拨款收入17,192万元，比2024年预算减少990万元"
+    and "财政拨款支出预算17,192万元，比2024年预算增加990万元")."""
+
+    change: S.Change
+    other: S.Change
+    agrees: bool
+
+    @property
+    def location(self) -> Location:
+        return self.change.location
+
+    @property
+    def related(self) -> tuple[Location, ...]:
+        return (self.other.location,)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.change.quote}｜{self.other.quote}"
+
+
+def _base(c: S.Change) -> str:
+    """The comparison the change is stated against, up to its direction word, asides left out:
+    "比2022年（上一年度，下同）预算" → "比2022年预算"."""
+    return re.sub(r"[（(][^）)]*[）)]", "", c.quote.split(c.word, 1)[0])
+
+
+def _significant_digits(a: S.Amount) -> int:
+    digits = "".join(ch for ch in a.text if ch.isdigit()).lstrip("0")
+    return len(digits)
+
+
+def _same_change(a: S.Change, b: S.Change) -> bool:
+    return a.direction == b.direction and a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi
+
+
+_YEAR_PREFIX = re.compile(r"^.*(?:19|20)\d{2}年度?")
+_SUBJECT_NOISE = re.compile(r"预算|数|为|是|安排|“|”|[（(][^）)]*[）)]")
+
+
+def _subject(c: S.Change, balanced: bool) -> str:
+    """What the amount is of, for telling one quantity from another: the org and year before it and
+    the words 预算/数/为 left out ("上海市某局2024年度收入支出总计" → "收入支出总计"); in a budget,
+    whose income and spending balance every year, 收入 and 支出 of one scope are one quantity too."""
+    key = _SUBJECT_NOISE.sub("", _YEAR_PREFIX.sub("", c.subject))
+    return re.sub(r"收入|支出", "", key) if balanced else key
+
+
+def _contradicts(a: S.Change, b: S.Change, balanced: bool) -> bool:
+    """Two statements of changes from the same amount against the same base that cannot both be
+    right: the same change amount in opposite directions (two different items hardly share both
+    amounts), or different change amounts of one quantity (the same subject) from an amount of four
+    significant digits or more."""
+    if _same_change(a, b):
+        return False
+    if a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi:
+        return True
+    same = _subject(a, balanced) == _subject(b, balanced) and _subject(a, balanced) != ""
+    return same and _significant_digits(a.after) >= 4
+
+
+@primitive("repeated_changes", 0)
+def repeated_changes(ctx: Context) -> list[ChangeConflict]:
+    """Stated changes that another statement states again (the same amount against the same base,
+    "财政拨款收入17,192万元，比2024年预算减少990万元" / "财政拨款支出预算17,192万元，比2024年预算减少990万元"),
+    each with the statement it is measured against. `agrees`: false when the two cannot both be
+    right (opposite directions for the same change amount; different change amounts of one
+    quantity, see `_contradicts`). The statements in the minority are the ones that disagree
+    (of two, the later one)."""
+
+    balanced = ctx.facts is not None and ctx.facts.kind == "预算"
+
+    def compute():
+        groups: dict[tuple, list[S.Change]] = {}
+        # every statement, repeats within a paragraph included: they count towards the majority
+        for c in document_statements(ctx).changes:
+            if c.after is None or c.delta is None or not c.after.value or not c.delta.value:
+                continue
+            if c.direction not in (UP, DOWN):
+                continue
+            groups.setdefault((c.after.value, _base(c)), []).append(c)
+        out = []
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            clusters: list[list[S.Change]] = []
+            for c in group:
+                home = next((k for k in clusters if _same_change(k[0], c)), None)
+                if home is None:
+                    clusters.append([c])
+                else:
+                    home.append(c)
+            right = max(clusters, key=len)  # the first statement's cluster on a tie (max keeps the first)
+            for c in group:
+                if c in right:
+                    other = next((o for o in group if o is not c), c)
+                    out.append(ChangeConflict(c, other, True))
+                else:
+                    out.append(ChangeConflict(c, right[0], not _contradicts(c, right[0], balanced)))
+        return out
+
+    return ctx.cached("narrative-repeated-changes", compute)
+
+
+ATTRIBUTES[ChangeConflict] = {
+    "text": lambda ctx, p: p.change.text,
+    "quote": lambda ctx, p: p.change.quote,
+    "amount": lambda ctx, p: p.change.after.text,
+    "other_quote": lambda ctx, p: p.other.quote,
+    "other_text": lambda ctx, p: p.other.text,
+    "other_page": lambda ctx, p: p.other.location.page,
+    "agrees": lambda ctx, p: p.agrees,
+}
 
 
 class _ItemCheck:
@@ -290,6 +454,71 @@ ATTRIBUTES[ShareCheck] = _item_attributes(
     basis=lambda ctx, s: f"合计{s.item.base.text}",
     ok=lambda ctx, s: s.ok,
     expected=lambda ctx, s: s.expected,
+)
+
+
+# ---- "X万元，其中：A万元、B万元、C万元" ----
+
+@dataclass(frozen=True)
+class BreakdownCheck(_ItemCheck):
+    item: S.Breakdown
+    difference: Decimal  # total − Σ parts, in 元
+    tolerance: Decimal  # the accumulated rounding of every figure, in 元
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.item.quote}｜{self.item.total.text}"
+
+    @property
+    def ok(self) -> bool:
+        # a closed list must add up; an open one ("其中" naming some parts) must not exceed the total
+        return self.difference == 0 or (not self.item.closed and self.difference > 0)
+
+    @property
+    def severity(self) -> Severity | None:
+        """A difference the accumulated rounding explains is a 尾差: a note even under an error rule."""
+        return Severity.NOTE if not self.ok and abs(self.difference) <= self.tolerance else None
+
+    @property
+    def explanation(self) -> str:
+        b = self.item
+        shown = "＋".join(f"{label}{a.text}" for label, a in b.parts)
+        parts_sum = fmt_amount(b.total.value - self.difference, b.total)
+        gap = fmt_amount(abs(self.difference), b.total)
+        if b.closed:
+            why = "有“合计”" if b.closed == "合计" else "列有“其他”项" if b.closed == "其他" else f"{b.closed}构成全部"
+            text = f"分项{shown}＝{parts_sum}，不等于{b.total.text}（{why}，分项之和应等于总额；相差{gap}"
+        else:
+            text = f"分项{shown}＝{parts_sum}，大于{b.total.text}（相差{gap}"
+        if self.severity is not None:
+            tolerance = format((self.tolerance / b.total.unit).normalize(), "f")
+            text += f"，未超过四舍五入的累计误差±{tolerance}，属尾差"
+        return text + "）"
+
+
+def _check_breakdown(b: S.Breakdown) -> BreakdownCheck:
+    difference = b.total.value - sum((a.value for _, a in b.parts), Decimal(0))
+    # a printed 0 is nothing, not a rounded amount: it adds no rounding
+    tolerance = b.total.half + sum((a.half for _, a in b.parts if a.value), Decimal(0))
+    return BreakdownCheck(b, difference, tolerance)
+
+
+@primitive("stated_breakdowns", 0)
+def stated_breakdowns(ctx: Context) -> list[BreakdownCheck]:
+    """Stated totals and their parts ("政府采购预算38.20万元，其中：货物预算7.80万元、工程预算0万元、
+    服务预算30.40万元"). `ok`: the parts add up to the total when the list is closed (a 合计, a
+    catch-all “其他…” item, or the catalogued components of the whole: 货物/工程/服务, 人员经费/公用经费,
+    the three 三公 items …), else do not exceed it; a difference within the accumulated rounding is
+    a 尾差 (a note). `closed` says why the list is closed ("" when it is not)."""
+    return ctx.cached("narrative-breakdowns",
+                      lambda: [_check_breakdown(b) for b in document_statements(ctx).breakdowns])
+
+
+ATTRIBUTES[BreakdownCheck] = _item_attributes(
+    total=lambda ctx, b: b.item.total.text,
+    closed=lambda ctx, b: b.item.closed,
+    ok=lambda ctx, b: b.ok,
+    explanation=lambda ctx, b: b.explanation,
 )
 
 

@@ -10,6 +10,7 @@ compacted text this module reads
 - `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
 - `Relation`: "决算数大于/小于/等于/与预算数持平";
 - `Share`: "X万元，其中：Y万元，占P%";
+- `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts;
 - `Repeat`: an item's amount at its head and again in its sentence ("…（项）H万元。…本年预算安排B万元");
 - `ClassMention`: "一般公共服务支出（类）财政事务（款）行政运行（项）", with codes when printed ("（204类）").
 
@@ -47,6 +48,11 @@ _DIRECTION_WORDS = {
 }
 _DIR = "基本持平|" + "|".join(sorted(_DIRECTION_WORDS, key=len, reverse=True))
 DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
+
+
+def direction_of(word: str) -> int | None:
+    """UP, DOWN or FLAT for a direction word ("增长" → UP), None for anything else."""
+    return _DIRECTION_WORDS.get(word)
 
 
 _HAS_FULL = re.compile("[０-９．％]")  # the characters `_FULL` maps
@@ -302,20 +308,106 @@ class Change:
     delta: Amount | None = None
     rate: Percent | None = None
     rate_direction: int | None = None
+    rate_word: str = ""  # the rate's own direction word when it has one ("减少10万元，增长5%": 增长)
     before_label: str = "上年"
     after_label: str = "本年"
+    reason: str = ""  # the clause that gives the change's reason, "" when none does (see `_reasons`)
+    itemised: bool = False  # followed by "其中" and its parts, whose changes carry the reasons
+    reason_word: str = ""  # "减少" when its reason says "减少的主要原因是…" of this change alone
+    subject: str = ""  # what the amount is of, as printed before it: "财政拨款支出预算"
 
 
-def changes(passage: Passage, year: int | None) -> list[Change]:
-    text = passage.text
+def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
+    """(anchor, tail) of every stated change: "比上年" and the direction that follows in its clause."""
     spans = sentences(text)
     out = []
     for m in _ANCHOR.finditer(text):
         s_start, s_end = _sentence_at(spans, m.start())
         clause_end = min([i for i in (text.find(c, m.end(), s_end) for c in "；;") if i >= 0] or [s_end])
         t = _TAIL.match(text, m.end(), clause_end)
-        if not t:
-            continue
+        if t:
+            out.append((m, t))
+    return out
+
+
+# ---- the reasons given for changes ----
+
+# A word introducing a cause or purpose. 系/因 only after a comma ("，系…", "，因…"): inside words
+# (体系, 因公出国) they are not one.
+_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|[，,：:]系|[，,：:]因(?!公)")
+_REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
+_CLAUSE_END = "。！？!?；;"
+_REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中[：:，,]?")  # ending the paragraph: the parts follow as items
+
+
+def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool, str]]:
+    """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over `text` (+ the next paragraph, `following`).
+
+    A change's reason is a cause or purpose word (_REASON) in its own clause after it, or before it
+    ("由于…，比上年减少…"), or in the clauses that follow it up to the next clause stating a change
+    with its own reason: "A减少1万元；B减少2万元。减少的主要原因是……" explains both, while in
+    "A增加1万元；B增加2万元，主要原因是X" the reason is B's alone. A change that ends its paragraph
+    with "其中：" is a total whose parts follow as items ("比上年增加25万元。其中：" + "（一）……"): the
+    parts carry the reasons. (A breakdown in the same paragraph is read clause by clause as above: the
+    reason given after the parts explains the total too.)"""
+    full = text + ("。" + following if following else "")
+    clauses = sentences(full, _CLAUSE_END)
+    anchors = [m.start() for m, _ in matches] + [m.start() + len(text) + 1 for m, _ in _change_matches(following)]
+
+    def clause_of(pos: int) -> int:
+        return next(i for i, (a, b) in enumerate(clauses) if a <= pos < b)
+
+    def own_reason(i: int, after: int) -> re.Match | None:
+        """A reason word in clause i after position `after` and before the next change in the clause."""
+        a, b = clauses[i]
+        nxt = min([x for x in anchors if after < x < b] or [b])
+        return _REASON.search(full, max(a, after), nxt)
+
+    changed = {clause_of(x) for x in anchors}
+    out = []
+    for k, (m, t) in enumerate(matches):
+        i = clause_of(m.start())
+        a, b = clauses[i]
+        itemised = bool(_ITEMISED.fullmatch(text, t.end()))
+        found = own_reason(i, t.end())
+        if found is None:
+            previous = max([x for x in anchors if a <= x < m.start()] or [a])
+            found = _REASON_BEFORE.search(full, previous, m.start())
+        j = i + 1
+        while found is None and j < len(clauses):
+            if j in changed:
+                if clauses[j][0] > len(text):
+                    break  # the next paragraph goes on with changes of its own
+                # a clause with a change and its own reason: that reason is its own
+                if any(own_reason(j, x) for x in anchors if clauses[j][0] <= x < clauses[j][1]):
+                    break
+            else:
+                found = _REASON.search(full, *clauses[j])
+            j += 1
+        reason = reason_word = ""
+        if found is not None:
+            c = clause_of(found.start())
+            reason = _quote(full, clauses[c][0], clauses[c][1])
+            # "…减少990万元。减少的主要原因是…": the word the reason repeats, when it speaks of this
+            # change alone (no other change between them) and names one direction
+            if not any(t.end() <= x < found.start() for x in anchors):
+                words = {w.group(1) for w in _REASON_WORD.finditer(full, *clauses[c])}
+                if len({_DIRECTION_WORDS[w] for w in words}) == 1:
+                    reason_word = min(words)
+        out.append((reason, itemised, reason_word))
+    return out
+
+
+def changes(passage: Passage, year: int | None, following: str = "") -> list[Change]:
+    """The stated changes of a passage; `following` is the next paragraph, which may give their reason."""
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    matches = _change_matches(text)
+    reasons = _reasons(text, matches, following)
+    for (m, t), (reason, itemised, reason_word) in zip(matches, reasons):
+        s_start, s_end = _sentence_at(spans, m.start())
         word = t.group("dir")
         if word == "基本持平":
             continue  # approximately equal: not judged
@@ -356,6 +448,10 @@ def changes(passage: Passage, year: int | None) -> list[Change]:
             after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"))
         quote_end = t.end()
         quote = _quote(text, m.start(), quote_end)
+        subject = ""
+        if after is not None:
+            head = max([text.rfind(ch, max(0, after.start - 40), after.start) for ch in "，,；;：:。"] + [-1]) + 1
+            subject = text[head : after.start]
         out.append(
             Change(
                 text=_quote(text, s_start, s_end, 160),
@@ -368,8 +464,13 @@ def changes(passage: Passage, year: int | None) -> list[Change]:
                 delta=delta,
                 rate=rate,
                 rate_direction=rate_direction,
+                rate_word=t.group("dir2") or "",
                 before_label=before_label,
                 after_label=after_label,
+                reason=reason,
+                itemised=itemised,
+                reason_word=reason_word,
+                subject=subject,
             )
         )
     return out
@@ -607,6 +708,119 @@ def shares(passage: Passage) -> list[Share]:
     return out
 
 
+# ---- "X万元，其中：A万元、B万元、C万元" ----
+
+_BREAKDOWN_HEAD = re.compile(rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
+_PART_SEPARATORS = "、；;，,：:"
+_THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
+# a change ("比上年增加", or a bare "增加"), a share, a unit price, a bracketed aside ("（含…"); not
+# any direction word: "支持商销稳增长30.00万" is a part
+_NOT_A_PART = re.compile(rf"比|较|同比|占|单价|[（(][^）)]*$|^(?:{_DIR})了?$")
+_COMPARED = re.compile(r"比|较|同比|相比")
+_SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
+_BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
+_BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
+_CLOSING = re.compile(r"合计|共计|总计|累计")
+_COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
+# Components that make up their whole by definition: when a list names exactly these, it is closed.
+PARTITIONS: tuple[tuple[str, ...], ...] = (
+    ("货物", "工程", "服务"),  # 政府采购
+    ("人员经费", "公用经费"),  # 基本支出
+    ("因公出国", "公务用车", "公务接待"),  # “三公”经费
+    ("购置", "运行"),  # 公务用车购置及运行费
+    ("一般公共预算", "政府性基金", "国有资本经营"),  # 财政拨款
+)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中.
+
+    `closed` says why the parts should add up to the total ("" when they need only not exceed it):
+    a closing 合计, a catch-all "其他…" item, or parts that are the catalogued components of their
+    whole (`PARTITIONS`)."""
+
+    text: str
+    quote: str
+    location: Location
+    total: Amount
+    parts: tuple[tuple[str, Amount], ...]  # (label, amount)
+    closed: str = ""
+
+
+def _closure(labels: list[str], closing: bool) -> str:
+    if closing:
+        return "合计"
+    if len(labels) >= 2 and labels[-1].startswith("其他"):
+        return "其他"
+    for components in PARTITIONS:
+        if len(labels) == len(components) and all(
+            sum(c in label for c in components) == 1 for label in labels
+        ) and all(any(c in label for label in labels) for c in components):
+            return "、".join(components)
+    return ""
+
+
+def breakdowns(passage: Passage) -> list[Breakdown]:
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _BREAKDOWN_HEAD.finditer(text):
+        total_start = m.start("total")
+        s_start, s_end = _sentence_at(spans, total_start)
+        if _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start]) or text[
+            max(0, total_start - 2) : total_start
+        ] == "单价" or _THRESHOLD_AFTER.match(text, m.end("total")):
+            continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
+        t = amounts_in(m.group("total"))[0]
+        total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        # the list runs to the end of its sentence; a nested list (after another 其中) to its clause
+        end = text.find("。", m.end())
+        end = len(text) if end < 0 else end
+        nested = text.find("其中", m.end(), end)
+        if nested >= 0:
+            end = nested
+        if "其中" in text[s_start:total_start]:
+            end = min([i for i in (text.find(c, m.end(), end) for c in "；;") if i >= 0] or [end])
+        if _BARE_NUMBER.search(text, m.end(), end):
+            continue  # a part printed without its unit: the list cannot be read whole
+        parts: list[tuple[str, Amount]] = []
+        closing = False
+        ambiguous = False
+        previous_end = m.end()
+        for a in amounts_in(text[m.end() : end]):
+            a = Amount(a.value, a.half, a.text, a.start + m.end(), a.end + m.end())
+            item_start = max([text.rfind(c, m.end(), a.start) for c in _PART_SEPARATORS] + [m.end() - 1]) + 1
+            raw = text[item_start : a.start]
+            label = _COPULA_END.sub("", raw)
+            if _THRESHOLD_AFTER.match(text, a.end):
+                continue
+            if _CLOSING.search(raw):
+                closing = True
+                continue
+            item = text[previous_end:a.start]
+            previous_end = a.end
+            if _COMPARED.search(item[max(item.rfind(c) for c in "；;、") + 1 :]):
+                continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
+            if parts:
+                since = text[parts[-1][1].end : a.start]
+                if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
+                    continue  # within a part's own breakdown, up to the next "；"
+            if _NOT_A_PART.search(label):
+                continue
+            if _BARE_LABEL.match(label):
+                ambiguous = True  # "因公出国费年初预算1万元，决算0.5万元": two figures of one item
+                break
+            parts.append((label, a))
+        if ambiguous or not parts:
+            continue
+        # quoted from the total's own label: "…政府采购预算38.20万元，其中："
+        head = max([text.rfind(c, max(s_start, total_start - 40), total_start) for c in "，,；;：:。"] + [s_start - 1]) + 1
+        out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
+                             tuple(parts), _closure([label for label, _ in parts], closing)))
+    return out
+
+
 # ---- an item's amount at its head and again in its sentence ----
 
 _ITEM_HEAD = re.compile(
@@ -707,6 +921,7 @@ class Statements:
     shares: list[Share] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     mentions: list[ClassMention] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
 
 
 _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
@@ -715,19 +930,25 @@ _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
 def extract(document: Document, year: int | None) -> Statements:
     """Every statement of the document's narrative, in reading order."""
     result = Statements()
-    for passage in passages(document):
+    found = passages(document)
+    for n, passage in enumerate(found):
         result.passages.append(passage)
         if not _HINT.search(passage.text):
             continue
         text = passage.text
         if "比" in text or "较" in text or "与" in text or "同" in text:
-            result.changes.extend(changes(passage, year))
+            # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
+            nxt = found[n + 1] if n + 1 < len(found) else None
+            following = nxt.text if nxt is not None and nxt.location.section == passage.location.section else ""
+            result.changes.extend(changes(passage, year, following))
         if "完成" in text:
             result.completions.extend(completions(passage))
         if "决算" in text:
             result.relations.extend(relations(passage))
         if "占" in text:
             result.shares.extend(shares(passage))
+        if "其中" in text:
+            result.breakdowns.extend(breakdowns(passage))
         if "类）" in text:
             result.repeats.extend(repeats(passage, year))
             result.mentions.extend(class_mentions(passage))
