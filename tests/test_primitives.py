@@ -317,6 +317,7 @@ def test_find(ctx):
         ("一般公共预算收入89.45、基金预算收入0元。", "一般公共预算", False),
         ("一般公共预算收入89.45万元其中基金0元。", "一般公共预算", False),
         ("无增减变化，一般公共预算支出100万元。", "一般公共预算", False),
+        ("2023年，我部门财政拨款“三公”经费预算安排0万元。", "财政拨款", False),
         ("本部门无偿使用国有资产。", "国有资产", False),
         # … while a year is not a figure, and an enumeration of what there is none of keeps its 、
         ("政府性基金预算2025年为0。", "政府性基金", True),

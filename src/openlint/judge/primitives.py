@@ -180,8 +180,9 @@ _ABSENCE_WORDS = r"(无(?!偿|形|论|关)|没有|未安排|未发生|不涉及|
 _BEFORE_TERM = r"[^，,；;。]{0,20}"
 # After the term, the zero must be its first figure, in the same clause and the same enumeration
 # item: in 一般公共预算收入89.45，基金预算收入0元 the zero is the fund's, not 一般公共预算's.
-# A year (2025年) is not a figure.
-_AFTER_TERM = r"(?:[^，,、；;。\d]|\d{4}年度?){0,20}"
+# Nor a quoted name after the term (财政拨款“三公”经费预算0万元: the zero is the 三公's). A year
+# (2025年) is not a figure.
+_AFTER_TERM = r"(?:[^，,、；;。\d“《]|\d{4}年度?){0,20}"
 
 
 def _absence_pattern(term: str) -> str:
