@@ -199,15 +199,15 @@ def states_absence(ctx: Context, value: Any, word: str) -> bool:
     return re.search(_absence_pattern(re.escape(str(word))), s) is not None
 
 
-# A figure that discloses something: an amount in 元, a count of vehicles, units, items.
-_FIGURE = re.compile(r"(?<![\d.])\d[\d,]*(\.\d+)?\s*(万|亿|千)?元|(?<![\d.])\d+\s*(辆|个|家|台|套|项|处)")
+# A figure that discloses something: an amount in 元, a count of vehicles, units, items, an area.
+_FIGURE = re.compile(r"(?<![\d.])\d[\d,]*(\.\d+)?\s*(万|亿|千)?元|(?<![\d.])\d[\d,]*(\.\d+)?\s*(辆|个|家|台|套|项|处|平方米)")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 
 
 @primitive("discloses", 2)
 def discloses(ctx: Context, value: Any, topic: Any) -> bool:
     """The text discloses the topic (a text or /regex/): in one sentence it names the topic and
-    then states a figure (an amount in 元, a count in 辆/个/家/台/套/项/处), or says there is none
+    then states a figure (an amount in 元, a count in 辆/个/家/台/套/项/处, an area in 平方米), or says there is none
     of it (无机关运行经费, 不涉及…, …为0). A mention without a figure (a definition, a 目录 line,
     a duty) does not disclose; nor does a figure before the topic (…166.66万元，主要用于…政府采购).
     """
