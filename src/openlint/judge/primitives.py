@@ -207,10 +207,10 @@ _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 @primitive("discloses", 2)
 def discloses(ctx: Context, value: Any, topic: Any) -> bool:
     """The text discloses the topic (a text or /regex/): in one sentence it names the topic and
-    then states a figure (an amount in 元, a count in 辆/个/家/台/套/项/处, an area in 平方米), or says there is none
-    of it (无机关运行经费, 不涉及…, …为0). A mention without a figure (a definition, a 目录 line,
-    a duty) does not disclose; nor does a figure before the topic (…166.66万元，主要用于…政府采购).
-    """
+    then states a figure (an amount in 元, a count in 辆/个/家/台/套/项/处, an area in 平方米), or
+    says there is none of it (无机关运行经费, 不涉及…, …为0). A mention without a figure (a
+    definition, a 目录 line, a duty) does not disclose; nor does a figure before the topic
+    (…166.66万元，主要用于…政府采购)."""
     s = _text_of(value) if not isinstance(value, str) else value
     term = topic.pattern if isinstance(topic, re.Pattern) else re.escape(str(topic))
     named = re.compile(term)

@@ -472,13 +472,14 @@ def occurrences(ctx: Context, pattern: Any, scope: Any = None) -> list[Hit]:
     `$` mean the start and end of the heading, passage or cell."""
     out: list[Hit] = []
     seen: dict[int, int] = {}
+    toc = _toc_ids(ctx)
     for i, unit, m in _matches(ctx, pattern, scope):
         if i in seen:
             index = seen[i]
             out[index] = replace(out[index], count=out[index].count + 1)
             continue
         seen[i] = len(out)
-        out.append(_hit(unit, m, toc=_toc_ids(ctx)))
+        out.append(_hit(unit, m, toc=toc))
     return out
 
 
