@@ -65,6 +65,7 @@ def test_registry_arities():
         "paragraphs": (0, 1), "notes": (1, 1), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
         "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 2),
         "states_absence": (2, 2), "missing": (2, 2), "has_amount": (1, 1),
+        "paragraphs_outside": (1, 1), "discloses": (2, 2),
     }
     assert P.REGISTRY["tables"].kind_arg == 0 and P.REGISTRY["table"].kind_arg == 0
     assert all(p.doc for p in P.REGISTRY.values())
@@ -311,6 +312,17 @@ def test_find(ctx):
         ("本部门无。“三公”经费预算12.00万元。", "三公", False),
         ("无" + "很" * 25 + "三公", "三公", False),
         ("三公经费减少0.5万元。", "三公", False),
+        # the zero belongs to another term: after a comma, after an enumeration mark, not the first figure
+        ("一般公共预算收入89.45，基金预算收入0元。", "一般公共预算", False),
+        ("一般公共预算收入89.45、基金预算收入0元。", "一般公共预算", False),
+        ("一般公共预算收入89.45万元其中基金0元。", "一般公共预算", False),
+        ("无增减变化，一般公共预算支出100万元。", "一般公共预算", False),
+        ("2023年，我部门财政拨款“三公”经费预算安排0万元。", "财政拨款", False),
+        ("本部门无偿使用国有资产。", "国有资产", False),
+        # … while a year is not a figure, and an enumeration of what there is none of keeps its 、
+        ("政府性基金预算2025年为0。", "政府性基金", True),
+        ("本部门无政府性基金、国有资本经营预算拨款。", "国有资本经营", True),
+        ("一般公共预算收入0元，基金预算收入89.45。", "一般公共预算", True),
     ],
 )
 def test_states_absence(ctx, text, word, expected):
@@ -323,6 +335,55 @@ def test_states_absence_on_document_values(ctx):
     assert P.states_absence(ctx, P.section(ctx, "第二部分"), "政府性基金") is True
     assert P.states_absence(ctx, P.section(ctx, "第一部分"), "政府性基金") is False
     assert P.states_absence(ctx, None, "三公") is False
+
+
+@pytest.mark.parametrize(
+    "text, topic, expected",
+    [
+        # names the topic, then a figure or that there is none
+        ("2025年本部门机关运行经费预算为184.65万元。", "机关运行经费", True),
+        ("机关运行经费支出10.23万元，比2023年度增加10.23万元。", "机关运行经费", True),
+        ("截至2024年8月31日，本部门共有车辆3辆，其中：……", re.compile("国有资产|共有车辆"), True),
+        ("2024年上海市普陀区社会福利院无机关运行经费。", "机关运行经费", True),
+        ("本单位为公益二类事业单位，不涉及机关运行经费。", "机关运行经费", True),
+        ("政府采购预算0元。", "政府采购", True),
+        ("本单位国有资产中房屋1,200.5平方米。", "国有资产", True),
+        ("2025年“三公”经费预算数为346.30万元，与2024年预算持平。", re.compile("三公”?经费"), True),
+        # a mention without a figure: a definition, a 目录 line, a duty
+        ("（八）机关运行经费：指行政单位和参照公务员法管理的事业单位使用一般公共预算财政拨款安排的基本支出中的日常公用经费支出。",
+         "机关运行经费", False),
+        ("9．2025年部门“三公”经费和机关运行经费预算表", "机关运行经费", False),
+        ("（五）拟订和组织实施本区行政事业单位国有资产管理规章制度。", "国有资产", False),
+        # the figure comes before the topic, or in another sentence
+        ("信息化建设166.66万元，主要用于资产管理信息系统维护、政府采购系统维护。", "政府采购", False),
+        ("基本支出100万元。主要用于机关运行经费。", "机关运行经费", False),
+        ("车辆运行维护费用于2025年。", "车辆", False),
+    ],
+)
+def test_discloses(ctx, text, topic, expected):
+    assert P.discloses(ctx, text, topic) is expected
+
+
+def test_discloses_on_document_values(ctx):
+    assert P.discloses(ctx, P.section(ctx, "政府采购"), "政府采购") is True
+    assert P.discloses(ctx, P.section(ctx, "职责"), "财政") is False
+    assert P.discloses(ctx, None, "三公") is False
+
+
+def test_paragraphs_outside():
+    c = ctx_of("""\
+某局2025年部门预算
+# 目录
+一、机关运行经费
+# 第一部分 部门概况
+本部门机关运行经费预算为10.00万元。
+# 第二部分 名词解释
+## 一、机关运行经费
+指……
+""")
+    texts = [p.text for p in P.paragraphs_outside(c, re.compile("^目录$|名词解释"))]
+    assert texts == ["某局2025年部门预算", "本部门机关运行经费预算为10.00万元。"]
+    assert len(P.paragraphs_outside(c, re.compile("没有这一节"))) == len(P.paragraphs(c))
 
 
 def test_missing(ctx):

@@ -110,6 +110,28 @@ def test_years():
     assert found == [(2026, "", "年，收"), (2025, "比", "年预算"), (2024, "至", "年12")]
 
 
+def test_years_after_a_list_number_and_where_they_are():
+    ctx = ctx_of("某局2025年部门预算\n# 目录\n1. 2025年部门收入预算总表\n2．2024年部门支出预算总表\n"
+                 "# 一、2025年“三公”经费预算情况说明\n2025年“三公”经费预算数为1.00万元；与2024年预算持平。\n"
+                 "[表] 2025年部门收入预算总表\n| 项目 | 2023年 |\n| 合计 | 1.00 |")
+    found = [(y.value, y.kind) for y in T.years(ctx)]
+    assert found == [(2025, "paragraph"), (2025, "toc"), (2024, "toc"), (2025, "heading"), (2025, "paragraph"),
+                     (2024, "paragraph"), (2025, "caption"), (2023, "cell")]
+    # in a PDF, a 目录 entry is its own passage even when its number runs into the year (2．2024年…)
+    pdf = ctx_of("# 目录\n1. 2025年部门收入预算总表\n2．2024年部门支出预算总表\n[页]\n# 一、职能")
+    assert [(y.value, y.after) for y in T.years(pdf)] == [(2025, "年部门收入预算总表"), (2024, "年部门支出预算总表")]
+    # `.after` is the rest of the sentence (up to 80 characters)
+    said = [y for y in T.years(ctx) if y.kind == "paragraph"][1]
+    assert said.after == "年“三公”经费预算数为1.00万元；"
+    # 1.2025 inside a line is a decimal, not a year
+    assert [y.value for y in T.years(ctx_of("比率为1.2025年均增长。"))] == []
+
+
+def test_occurrences_say_where_they_are():
+    ctx = ctx_of("# 目录\n一、部门职责\n# 一、部门职责\n负责职责。")
+    assert [h.kind for h in T.occurrences(ctx, "职责")] == ["toc", "heading", "paragraph"]
+
+
 def test_years_in_chinese_numerals():
     ctx = ctx_of("二〇二四年度部门决算，二零二三年比较，三〇二四年不是年份。")
     assert [y.value for y in T.years(ctx)] == [2024, 2023]

@@ -73,6 +73,15 @@ def paragraphs(ctx: Context, scope: Any = None) -> list[Paragraph]:
     return [b for b in blocks if isinstance(b, Paragraph) and not b.is_note]
 
 
+@primitive("paragraphs_outside", 1)
+def paragraphs_outside(ctx: Context, pattern: Any) -> list[Paragraph]:
+    """Paragraphs (notes excluded) that are not inside any section whose heading matches the
+    pattern: paragraphs_outside(/^目录$|名词解释/) leaves out the 目录 lines and the definitions,
+    which name every topic without saying anything about the document's own."""
+    inside = {id(b) for s in sections(ctx, pattern) for b in s.blocks}
+    return [p for p in paragraphs(ctx) if id(p) not in inside]
+
+
 @primitive("notes", 1)
 def notes(ctx: Context, tbl: Table) -> list[Paragraph]:
     """The 注：… notes written under a table, and the paragraphs right after it up to the next table or heading."""
@@ -164,16 +173,55 @@ def find(ctx: Context, value: Any, pattern: Any) -> str:
     return str(pattern) if str(pattern) in s else ""
 
 
-_ABSENCE_WORDS = r"(无|没有|未安排|未发生|不涉及|未使用|未产生)"
+_ABSENCE_WORDS = r"(无(?!偿|形|论|关)|没有|未安排|未发生|不涉及|未使用|未产生)"
+# The stretch between an absence word and the term it denies stays inside one clause: a comma, a
+# semicolon or a full stop starts another statement (无增减变化，一般公共预算… denies nothing of it).
+# An enumeration of what there is none of (无政府性基金、国有资本经营预算拨款) keeps its 、.
+_BEFORE_TERM = r"[^，,；;。]{0,20}"
+# After the term, the zero must be its first figure, in the same clause and the same enumeration
+# item: in 一般公共预算收入89.45，基金预算收入0元 the zero is the fund's, not 一般公共预算's.
+# Nor a quoted name after the term (财政拨款“三公”经费预算0万元: the zero is the 三公's). A year
+# (2025年) is not a figure.
+_AFTER_TERM = r"(?:[^，,、；;。\d“《]|\d{4}年度?){0,20}"
+
+
+def _absence_pattern(term: str) -> str:
+    """The regex for “there is none of `term`” (`term` already a regex)."""
+    return (rf"{_ABSENCE_WORDS}{_BEFORE_TERM}(?:{term})|(?:{term}){_AFTER_TERM}"
+            rf"(为0(\.0+)?(?![\d.])|为零|为空|无数据|(?<![\d.,])0(\.0+)?万?元)")
 
 
 @primitive("states_absence", 2)
 def states_absence(ctx: Context, value: Any, word: str) -> bool:
-    """The text says there is none of `word`: 无政府性基金…, 没有安排…三公…, …三公经费为0."""
+    """The text says there is none of `word`: 无政府性基金…, 没有安排…三公…, …三公经费为0 — the
+    absence word before the term in the same clause, or a zero as the first figure after it."""
     s = _text_of(value) if not isinstance(value, str) else value
-    w = re.escape(str(word))
-    pattern = rf"{_ABSENCE_WORDS}[^。；;]{{0,20}}{w}|{w}[^。；;]{{0,20}}(为0(\.0+)?(?![\d.])|为零|为空|无数据|(?<![\d.,])0(\.0+)?万?元)"
-    return re.search(pattern, s) is not None
+    return re.search(_absence_pattern(re.escape(str(word))), s) is not None
+
+
+# A figure that discloses something: an amount in 元, a count of vehicles, units, items, an area.
+_FIGURE = re.compile(r"(?<![\d.])\d[\d,]*(\.\d+)?\s*(万|亿|千)?元|(?<![\d.])\d[\d,]*(\.\d+)?\s*(辆|个|家|台|套|项|处|平方米)")
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+")
+
+
+@primitive("discloses", 2)
+def discloses(ctx: Context, value: Any, topic: Any) -> bool:
+    """The text discloses the topic (a text or /regex/): in one sentence it names the topic and
+    then states a figure (an amount in 元, a count in 辆/个/家/台/套/项/处, an area in 平方米), or
+    says there is none of it (无机关运行经费, 不涉及…, …为0). A mention without a figure (a
+    definition, a 目录 line, a duty) does not disclose; nor does a figure before the topic
+    (…166.66万元，主要用于…政府采购)."""
+    s = _text_of(value) if not isinstance(value, str) else value
+    term = topic.pattern if isinstance(topic, re.Pattern) else re.escape(str(topic))
+    named = re.compile(term)
+    absent = re.compile(_absence_pattern(term))
+    for sentence in _SENTENCE.findall(s):
+        m = named.search(sentence)
+        if m is None:
+            continue
+        if _FIGURE.search(sentence, m.end()) or absent.search(sentence):
+            return True
+    return False
 
 
 @primitive("missing", 2)

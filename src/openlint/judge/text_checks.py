@@ -49,6 +49,7 @@ class Hit:
     value: int | None = None  # a year's value
     next: str = ""  # what follows its heading or passage: paragraph, note, heading, table, or "" (the end)
     anchor: str = ""
+    kind: str = ""  # where it is: heading, paragraph, note, caption, preamble, cell, or toc (a 目录 entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +162,10 @@ _SEP = "\n"
 _NUMERIC = re.compile(r"^[-−—–－\d.,，%]*$")
 _STOP_END = frozenset("。！？!?")
 _PUNCTUATION_ONLY = re.compile(r"^[。，；：、！？.,;:!?）)”’」》】]+$")
+# A numbered item: 第三部分, 五、, （二）, 3、, 3. — but not 3.5 (a decimal), unless what follows the
+# point is a year (4．2025年部门财政拨款收支预算总表, a 目录 entry).
 _NUMBERED = re.compile(
-    r"^\s*(第[一二三四五六七八九十百零〇\d]+\s*(部分|章|篇|条)|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d))"
+    r"^\s*(第[一二三四五六七八九十百零〇\d]+\s*(部分|章|篇|条)|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．](?!\d)|\d{1,2}\s*[.．](?=(19|20)\d{2}\s*年))"
 )
 
 
@@ -428,7 +431,8 @@ def _units_holding(corpus: _Corpus, needles: re.Pattern) -> set[int] | None:
     return found
 
 
-def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, width: int = 12) -> Hit:
+def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, width: int = 12,
+         toc: frozenset[int] = frozenset(), after: int = 20, sentence: bool = False) -> Hit:
     start, end = m.start() - unit.start, m.end() - unit.start
     text = unit.text
     quote = _quote(text, start, end, width)
@@ -436,13 +440,22 @@ def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, wid
         text=m.group(0),
         quote=quote,
         before=text[max(0, start - 20) : start],
-        after=text[end : end + 20],
+        after=text[end : end + after] if not sentence else _SENTENCE_END.split(text[end : end + after], 1)[0],
         location=_unit_location(unit, start),
         count=count,
         value=value,
         next=unit.next,
         anchor=quote,
+        kind="toc" if toc and any(id(b) in toc for b in unit.blocks) else unit.kind,
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+
+
+def _toc_ids(ctx: Context) -> frozenset[int]:
+    """ids of the 目录 entries (paragraphs), once per document: hits in them have kind `toc`."""
+    return ctx.cached(("text", "toc blocks"), lambda: frozenset(_toc_blocks(ctx.document)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -454,21 +467,25 @@ def occurrences(ctx: Context, pattern: Any, scope: Any = None) -> list[Hit]:
     """Where a /regex/ (or a text) occurs: one element per heading, passage, caption or table cell
     that contains it (the first match, `.count` matches in all), with `.text`, `.quote` (the match
     with its surroundings), `.before`, `.after`, `.next` (what follows the passage: paragraph, note,
-    heading, table, or nothing); optionally only inside a section, table or list of them. `^` and
+    heading, table, or nothing), `.kind` (where it is: heading, paragraph, note, caption, preamble,
+    cell, or toc for a 目录 entry); optionally only inside a section, table or list of them. `^` and
     `$` mean the start and end of the heading, passage or cell."""
     out: list[Hit] = []
     seen: dict[int, int] = {}
+    toc = _toc_ids(ctx)
     for i, unit, m in _matches(ctx, pattern, scope):
         if i in seen:
             index = seen[i]
             out[index] = replace(out[index], count=out[index].count + 1)
             continue
         seen[i] = len(out)
-        out.append(_hit(unit, m))
+        out.append(_hit(unit, m, toc=toc))
     return out
 
 
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2}|[一二][〇零○九][〇零○一二三四五六七八九]{2})(?=\s*年)")
+# Not inside a longer number or a decimal (12024, 1.2025), but after a list number at the start of
+# a line: 1. 2025年部门收入预算总表 reads 1.2025年… once compacted.
+_YEAR = re.compile(r"(?:(?<![\d.])|(?<=^\d\.)|(?<=^\d\d\.))((?:19|20)\d{2}|[一二][〇零○九][〇零○一二三四五六七八九]{2})(?=\s*年)")
 _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
@@ -479,10 +496,15 @@ def _year_value(text: str) -> int:
 
 @primitive("years", 0, 1)
 def years(ctx: Context, scope: Any = None) -> list[Hit]:
-    """Every year written as `2024年` or `二〇二四年` (`.value` the year, `.before`/`.after` the words around it),
-    optionally inside a section, table or list of them."""
+    """Every year written as `2024年` or `二〇二四年` (`.value` the year, `.before` the 20 characters
+    before it, `.after` the rest of its sentence up to 80 characters: enough for 2022年上海市普陀区
+    人民政府万里街道办事处（部门）下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为…),
+    `.kind` where it is (heading, paragraph, note, caption, preamble, cell, toc); optionally inside
+    a section, table or list of them."""
     def compute() -> list[Hit]:
-        return [_hit(unit, m, value=_year_value(m.group(1))) for _i, unit, m in _matches(ctx, _YEAR, scope)]
+        toc = _toc_ids(ctx)
+        return [_hit(unit, m, value=_year_value(m.group(1)), toc=toc, after=80, sentence=True)
+                for _i, unit, m in _matches(ctx, _YEAR, scope)]
 
     return ctx.cached(("text", "years"), compute) if scope is None else compute()
 
@@ -1277,7 +1299,7 @@ def _page(_ctx, x) -> int | None:
 ATTRIBUTES[Hit] = {
     "text": lambda ctx, h: h.text, "quote": lambda ctx, h: h.quote, "before": lambda ctx, h: h.before,
     "after": lambda ctx, h: h.after, "count": lambda ctx, h: h.count, "value": lambda ctx, h: h.value,
-    "next": lambda ctx, h: h.next, "page": _page,
+    "next": lambda ctx, h: h.next, "page": _page, "kind": lambda ctx, h: h.kind,
 }
 ATTRIBUTES[Variant] = {
     "text": lambda ctx, v: v.text, "count": lambda ctx, v: v.count, "canonical": lambda ctx, v: v.canonical,
