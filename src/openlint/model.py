@@ -23,6 +23,17 @@ class Location:
     row: str | None = None
     column: str | None = None
 
+    # Written out for speed, as Cell's: a check builds a location for every cell it quotes.
+    def __init__(self, file: str, page: int | None = None, line: int | None = None, section: tuple[str, ...] = (),
+                 table: str | None = None, row: str | None = None, column: str | None = None) -> None:
+        _set_location_file(self, file)
+        _set_location_page(self, page)
+        _set_location_line(self, line)
+        _set_location_section(self, section)
+        _set_location_table(self, table)
+        _set_location_row(self, row)
+        _set_location_column(self, column)
+
     def qualified_name(self) -> str:
         """`表/行/列` for cells and rows, else the section path, joined with `/`."""
         if self.table:
@@ -39,6 +50,12 @@ class Location:
         parts.extend(self.section[-2:])
         parts.extend(p for p in (self.table, self.row, self.column) if p and p not in parts)
         return " › ".join(parts)
+
+
+(_set_location_file, _set_location_page, _set_location_line, _set_location_section, _set_location_table,
+ _set_location_row, _set_location_column) = (
+    Location.__dict__[name].__set__ for name in ("file", "page", "line", "section", "table", "row", "column")
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,6 +194,17 @@ class Amount:
     location: Location | None = None
     parts: tuple["Amount", ...] = ()
 
+    # Written out for speed, as model.Cell's: a check builds an amount for every cell it reads.
+    def __init__(self, value: Decimal, error: Decimal, unit: str | None, label: str, text: str,
+                 location: Location | None = None, parts: tuple["Amount", ...] = ()) -> None:
+        _set_amount_value(self, value)
+        _set_amount_error(self, error)
+        _set_amount_unit(self, unit)
+        _set_amount_label(self, label)
+        _set_amount_text(self, text)
+        _set_amount_location(self, location)
+        _set_amount_parts(self, parts)
+
     @property
     def blank(self) -> bool:
         return not self.text and not self.parts
@@ -223,6 +234,12 @@ class Amount:
         if with_unit and self.unit and self.text:
             text += self.unit
         return text
+
+
+(_set_amount_value, _set_amount_error, _set_amount_unit, _set_amount_label, _set_amount_text, _set_amount_location,
+ _set_amount_parts) = (
+    Amount.__dict__[name].__set__ for name in ("value", "error", "unit", "label", "text", "location", "parts")
+)
 
 
 def total_of(amounts: Iterable[Amount], label: str = "", location: Location | None = None) -> Amount:
@@ -334,6 +351,19 @@ class Row:
     values: dict[int, Decimal]  # amount column → value, for printed amounts only
     suspect: bool = False  # an amount cell holds text or spans columns: leave the row alone
 
+    # Written out for speed, as model.Cell's: a table is read into a row for every line of it.
+    def __init__(self, index: int, label: str, code: str | None, level: int | None, numbering: str | None,
+                 kind: str | None, cells: dict[int, str], values: dict[int, Decimal], suspect: bool = False) -> None:
+        _set_row_index(self, index)
+        _set_row_label(self, label)
+        _set_row_code(self, code)
+        _set_row_level(self, level)
+        _set_row_numbering(self, numbering)
+        _set_row_kind(self, kind)
+        _set_row_cells(self, cells)
+        _set_row_values(self, values)
+        _set_row_suspect(self, suspect)
+
     @property
     def name(self) -> str:
         """The label without outline numbering."""
@@ -349,6 +379,13 @@ class Row:
     def described(self) -> str:
         """How a message names the row: `201 一般公共服务支出`, `合计`."""
         return f"{self.code} {self.label}" if self.code else self.label
+
+
+(_set_row_index, _set_row_label, _set_row_code, _set_row_level, _set_row_numbering, _set_row_kind, _set_row_cells,
+ _set_row_values, _set_row_suspect) = (
+    Row.__dict__[name].__set__
+    for name in ("index", "label", "code", "level", "numbering", "kind", "cells", "values", "suspect")
+)
 
 
 @dataclass(eq=False)
