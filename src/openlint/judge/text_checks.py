@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from openlint.judge._prefilter import needles, prefiltered, stays_on_line
+from openlint.judge._prefilter import needles, prefiltered, starts_line, stays_on_line
 from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES, display, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
@@ -333,6 +333,7 @@ class _UnitPattern:
     rx: re.Pattern
     needles: re.Pattern | None  # finds texts one of which is in every match (see `needles`)
     on_line: bool  # every match lies inside one unit, whatever surrounds the unit (see `stays_on_line`)
+    after_break: re.Pattern | None  # for a pattern whose matches start a line: a line break, then it (see `starts_line`)
 
 
 _UNIT_PATTERNS: dict[tuple, _UnitPattern] = {}
@@ -358,8 +359,35 @@ def _unit_pattern(pattern: Any) -> _UnitPattern:
             re.compile(prefiltered(source, flags), flags),
             re.compile("|".join(map(re.escape, sorted(texts)))) if texts else None,
             stays_on_line(source, flags),
+            _after_break(source, flags) if starts_line(source, flags) else None,
         )
     return found
+
+
+def _after_break(source: str, flags: int) -> re.Pattern | None:
+    try:
+        return re.compile("\n(?:" + source + ")", flags)
+    except re.error:  # e.g. global flags such as (?s) must stay at the very start
+        return None
+
+
+def _next_match(search: _UnitPattern, text: str, pos: int, stop: int) -> re.Match | None:
+    """`search.rx.search(text, pos, stop)`. A pattern whose matches start a line is tried only
+    where one starts: at `pos` if it does, then after each line break that it follows."""
+    rx, after_break = search.rx, search.after_break
+    if after_break is None:
+        return rx.search(text, pos, stop)
+    if pos == 0 or text[pos - 1] == "\n":
+        m = rx.match(text, pos, stop)
+        if m is not None:
+            return m
+    found = after_break.search(text, pos, stop)
+    while found is not None:
+        m = rx.match(text, found.start() + 1, stop)
+        if m is not None:
+            return m
+        found = after_break.search(text, found.start() + 1, stop)
+    return None
 
 
 def _matches(ctx: Context, pattern: Any, scope: Any = None):
@@ -367,10 +395,10 @@ def _matches(ctx: Context, pattern: Any, scope: Any = None):
     corpus = _corpus(ctx)
     allowed = _scope_units(ctx, scope)
     search = _unit_pattern(pattern)
-    rx, text = search.rx, corpus.text
+    text = corpus.text
     for pos, stop in _spans(corpus, search, allowed):
         while True:
-            m = rx.search(text, pos, stop)
+            m = _next_match(search, text, pos, stop)
             if m is None:
                 break
             i = corpus.unit_at(m.start())
