@@ -1288,6 +1288,13 @@ def _column(table: Table, header: Any) -> list[str]:
 @primitive("most_common", 1)
 def most_common(ctx: Context, values: Any) -> Tally | None:
     """The most common of a list of values: `.text`, `.count`, `.total`, `.share` (nothing for an empty list)."""
+    if isinstance(values, list):  # a rule asks about the same list (a column) in its condition and its message
+        # Keyed by id: the list kept in the memo stays alive, so no other object can take its id.
+        return ctx.cached(("text", "most_common", id(values)), lambda: (values, _tally(values)))[1]
+    return _tally(values)
+
+
+def _tally(values: Any) -> Tally | None:
     items = [display(v) for v in values or ()]
     if not items:
         return None
