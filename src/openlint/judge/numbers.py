@@ -231,10 +231,9 @@ def _page_of(ctx: Context, part: TablePart, row: Row, text: str) -> int | None:
 def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None = None) -> Amount:
     table = part.table
     at = table.location
-    column = part.column(col)
     page = _page_of(ctx, part, row, row.cells.get(col, ""))
     location = Location(at.file, page, at.line, at.section, table.caption or None, row.described() or None,
-                        column.header if column else None)
+                        part.header_of(col))
     return part.amount(row, col, location, label)
 
 
@@ -626,7 +625,13 @@ _ROLE_WORDS = {"因公出国": "因公出国", "公务用车": "公务用车购�
 
 def _labelled(ctx, part: TablePart, row: Row, col: int) -> Amount:
     """A cell named for a message that quotes several tables: 表名“行/列”, the group's title first
-    when the table has groups side by side (收入支出决算总表“支出：总计”)."""
+    when the table has groups side by side (收入支出决算总表“支出：总计”). Once per document: rules
+    quote the same totals again and again. The key holds the part, and the memo the row: both
+    stay alive as long as the memo, so no other row can take the row's id."""
+    return ctx.cached(("numbers.labelled", part, id(row), col), lambda: (row, _label_cell(ctx, part, row, col)))[1]
+
+
+def _label_cell(ctx, part: TablePart, row: Row, col: int) -> Amount:
     column = part.column(col)
     name = column.name if column is not None and len(part.columns) > 1 else ""
     where = "/".join(x for x in (row.label, name) if x) or (column.name if column else "")
@@ -774,6 +779,14 @@ def lines_between(ctx: Context, tables: Any, after: Any, before: Any) -> TablePa
     if len(found) != 1:
         return None
     whole = found[0]
+    if all(isinstance(spec, (str, re.Pattern)) or spec is None for spec in (after, before)):
+        # Several rules ask for the same lines: one part for them, whose rows and columns `amount`
+        # then finds in its memo. The key holds the whole part, alive as long as the memo.
+        return ctx.cached(("numbers.lines_between", whole, after, before), lambda: _lines_between(whole, after, before))
+    return _lines_between(whole, after, before)
+
+
+def _lines_between(whole: TablePart, after: Any, before: Any) -> TablePart | None:
     rows = list(whole.rows)
     start = 0
     title = whole.title

@@ -406,12 +406,24 @@ class TablePart:
     root: HeaderNode
     trusted: bool = True  # the header forms a clean tree over every amount column
     _by_index: dict[int, Column] = field(init=False, repr=False)
+    _headers: dict[int, str | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # every cell a check reads asks for its column: a map instead of a scan of the columns
         self._by_index = {}
         for column in self.columns:
             self._by_index.setdefault(column.index, column)
+        self._headers = {}
+
+    def header_of(self, col: int) -> str | None:
+        """The header of the column at grid column `col` (None if it is no amount column), as a
+        cell's location names it: worked out once, though every figure quoted from it asks."""
+        try:
+            return self._headers[col]
+        except KeyError:
+            column = self.column(col)
+            header = self._headers[col] = column.header if column is not None else None
+            return header
 
     @property
     def caption(self) -> str:
