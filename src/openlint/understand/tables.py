@@ -254,14 +254,21 @@ def total_of(amounts: Iterable[Amount], label: str = "", location: Location | No
 
 def format_decimal(value: Decimal, error: Decimal = Decimal("0.005"), grouping: bool = True) -> str:
     """A computed figure printed like the table's own (decimals from the rounding step)."""
+    places, quantum = _precision(error)
+    v = value.quantize(quantum)
+    return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
+
+
+@lru_cache(maxsize=256)
+def _precision(error: Decimal) -> tuple[int, Decimal]:
+    """The decimals a rounding error of `error` calls for, and the quantum for them (memoised: a
+    table has one or two rounding steps, and every figure computed from it is printed with them)."""
     places = 0
     step = error * 2
     while step < 1 and places < 6 and step > 0:
         step *= 10
         places += 1
-    quantum = Decimal(1).scaleb(-places)
-    v = value.quantize(quantum)
-    return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
+    return places, Decimal(1).scaleb(-places)
 
 
 @lru_cache(maxsize=8192)
