@@ -869,8 +869,7 @@ def _passages(paragraphs: list[Paragraph]) -> list[tuple[str, list[tuple[int, Pa
 def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
     """The passages of the scope; `figures_only`: those naming a unit (元), the only ones where
     `_STATED` can read a figure."""
-    paragraphs = _paragraphs(ctx, scope)
-    key = tuple(map(id, paragraphs))
+    paragraphs, key = _scope_paragraphs(ctx, scope)
     passages = ctx.cached(("numbers.passages", key), lambda: _passages(paragraphs))
     if not figures_only:
         return passages
@@ -878,9 +877,20 @@ def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> li
 
 
 def _cached_mentions(ctx: Context, scope: Any) -> list[list[re.Match]]:
-    paragraphs = _paragraphs(ctx, scope)
-    return ctx.cached(("numbers.mentions", tuple(map(id, paragraphs))),
+    _, key = _scope_paragraphs(ctx, scope)
+    return ctx.cached(("numbers.mentions", key),
                       lambda: [_item_paths(text) if "类" in text else [] for text, _ in _cached_passages(ctx, scope)])
+
+
+def _scope_paragraphs(ctx: Context, scope: Any) -> tuple[list[Paragraph], Any]:
+    """The paragraphs of a scope, and a key naming them in the memos. Rules mostly pass the whole
+    document's (`paragraphs()`, a new copy each time): told at once by comparing the list with the
+    memo's, instead of by a tuple of every paragraph's id."""
+    whole = ctx.cached("numbers.paragraphs", lambda: _paragraphs(ctx, None))
+    if scope is None or (isinstance(scope, list) and scope == whole):
+        return whole, "whole document"
+    paragraphs = _paragraphs(ctx, scope)
+    return paragraphs, tuple(map(id, paragraphs))
 
 
 def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
