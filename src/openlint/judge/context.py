@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from openlint.model import Document, Location, Table
 from openlint.understand.amounts import amounts, is_empty, labelled_amounts
@@ -14,8 +15,11 @@ from openlint.understand.tables import TableSemantics, read_table, squash
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 
+@lru_cache(maxsize=4096)
 def compact(text: str) -> str:
-    """Text for matching: spaces removed (PDF extraction scatters them between CJK characters)."""
+    """Text for matching: spaces removed (PDF extraction scatters them between CJK characters).
+
+    Memoised: rules read the same paragraphs, headings and labels again and again."""
     return _SPACES.sub("", text)
 
 
