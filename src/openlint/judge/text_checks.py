@@ -1007,8 +1007,9 @@ def _toc_key(text: str) -> str:
     return _KEY_LEAD.sub("", t)
 
 
+@lru_cache(maxsize=4096)
 def _grams(key: str, n: int = 4) -> frozenset[str]:
-    """The stretches of `n` characters of a key."""
+    """The stretches of `n` characters of a key. (Memoised: each key is compared with many others.)"""
     return frozenset(key[i : i + n] for i in range(len(key) - n + 1))
 
 
