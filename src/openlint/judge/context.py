@@ -30,6 +30,7 @@ class Context:
     facts: DocumentKind = field(default=None)  # type: ignore[assignment]
     _kinds: dict[int, TableKind | None] = field(default_factory=dict)
     _amounts: dict[int, list] = field(default_factory=dict)
+    _empty: dict[int, bool] = field(default_factory=dict)
     _titles: dict[int, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
     _amount_labels: frozenset[str] | None = None
@@ -57,7 +58,11 @@ class Context:
         return self._amounts[key]
 
     def is_empty(self, table: Table) -> bool:
-        return is_empty(table, self.amounts(table))
+        """(Cached: several rules ask of every required table.)"""
+        key = id(table)
+        if key not in self._empty:
+            self._empty[key] = is_empty(table, self.amounts(table))
+        return self._empty[key]
 
     def cached(self, key, compute):
         """Per-document memo for primitives whose answer depends only on the document and `key`."""
