@@ -202,9 +202,10 @@ class _RuleCompiler:
         display = self.rt.display
 
         def run(ctx) -> Iterator[Finding]:
-            base = bindings(ctx)
-            for item in _iterable(collection(ctx, base)):
-                env = {**base, name: item}
+            env = bindings(ctx)
+            # One environment for all the items, as in a quantifier: evaluating never keeps it.
+            for item in _iterable(collection(ctx, env)):
+                env[name] = item
                 if where is not None and not where(ctx, env):
                     continue
                 if not condition(ctx, env):
