@@ -826,7 +826,7 @@ def _nested_ranges(items: list[_Numbered]) -> dict[int, tuple[int, _Numbered]]:
             for style in [s for s, m in memo.items() if m[0].level >= item.level]:
                 del memo[style]
             continue
-        k = next((j for j in range(len(stack) - 1, -1, -1) if stack[j].style == item.style), None)
+        k = _last_of_style(stack, item.style)
         continues = k is not None and item.number == stack[k].number + 1
         remembered = memo.get(item.style)
         if not continues and remembered and item.number == remembered[0].number + 1 and item.number >= 2:
@@ -843,6 +843,14 @@ def _nested_ranges(items: list[_Numbered]) -> dict[int, tuple[int, _Numbered]]:
         del stack[k + 1 :]
         stack[k] = item
     return ranges
+
+
+def _last_of_style(stack: list[_Numbered], style: str) -> int | None:
+    """Where the innermost item numbered in `style` is in the stack (a loop: asked for every item)."""
+    for j in range(len(stack) - 1, -1, -1):
+        if stack[j].style == style:
+            return j
+    return None
 
 
 def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) -> None:
@@ -866,7 +874,7 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
             while stack and stack[-1].level >= item.level:
                 stack.pop()
             continue
-        k = next((j for j in range(len(stack) - 1, -1, -1) if stack[j].style == item.style), None)
+        k = _last_of_style(stack, item.style)
         if k is None:
             seq += 1
             item.seq = seq
