@@ -116,7 +116,13 @@ def _decimal(text: str) -> Decimal | None:
 
 def _half(number: str) -> Decimal:
     digits = number.split(".")[1] if "." in number else ""
-    return Decimal(5) * Decimal(10) ** -(len(digits) + 1)
+    return _half_step(len(digits))
+
+
+@lru_cache(maxsize=64)
+def _half_step(decimals: int) -> Decimal:
+    """Half the last printed digit of a figure with that many decimals (memoised: a power of a Decimal)."""
+    return Decimal(5) * Decimal(10) ** -(decimals + 1)
 
 
 def amounts_in(text: str) -> list[Amount]:
