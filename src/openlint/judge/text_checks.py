@@ -50,6 +50,26 @@ class Hit:
     next: str = ""  # what follows its heading or passage: paragraph, note, heading, table, or "" (the end)
     anchor: str = ""
 
+    # Written out for speed, as model.Cell's: a rule may get a hit for every year or mark in the text.
+    def __init__(self, text: str, quote: str, before: str, after: str, location: Location, count: int = 1,
+                 value: int | None = None, next: str = "", anchor: str = "") -> None:  # noqa: A002 (the field's name)
+        _set_hit_text(self, text)
+        _set_hit_quote(self, quote)
+        _set_hit_before(self, before)
+        _set_hit_after(self, after)
+        _set_hit_location(self, location)
+        _set_hit_count(self, count)
+        _set_hit_value(self, value)
+        _set_hit_next(self, next)
+        _set_hit_anchor(self, anchor)
+
+
+(_set_hit_text, _set_hit_quote, _set_hit_before, _set_hit_after, _set_hit_location, _set_hit_count, _set_hit_value,
+ _set_hit_next, _set_hit_anchor) = (
+    Hit.__dict__[name].__set__
+    for name in ("text", "quote", "before", "after", "location", "count", "value", "next", "anchor")
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Variant:
