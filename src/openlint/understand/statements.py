@@ -71,6 +71,14 @@ class Amount:
     start: int = 0
     end: int = 0
 
+    # Written out for speed, as model.Cell's: the narrative is read into an amount for every figure.
+    def __init__(self, value: Decimal, half: Decimal, text: str, start: int = 0, end: int = 0) -> None:
+        _set_amount_value(self, value)
+        _set_amount_half(self, half)
+        _set_amount_text(self, text)
+        _set_amount_start(self, start)
+        _set_amount_end(self, end)
+
     @property
     def lo(self) -> Decimal:
         return max(self.value - self.half, Decimal(0))
@@ -86,6 +94,11 @@ class Amount:
             if self.text.endswith(suffix):
                 return factor
         return Decimal(1)
+
+
+_set_amount_value, _set_amount_half, _set_amount_text, _set_amount_start, _set_amount_end = (
+    Amount.__dict__[name].__set__ for name in ("value", "half", "text", "start", "end")
+)
 
 
 @dataclass(frozen=True, slots=True)
