@@ -966,7 +966,7 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
                 continue
             found = None
             for part in parts_:
-                row = _row_by_names(part, names)
+                row = _row_by_names(ctx, part, names)
                 if row is not None:
                     found = (part, row)
                     break
@@ -994,23 +994,35 @@ def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount |
     return Amount(value, Decimal(5).scaleb(-places - 1), figure.group(2), label, figure.group(1), location)
 
 
-def _same_name(a: str, b: str) -> bool:
-    return _name_key(a) == _name_key(b)
-
-
 @lru_cache(maxsize=4096)
 def _name_key(name: str) -> str:
-    """(Memoised: every mention is compared with the names of every row.)"""
+    """A 类/款/项 name as compared: two names are the same when their keys are. (Memoised: the
+    same names recur in mention after mention.)"""
     return normalise_label(name).replace("其它", "其他")
 
 
-def _row_by_names(part: TablePart, names: list[str]) -> Row | None:
+def _row_by_names(ctx: Context, part: TablePart, names: list[str]) -> Row | None:
     """The row reached by 类 name, then 款 name under it, then 项 name under that (by code prefix)."""
-    candidates = [r for r in part.rows if r.level == 1 and _same_name(r.label, names[0]) and not r.suspect]
+    rows = _rows_by_name(ctx, part)
+    candidates = rows.get((1, _name_key(names[0])), [])
     for depth, name in enumerate(names[1:], start=2):
-        candidates = [r for r in part.rows if r.level == depth and not r.suspect and _same_name(r.label, name)
-                      and any(r.code.startswith(c.code) for c in candidates)]
+        candidates = [r for r in rows.get((depth, _name_key(name)), ())
+                      if any(r.code.startswith(c.code) for c in candidates)]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _rows_by_name(ctx: Context, part: TablePart) -> dict[tuple[int, str], list[Row]]:
+    """(level, comparable name) → the part's rows at that level with that name, in order (suspect
+    rows left out): once per part, not a scan of its rows for every name of every mention. The
+    key holds the part, alive as long as the memo."""
+    def index() -> dict[tuple[int, str], list[Row]]:
+        out: dict[tuple[int, str], list[Row]] = {}
+        for r in part.rows:
+            if r.level is not None and not r.suspect:
+                out.setdefault((r.level, _name_key(r.label)), []).append(r)
+        return out
+
+    return ctx.cached(("numbers.rows-by-name", part), index)
 
 
 # ---------------------------------------------------------------- attributes
