@@ -36,7 +36,7 @@ def _names_match(printed: str, official: str) -> bool:
     return len(a) >= 4 and b.startswith(a) and len(a) >= 0.6 * len(b)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeCheck:
     row: CodeRow
     official: str | None  # the official name in the document's year
@@ -47,6 +47,19 @@ class CodeCheck:
     has_children: bool
     nonzero: bool
     kind: str | None
+
+    # Written out for speed, as model.Cell's: one for every row of every table that prints a code.
+    def __init__(self, row: CodeRow, official: str | None, certain: bool, known: bool, verifiable: bool, former: str,
+                 has_children: bool, nonzero: bool, kind: str | None) -> None:
+        _set_check_row(self, row)
+        _set_check_official(self, official)
+        _set_check_certain(self, certain)
+        _set_check_known(self, known)
+        _set_check_verifiable(self, verifiable)
+        _set_check_former(self, former)
+        _set_check_has_children(self, has_children)
+        _set_check_nonzero(self, nonzero)
+        _set_check_kind(self, kind)
 
     @property
     def location(self) -> Location:
@@ -65,6 +78,13 @@ class CodeCheck:
     @property
     def name_ok(self) -> bool:
         return self.official is None or _names_match(self.row.name, self.official)
+
+
+(_set_check_row, _set_check_official, _set_check_certain, _set_check_known, _set_check_verifiable, _set_check_former,
+ _set_check_has_children, _set_check_nonzero, _set_check_kind) = (
+    CodeCheck.__dict__[name].__set__
+    for name in ("row", "official", "certain", "known", "verifiable", "former", "has_children", "nonzero", "kind")
+)
 
 
 def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | None, bool, str]:

@@ -218,6 +218,18 @@ class CodeRow:
     amounts: tuple = ()  # the amounts printed in the row right of the name, up to the next code
     printed: str = ""  # the code as printed when it is malformed ("7 11 02" under 210 11 → 2101102)
 
+    # Written out for speed, as model.Cell's: a table is read into one for every row printing a code.
+    def __init__(self, code: str, name: str, table: Table, row: int, column: int, location: Location,
+                 amounts: tuple = (), printed: str = "") -> None:
+        _set_code_row_code(self, code)
+        _set_code_row_name(self, name)
+        _set_code_row_table(self, table)
+        _set_code_row_row(self, row)
+        _set_code_row_column(self, column)
+        _set_code_row_location(self, location)
+        _set_code_row_amounts(self, amounts)
+        _set_code_row_printed(self, printed)
+
     @property
     def level(self) -> str | None:
         return level_of(self.code)
@@ -225,6 +237,13 @@ class CodeRow:
     @property
     def system(self) -> str | None:
         return system_of(self.code)
+
+
+(_set_code_row_code, _set_code_row_name, _set_code_row_table, _set_code_row_row, _set_code_row_column,
+ _set_code_row_location, _set_code_row_amounts, _set_code_row_printed) = (
+    CodeRow.__dict__[name].__set__
+    for name in ("code", "name", "table", "row", "column", "location", "amounts", "printed")
+)
 
 
 def _cell_text(table: Table, r: int, c: int) -> str:
