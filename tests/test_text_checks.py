@@ -337,8 +337,8 @@ def test_line_start_search_finds_what_a_full_scan_finds():
         assert search.after_break is not None, source
         for _ in range(1500):
             text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
-            pos = rng.randint(0, len(text))
-            stop = rng.randint(pos, len(text))
+            pos = rng.randint(0, len(text) + 1)
+            stop = rng.randint(0, len(text) + 1)
             expected = search.rx.search(text, pos, stop)
             found = T._next_match(search, text, pos, stop)
             assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups())), \

@@ -395,7 +395,7 @@ def _next_match(search: _UnitPattern, text: str, pos: int, stop: int) -> re.Matc
     """`search.rx.search(text, pos, stop)`. A pattern whose matches start a line is tried only
     where one starts: at `pos` if it does, then after each line break that it follows."""
     rx, after_break = search.rx, search.after_break
-    if after_break is None:
+    if after_break is None or pos < 0 or pos >= min(stop, len(text)):  # (odd bounds: as `re` reads them)
         return rx.search(text, pos, stop)
     if pos == 0 or text[pos - 1] == "\n":
         m = rx.match(text, pos, stop)
