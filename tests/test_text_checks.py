@@ -343,3 +343,26 @@ def test_same_cells_skips_merged_and_short_rows():
     )
     table = Table("绩效目标表", grid, Location("t.txt", line=1))
     assert T.same_cells(ctx_of("甲。"), table, "三级指标", "指标描述") == ["满意度"]
+
+
+def test_line_start_search_finds_what_a_full_scan_finds():
+    """A pattern whose matches start a line is tried only after line breaks (`_next_match`); it must
+    find exactly what `search` from every position finds (random texts, random start and end)."""
+    import random
+
+    rng = random.Random(11)
+    pieces = ["\n", "\n", "1、", "（二）", "三、", "第一部分", "。", "，", "说明", "a", "b"]
+    patterns = [r"^(第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．])[。；;，,：:]?$",
+                r"^a|^说明", r"(?P<x>^(?:b|a))(?=\n)", r"^", r"^$"]
+    for source in patterns:
+        search = T._unit_pattern(re.compile(source))
+        assert search.after_break is not None, source
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+            pos = rng.randint(0, len(text) + 1)
+            stop = rng.randint(0, len(text) + 1)
+            expected = search.rx.search(text, pos, stop)
+            found = T._next_match(search, text, pos, stop)
+            assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups())), \
+                (source, text, pos, stop)
+    assert T._unit_pattern(re.compile(r"(^|，)单位")).after_break is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterator, Protocol
 
 from openlint.dsl import ast
@@ -46,9 +47,14 @@ class CompiledRule:
     def id(self) -> str:
         return self.doc.id
 
+    @cached_property
+    def _wanted(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The document kinds (预算/决算) and levels (部门/单位) the rule is for (none: all)."""
+        kinds = self.applies.kinds
+        return frozenset(k for k in kinds if k in ("预算", "决算")), frozenset(k for k in kinds if k in ("部门", "单位"))
+
     def applies_to(self, kind: str | None, level: str | None, year: int | None) -> bool:
-        wanted_kinds = {k for k in self.applies.kinds if k in ("预算", "决算")}
-        wanted_levels = {k for k in self.applies.kinds if k in ("部门", "单位")}
+        wanted_kinds, wanted_levels = self._wanted
         if wanted_kinds and kind not in wanted_kinds:
             return False
         if wanted_levels and level not in wanted_levels:
@@ -196,9 +202,10 @@ class _RuleCompiler:
         display = self.rt.display
 
         def run(ctx) -> Iterator[Finding]:
-            base = bindings(ctx)
-            for item in _iterable(collection(ctx, base)):
-                env = {**base, name: item}
+            env = bindings(ctx)
+            # One environment for all the items, as in a quantifier: evaluating never keeps it.
+            for item in _iterable(collection(ctx, env)):
+                env[name] = item
                 if where is not None and not where(ctx, env):
                     continue
                 if not condition(ctx, env):

@@ -273,6 +273,34 @@ def _shortest_only(texts: set[str]) -> set[str]:
     return {t for t in texts if not any(o != t and o in t for o in texts)}
 
 
+def starts_line(source: str, flags: int = 0) -> bool:
+    """Whether every match starts at the start of a line: the pattern begins with a multi-line `^`
+    (in each of its alternatives). Such a pattern needs to be tried only after each line break
+    (and at the start of the text), which a search for `\n` followed by it finds at C speed."""
+    try:
+        parsed = _parsed(source, flags)
+        if not (flags | parsed.state.flags) & re.MULTILINE:
+            return False
+        return _starts_line(parsed.data)
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return False
+
+
+def _starts_line(items) -> bool:
+    from re import _constants as C  # noqa: N812
+
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is C.AT:
+        return av is C.AT_BEGINNING
+    if op is C.SUBPATTERN:  # a group that changes no flag: (…), (?P<name>…)
+        return not av[1] and not av[2] and _starts_line(av[-1].data)
+    if op is C.BRANCH:
+        return all(_starts_line(a.data) for a in av[1])
+    return False
+
+
 def stays_on_line(source: str, flags: int = 0) -> bool:
     """Whether no part of the pattern can match a line break (\\n), nor is `\\Z` or a `$` that is not
     multi-line: then a match and everything its lookarounds read lie inside one line, and the

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from openlint._slots import direct_init
 from openlint.findings import Severity
 from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, primitive
@@ -36,7 +37,8 @@ def _names_match(printed: str, official: str) -> bool:
     return len(a) >= 4 and b.startswith(a) and len(a) >= 0.6 * len(b)
 
 
-@dataclass(frozen=True)
+@direct_init
+@dataclass(frozen=True, slots=True)
 class CodeCheck:
     row: CodeRow
     official: str | None  # the official name in the document's year
@@ -61,7 +63,6 @@ class CodeCheck:
     def severity(self) -> Severity | None:
         # a name the shipped list is not sure of never makes an error
         return None if self.certain else Severity.NOTE
-
 
     @property
     def name_ok(self) -> bool:
@@ -241,7 +242,6 @@ class MentionCheck:
     @property
     def anchor(self) -> str:
         return self.mention.quote
-
 
     @property
     def ok(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from openlint.model import Document, Location, Table
 from openlint.understand.amounts import amounts, is_empty, labelled_amounts
@@ -14,8 +15,11 @@ from openlint.understand.tables import TableSemantics, read_table, squash
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 
+@lru_cache(maxsize=4096)
 def compact(text: str) -> str:
-    """Text for matching: spaces removed (PDF extraction scatters them between CJK characters)."""
+    """Text for matching: spaces removed (PDF extraction scatters them between CJK characters).
+
+    Memoised: rules read the same paragraphs, headings and labels again and again."""
     return _SPACES.sub("", text)
 
 
@@ -26,6 +30,7 @@ class Context:
     facts: DocumentKind = field(default=None)  # type: ignore[assignment]
     _kinds: dict[int, TableKind | None] = field(default_factory=dict)
     _amounts: dict[int, list] = field(default_factory=dict)
+    _empty: dict[int, bool] = field(default_factory=dict)
     _titles: dict[int, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
     _amount_labels: frozenset[str] | None = None
@@ -53,7 +58,11 @@ class Context:
         return self._amounts[key]
 
     def is_empty(self, table: Table) -> bool:
-        return is_empty(table, self.amounts(table))
+        """(Cached: several rules ask of every required table.)"""
+        key = id(table)
+        if key not in self._empty:
+            self._empty[key] = is_empty(table, self.amounts(table))
+        return self._empty[key]
 
     def cached(self, key, compute):
         """Per-document memo for primitives whose answer depends only on the document and `key`."""

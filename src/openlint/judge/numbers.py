@@ -232,10 +232,9 @@ def _page_of(ctx: Context, part: TablePart, row: Row, text: str) -> int | None:
 def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None = None) -> Amount:
     table = part.table
     at = table.location
-    column = part.column(col)
     page = _page_of(ctx, part, row, row.cells.get(col, ""))
     location = Location(at.file, page, at.line, at.section, table.caption or None, row.described() or None,
-                        column.header if column else None)
+                        part.header_of(col))
     return part.amount(row, col, location, label)
 
 
@@ -627,7 +626,13 @@ _ROLE_WORDS = {"因公出国": "因公出国", "公务用车": "公务用车购�
 
 def _labelled(ctx, part: TablePart, row: Row, col: int) -> Amount:
     """A cell named for a message that quotes several tables: 表名“行/列”, the group's title first
-    when the table has groups side by side (收入支出决算总表“支出：总计”)."""
+    when the table has groups side by side (收入支出决算总表“支出：总计”). Once per document: rules
+    quote the same totals again and again. The key holds the part, and the memo the row: both
+    stay alive as long as the memo, so no other row can take the row's id."""
+    return ctx.cached(("numbers.labelled", part, id(row), col), lambda: (row, _label_cell(ctx, part, row, col)))[1]
+
+
+def _label_cell(ctx, part: TablePart, row: Row, col: int) -> Amount:
     column = part.column(col)
     name = column.name if column is not None and len(part.columns) > 1 else ""
     where = "/".join(x for x in (row.label, name) if x) or (column.name if column else "")
@@ -775,6 +780,14 @@ def lines_between(ctx: Context, tables: Any, after: Any, before: Any) -> TablePa
     if len(found) != 1:
         return None
     whole = found[0]
+    if all(isinstance(spec, (str, re.Pattern)) or spec is None for spec in (after, before)):
+        # Several rules ask for the same lines: one part for them, whose rows and columns `amount`
+        # then finds in its memo. The key holds the whole part, alive as long as the memo.
+        return ctx.cached(("numbers.lines_between", whole, after, before), lambda: _lines_between(whole, after, before))
+    return _lines_between(whole, after, before)
+
+
+def _lines_between(whole: TablePart, after: Any, before: Any) -> TablePart | None:
     rows = list(whole.rows)
     start = 0
     title = whole.title
@@ -857,8 +870,7 @@ def _passages(paragraphs: list[Paragraph]) -> list[tuple[str, list[tuple[int, Pa
 def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> list[tuple[str, list[tuple[int, Paragraph]]]]:
     """The passages of the scope; `figures_only`: those naming a unit (元), the only ones where
     `_STATED` can read a figure."""
-    paragraphs = _paragraphs(ctx, scope)
-    key = tuple(map(id, paragraphs))
+    paragraphs, key = _scope_paragraphs(ctx, scope)
     passages = ctx.cached(("numbers.passages", key), lambda: _passages(paragraphs))
     if not figures_only:
         return passages
@@ -867,7 +879,7 @@ def _cached_passages(ctx: Context, scope: Any, figures_only: bool = False) -> li
 
 def _cached_mentions(ctx: Context, scope: Any) -> list[list[Any]]:
     """Per passage, its item mentions in order: “X（类）Y（款）Z（项）” matches and “X-Y-Z”科目 chains."""
-    paragraphs = _paragraphs(ctx, scope)
+    _, key = _scope_paragraphs(ctx, scope)
     year = ctx.facts.year
 
     def mentions(text: str) -> list[Any]:
@@ -876,8 +888,18 @@ def _cached_mentions(ctx: Context, scope: Any) -> list[list[Any]]:
             found = sorted(found + _item_chains(text, year), key=lambda m: m.start())
         return found
 
-    return ctx.cached(("numbers.mentions", tuple(map(id, paragraphs))),
-                      lambda: [mentions(text) for text, _ in _cached_passages(ctx, scope)])
+    return ctx.cached(("numbers.mentions", key), lambda: [mentions(text) for text, _ in _cached_passages(ctx, scope)])
+
+
+def _scope_paragraphs(ctx: Context, scope: Any) -> tuple[list[Paragraph], Any]:
+    """The paragraphs of a scope, and a key naming them in the memos. Rules mostly pass the whole
+    document's (`paragraphs()`, a new copy each time): told at once by comparing the list with the
+    memo's, instead of by a tuple of every paragraph's id."""
+    whole = ctx.cached("numbers.paragraphs", lambda: _paragraphs(ctx, None))
+    if scope is None or (isinstance(scope, list) and scope == whole):
+        return whole, "whole document"
+    paragraphs = _paragraphs(ctx, scope)
+    return paragraphs, tuple(map(id, paragraphs))
 
 
 def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
@@ -1006,7 +1028,7 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
                 continue
             found = None
             for part in parts_:
-                row = _row_by_names(part, names)
+                row = _row_by_names(ctx, part, names)
                 if row is not None:
                     found = (part, row)
                     break
@@ -1034,23 +1056,35 @@ def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount |
     return Amount(value, Decimal(5).scaleb(-places - 1), figure.group(2), label, figure.group(1), location)
 
 
-def _same_name(a: str, b: str) -> bool:
-    return _name_key(a) == _name_key(b)
-
-
 @lru_cache(maxsize=4096)
 def _name_key(name: str) -> str:
-    """(Memoised: every mention is compared with the names of every row.)"""
+    """A 类/款/项 name as compared: two names are the same when their keys are. (Memoised: the
+    same names recur in mention after mention.)"""
     return normalise_label(name).replace("其它", "其他")
 
 
-def _row_by_names(part: TablePart, names: list[str]) -> Row | None:
+def _row_by_names(ctx: Context, part: TablePart, names: list[str]) -> Row | None:
     """The row reached by 类 name, then 款 name under it, then 项 name under that (by code prefix)."""
-    candidates = [r for r in part.rows if r.level == 1 and _same_name(r.label, names[0]) and not r.suspect]
+    rows = _rows_by_name(ctx, part)
+    candidates = rows.get((1, _name_key(names[0])), [])
     for depth, name in enumerate(names[1:], start=2):
-        candidates = [r for r in part.rows if r.level == depth and not r.suspect and _same_name(r.label, name)
-                      and any(r.code.startswith(c.code) for c in candidates)]
+        candidates = [r for r in rows.get((depth, _name_key(name)), ())
+                      if any(r.code.startswith(c.code) for c in candidates)]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _rows_by_name(ctx: Context, part: TablePart) -> dict[tuple[int, str], list[Row]]:
+    """(level, comparable name) → the part's rows at that level with that name, in order (suspect
+    rows left out): once per part, not a scan of its rows for every name of every mention. The
+    key holds the part, alive as long as the memo."""
+    def index() -> dict[tuple[int, str], list[Row]]:
+        out: dict[tuple[int, str], list[Row]] = {}
+        for r in part.rows:
+            if r.level is not None and not r.suspect:
+                out.setdefault((r.level, _name_key(r.label)), []).append(r)
+        return out
+
+    return ctx.cached(("numbers.rows-by-name", part), index)
 
 
 # ---------------------------------------------------------------- attributes

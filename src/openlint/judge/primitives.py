@@ -234,7 +234,12 @@ def missing(ctx: Context, value: Any, items: Any) -> list:
 @primitive("has_amount", 1)
 def has_amount(ctx: Context, term: Any) -> bool:
     """Some table has a non-zero amount in a row or column whose label contains the term (text or /regex/)."""
-    return any(_search(term, label) for label in ctx.amount_labels())
+    labels = ctx.amount_labels()
+    if isinstance(term, re.Pattern):  # (the kind of term told once, not for every label)
+        search = term.search
+        return any(search(label) is not None for label in labels)
+    word = str(term)
+    return any(word in label for label in labels)
 
 
 def _text_of(value: Any) -> str:

@@ -25,7 +25,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from openlint.judge._prefilter import needles, prefiltered, stays_on_line
+from openlint._slots import direct_init
+from openlint.judge._prefilter import needles, prefiltered, starts_line, stays_on_line
 from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES, display, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
@@ -36,6 +37,7 @@ from openlint.understand.amounts import header_row_count, parse_amount
 # Elements the primitives return
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A piece of text found in the document, with its surroundings."""
@@ -336,6 +338,7 @@ class _UnitPattern:
     rx: re.Pattern
     needles: re.Pattern | None  # finds texts one of which is in every match (see `needles`)
     on_line: bool  # every match lies inside one unit, whatever surrounds the unit (see `stays_on_line`)
+    after_break: re.Pattern | None  # for a pattern whose matches start a line: a line break, then it (see `starts_line`)
 
 
 _UNIT_PATTERNS: dict[tuple, _UnitPattern] = {}
@@ -361,8 +364,35 @@ def _unit_pattern(pattern: Any) -> _UnitPattern:
             re.compile(prefiltered(source, flags), flags),
             re.compile("|".join(map(re.escape, sorted(texts)))) if texts else None,
             stays_on_line(source, flags),
+            _after_break(source, flags) if starts_line(source, flags) else None,
         )
     return found
+
+
+def _after_break(source: str, flags: int) -> re.Pattern | None:
+    try:
+        return re.compile("\n(?:" + source + ")", flags)
+    except re.error:  # e.g. global flags such as (?s) must stay at the very start
+        return None
+
+
+def _next_match(search: _UnitPattern, text: str, pos: int, stop: int) -> re.Match | None:
+    """`search.rx.search(text, pos, stop)`. A pattern whose matches start a line is tried only
+    where one starts: at `pos` if it does, then after each line break that it follows."""
+    rx, after_break = search.rx, search.after_break
+    if after_break is None or pos < 0 or pos >= min(stop, len(text)):  # (odd bounds: as `re` reads them)
+        return rx.search(text, pos, stop)
+    if pos == 0 or text[pos - 1] == "\n":
+        m = rx.match(text, pos, stop)
+        if m is not None:
+            return m
+    found = after_break.search(text, pos, stop)
+    while found is not None:
+        m = rx.match(text, found.start() + 1, stop)
+        if m is not None:
+            return m
+        found = after_break.search(text, found.start() + 1, stop)
+    return None
 
 
 def _matches(ctx: Context, pattern: Any, scope: Any = None):
@@ -370,10 +400,10 @@ def _matches(ctx: Context, pattern: Any, scope: Any = None):
     corpus = _corpus(ctx)
     allowed = _scope_units(ctx, scope)
     search = _unit_pattern(pattern)
-    rx, text = search.rx, corpus.text
+    text = corpus.text
     for pos, stop in _spans(corpus, search, allowed):
         while True:
-            m = rx.search(text, pos, stop)
+            m = _next_match(search, text, pos, stop)
             if m is None:
                 break
             i = corpus.unit_at(m.start())
@@ -820,7 +850,7 @@ def _nested_ranges(items: list[_Numbered]) -> dict[int, tuple[int, _Numbered]]:
             for style in [s for s, m in memo.items() if m[0].level >= item.level]:
                 del memo[style]
             continue
-        k = next((j for j in range(len(stack) - 1, -1, -1) if stack[j].style == item.style), None)
+        k = _last_of_style(stack, item.style)
         continues = k is not None and item.number == stack[k].number + 1
         remembered = memo.get(item.style)
         if not continues and remembered and item.number == remembered[0].number + 1 and item.number >= 2:
@@ -837,6 +867,14 @@ def _nested_ranges(items: list[_Numbered]) -> dict[int, tuple[int, _Numbered]]:
         del stack[k + 1 :]
         stack[k] = item
     return ranges
+
+
+def _last_of_style(stack: list[_Numbered], style: str) -> int | None:
+    """Where the innermost item numbered in `style` is in the stack (a loop: asked for every item)."""
+    for j in range(len(stack) - 1, -1, -1):
+        if stack[j].style == style:
+            return j
+    return None
 
 
 def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) -> None:
@@ -860,7 +898,7 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
             while stack and stack[-1].level >= item.level:
                 stack.pop()
             continue
-        k = next((j for j in range(len(stack) - 1, -1, -1) if stack[j].style == item.style), None)
+        k = _last_of_style(stack, item.style)
         if k is None:
             seq += 1
             item.seq = seq
@@ -1001,8 +1039,9 @@ def _toc_key(text: str) -> str:
     return _KEY_LEAD.sub("", t)
 
 
+@lru_cache(maxsize=4096)
 def _grams(key: str, n: int = 4) -> frozenset[str]:
-    """The stretches of `n` characters of a key."""
+    """The stretches of `n` characters of a key. (Memoised: each key is compared with many others.)"""
     return frozenset(key[i : i + n] for i in range(len(key) - n + 1))
 
 
@@ -1282,6 +1321,13 @@ def _column(table: Table, header: Any) -> list[str]:
 @primitive("most_common", 1)
 def most_common(ctx: Context, values: Any) -> Tally | None:
     """The most common of a list of values: `.text`, `.count`, `.total`, `.share` (nothing for an empty list)."""
+    if isinstance(values, list):  # a rule asks about the same list (a column) in its condition and its message
+        # Keyed by id: the list kept in the memo stays alive, so no other object can take its id.
+        return ctx.cached(("text", "most_common", id(values)), lambda: (values, _tally(values)))[1]
+    return _tally(values)
+
+
+def _tally(values: Any) -> Tally | None:
     items = [display(v) for v in values or ()]
     if not items:
         return None

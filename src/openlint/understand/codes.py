@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
+from openlint._slots import direct_init
 from openlint.model import Location, Table
 from openlint.resources import data_dir
 from openlint.understand.amounts import header_row_count, parse_amount
@@ -205,6 +206,7 @@ _UNIT_START = frozenset("万元亿年月日个次件辆台套份")  # "310元", 
 _CODE_AND_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?[\s:：]*([\u4e00-\u9fff].*)$")
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class CodeRow:
     """A code and the name printed beside it in a table row."""

@@ -24,7 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from openlint._slots import direct_init
 from openlint.model import Document, Heading, Location, Paragraph, Table
 
 # ---- numbers ----
@@ -66,6 +68,7 @@ def compact(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A printed amount: value and half its last printed digit, both in 元."""
@@ -121,7 +124,13 @@ def _decimal(text: str) -> Decimal | None:
 
 def _half(number: str) -> Decimal:
     digits = number.split(".")[1] if "." in number else ""
-    return Decimal(5) * Decimal(10) ** -(len(digits) + 1)
+    return _half_step(len(digits))
+
+
+@lru_cache(maxsize=64)
+def _half_step(decimals: int) -> Decimal:
+    """Half the last printed digit of a figure with that many decimals (memoised: a power of a Decimal)."""
+    return Decimal(5) * Decimal(10) ** -(decimals + 1)
 
 
 def amounts_in(text: str) -> list[Amount]:
@@ -237,13 +246,22 @@ def sentences(text: str, ends: str = _SENTENCE_END) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences, the closing punctuation included."""
     spans = []
     start = 0
-    for i, ch in enumerate(text):
-        if ch in ends:
-            spans.append((start, i + 1))
-            start = i + 1
+    for i in _positions_of(ends, text):
+        spans.append((start, i + 1))
+        start = i + 1
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _positions_of(characters: str, text: str) -> list[int]:
+    """Where any of the characters is in the text (found by a regex in C, not a loop over the text)."""
+    return [m.start() for m in _any_of(characters).finditer(text)] if characters else []
+
+
+@lru_cache(maxsize=16)
+def _any_of(characters: str) -> re.Pattern:
+    return re.compile("[" + re.escape(characters) + "]")
 
 
 def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:

@@ -27,6 +27,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable
 
+from openlint._slots import direct_init
 from openlint.model import Cell, Location, Table
 from openlint.understand.amounts import header_row_count, is_column_numbering
 from openlint.understand.amounts import parse_amount  # noqa: F401  (memoised there; re-exported)
@@ -177,6 +178,7 @@ def is_qualifier(label: str) -> bool:
 _ZERO = Decimal(0)
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A printed amount and the interval it stands for.
@@ -237,14 +239,21 @@ def total_of(amounts: Iterable[Amount], label: str = "", location: Location | No
 
 def format_decimal(value: Decimal, error: Decimal = Decimal("0.005"), grouping: bool = True) -> str:
     """A computed figure printed like the table's own (decimals from the rounding step)."""
+    places, quantum = _precision(error)
+    v = value.quantize(quantum)
+    return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
+
+
+@lru_cache(maxsize=256)
+def _precision(error: Decimal) -> tuple[int, Decimal]:
+    """The decimals a rounding error of `error` calls for, and the quantum for them (memoised: a
+    table has one or two rounding steps, and every figure computed from it is printed with them)."""
     places = 0
     step = error * 2
     while step < 1 and places < 6 and step > 0:
         step *= 10
         places += 1
-    quantum = Decimal(1).scaleb(-places)
-    v = value.quantize(quantum)
-    return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
+    return places, Decimal(1).scaleb(-places)
 
 
 @lru_cache(maxsize=8192)
@@ -322,6 +331,7 @@ class Column:
         return h + ("/" + "/".join(self.variant) if self.variant else "")
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Row:
     index: int  # grid row
@@ -369,12 +379,24 @@ class TablePart:
     root: HeaderNode
     trusted: bool = True  # the header forms a clean tree over every amount column
     _by_index: dict[int, Column] = field(init=False, repr=False)
+    _headers: dict[int, str | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # every cell a check reads asks for its column: a map instead of a scan of the columns
         self._by_index = {}
         for column in self.columns:
             self._by_index.setdefault(column.index, column)
+        self._headers = {}
+
+    def header_of(self, col: int) -> str | None:
+        """The header of the column at grid column `col` (None if it is no amount column), as a
+        cell's location names it: worked out once, though every figure quoted from it asks."""
+        try:
+            return self._headers[col]
+        except KeyError:
+            column = self.column(col)
+            header = self._headers[col] = column.header if column is not None else None
+            return header
 
     @property
     def caption(self) -> str:
