@@ -20,7 +20,7 @@ def direct_init(cls: type) -> type:
     body: list[str] = []
     for field in fields:
         if not field.init or field.default_factory is not dataclasses.MISSING or field.kw_only:
-            raise TypeError(f"direct_init does not support field {cls.__name__}.{field.name}")
+            raise TypeError(f"direct_init does not support field {cls.__name__}.{field.name} (no init, default_factory or kw_only)")
         names[f"_set_{field.name}"] = cls.__dict__[field.name].__set__  # the slot's own descriptor
         if field.default is dataclasses.MISSING:
             signature.append(field.name)
