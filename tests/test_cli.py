@@ -115,6 +115,9 @@ def test_rules_and_explain():
     listing = run("rules")
     assert listing.exit_code == 0
     assert "TBL-001" in listing.output and "sangong" in listing.output
+    rows = [line.split() for line in listing.output.splitlines()]
+    assert all(len(r) >= 4 for r in rows), "id, severity, category and title stay separate columns"
+    assert ["CLS-008", "error", "classification"] == next(r[:3] for r in rows if r[0] == "CLS-008")
     explained = run("explain", "emp-001")
     assert explained.exit_code == 0
     assert "空表应当说明原因" in explained.output and "依据" in explained.output and "符合要求" in explained.output

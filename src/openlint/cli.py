@@ -96,8 +96,10 @@ def list_rules(extra_rules, markdown) -> None:
             cells = (doc.id, doc.severity.value, doc.category, doc.title, doc.applies or "全部文档", doc.basis)
             click.echo("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return
+    widths = [max(len(d.id) for d in docs) + 2, max(len(d.severity.value) for d in docs) + 2,
+              max(len(d.category) for d in docs) + 2]
     for doc in docs:
-        click.echo(f"{doc.id:<12}{doc.severity.value:<9}{doc.category:<14}{doc.title}")
+        click.echo(f"{doc.id:<{widths[0]}}{doc.severity.value:<{widths[1]}}{doc.category:<{widths[2]}}{doc.title}")
 
 
 @main.command()
