@@ -737,7 +737,7 @@ def foreign_names(ctx: Context, pattern: Any, reference: Any) -> list[Variant]:
     around it (`上海市某局机关`), not a variant spelling `variants` reports (similar ≥ 0.75 or one
     character off). For places where a document can only name itself (`2025年，××收入预算`): another
     organisation there is a wrong name. One element per name, `.canonical` the reference."""
-    ref = compact(str(reference)) if reference else ""
+    ref = _OWN_LEVEL.sub("", compact(str(reference))) if reference else ""
     if not ref:
         return []
     found: list[tuple[str, Location]] = []
@@ -755,6 +755,8 @@ def foreign_names(ctx: Context, pattern: Any, reference: Any) -> list[Variant]:
         ))
     return out
 
+
+_OWN_LEVEL = re.compile(r"[（(]本级[)）]$")  # 上海市某局（本级） on a cover is 上海市某局
 
 # (not a clause that happens to hold a place: 根据市里要求的局)
 _FULL_NAME = re.compile(
