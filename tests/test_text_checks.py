@@ -28,7 +28,7 @@ def test_registry():
     assert mine == {
         "occurrences": (1, 2), "years": (0, 1), "unbalanced_brackets": (0, 1), "variants": (1, 2),
         "numbering_problems": (0, 0), "list_items": (0, 0), "toc_entries": (0, 0), "pages": (0, 0),
-        "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1),
+        "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1), "foreign_names": (2, 2),
     }
     assert all(P.REGISTRY[name].doc for name in mine)
     assert {"quote", "before", "after", "next", "canonical", "problem", "expected", "in_order", "blank",
@@ -188,6 +188,70 @@ def test_variants_without_a_reference_use_the_most_frequent():
     found = T.variants(ctx, [rx(r"(?P<name>[\u4e00-\u9fff]{2,20}?(局|司))(?=\d{4}年)")])
     assert [(v.text, v.canonical) for v in found] == [("上海市普陀区财政司", "上海市普陀区财政局")]
     assert T.variants(ctx, rx(r"(\d{4})年"), None) == []  # all the same
+
+
+def test_variants_find_a_reference_one_character_off_anywhere():
+    ctx = ctx_of(
+        "预算主管部门：上海市普陀区财政局\n"
+        "上海市普陀区财政局是主管全区财政工作的区政府工作部门。\n"
+        "第三条 上海市普区财政局的主要职责是：\n"  # a dropped character, where no pattern looks
+        "配合上海市普陀区民政局、上海市财政局开展工作。\n"  # other organisations: two characters off, or shorter
+        "上海市普陀区财政局局长办公会审议。"  # the name itself, followed by more
+    )
+    found = T.variants(ctx, rx(r"^预算主管部门：(?P<name>.+)$"), "上海市普陀区财政局")
+    assert [(v.text, v.count, v.canonical, v.canonical_count, v.location.line) for v in found] == [
+        ("上海市普区财政局", 1, "上海市普陀区财政局", 3, 3),
+    ]
+
+
+def test_variants_one_off_search_rules():
+    # a name of ten characters or more: one changed character is a variant too
+    ctx = ctx_of("上海市普陀区规划和自然资源局\n2024年，上海市普陀区规划与自然资源局所属各单位。")
+    assert [v.text for v in T.variants(ctx, rx(r"(?P<name>无此名)"), "上海市普陀区规划和自然资源局")] == [
+        "上海市普陀区规划与自然资源局"]
+    # a shorter one: one changed character may be another organisation (财政局, 邮政局)
+    ctx = ctx_of("上海市普陀区财政局\n上海市普陀区邮政局来函。")
+    assert T.variants(ctx, rx(r"(?P<name>无此名)"), "上海市普陀区财政局") == []
+    # the cover mistyped: the spelling used everywhere else is the usual one
+    ctx = ctx_of("预算单位：上海市普区财政局\n上海市普陀区财政局甲。\n上海市普陀区财政局乙。")
+    found = T.variants(ctx, rx(r"^预算单位：(?P<name>.+)$"), "上海市普区财政局")
+    assert [(v.text, v.canonical, v.count) for v in found] == [("上海市普区财政局", "上海市普陀区财政局", 1)]
+
+
+def test_one_edit():
+    assert T._one_edit("上海市普区财政局", "上海市普陀区财政局")
+    assert T._one_edit("上海市普陀区财政局", "上海市普区财政局")
+    assert T._one_edit("规划与自然", "规划和自然")
+    assert T._one_edit("上海市普陀区民政局", "上海市普陀区财政局")  # why `variants` changes no character in short names
+    assert not T._one_edit("上海市普陀区司法局", "上海市普陀区财政局")
+    assert not T._one_edit("上海市财政局", "上海市财政局")
+
+
+def test_foreign_names_in_places_a_document_names_itself():
+    SELF = [rx(r"^\d{4}年，(?P<name>[\u4e00-\u9fff]{2,30}?(局|委员会|办事处))收入预算"),
+            rx(r"^(?P<name>[\u4e00-\u9fff]{2,30}?(局|委员会|办事处))是主管")]
+    ctx = ctx_of(
+        "预算主管部门：上海市普陀区商务委员会\n"
+        "2025年，上海市普陀区财政局收入预算3,121.42万元。\n"  # another organisation
+        "2025年，普陀区商务委收入预算。\n"  # a shortening
+        "2025年，商务委收入预算。\n"
+        "2025年，上海市普陀区商务委员会收入预算。\n"
+        "2025年，上海市普陀区商务委会收入预算。\n"  # a variant spelling: CON-003's business
+        "上海市普陀区财政局是主管全区财政工作的区政府工作部门。\n"
+        "2025年，根据市里要求的局收入预算。"  # not a full name
+    )
+    found = T.foreign_names(ctx, SELF, "上海市普陀区商务委员会")
+    assert [(v.text, v.count, v.canonical, v.pages) for v in found] == [
+        ("上海市普陀区财政局", 2, "上海市普陀区商务委员会", "：第2行、第7行")]
+    assert T.foreign_names(ctx, SELF, None) == []
+
+
+def test_agrees():
+    assert T._agrees("普陀区财政局", "上海市普陀区财政局")
+    assert T._agrees("商务委", "上海市普陀区商务委员会")
+    assert T._agrees("上海市普陀区商务委员会机关", "上海市普陀区商务委员会")
+    assert not T._agrees("上海市财政局", "上海市普陀区财政局")  # another level of government
+    assert not T._agrees("上海市普陀区司法局", "上海市普陀区财政局")
 
 
 # ---- numbering ----

@@ -42,13 +42,15 @@ def detect_kind(document: Document) -> DocumentKind:
             before = _ORG_BEFORE_YEAR.match(text.strip())
             if before and _ORG_SUFFIX.search(before.group(1)):
                 org = before.group(1)
-    for text in texts:
-        m = _ORG_LABEL.search(text)
-        if m:
-            org = m.group(1)
-            if level is None and text.lstrip().startswith("预算单位"):
-                level = "单位"
-            break
+    # A unit's cover may name its 主管部门 (the department above it) as well as itself: the unit's
+    # own label wins; 预算主管部门 is the organisation itself only when nothing else is labelled.
+    labelled = [(m, text) for text in texts if (m := _ORG_LABEL.search(text))]
+    own = [(m, text) for m, text in labelled if "主管部门" not in m.group(0)]
+    if labelled:
+        m, text = (own or labelled)[0]
+        org = m.group(1)
+        if level is None and text.lstrip().startswith("预算单位"):
+            level = "单位"
     if org is None:
         org = _org_above_title(texts)
     if org:
