@@ -47,7 +47,9 @@ def open_zip(path: str, what: str) -> zipfile.ZipFile:
     bad = f"文件已损坏或不完整，无法作为 {what}（zip 压缩包）打开"
     entries = entry_count(path)
     if entries is not None and entries > MAX_ZIP_ENTRIES:
-        raise Unreadable(f"压缩包内文件数异常（{entries} 个，上限 {MAX_ZIP_ENTRIES}），不像 {what} 文件，未读取")
+        raise Unreadable(
+            f"压缩包内文件数异常（{entries} 个，上限 {MAX_ZIP_ENTRIES}），不像 {what} 文件，未读取"
+        )
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):

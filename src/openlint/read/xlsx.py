@@ -140,13 +140,10 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
             continue  # hidden sheets are not part of what is published
         # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
         # visit every position up to max_column (253 in the district's templates, or 16384).
-        if _too_many(len(ws._cells), ws.title, path, problems):
+        written = ((r, c, _display(cell.value, cell.number_format)) for (r, c), cell in ws._cells.items())
+        cells = _collect(written, ws.title, path, problems)
+        if cells is None:
             continue
-        cells: dict[tuple[int, int], str] = {}
-        for (r, c), cell in ws._cells.items():
-            text = _display(cell.value, cell.number_format)
-            if text:
-                cells[r, c] = text
         merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
         sheets.append(_Sheet(ws.title, cells, merges))
     return sheets
@@ -168,14 +165,9 @@ def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:
     for sh in book.sheets():
         if sh.visibility:
             continue
-        if _too_many(sh.nrows * sh.ncols, sh.name, path, problems):
+        cells = _collect(_xls_cells(sh, book, formats), sh.name, path, problems)
+        if cells is None:
             continue
-        cells: dict[tuple[int, int], str] = {}
-        for r in range(sh.nrows):
-            for c, cell in enumerate(sh.row(r)):
-                text = _xls_text(cell, book, formats, sh.cell_xf_index(r, c))
-                if text:
-                    cells[r + 1, c + 1] = text
         merges = tuple((rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells)
         sheets.append(_Sheet(sh.name, cells, merges))
     return sheets
@@ -186,6 +178,20 @@ class _Discard:
 
     def write(self, _text: str) -> None:
         pass
+
+
+def _xls_cells(sh, book, formats: dict[int, str]):
+    """(row, col, text) of a sheet's cells, 1-based; rows of blank (formatted) cells skipped at C speed."""
+    import xlrd
+
+    empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+    for r in range(sh.nrows):
+        types = sh.row_types(r)
+        if types.count(empty[0]) + types.count(empty[1]) == len(types):
+            continue
+        for c, cell in enumerate(sh.row(r)):
+            if cell.ctype not in empty:
+                yield r + 1, c + 1, _xls_text(cell, book, formats, sh.cell_xf_index(r, c))
 
 
 def _xls_text(cell, book, formats: dict[int, str], xf_index: int) -> str:
@@ -208,11 +214,18 @@ def _xls_text(cell, book, formats: dict[int, str], xf_index: int) -> str:
     return ""
 
 
-def _too_many(n_cells: int, name: str, path: str, problems: list[Problem]) -> bool:
-    if n_cells <= MAX_TABLE_CELLS:
-        return False
-    problems.append(Problem(f"工作表「{name}」过大（{n_cells} 个单元格），已跳过", Location(file=path)))
-    return True
+def _collect(written, name: str, path: str, problems: list[Problem]) -> dict[tuple[int, int], str] | None:
+    """The sheet's non-empty cell texts by (row, col); None, with a problem, past the cell limit.
+    Formatted blank cells (templates format whole columns) do not count."""
+    cells: dict[tuple[int, int], str] = {}
+    for r, c, text in written:
+        if text:
+            cells[r, c] = text
+            if len(cells) > MAX_TABLE_CELLS:
+                message = f"工作表「{name}」过大（超过 {MAX_TABLE_CELLS} 个有内容的单元格），已跳过"
+                problems.append(Problem(message, Location(file=path)))
+                return None
+    return cells
 
 
 # --- cell display ----------------------------------------------------------------------------
@@ -350,13 +363,14 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
     if len(rows[0].cells) == 1 and "\n" not in rows[0].cells[0][1] and looks_like_caption(rows[0].cells[0][1]):
         title = rows[0].cells[0][1]
         rows = rows[1:]
-    start = _grid_start(rows, sheet)
     if title and "".join(title.split()) in _TOC_TITLES:
-        # a 目录: its entries name every part, they are not the parts' headings
+        # a 目录: its entries name every part, they are not the parts' headings; a page-number
+        # column, like a dot leader, is no part of an entry
         heading = Heading("".join(title.split()), 1, Location(file=path, line=first))
-        entries = [Paragraph(_DOT_LEADER.sub("", t), Location(file=path, line=n)) for t, n in _lines(rows)]
-        return [heading, *entries]
+        entries = [_Row(row.n, row.cells[:1]) for row in rows]
+        return [heading, *(Paragraph(_DOT_LEADER.sub("", t), Location(file=path, line=n)) for t, n in _lines(entries))]
     blocks: list[Block] = [Heading(title or sheet.name, 1, Location(file=path, line=first))]
+    start = _grid_start(rows, sheet)
     if start is None:
         return blocks + line_blocks(_lines(rows), path, level=1)
     end = _grid_end(rows, start)
