@@ -206,6 +206,18 @@ def test_built_table_sheet(tmp_path):
     assert doc.blocks[-1].location.line == 9
 
 
+def test_title_and_unit_on_one_row(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年部门收入预算总表", None, "单位：万元"])
+    ws.append(["项目", "合计", "财政拨款收入"])
+    ws.append(["教育支出", 10, 10])
+    doc = read_xlsx(save(wb, tmp_path))
+    (t,) = doc.tables
+    assert (t.caption, t.preamble, t.n_rows) == ("2026年部门收入预算总表", ("单位：万元",), 2)
+    assert doc.headings[0].text == t.caption
+
+
 def test_formula_cached_value_or_blank(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -360,15 +360,18 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
         return []
     title: str | None = None
     first = rows[0].n
-    if len(rows[0].cells) == 1 and "\n" not in rows[0].cells[0][1] and looks_like_caption(rows[0].cells[0][1]):
-        title = rows[0].cells[0][1]
-        rows = rows[1:]
+    (_, head), *rest = rows[0].cells
+    if "\n" not in head and looks_like_caption(head) and not is_preamble_line(head):
+        if not rest:
+            title, rows = head, rows[1:]
+        elif "表" in head and _is_preamble_row(rows[0]):  # `2026年收入预算总表 | 单位：万元` on one row
+            title, rows = head, [_Row(first, tuple(rest)), *rows[1:]]
     if title and "".join(title.split()) in _TOC_TITLES:
         # a 目录: its entries name every part, they are not the parts' headings; a page-number
         # column, like a dot leader, is no part of an entry
         heading = Heading("".join(title.split()), 1, Location(file=path, line=first))
-        entries = [_Row(row.n, row.cells[:1]) for row in rows]
-        return [heading, *(Paragraph(_DOT_LEADER.sub("", t), Location(file=path, line=n)) for t, n in _lines(entries))]
+        entries = _lines([_Row(row.n, row.cells[:1]) for row in rows])
+        return [heading, *(Paragraph(_DOT_LEADER.sub("", t), Location(file=path, line=n)) for t, n in entries)]
     blocks: list[Block] = [Heading(title or sheet.name, 1, Location(file=path, line=first))]
     start = _grid_start(rows, sheet)
     if start is None:
@@ -403,7 +406,7 @@ def _lines(rows: list[_Row]) -> list[tuple[str, int]]:
 def _is_preamble_row(row: _Row) -> bool:
     """`编制部门：… | 单位：元`: short items, one of them a preamble label."""
     texts = [text for _, text in row.cells]
-    return any(is_preamble_line(t) for t in texts) and all(looks_like_caption(t) or is_preamble_line(t) for t in texts)
+    return any(map(is_preamble_line, texts)) and all(looks_like_caption(t) or is_preamble_line(t) for t in texts)
 
 
 def _grid_start(rows: list[_Row], sheet: _Sheet) -> int | None:
