@@ -263,7 +263,7 @@ def test_bomb_refused_before_inflating():
 
 def test_bomb_with_lying_sizes_is_capped(tmp_path, monkeypatch):
     """A zip whose headers under-declare the inflated size: reading is capped all the same."""
-    import openlint.read.docx as mod
+    import openlint.read._zip as mod
 
     monkeypatch.setattr(mod, "MAX_MEMBER_BYTES", 1024 * 1024)
     path = tmp_path / "liar.docx"
@@ -314,7 +314,7 @@ def test_xlsx_is_not_word(tmp_path):
 
 
 def test_too_many_zip_entries(tmp_path, monkeypatch):
-    import openlint.read.docx as mod
+    import openlint.read._zip as mod
 
     monkeypatch.setattr(mod, "MAX_ZIP_ENTRIES", 5)
     path = tmp_path / "many.docx"

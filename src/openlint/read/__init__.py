@@ -1,9 +1,10 @@
 """Readers: one per format, chosen by the file's content; each returns a `Document`.
 
 `read_document(path)` sniffs the first bytes (not only the extension): `%PDF` → PDF reader,
-a zip → .docx reader (which says "不是 Word 文档" for other zips), an OLE2 compound file
-(legacy .doc/.xls, or an encrypted .docx) → refused, anything that decodes as text → text
-reader. A file that cannot be read gives a document with one fatal problem; nothing raises.
+a zip holding `xl/workbook.xml` → .xlsx reader, another zip → .docx reader (which says "不是 Word
+文档" for other zips), an OLE2 compound file → .xls reader when it holds a workbook stream (or is
+named .xls), refused otherwise (encrypted Office file, legacy .doc), anything that decodes as text
+→ text reader. A file that cannot be read gives a document with one fatal problem; nothing raises.
 
 The readers are imported lazily so that importing `openlint.read` (e.g. for `structure`)
 stays cheap.
@@ -20,8 +21,17 @@ __all__ = ["read_document", "sniff"]
 _SNIFF_BYTES = 4096
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_EXT_FORMAT = {".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".txt": "txt", ".text": "txt"}
-_FORMAT_NAME = {"pdf": "PDF", "docx": "Word（.docx）", "txt": "纯文本"}
+_EXT_FORMAT = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".txt": "txt",
+    ".text": "txt",
+}
+_FORMAT_NAME = {"pdf": "PDF", "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）", "txt": "纯文本"}
 _BINARY = (
     (b"\x89PNG", "PNG 图片"),
     (b"\xff\xd8\xff", "JPEG 图片"),
@@ -79,14 +89,26 @@ def _read_document(path: str, ext_fmt: str) -> Document:
         doc = _read_pdf(path)
         actual = "pdf"
     elif kind == "zip":
-        from openlint.read.docx import read_docx
+        from openlint.read._zip import is_workbook
 
-        doc = read_docx(path)
-        actual = "docx"
+        if is_workbook(path):
+            from openlint.read.xlsx import read_xlsx
+
+            doc, actual = read_xlsx(path), "xlsx"
+        else:
+            from openlint.read.docx import read_docx
+
+            doc, actual = read_docx(path), "docx"
     elif kind == "ole":
-        return _fatal(path, ext_fmt, "文件已加密或为旧版 .doc/.xls 格式，暂不支持")
+        from openlint.read.xlsx import MSG_ENCRYPTED, is_encrypted_ole, is_xls, read_xls
+
+        if is_encrypted_ole(path):
+            return _fatal(path, ext_fmt, MSG_ENCRYPTED)
+        if ext_fmt != "xls" and not is_xls(path):
+            return _fatal(path, ext_fmt, "文件已加密或为旧版 .doc/.xls 格式，暂不支持")
+        doc, actual = read_xls(path), "xls"
     elif kind.startswith("binary:"):
-        return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word 或文本文件")
+        return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word、Excel 或文本文件")
     else:
         from openlint.read.text import read_text
 

@@ -4,8 +4,9 @@ The package is opened with `zipfile` and the parts we need are parsed with lxml 
 python-docx's `Table.rows[].cells` and style lookups cost tens of milliseconds a document.
 Styles are read once from `word/styles.xml` (name, outline level, basedOn chain, bold, centred).
 
-Safety: every part is size-checked before it is inflated (declared size and compression ratio)
-and read with a hard cap, so a decompression bomb is refused without being inflated; XML is
+Safety: the package is opened and every part read through `_zip` (entry count, declared size and
+compression ratio checked before inflating, a hard cap while reading), so a decompression bomb is
+refused without being inflated; XML is
 parsed with entity expansion, DTD loading and network access off, so a DOCTYPE with entities
 (billion laughs, external entities) is inert.
 """
@@ -14,13 +15,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
 from openlint.read.text import (
     PREAMBLE,
@@ -33,25 +34,16 @@ from openlint.read.text import (
     split_preamble,
 )
 
-MAX_MEMBER_BYTES = 50 * 1024 * 1024  # a part that inflates beyond this is refused
-MAX_RATIO = 200  # deflate ratio above which a part larger than RATIO_FLOOR is refused
-RATIO_FLOOR = 1024 * 1024
-MAX_ZIP_ENTRIES = 10000  # a .docx has tens of parts, a few hundred with many images
 MAX_STYLE_HEADING_CHARS = 100  # a "heading" styled paragraph longer than this is prose
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MSG_OLE = "文件已加密或为旧版 .doc/.xls 格式，暂不支持"
-MSG_BAD_ZIP = "文件已损坏或不完整，无法作为 .docx（zip 压缩包）打开"
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"  # strict OOXML: taken from the root
 _REL_OFFICE_DOC = ("/officeDocument",)
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TOC_NAME = re.compile(r"^(?:toc\s*\d|toc heading|目录\s*\d*|目录标题)$", re.IGNORECASE)
 _FALSE = {"0", "false", "off", "none"}
-
-
-class _Fatal(Exception):
-    """Internal: the file cannot be read; the message is for the user."""
 
 
 @dataclass
@@ -126,7 +118,7 @@ def read_docx(path: str) -> Document:
         return fatal_document(path, "docx", reason)
     try:
         return _read(path)
-    except _Fatal as exc:
+    except Unreadable as exc:
         return fatal_document(path, "docx", str(exc))
     except MemoryError:
         return fatal_document(path, "docx", "文件过大，内存不足，未能读取")
@@ -137,24 +129,16 @@ def read_docx(path: str) -> Document:
 def _read(path: str) -> Document:
     head, err = read_head(path, 8)
     if err:
-        raise _Fatal(err)
+        raise Unreadable(err)
     if head.startswith(OLE_MAGIC):
-        raise _Fatal(MSG_OLE)
-    entries = _zip_entry_count(path)
-    if entries is not None and entries > MAX_ZIP_ENTRIES:
-        raise _Fatal(f"压缩包内文件数异常（{entries} 个，上限 {MAX_ZIP_ENTRIES}），不像 Word 文档，未读取")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
-        raise _Fatal(MSG_BAD_ZIP) from None
-    except OSError as exc:
-        raise _Fatal(f"{MSG_BAD_ZIP}（{getattr(exc, 'strerror', None) or exc}）") from None
+        raise Unreadable(MSG_OLE)
+    zf = open_zip(path, ".docx")
     problems: list[Problem] = []
     with zf:
         names = set(zf.namelist())
         main = _main_part(zf, names)
         if main is None:
-            raise _Fatal(_not_word_message(names))
+            raise Unreadable(_not_word_message(names))
         root = _parse_member(zf, main, problems, path)
         tags = _Tags(etree.QName(root).namespace or W_MAIN)
         styles, default_style = {}, None
@@ -163,11 +147,11 @@ def _read(path: str) -> Document:
             try:
                 styles_root = _parse_member(zf, styles_part, problems, path, trim=_trim_styles)
                 styles, default_style = _read_styles(styles_root, tags)
-            except _Fatal as exc:
+            except Unreadable as exc:
                 problems.append(Problem(f"样式表无法读取，标题仅按编号识别：{exc}", Location(file=path)))
     body = root.find(tags.body)
     if body is None:
-        raise _Fatal(f"{main} 中没有正文（w:body），文件已损坏")
+        raise Unreadable(f"{main} 中没有正文（w:body），文件已损坏")
     reader = _BodyReader(tags, styles, default_style)
     reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
     items: list[_Para | _RawTable] = []
@@ -181,31 +165,9 @@ def _read(path: str) -> Document:
 # --- package ---------------------------------------------------------------------------------
 
 
-def _zip_entry_count(path: str) -> int | None:
-    """The entry count in the end-of-central-directory record, read before zipfile builds an
-    object per entry; None when there is no such record (zipfile then reports the damage)."""
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, 2)
-            size = f.tell()
-            f.seek(max(0, size - 65557))
-            tail = f.read()
-    except OSError:
-        return None
-    i = tail.rfind(b"PK\x05\x06")
-    if i < 0 or len(tail) < i + 22:
-        return None
-    count = int.from_bytes(tail[i + 10 : i + 12], "little")
-    if count == 0xFFFF:  # ZIP64: the real count is in the zip64 record
-        j = tail.rfind(b"PK\x06\x06", 0, i)
-        if j >= 0 and len(tail) >= j + 40:
-            return int.from_bytes(tail[j + 32 : j + 40], "little")
-    return count
-
-
 def _not_word_message(names: set[str]) -> str:
     if any(n.startswith("xl/") for n in names):
-        return "不是 Word 文档：这是 Excel 工作簿（.xlsx），暂不支持"
+        return "不是 Word 文档：这是 Excel 工作簿（.xlsx），请以 .xlsx 扩展名检查"
     if any(n.startswith("ppt/") for n in names):
         return "不是 Word 文档：这是 PowerPoint 演示文稿（.pptx），暂不支持"
     if "mimetype" in names or "content.xml" in names:
@@ -251,33 +213,10 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
-    """A part's bytes, refusing decompression bombs before inflating them."""
-    info = zf.getinfo(name)
-    size_mb = info.file_size / 1048576
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise _Fatal(
-            f"{name} 解压后过大（{size_mb:.0f} MB，上限 {MAX_MEMBER_BYTES // 1048576} MB），疑似压缩炸弹，未读取"
-        )
-    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        ratio = info.file_size / max(info.compress_size, 1)
-        raise _Fatal(f"{name} 压缩比异常（{ratio:.0f}:1），疑似压缩炸弹，未读取")
-    if info.flag_bits & 0x1:
-        raise _Fatal(f"{name} 已加密，暂不支持")
-    try:
-        with zf.open(info) as f:
-            data = f.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
-        raise _Fatal(f"文件已损坏：{name} 无法解压") from None
-    if len(data) > MAX_MEMBER_BYTES:  # the declared size lied
-        raise _Fatal(f"{name} 解压后超过 {MAX_MEMBER_BYTES // 1048576} MB 上限，疑似压缩炸弹，未读取")
-    return data
-
-
 def _parse_member(
     zf: zipfile.ZipFile, name: str, problems: list[Problem], path: str, trim=None
 ) -> etree._Element:
-    data = _read_member(zf, name)
+    data = read_member(zf, name)
     if trim is not None:
         try:
             return etree.fromstring(trim(data), _parser())
@@ -288,10 +227,10 @@ def _parse_member(
     except etree.XMLSyntaxError as exc:
         msg = str(getattr(exc, "msg", None) or exc)
         if "amplification" in msg or "entity reference loop" in msg.lower():
-            raise _Fatal(f"{name} 含有递归展开的实体声明（实体炸弹），未读取") from None
-        raise _Fatal(f"文件已损坏：{name} 不是有效的 XML（{msg}）") from None
+            raise Unreadable(f"{name} 含有递归展开的实体声明（实体炸弹），未读取") from None
+        raise Unreadable(f"文件已损坏：{name} 不是有效的 XML（{msg}）") from None
     if root is None:
-        raise _Fatal(f"文件已损坏：{name} 为空")
+        raise Unreadable(f"文件已损坏：{name} 为空")
     if root.getroottree().docinfo.doctype:
         problems.append(
             Problem(f"{name} 含有 DOCTYPE 声明（Word 不会写入），其中的实体未展开", Location(file=path))

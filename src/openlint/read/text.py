@@ -37,7 +37,7 @@ MAX_TABLE_CELLS = 2_000_000  # rows × columns of one resolved grid
 
 # Lines written between a table's title and its grid: 单位：万元, 编制单位：…, 预算年度：2023 …
 PREAMBLE = re.compile(
-    r"(金额单位|计量单位|单\s*位|编制单位|编报单位|填报单位|部门名称|单位名称|预算年度|年\s*度|截止时间|截止日期|报送日期)"
+    r"(金额单位|计量单位|单\s*位|编制单位|编制部门|编报单位|填报单位|部门名称|单位名称|预算年度|年\s*度|截止时间|截止日期|报送日期)"
     r"\s*[:：]"
 )
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]$")
@@ -232,7 +232,13 @@ def _clean(s: str) -> str:
     return _CONTROL.sub("", s).strip()
 
 
-def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
+def line_blocks(lines: list[tuple[str, int]], path: str, *, level: int = 0) -> list[Block]:
+    """Headings and paragraphs of plain lines (text, 1-based line number), told apart as in a text
+    file; `level` is that of the heading the lines stand under (their headings go deeper)."""
+    return _blocks([_Line(text, n, False) for text, n in lines], path, [], level=level)
+
+
+def _blocks(items: list, path: str, problems: list[Problem], *, level: int = 0) -> list[Block]:
     # 1. which lines are captions or preambles of the table below them
     caption_of: dict[int, str] = {}  # item index of a table -> caption
     preamble_of: dict[int, list[str]] = {}
@@ -255,7 +261,7 @@ def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
 
     # 2. emit blocks
     blocks: list[Block] = []
-    numbered_level = 0  # level of the last heading that had numbering
+    numbered_level = level  # level of the last heading that had numbering
     last_unnumbered: int | None = None
     for i, item in enumerate(items):
         if item is None or i in preamble_lines:

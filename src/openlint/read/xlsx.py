@@ -1,0 +1,480 @@
+"""Excel workbooks: .xlsx with openpyxl, legacy .xls with xlrd; a workbook is a whole disclosure.
+
+Each visible sheet is one part of it, read in order into the blocks a PDF of the workbook gives:
+
+* the sheet's title row (its first row, one short cell) is a level-1 heading; a sheet without one
+  is headed by its sheet name, so every part can be found by a heading;
+* a narrative sheet (every row one cell: 封面, 目录, 主要职能, 编制说明 …) becomes lines, a cell's
+  lines each, told apart into headings and paragraphs as in a text file (`text.line_blocks`);
+* a table sheet (some row has several cells) becomes a `Table`: the title row is its caption,
+  `编制部门：… | 单位：元` rows its preamble, the grid runs from the first header row to the last row
+  above the 注：… rows, which follow the table as paragraphs (attached as its notes by `assemble`).
+
+Cells are read as the sheet shows them: numbers through their number format (`#,##0.00` →
+`1,234.50`), because the rules judge rounding from the printed precision; formulas by their cached
+value (blank when the file has none). Every block's `line` is its Excel row number.
+
+openpyxl and xlrd are imported by the readers only, so importing `openlint.read` stays cheap.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read._zip import Unreadable, check_member, open_zip
+from openlint.read.structure import NOTE_START, assemble
+from openlint.read.text import (
+    MAX_TABLE_CELLS,
+    fatal_document,
+    file_problem,
+    is_preamble_line,
+    line_blocks,
+    looks_like_caption,
+    oversized_table,
+    split_preamble,
+)
+
+MAX_SHEET_BYTES = 20 * 1024 * 1024  # a worksheet part larger than this is no disclosure table
+MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
+MSG_CORRUPT = "文件已损坏或不完整，无法作为 Excel 工作簿打开"
+_TOC_TITLES = ("目录", "目次")
+_DOT_LEADER = re.compile(r"[\s.．。…·]{2,}\d*$")  # 目录 entries: `一、部门主要职能 ………… 3`
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """A sheet as displayed: non-empty cell texts and merged ranges, 1-based rows and columns."""
+
+    name: str
+    cells: dict[tuple[int, int], str]
+    merges: tuple[tuple[int, int, int, int], ...]  # first row, first col, last row, last col
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def read_xlsx(path: str) -> Document:
+    """Read an .xlsx workbook. Never raises: problems are returned in the document."""
+    return _read(path, "xlsx", _load_xlsx)
+
+
+def read_xls(path: str) -> Document:
+    """Read a legacy .xls workbook (BIFF, through xlrd). Never raises."""
+    return _read(path, "xls", _load_xls)
+
+
+def is_encrypted_ole(path: str) -> bool:
+    """An OLE2 file holding an encrypted Office Open XML package (a password-protected .xlsx/.docx)."""
+    return _ole_has_stream(path, "EncryptionInfo")
+
+
+def is_xls(path: str) -> bool:
+    """An OLE2 file holding an Excel workbook stream (BIFF8 `Workbook`, BIFF5 `Book`)."""
+    return _ole_has_stream(path, "Workbook") or _ole_has_stream(path, "Book")
+
+
+def _ole_has_stream(path: str, name: str) -> bool:
+    # Directory entries store names in UTF-16LE followed by a NUL; a plain search over the file
+    # finds them without an OLE parser.
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(name.encode("utf-16-le") + b"\0\0") >= 0
+    except (OSError, ValueError):
+        return False
+
+
+def _read(path: str, fmt: str, load) -> Document:
+    reason = file_problem(path)
+    if reason:
+        return fatal_document(path, fmt, reason)
+    problems: list[Problem] = []
+    try:
+        sheets = load(path, problems)
+        blocks: list[Block] = []
+        for sheet in sheets:
+            blocks.extend(_sheet_blocks(sheet, path, problems))
+    except Unreadable as exc:
+        return fatal_document(path, fmt, str(exc))
+    except MemoryError:
+        return fatal_document(path, fmt, "文件过大，内存不足，未能读取")
+    except Exception as exc:  # a bug must not take the run down
+        return fatal_document(path, fmt, f"读取 Excel 工作簿时发生内部错误：{type(exc).__name__}: {exc}")
+    if not blocks:
+        problems.append(Problem("工作簿中没有任何文字内容", Location(file=path)))
+    return assemble(path, fmt, blocks, problems=problems)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
+    # openpyxl inflates the parts itself: check every member first. zipfile never inflates a
+    # member beyond its declared size, so the declared sizes bound what openpyxl can allocate.
+    with open_zip(path, ".xlsx") as zf:
+        for info in zf.infolist():
+            check_member(info)
+            if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_SHEET_BYTES:
+                raise Unreadable(
+                    f"工作表 {info.filename} 过大（{info.file_size / 1048576:.0f} MB，上限 "
+                    f"{MAX_SHEET_BYTES // 1048576} MB），未读取"
+                )
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about extensions it drops (validation, styles)
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, data_only=True, rich_text=False)
+    except MemoryError:
+        raise
+    except Exception as exc:  # openpyxl raises anything from KeyError to lxml errors on damage
+        raise Unreadable(f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
+    sheets = []
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue  # hidden sheets are not part of what is published
+        # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
+        # visit every position up to max_column (253 in the district's templates, or 16384).
+        written = ((r, c, _display(cell.value, cell.number_format)) for (r, c), cell in ws._cells.items())
+        cells = _collect(written, ws.title, path, problems)
+        if cells is None:
+            continue
+        merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
+        sheets.append(_Sheet(ws.title, cells, merges))
+    return sheets
+
+
+def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(path, formatting_info=True, logfile=_Discard())
+    except MemoryError:
+        raise
+    except Exception as exc:  # xlrd.XLRDError, struct.error, IndexError … on a damaged file
+        if "encrypted" in str(exc).lower():
+            raise Unreadable(MSG_ENCRYPTED) from None
+        raise Unreadable(f"{MSG_CORRUPT}（{type(exc).__name__}: {exc}）") from None
+    formats = {key: fmt.format_str for key, fmt in book.format_map.items()}
+    sheets = []
+    for sh in book.sheets():
+        if sh.visibility:
+            continue
+        cells = _collect(_xls_cells(sh, book, formats), sh.name, path, problems)
+        if cells is None:
+            continue
+        merges = tuple((rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells)
+        sheets.append(_Sheet(sh.name, cells, merges))
+    return sheets
+
+
+class _Discard:
+    """xlrd writes warnings to a log file; they say nothing a user can act on."""
+
+    def write(self, _text: str) -> None:
+        pass
+
+
+def _xls_cells(sh, book, formats: dict[int, str]):
+    """(row, col, text) of a sheet's cells, 1-based; rows of blank (formatted) cells skipped at C speed."""
+    import xlrd
+
+    empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+    for r in range(sh.nrows):
+        types = sh.row_types(r)
+        if types.count(empty[0]) + types.count(empty[1]) == len(types):
+            continue
+        for c, cell in enumerate(sh.row(r)):
+            if cell.ctype not in empty:
+                yield r + 1, c + 1, _xls_text(cell, book, formats, sh.cell_xf_index(r, c))
+
+
+def _xls_text(cell, book, formats: dict[int, str], xf_index: int) -> str:
+    import xlrd
+
+    ctype, value = cell.ctype, cell.value
+    if ctype == xlrd.XL_CELL_TEXT:
+        return _display(value, "")
+    if ctype == xlrd.XL_CELL_NUMBER:
+        return _display(value, formats.get(book.xf_list[xf_index].format_key, "General"))
+    if ctype == xlrd.XL_CELL_DATE:
+        try:
+            return _display(xlrd.xldate_as_datetime(value, book.datemode), "")
+        except (ValueError, OverflowError, xlrd.XLRDError):
+            return _display(value, "General")
+    if ctype == xlrd.XL_CELL_BOOLEAN:
+        return _display(bool(value), "")
+    if ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#N/A")
+    return ""
+
+
+def _collect(written, name: str, path: str, problems: list[Problem]) -> dict[tuple[int, int], str] | None:
+    """The sheet's non-empty cell texts by (row, col); None, with a problem, past the cell limit.
+    Formatted blank cells (templates format whole columns) do not count."""
+    cells: dict[tuple[int, int], str] = {}
+    for r, c, text in written:
+        if text:
+            cells[r, c] = text
+            if len(cells) > MAX_TABLE_CELLS:
+                message = f"工作表「{name}」过大（超过 {MAX_TABLE_CELLS} 个有内容的单元格），已跳过"
+                problems.append(Problem(message, Location(file=path)))
+                return None
+    return cells
+
+
+# --- cell display ----------------------------------------------------------------------------
+
+
+def _display(value, number_format: str | None) -> str:
+    """The cell's text as the sheet shows it; lines stripped, blank lines dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return format_number(value, number_format or "General")
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return "\n".join(line.strip() for line in str(value).splitlines() if line.strip())
+
+
+_FORMAT_TOKEN = re.compile(r'"([^"]*)"|\\(.)|_.?|\*.?|\[[^\]]*\]|([0#?.,])|([eE][+-])|(.)', re.DOTALL)
+_SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;"\\])*')
+_DATE_CODES = re.compile(r"[yYmMdDhHsS]")
+
+
+def format_number(value: float, number_format: str) -> str:
+    """`value` rendered through an Excel number format (the subset disclosures use: sections,
+    digit placeholders, thousands separators and scaling, decimals, percent, literals)."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "#NUM!"
+    fmt = number_format
+    if fmt.strip().lower() in ("general", "", "@"):
+        return _general(value)
+    sections = _sections(fmt)
+    negative = value < 0
+    if negative and len(sections) > 1 and sections[1].strip():
+        section, value, sign = sections[1], -value, ""  # the negative section writes its own sign
+    elif value == 0 and len(sections) > 2:
+        section, sign = sections[2], ""
+    else:
+        section, sign = sections[0], "-" if negative else ""
+        value = abs(value)
+    return _render(value, section, sign)
+
+
+def _sections(fmt: str) -> list[str]:
+    """The `;`-separated sections (positive;negative;zero;text), `;` in quotes or escaped kept."""
+    out, pos = [], 0
+    while True:
+        m = _SECTION.match(fmt, pos)
+        out.append(m.group())
+        pos = m.end() + 1
+        if pos > len(fmt):
+            return out
+
+
+def _render(value: float, section: str, sign: str) -> str:
+    parts: list[str | None] = []  # literal text, with None marking where the number goes
+    pattern: list[str] = []
+    percent = False
+    for m in _FORMAT_TOKEN.finditer(section):
+        quoted, escaped, digit, exponent, other = m.groups()
+        if digit is not None or exponent is not None:
+            if not pattern:
+                parts.append(None)
+            pattern.append(digit or exponent)
+        elif quoted is not None:
+            parts.append(quoted)
+        elif escaped is not None:
+            parts.append(escaped)
+        elif other is not None:
+            if _DATE_CODES.match(other):
+                return _general(value)  # a date format on a plain number: show the number
+            percent = percent or other == "%"
+            parts.append(other)
+        # `_x` (a space as wide as x), `*x` (fill) and `[…]` (colour, condition) print nothing
+    text = "".join(pattern)
+    if percent:
+        value *= 100
+    if not any(ch in text for ch in "0#?"):
+        body = ""
+    elif "E" in text.upper():
+        return sign + _general(value)
+    else:
+        body = _fixed(value, text)
+    return (sign if body else "") + "".join(body if p is None else p for p in parts).strip()
+
+
+def _fixed(value: float, pattern: str) -> str:
+    integer, _, decimals = pattern.partition(".")
+    digits = integer.rstrip(",")
+    value /= 1000 ** (len(integer) - len(digits))  # trailing commas scale by thousands
+    min_int = digits.count("0")
+    max_dec = sum(decimals.count(ch) for ch in "0#?")
+    min_dec = decimals.count("0")
+    try:
+        q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-max_dec), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return _general(value)
+    whole, _, frac = f"{q:f}".partition(".")
+    frac = frac.rstrip("0").ljust(min_dec, "0") if max_dec > min_dec else frac
+    if whole == "0" and min_int == 0:
+        whole = ""
+    if "," in digits and whole:
+        whole = f"{int(whole):,}"
+    return whole + ("." + frac if frac else "")
+
+
+def _general(value: float) -> str:
+    """Excel's General format: integers in full, others to ten significant digits."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+        return str(int(value))
+    return f"{value:.10g}"
+
+
+# --- sheets to blocks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    n: int  # Excel row number
+    cells: tuple[tuple[int, str], ...]  # (column, text) of the row's non-empty cells, left to right
+
+
+def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Block]:
+    rows = _rows(sheet)
+    if not rows:
+        return []
+    title: str | None = None
+    first = rows[0].n
+    (_, head), *rest = rows[0].cells
+    if "\n" not in head and looks_like_caption(head) and not is_preamble_line(head):
+        if not rest:
+            title, rows = head, rows[1:]
+        elif "表" in head and _is_preamble_row(rows[0]):  # `2026年收入预算总表 | 单位：万元` on one row
+            title, rows = head, [_Row(first, tuple(rest)), *rows[1:]]
+    if title and "".join(title.split()) in _TOC_TITLES:
+        # a 目录: its entries name every part, they are not the parts' headings; a page-number
+        # column, like a dot leader, is no part of an entry
+        heading = Heading("".join(title.split()), 1, Location(file=path, line=first))
+        entries = _lines([_Row(row.n, row.cells[:1]) for row in rows])
+        return [heading, *(Paragraph(_DOT_LEADER.sub("", t), Location(file=path, line=n)) for t, n in entries)]
+    blocks: list[Block] = [Heading(title or sheet.name, 1, Location(file=path, line=first))]
+    start = _grid_start(rows, sheet)
+    if start is None:
+        return blocks + line_blocks(_lines(rows), path, level=1)
+    end = _grid_end(rows, start)
+    preamble: list[str] = []
+    before: list[_Row] = []
+    for row in rows[:start]:
+        if _is_preamble_row(row):
+            preamble.extend(item for _, text in row.cells for item in split_preamble(text))
+        else:
+            before.append(row)
+    blocks += line_blocks(_lines(before), path, level=1)
+    table = _table(sheet, rows[start].n, rows[end].n, title or "", preamble, path, problems)
+    if table is not None:
+        blocks.append(table)
+    return blocks + line_blocks(_lines(rows[end + 1 :]), path, level=1)
+
+
+def _rows(sheet: _Sheet) -> list[_Row]:
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), text in sheet.cells.items():
+        by_row.setdefault(r, []).append((c, text))
+    return [_Row(r, tuple(sorted(by_row[r]))) for r in sorted(by_row)]
+
+
+def _lines(rows: list[_Row]) -> list[tuple[str, int]]:
+    """A cell's lines each, with their row number (a narrative cell holds the whole text)."""
+    return [(line, row.n) for row in rows for _, text in row.cells for line in text.split("\n")]
+
+
+def _is_preamble_row(row: _Row) -> bool:
+    """`编制部门：… | 单位：元`: short items, one of them a preamble label."""
+    texts = [text for _, text in row.cells]
+    return any(map(is_preamble_line, texts)) and all(looks_like_caption(t) or is_preamble_line(t) for t in texts)
+
+
+def _grid_start(rows: list[_Row], sheet: _Sheet) -> int | None:
+    """Index of the table's first row: the first row of several cells that is no preamble, or a
+    merged one-cell header band right above it; None for a narrative sheet."""
+    wide = {(r, c) for r, c, _, c2 in sheet.merges if c2 > c}
+    for i, row in enumerate(rows):
+        if len(row.cells) > 1 and not _is_preamble_row(row):
+            while i > 0 and len(rows[i - 1].cells) == 1 and not _is_preamble_row(rows[i - 1]) and (
+                (rows[i - 1].n, rows[i - 1].cells[0][0]) in wide
+            ):
+                i -= 1
+            return i
+    return None
+
+
+def _grid_end(rows: list[_Row], start: int) -> int:
+    """Index of the table's last row: the last one above the first 注：/说明： row."""
+    for i in range(start + 1, len(rows)):
+        if NOTE_START.match(rows[i].cells[0][1]):
+            return i - 1
+    return len(rows) - 1
+
+
+def _table(
+    sheet: _Sheet, top: int, bottom: int, caption: str, preamble: list[str], path: str, problems: list[Problem]
+) -> Table | None:
+    cells = {(r, c): t for (r, c), t in sheet.cells.items() if top <= r <= bottom}
+    merges = [m for m in sheet.merges if m[0] <= bottom and m[2] >= top]
+    # Columns: those holding text, and the merged cells that start at text; formatted but empty
+    # columns (max_column 253) are no part of the table.
+    cols = [c for _, c in cells] + [m[3] for m in merges if (m[0], m[1]) in sheet.cells and m[0] >= top]
+    left, right = min(c for _, c in cells), max(cols)
+    n_rows, n_cols = bottom - top + 1, right - left + 1
+    location = Location(file=path, line=top, table=caption or None)
+    too_big = oversized_table(n_rows, n_cols)
+    if too_big:
+        problems.append(Problem(too_big, location))
+        return None
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for r1, c1, r2, c2 in merges:
+        r1, c1, r2, c2 = max(r1, top), max(c1, left), min(r2, bottom), min(c2, right)
+        if r1 > r2 or c1 > c2:
+            continue
+        cell = Cell(cells.get((r1, c1), ""), r1 - top, c1 - left, r2 - r1 + 1, c2 - c1 + 1)
+        for r in range(r1 - top, r2 - top + 1):
+            grid[r][c1 - left : c2 - left + 1] = [cell] * (c2 - c1 + 1)
+    out = tuple(
+        tuple(cell or Cell(cells.get((top + r, left + c), ""), r, c) for c, cell in enumerate(line))
+        for r, line in enumerate(grid)
+    )
+    return Table(
+        caption=caption, grid=out, location=location, preamble=tuple(preamble), header_rows=_header_rows(out)
+    )
+
+
+def _header_rows(grid: tuple[tuple[Cell, ...], ...]) -> int | None:
+    """The header band as the merged cells tell it: a cell spanning rows extends the band to its
+    last row, a cell spanning columns has its sub-column labels in the row below. None when the
+    first row has no merged cell (nothing to tell the header by)."""
+    band = 1
+    r = 0
+    while r < band and r < len(grid):
+        for cell in grid[r]:
+            if cell.row != r:
+                continue
+            band = max(band, r + cell.row_span + (1 if cell.col_span > 1 else 0))
+        r += 1
+    if band == 1 and all(cell.row_span == 1 and cell.col_span == 1 for cell in grid[0]):
+        return None
+    return band if band < len(grid) else None

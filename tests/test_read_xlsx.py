@@ -1,0 +1,344 @@
+"""The Excel readers (.xlsx through openpyxl, .xls through xlrd) and their dispatch."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from openlint.cli import main
+from openlint.model import Heading, Paragraph, Table
+from openlint.read import read_document
+from openlint.read.xlsx import format_number, read_xls, read_xlsx
+from openlint.understand.catalog import load_catalog
+
+FIX = Path(__file__).parent / "fixtures" / "xlsx"
+DEPT = FIX / "shanghai-putuo-template-2026-dept-budget-XX.xlsx"
+UNIT_XLSX = FIX / "shanghai-putuo-template-2026-unit-budget-XX.xlsx"
+UNIT_XLS = FIX / "shanghai-putuo-template-2026-unit-budget-XX.xls"
+
+
+@pytest.fixture(scope="module")
+def dept():
+    return read_xlsx(str(DEPT))
+
+
+def table(doc, caption: str) -> Table:
+    (t,) = [t for t in doc.tables if t.caption == caption]
+    return t
+
+
+# --- the district's templates ----------------------------------------------------------------
+
+
+def test_sheets_become_headed_parts(dept):
+    assert dept.readable and dept.format == "xlsx" and not dept.problems
+    assert [h.text for h in dept.headings if h.level == 1] == [
+        "上海市普陀区2026年区级部门预算",
+        "目录",
+        "XX（部门）主要职能",
+        "XX（部门）机构设置",
+        "名词解释",
+        "2026年部门预算编制说明",
+        "2026年部门财务收支预算总表",
+        "2026年部门收入预算总表",
+        "2026年部门支出预算总表",
+        "2026年部门财政拨款收支预算总表",
+        "2026年部门一般公共预算支出功能分类预算表",
+        "2026年部门政府性基金预算支出功能分类预算表",
+        "2026年部门国有资本经营预算支出功能分类预算表",
+        "2026年部门一般公共预算基本支出部门预算经济分类预算表",
+        "2026年部门“三公”经费和机关运行经费预算表",
+        "其他相关情况说明",
+        "XX项目经费情况说明",
+    ]
+    other = next(s for s in dept.sections if s.title == "其他相关情况说明")
+    assert [c.title for c in other.children][:3] == [
+        "一、2026年“三公”经费预算情况说明",
+        "二、机关运行经费预算",
+        "三、政府采购预算情况",
+    ]
+    # the 目录's entries are paragraphs, not the parts' headings; dot leaders dropped
+    toc = next(s for s in dept.sections if s.title == "目录")
+    assert not toc.children and toc.blocks[0].text == "一、部门主要职能"
+
+
+def test_narrative_lines_keep_their_excel_row(dept):
+    para = next(p for p in dept.paragraphs if p.text.startswith("XX部门预算是包括"))
+    assert para.location.line == 3 and para.location.section == ("XX（部门）机构设置",)
+    cover = next(p for p in dept.paragraphs if p.text.startswith("预算主管部门"))
+    assert cover.location.line == 9
+
+
+def test_tables_are_the_catalogued_kinds(dept):
+    catalog = load_catalog()
+    kinds = [catalog.classify(t.caption).id for t in dept.tables]
+    assert kinds[:4] == ["收支总表", "收入表", "支出表", "财政拨款收支总表"]
+    assert len(kinds) == 9 and "三公经费支出表" in kinds
+    for t in dept.tables:
+        assert "单位：元" in t.preamble or "单位:万元" in t.preamble
+        assert t.location.section == (t.caption,)
+
+
+def test_merged_header_cells_are_shared(dept):
+    t = table(dept, "2026年部门收入预算总表")
+    assert t.location.line == 6 and t.n_cols == 9  # not the sheet's trailing empty columns
+    assert t.header_rows == 3
+    assert t.grid[0][0] is t.grid[0][3] and t.grid[0][0].text == "项目"
+    assert t.grid[1][3] is t.grid[2][3] and t.grid[1][3].row_span == 2
+    assert t.row_texts(2)[:3] == ("类", "款", "项")
+    assert t.row_texts(3)[:4] == ("205", "", "", "教育支出")  # a number in General format
+    assert t.row_texts(t.n_rows - 1)[0] == "合计"
+    wide = table(dept, "2026年部门财务收支预算总表")
+    assert wide.n_cols == 4 and wide.header_rows == 2  # max_column is 253 on that sheet
+
+
+def test_xls_and_xlsx_templates_read_alike():
+    a, b = read_xlsx(str(UNIT_XLSX)), read_xls(str(UNIT_XLS))
+    assert b.readable and b.format == "xls" and not b.problems
+    assert [h.text for h in a.headings] == [h.text for h in b.headings]
+    assert len(a.tables) == len(b.tables) == 9
+    for x, y in zip(a.tables, b.tables):
+        assert (x.caption, x.preamble, x.header_rows) == (y.caption, y.preamble, y.header_rows)
+        assert [x.row_texts(r) for r in range(x.n_rows)] == [y.row_texts(r) for r in range(y.n_rows)]
+    t = table(b, "2026年预算单位财务收支预算总表")
+    assert t.header_rows == 4 and t.grid[1][0] is t.grid[3][0]
+
+
+def test_dispatch_by_content():
+    assert read_document(str(DEPT)).format == "xlsx"
+    assert read_document(str(UNIT_XLS)).format == "xls"
+
+
+def test_import_stays_cheap():
+    code = "import sys, openlint.read, openlint.read.xlsx; print('openpyxl' in sys.modules, 'xlrd' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_check_reports_template_leftovers():
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(DEPT)], catch_exceptions=False)
+    assert result.exit_code == 1 and "内部错误" not in result.output
+    rules = {f["rule_id"] for f in json.loads(result.output)["findings"]}
+    assert "TXT-006" in rules
+    # every part is found and the (empty) tables are read whole: no section or table reported
+    # missing, no sum or cross-table check failing because of how the sheets were read
+    assert not {r for r in rules if r.startswith(("SEC-", "TBL-", "ARI-", "CON-", "CLS-", "META-"))}
+
+
+# --- number display --------------------------------------------------------------------------
+
+
+ACCOUNTING = '_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ '
+
+
+@pytest.mark.parametrize(
+    "value, fmt, shown",
+    [
+        (1234.5, "#,##0.00", "1,234.50"),
+        (1234.5, "#,##0", "1,235"),
+        (1234, "#,##0_ ", "1,234"),
+        (0, "#,##0.00", "0.00"),
+        (0, ACCOUNTING, "-"),
+        (-1234.567, ACCOUNTING, "-1,234.57"),
+        (0, "#,###", ""),
+        (-3, r"0.00_);[Red]\(0.00\)", "(3.00)"),
+        (2.675, "0.00", "2.68"),  # Excel rounds the decimal it shows, half away from zero
+        (0.125, "0.0%", "12.5%"),
+        (1234567, "#,##0,", "1,235"),
+        (1.5, "0.0#", "1.5"),
+        (205.0, "General", "205"),
+        (0.1, "General", "0.1"),
+        (3, '"第"0"名"', "第3名"),
+    ],
+)
+def test_number_formats(value, fmt, shown):
+    assert format_number(value, fmt) == shown
+
+
+# --- small workbooks -------------------------------------------------------------------------
+
+
+def save(wb: openpyxl.Workbook, tmp_path: Path, name: str = "t.xlsx") -> str:
+    path = tmp_path / name
+    wb.save(path)
+    return str(path)
+
+
+def budget_sheet(wb: openpyxl.Workbook) -> None:
+    ws = wb.active
+    ws.title = "收入总表"
+    ws["A1"] = "2026年部门收入预算总表"
+    ws.merge_cells("A1:D1")
+    ws["A2"], ws["D2"] = "编制部门：某某局", "单位：万元"
+    ws["A3"], ws["C3"] = "项目", "收入预算"
+    ws.merge_cells("A3:B3")
+    ws.merge_cells("C3:D3")
+    ws.append(["科目编码", "科目名称", "合计", "财政拨款收入"])
+    ws.append([205, "教育支出", 1234.5, 1234.5])
+    ws.append([None, "合计", 1234.5, 0])
+    for row in ws.iter_rows(min_row=5, min_col=3, max_col=4):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    ws["A8"] = "注：本表无政府性基金收入。"
+    ws["A9"] = "数据截至2026年1月。"
+    ws.cell(row=2, column=200).number_format = "0.00"  # a formatted but empty far column
+
+
+def test_built_table_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    budget_sheet(wb)
+    doc = read_xlsx(save(wb, tmp_path))
+    (t,) = doc.tables
+    assert t.caption == "2026年部门收入预算总表" and t.preamble == ("编制部门：某某局", "单位：万元")
+    assert t.n_cols == 4 and t.n_rows == 4 and t.header_rows == 2
+    assert t.row_texts(2) == ("205", "教育支出", "1,234.50", "1,234.50")
+    assert t.row_texts(3) == ("", "合计", "1,234.50", "0.00")
+    assert [n.text for n in t.notes] == ["注：本表无政府性基金收入。", "数据截至2026年1月。"]
+    assert all(isinstance(b, Paragraph) and b.is_note for b in doc.blocks[-2:])
+    assert doc.blocks[-1].location.line == 9
+
+
+def test_title_and_unit_on_one_row(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年部门收入预算总表", None, "单位：万元"])
+    ws.append(["项目", "合计", "财政拨款收入"])
+    ws.append(["教育支出", 10, 10])
+    doc = read_xlsx(save(wb, tmp_path))
+    (t,) = doc.tables
+    assert (t.caption, t.preamble, t.n_rows) == ("2026年部门收入预算总表", ("单位：万元",), 2)
+    assert doc.headings[0].text == t.caption
+
+
+def test_formula_cached_value_or_blank(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "收入", "支出"
+    ws["A2"], ws["B2"] = "=1+1", "=2+2"
+    ws["A2"].number_format = "0.00"
+    path = save(wb, tmp_path)
+    # openpyxl writes no cached values; give A2 the one Excel would have stored
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb"(<c r=\"A2\"[^>]*><f>1\+1</f>)(<v\s*/>|<v></v>)?", rb"\1<v>2</v>", parts[sheet])
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    (t,) = read_xlsx(path).tables
+    assert t.row_texts(1) == ("2.00", "")
+
+
+def test_merged_cells_dates_and_booleans(tmp_path):
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目", "金额", None])
+    ws.merge_cells("B1:C1")
+    ws.append(["日期", datetime.date(2026, 1, 31), True])
+    (t,) = read_xlsx(save(wb, tmp_path)).tables
+    assert t.grid[0][1] is t.grid[0][2] and t.grid[0][1].col_span == 2
+    assert t.row_texts(1) == ("日期", "2026-01-31", "TRUE")
+
+
+def test_empty_and_text_only_sheets(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "空表"
+    ws = wb.create_sheet("说明")
+    ws["A1"] = "其他相关情况说明"
+    ws["A3"] = "一、机关运行经费预算\n本部门机关运行经费预算为12.00万元。"
+    hidden = wb.create_sheet("隐藏")
+    hidden["A1"] = "不应读取"
+    hidden.sheet_state = "hidden"
+    doc = read_xlsx(save(wb, tmp_path))
+    assert doc.readable and not doc.tables
+    assert [(type(b).__name__, b.text) for b in doc.blocks] == [
+        ("Heading", "其他相关情况说明"),
+        ("Heading", "一、机关运行经费预算"),
+        ("Paragraph", "本部门机关运行经费预算为12.00万元。"),
+    ]
+    assert isinstance(doc.blocks[1], Heading) and doc.blocks[1].level == 2
+
+
+def test_sheet_without_title_is_headed_by_its_name(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "部门职能"
+    wb.active["A1"] = "本部门主要职能是负责全区的某某工作，并承担上级交办的其他事项。"
+    doc = read_xlsx(save(wb, tmp_path))
+    assert doc.blocks[0] == Heading("部门职能", 1, doc.blocks[0].location)
+
+
+def test_no_text_at_all(tmp_path):
+    doc = read_xlsx(save(openpyxl.Workbook(), tmp_path))
+    assert doc.readable and [p.message for p in doc.problems] == ["工作簿中没有任何文字内容"]
+
+
+def test_huge_sheet_hits_the_table_limit(tmp_path, monkeypatch):
+    import openlint.read.text as text
+
+    monkeypatch.setattr(text, "MAX_TABLE_COLS", 10)
+    wb = openpyxl.Workbook()
+    for r in range(3):
+        wb.active.append([f"c{c}" for c in range(20)])
+    doc = read_xlsx(save(wb, tmp_path))
+    assert doc.readable and not doc.tables
+    assert any("表格过大" in p.message for p in doc.problems)
+
+
+# --- bad inputs ------------------------------------------------------------------------------
+
+
+def only_fatal(doc) -> str:
+    (problem,) = doc.problems
+    assert problem.fatal
+    return problem.message
+
+
+def test_truncated_workbooks(tmp_path):
+    for src in (DEPT, UNIT_XLS):
+        path = tmp_path / src.name
+        path.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
+        assert "损坏" in only_fatal(read_document(str(path)))
+
+
+def test_zip_that_is_no_workbook(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    assert "无法作为 Excel 工作簿打开" in only_fatal(read_document(str(path)))
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    assert "不是 Word 文档" in only_fatal(read_document(str(other)))
+
+
+def test_workbook_bomb_is_refused_unread(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (30 * 1024 * 1024))
+    assert "压缩炸弹" in only_fatal(read_document(str(path)))
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_ole_files(tmp_path):
+    encrypted = tmp_path / "budget.xlsx"
+    encrypted.write_bytes(OLE + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600)
+    assert "已加密" in only_fatal(read_document(str(encrypted)))
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(OLE + b"\0" * 1000)
+    assert only_fatal(read_document(str(doc))) == "文件已加密或为旧版 .doc/.xls 格式，暂不支持"
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(OLE + b"\0" * 1000)
+    assert "无法作为 Excel 工作簿打开" in only_fatal(read_document(str(broken)))
