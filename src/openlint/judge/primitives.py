@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable
 
 from openlint.judge.context import Context, compact
-from openlint.judge.registry import ATTRIBUTES, REGISTRY, Primitive, display, primitive  # noqa: F401  (the runtime's interface)
+from openlint.judge.registry import ATTRIBUTES, REGISTRY, display, primitive  # noqa: F401  (REGISTRY, display: the runtime's interface)
 from openlint.model import Heading, Paragraph, Section, Table
 from openlint.read.structure import numbering_level
 from openlint.understand.catalog import TableKind
@@ -319,9 +319,5 @@ def attribute_getter(kind: type, name: str) -> Callable[[Context, Any], Any] | N
 # Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.
 from openlint.judge import numbers, text_checks, statements, codes  # noqa: E402,F401  (registration side effect)
 
-
-def __getattr__(name: str) -> Any:
-    # Read when rules compile: by then every family has registered its attributes.
-    if name == "ATTRIBUTE_NAMES":
-        return frozenset(attr for table in ATTRIBUTES.values() for attr in table)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Every family has registered its attributes by now (none of them imports this module).
+ATTRIBUTE_NAMES = frozenset(attr for table in ATTRIBUTES.values() for attr in table)
