@@ -335,14 +335,24 @@ class Change:
     subject: str = ""  # what the amount is of, as printed before it: "财政拨款支出预算"
 
 
+def _clause_end(text: str, start: int, end: int) -> int:
+    """Where the clause from `start` ends: at the first ；/; before `end`, else at `end`."""
+    return min([i for i in (text.find(c, start, end) for c in "；;") if i >= 0] or [end])
+
+
+def _label_start(text: str, pos: int, floor: int) -> int:
+    """Where the words naming the figure at `pos` start: after the last ，；：。 in the 40 characters
+    before it, and not before `floor`."""
+    return max([text.rfind(c, max(floor, pos - 40), pos) for c in "，,；;：:。"] + [floor - 1]) + 1
+
+
 def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
     """(anchor, tail) of every stated change: "比上年" and the direction that follows in its clause."""
     spans = sentences(text)
     out = []
     for m in _ANCHOR.finditer(text):
-        s_start, s_end = _sentence_at(spans, m.start())
-        clause_end = min([i for i in (text.find(c, m.end(), s_end) for c in "；;") if i >= 0] or [s_end])
-        t = _TAIL.match(text, m.end(), clause_end)
+        s_end = _sentence_at(spans, m.start())[1]
+        t = _TAIL.match(text, m.end(), _clause_end(text, m.end(), s_end))
         if t:
             out.append((m, t))
     return out
@@ -468,8 +478,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
         quote = _quote(text, m.start(), quote_end)
         subject = ""
         if after is not None:
-            head = max([text.rfind(ch, max(0, after.start - 40), after.start) for ch in "，,；;：:。"] + [-1]) + 1
-            subject = text[head : after.start]
+            subject = text[_label_start(text, after.start, 0) : after.start]
         out.append(
             Change(
                 text=_quote(text, s_start, s_end, 160),
@@ -799,7 +808,7 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
         if nested >= 0:
             end = nested
         if "其中" in text[s_start:total_start]:
-            end = min([i for i in (text.find(c, m.end(), end) for c in "；;") if i >= 0] or [end])
+            end = _clause_end(text, m.end(), end)
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
         parts: list[tuple[str, Amount]] = []
@@ -833,7 +842,7 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
         if ambiguous or not parts:
             continue
         # quoted from the total's own label: "…政府采购预算38.20万元，其中："
-        head = max([text.rfind(c, max(s_start, total_start - 40), total_start) for c in "，,；;：:。"] + [s_start - 1]) + 1
+        head = _label_start(text, total_start, s_start)
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(parts), _closure([label for label, _ in parts], closing)))
     return out
