@@ -236,8 +236,13 @@ def _significant_digits(a: S.Amount) -> int:
     return len(digits)
 
 
+def _same_delta(a: S.Change, b: S.Change) -> bool:
+    """The two change amounts can be the same (their rounding intervals overlap)."""
+    return a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi
+
+
 def _same_change(a: S.Change, b: S.Change) -> bool:
-    return a.direction == b.direction and a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi
+    return a.direction == b.direction and _same_delta(a, b)
 
 
 _YEAR_PREFIX = re.compile(r"^.*(?:19|20)\d{2}年度?")
@@ -259,10 +264,10 @@ def _contradicts(a: S.Change, b: S.Change, balanced: bool) -> bool:
     significant digits or more."""
     if _same_change(a, b):
         return False
-    if a.delta.lo <= b.delta.hi and b.delta.lo <= a.delta.hi:
-        return True
-    same = _subject(a, balanced) == _subject(b, balanced) and _subject(a, balanced) != ""
-    return same and _significant_digits(a.after) >= 4
+    if _same_delta(a, b):
+        return True  # in opposite directions
+    subject = _subject(a, balanced)
+    return subject != "" and subject == _subject(b, balanced) and _significant_digits(a.after) >= 4
 
 
 @primitive("repeated_changes", 0)
