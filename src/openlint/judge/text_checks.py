@@ -484,8 +484,11 @@ _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 
 
 def _toc_ids(ctx: Context) -> frozenset[int]:
-    """ids of the 目录 entries (paragraphs), once per document: hits in them have kind `toc`."""
-    return ctx.cached(("text", "toc blocks"), lambda: frozenset(_toc_blocks(ctx.document)))
+    """ids of the 目录 entries (paragraphs), once per document: hits in them have kind `toc`, and
+    the numbering of the 目录 is checked apart from the body's. (The document keeps the blocks
+    alive, so their ids stay theirs.)"""
+    return ctx.cached(("text", "toc blocks"),
+                      lambda: frozenset(id(b) for b in _toc_entries_blocks(ctx.document)[1]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -658,11 +661,16 @@ def variants(ctx: Context, pattern: Any, reference: Any = None) -> list[Variant]
     canonical_count = totals.get(canonical, 0)
     if ref and canonical == ref:
         canonical_count = max(canonical_count, total_ref)
+    return _by_name(normalised, canonical, canonical_count)
+
+
+def _by_name(found: list[tuple[str, Location]], canonical: str, canonical_count: int) -> list[Variant]:
+    """One element per name of `found` other than `canonical`, in the order they first occur."""
     out: list[Variant] = []
-    for name in sorted(totals, key=lambda n: next(i for i, (m, _l) in enumerate(normalised) if m == n)):
+    for name in dict.fromkeys(n for n, _loc in found):
         if name == canonical:
             continue
-        locs = [loc for n, loc in normalised if n == name]
+        locs = [loc for n, loc in found if n == name]
         out.append(Variant(
             text=name, count=len(locs), canonical=canonical, canonical_count=canonical_count,
             pages=_where(locs), location=locs[0], related=tuple(locs[1:]), anchor=name,
@@ -745,15 +753,7 @@ def foreign_names(ctx: Context, pattern: Any, reference: Any) -> list[Variant]:
         if _agrees(name, ref) or _near(name, ref) or _one_edit(name, ref) or not _FULL_NAME.match(name):
             continue
         found.append((name, loc))
-    out: list[Variant] = []
-    total_ref = _corpus(ctx).text.count(ref)
-    for name in dict.fromkeys(n for n, _l in found):
-        locs = [loc for n, loc in found if n == name]
-        out.append(Variant(
-            text=name, count=len(locs), canonical=ref, canonical_count=total_ref,
-            pages=_where(locs), location=locs[0], related=tuple(locs[1:]), anchor=name,
-        ))
-    return out
+    return _by_name(found, ref, _corpus(ctx).text.count(ref))  # (no name of `found` is `ref`: it agrees)
 
 
 _OWN_LEVEL = re.compile(r"[（(]本级[)）]$")  # 上海市某局（本级） on a cover is 上海市某局
@@ -925,7 +925,7 @@ def _numbering_walk(ctx: Context):
 
 def _numbering(ctx: Context):
     document = ctx.document
-    toc = _toc_blocks(document)
+    toc = _toc_ids(ctx)
     body: list[_Numbered] = []
     toc_items: list[_Numbered] = []
     resets: dict[int, int] = {}  # block index → heading level of an unnumbered heading
@@ -1136,10 +1136,6 @@ def _toc_entries_blocks(document: Document) -> tuple[Heading | None, list[Paragr
                 entries.append(b)
             return block, entries
     return None, []
-
-
-def _toc_blocks(document: Document) -> set[int]:
-    return {id(b) for b in _toc_entries_blocks(document)[1]}
 
 
 _KEY_DROP = re.compile(r"\d{4}\s*年度?|[（(](部门|单位|本级)[)）]|[“”\"‘’《》〈〉]|的|\s")
