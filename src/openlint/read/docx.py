@@ -107,6 +107,15 @@ class _RawRow:
     after: int = 0
     header: bool = False
 
+    def add_cell(self, text: str, span: int, vmerge: str | None, hcont: bool, merged: bool) -> None:
+        """A cell of the row (its text dropped for a vMerge continuation); `merged`: it wrote a grid
+        span, vMerge or hMerge, from then on the row keeps every cell's."""
+        self.texts.append("" if vmerge == "continue" else text)
+        if merged or self.merges is not None:
+            if self.merges is None:
+                self.merges = [_UNMERGED] * (len(self.texts) - 1)
+            self.merges.append((span, vmerge, hcont))
+
 
 # --- entry point -----------------------------------------------------------------------------
 
@@ -498,8 +507,6 @@ class _BodyReader:
         complex_ps, tostring, para_text = self._complex, etree.tostring, self.para_text
         rows: list[_RawRow] = []
         row: _RawRow | None = None
-        add = None  # the current row's texts.append
-        merges: list | None = None  # the current row's merges
         # the open cell (`in_cell`): its first line, the list of its lines once it has two, its
         # grid span, vMerge value and hMerge continuation, and whether it wrote any of the three
         in_cell = False
@@ -522,11 +529,7 @@ class _BodyReader:
                             more.append(s)
             elif tag == tc_tag or tag == tr_tag:
                 if in_cell and row is not None:  # close the open cell
-                    add("" if vm == "continue" else text if more is None else "\n".join(more))
-                    if merged or merges is not None:
-                        if merges is None:
-                            merges = row.merges = [_UNMERGED] * (len(row.texts) - 1)
-                        merges.append((span, vm, hc))
+                    row.add_cell(text if more is None else "\n".join(more), span, vm, hc, merged)
                 if tag == tc_tag:
                     in_cell = True
                     text, more, span, vm, hc, merged = "", None, 1, None, False, False
@@ -534,7 +537,6 @@ class _BodyReader:
                     in_cell = False
                     row = _RawRow([])
                     rows.append(row)
-                    add, merges = row.texts.append, None
             elif tag == gridspan:
                 if in_cell:
                     span = max(1, min(_int(el.get(val)) or 1, 1000))
@@ -554,12 +556,8 @@ class _BodyReader:
                     row.before = max(0, _int(el.get(val)) or 0)
                 elif tag == after_tag:
                     row.after = max(0, _int(el.get(val)) or 0)
-        if in_cell and row is not None:  # close the last cell, as above
-            add("" if vm == "continue" else text if more is None else "\n".join(more))
-            if merged or merges is not None:
-                if merges is None:
-                    merges = row.merges = [_UNMERGED] * (len(row.texts) - 1)
-                merges.append((span, vm, hc))
+        if in_cell and row is not None:  # close the last cell
+            row.add_cell(text if more is None else "\n".join(more), span, vm, hc, merged)
         return rows
 
     def _table_rows_general(self, tbl: etree._Element) -> list[_RawRow]:
