@@ -77,7 +77,7 @@ def first_chars(source: str, flags: int) -> set[str] | None:
     Zero-width parts (`^`, lookarounds) and optional ones (`(纳入)?`, the `^` of `(^|，)`) let what
     follows them start the match too."""
     try:
-        from re import _constants as C  # noqa: N812  (the parser behind re.compile)
+        from re import _constants as C  # noqa: N812  (the opcodes of parsed patterns)
 
         def firsts(items) -> tuple[dict[str, int], bool] | None:
             """({class item: how many characters it admits}, whether `items` can match empty)."""

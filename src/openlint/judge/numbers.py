@@ -990,6 +990,8 @@ def _item_chains(text: str, year: int | None) -> list[_ChainMention]:
 
 @lru_cache(maxsize=1024)
 def _official_chain(names: tuple[str, ...], year: int | None) -> bool:
+    """Whether the names are a 类 and a 款 under it (and a 项 under that) of the year's function
+    classification, each found once. (Memoised: the shipped code lists never change during a run.)"""
     codes = load_codes()
     parent = ""
     for name in names:

@@ -261,6 +261,7 @@ def _positions_of(characters: str, text: str) -> list[int]:
 
 @lru_cache(maxsize=16)
 def _any_of(characters: str) -> re.Pattern:
+    """A class of the characters, compiled once per set of stops (callers pass a few constants)."""
     return re.compile("[" + re.escape(characters) + "]")
 
 

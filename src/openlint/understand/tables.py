@@ -548,13 +548,14 @@ def _column_kinds(grid: _Grid) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _names_labels(header: str) -> bool:
-    """A header over codes or names (项目, 科目编码), not over amounts (项目支出 is an amount)."""
+    """A header over codes or names (项目, 科目编码), not over amounts (项目支出 is an amount).
+    (Memoised: asked of every header cell of every table, and headers repeat.)"""
     return bool(_LABEL_WORD.search(header)) and not _AMOUNT_WORD.search(header)
 
 
 @lru_cache(maxsize=8192)
 def _body_cell(text: str) -> tuple[int | None, int, bool]:
-    """A body cell: which count of `_Body` it adds to (0 amount, 1 code-like, 2 text, None for a
+    """A body cell: which of `_Grid.counts` it adds to (0 amount, 1 code-like, 2 text, None for a
     blank or placeholder), and for a figure its decimals and whether it has thousands separators.
     Memoised: the same figures and labels recur in every table."""
     t = text.strip()
