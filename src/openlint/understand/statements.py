@@ -790,6 +790,7 @@ def _closure(labels: list[str], closing: bool) -> str:
 
 
 def breakdowns(passage: Passage) -> list[Breakdown]:
+    """The stated totals of a passage whose parts follow a 其中 (see `Breakdown`)."""
     text = passage.text
     spans = sentences(text)
     out = []
@@ -812,41 +813,47 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
             end = _clause_end(text, m.end(), end)
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
-        parts: list[tuple[str, Amount]] = []
-        closing = False
-        ambiguous = False
-        previous_end = m.end()
-        for a in amounts_in(text[m.end() : end]):
-            a = Amount(a.value, a.half, a.text, a.start + m.end(), a.end + m.end())
-            item_start = max([text.rfind(c, m.end(), a.start) for c in _PART_SEPARATORS] + [m.end() - 1]) + 1
-            raw = text[item_start : a.start]
-            label = _COPULA_END.sub("", raw)
-            if _THRESHOLD_AFTER.match(text, a.end):
-                continue
-            if _CLOSING.search(raw):
-                closing = True
-                continue
-            item = text[previous_end:a.start]
-            previous_end = a.end
-            if _COMPARED.search(item[max(item.rfind(c) for c in "；;、") + 1 :]):
-                continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
-            if parts:
-                since = text[parts[-1][1].end : a.start]
-                if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
-                    continue  # within a part's own breakdown, up to the next "；"
-            if _NOT_A_PART.search(label):
-                continue
-            if _BARE_LABEL.match(label):
-                ambiguous = True  # "因公出国费年初预算1万元，决算0.5万元": two figures of one item
-                break
-            parts.append((label, a))
-        if ambiguous or not parts:
+        listed = _listed_parts(text, m.end(), end)
+        if listed is None or not listed[0]:
             continue
+        parts, closing = listed
         # quoted from the total's own label: "…政府采购预算38.20万元，其中："
         head = _label_start(text, total_start, s_start)
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(parts), _closure([label for label, _ in parts], closing)))
     return out
+
+
+def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amount]], bool] | None:
+    """The (label, amount) parts listed in `text[start:end]`, after a 其中, and whether a 合计
+    closes them; None when two figures belong to one item (the list cannot be read)."""
+    parts: list[tuple[str, Amount]] = []
+    closing = False
+    previous_end = start
+    for a in amounts_in(text[start:end]):
+        a = Amount(a.value, a.half, a.text, a.start + start, a.end + start)
+        item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
+        raw = text[item_start : a.start]
+        label = _COPULA_END.sub("", raw)
+        if _THRESHOLD_AFTER.match(text, a.end):
+            continue
+        if _CLOSING.search(raw):
+            closing = True
+            continue
+        item = text[previous_end:a.start]
+        previous_end = a.end
+        if _COMPARED.search(item[max(item.rfind(c) for c in "；;、") + 1 :]):
+            continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
+        if parts:
+            since = text[parts[-1][1].end : a.start]
+            if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
+                continue  # within a part's own breakdown, up to the next "；"
+        if _NOT_A_PART.search(label):
+            continue
+        if _BARE_LABEL.match(label):
+            return None  # "因公出国费年初预算1万元，决算0.5万元": two figures of one item
+        parts.append((label, a))
+    return parts, closing
 
 
 # ---- an item's amount at its head and again in its sentence ----
