@@ -376,10 +376,10 @@ def _after_break(source: str, flags: int) -> re.Pattern | None:
         return None
 
 
-def _next_match(search: _UnitPattern, text: str, pos: int, stop: int) -> re.Match | None:
-    """`search.rx.search(text, pos, stop)`. A pattern whose matches start a line is tried only
+def _next_match(unit_rx: _UnitPattern, text: str, pos: int, stop: int) -> re.Match | None:
+    """`unit_rx.rx.search(text, pos, stop)`. A pattern whose matches start a line is tried only
     where one starts: at `pos` if it does, then after each line break that it follows."""
-    rx, after_break = search.rx, search.after_break
+    rx, after_break = unit_rx.rx, unit_rx.after_break
     if after_break is None or pos < 0 or pos >= min(stop, len(text)):  # (odd bounds: as `re` reads them)
         return rx.search(text, pos, stop)
     if pos == 0 or text[pos - 1] == "\n":
@@ -399,11 +399,11 @@ def _matches(ctx: Context, pattern: Any, scope: Any = None):
     """(unit index, unit, match) for every match inside one unit."""
     corpus = _corpus(ctx)
     allowed = _scope_units(ctx, scope)
-    search = _unit_pattern(pattern)
+    unit_rx = _unit_pattern(pattern)
     text = corpus.text
-    for pos, stop in _spans(corpus, search, allowed):
+    for pos, stop in _spans(corpus, unit_rx, allowed):
         while True:
-            m = _next_match(search, text, pos, stop)
+            m = _next_match(unit_rx, text, pos, stop)
             if m is None:
                 break
             i = corpus.unit_at(m.start())
@@ -418,16 +418,16 @@ def _matches(ctx: Context, pattern: Any, scope: Any = None):
             yield i, unit, m
 
 
-def _spans(corpus: _Corpus, search: _UnitPattern, allowed: set[int] | None) -> list[tuple[int, int]]:
+def _spans(corpus: _Corpus, unit_rx: _UnitPattern, allowed: set[int] | None) -> list[tuple[int, int]]:
     """(start, end) of the stretches of the corpus worth searching: the whole text, or nothing when
     it lacks every needle; for a pattern whose matches stay inside a unit, only the units (of the
     scope) that hold a needle, each searched up to its end."""
     text = corpus.text
     whole = [(0, len(text))]
-    if not search.on_line:
-        return [] if search.needles is not None and search.needles.search(text) is None else whole
+    if not unit_rx.on_line:
+        return [] if unit_rx.needles is not None and unit_rx.needles.search(text) is None else whole
     units = allowed
-    if search.needles is not None and (holding := _units_holding(corpus, search.needles)) is not None:
+    if unit_rx.needles is not None and (holding := _units_holding(corpus, unit_rx.needles)) is not None:
         units = holding if allowed is None else holding & allowed
     if units is None:
         return whole
