@@ -981,9 +981,8 @@ def _item_chains(text: str, year: int | None) -> list[_ChainMention]:
     is no item."""
     out: list[_ChainMention] = []
     for m in _ITEM_CHAIN.finditer(text):
-        names = tuple(n for n in _CHAIN_SEP.split(m.group("chain")) if n)
-        if 2 <= len(names) <= 3 and len(names) == len(_CHAIN_SEP.split(m.group("chain"))) \
-                and _official_chain(names, year):
+        names = tuple(_CHAIN_SEP.split(m.group("chain")))
+        if 2 <= len(names) <= 3 and all(names) and _official_chain(names, year):  # (no empty name: no dash at an end)
             out.append(_ChainMention(m.span(), names, m.group(0)))
     return out
 
