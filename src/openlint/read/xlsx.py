@@ -366,10 +366,11 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
             title, rows = head, rows[1:]
         elif "表" in head and _is_preamble_row(rows[0]):  # `2026年收入预算总表 | 单位：万元` on one row
             title, rows = head, [_Row(first, tuple(rest)), *rows[1:]]
-    if title and "".join(title.split()) in _TOC_TITLES:
+    toc_title = "".join(title.split()) if title else ""
+    if toc_title in _TOC_TITLES:
         # a 目录: its entries name every part, they are not the parts' headings; a page-number
         # column, like a dot leader, is no part of an entry
-        heading = Heading("".join(title.split()), 1, Location(file=path, line=first))
+        heading = Heading(toc_title, 1, Location(file=path, line=first))
         entries = _lines([_Row(row.n, row.cells[:1]) for row in rows])
         return [heading, *(Paragraph(_DOT_LEADER.sub("", t), Location(file=path, line=n)) for t, n in entries)]
     blocks: list[Block] = [Heading(title or sheet.name, 1, Location(file=path, line=first))]
