@@ -1,9 +1,10 @@
 """The generic primitives that rules call: selectors, predicates, counts, attributes.
 
-Each primitive is a plain function `f(ctx, *args)` registered with its arity. The compiler
-checks calls against this registry (unknown name, wrong number of arguments, unknown table
-kind) before anything runs. Primitives know the document model and the understood facts, never
-a particular requirement: the requirement is the rule text.
+Each primitive is a plain function `f(ctx, *args)` registered with its arity (`registry`). The
+compiler checks calls against the registry (unknown name, wrong number of arguments, unknown
+table kind) before anything runs; this module is the runtime it compiles against, with the
+primitive families of the other modules imported at its end. Primitives know the document
+model and the understood facts, never a particular requirement: the requirement is the rule text.
 """
 
 from __future__ import annotations

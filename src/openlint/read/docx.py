@@ -6,9 +6,8 @@ Styles are read once from `word/styles.xml` (name, outline level, basedOn chain,
 
 Safety: the package is opened and every part read through `_zip` (entry count, declared size and
 compression ratio checked before inflating, a hard cap while reading), so a decompression bomb is
-refused without being inflated; XML is
-parsed with entity expansion, DTD loading and network access off, so a DOCTYPE with entities
-(billion laughs, external entities) is inert.
+refused without being inflated; XML is parsed with entity expansion, DTD loading and network
+access off, so a DOCTYPE with entities (billion laughs, external entities) is inert.
 """
 
 from __future__ import annotations
