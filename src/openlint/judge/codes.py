@@ -88,7 +88,8 @@ def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | 
 def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
                   listed: dict[tuple[str, str], tuple]) -> list[CodeCheck]:
     """`listed`: `_listed` of the (code, name) pairs met so far in the document (the same codes
-    recur in table after table)."""
+    recur in table after table; the answer depends on nothing else, the system following from the
+    code)."""
     rows = table_codes(table)
     if not rows:
         return []
