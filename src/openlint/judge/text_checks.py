@@ -461,16 +461,22 @@ def _units_holding(corpus: _Corpus, needles: re.Pattern) -> set[int] | None:
     return found
 
 
+_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+
+
 def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, width: int = 12,
-         toc: frozenset[int] = frozenset(), after: int = 20, sentence: bool = False) -> Hit:
+         toc: frozenset[int] = frozenset(), after_chars: int = 20, to_sentence_end: bool = False) -> Hit:
+    """The match as a Hit: `.after` the `after_chars` characters after it, cut at the end of its
+    sentence when `to_sentence_end`; `.kind` toc when the unit is one of the `toc` blocks."""
     start, end = m.start() - unit.start, m.end() - unit.start
     text = unit.text
     quote = _quote(text, start, end, width)
+    after = text[end : end + after_chars]
     return Hit(
         text=m.group(0),
         quote=quote,
         before=text[max(0, start - 20) : start],
-        after=text[end : end + after] if not sentence else _SENTENCE_END.split(text[end : end + after], 1)[0],
+        after=_SENTENCE_END.split(after, 1)[0] if to_sentence_end else after,
         location=_unit_location(unit, start),
         count=count,
         value=value,
@@ -478,9 +484,6 @@ def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, wid
         anchor=quote,
         kind="toc" if toc and any(id(b) in toc for b in unit.blocks) else unit.kind,
     )
-
-
-_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 
 
 def _toc_ids(ctx: Context) -> frozenset[int]:
@@ -536,7 +539,7 @@ def years(ctx: Context, scope: Any = None) -> list[Hit]:
     a section, table or list of them."""
     def compute() -> list[Hit]:
         toc = _toc_ids(ctx)
-        return [_hit(unit, m, value=_year_value(m.group(1)), toc=toc, after=80, sentence=True)
+        return [_hit(unit, m, value=_year_value(m.group(1)), toc=toc, after_chars=80, to_sentence_end=True)
                 for _i, unit, m in _matches(ctx, _YEAR, scope)]
 
     return ctx.cached(("text", "years"), compute) if scope is None else compute()
