@@ -50,6 +50,14 @@ def test_refuses_fields_it_cannot_build():
         @dataclasses.dataclass(frozen=True, slots=True)
         class WithFactory:
             items: list = dataclasses.field(default_factory=list)
+    with pytest.raises(TypeError, match="__post_init__"):
+        @direct_init
+        @dataclasses.dataclass(frozen=True, slots=True)
+        class WithPostInit:
+            a: int
+
+            def __post_init__(self) -> None:
+                pass
 
 
 def test_model_classes_use_it():

@@ -14,6 +14,8 @@ import dataclasses
 
 def direct_init(cls: type) -> type:
     """Class decorator, applied above `@dataclass(frozen=True, slots=True)`."""
+    if hasattr(cls, "__post_init__"):  # the generated __init__ would silently skip it
+        raise TypeError(f"direct_init does not support {cls.__name__}.__post_init__")
     fields = dataclasses.fields(cls)
     names: dict[str, object] = {}
     signature: list[str] = []
