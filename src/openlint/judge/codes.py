@@ -3,7 +3,8 @@ official lists of the document's year (rules/codes/), and the 类/款/项 names 
 
 `code_rows()` gives every (code, name) a table prints with what the list says of it: the official
 name that year, former names, whether the parent's list of children is complete (only then can a
-code be called unknown), the children printed under it in the same table (detail level).
+code be called unknown), the children printed under it in the same table (detail level), and
+whether the code belongs to the parent printed above it (`lineage`).
 `class_mentions()` gives every "X（类）Y（款）Z（项）" of the narrative with what is wrong in it, if
 anything, against the tables' names for the same codes and the official names.
 """

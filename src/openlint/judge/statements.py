@@ -1,5 +1,6 @@
-"""Primitives over narrative statements (issue 3): changes, completion rates, 决算 vs 预算, shares,
-repeated amounts, compared years.
+"""Primitives over narrative statements (issue 3): changes (and the same change stated twice),
+completion rates, 决算 vs 预算, shares, totals and their 其中 parts, repeated amounts, compared
+years.
 
 Each primitive returns one element per statement the narrative makes with the numbers to judge it;
 an element's attributes say whether the statement follows from those numbers (`rate_ok`, `ok` …),
