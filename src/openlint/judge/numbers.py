@@ -14,8 +14,8 @@ quantity printed twice at different precision (3,121.42万元 in the text, 31,21
 table) agrees when the finer figure lies within the coarser one's interval.
 
 Tables whose header the semantics layer could not read as a clean tree are left out (their
-column roles are unknown; a header cell naming two roles leaves only the columns under it unknown), and so
-are rows whose amount cells hold text.
+column roles are unknown; a header cell naming two roles leaves only the columns under it
+unknown), and so are rows whose amount cells hold text.
 """
 
 from __future__ import annotations

@@ -229,15 +229,9 @@ class CodeRow:
         return system_of(self.code)
 
 
-def _cell_text(table: Table, r: int, c: int) -> str:
-    row = table.grid[r]
-    if c >= len(row):
-        return ""
-    cell = row[c]
-    # a merged cell counts once, at its origin
-    if cell.row != r or cell.col != c:
-        return ""
-    return _without_spaces(cell.text)
+def _row_texts(table: Table, r: int) -> list[str]:
+    """The texts of row r's cells without spaces; a merged cell counts once, at its origin ("" elsewhere)."""
+    return [_without_spaces(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(table.grid[r])]
 
 
 @lru_cache(maxsize=8192)
@@ -271,11 +265,9 @@ def _header_parts(table: Table, top: int) -> dict[int, str]:
     """Columns headed exactly 类 / 款 / 项 (split code layouts)."""
     parts: dict[int, str] = {}
     for r in range(min(top, table.n_rows)):
-        for c, cell in enumerate(table.grid[r]):
-            if cell.row == r and cell.col == c:  # a merged cell counts once, at its origin
-                t = _without_spaces(cell.text)
-                if t in ("类", "款", "项"):
-                    parts[c] = t
+        for c, t in enumerate(_row_texts(table, r)):
+            if t in ("类", "款", "项"):
+                parts[c] = t
     return parts
 
 
@@ -291,8 +283,7 @@ def table_codes(table: Table) -> list[CodeRow]:
     for r in range(top, table.n_rows):
         row_cells = table.grid[r]
         width = len(row_cells)
-        # a merged cell counts once, at its origin
-        texts = [_without_spaces(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row_cells)]
+        texts = _row_texts(table, r)
         if not previous and not any(t[:1] in _CODE_START for t in texts):
             continue
         found: list[CodeRow] = []
@@ -398,7 +389,7 @@ def table_codes(table: Table) -> list[CodeRow]:
 
 
 def _name_column(table: Table, row: CodeRow) -> int | None:
-    texts = [_cell_text(table, row.row, c) for c in range(len(table.grid[row.row]))]
+    texts = _row_texts(table, row.row)
     for c in range(row.column + 1, len(texts)):
         if texts[c] and _is_name(texts[c]) and row.name.startswith(texts[c]):
             return c
