@@ -144,6 +144,11 @@ def amounts_in(text: str) -> list[Amount]:
     return out
 
 
+def _amounts_within(text: str, start: int, end: int) -> list[Amount]:
+    """The amounts of `text[start:end]`, their spans in `text`."""
+    return [Amount(a.value, a.half, a.text, a.start + start, a.end + start) for a in amounts_in(text[start:end])]
+
+
 def percents_in(text: str) -> list[Percent]:
     out = []
     for m in PERCENT_RE.finditer(text):
@@ -456,8 +461,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
         base_year: int | str | None = int(m.group("y")) if m.group("y") else (year - 1 if year else "prev")
         before_label = m.group("base") if not m.group("y") else f"{m.group('y')}年"
         # the amounts the sentence states before the comparison, with their year labels
-        found = [a for a in amounts_in(text[s_start : m.start()])]
-        found = [Amount(a.value, a.half, a.text, a.start + s_start, a.end + s_start) for a in found]
+        found = _amounts_within(text, s_start, m.start())
         before = after = None
         for a in found:
             label = _label_of(text, a, s_start, year)
@@ -564,9 +568,8 @@ class Budgeted:
 def _budgeted(text: str, start: int, end: int) -> Budgeted:
     initial = full = generic = final = None
     seen = {"initial": 0, "full": 0, "generic": 0, "final": 0}
-    for a in amounts_in(text[start:end]):
-        before = text[max(start, start + a.start - 12) : start + a.start]
-        a = Amount(a.value, a.half, a.text, a.start + start, a.end + start)
+    for a in _amounts_within(text, start, end):
+        before = text[max(start, a.start - 12) : a.start]
         if _FINAL_LABEL.search(before):
             final = a
             seen["final"] += 1
@@ -717,7 +720,7 @@ def shares(passage: Passage) -> list[Share]:
     spans = sentences(text)
     out = []
     for s_start, s_end in spans:
-        found = [Amount(a.value, a.half, a.text, a.start + s_start, a.end + s_start) for a in amounts_in(text[s_start:s_end])]
+        found = _amounts_within(text, s_start, s_end)
         if len(found) < 2 or not _BASE_FOLLOW.match(text, found[0].end):
             continue
         base = found[0]
@@ -830,8 +833,7 @@ def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amou
     parts: list[tuple[str, Amount]] = []
     closing = False
     previous_end = start
-    for a in amounts_in(text[start:end]):
-        a = Amount(a.value, a.half, a.text, a.start + start, a.end + start)
+    for a in _amounts_within(text, start, end):
         item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
         raw = text[item_start : a.start]
         label = _COPULA_END.sub("", raw)
