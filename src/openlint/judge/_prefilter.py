@@ -222,6 +222,8 @@ def _best(choices: list[set[str]]) -> set[str]:
 
 
 def _fewest(choices: list[set[str]]) -> set[str]:
+    """The set with the fewest texts (of two characters or more), then the longest: the fallback
+    when the rarest texts of every alternative together would be too many."""
     return min(choices, key=lambda texts: (min(map(len, texts)) < 2, len(texts), -min(map(len, texts))))
 
 

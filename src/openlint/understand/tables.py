@@ -490,6 +490,7 @@ class _Grid:
 
 
 def _read_grid(table: Table, top: int) -> _Grid:
+    """One pass over the table's body cells (see `_Grid`), below the `top` header rows."""
     n_cols = table.n_cols
     numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
     body_rows = [r for r in range(top, table.n_rows) if r not in numbering_rows]
