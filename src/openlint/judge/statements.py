@@ -74,7 +74,8 @@ def _magnitude(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
 
 def _words_agree(c: S.Change) -> bool:
     """False when the change is called an increase and its rate (or the reason given for it, "减少的
-    主要原因是…") a decrease, or the other way round: wrong whatever the amounts (a template leftover "下降（增长）" leaves a direction open: not judged)."""
+    主要原因是…") a decrease, or the other way round: wrong whatever the amounts. (A template
+    leftover "下降（增长）" leaves a direction open: not judged.)"""
     d, r = c.direction, c.rate_direction
     if d in (UP, DOWN) and (S.direction_of(c.reason_word) or d) not in (d, FLAT):
         return False  # "比上年减少990万元。增加的主要原因是…"

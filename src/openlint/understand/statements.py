@@ -376,7 +376,8 @@ _ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中[：:，,]?")  # ending 
 
 
 def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool, str]]:
-    """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over `text` (+ the next paragraph, `following`).
+    """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over
+    `text` (and the next paragraph, `following`).
 
     A change's reason is a cause or purpose word (_REASON) in its own clause after it, or before it
     ("由于…，比上年减少…"), or in the clauses that follow it up to the next clause stating a change
