@@ -227,3 +227,11 @@ def test_reader_bug_becomes_a_problem(tmp_path, monkeypatch):
 def test_problem_type():
     doc = read_document("/nonexistent/dir/file.docx")
     assert isinstance(doc.problems[0], Problem) and doc.format == "docx"
+
+
+def test_a_zip_with_excel_parts_but_no_workbook_is_called_a_broken_workbook(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/styles.xml", "<styleSheet/>")
+    (problem,) = read_document(str(path)).problems
+    assert problem.fatal and "缺少 xl/workbook.xml" in problem.message

@@ -175,7 +175,7 @@ def _read(path: str) -> Document:
 
 def _not_word_message(names: set[str]) -> str:
     if any(n.startswith("xl/") for n in names):
-        return "不是 Word 文档：这是 Excel 工作簿（.xlsx），请以 .xlsx 扩展名检查"
+        return "不是 Word 文档：像是 Excel 工作簿（.xlsx），但缺少 xl/workbook.xml，文件已损坏"
     if any(n.startswith("ppt/") for n in names):
         return "不是 Word 文档：这是 PowerPoint 演示文稿（.pptx），暂不支持"
     if "mimetype" in names or "content.xml" in names:
