@@ -338,7 +338,7 @@ def test_ole_files(tmp_path):
     assert "已加密" in only_fatal(read_document(str(encrypted)))
     doc = tmp_path / "old.doc"
     doc.write_bytes(OLE + b"\0" * 1000)
-    assert only_fatal(read_document(str(doc))) == "文件已加密或为旧版 .doc/.xls 格式，暂不支持"
+    assert only_fatal(read_document(str(doc))) == "文件已加密或为旧版 .doc 等格式，暂不支持（可另存为 .docx 或 PDF 后检查）"
     broken = tmp_path / "broken.xls"
     broken.write_bytes(OLE + b"\0" * 1000)
     assert "无法作为 Excel 工作簿打开" in only_fatal(read_document(str(broken)))

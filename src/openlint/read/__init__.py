@@ -100,12 +100,13 @@ def _read_document(path: str, ext_fmt: str) -> Document:
 
             doc, actual = read_docx(path), "docx"
     elif kind == "ole":
+        from openlint.read.docx import MSG_OLE
         from openlint.read.xlsx import MSG_ENCRYPTED, is_encrypted_ole, is_xls, read_xls
 
         if is_encrypted_ole(path):
             return _fatal(path, ext_fmt, MSG_ENCRYPTED)
         if ext_fmt != "xls" and not is_xls(path):
-            return _fatal(path, ext_fmt, "文件已加密或为旧版 .doc/.xls 格式，暂不支持")
+            return _fatal(path, ext_fmt, MSG_OLE)
         doc, actual = read_xls(path), "xls"
     elif kind.startswith("binary:"):
         return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word、Excel 或文本文件")
