@@ -126,6 +126,51 @@ def test_change_subject_in_the_previous_sentence():
     assert c.after.text == "9859.38万元" and c.delta.text == "1062.85万元"
 
 
+def test_change_base_in_the_previous_sentence():
+    (c,) = S.changes(passage("上年预算为1,134.56万元。本年安排1,234.56万元，比上年增长8.81%。"), 2026)
+    assert (c.before.text, c.after.text, c.rate.text) == ("1,134.56万元", "1,234.56万元", "8.81%")
+
+
+def test_change_amount_in_the_previous_sentence():
+    (c,) = S.changes(passage("（三）公务接待费1.00万元。比2024年预算增加0.20万元，增长25.00%。"), 2025)
+    assert c.before is None and c.after.text == "1.00万元" and c.delta.text == "0.20万元"
+
+
+def test_change_both_years_in_the_previous_sentence():
+    (c,) = S.changes(passage("2025年预算为1,234.56万元，2024年预算为1,134.56万元。比2024年增长8.81%。"), 2025)
+    assert (c.before.text, c.after.text, c.after_label) == ("1,134.56万元", "1,234.56万元", "2025年")
+
+
+@pytest.mark.parametrize("text", [
+    "上年收入为1,134.56万元。本年支出安排1,234.56万元，比上年增长8.81%。",  # another subject
+    "上年预算为1,134.56万元，与2024年持平。本年安排1,234.56万元，比上年增长8.81%。",  # a change between
+    "上年预算为1,134.56万元。其他。本年安排1,234.56万元，比上年增长8.81%。",  # not the sentence right before
+    "本年预算为1,134.56万元。本年安排1,234.56万元，比上年增长8.81%。",  # not the compared year
+    "上年预算为1,134.56万元，主要用于办公。本年安排1,234.56万元，比上年增长8.81%。",  # not ending the sentence
+])
+def test_change_base_not_taken_from_the_previous_sentence(text):
+    c = S.changes(passage(text), 2026)[-1]
+    assert c.before is None and c.after.text == "1,234.56万元"
+
+
+@pytest.mark.parametrize("text", [
+    "2025年收入预算1,234.56万元。支出比2024年预算增加100.00万元。",  # a subject of its own
+    "2025年收入预算1,234.56万元，支出预算1,200.00万元。比2024年预算增加100.00万元。",  # two amounts
+    "2024年收入预算1,134.56万元。比2024年预算增加100.00万元。",  # the compared year's amount
+    "2023年收入预算1,134.56万元。比2024年预算增加100.00万元。",  # another year's amount
+    "2024年收入为1,134.56万元，2025年支出为1,234.56万元。比2024年增加100.00万元。",  # two subjects
+])
+def test_change_amount_not_taken_from_the_previous_sentence(text):
+    (c,) = S.changes(passage(text), 2025)
+    assert c.before is None and c.after is None
+
+
+def test_topic_leaves_out_year_org_and_common_words():
+    assert S._topic("上海市某局2024年度收入支出总计") == "收入支出"
+    assert S._topic("（三）公务接待费") == "公务接待费"
+    assert S._topic("2022年当年预算执行数为") == "" and S._topic("上年预算为") == ""
+
+
 def test_change_without_its_amount():
     (c,) = S.changes(passage("“三公”经费支出决算数比2023年度减少0.15万元，下降（增长）27.78%。"), 2024)
     assert c.after is None and c.rate_direction is None  # the template leftover leaves the direction open

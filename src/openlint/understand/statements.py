@@ -479,7 +479,13 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
             after_label = f"{base_year + 1}年" if isinstance(base_year, int) and m.group("y") else "本年"
         if before is None or after is None or before.start > m.start() or after.start > m.start():
             before = None
-            after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"))
+            after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
+            if after is not None and after.start >= s_start and len(found) == 1:
+                before = _base_before(text, spans, s_start, m.start(), after, base_year, year)
+            elif after is None and not found:
+                before, after = _years_before(text, spans, s_start, m.start(), t.group("subj"), base_year, year)
+                if after is not None and isinstance(base_year, int) and m.group("y"):
+                    after_label = f"{base_year + 1}年"
         quote_end = t.end()
         quote = _quote(text, m.start(), quote_end)
         subject = ""
@@ -513,23 +519,107 @@ _JUST_BEFORE = re.compile(r"^[，,]?$")
 _COPULA = r"(?:为|是|共计|合计|总计)?"
 
 
-def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, spans, subject: str) -> Amount | None:
+def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, spans, subject: str,
+                   base_year: int | str | None = None, year: int | None = None) -> Amount | None:
     """The amount the change is about: printed right before "，比…", or, for a sentence that opens
-    with "与2023年度相比，<subject>增加…", the amount right after the same subject in the sentence before."""
+    with the comparison ("与2023年度相比，<subject>增加…", "比2024年预算增加N万元…"), an amount of
+    the sentence before: right after the same subject when the change names one, else the one amount
+    that sentence ends with (`_sole_amount_before`)."""
     if found and _JUST_BEFORE.match(text[found[-1].end : anchor]):
         return found[-1]
-    opening = text[s_start:anchor]
-    if opening.strip("，,") or not subject or len(subject) < 2:
-        return None
+    if found or _topic(text[s_start:anchor]):
+        return None  # the sentence names its own subject before the comparison: not the sentence before's
     previous = [sp for sp in spans if sp[1] <= s_start]
     if not previous:
         return None
     p_start, p_end = previous[-1]
+    if not _topic(subject):
+        # "…收入预算1,234.56万元。比2024年预算增加100.00万元": no subject of its own, the amount before
+        return _sole_amount_before(text, p_start, p_end, lambda label: label is None or _is_later(label, base_year, year), year)
+    if len(subject) < 2:
+        return None
     m = re.search(re.escape(subject) + _COPULA + rf"(?P<a>{_AMOUNT})", text[p_start:p_end])
     if not m:
         return None
     a = amounts_in(m.group("a"))[0]
     return Amount(a.value, a.half, a.text, p_start + m.start("a"), p_start + m.end("a"))
+
+
+# What is left of the words naming an amount once the year, the org before it and the words any
+# amount may carry are left out: "上海市某局2024年度收入支出总计" → "收入支出", "上年预算为" → "".
+_TOPIC_PREFIX = re.compile(r"^.*(?:(?:19|20)\d{2}年度?|上一?年度?|去年|本年度?|今年)")
+_TOPIC_NOISE = re.compile(r"相比|相较|比较|当年|全年|年初|预算|决算|执行|安排|共计|合计|总计|数|为|是|的|达|约|[“”\"，,：:（）()、]")
+
+
+def _topic(label: str) -> str:
+    return _TOPIC_NOISE.sub("", _TOPIC_PREFIX.sub("", _ITEM_START.sub("", label)))
+
+
+def _sole_amount_before(text: str, p_start: int, p_end: int, label_ok, year: int | None) -> Amount | None:
+    """The amount the sentence `text[p_start:p_end]` ends with, when it is the sentence's only amount,
+    the sentence states no change of its own and `label_ok` accepts the amount's year label. A change
+    whose amounts are in the sentence before is read only so: with two amounts, or a change between,
+    which one it is about is a guess, and a wrong pairing makes a false alarm."""
+    found = _amounts_within(text, p_start, p_end)
+    if len(found) != 1 or _ANCHOR.search(text, p_start, p_end):
+        return None
+    a = found[0]
+    if text[a.end : p_end].strip("。！？!?；;，, ") or not label_ok(_label_of(text, a, p_start, year)):
+        return None
+    return a
+
+
+def _is_later(label, base_year, year: int | None) -> bool:
+    """The year label `label` (see `_label_of`) is the year compared with `base_year`."""
+    return label == "cur" or (isinstance(base_year, int) and label == base_year + 1) or (
+        base_year == "prev" and year is not None and label == year)
+
+
+def _years_before(text: str, spans, s_start: int, anchor: int, subject: str, base_year,
+                  year: int | None) -> tuple[Amount | None, Amount | None]:
+    """(earlier, later) of "2024年预算为A万元，2025年预算为B万元。比2024年增长P%": a change with no
+    amount and no subject of its own whose sentence before gives exactly two amounts, ending with
+    them, one labelled with the compared year and one with the later year, of the same subject."""
+    none = (None, None)
+    if base_year is None or _topic(text[s_start:anchor]) or _topic(subject):
+        return none
+    previous = [sp for sp in spans if sp[1] <= s_start]
+    if not previous:
+        return none
+    p_start, p_end = previous[-1]
+    found = _amounts_within(text, p_start, p_end)
+    if len(found) != 2 or _ANCHOR.search(text, p_start, p_end) or text[found[-1].end : p_end].strip("。！？!?；;，, "):
+        return none
+    labels = [_label_of(text, a, p_start, year) for a in found]
+    if labels[0] == base_year and _is_later(labels[1], base_year, year):
+        before, after = found
+    elif labels[1] == base_year and _is_later(labels[0], base_year, year):
+        after, before = found
+    else:
+        return none
+    topics = [_topic(text[_label_start(text, a.start, p_start) : a.start]) for a in (before, after)]
+    return (before, after) if not all(topics) or topics[0] == topics[1] else none
+
+
+def _base_before(text: str, spans, s_start: int, anchor: int, after: Amount, base_year, year: int | None) -> Amount | None:
+    """The earlier amount of "上年预算为A万元。本年安排B万元，比上年增长P%": the one amount the sentence
+    before ends with, labelled with the compared year, of the same subject as B (the same words, or
+    no words of its own on one side) — only when B is labelled as the later year and the change is
+    the first of its sentence."""
+    if _ANCHOR.search(text, s_start, anchor) or base_year is None:
+        return None
+    if not _is_later(_label_of(text, after, s_start, year), base_year, year):
+        return None
+    previous = [sp for sp in spans if sp[1] <= s_start]
+    if not previous:
+        return None
+    p_start, p_end = previous[-1]
+    a = _sole_amount_before(text, p_start, p_end, lambda lab: lab == base_year, year)
+    if a is None:
+        return None
+    mine = _topic(text[_label_start(text, after.start, s_start) : after.start])
+    theirs = _topic(text[_label_start(text, a.start, p_start) : a.start])
+    return a if not mine or not theirs or mine == theirs else None
 
 
 # ---- completion rates and 决算 vs 预算 ----
