@@ -165,6 +165,16 @@ def test_change_amount_not_taken_from_the_previous_sentence(text):
     assert c.before is None and c.after is None
 
 
+def test_change_not_paired_with_the_compared_years_amount():
+    # the first "预算…万元" / "收入支出总计…万元" of the sentence before is the compared year's
+    text = "2024年“三公”经费预算为12.50万元，2025年“三公”经费预算为10.00万元。比2024年预算减少2.50万元，下降20.00%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert (c.before.text, c.after.text) == ("12.50万元", "10.00万元")
+    text = "2024年度收入支出总计100.00万元，2025年度收入支出总计110.00万元。与2024年度相比，收入支出总计增加10.00万元，增长11.11%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert c.after.text == "110.00万元"
+
+
 def test_topic_leaves_out_year_org_and_common_words():
     assert S._topic("上海市某局2024年度收入支出总计") == "收入支出"
     assert S._topic("（三）公务接待费") == "公务接待费"

@@ -538,11 +538,16 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
         return _sole_amount_before(text, p_start, p_end, lambda label: label is None or _is_later(label, base_year, year), year)
     if len(subject) < 2:
         return None
-    m = re.search(re.escape(subject) + _COPULA + rf"(?P<a>{_AMOUNT})", text[p_start:p_end])
-    if not m:
-        return None
-    a = amounts_in(m.group("a"))[0]
-    return Amount(a.value, a.half, a.text, p_start + m.start("a"), p_start + m.end("a"))
+    # the subject's amount of the later year: "2024年度收入支出总计A万元，2025年度收入支出总计B万元。
+    # 与2024年度相比，收入支出总计增加…" is about B (one such amount, else it is a guess)
+    candidates = []
+    for m in re.finditer(re.escape(subject) + _COPULA + rf"(?P<a>{_AMOUNT})", text[p_start:p_end]):
+        a = amounts_in(m.group("a"))[0]
+        a = Amount(a.value, a.half, a.text, p_start + m.start("a"), p_start + m.end("a"))
+        label = _label_of(text, a, p_start, year)
+        if label is None or _is_later(label, base_year, year):
+            candidates.append(a)
+    return candidates[0] if len(candidates) == 1 else None
 
 
 # What is left of the words naming an amount once the year, the org before it and the words any
