@@ -68,7 +68,7 @@ def load_rules(extra: list[Path] = (), *, builtin: bool = True, catalog: Catalog
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleError(str(path), 1, 1, f"无法读取规则文件：{exc}") from None
-        compiled.extend(compile_text(text, str(path), primitives, kinds))
+        compiled.extend(compile_text(text, str(path), primitives, kinds, cached=True))
     check_unique(compiled)
     return RuleSet(tuple(compiled), catalog)
 

@@ -1,0 +1,161 @@
+"""The cache of parsed rule files: a hit skips parsing, anything else parses and never fails the run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from openlint.dsl import cache, compiler
+from openlint.judge.engine import load_rules
+
+RULE = '''rule T-001 {
+  title    "t"
+  severity warning
+  category structure
+  basis    "b"
+  message  "{excerpt(text(doc.org), 5)} {t.caption}"
+  for each t in tables()
+  require  t.caption matches /表/
+}
+'''
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("OPENLINT_CACHE_DIR", str(directory))
+    monkeypatch.delenv("OPENLINT_NO_CACHE", raising=False)
+    return directory
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The paths parsed (rule files and placeholders) from now on."""
+    seen: list[str] = []
+    real_rules, real_expression = compiler.parse_rules, compiler.parse_expression
+
+    def parse_rules(text, path="<rules>"):
+        seen.append(path)
+        return real_rules(text, path)
+
+    def parse_expression(text, path, line, column):
+        seen.append(f"{path}:{text}")
+        return real_expression(text, path, line, column)
+
+    monkeypatch.setattr(compiler, "parse_rules", parse_rules)
+    monkeypatch.setattr(compiler, "parse_expression", parse_expression)
+    return seen
+
+
+def rule_file(tmp_path: Path, text: str = RULE) -> Path:
+    path = tmp_path / "mine.olr"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def docs(ruleset):
+    return [r.doc for r in ruleset.rules]
+
+
+def test_default_location_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("OPENLINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("OPENLINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "openlint"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "openlint"
+    monkeypatch.setenv("OPENLINT_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+
+
+def test_second_load_is_a_hit_and_compiles_the_same(cache_dir, parses, tmp_path):
+    path = rule_file(tmp_path)
+    first = load_rules([path])
+    assert str(path) in parses and f"{path}:excerpt(text(doc.org), 5)" in parses
+    assert list(cache_dir.glob("rules-*.pickle"))
+    parses.clear()
+    second = load_rules([path])
+    assert parses == []  # neither the files nor the placeholders were parsed again
+    assert docs(second) == docs(first)
+
+
+def test_an_edited_rule_file_is_a_miss(cache_dir, parses, tmp_path):
+    path = rule_file(tmp_path)
+    load_rules([path])
+    rule_file(tmp_path, RULE.replace('title    "t"', 'title    "新标题"'))
+    parses.clear()
+    ruleset = load_rules([path])
+    assert parses == [str(path), f"{path}:excerpt(text(doc.org), 5)"]
+    assert ruleset.get("T-001").title == "新标题"
+
+
+def test_a_rule_error_is_still_reported_on_a_warm_cache(cache_dir, tmp_path):
+    from openlint.dsl.parser import RuleError
+
+    load_rules([rule_file(tmp_path)])
+    rule_file(tmp_path, RULE.replace("/表/", "/表(/"))
+    for _ in range(2):  # a broken file is never stored, so it fails the same way every time
+        with pytest.raises(RuleError, match="正则表达式有误"):
+            load_rules([tmp_path / "mine.olr"])
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(cache_dir, parses, tmp_path):
+    path = rule_file(tmp_path)
+    expected = docs(load_rules([path]))
+    entries = sorted(cache_dir.glob("rules-*.pickle"))
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    entries[0].write_bytes(b"")  # and one truncated to nothing
+    parses.clear()
+    assert docs(load_rules([path])) == expected
+    assert str(path) in parses
+    parses.clear()
+    assert docs(load_rules([path])) == expected
+    assert parses == []  # rewritten by the run that found them corrupt
+
+
+def test_an_entry_of_the_wrong_shape_is_ignored(cache_dir, parses, tmp_path):
+    import pickle
+
+    path = rule_file(tmp_path)
+    load_rules([path])
+    for entry in cache_dir.glob("rules-*.pickle"):
+        entry.write_bytes(pickle.dumps({"not": "an entry"}))
+    parses.clear()
+    assert load_rules([path]).get("T-001") is not None
+    assert str(path) in parses
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions, not root")
+def test_an_unwritable_directory_does_not_fail_the_run(cache_dir, parses, tmp_path):
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)
+    try:
+        path = rule_file(tmp_path)
+        assert load_rules([path]).get("T-001") is not None
+        assert load_rules([path]).get("T-001") is not None
+        assert parses.count(str(path)) == 2  # nothing could be stored: parsed each time
+        assert not list(cache_dir.iterdir())
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_a_cache_path_that_is_a_file_does_not_fail_the_run(tmp_path, monkeypatch, parses):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    monkeypatch.setenv("OPENLINT_CACHE_DIR", str(blocker / "openlint"))
+    path = rule_file(tmp_path)
+    assert load_rules([path]).get("T-001") is not None
+    assert load_rules([path]).get("T-001") is not None
+
+
+def test_disabled_cache_writes_nothing(cache_dir, monkeypatch, parses, tmp_path):
+    monkeypatch.setenv("OPENLINT_NO_CACHE", "1")
+    path = rule_file(tmp_path)
+    load_rules([path])
+    load_rules([path])
+    assert parses.count(str(path)) == 2
+    assert not cache_dir.exists()
