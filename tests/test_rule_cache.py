@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openlint.dsl import cache, compiler
+from openlint.dsl import cache, parser
+from openlint.dsl.errors import RuleError
 from openlint.judge.engine import load_rules
 
 RULE = '''rule T-001 {
@@ -34,7 +35,7 @@ def cache_dir(tmp_path, monkeypatch) -> Path:
 def parses(monkeypatch) -> list[str]:
     """The paths parsed (rule files and placeholders) from now on."""
     seen: list[str] = []
-    real_rules, real_expression = compiler.parse_rules, compiler.parse_expression
+    real_rules, real_expression = parser.parse_rules, parser.parse_expression
 
     def parse_rules(text, path="<rules>"):
         seen.append(path)
@@ -44,8 +45,8 @@ def parses(monkeypatch) -> list[str]:
         seen.append(f"{path}:{text}")
         return real_expression(text, path, line, column)
 
-    monkeypatch.setattr(compiler, "parse_rules", parse_rules)
-    monkeypatch.setattr(compiler, "parse_expression", parse_expression)
+    monkeypatch.setattr(parser, "parse_rules", parse_rules)
+    monkeypatch.setattr(parser, "parse_expression", parse_expression)
     return seen
 
 
@@ -93,8 +94,6 @@ def test_an_edited_rule_file_is_a_miss(cache_dir, parses, tmp_path):
 
 
 def test_a_rule_error_is_still_reported_on_a_warm_cache(cache_dir, tmp_path):
-    from openlint.dsl.parser import RuleError
-
     load_rules([rule_file(tmp_path)])
     rule_file(tmp_path, RULE.replace("/表/", "/表(/"))
     for _ in range(2):  # a broken file is never stored, so it fails the same way every time
@@ -159,3 +158,14 @@ def test_disabled_cache_writes_nothing(cache_dir, monkeypatch, parses, tmp_path)
     load_rules([path])
     assert parses.count(str(path)) == 2
     assert not cache_dir.exists()
+
+
+def test_a_warm_start_does_not_import_lark(cache_dir):
+    import subprocess
+    import sys
+
+    code = "import sys; from openlint.judge.engine import load_rules; load_rules(); print('lark' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs == ["True\n", "False\n"]  # cold: parsed with Lark; warm: from the cache alone

@@ -19,7 +19,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _load(extra: tuple[str, ...]):
-    from openlint.dsl.parser import RuleError
+    from openlint.dsl.errors import RuleError
     from openlint.judge.engine import load_rules
     from openlint.understand.catalog import CatalogError
 

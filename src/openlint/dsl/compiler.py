@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, Callable, Iterator, Protocol
 
 from openlint.dsl import ast
-from openlint.dsl.parser import RuleError, parse_expression, parse_rules
+from openlint.dsl.errors import RuleError
 from openlint.findings import CATEGORIES, Finding, RuleDoc, Severity
 
 Evaluator = Callable[[Any, dict], Any]  # (context, environment) → value
@@ -78,7 +78,12 @@ def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[
 
         key = cache.entry_key(text, path)
         entry = cache.load(key)
-    rule_file, expressions = entry if entry is not None else (parse_rules(text, path), {})
+    if entry is not None:
+        rule_file, expressions = entry
+    else:
+        from openlint.dsl import parser  # Lark is imported only when something is to be parsed
+
+        rule_file, expressions = parser.parse_rules(text, path), {}
     lines = text.splitlines()
     compiled = [_RuleCompiler(rule, runtime, table_kinds, lines, expressions).compile() for rule in rule_file.rules]
     if key is not None and entry is None:  # stored once it compiled: a broken file is parsed again
@@ -435,7 +440,9 @@ def _placeholder(text: str, file: str, line: int, column: int, parsed: dict) -> 
     if not _DOTTED.fullmatch(text) or _KEYWORDS.intersection(parts):
         key = (text, line, column)
         if key not in parsed:
-            parsed[key] = parse_expression(text, file, line, column)
+            from openlint.dsl import parser
+
+            parsed[key] = parser.parse_expression(text, file, line, column)
         return parsed[key]
     expr: ast.Expr = ast.Var(parts[0], ast.Pos(file, line, column))
     offset = len(parts[0]) + 1

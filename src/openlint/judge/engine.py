@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openlint.dsl.compiler import CompiledRule, check_unique, compile_text
-from openlint.dsl.parser import RuleError
+from openlint.dsl.errors import RuleError
 from openlint.findings import Finding, RuleDoc, Severity
 from openlint.judge import primitives
 from openlint.judge.context import Context
