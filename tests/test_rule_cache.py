@@ -169,3 +169,15 @@ def test_a_warm_start_does_not_import_lark(cache_dir):
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
     assert runs == ["True\n", "False\n"]  # cold: parsed with Lark; warm: from the cache alone
+
+
+def test_shipped_syntax_trees_survive_pickling():
+    import pickle
+
+    from openlint.judge.engine import rule_files
+    from openlint.resources import data_dir
+
+    for path in rule_files([data_dir("rules")]):
+        tree = parser.parse_rules(path.read_text(encoding="utf-8"), str(path))
+        copy = pickle.loads(pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copy == tree and copy.rules and type(copy.rules[0].pos) is type(tree.rules[0].pos)
