@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -18,6 +17,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _load(extra: tuple[str, ...]):
+    from pathlib import Path
+
     from openlint.dsl.errors import RuleError
     from openlint.judge.engine import load_rules
     from openlint.understand.catalog import CatalogError
