@@ -181,3 +181,29 @@ def test_shipped_syntax_trees_survive_pickling():
         tree = parser.parse_rules(path.read_text(encoding="utf-8"), str(path))
         copy = pickle.loads(pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
         assert copy == tree and copy.rules and type(copy.rules[0].pos) is type(tree.rules[0].pos)
+
+
+def test_the_catalog_is_cached_until_edited(cache_dir, tmp_path, monkeypatch):
+    from openlint.judge import engine
+    from openlint.resources import data_dir
+
+    path = tmp_path / "tables.yaml"
+    path.write_text((data_dir("rules") / "tables.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    loads: list[Path] = []
+    real = engine.load_catalog
+    monkeypatch.setattr(engine, "load_catalog", lambda p=None: loads.append(p) or real(p))
+    first = engine.cached_catalog(path)
+    second = engine.cached_catalog(path)
+    assert loads == [path] and second == first and second.kinds
+    entries = list(cache_dir.glob("catalog-*.pickle"))
+    assert len(entries) == 1
+    entries[0].write_bytes(b"\x80\x05corrupt")  # corrupt: read again, and rewritten
+    assert engine.cached_catalog(path) == first and len(loads) == 2
+    assert engine.cached_catalog(path) == first and len(loads) == 2
+    path.write_text(path.read_text(encoding="utf-8").replace("kinds:", "kinds:\n  新表:\n    name: {预算: 新表}", 1),
+                    encoding="utf-8")
+    from openlint.understand import catalog
+
+    catalog._load.cache_clear()  # load_catalog keeps what it read, by path, for the process
+    edited = engine.cached_catalog(path)
+    assert len(loads) == 3 and edited.get("新表") is not None

@@ -72,12 +72,12 @@ def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[
     """Parse and compile one rule file's text. Raises `RuleError`. With `cached`, the parse comes
     from (and goes to) the cache of parsed rule files (`openlint.dsl.cache`); compiling, and so
     every check on the rules, happens either way."""
-    entry = key = None
+    entry = name = None
     if cached:
         from openlint.dsl import cache
 
-        key = cache.entry_key(text, path)
-        entry = cache.load(key)
+        name = f"rules-{cache.key(cache.grammar_digest(), path, text)}"
+        entry = cache.load(name, _is_parsed_file)
     if entry is not None:
         rule_file, expressions = entry
     else:
@@ -86,9 +86,15 @@ def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[
         rule_file, expressions = parser.parse_rules(text, path), {}
     lines = text.splitlines()
     compiled = [_RuleCompiler(rule, runtime, table_kinds, lines, expressions).compile() for rule in rule_file.rules]
-    if key is not None and entry is None:  # stored once it compiled: a broken file is parsed again
-        cache.store(key, (rule_file, expressions))
+    if name is not None and entry is None:  # stored once it compiled: a broken file is parsed again
+        cache.store(name, (rule_file, expressions))
     return compiled
+
+
+def _is_parsed_file(entry: Any) -> bool:
+    """A cache entry for a rule file: its syntax tree; (placeholder text, line, column) → expression."""
+    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], ast.RuleFile)
+            and isinstance(entry[1], dict))
 
 
 def check_unique(rules: list[CompiledRule]) -> None:
