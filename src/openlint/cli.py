@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
 from openlint import __version__
-from openlint.findings import CATEGORIES, Severity
 
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -19,7 +17,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _load(extra: tuple[str, ...]):
-    from openlint.dsl.parser import RuleError
+    from pathlib import Path
+
+    from openlint.dsl.errors import RuleError
     from openlint.judge.engine import load_rules
     from openlint.understand.catalog import CatalogError
 
@@ -56,6 +56,7 @@ def check(paths, fmt, output, extra_rules, select, ignore, fail_on, min_severity
 
     退出码：0 没有达到 --fail-on 级别的问题；1 有；2 用法、配置或规则文件错误。
     """
+    from openlint.findings import Severity
     from openlint.lint import Selection, lint_paths
     from openlint.report import render
 
@@ -107,6 +108,8 @@ def list_rules(extra_rules, markdown) -> None:
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True), help="额外的规则文件或目录。")
 def explain(rule_id, extra_rules) -> None:
     """显示一条规则的完整说明。"""
+    from openlint.findings import CATEGORIES
+
     ruleset = _load(extra_rules)
     doc = ruleset.get(rule_id.upper())
     if doc is None:

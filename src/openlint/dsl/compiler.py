@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, Callable, Iterator, Protocol
 
 from openlint.dsl import ast
-from openlint.dsl.parser import RuleError, parse_expression, parse_rules
+from openlint.dsl.errors import RuleError
 from openlint.findings import CATEGORIES, Finding, RuleDoc, Severity
 
 Evaluator = Callable[[Any, dict], Any]  # (context, environment) → value
@@ -67,11 +67,34 @@ class CompiledRule:
         return True
 
 
-def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[str]) -> list[CompiledRule]:
-    """Parse and compile one rule file's text. Raises `RuleError`."""
-    rule_file = parse_rules(text, path)
+def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[str], *,
+                 cached: bool = False) -> list[CompiledRule]:
+    """Parse and compile one rule file's text. Raises `RuleError`. With `cached`, the parse comes
+    from (and goes to) the cache of parsed rule files (`openlint.dsl.cache`); compiling, and so
+    every check on the rules, happens either way."""
+    entry = name = None
+    if cached:
+        from openlint.dsl import cache
+
+        name = f"rules-{cache.key(cache.grammar_digest(), path, text)}"
+        entry = cache.load(name, _is_parsed_file)
+    if entry is not None:
+        rule_file, expressions = entry
+    else:
+        from openlint.dsl import parser  # Lark is imported only when something is to be parsed
+
+        rule_file, expressions = parser.parse_rules(text, path), {}
     lines = text.splitlines()
-    return [_RuleCompiler(rule, runtime, table_kinds, lines).compile() for rule in rule_file.rules]
+    compiled = [_RuleCompiler(rule, runtime, table_kinds, lines, expressions).compile() for rule in rule_file.rules]
+    if name is not None and entry is None:  # stored once it compiled: a broken file is parsed again
+        cache.store(name, (rule_file, expressions))
+    return compiled
+
+
+def _is_parsed_file(entry: Any) -> bool:
+    """A cache entry for a rule file: its syntax tree; (placeholder text, line, column) → expression."""
+    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], ast.RuleFile)
+            and isinstance(entry[1], dict))
 
 
 def check_unique(rules: list[CompiledRule]) -> None:
@@ -104,11 +127,14 @@ def _source_line(pos: ast.Pos) -> str:
 
 
 class _RuleCompiler:
-    def __init__(self, rule: ast.Rule, runtime: Runtime, table_kinds: frozenset[str], lines: list[str] | None = None):
+    def __init__(self, rule: ast.Rule, runtime: Runtime, table_kinds: frozenset[str], lines: list[str] | None = None,
+                 expressions: dict | None = None):
         self.rule = rule
         self.rt = runtime
         self.table_kinds = table_kinds
         self.lines = lines  # the rule file's text, for the source line under an error
+        # Message placeholders the parser read, by (text, line, column): cached with the syntax tree.
+        self.expressions = {} if expressions is None else expressions
 
     def _error(self, pos: ast.Pos, message: str) -> RuleError:
         return _error(pos, message, self.lines)
@@ -220,7 +246,7 @@ class _RuleCompiler:
             parts.append(text[last : m.start()])
             column = pos.column + 1 + m.start(1)  # pos is the opening quote
             try:
-                expr = _placeholder(m.group(1), pos.file, pos.line, column)
+                expr = _placeholder(m.group(1), pos.file, pos.line, column, self.expressions)
             except RuleError as exc:  # show the rule file's line, not the placeholder alone
                 raise self._error(ast.Pos(exc.file, exc.line, exc.column), exc.message) from None
             parts.append(self._expr(expr, bound))
@@ -412,12 +438,18 @@ _KEYWORDS = frozenset({
 })
 
 
-def _placeholder(text: str, file: str, line: int, column: int) -> ast.Expr:
+def _placeholder(text: str, file: str, line: int, column: int, parsed: dict) -> ast.Expr:
     """The expression of a message's `{…}` standing at `column`. Most are a name or an attribute
-    path (`h.quote`, `r.table.caption`): built here, as the parser would, without its start-up cost."""
+    path (`h.quote`, `r.table.caption`): built here, as the parser would, without its start-up cost;
+    the others are parsed once and kept in `parsed`."""
     parts = text.split(".")
     if not _DOTTED.fullmatch(text) or _KEYWORDS.intersection(parts):
-        return parse_expression(text, file, line, column)
+        key = (text, line, column)
+        if key not in parsed:
+            from openlint.dsl import parser
+
+            parsed[key] = parser.parse_expression(text, file, line, column)
+        return parsed[key]
     expr: ast.Expr = ast.Var(parts[0], ast.Pos(file, line, column))
     offset = len(parts[0]) + 1
     for part in parts[1:]:

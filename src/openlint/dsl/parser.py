@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import ast as pyast
-import unicodedata
-from dataclasses import dataclass
 from functools import cache
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from openlint.dsl import ast
+from openlint.dsl.errors import RuleError
 from openlint.resources import data_dir
 
-
-@dataclass(eq=False)  # not frozen: Python sets __traceback__/__notes__ on exceptions as they propagate
-class RuleError(Exception):
-    """An error in a rule file, located like a compiler error."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    source_line: str = ""
-
-    def __str__(self) -> str:
-        head = f"{self.file}:{self.line}:{self.column}: {self.message}"
-        if not self.source_line:
-            return head
-        # Pad by display width so the caret sits under the column even after CJK text.
-        before = self.source_line[: self.column - 1]
-        caret = "".join("\u3000" if unicodedata.east_asian_width(ch) in "WF" else (ch if ch == "\t" else " ") for ch in before) + "^"
-        return f"{head}\n    {self.source_line}\n    {caret}"
+__all__ = ["RuleError", "parse_expression", "parse_rules"]
 
 
 # Readable names for the grammar's terminals, for "expected …" messages.

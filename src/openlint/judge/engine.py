@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from openlint.dsl import cache
 from openlint.dsl.compiler import CompiledRule, check_unique, compile_text
-from openlint.dsl.parser import RuleError
+from openlint.dsl.errors import RuleError
 from openlint.findings import Finding, RuleDoc, Severity
 from openlint.judge import primitives
 from openlint.judge.context import Context
@@ -59,7 +60,7 @@ def rule_files(paths: list[Path]) -> list[Path]:
 
 def load_rules(extra: list[Path] = (), *, builtin: bool = True, catalog: Catalog | None = None) -> RuleSet:
     """Compile the shipped rule packs plus extra files or directories. Raises `RuleError`."""
-    catalog = catalog or load_catalog()
+    catalog = catalog or cached_catalog()
     kinds = frozenset(k.id for k in catalog.kinds)
     sources = (rule_files([data_dir("rules")]) if builtin else []) + rule_files(list(extra))
     compiled: list[CompiledRule] = []
@@ -68,9 +69,25 @@ def load_rules(extra: list[Path] = (), *, builtin: bool = True, catalog: Catalog
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleError(str(path), 1, 1, f"无法读取规则文件：{exc}") from None
-        compiled.extend(compile_text(text, str(path), primitives, kinds))
+        compiled.extend(compile_text(text, str(path), primitives, kinds, cached=True))
     check_unique(compiled)
     return RuleSet(tuple(compiled), catalog)
+
+
+def cached_catalog(path: Path | None = None) -> Catalog:
+    """The catalog of table kinds (the shipped one by default), from the cache while the file is
+    unchanged (`openlint.dsl.cache`). Raises `CatalogError`."""
+    path = path or data_dir("rules") / "tables.yaml"
+    try:
+        text = path.read_bytes()
+    except OSError:
+        return load_catalog(path)  # which reports the problem
+    name = f"catalog-{cache.key(str(path), text)}"
+    catalog = cache.load(name, lambda entry: isinstance(entry, Catalog))
+    if catalog is None:
+        catalog = load_catalog(path)
+        cache.store(name, catalog)
+    return catalog
 
 
 def check_document(document: Document, ruleset: RuleSet) -> list[Finding]:
