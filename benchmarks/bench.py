@@ -14,7 +14,6 @@ examples/*.docx. Target (issue 2): the whole check at most 5× the floor.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
