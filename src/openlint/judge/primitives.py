@@ -13,17 +13,12 @@ import re
 from typing import Any, Callable
 
 from openlint.judge.context import Context, compact
-from openlint.judge.registry import ATTRIBUTES, REGISTRY, display, primitive  # noqa: F401  (REGISTRY, display: the runtime's interface)
+from openlint.judge.registry import ATTRIBUTES, REGISTRY, display, pattern_found, primitive  # noqa: F401  (REGISTRY, display: the runtime's interface)
 from openlint.model import Heading, Paragraph, Section, Table
 from openlint.read.structure import numbering_level
 from openlint.understand.catalog import TableKind
 from openlint.understand.kind import DocumentKind
 
-
-def _search(pattern: Any, text: str) -> bool:
-    if isinstance(pattern, re.Pattern):
-        return pattern.search(text) is not None
-    return str(pattern) in text
 
 
 # ---- selectors ----
@@ -33,7 +28,7 @@ def sections(ctx: Context, pattern: Any = None) -> list[Section]:
     """Sections whose heading matches the pattern (all sections without one), in document order."""
     key = ("sections", pattern.pattern if isinstance(pattern, re.Pattern) else pattern,
            pattern.flags if isinstance(pattern, re.Pattern) else 0)
-    return ctx.cached(key, lambda: [s for s, title in ctx.section_titles() if pattern is None or _search(pattern, title)])
+    return ctx.cached(key, lambda: [s for s, title in ctx.section_titles() if pattern is None or pattern_found(pattern, title)])
 
 
 @primitive("section", 1)
@@ -229,7 +224,7 @@ def discloses(ctx: Context, value: Any, topic: Any) -> bool:
 def missing(ctx: Context, value: Any, items: Any) -> list:
     """The items (texts or /regexes/) that the text does not contain, in the order given."""
     s = _text_of(value) if not isinstance(value, str) else value
-    return [item for item in items or () if not _search(item, s)]
+    return [item for item in items or () if not pattern_found(item, s)]
 
 
 @primitive("has_amount", 1)

@@ -63,3 +63,10 @@ def display(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(display(v) for v in value)
     return str(value)
+
+
+def pattern_found(pattern: Any, text: str) -> bool:
+    """Whether a rule's pattern argument, a /regex/ or a plain text, occurs in `text`."""
+    if isinstance(pattern, re.Pattern):
+        return pattern.search(text) is not None
+    return str(pattern) in text

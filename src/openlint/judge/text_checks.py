@@ -28,7 +28,7 @@ from typing import Any
 from openlint._slots import direct_init
 from openlint.judge._prefilter import needles, prefiltered, starts_line, stays_on_line
 from openlint.judge.context import Context, compact
-from openlint.judge.registry import ATTRIBUTES, display, primitive
+from openlint.judge.registry import ATTRIBUTES, display, pattern_found, primitive
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
 from openlint.read.structure import NOTE_START
 from openlint.understand.amounts import header_row_count, parse_amount
@@ -1376,11 +1376,6 @@ def _pages(document: Document) -> list[Page]:
 # Table columns: cells that repeat each other, the most common value
 
 
-def _search(pattern: Any, text: str) -> bool:
-    if isinstance(pattern, re.Pattern):
-        return pattern.search(text) is not None
-    return str(pattern) in text
-
 
 @primitive("same_cells", 3)
 def same_cells(ctx: Context, table: Any, first: Any, second: Any) -> list[str]:
@@ -1400,8 +1395,8 @@ def _key(pattern: Any) -> tuple:
 def _same_cells(table: Table, first: Any, second: Any) -> list[str]:
     for r in range(table.n_rows):
         names = [compact(table.text(r, c)) for c in range(table.n_cols)]
-        a = next((c for c, n in enumerate(names) if _search(first, n)), None)
-        b = next((c for c, n in enumerate(names) if _search(second, n) and c != a), None)
+        a = next((c for c, n in enumerate(names) if pattern_found(first, n)), None)
+        b = next((c for c, n in enumerate(names) if pattern_found(second, n) and c != a), None)
         if a is None or b is None:
             continue
         out = []
@@ -1427,9 +1422,9 @@ def column(ctx: Context, table: Any, header: Any) -> list[str]:
 def _column(table: Table, header: Any) -> list[str]:
     for r in range(table.n_rows):
         for c, text in enumerate(table.text(r, k) for k in range(table.n_cols)):
-            if _search(header, compact(text)):
+            if pattern_found(header, compact(text)):
                 values = [compact(table.text(rr, c)) for rr in range(r + 1, table.n_rows)]
-                return [v for v in values if v and not _search(header, v)]
+                return [v for v in values if v and not pattern_found(header, v)]
     return []
 
 
