@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from openlint._slots import direct_init
 from openlint.model import Document, Heading, Location, Paragraph, Table
+from openlint.understand.amounts import half_step
 
 # ---- numbers ----
 
@@ -122,16 +123,6 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-def _half(number: str) -> Decimal:
-    digits = number.split(".")[1] if "." in number else ""
-    return _half_step(len(digits))
-
-
-@lru_cache(maxsize=64)
-def _half_step(decimals: int) -> Decimal:
-    """Half the last printed digit of a figure with that many decimals (memoised: a power of a Decimal)."""
-    return Decimal(5) * Decimal(10) ** -(decimals + 1)
-
 
 def amounts_in(text: str) -> list[Amount]:
     out = []
@@ -140,7 +131,7 @@ def amounts_in(text: str) -> list[Amount]:
         if value is None:
             continue
         factor = _UNITS[m.group("unit")]
-        out.append(Amount(value * factor, _half(m.group("num")) * factor, m.group(0), m.start(), m.end()))
+        out.append(Amount(value * factor, half_step(m.group("num")) * factor, m.group(0), m.start(), m.end()))
     return out
 
 
@@ -154,7 +145,7 @@ def percents_in(text: str) -> list[Percent]:
     for m in PERCENT_RE.finditer(text):
         value = _decimal(m.group("num"))
         if value is not None:
-            out.append(Percent(value, _half(m.group("num")), m.group(0), m.start(), m.end()))
+            out.append(Percent(value, half_step(m.group("num")), m.group(0), m.start(), m.end()))
     return out
 
 

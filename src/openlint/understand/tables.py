@@ -29,7 +29,7 @@ from typing import Iterable
 
 from openlint._slots import direct_init
 from openlint.model import Cell, Location, Table
-from openlint.understand.amounts import header_row_count, is_column_numbering
+from openlint.understand.amounts import decimals_of, half_step, header_row_count, is_column_numbering
 from openlint.understand.amounts import parse_amount  # noqa: F401  (memoised there; re-exported)
 
 # ---------------------------------------------------------------- text helpers
@@ -256,18 +256,6 @@ def _precision(error: Decimal) -> tuple[int, Decimal]:
     return places, Decimal(1).scaleb(-places)
 
 
-@lru_cache(maxsize=8192)
-def _half_step(text: str) -> Decimal:
-    """Half the rounding step of a printed figure (memoised: every sum check asks for every cell)."""
-    return Decimal(5).scaleb(-decimals_of(text) - 1)
-
-
-@lru_cache(maxsize=8192)
-def decimals_of(text: str) -> int:
-    s = text.strip().replace("．", ".")
-    return len(s) - s.index(".") - 1 if "." in s else 0
-
-
 # ---------------------------------------------------------------- the model of a table
 
 @dataclass(eq=False)
@@ -423,7 +411,7 @@ class TablePart:
             return _ZERO
         if not row.values.get(col):  # a zero (or no value): the table's step
             return self.error
-        return max(self.error, _half_step(text))
+        return max(self.error, half_step(text))
 
     def amount(self, row: Row, col: int, location: Location | None = None, label: str | None = None) -> Amount:
         """The cell as an amount, named `行：列` unless `label` says otherwise."""
