@@ -13,7 +13,7 @@ from collections import Counter
 from openlint.model import Block, Heading, Location, Paragraph, Table
 from openlint.read._pdf_layout import Line, Seg
 from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, join_wrapped, split_glued, split_header
-from openlint.read.structure import NOTE_START, heading_level, numbering_level
+from openlint.read.structure import NOTE_START, TOC_TITLES, heading_level, numbering_level
 
 _CN = "一二三四五六七八九十百零〇"
 _ITEM = re.compile(rf"^(第[{_CN}\d]+[条章节部分篇]|[{_CN}]+\s*[、.．]|[（(]\s*[{_CN}\d]+\s*[)）]|\d{{1,3}}\s*[、.．)）](?!\d))")
@@ -157,7 +157,7 @@ class Composer:
         line = lines[i]
         text = line.text
         compact = _compact(text)
-        if compact in ("目录", "目次"):
+        if compact in TOC_TITLES:
             self._flush()
             self._emit(Heading(text, 1, self._loc(line)))
             self.toc = True

@@ -25,6 +25,8 @@ NOTE_START = re.compile(r"^\s*(注|备注|说明)\s*[0-9０-９]?\s*[:：]")
 _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 MAX_HEADING_CHARS = 40
 
+TOC_TITLES = ("目录", "目次")  # a table of contents' heading, spaces removed
+
 
 def numbering_level(text: str) -> int | None:
     """The level a heading numbered like `text` has (第一部分 → 1, 一、 → 2, （一） → 3, 1. → 4, （1） → 5)."""

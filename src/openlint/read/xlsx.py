@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
 from openlint.read._zip import Unreadable, check_member, open_zip
-from openlint.read.structure import NOTE_START, assemble
+from openlint.read.structure import NOTE_START, TOC_TITLES, assemble
 from openlint.read.text import (
     MAX_TABLE_CELLS,
     fatal_document,
@@ -43,7 +43,6 @@ from openlint.read.text import (
 MAX_SHEET_BYTES = 20 * 1024 * 1024  # a worksheet part larger than this is no disclosure table
 MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
 MSG_CORRUPT = "文件已损坏或不完整，无法作为 Excel 工作簿打开"
-_TOC_TITLES = ("目录", "目次")
 _DOT_LEADER = re.compile(r"[\s.．。…·]{2,}\d*$")  # 目录 entries: `一、部门主要职能 ………… 3`
 
 
@@ -367,7 +366,7 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
         elif "表" in head and _is_preamble_row(rows[0]):  # `2026年收入预算总表 | 单位：万元` on one row
             title, rows = head, [_Row(first, tuple(rest)), *rows[1:]]
     toc_title = "".join(title.split()) if title else ""
-    if toc_title in _TOC_TITLES:
+    if toc_title in TOC_TITLES:
         # a 目录: its entries name every part, they are not the parts' headings; a page-number
         # column, like a dot leader, is no part of an entry
         heading = Heading(toc_title, 1, Location(file=path, line=first))
