@@ -395,11 +395,7 @@ def code_sums(ctx: Context, tables: Any) -> list[Comparison]:
                     orphan = True
             if not children or orphan:
                 continue
-            for column in part.columns:
-                col = column.index
-                if parent.cells.get(col) == "" and all(c.cells.get(col) == "" for c in children):
-                    continue
-                out.append(_rows_comparison(ctx, part, parent, children, col))
+            out.extend(_column_sums(ctx, part, parent, children))
     return out
 
 
@@ -421,13 +417,14 @@ def total_sums(ctx: Context, tables: Any) -> list[Comparison]:
         for row in coded:
             if not any(row.code.startswith(t.code) for t in top):
                 top.append(row)
-        total = totals[0]
-        for column in part.columns:
-            col = column.index
-            if total.cells.get(col) == "" and all(r.cells.get(col) == "" for r in top):
-                continue
-            out.append(_rows_comparison(ctx, part, total, top, col))
+        out.extend(_column_sums(ctx, part, totals[0], top))
     return out
+
+
+def _column_sums(ctx, part: TablePart, parent: Row, children: list[Row]) -> list[Comparison]:
+    """`parent` against the sum of `children` in every amount column that is not blank in all of them."""
+    return [_rows_comparison(ctx, part, parent, children, column.index) for column in part.columns
+            if parent.cells.get(column.index) != "" or any(c.cells.get(column.index) != "" for c in children)]
 
 
 def _rows_comparison(ctx, part: TablePart, parent: Row, children: list[Row], col: int) -> Comparison:
