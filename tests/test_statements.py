@@ -390,19 +390,24 @@ def _breakdown(text: str) -> list[S.Breakdown]:
     return S.breakdowns(passage(text))
 
 
+# NAR-009's lists of components that make up their whole by definition
+WHOLE_BY_DEFINITION = (("货物", "工程", "服务"), ("人员经费", "公用经费"), ("因公出国", "公务用车", "公务接待"),
+                       ("购置", "运行"), ("一般公共预算", "政府性基金", "国有资本经营"))
+
+
 def test_breakdown_reads_the_total_and_its_labelled_parts():
     (b,) = _breakdown("2025年度本部门政府采购预算38.20万元，其中：政府采购货物预算7.80万元、政府采购工程预算0万元、政府采购服务预算30.40万元。")
     assert b.total.text == "38.20万元" and b.quote == "2025年度本部门政府采购预算38.20万元，其中："
     assert [label for label, _ in b.parts] == ["政府采购货物预算", "政府采购工程预算", "政府采购服务预算"]
-    assert b.closed == "货物、工程、服务"
+    assert b.closed_by(WHOLE_BY_DEFINITION) == "货物、工程、服务"
 
 
 def test_breakdown_closure():
-    assert _breakdown("收入3.00万元，其中：财政拨款收入2.00万元；其他收入1.00万元。")[0].closed == "其他"
-    assert _breakdown("总预算30.00万，其中A项目10.00万，B项目20.00万，合计30.00万。")[0].closed == "合计"
-    assert _breakdown("支出30.00万元，其中：基本支出10.00万元，项目支出20.00万元。")[0].closed == ""
+    assert _breakdown("收入3.00万元，其中：财政拨款收入2.00万元；其他收入1.00万元。")[0].closed_by(WHOLE_BY_DEFINITION) == "其他"
+    assert _breakdown("总预算30.00万，其中A项目10.00万，B项目20.00万，合计30.00万。")[0].closed_by(WHOLE_BY_DEFINITION) == "合计"
+    assert _breakdown("支出30.00万元，其中：基本支出10.00万元，项目支出20.00万元。")[0].closed_by(WHOLE_BY_DEFINITION) == ""
     # two of the three 三公 items do not make the whole
-    assert _breakdown("经费3.00万元，其中：因公出国（境）费1.00万元，公务接待费1.00万元。")[0].closed == ""
+    assert _breakdown("经费3.00万元，其中：因公出国（境）费1.00万元，公务接待费1.00万元。")[0].closed_by(WHOLE_BY_DEFINITION) == ""
 
 
 def test_breakdown_skips_changes_sublists_thresholds_and_nested_lists():
@@ -426,7 +431,7 @@ def test_stated_breakdowns_judged_with_rounding():
                  "政府采购金额251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。\n"
                  "政府采购金额38.20万元，其中：货物采购金额7.08万元、工程采购金额0万元、服务采购金额30.40万元。\n"
                  "预留金额34万元，其中，预留给小型和微型企业的预算为30万元。\n")
-    tail, wrong, open_ = JS.stated_breakdowns(ctx)
+    tail, wrong, open_ = JS.stated_breakdowns(ctx, WHOLE_BY_DEFINITION)
     assert not tail.ok and tail.severity is not None and tail.severity.value == "note" and "尾差" in tail.explanation
     assert not wrong.ok and wrong.severity is None and "相差0.72万元" in wrong.explanation
     assert open_.ok

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from openlint.findings import Severity
 from openlint.judge.context import Context
@@ -474,6 +475,7 @@ class BreakdownCheck(_ItemCheck):
     item: S.Breakdown
     difference: Decimal  # total − Σ parts, in 元
     tolerance: Decimal  # the accumulated rounding of every figure, in 元
+    closed: str  # why the parts must add up to the total ("" when they need only not exceed it)
 
     @property
     def anchor(self) -> str:
@@ -482,7 +484,7 @@ class BreakdownCheck(_ItemCheck):
     @property
     def ok(self) -> bool:
         # a closed list must add up; an open one ("其中" naming some parts) must not exceed the total
-        return self.difference == 0 or (not self.item.closed and self.difference > 0)
+        return self.difference == 0 or (not self.closed and self.difference > 0)
 
     @property
     def severity(self) -> Severity | None:
@@ -495,8 +497,8 @@ class BreakdownCheck(_ItemCheck):
         shown = "＋".join(f"{label}{a.text}" for label, a in b.parts)
         parts_sum = fmt_amount(b.total.value - self.difference, b.total)
         gap = fmt_amount(abs(self.difference), b.total)
-        if b.closed:
-            why = "有“合计”" if b.closed == "合计" else "列有“其他”项" if b.closed == "其他" else f"{b.closed}构成全部"
+        if self.closed:
+            why = "有“合计”" if self.closed == "合计" else "列有“其他”项" if self.closed == "其他" else f"{self.closed}构成全部"
             text = f"分项{shown}＝{parts_sum}，不等于{b.total.text}（{why}，分项之和应等于总额；相差{gap}"
         else:
             text = f"分项{shown}＝{parts_sum}，大于{b.total.text}（相差{gap}"
@@ -506,27 +508,29 @@ class BreakdownCheck(_ItemCheck):
         return text + "）"
 
 
-def _check_breakdown(b: S.Breakdown) -> BreakdownCheck:
+def _check_breakdown(b: S.Breakdown, partitions: tuple[tuple[str, ...], ...]) -> BreakdownCheck:
     difference = b.total.value - sum((a.value for _, a in b.parts), Decimal(0))
     # a printed 0 is nothing, not a rounded amount: it adds no rounding
     tolerance = b.total.half + sum((a.half for _, a in b.parts if a.value), Decimal(0))
-    return BreakdownCheck(b, difference, tolerance)
+    return BreakdownCheck(b, difference, tolerance, b.closed_by(partitions))
 
 
-@primitive("stated_breakdowns", 0)
-def stated_breakdowns(ctx: Context) -> list[BreakdownCheck]:
+@primitive("stated_breakdowns", 0, 1)
+def stated_breakdowns(ctx: Context, partitions: Any = ()) -> list[BreakdownCheck]:
     """Stated totals and their parts ("政府采购预算38.20万元，其中：货物预算7.80万元、工程预算0万元、
-    服务预算30.40万元"). `ok`: the parts add up to the total when the list is closed (a 合计, a
-    catch-all “其他…” item, or the catalogued components of the whole: 货物/工程/服务, 人员经费/公用经费,
-    the three 三公 items …), else do not exceed it; a difference within the accumulated rounding is
-    a 尾差 (a note). `closed` says why the list is closed ("" when it is not)."""
-    return ctx.cached("narrative-breakdowns",
-                      lambda: [_check_breakdown(b) for b in document_statements(ctx).breakdowns])
+    服务预算30.40万元"). `partitions`: lists of component words that make up their whole by
+    definition (`[["货物", "工程", "服务"], …]`). `ok`: the parts add up to the total when the list
+    is closed (a 合计, a catch-all “其他…” item, or labels naming one component each of a
+    partition), else do not exceed it; a difference within the accumulated rounding is a 尾差 (a
+    note). `closed` says why the list is closed ("" when it is not)."""
+    known = tuple(tuple(str(c) for c in p) for p in partitions or ())
+    return ctx.cached(("narrative-breakdowns", known),
+                      lambda: [_check_breakdown(b, known) for b in document_statements(ctx).breakdowns])
 
 
 ATTRIBUTES[BreakdownCheck] = _item_attributes(
     total=lambda ctx, b: b.item.total.text,
-    closed=lambda ctx, b: b.item.closed,
+    closed=lambda ctx, b: b.closed,
     ok=lambda ctx, b: b.ok,
     explanation=lambda ctx, b: b.explanation,
 )

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Iterable
 
 from openlint._slots import direct_init
 from openlint.model import Document, Heading, Location, Paragraph, Table
@@ -840,23 +841,13 @@ _BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|
 _BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
 _CLOSING = re.compile(r"合计|共计|总计|累计")
 _COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
-# Components that make up their whole by definition: when a list names exactly these, it is closed.
-PARTITIONS: tuple[tuple[str, ...], ...] = (
-    ("货物", "工程", "服务"),  # 政府采购
-    ("人员经费", "公用经费"),  # 基本支出
-    ("因公出国", "公务用车", "公务接待"),  # “三公”经费
-    ("购置", "运行"),  # 公务用车购置及运行费
-    ("一般公共预算", "政府性基金", "国有资本经营"),  # 财政拨款
-)
-
-
 @dataclass(frozen=True)
 class Breakdown:
     """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中.
 
-    `closed` says why the parts should add up to the total ("" when they need only not exceed it):
-    a closing 合计, a catch-all "其他…" item, or parts that are the catalogued components of their
-    whole (`PARTITIONS`)."""
+    `closed` says what in the text makes the parts the whole list ("" when nothing does): a closing
+    合计 or a catch-all "其他…" item. `closed_by` adds the lists a rule knows to be whole by
+    definition (货物、工程、服务 of 政府采购 …)."""
 
     text: str
     quote: str
@@ -865,17 +856,27 @@ class Breakdown:
     parts: tuple[tuple[str, Amount], ...]  # (label, amount)
     closed: str = ""
 
+    def closed_by(self, partitions: Iterable[Iterable[str]]) -> str:
+        """Why the parts should add up to the total: `closed`, or the partition (component words,
+        e.g. 货物、工程、服务) whose words the labels name one each; "" when they need only not
+        exceed it."""
+        if self.closed:
+            return self.closed
+        labels = [label for label, _ in self.parts]
+        for components in partitions:
+            components = tuple(components)
+            if len(labels) == len(components) and all(
+                sum(c in label for c in components) == 1 for label in labels
+            ) and all(any(c in label for label in labels) for c in components):
+                return "、".join(components)
+        return ""
+
 
 def _closure(labels: list[str], closing: bool) -> str:
     if closing:
         return "合计"
     if len(labels) >= 2 and labels[-1].startswith("其他"):
         return "其他"
-    for components in PARTITIONS:
-        if len(labels) == len(components) and all(
-            sum(c in label for c in components) == 1 for label in labels
-        ) and all(any(c in label for label in labels) for c in components):
-            return "、".join(components)
     return ""
 
 
