@@ -441,7 +441,7 @@ def test_repeated_changes_report_the_minority_direction():
     ctx = ctx_of("上海市某某局2025年部门预算\n收入9.00万元，比2024年预算增加1.00万元。\n"
                  "支出9.00万元，比2024年预算减少1.00万元。\n拨款9.00万元，比2024年预算增加1.00万元。\n"
                  "其他9.00万元，比2024年预算执行数减少1.00万元。")
-    found = JS.repeated_changes(ctx)
+    found = JS.repeated_changes(ctx, True)
     assert len(found) == 3
     (wrong,) = [p for p in found if not p.agrees]
     assert wrong.change.text.startswith("支出") and wrong.other.text.startswith("收入")

@@ -276,16 +276,16 @@ def _contradicts(a: S.Change, b: S.Change, balanced: bool) -> bool:
     return subject != "" and subject == _subject(b, balanced) and _significant_digits(a.after) >= 4
 
 
-@primitive("repeated_changes", 0)
-def repeated_changes(ctx: Context) -> list[ChangeConflict]:
+@primitive("repeated_changes", 0, 1)
+def repeated_changes(ctx: Context, balanced: Any = False) -> list[ChangeConflict]:
     """Stated changes that another statement states again (the same amount against the same base,
     "财政拨款收入17,192万元，比2024年预算减少990万元" / "财政拨款支出预算17,192万元，比2024年预算减少990万元"),
     each with the statement it is measured against. `agrees`: false when the two cannot both be
     right (opposite directions for the same change amount; different change amounts of one
     quantity, see `_contradicts`). The statements in the minority are the ones that disagree
-    (of two, the later one)."""
-
-    balanced = ctx.facts is not None and ctx.facts.kind == "预算"
+    (of two, the later one). `balanced`: income and spending balance every year (a budget), so
+    收入 and 支出 of one scope are one quantity."""
+    balanced = bool(balanced)
 
     def compute():
         groups: dict[tuple, list[S.Change]] = {}
@@ -316,7 +316,7 @@ def repeated_changes(ctx: Context) -> list[ChangeConflict]:
                     out.append(ChangeConflict(c, right[0], not _contradicts(c, right[0], balanced)))
         return out
 
-    return ctx.cached("narrative-repeated-changes", compute)
+    return ctx.cached(("narrative-repeated-changes", balanced), compute)
 
 
 ATTRIBUTES[ChangeConflict] = {
