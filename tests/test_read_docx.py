@@ -15,21 +15,10 @@ import pytest
 
 from openlint.model import Heading, Paragraph, Table
 from openlint.read.docx import read_docx
+from seed_facts import FIX, STANDARD_TABLES
 
-FIX = Path(__file__).parent / "fixtures"
 SEED_DOCX = FIX / "docx" / "seed-budget.docx"
 
-STANDARD_TABLES = [
-    "部门预算收支总表",
-    "部门预算收入总表",
-    "部门预算支出总表",
-    "部门预算财政拨款收支总表",
-    "部门预算一般公共预算财政拨款支出表",
-    "部门预算一般公共预算财政拨款基本支出表",
-    "部门预算政府基金预算财政拨款支出表",
-    "部门预算国有资本经营预算财政拨款支出表",
-    "部门预算财政拨款“三公”经费支出表",
-]
 EMPTY_TABLES = STANDARD_TABLES[6:]
 
 

@@ -3,27 +3,15 @@ small texts: captions, preambles, notes, headings, line numbers, decoding."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from openlint.model import Heading, Paragraph, Table
 from openlint.read.text import parse_text, read_text
+from seed_facts import FIX, STANDARD_TABLES
 
-FIX = Path(__file__).parent / "fixtures"
 SEED = FIX / "seed" / "hebei-shanhaiguan-trade-union-2023-dept-budget.txt"
 
-STANDARD_TABLES = [
-    "部门预算收支总表",
-    "部门预算收入总表",
-    "部门预算支出总表",
-    "部门预算财政拨款收支总表",
-    "部门预算一般公共预算财政拨款支出表",
-    "部门预算一般公共预算财政拨款基本支出表",
-    "部门预算政府基金预算财政拨款支出表",
-    "部门预算国有资本经营预算财政拨款支出表",
-    "部门预算财政拨款“三公”经费支出表",
-]
 PERFORMANCE_TABLES = [
     "1、困难职工帮扶资金绩效目标表",
     "2、劳动模范荣誉津贴绩效目标表",
