@@ -426,6 +426,34 @@ def test_breakdown_with_a_part_without_unit_or_two_figures_of_one_item_is_not_re
     assert _breakdown("经费3.00万元，其中：因公出国费年初预算1.00万元，决算为0.50万元。") == []
 
 
+def _change_breakdown(text: str) -> list[S.Breakdown]:
+    return S.change_breakdowns(passage(text))
+
+
+def test_change_breakdown_reads_signed_parts_in_both_forms():
+    (b,) = _change_breakdown("支出比上年增加10.00万元，其中：基本支出增加15.00万元，项目支出减少5.00万元。")
+    assert b.change and b.total.value == 100000
+    assert [(label, a.value) for label, a in b.parts] == [("基本支出增加", 150000), ("项目支出减少", -50000)]
+    (b,) = _change_breakdown("公务用车购置及运行费46.56万元，比2024年预算减少25万元，主要原因是车辆更新。其中："
+                             "公务用车购置费5万元，比2024年预算减少25万元；公务用车运行费21.56万元，与2024年预算持平。")
+    assert b.quote.startswith("公务用车购置及运行费46.56万元") and b.total.value == -250000
+    assert [(label, a.value) for label, a in b.parts] == [("公务用车购置费减少", -250000), ("公务用车运行费持平", 0)]
+
+
+def test_change_breakdown_main_parts_stop_at_their_clause():
+    outer, inner = _change_breakdown("较上年增多40.87万元，其中：基本支出增加34.48万元，主要为工资福利支出增加24.84万元，"
+                                     "商品和服务支出增加0.03万元；项目支出增多6.39万元。")
+    assert [a.text for _, a in outer.parts] == ["34.48万元", "6.39万元"]
+    assert inner.total.text == "34.48万元" and [a.text for _, a in inner.parts] == ["24.84万元", "0.03万元"]
+
+
+def test_change_breakdown_not_read_when_a_part_does_not_say_how_it_changed():
+    assert _change_breakdown("支出比上年增加10.00万元，其中：人员经费6.00万元、公用经费4.00万元。") == []
+    assert _change_breakdown("支出比上年增加10.00万元，主要原因是人员增加。") == []
+    assert _change_breakdown("支出10.00万元，其中：基本支出增加6.00万元。") == []  # the total is not a change
+    assert _change_breakdown("收入与上年持平，其中：基本支出增加6.00万元。") == []
+
+
 def test_stated_breakdowns_judged_with_rounding():
     ctx = ctx_of("上海市某某局2024年度部门决算\n"
                  "政府采购金额251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。\n"

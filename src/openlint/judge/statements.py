@@ -483,8 +483,16 @@ class BreakdownCheck(_ItemCheck):
 
     @property
     def ok(self) -> bool:
-        # a closed list must add up; an open one ("其中" naming some parts) must not exceed the total
-        return self.difference == 0 or (not self.closed and self.difference > 0)
+        # a closed list must add up; an open one ("其中" naming some parts) must not exceed the total,
+        # which says nothing when the parts of a change go both ways
+        if self.difference == 0:
+            return True
+        if self.closed:
+            return False
+        sign = 1 if self.item.total.value >= 0 else -1
+        if any(a.value * sign < 0 for _, a in self.item.parts):
+            return True
+        return self.difference * sign > 0
 
     @property
     def severity(self) -> Severity | None:
@@ -495,13 +503,19 @@ class BreakdownCheck(_ItemCheck):
     def explanation(self) -> str:
         b = self.item
         shown = "＋".join(f"{label}{a.text}" for label, a in b.parts)
-        parts_sum = fmt_amount(b.total.value - self.difference, b.total)
+        parts_sum = b.total.value - self.difference
+        total = b.total.text
+        if b.change:  # signed: shown as 增加/减少 and the size
+            total = f"总{'减少' if b.total.value < 0 else '增加'}额{total}"
+            parts_sum = f"{'减少' if parts_sum < 0 else '增加'}{fmt_amount(abs(parts_sum), b.total)}"
+        else:
+            parts_sum = fmt_amount(parts_sum, b.total)
         gap = fmt_amount(abs(self.difference), b.total)
         if self.closed:
             why = "有“合计”" if self.closed == "合计" else "列有“其他”项" if self.closed == "其他" else f"{self.closed}构成全部"
-            text = f"分项{shown}＝{parts_sum}，不等于{b.total.text}（{why}，分项之和应等于总额；相差{gap}"
+            text = f"分项{shown}＝{parts_sum}，不等于{total}（{why}，分项之和应等于总额；相差{gap}"
         else:
-            text = f"分项{shown}＝{parts_sum}，大于{b.total.text}（相差{gap}"
+            text = f"分项{shown}＝{parts_sum}，{'超过' if b.change else '大于'}{total}（相差{gap}"
         if self.severity is not None:
             tolerance = format((self.tolerance / b.total.unit).normalize(), "f")
             text += f"，未超过四舍五入的累计误差±{tolerance}，属尾差"
@@ -518,11 +532,13 @@ def _check_breakdown(b: S.Breakdown, partitions: tuple[tuple[str, ...], ...]) ->
 @primitive("stated_breakdowns", 0, 1)
 def stated_breakdowns(ctx: Context, partitions: Any = ()) -> list[BreakdownCheck]:
     """Stated totals and their parts ("政府采购预算38.20万元，其中：货物预算7.80万元、工程预算0万元、
-    服务预算30.40万元"). `partitions`: lists of component words that make up their whole by
+    服务预算30.40万元"), and stated changes and the changes of their parts ("比上年增加40.87万元，
+    其中：基本支出增加34.48万元……", signed). `partitions`: lists of component words that make up their whole by
     definition (`[["货物", "工程", "服务"], …]`). `ok`: the parts add up to the total when the list
     is closed (a 合计, a catch-all “其他…” item, or labels naming one component each of a
-    partition), else do not exceed it; a difference within the accumulated rounding is a 尾差 (a
-    note). `closed` says why the list is closed ("" when it is not)."""
+    partition), else do not exceed it (not judged when the parts of a change go both ways); a
+    difference within the accumulated rounding is a 尾差 (a note). `closed` says why the list is
+    closed ("" when it is not)."""
     known = tuple(tuple(str(c) for c in p) for p in partitions or ())
     return ctx.cached(("narrative-breakdowns", known),
                       lambda: [_check_breakdown(b, known) for b in document_statements(ctx).breakdowns])

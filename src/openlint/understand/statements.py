@@ -830,6 +830,15 @@ def shares(passage: Passage) -> list[Share]:
 # ---- "X万元，其中：A万元、B万元、C万元" ----
 
 _BREAKDOWN_HEAD = re.compile(rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
+# a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
+# 工资福利支出增加24.84万元…"): a 主要为 list names the main parts only, within its clause
+_CHANGE_BREAKDOWN_HEAD = re.compile(
+    rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+)
+_PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项目支出增多", "…项目增多支出"
+# a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
+_PART_CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与|同比)[^，,；;。%％万元]{{0,16}}?(?P<dir>{_DIR})了?")
+_NOT_A_CHANGE_PART = re.compile(r"占|单价|[（(][^）)]*$")
 _PART_SEPARATORS = "、；;，,：:"
 _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
 # a change ("比上年增加", or a bare "增加"), a share, a unit price, a bracketed aside ("（含…"); not
@@ -843,7 +852,9 @@ _CLOSING = re.compile(r"合计|共计|总计|累计")
 _COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
 @dataclass(frozen=True)
 class Breakdown:
-    """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中.
+    """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中; or a
+    stated change and the changes of its parts ("增加40.87万元，其中：基本支出增加34.48万元；项目支出增加
+    6.39万元", `change`).
 
     `closed` says what in the text makes the parts the whole list ("" when nothing does): a closing
     合计 or a catch-all "其他…" item. `closed_by` adds the lists a rule knows to be whole by
@@ -855,6 +866,7 @@ class Breakdown:
     total: Amount
     parts: tuple[tuple[str, Amount], ...]  # (label, amount)
     closed: str = ""
+    change: bool = False  # a change broken down: the total and parts are signed (a 减少 negative)
 
     def closed_by(self, partitions: Iterable[Iterable[str]]) -> str:
         """Why the parts should add up to the total: `closed`, or the partition (component words,
@@ -915,6 +927,43 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
     return out
 
 
+def change_breakdowns(passage: Passage) -> list[Breakdown]:
+    """The stated changes of a passage whose parts' changes follow a 其中 or 主要为 (see `Breakdown`);
+    a list whose parts do not each say 增加 or 减少 is not read."""
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _CHANGE_BREAKDOWN_HEAD.finditer(text):
+        total_start = m.start("total")
+        s_start, s_end = _sentence_at(spans, total_start)
+        direction = _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start])
+        if direction is None or _DIRECTION_WORDS.get(direction.group(0)) not in (UP, DOWN):
+            continue
+        if _THRESHOLD_AFTER.match(text, m.end("total")):
+            continue
+        end = text.find("。", m.end())
+        end = len(text) if end < 0 else end
+        nested = text.find("其中", m.end(), end)
+        if nested >= 0:
+            end = nested
+        if m.group("word") != "其中" or "其中" in text[s_start:total_start]:
+            end = _clause_end(text, m.end(), end)
+        if _BARE_NUMBER.search(text, m.end(), end):
+            continue
+        listed = _listed_changes(text, m.end(), end)
+        if not listed:
+            continue
+        t = amounts_in(m.group("total"))[0]
+        sign = _DIRECTION_WORDS[direction.group(0)]
+        total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
+        head = _label_start(text, total_start, s_start)
+        if _COMPARED.match(text, head) and head > s_start:  # "…费46.56万元，比2023年预算增加25万元": quoted from its subject
+            head = _label_start(text, head - 1, s_start)
+        out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
+                             tuple(listed), _closure([label for label, _ in listed], False), change=True))
+    return out
+
+
 def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amount]], bool] | None:
     """The (label, amount) parts listed in `text[start:end]`, after a 其中, and whether a 合计
     closes them; None when two figures belong to one item (the list cannot be read)."""
@@ -944,6 +993,47 @@ def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amou
             return None  # "因公出国费年初预算1万元，决算0.5万元": two figures of one item
         parts.append((label, a))
     return parts, closing
+
+
+def _listed_changes(text: str, start: int, end: int) -> list[tuple[str, Amount]] | None:
+    """The (label, signed change) parts of a change's breakdown in `text[start:end]`, each written
+    as "基本支出增加34.48万元" or as "公务用车购置费25万元，比2023年预算增加25万元" (a 持平 part changes
+    by 0); None when a part does not say how it changed (the list cannot be read)."""
+    parts: list[tuple[str, Amount]] = []
+    found = _amounts_within(text, start, end)
+    read_up_to = start  # a part's change already read with its amount
+    for n, a in enumerate(found):
+        if a.start < read_up_to:
+            continue
+        item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
+        label = _COPULA_END.sub("", text[item_start : a.start])
+        if _THRESHOLD_AFTER.match(text, a.end) or _NOT_A_CHANGE_PART.search(label):
+            continue
+        if parts:
+            since = text[parts[-1][1].end : a.start]
+            if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
+                continue  # within a part's own breakdown, up to the next "；"
+        direction = _PART_DIRECTION.search(label.removesuffix("了"))
+        if direction is not None:
+            word, change = direction.group("dir"), a
+        else:
+            after = _PART_CHANGE_AFTER.match(text, a.end, end)
+            if after is None:
+                return None
+            word = after.group("dir")
+            if _DIRECTION_WORDS.get(word) == FLAT:
+                change = Amount(Decimal(0), Decimal(0), "", after.start(), after.end())
+            else:
+                change = found[n + 1] if n + 1 < len(found) else None
+                if change is None or change.start != after.end():
+                    return None
+            label += word
+            read_up_to = change.end
+        sign = _DIRECTION_WORDS.get(word)
+        if sign is None:
+            return None
+        parts.append((label, Amount(sign * change.value, change.half, change.text, change.start, change.end)))
+    return parts
 
 
 # ---- an item's amount at its head and again in its sentence ----
@@ -1074,6 +1164,8 @@ def extract(document: Document, year: int | None) -> Statements:
             result.shares.extend(shares(passage))
         if "其中" in text:
             result.breakdowns.extend(breakdowns(passage))
+        if "其中" in text or "主要" in text:
+            result.breakdowns.extend(change_breakdowns(passage))
         if "类）" in text:
             result.repeats.extend(repeats(passage, year))
             result.mentions.extend(class_mentions(passage))
