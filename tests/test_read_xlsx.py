@@ -77,6 +77,23 @@ def test_narrative_lines_keep_their_excel_row(dept):
     assert cover.location.line == 9
 
 
+def test_every_block_names_its_worksheet(dept):
+    sheets = {b.location.sheet for b in dept.blocks}
+    assert None not in sheets and "其他相关情况说明" in sheets and len(sheets) == 17
+    para = next(p for p in dept.paragraphs if p.text.startswith("XX部门预算是包括"))
+    assert para.location.describe() == "工作表“部门机构设置”第3行 › XX（部门）机构设置"
+    heading = next(h for h in dept.headings if h.text == "其他相关情况说明")
+    assert heading.location.describe() == "工作表“其他相关情况说明”第1行"  # not named twice
+
+
+def test_findings_point_at_their_worksheet():
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(DEPT)], catch_exceptions=False)
+    findings = json.loads(result.output)["findings"]
+    assert findings and all(f["location"].get("sheet") for f in findings)
+    result = CliRunner().invoke(main, ["check", str(DEPT)], catch_exceptions=False)
+    assert "工作表“其他相关情况说明”第3行" in result.output
+
+
 def test_tables_are_the_catalogued_kinds(dept):
     catalog = load_catalog()
     kinds = [catalog.classify(t.caption).id for t in dept.tables]

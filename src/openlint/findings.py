@@ -51,7 +51,7 @@ class Finding:
 
     def sort_key(self) -> tuple:
         loc = self.location
-        return (loc.file, loc.page or 0, loc.line or 0, self.rule_id, loc.qualified_name(), self.message)
+        return (loc.file, loc.page or 0, loc.sheet or "", loc.line or 0, self.rule_id, loc.qualified_name(), self.message)
 
     def fingerprint(self) -> str:
         """Stable across runs and edits elsewhere: built from labels and text, never indices."""

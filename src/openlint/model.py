@@ -25,6 +25,7 @@ class Location:
     table: str | None = None
     row: str | None = None
     column: str | None = None
+    sheet: str | None = None  # the worksheet, Excel
 
     def qualified_name(self) -> str:
         """`表/行/列` for cells and rows, else the section path, joined with `/`."""
@@ -33,13 +34,15 @@ class Location:
         return "/".join(self.section)
 
     def describe(self) -> str:
-        """Human position: `第3页 › 第三部分 › 一、… › 表 › 行 › 列`."""
+        """Human position: `第3页 › 第三部分 › 一、… › 表 › 行 › 列` (`工作表“…”第3行` in a workbook)."""
         parts: list[str] = []
-        if self.page:
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”" + (f"第{self.line}行" if self.line else ""))
+        elif self.page:
             parts.append(f"第{self.page}页")
         elif self.line:
             parts.append(f"第{self.line}行")
-        parts.extend(self.section[-2:])
+        parts.extend(p for p in self.section[-2:] if p != self.sheet)
         parts.extend(p for p in (self.table, self.row, self.column) if p and p not in parts)
         return " › ".join(parts)
 

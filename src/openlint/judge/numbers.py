@@ -235,7 +235,7 @@ def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None =
     at = table.location
     page = _page_of(ctx, part, row, row.cells.get(col, ""))
     location = Location(at.file, page, at.line, at.section, table.caption or None, row.described() or None,
-                        part.header_of(col))
+                        part.header_of(col), at.sheet)
     return part.amount(row, col, location, label)
 
 
@@ -611,8 +611,7 @@ def _blank_amount(ctx: Context, tables: Any, column: Any) -> Amount | None:
             words = [w for w in (_ROLE_WORDS.get(role, role), variant) if w]
             if all(w in header for w in words):
                 where = "/".join(w for w in (role, variant) if w)
-                location = Location(file=table.location.file, page=table.location.page, line=table.location.line,
-                                    section=table.location.section, table=table.caption or None, column=where)
+                location = dataclasses.replace(table.location, table=table.caption or None, row=None, column=where)
                 unit = ctx.semantics(table).unit
                 return Amount(ZERO, ZERO, unit, f"{_caption(table)}“{where}”", "", location)
     return None

@@ -127,7 +127,7 @@ def _fill_section_paths(blocks: list[Block]) -> list[Block]:
 def _located(loc: Location, section: tuple[str, ...], table: str | None) -> Location:
     """`loc` with its section path and table name filled in; written out field by field because
     it runs for every block of every document (`dataclasses.replace` inspects the fields each call)."""
-    return Location(loc.file, loc.page, loc.line, section, table, loc.row, loc.column)
+    return Location(loc.file, loc.page, loc.line, section, table, loc.row, loc.column, loc.sheet)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

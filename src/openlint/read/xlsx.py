@@ -22,7 +22,7 @@ from __future__ import annotations
 import mmap
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -97,7 +97,7 @@ def _read(path: str, fmt: str, load) -> Document:
         sheets = load(path, problems)
         blocks: list[Block] = []
         for sheet in sheets:
-            blocks.extend(_sheet_blocks(sheet, path, problems))
+            blocks.extend(_on_sheet(_sheet_blocks(sheet, path, problems), sheet.name))
     except Unreadable as exc:
         return fatal_document(path, fmt, str(exc))
     except MemoryError:
@@ -389,6 +389,11 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
     if table is not None:
         blocks.append(table)
     return blocks + line_blocks(_lines(rows[end + 1 :]), path, level=1)
+
+
+def _on_sheet(blocks: list[Block], name: str) -> list[Block]:
+    """The blocks located on their worksheet: a row number alone does not say where in a workbook."""
+    return [replace(b, location=replace(b.location, sheet=name)) for b in blocks]
 
 
 def _rows(sheet: _Sheet) -> list[_Row]:

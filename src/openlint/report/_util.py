@@ -14,6 +14,7 @@ def location_key(loc: Location) -> tuple:
     return (
         loc.file,
         loc.page or 0,
+        loc.sheet or "",
         loc.line or 0,
         tuple(loc.section),
         loc.table or "",

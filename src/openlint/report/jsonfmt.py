@@ -59,6 +59,8 @@ def finding_dict(f: Finding) -> dict:
 
 def location_dict(loc: Location) -> dict:
     out: dict[str, object] = {"file": loc.file}
+    if loc.sheet is not None:
+        out["sheet"] = loc.sheet
     if loc.page is not None:
         out["page"] = loc.page
     if loc.line is not None:

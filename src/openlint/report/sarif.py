@@ -202,6 +202,8 @@ def result_message(f: Finding) -> str:
 def _location(loc: Location, cwd: str, *, id_: int | None = None, message: str | None = None) -> om.Location:
     qualified = loc.qualified_name()
     props: dict[str, object] = {}
+    if loc.sheet:
+        props["sheet"] = loc.sheet
     if loc.page:
         props["page"] = loc.page
     if loc.section:

@@ -254,7 +254,7 @@ def _code_in_cell(text: str) -> tuple[str, bool] | None:
 def _row_location(table: Table, row: str) -> Location:
     """The table's location, named by its caption, at a row."""
     at = table.location
-    return Location(at.file, at.page, at.line, at.section, table.caption or at.table, row, at.column)
+    return Location(at.file, at.page, at.line, at.section, table.caption or at.table, row, at.column, at.sheet)
 
 
 def _is_name(text: str) -> bool:
