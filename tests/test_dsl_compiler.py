@@ -97,6 +97,13 @@ SEMANTIC_ERRORS = [
     (HEAD + "  let t = tables()\n  for each t in t\n  require 1\n}\n", 8, 3, "for each 的名称 't' 已由 let 定义"),
     (HEAD + "  require a\n  let a = 1\n}\n", 8, 7, "let a 应写在检查（require 或 for each）之前"),
     (HEAD + "  let a = foo()\n  require a\n}\n", 7, 11, "未知的函数 foo()"),
+    # named patterns: defined once, before use, without flags, valid; called by a defined name
+    (HEAD + "  require text() matches /a(?&ORG)b/\n}\n", 7, 28, "未定义的模式 'ORG'"),
+    ("pattern A = /x/\npattern A = /y/\n" + HEAD + "  require 1\n}\n", 2, 9, "模式 A 重复定义"),
+    ("pattern A = /x/i\n" + HEAD + "  require 1\n}\n", 1, 13, "命名模式不能带标志 'i'"),
+    ("pattern A = /(x/\n" + HEAD + "  require 1\n}\n", 1, 13, "正则表达式有误"),
+    ("pattern A = /(?&B)/\npattern B = /x/\n" + HEAD + "  require 1\n}\n", 1, 14, "未定义的模式 'B'"),
+    ("pattern A = /(/\npattern B = /(?&A))/\n" + HEAD + "  require 1\n}\n", 1, 13, "正则表达式有误"),
 ]
 
 
@@ -152,6 +159,23 @@ def test_duplicate_rule_id_in_one_file():
     with pytest.raises(RuleError) as info:
         check_unique(compile_text(text, PATH, primitives, KINDS))
     assert (info.value.line, "T-1 重复" in info.value.message) == (9, True)
+
+
+def test_named_patterns_are_called_by_name_in_any_regex_of_the_file():
+    text = ('pattern SUFFIX = /(局|中心)/\n'
+            'pattern ORG = /[\\u4e00-\\u9fff]{2,8}?(?&SUFFIX)/\n'
+            + HEAD.replace('"m"', '"{x}"') + '  for each x in occurrences(/(?P<name>(?&ORG))设\\d+个内设机构/)\n  require false\n}\n')
+    rule = compile_one(text)
+    doc = build("上海市某某局2025年部门预算\n上海市某某局设3个内设机构。\n某某中心设2个内设机构。\n某某处设1个。")
+    messages = [f.message for f in rule.run(Context(doc, CATALOG))]
+    assert len(messages) == 2 and "上海市某某局设3个内设机构" in messages[0] and "某某中心设2个内设机构" in messages[1]
+    # a call is a group of its own: a quantifier after it applies to the whole pattern
+    rule = compile_one('pattern AB = /ab/\n' + HEAD + '  require text() matches /^x(?&AB){2}$/\n}\n')
+    assert not list(rule.run(Context(build("xabab"), CATALOG)))
+    assert list(rule.run(Context(build("xabb"), CATALOG)))
+    # patterns belong to their file
+    with pytest.raises(RuleError, match="未定义的模式 'AB'"):
+        compile_text(HEAD + '  require text() matches /(?&AB)/\n}\n', "rules/other.olr", primitives, KINDS)
 
 
 def test_known_table_kind_and_non_literal_kind_compile():

@@ -173,6 +173,15 @@ def test_several_rules_and_two_checks():
     assert b.extra_checks == (ast.Pos(PATH, 4, 3),)  # the compiler reports it
 
 
+def test_named_patterns_between_rules():
+    text = "pattern ORG = /(局|中心)/\nrule A-1 { require 1 }\n\npattern YEAR_2 = /\\d{4}年/\n"
+    parsed = parse_rules(text, PATH)
+    assert [r.id for r in parsed.rules] == ["A-1"]
+    org, year = parsed.patterns
+    assert (org.name, org.regex.pattern, org.pos) == ("ORG", "(局|中心)", ast.Pos(PATH, 1, 9))
+    assert (year.name, year.regex.pattern, year.regex.pos) == ("YEAR_2", "\\d{4}年", ast.Pos(PATH, 4, 18))
+
+
 def test_rule_without_check_parses():
     rule = parse_rules('rule T-1 {\n  title "x"\n}', PATH).rules[0]
     assert rule.check is None
@@ -336,6 +345,9 @@ ERRORS = [
     ("rule T-1 {\n  applies 预算 决算\n  require 1\n}\n", 2, 14, "意外的 '决算'"),
     ("rule T-1 {\n  let a tables()\n  require a\n}\n", 2, 9, "意外的 'tables'"),
     ("rule T-1 {\n  let = 1\n  require 1\n}\n", 2, 7, "意外的 '='"),
+    ('pattern ORG = "局"\n', 1, 15, "意外的 '\"局\"'"),
+    ("pattern = /x/\n", 1, 9, "意外的 '='"),
+    ("rule T-1 {\n  pattern A = /x/\n  require 1\n}\n", 2, 3, "意外的 'pattern'"),
     # unexpected character
     ("rule T-1 {\n  require x @ y\n}\n", 2, 13, "无法识别的字符 '@'"),
     ("rule T-1 {\n  require count(x)，1\n}\n", 2, 19, "无法识别的字符 '，'"),

@@ -146,9 +146,19 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class PatternDef:
+    """`pattern NAME = /regex/`: a regex the file's regexes call with `(?&NAME)`."""
+
+    name: str
+    regex: Regex
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class RuleFile:
     path: str
     rules: tuple[Rule, ...]
+    patterns: tuple[PatternDef, ...] = ()  # in the order written
 
 
 def _pickle_by_fields(cls: type) -> None:
@@ -164,6 +174,6 @@ def _pickle_by_fields(cls: type) -> None:
 
 
 for _cls in (Pos, Number, String, Regex, Var, Attr, Call, ListExpr, Quantifier, Not, Neg, BoolOp, Binary, Require,
-             ForEach, Let, Applies, Rule, RuleFile):
+             ForEach, Let, Applies, Rule, PatternDef, RuleFile):
     _pickle_by_fields(_cls)
 del _cls

@@ -85,10 +85,48 @@ def compile_text(text: str, path: str, runtime: Runtime, table_kinds: frozenset[
 
         rule_file, expressions = parser.parse_rules(text, path), {}
     lines = text.splitlines()
-    compiled = [_RuleCompiler(rule, runtime, table_kinds, lines, expressions).compile() for rule in rule_file.rules]
+    patterns = _named_patterns(rule_file.patterns, lines)
+    compiled = [_RuleCompiler(rule, runtime, table_kinds, lines, expressions, patterns).compile()
+                for rule in rule_file.rules]
     if name is not None and entry is None:  # stored once it compiled: a broken file is parsed again
         cache.store(name, (rule_file, expressions))
     return compiled
+
+
+_CALL = re.compile(r"(?<!\\)\(\?&([A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]*)\)")  # (?&NAME)
+
+
+def _named_patterns(definitions: tuple[ast.PatternDef, ...], lines: list[str]) -> dict[str, str]:
+    """The file's `pattern NAME = /…/` definitions, name → regex source with its own calls
+    expanded (a pattern may call those defined before it). Raises `RuleError`."""
+    patterns: dict[str, str] = {}
+    for definition in definitions:
+        regex = definition.regex
+        if definition.name in patterns:
+            raise _error(definition.pos, f"模式 {definition.name} 重复定义", lines)
+        if regex.flags:
+            raise _error(regex.pos, f"命名模式不能带标志 {regex.flags!r}：请在使用它的正则表达式上加标志", lines)
+        source = _expand_calls(regex, patterns, lines)
+        try:
+            re.compile(source)
+        except re.error as exc:
+            raise _error(regex.pos, f"正则表达式有误：{exc}", lines) from None
+        patterns[definition.name] = source
+    return patterns
+
+
+def _expand_calls(regex: ast.Regex, patterns: dict[str, str], lines: list[str] | None) -> str:
+    """`regex`'s source with every `(?&NAME)` replaced by the named pattern, as a non-capturing group."""
+
+    def expand(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in patterns:
+            known = "、".join(patterns) or "（本文件没有定义任何模式）"
+            pos = ast.Pos(regex.pos.file, regex.pos.line, regex.pos.column + 1 + m.start())
+            raise _error(pos, f"未定义的模式 {name!r}（用 pattern {name} = /…/ 在使用前定义），已定义：{known}", lines)
+        return f"(?:{patterns[name]})"
+
+    return _CALL.sub(expand, regex.pattern) if "(?&" in regex.pattern else regex.pattern
 
 
 def _is_parsed_file(entry: Any) -> bool:
@@ -128,13 +166,14 @@ def _source_line(pos: ast.Pos) -> str:
 
 class _RuleCompiler:
     def __init__(self, rule: ast.Rule, runtime: Runtime, table_kinds: frozenset[str], lines: list[str] | None = None,
-                 expressions: dict | None = None):
+                 expressions: dict | None = None, patterns: dict[str, str] | None = None):
         self.rule = rule
         self.rt = runtime
         self.table_kinds = table_kinds
         self.lines = lines  # the rule file's text, for the source line under an error
         # Message placeholders the parser read, by (text, line, column): cached with the syntax tree.
         self.expressions = {} if expressions is None else expressions
+        self.patterns = patterns or {}  # the file's named regexes, for (?&NAME)
 
     def _error(self, pos: ast.Pos, message: str) -> RuleError:
         return _error(pos, message, self.lines)
@@ -278,8 +317,9 @@ class _RuleCompiler:
             if flag not in _REGEX_FLAGS:
                 raise self._error(node.pos, f"未知的正则标志 {flag!r}，可用：i、s、m")
             flags |= _REGEX_FLAGS[flag]
+        source = _expand_calls(node, self.patterns, self.lines)
         try:
-            pattern = re.compile(node.pattern, flags)
+            pattern = re.compile(source, flags)
         except re.error as exc:
             raise self._error(node.pos, f"正则表达式有误：{exc}") from None
         return lambda ctx, env: pattern
@@ -433,6 +473,7 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # words the grammar reads as something else than a name
 _KEYWORDS = frozenset({
     "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "rule", "applies", "let",
+    "pattern",
     "since", "until", "any", "all", "none", "count",
     "title", "severity", "category", "basis", "help", "bad", "good", "message",
 })

@@ -111,8 +111,13 @@ class _ToAst(Transformer):
         return _pos(self.path, meta_or_token, self.line_offset, self.column_offset)
 
     # ---- file and rules ----
-    def start(self, meta, rules):
-        return ast.RuleFile(self.path, tuple(rules))
+    def start(self, meta, items):
+        rules = tuple(i for i in items if isinstance(i, ast.Rule))
+        return ast.RuleFile(self.path, rules, tuple(i for i in items if isinstance(i, ast.PatternDef)))
+
+    def pattern_def(self, meta, children):
+        name, regex = children
+        return ast.PatternDef(str(name), _regex(regex, self._p(regex)), self._p(name))
 
     def rule(self, meta, children):
         rule_id, *clauses = children
@@ -228,7 +233,10 @@ class _ToAst(Transformer):
         return ast.String(_unquote(children[0]), self._p(children[0]))
 
     def regex(self, meta, children):
-        token = children[0]
-        raw = str(token)
-        end = raw.rindex("/")
-        return ast.Regex(raw[1:end].replace("\\/", "/"), raw[end + 1 :], self._p(token))
+        return _regex(children[0], self._p(children[0]))
+
+
+def _regex(token: Token, pos: ast.Pos) -> ast.Regex:
+    raw = str(token)
+    end = raw.rindex("/")
+    return ast.Regex(raw[1:end].replace("\\/", "/"), raw[end + 1 :], pos)
