@@ -274,7 +274,7 @@ def problems(text: str):
 def test_numbering_duplicate_gap_and_order():
     assert problems("# 第一部分 甲\n# 第一部分 乙\n## 一、丙\n## 二、丁") == [("重复", "第一部分 乙", "第一部分 甲", "第二部分")]
     assert problems("# 第一部分 甲\n# 第三部分 乙") == [("缺号", "第三部分 乙", "第一部分 甲", "第二部分")]
-    assert problems("1、甲。\n2、乙。\n6、丙。") == [("缺号", "6、丙。", "2、乙。", "3、、4、、5、")]
+    assert problems("1、甲。\n2、乙。\n6、丙。") == [("缺号", "6、丙。", "2、乙。", "3、”至“5、")]  # the message quotes it
     assert problems("2、甲。\n1、乙。\n3、丙。") == [("顺序", "1、乙。", "2、甲。", "3、")]
     assert problems("八、甲\n六、乙\n九、丙") == [("顺序", "六、乙", "八、甲", "九、")]
 

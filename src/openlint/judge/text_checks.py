@@ -1031,8 +1031,10 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
         if n == last.number and (n > 1 or (isinstance(item.block, Heading) and isinstance(last.block, Heading))):
             problems.append(_problem("重复", item, last, _marker(item.style, n + 1, item.word)))
         elif n > last.number + 1 and not _written_between(ctx, last, item):
-            missing = "、".join(_marker(item.style, m, item.word) for m in range(last.number + 1, min(n, last.number + 4)))
-            problems.append(_problem("缺号", item, last, missing + ("等" if n - last.number > 4 else "")))
+            # one marker, two, or the first and the last: quoted by the message, “九、”至“十一、”
+            first, final = _marker(item.style, last.number + 1, item.word), _marker(item.style, n - 1, item.word)
+            missing = first if n - last.number == 2 else first + ("”“" if n - last.number == 3 else "”至“") + final
+            problems.append(_problem("缺号", item, last, missing))
         elif n < last.number and (n > 1 or last.first > 1):
             # 六、 after 八、, or 1、 right after a list that began at 2、: out of order, not a new list;
             # the sequence goes on from the higher number
@@ -1456,6 +1458,7 @@ ATTRIBUTES[Hit] = {
     "text": lambda ctx, h: h.text, "quote": lambda ctx, h: h.quote, "before": lambda ctx, h: h.before,
     "after": lambda ctx, h: h.after, "count": lambda ctx, h: h.count, "value": lambda ctx, h: h.value,
     "next": lambda ctx, h: h.next, "page": _page, "kind": lambda ctx, h: h.kind,
+    "section": lambda ctx, h: " › ".join(h.location.section),
 }
 ATTRIBUTES[Variant] = {
     "text": lambda ctx, v: v.text, "count": lambda ctx, v: v.count, "canonical": lambda ctx, v: v.canonical,

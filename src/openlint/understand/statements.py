@@ -277,7 +277,9 @@ def _quote(text: str, start: int, end: int, limit: int = 60) -> str:
 # ---- year labels ----
 
 _YEAR_LABEL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:度)?|(?P<prev>上年度?|上一年度?|去年|上一度)|(?P<cur>本年度?|今年)")
-_LABEL_GAP = re.compile(r"^[^，,；;。：:\d%％]{0,18}$")
+# what may stand between a year and the amount it labels: no figure, no clause break, and no
+# comparison ("与2019年相比增加540.23万元": the amount is a change, not 2019's)
+_LABEL_GAP = re.compile(rf"^(?!.*(?:比|{_DIR}))[^，,；;。：:\d%％]{{0,18}}$")
 
 
 def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | str | None:
@@ -906,14 +908,7 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
             continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
         t = amounts_in(m.group("total"))[0]
         total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
-        # the list runs to the end of its sentence; a nested list (after another 其中) to its clause
-        end = text.find("。", m.end())
-        end = len(text) if end < 0 else end
-        nested = text.find("其中", m.end(), end)
-        if nested >= 0:
-            end = nested
-        if "其中" in text[s_start:total_start]:
-            end = _clause_end(text, m.end(), end)
+        end = _list_end(text, m, "其中" in text[s_start:total_start])
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
         listed = _listed_parts(text, m.end(), end)
@@ -925,6 +920,23 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(parts), _closure([label for label, _ in parts], closing)))
     return out
+
+
+def _list_end(text: str, head: re.Match, within_clause: bool) -> int:
+    """Where the parts listed after a breakdown's head end: at the end of its sentence, before a
+    nested list (another 其中), at the bracket that closes a "（其中：…）", and at the end of its
+    clause when `within_clause` (a list nested in another, a 主要为 list)."""
+    end = text.find("。", head.end())
+    end = len(text) if end < 0 else end
+    nested = text.find("其中", head.end(), end)
+    if nested >= 0:
+        end = nested
+    if "(" in head.group("gap") or "（" in head.group("gap"):
+        closing = [i for i in (text.find(c, head.end(), end) for c in ")）") if i >= 0]
+        end = min(closing, default=end)
+    if within_clause:
+        end = _clause_end(text, head.end(), end)
+    return end
 
 
 def change_breakdowns(passage: Passage) -> list[Breakdown]:
@@ -941,13 +953,7 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
             continue
         if _THRESHOLD_AFTER.match(text, m.end("total")):
             continue
-        end = text.find("。", m.end())
-        end = len(text) if end < 0 else end
-        nested = text.find("其中", m.end(), end)
-        if nested >= 0:
-            end = nested
-        if m.group("word") != "其中" or "其中" in text[s_start:total_start]:
-            end = _clause_end(text, m.end(), end)
+        end = _list_end(text, m, m.group("word") != "其中" or "其中" in text[s_start:total_start])
         if _BARE_NUMBER.search(text, m.end(), end):
             continue
         listed = _listed_changes(text, m.end(), end)
