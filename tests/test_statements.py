@@ -175,6 +175,28 @@ def test_change_not_paired_with_the_compared_years_amount():
     assert c.after.text == "110.00万元"
 
 
+def test_change_not_paired_with_an_earlier_change():
+    # "与2019年相比增加540.23万元": a change, not 2019's amount
+    text = "2020年收入总计1614.63万元，与2019年相比增加540.23万元，增长50.28%；支出总计1870.91万元，与2019年相比增加633.43万元，增长51.19%。"
+    first, second = S.changes(passage(text), 2020)
+    assert (first.before, first.after.text) == (None, "1614.63万元")
+    assert (second.before, second.after.text) == (None, "1870.91万元")
+
+
+def test_change_with_the_base_amount_in_the_comparison():
+    (c,) = S.changes(passage("公务接待支出124万元，比上年累计支出148万元下降24万元，下降16%。"), 2020)
+    assert (c.before.text, c.after.text, c.delta.text, c.rate.text) == ("148万元", "124万元", "24万元", "16%")
+    (c,) = S.changes(passage("公务接待费2025年预算1969万元，较2024年的2190万元减少221万元。"), 2025)
+    assert (c.before.text, c.after.text, c.before_label) == ("2190万元", "1969万元", "2024年")
+
+
+def test_same_period_comparison():
+    (c,) = S.changes(passage("公务用车运行维护费支出664.60万元，同比增加53.81万元，增长8.81%。"), 2020)
+    assert (c.before_label, c.after.text, c.delta.text, c.rate.text) == ("上年", "664.60万元", "53.81万元", "8.81%")
+    (c,) = S.changes(passage("收入10.00万元，与上年同比增加1.00万元。"), 2020)  # one change, not two
+    assert c.quote == "与上年同比增加1.00万元"
+
+
 def test_topic_leaves_out_year_org_and_common_words():
     assert S._topic("上海市某局2024年度收入支出总计") == "收入支出"
     assert S._topic("（三）公务接待费") == "公务接待费"

@@ -299,9 +299,13 @@ def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | 
 
 # ---- changes ----
 
-_ANCHOR = re.compile(r"(?:比|较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)")
+# "比上年", "较2024年", or "同比" (with the previous year; not the 同比 of "与上年同比", already anchored)
+_ANCHOR = re.compile(r"(?:比|较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)"
+                     r"|(?<![年度])(?:按?同口径)?同比")
+# the base's own amount may follow the comparison: "比上年累计支出148万元下降24万元", "较2024年的2190万元减少…"
 _TAIL = re.compile(
-    rf"(?P<qual>[^，,。；;：:\d%％]{{0,16}}?)(?:相比|相较|比较)?[，,]?(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
+    rf"(?P<qual>[^，,。；;：:\d%％]{{0,16}}?)(?:的?(?P<base_n>{_AMOUNT}))?(?:相比|相较|比较)?[，,]?"
+    rf"(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
     rf"(?P<dir>{_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
     rf"(?P<n>{_AMOUNT})?"
     rf"(?:[，,]?(?P<dir2>{_DIR})?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
@@ -454,7 +458,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
         if t.group("dir2") == "基本持平":
             rate = None
         base_year: int | str | None = int(m.group("y")) if m.group("y") else (year - 1 if year else "prev")
-        before_label = m.group("base") if not m.group("y") else f"{m.group('y')}年"
+        before_label = (m.group("base") or "上年") if not m.group("y") else f"{m.group('y')}年"
         # the amounts the sentence states before the comparison, with their year labels
         found = _amounts_within(text, s_start, m.start())
         before = after = None
@@ -480,6 +484,11 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
                 before, after = _years_before(text, spans, s_start, m.start(), t.group("subj"), base_year, year)
                 if after is not None and isinstance(base_year, int) and m.group("y"):
                     after_label = f"{base_year + 1}年"
+        if t.group("base_n"):  # stated with the comparison itself
+            b = amounts_in(t.group("base_n"))[0]
+            before = Amount(b.value, b.half, b.text, t.start("base_n"), t.end("base_n"))
+            if after is None:
+                after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
         quote_end = t.end()
         quote = _quote(text, m.start(), quote_end)
         subject = ""
