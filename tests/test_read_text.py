@@ -203,6 +203,47 @@ def test_standalone_preamble_line_caption_and_short_title():
     assert not any(b.text in ("收支预算总表", "编制单位：某局    单位：万元") for b in doc.paragraphs)
 
 
+def test_number_and_title_on_two_lines_make_one_heading():
+    text = "\n".join([
+        "上海市某某局2024年度部门决算",
+        "第一部分",
+        "上海市某某局概况",      # a part's cover page: number, then title
+        "一、主要职能",
+        "负责全区工作。",
+        "三、",
+        "支出决算情况说明",      # a wrapped heading
+        "支出100万元。",
+        "（一）",
+        "本年支出100万元，比上年增加1万元。",  # a sentence is no title: the number stays alone
+        "2、",
+        "3、其他支出。",           # nor is the next item
+    ])
+    doc = parse_text(text, "x.txt")
+    headings = [(h.text, h.level, h.location.line) for h in doc.headings]
+    assert headings[:3] == [("第一部分 上海市某某局概况", 1, 2), ("一、主要职能", 2, 4), ("三、支出决算情况说明", 2, 6)]
+    assert ("（一）", 3, 9) in headings and any(h[0] == "2、" for h in headings)
+    assert [s.title for s in doc.sections][:1] == ["第一部分 上海市某某局概况"]
+
+
+def test_toc_lines_are_entries_up_to_where_the_body_begins():
+    text = "\n".join([
+        "上海市某某局2024年度部门决算",
+        "目  录",
+        "第一部分",
+        "上海市某某局概况………………3",
+        "一、部门主要职能",
+        "第二部分 2024年度部门决算表",
+        "第一部分 上海市某某局概况",   # the first entry again: the body
+        "一、部门主要职能",
+        "负责全区工作。",
+    ])
+    doc = parse_text(text, "x.txt")
+    toc, part = doc.sections[:2]
+    assert toc.title == "目  录" and not toc.children
+    assert [b.text for b in toc.blocks] == ["第一部分 上海市某某局概况………………3", "一、部门主要职能", "第二部分 2024年度部门决算表"]
+    assert part.title == "第一部分 上海市某某局概况" and [c.title for c in part.children] == ["一、部门主要职能"]
+
+
 def test_table_at_start_without_caption():
     doc = parse_text("\ta\n\tb\n\n\tc\n\td\n", "x.txt")
     (t,) = doc.tables

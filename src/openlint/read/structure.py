@@ -60,7 +60,10 @@ def assemble(
     problems: list[Problem] | tuple[Problem, ...] = (),
     page_texts: tuple[str, ...] = (),
 ) -> Document:
-    """Attach notes to the table they follow, fill section paths, build the section tree."""
+    """Join split headings, attach notes to the table they follow, fill section paths, build the
+    section tree."""
+    blocks = _join_split_headings(blocks)
+    blocks = _toc_entries(blocks)
     blocks = _attach_notes(blocks)
     blocks = _fill_section_paths(blocks)
     return Document(
@@ -72,6 +75,70 @@ def assemble(
         problems=tuple(problems),
         page_texts=page_texts,
     )
+
+
+_ONLY_NUMBER = re.compile(rf"^(?:第[{_CN_NUM}\d]+(?:部分|章|篇)|[{_CN_NUM}]+[、.．]|[（(][{_CN_NUM}\d]+[)）]|\d{{1,2}}[、.．])$")
+
+
+def _join_split_headings(blocks: list[Block]) -> list[Block]:
+    """A heading that is only its number ("第一部分", "三、") followed by a line that reads as its
+    title ("部门概况": short, no number of its own, not a sentence) is one heading: part cover pages
+    and wrapped headings put the number and the title on two lines."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            isinstance(previous, Heading)
+            and isinstance(block, (Paragraph, Heading))
+            and not (isinstance(block, Paragraph) and block.is_note)
+            and not (isinstance(block, Heading) and block.level < previous.level)
+            and block.location.sheet == previous.location.sheet
+            and _ONLY_NUMBER.match("".join(previous.text.split()))
+            and numbering_level(block.text) is None
+            and heading_level("一、" + block.text) is not None  # short, and not ending like a sentence
+        ):
+            number = previous.text.strip()
+            gap = " " if number.endswith(("部分", "章", "篇")) else ""
+            out[-1] = Heading(f"{number}{gap}{block.text.strip()}", previous.level, previous.location)
+            continue
+        out.append(block)
+    return out
+
+
+_ENTRY_TAIL = re.compile(r"[.．…·\-—_\s]*[（(]?\d*[)）]?$")  # a 目录 entry's dot leader and page number
+
+
+def _toc_key(text: str) -> str:
+    return _ENTRY_TAIL.sub("", "".join(text.split()))
+
+
+def _entry_like(block: Block) -> bool:
+    return isinstance(block, (Heading, Paragraph)) and len(block.text) <= 2 * MAX_HEADING_CHARS and "。" not in block.text
+
+
+def _toc_entries(blocks: list[Block]) -> list[Block]:
+    """The lines of a 目录 are its entries, not the headings they name: after a 目录 line (made a
+    heading), every heading up to where the first entry comes back as the body's heading becomes a
+    paragraph under the 目录. (Readers that see where a 目录 ends, by its pages or styles, emit paragraphs already;
+    a 目录 whose first entry never comes back, or that would run over prose, is left as it is.)"""
+    out = list(blocks)
+    for i, block in enumerate(blocks):
+        if not (isinstance(block, (Heading, Paragraph)) and "".join(block.text.split()) in TOC_TITLES):
+            continue
+        first = next((b for b in blocks[i + 1 :] if isinstance(b, (Heading, Paragraph))), None)
+        if first is None or not _toc_key(first.text):
+            continue
+        key = _toc_key(first.text)
+        end = next((j for j in range(blocks.index(first, i + 1) + 1, len(blocks))
+                    if isinstance(blocks[j], Heading) and _toc_key(blocks[j].text) == key), None)
+        if end is None or not all(_entry_like(b) for b in blocks[i + 1 : end]):
+            continue  # no 目录 runs over prose or tables
+        if isinstance(block, Paragraph):
+            out[i] = Heading(block.text, 1, block.location)
+        for j in range(i + 1, end):
+            if isinstance(blocks[j], Heading):
+                out[j] = Paragraph(blocks[j].text, blocks[j].location)
+    return out
 
 
 def _attach_notes(blocks: list[Block]) -> list[Block]:
