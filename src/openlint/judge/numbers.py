@@ -947,7 +947,7 @@ def _item_paths(text: str) -> list[re.Match]:
 
 # “卫生健康支出-行政事业单位医疗-行政单位医疗”科目: the 类, 款 and 项 names joined by a dash or a slash,
 # in quotes, before 科目 / 项目
-_ITEM_CHAIN = re.compile(r"“(?P<chain>[^“”]{5,150}?)”(?=\s*(?:科目|项目))")
+_ITEM_CHAIN = re.compile(r"“(?P<chain>[^“”]{2,150}?)”(?=\s*(?:科目|项目))")
 _CHAIN_SEP = re.compile(r"\s*(?:[-—–－]+|[/／])\s*")
 
 
@@ -973,13 +973,13 @@ class _ChainMention:
 
 
 def _item_chains(text: str, year: int | None) -> list[_ChainMention]:
-    """“A-B-C”科目 (also A—B—C, A/B/C): a mention only when the names form a chain 类 → 款 → 项
-    in the official function classification of the year, so that a dash in other quoted words
-    is no item."""
+    """“A-B-C”科目 (also A—B—C, A/B/C, or a 类 alone: “A”科目): a mention only when the names form a
+    chain 类 → 款 → 项 in the official function classification of the year, so that a dash (or a
+    quoted name) in other words is no item."""
     out: list[_ChainMention] = []
     for m in _ITEM_CHAIN.finditer(text):
         names = tuple(_CHAIN_SEP.split(m.group("chain")))
-        if 2 <= len(names) <= 3 and all(names) and _official_chain(names, year):  # (no empty name: no dash at an end)
+        if len(names) <= 3 and all(names) and _official_chain(names, year):  # (no empty name: no dash at an end)
             out.append(_ChainMention(m.span(), names, m.group(0)))
     return out
 
