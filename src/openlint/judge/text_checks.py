@@ -504,7 +504,8 @@ def occurrences(ctx: Context, pattern: Any, scope: Any = None) -> list[Hit]:
     that contains it (the first match, `.count` matches in all), with `.text`, `.quote` (the match
     with its surroundings), `.before`, `.after`, `.next` (what follows the passage: paragraph, note,
     heading, table, or nothing), `.kind` (where it is: heading, paragraph, note, caption, preamble,
-    cell, or toc for a 目录 entry); optionally only inside a section, table or list of them. `^` and
+    cell, or toc for a 目录 entry), `.section` (its section path, joined with " › "); optionally
+    only inside a section, table or list of them. `^` and
     `$` mean the start and end of the heading, passage or cell."""
     out: list[Hit] = []
     seen: dict[int, int] = {}
