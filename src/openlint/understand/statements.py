@@ -849,12 +849,12 @@ _CHANGE_BREAKDOWN_HEAD = re.compile(
 _PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项目支出增多", "…项目增多支出"
 # a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
 _PART_CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与|同比)[^，,；;。%％万元]{{0,16}}?(?P<dir>{_DIR})了?")
-_NOT_A_CHANGE_PART = re.compile(r"占|单价|[（(][^）)]*$")
+_NOT_A_CHANGE_PART = re.compile(r"占|单价|平均|人均|每(?:辆|人|次|批|个)")
 _PART_SEPARATORS = "、；;，,：:"
 _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
-# a change ("比上年增加", or a bare "增加"), a share, a unit price, a bracketed aside ("（含…"); not
-# any direction word: "支持商销稳增长30.00万" is a part
-_NOT_A_PART = re.compile(rf"比|较|同比|占|单价|[（(][^）)]*$|^(?:{_DIR})了?$")
+# a change ("比上年增加", or a bare "增加"), a share, a unit price or an average; not any direction
+# word: "支持商销稳增长30.00万" is a part. (A bracketed aside is left out by `_in_brackets`.)
+_NOT_A_PART = re.compile(rf"比|较|同比|占|单价|平均|人均|每(?:辆|人|次|批|个)|^(?:{_DIR})了?$")
 _COMPARED = re.compile(r"比|较|同比|相比")
 _SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
 _BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
@@ -979,6 +979,13 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
     return out
 
 
+def _in_brackets(text: str, start: int, pos: int) -> bool:
+    """Whether `pos` stands inside a bracket opened after `start`: an aside
+    ("公务用车购置及运行维护费14.03万元（购置费0万元、运行维护费14.03万元）") is no part of the list."""
+    between = text[start:pos]
+    return between.count("（") + between.count("(") > between.count("）") + between.count(")")
+
+
 def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amount]], bool] | None:
     """The (label, amount) parts listed in `text[start:end]`, after a 其中, and whether a 合计
     closes them; None when two figures belong to one item (the list cannot be read)."""
@@ -989,7 +996,7 @@ def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amou
         item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
         raw = text[item_start : a.start]
         label = _COPULA_END.sub("", raw)
-        if _THRESHOLD_AFTER.match(text, a.end):
+        if _THRESHOLD_AFTER.match(text, a.end) or _in_brackets(text, start, a.start):
             continue
         if _CLOSING.search(raw):
             closing = True
@@ -1022,7 +1029,7 @@ def _listed_changes(text: str, start: int, end: int) -> list[tuple[str, Amount]]
             continue
         item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
         label = _COPULA_END.sub("", text[item_start : a.start])
-        if _THRESHOLD_AFTER.match(text, a.end) or _NOT_A_CHANGE_PART.search(label):
+        if _THRESHOLD_AFTER.match(text, a.end) or _NOT_A_CHANGE_PART.search(label) or _in_brackets(text, start, a.start):
             continue
         if parts:
             since = text[parts[-1][1].end : a.start]
