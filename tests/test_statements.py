@@ -190,6 +190,20 @@ def test_change_with_the_base_amount_in_the_comparison():
     assert (c.before.text, c.after.text, c.before_label) == ("2190万元", "1969万元", "2024年")
 
 
+def test_second_comparison_of_the_same_amount():
+    text = "“三公”经费支出共计9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元，下降7.26%。"
+    (c,) = S.changes(passage(text), 2021)
+    assert (c.after.text, c.delta.text, c.rate.text) == ("9.07万元", "0.71万元", "7.26%")
+    # an amount between that is no comparison's: not paired
+    (c,) = S.changes(passage("支出9.07万元，其中人员经费5.00万元，较上年减少0.71万元。"), 2021)
+    assert c.after.text == "5.00万元"
+
+
+def test_rate_in_brackets():
+    (c,) = S.changes(passage("公务接待费2.30万元，较上年减少1.5万元（39.47%），主要原因是厉行节约。"), 2019)
+    assert (c.rate.text, c.quote) == ("39.47%", "较上年减少1.5万元（39.47%）")
+
+
 def test_same_period_comparison():
     (c,) = S.changes(passage("公务用车运行维护费支出664.60万元，同比增加53.81万元，增长8.81%。"), 2020)
     assert (c.before_label, c.after.text, c.delta.text, c.rate.text) == ("上年", "664.60万元", "53.81万元", "8.81%")

@@ -308,7 +308,7 @@ _TAIL = re.compile(
     rf"(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
     rf"(?P<dir>{_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
     rf"(?P<n>{_AMOUNT})?"
-    rf"(?:[，,]?(?P<dir2>{_DIR})?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
+    rf"(?:[，,（(]?(?P<dir2>{_DIR})?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
 )
 
 
@@ -490,6 +490,8 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
             if after is None:
                 after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
         quote_end = t.end()
+        if text[quote_end : quote_end + 1] in ("）", ")") and _in_brackets(text, m.start(), quote_end):
+            quote_end += 1  # "减少1.5万元（42.86%）": the bracket closed
         quote = _quote(text, m.start(), quote_end)
         subject = ""
         if after is not None:
@@ -530,6 +532,8 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
     that sentence ends with (`_sole_amount_before`)."""
     if found and _JUST_BEFORE.match(text[found[-1].end : anchor]):
         return found[-1]
+    if found and (own := _before_other_comparisons(text, found, anchor)) is not None:
+        return own
     if found or _topic(text[s_start:anchor]):
         return None  # the sentence names its own subject before the comparison: not the sentence before's
     previous = [sp for sp in spans if sp[1] <= s_start]
@@ -551,6 +555,22 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
         if label is None or _is_later(label, base_year, year):
             candidates.append(a)
     return candidates[0] if len(candidates) == 1 else None
+
+
+# a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%"
+_COMPARISON_CLAUSE = re.compile(rf"[，,](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR})[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT})")
+
+
+def _before_other_comparisons(text: str, found: list[Amount], anchor: int) -> Amount | None:
+    """"9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元": the amount
+    before a run of comparison clauses of its own, for the next comparison."""
+    for a in reversed(found):
+        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]):
+            continue  # a change of an earlier comparison
+        between = text[a.end : anchor]
+        rest = _COMPARISON_CLAUSE.sub("", between).strip()
+        return a if between and rest in ("", "，", ",") else None
+    return None
 
 
 # What is left of the words naming an amount once the year, the org before it and the words any
