@@ -356,6 +356,13 @@ def test_catalog_from_a_file(tmp_path):
          DocumentKind("预算", "单位", 2025, "上海市普陀区社会福利院")),
         ("工会部门2023年部门预算信息公开情况说明", DocumentKind("预算", "部门", 2023, "工会部门")),
         ("上海市普陀区财政局2024年度部门决算", DocumentKind("决算", "部门", 2024, "上海市普陀区财政局")),
+        # a title naming its subject between the year and the kind: the kind is its last 预算/决算
+        ("某县人民法院2017年一般公共预算财政拨款“三公”经费支出决算情况说明\n2017年支出决算64.87万元，比2016年决算减少1万元。",
+         DocumentKind("决算", None, 2017, "某县人民法院")),
+        ("某县政协办2018年部门“三公”经费预算情况说明\n公务接待费用预算16.7万元，比 2017年预算减少0.1万元。",
+         DocumentKind("预算", None, 2018, None)),
+        # a year compared with is not the document's
+        ("“三公”经费情况\n公务接待费比2023年预算增加1万元。", DocumentKind(None, None, None, None)),
         ("2024 年 度 部 门 决 算", DocumentKind(None, None, None, None)),
         ("# 一、部门主要职责\n负责财政工作。", DocumentKind(None, None, None, None)),
         ("", DocumentKind(None, None, None, None)),

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from openlint.model import Document, Heading, Paragraph
 
 _TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省级)?\s*(部门|单位)?\s*(预算|决算)")
+# a title that names its subject between the year and the kind ("2017年一般公共预算财政拨款“三公”经费
+# 支出决算情况说明"): the kind is its last 预算/决算
+_LOOSE_TITLE = re.compile(r"^[^，,。；;]{0,40}?(?<![比较与同])(20\d{2})\s*年度?[^，,。；;\d]{0,40}(预算|决算)[^，,。；;\d]{0,12}$")
+_TITLE_LINES = 3
+_COMPARED_BEFORE = re.compile(r"[比较与同]\s*$")  # "比 2023年预算增长…": a year compared with
 _ORG_LABEL = re.compile(r"(?:预算主管部门|预算单位|主管部门|编制单位|编制部门|单位名称|部门名称)\s*[:：]\s*([^\s:：]{2,40})")
 _ORG_BEFORE_YEAR = re.compile(r"^([^\d\s（(]{2,40}?)\s*(?:20\d{2})\s*年")
 _ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办事处|街道|政府|院|所|中心|会|部|部门|厅|处|馆|站|队|校|学|社)(（本级）)?$")
@@ -35,13 +40,17 @@ def detect_kind(document: Document) -> DocumentKind:
     texts += [b.text for b in document.blocks if isinstance(b, Heading) and "表" not in b.text]
     kind = level = org = None
     year = None
-    for text in texts:
-        m = _TITLE.search(text)
-        if m and kind is None:
+    for n, text in enumerate(texts):
+        if (m := _title(text)) is not None:
             year, level, kind = int(m.group(1)), m.group(2), m.group(3)
-            before = _ORG_BEFORE_YEAR.match(text.strip())
-            if before and _ORG_SUFFIX.search(before.group(1)):
-                org = before.group(1)
+        elif n < _TITLE_LINES and (m := _LOOSE_TITLE.match(text.strip())):
+            year, kind = int(m.group(1)), m.group(2)
+        else:
+            continue
+        before = _ORG_BEFORE_YEAR.match(text.strip())
+        if before and _ORG_SUFFIX.search(before.group(1)):
+            org = before.group(1)
+        break
     # A unit's cover may name its 主管部门 (the department above it) as well as itself: the unit's
     # own label wins; 预算主管部门 is the organisation itself only when nothing else is labelled.
     labelled = [(m, text) for text in texts if (m := _ORG_LABEL.search(text))]
@@ -58,10 +67,18 @@ def detect_kind(document: Document) -> DocumentKind:
     return DocumentKind(kind=kind, level=level, year=year, org=org)
 
 
+def _title(text: str) -> re.Match | None:
+    """The first `_TITLE` in the text that is not a year compared with (比 2023年预算…)."""
+    for m in _TITLE.finditer(text):
+        if not _COMPARED_BEFORE.search(text, 0, m.start()):
+            return m
+    return None
+
+
 def _org_above_title(texts: list[str]) -> str | None:
     """A cover often has the organisation alone above the title, sometimes wrapped over two lines."""
     for i, text in enumerate(texts):
-        if not _TITLE.search(text):
+        if not _title(text):
             continue
         for start in range(max(i - 2, 0), i):  # longest first: 上海市普陀区规划和自然 / 资源局
             candidate = "".join(t.strip() for t in texts[start:i])
