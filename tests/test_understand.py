@@ -361,6 +361,7 @@ def test_catalog_from_a_file(tmp_path):
          DocumentKind("决算", None, 2017, "某县人民法院")),
         ("某县政协办2018年部门“三公”经费预算情况说明\n公务接待费用预算16.7万元，比 2017年预算减少0.1万元。",
          DocumentKind("预算", None, 2018, None)),
+        ("2024年度上海市普陀区财政局部门预算", DocumentKind("预算", "部门", 2024, None)),
         # a year compared with is not the document's
         ("“三公”经费情况\n公务接待费比2023年预算增加1万元。", DocumentKind(None, None, None, None)),
         ("2024 年 度 部 门 决 算", DocumentKind(None, None, None, None)),

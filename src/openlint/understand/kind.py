@@ -12,6 +12,7 @@ _TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省�
 # 支出决算情况说明"): the kind is its last 预算/决算
 _LOOSE_TITLE = re.compile(r"^[^，,。；;]{0,40}?(?<![比较与同])(20\d{2})\s*年度?[^，,。；;\d]{0,40}(预算|决算)[^，,。；;\d]{0,12}$")
 _TITLE_LINES = 3
+_LEVEL_BEFORE_KIND = re.compile(r"(部门|单位)(?=\s*(?:预算|决算))")
 _COMPARED_BEFORE = re.compile(r"[比较与同]\s*$")  # "比 2023年预算增长…": a year compared with
 _ORG_LABEL = re.compile(r"(?:预算主管部门|预算单位|主管部门|编制单位|编制部门|单位名称|部门名称)\s*[:：]\s*([^\s:：]{2,40})")
 _ORG_BEFORE_YEAR = re.compile(r"^([^\d\s（(]{2,40}?)\s*(?:20\d{2})\s*年")
@@ -45,6 +46,8 @@ def detect_kind(document: Document) -> DocumentKind:
             year, level, kind = int(m.group(1)), m.group(2), m.group(3)
         elif n < _TITLE_LINES and (m := _LOOSE_TITLE.match(text.strip())):
             year, kind = int(m.group(1)), m.group(2)
+            named = _LEVEL_BEFORE_KIND.findall(text)
+            level = named[-1] if named else None
         else:
             continue
         before = _ORG_BEFORE_YEAR.match(text.strip())
