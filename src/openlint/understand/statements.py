@@ -370,7 +370,7 @@ _REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|�
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
-_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中[：:，,]?")  # ending the paragraph: the parts follow as items
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中")  # right after the change: its parts follow
 
 
 def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool, str]]:
@@ -382,8 +382,8 @@ def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str
     with its own reason: "A减少1万元；B减少2万元。减少的主要原因是……" explains both, while in
     "A增加1万元；B增加2万元，主要原因是X" the reason is B's alone. A change that ends its paragraph
     with "其中：" is a total whose parts follow as items ("比上年增加25万元。其中：" + "（一）……"): the
-    parts carry the reasons. (A breakdown in the same paragraph is read clause by clause as above: the
-    reason given after the parts explains the total too.)"""
+    parts carry the reasons; so does a change followed at once by its parts ("减少17.3万元。其中：因公
+    出国（境）费……"), whose own changes need their own reasons."""
     full = text + ("。" + following if following else "")
     clauses = sentences(full, _CLAUSE_END)
     anchors = [m.start() for m, _ in matches] + [m.start() + len(text) + 1 for m, _ in _change_matches(following)]
@@ -402,7 +402,7 @@ def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str
     for k, (m, t) in enumerate(matches):
         i = clause_of(m.start())
         a, b = clauses[i]
-        itemised = bool(_ITEMISED.fullmatch(text, t.end()))
+        itemised = bool(_ITEMISED.match(text, t.end()))
         found = own_reason(i, t.end())
         if found is None:
             previous = max([x for x in anchors if a <= x < m.start()] or [a])
