@@ -204,6 +204,17 @@ def test_rate_in_brackets():
     assert (c.rate.text, c.quote) == ("39.47%", "较上年减少1.5万元（39.47%）")
 
 
+def test_one_character_directions_and_rate_words():
+    (c,) = S.changes(passage("商品和服务支出17.10万元，较上年减0.04万元，增0.01%。"), 2020)
+    assert (c.direction, c.delta.text, c.rate.text, c.rate_word) == (S.DOWN, "0.04万元", "0.01%", "增")
+    (c,) = S.changes(passage("2018年基本支出预算较上年增59.11万元，增幅22%。"), 2018)
+    assert (c.direction, c.rate.text, c.rate_word) == (S.UP, "22%", "增幅")
+    (c,) = S.changes(passage("公务接待费2016年预算8万元，2015年预算12.5万元，对比减少4.35万元，减少率35.22%。"), 2016)
+    assert (c.before.text, c.after.text, c.delta.text, c.rate.text) == ("12.5万元", "8万元", "4.35万元", "35.22%")
+    # "新增" before an amount is no comparison's direction
+    assert S.changes(passage("本年新增资金100万元。"), 2018) == []
+
+
 def test_same_period_comparison():
     (c,) = S.changes(passage("公务用车运行维护费支出664.60万元，同比增加53.81万元，增长8.81%。"), 2020)
     assert (c.before_label, c.after.text, c.delta.text, c.rate.text) == ("上年", "664.60万元", "53.81万元", "8.81%")

@@ -49,8 +49,11 @@ _DIRECTION_WORDS = {
     "增加": UP, "增长": UP, "上升": UP, "增多": UP, "提高": UP, "上涨": UP,
     "减少": DOWN, "下降": DOWN, "降低": DOWN, "减幅": DOWN, "下滑": DOWN, "缩减": DOWN,
     "持平": FLAT, "不变": FLAT, "无变化": FLAT, "无增减": FLAT, "相同": FLAT, "一致": FLAT,
+    "增幅": UP, "降幅": DOWN,
+    "增": UP, "减": DOWN,  # only right after a comparison: "较上年减0.04万元，增0.01%" (`_TAIL_DIR`)
 }
-_DIR = "基本持平|" + "|".join(sorted(_DIRECTION_WORDS, key=len, reverse=True))
+_DIR = "基本持平|" + "|".join(sorted((w for w in _DIRECTION_WORDS if len(w) > 1), key=len, reverse=True))
+_TAIL_DIR = _DIR + "|增|减"
 DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
 
 
@@ -299,16 +302,17 @@ def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | 
 
 # ---- changes ----
 
-# "比上年", "较2024年", or "同比" (with the previous year; not the 同比 of "与上年同比", already anchored)
+# "比上年", "较2024年", or "同比"/"对比" right before a change (with the previous year; not the 同比 of
+# "与上年同比", already anchored)
 _ANCHOR = re.compile(r"(?:比|较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)"
-                     r"|(?<![年度])(?:按?同口径)?同比")
+                     r"|(?<![年度])(?:按?同口径)?同比|(?<![年度])对比(?=[^，,。；;\d]{0,2}(?:增|减|下降|上升))")
 # the base's own amount may follow the comparison: "比上年累计支出148万元下降24万元", "较2024年的2190万元减少…"
 _TAIL = re.compile(
     rf"(?P<qual>[^，,。；;：:\d%％]{{0,16}}?)(?:的?(?P<base_n>{_AMOUNT}))?(?:相比|相较|比较)?[，,]?"
     rf"(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
-    rf"(?P<dir>{_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
+    rf"(?P<dir>{_TAIL_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
     rf"(?P<n>{_AMOUNT})?"
-    rf"(?:[，,（(]?(?P<dir2>{_DIR})?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
+    rf"(?:[，,（(]?(?P<dir2>{_TAIL_DIR})?(?:率|幅度|幅)?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
 )
 
 
