@@ -1003,6 +1003,18 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
     return out
 
 
+def _item_before(text: str, start: int, pos: int) -> str:
+    """The words of a list item up to `pos` (its figure): from the last separator after `start`."""
+    return text[max([text.rfind(c, start, pos) for c in _PART_SEPARATORS] + [start - 1]) + 1 : pos]
+
+
+def _in_sublist(text: str, previous_end: int, pos: int) -> bool:
+    """Whether the figure at `pos` belongs to the previous part's own breakdown ("基本支出72.70万元，
+    主要是人员经费69.30万元…"), which runs up to the next "；"."""
+    since = text[previous_end:pos]
+    return _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]) is not None
+
+
 def _in_brackets(text: str, start: int, pos: int) -> bool:
     """Whether `pos` stands inside a bracket opened after `start`: an aside
     ("公务用车购置及运行维护费14.03万元（购置费0万元、运行维护费14.03万元）") is no part of the list."""
@@ -1017,8 +1029,7 @@ def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amou
     closing = False
     previous_end = start
     for a in _amounts_within(text, start, end):
-        item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
-        raw = text[item_start : a.start]
+        raw = _item_before(text, start, a.start)
         label = _COPULA_END.sub("", raw)
         if _THRESHOLD_AFTER.match(text, a.end) or _in_brackets(text, start, a.start):
             continue
@@ -1029,10 +1040,8 @@ def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amou
         previous_end = a.end
         if _COMPARED.search(item[max(item.rfind(c) for c in "；;、") + 1 :]):
             continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
-        if parts:
-            since = text[parts[-1][1].end : a.start]
-            if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
-                continue  # within a part's own breakdown, up to the next "；"
+        if parts and _in_sublist(text, parts[-1][1].end, a.start):
+            continue
         if _NOT_A_PART.search(label):
             continue
         if _BARE_LABEL.match(label):
@@ -1051,14 +1060,11 @@ def _listed_changes(text: str, start: int, end: int) -> list[tuple[str, Amount]]
     for n, a in enumerate(found):
         if a.start < read_up_to:
             continue
-        item_start = max([text.rfind(c, start, a.start) for c in _PART_SEPARATORS] + [start - 1]) + 1
-        label = _COPULA_END.sub("", text[item_start : a.start])
+        label = _COPULA_END.sub("", _item_before(text, start, a.start))
         if _THRESHOLD_AFTER.match(text, a.end) or _NOT_A_CHANGE_PART.search(label) or _in_brackets(text, start, a.start):
             continue
-        if parts:
-            since = text[parts[-1][1].end : a.start]
-            if _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]):
-                continue  # within a part's own breakdown, up to the next "；"
+        if parts and _in_sublist(text, parts[-1][1].end, a.start):
+            continue
         direction = _PART_DIRECTION.search(label.removesuffix("了"))
         if direction is not None:
             word, change = direction.group("dir"), a
