@@ -468,6 +468,16 @@ def test_breakdown_skips_changes_sublists_thresholds_and_nested_lists():
     assert [a.text for _, a in inner.parts] == ["8.00万元", "2.00万元"] and len(outer.parts) == 1
 
 
+def test_breakdown_stops_at_a_sibling_of_its_total():
+    (b,) = _breakdown("基本支出100.00万元，其中：人员经费80.00万元，公用经费20.00万元；项目支出50.00万元。")
+    assert [label for label, _ in b.parts] == ["人员经费", "公用经费"]
+    (b,) = _breakdown("财政拨款收入100万元，其中：一般公共预算60万元、政府性基金40万元；事业收入5万元。")
+    assert len(b.parts) == 2
+    # a total named generically has no siblings: 项目支出 is a part of 预算支出
+    (b,) = _breakdown("2023年预算支出为89.45万元，其中：基本支出72.70万元；项目支出16.76万元。")
+    assert len(b.parts) == 2
+
+
 def test_breakdown_with_a_part_without_unit_or_two_figures_of_one_item_is_not_read():
     assert _breakdown("收入89.45万元，其中：一般公共预算收入89.45，其他收入0元。") == []
     assert _breakdown("经费3.00万元，其中：因公出国费年初预算1.00万元，决算为0.50万元。") == []

@@ -483,16 +483,13 @@ class BreakdownCheck(_ItemCheck):
 
     @property
     def ok(self) -> bool:
-        # a closed list must add up; an open one ("其中" naming some parts) must not exceed the total,
-        # which says nothing when the parts of a change go both ways
+        # a closed list must add up; an open one ("其中" naming some amounts) must not exceed the
+        # total. An open list of changes says nothing: the parts it leaves out may have gone either way.
         if self.difference == 0:
             return True
         if self.closed:
             return False
-        sign = 1 if self.item.total.value >= 0 else -1
-        if any(a.value * sign < 0 for _, a in self.item.parts):
-            return True
-        return self.difference * sign > 0
+        return self.item.change or self.difference > 0
 
     @property
     def severity(self) -> Severity | None:
@@ -515,7 +512,7 @@ class BreakdownCheck(_ItemCheck):
             why = "有“合计”" if self.closed == "合计" else "列有“其他”项" if self.closed == "其他" else f"{self.closed}构成全部"
             text = f"分项{shown}＝{parts_sum}，不等于{total}（{why}，分项之和应等于总额；相差{gap}"
         else:
-            text = f"分项{shown}＝{parts_sum}，{'超过' if b.change else '大于'}{total}（相差{gap}"
+            text = f"分项{shown}＝{parts_sum}，大于{total}（相差{gap}"
         if self.severity is not None:
             tolerance = format((self.tolerance / b.total.unit).normalize(), "f")
             text += f"，未超过四舍五入的累计误差±{tolerance}，属尾差"
@@ -536,9 +533,9 @@ def stated_breakdowns(ctx: Context, partitions: Any = ()) -> list[BreakdownCheck
     其中：基本支出增加34.48万元……", signed). `partitions`: lists of component words that make up their whole by
     definition (`[["货物", "工程", "服务"], …]`). `ok`: the parts add up to the total when the list
     is closed (a 合计, a catch-all “其他…” item, or labels naming one component each of a
-    partition), else do not exceed it (not judged when the parts of a change go both ways); a
-    difference within the accumulated rounding is a 尾差 (a note). `closed` says why the list is
-    closed ("" when it is not)."""
+    partition), else do not exceed it (an open list of changes is not judged: the parts it leaves
+    out may have gone either way); a difference within the accumulated rounding is a 尾差 (a note).
+    `closed` says why the list is closed ("" when it is not)."""
     known = tuple(tuple(str(c) for c in p) for p in partitions or ())
     return ctx.cached(("narrative-breakdowns", known),
                       lambda: [_check_breakdown(b, known) for b in document_statements(ctx).breakdowns])

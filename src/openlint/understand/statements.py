@@ -939,20 +939,36 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
             max(0, total_start - 2) : total_start
         ] == "单价" or _THRESHOLD_AFTER.match(text, m.end("total")):
             continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
+        if _other_heads(text, m, s_start, changes=False):
+            continue
         t = amounts_in(m.group("total"))[0]
         total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
         end = _list_end(text, m, "其中" in text[s_start:total_start])
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
-        listed = _listed_parts(text, m.end(), end)
+        head = _label_start(text, total_start, s_start)
+        listed = _listed_parts(text, m.end(), end, _COPULA_END.sub("", text[head:total_start]))
         if listed is None or not listed[0]:
             continue
         parts, closing = listed
         # quoted from the total's own label: "…政府采购预算38.20万元，其中："
-        head = _label_start(text, total_start, s_start)
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(parts), _closure([label for label, _ in parts], closing)))
     return out
+
+
+def _other_heads(text: str, head: re.Match, s_start: int, *, changes: bool) -> bool:
+    """Whether a 其中 that opens the next sentence ("……X万元。其中：") may belong to another figure of
+    the sentence before than the one right before it: another amount (or, for a change, another
+    change) in that sentence. "…总额为7783.26万元，…2、本年增加了其他资金预算7000万元。其中：财政拨款
+    收入751.8万元…" lists the parts of 7783.26, not of 7000."""
+    if "。" not in head.group(0)[len(head.group("total")):]:
+        return False
+    for a in _amounts_within(text, s_start, head.start("total")):
+        is_change = _DIRECTION_BEFORE.search(text[max(s_start, a.start - 4) : a.start]) is not None
+        if is_change == changes:
+            return True
+    return False
 
 
 def _list_end(text: str, head: re.Match, within_clause: bool) -> int:
@@ -984,7 +1000,7 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
         direction = _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start])
         if direction is None or _DIRECTION_WORDS.get(direction.group(0)) not in (UP, DOWN):
             continue
-        if _THRESHOLD_AFTER.match(text, m.end("total")):
+        if _THRESHOLD_AFTER.match(text, m.end("total")) or _other_heads(text, m, s_start, changes=True):
             continue
         end = _list_end(text, m, m.group("word") != "其中" or "其中" in text[s_start:total_start])
         if _BARE_NUMBER.search(text, m.end(), end):
@@ -1022,9 +1038,27 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
     return between.count("（") + between.count("(") > between.count("）") + between.count(")")
 
 
-def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amount]], bool] | None:
+_ASIDE = re.compile(r"[（(][^（()）]*[）)]")
+
+
+_GENERIC_QUALIFIER = re.compile(r"[\d年度]|预算|决算|本年|全年|合计|总计|部门|单位|上年|当年|收支|总额")
+
+
+def _sibling(total_label: str, label: str) -> bool:
+    """Whether an item is the total's sibling rather than its part: "基本支出X元，其中：……；项目支出Y元"
+    names the same kind of figure (…支出, …收入) with another qualifier. A total named generically
+    ("2023年预算支出", "支出总额") has no siblings."""
+    label = _ASIDE.sub("", label)
+    kind, qualifier = total_label[-2:], total_label[-4:-2]
+    if kind not in ("支出", "收入") or len(qualifier) < 2 or _GENERIC_QUALIFIER.search(qualifier):
+        return False
+    return label.endswith(kind) and total_label not in label and label not in total_label
+
+
+def _listed_parts(text: str, start: int, end: int, total_label: str = "") -> tuple[list[tuple[str, Amount]], bool] | None:
     """The (label, amount) parts listed in `text[start:end]`, after a 其中, and whether a 合计
-    closes them; None when two figures belong to one item (the list cannot be read)."""
+    closes them; None when two figures belong to one item (the list cannot be read). The list
+    stops at a sibling of the total (`total_label`) after a "；"."""
     parts: list[tuple[str, Amount]] = []
     closing = False
     previous_end = start
@@ -1042,6 +1076,8 @@ def _listed_parts(text: str, start: int, end: int) -> tuple[list[tuple[str, Amou
             continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
         if parts and _in_sublist(text, parts[-1][1].end, a.start):
             continue
+        if total_label and _sibling(total_label, label) and any(c in text[start : a.start] for c in "；;"):
+            break
         if _NOT_A_PART.search(label):
             continue
         if _BARE_LABEL.match(label):
