@@ -546,3 +546,10 @@ def test_change_subjects_tell_quantities_apart():
     (a,) = S.changes(passage("财政拨款收入17,192万元，比2024年预算减少990万元。"), 2025)
     (b,) = S.changes(passage("一般公共预算拨款支出预算17,192万元，比2024年预算减少990万元。"), 2025)
     assert JS._subject(a, balanced=True) == "财政拨款" and JS._subject(b, balanced=True) == "一般公共拨款"
+
+
+def test_computed_rate_shown_so_that_it_does_not_round_to_the_printed_one():
+    assert S.fmt_percent(Decimal("0.137588"), 2) == "13.76%"
+    # 33.047% printed with one decimal is 33.0%: "33.05%" would read as 33.1%
+    assert S.fmt_percent(Decimal("3117.38") / Decimal("9433.07"), 1) == "33.047%"
+    assert S.fmt_percent(Decimal("0.5"), 0) == "50.00%"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Iterable
 
@@ -167,8 +167,15 @@ def ratio_range(num: Amount, den: Amount) -> tuple[Decimal, Decimal]:
 
 
 def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
-    q = Decimal(1).scaleb(-max(decimals, 2))
-    return f"{(fraction * 100).quantize(q)}%"
+    """A computed rate for a message, to at least 2 decimals, and to one more where 2 would round
+    to another printed value than the rate itself (33.048% printed with one decimal is 33.0%, while
+    "33.05%" reads as 33.1%)."""
+    value = fraction * 100
+    shown = max(decimals, 2)
+    if value.quantize(Decimal(1).scaleb(-shown)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) != \
+            value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):
+        shown += 1
+    return f"{value.quantize(Decimal(1).scaleb(-shown))}%"
 
 
 def fmt_amount(value: Decimal, like: Amount) -> str:
