@@ -890,7 +890,8 @@ _COMPARED = re.compile(r"比|较|同比|相比")
 _SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
 _BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
 _BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
-_CLOSING = re.compile(r"合计|共计|总计|累计")
+# a closing total ("…，合计2921.00万"), not an item named with it ("本年收入合计4170.87万元")
+_CLOSING = re.compile(r"^(?:以上|上述|总)?(?:合计|共计|总计|累计)(?:为|是|共|约|达|计)*$")
 _COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
 @dataclass(frozen=True)
 class Breakdown:
