@@ -553,3 +553,11 @@ def test_computed_rate_shown_so_that_it_does_not_round_to_the_printed_one():
     # 33.047% printed with one decimal is 33.0%: "33.05%" would read as 33.1%
     assert S.fmt_percent(Decimal("3117.38") / Decimal("9433.07"), 1) == "33.047%"
     assert S.fmt_percent(Decimal("0.5"), 0) == "50.00%"
+
+
+def test_shares_of_a_named_whole_past_an_aside():
+    text = ("本年收入合计2021.29万元；包括财政拨款收入2004.77万元（其中，一般公共预算2004.77万元），占收入合计99.18%；"
+            "其他收入16.51万元，占收入合计0.82%；事业收入1.00万元，占支出合计0.05%。")
+    found = [(x.part.text, x.rate.text) for x in S.shares(passage(text))]
+    # the share of another whole (支出合计) is not read against the income total
+    assert found == [("2004.77万元", "99.18%"), ("16.51万元", "0.82%")]

@@ -830,8 +830,9 @@ def relations(passage: Passage) -> list[Relation]:
 
 # ---- shares ----
 
-_SHARE = re.compile(rf"占(?:比)?(?:为)?(?P<p>{_PERCENT})")
-_BASE_FOLLOW = re.compile(r"[，,：:]?(?:其中|主要用于)")
+# "占P%", or naming the whole: "占收入合计99.18%", "占一般公共预算支出的19.62%" (then it must be the base's name)
+_SHARE = re.compile(rf"占(?:(?P<of>[^，,。；;\d%％]{{2,12}}?)的?)?(?:比)?(?:为)?(?P<p>{_PERCENT})")
+_BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
 _DIRECTION_BEFORE = re.compile(rf"(?:{_DIR})$")
 
 
@@ -856,17 +857,28 @@ def shares(passage: Passage) -> list[Share]:
         base = found[0]
         # a second 其中 opens a breakdown of a part ("基本支出60万元，占60%，其中人员经费50万元，占83%"):
         # shares after it are of another whole
-        nested = text.find("其中", _BASE_FOLLOW.match(text, base.end).end(), s_end)
+        after = _BASE_FOLLOW.match(text, base.end).end()
+        nested = next((i for i in _find_all(text, "其中", after, s_end) if not _in_brackets(text, after, i)), -1)
         stop = nested if nested >= 0 else s_end
         for m in _SHARE.finditer(text, base.end, stop):
-            part = next((a for a in reversed(found) if a.end <= m.start()), None)
-            if part is None or part is base or not _JUST_BEFORE.match(text[part.end : m.start()]):
+            # the figure right before 占, past an aside: "财政拨款收入2004.77万元（其中，…），占…"
+            part = next((a for a in reversed(found) if a.end <= m.start() and not _in_brackets(text, s_start, a.start)), None)
+            if part is None or part is base or not _JUST_BEFORE.match(_ASIDE.sub("", text[part.end : m.start()])):
                 continue
             if _DIRECTION_BEFORE.search(text[max(s_start, part.start - 4) : part.start]):
                 continue  # "比上年增加5万元，占…": the amount before 占 is a change, not the part
+            if m.group("of") and m.group("of") not in text[_label_start(text, base.start, s_start) : base.start]:
+                continue  # a share of another whole than the base
             out.append(Share(_quote(text, s_start, s_end, 160), _quote(text, part.start, m.end()), passage.location,
                              base, part, percents_in(m.group("p"))[0]))
     return out
+
+
+def _find_all(text: str, word: str, start: int, end: int) -> Iterable[int]:
+    i = text.find(word, start, end)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1, end)
 
 
 # ---- "X万元，其中：A万元、B万元、C万元" ----
