@@ -444,3 +444,18 @@ def test_applies_to(applies, kind, level, year, expected):
 def test_compile_text_returns_rules_in_file_order():
     text = HEAD.replace("T-1", "A-2") + "  require 1\n}\n" + HEAD.replace("T-1", "A-1") + "  require 1\n}\n"
     assert [r.id for r in compile_text(text, PATH, primitives, KINDS)] == ["A-2", "A-1"]
+
+
+def test_placeholder_keywords_are_the_grammars():
+    """The compiler builds simple message placeholders itself and leaves those holding a keyword to
+    the parser: its keyword list must be the grammar's (string literals and quantifiers)."""
+    import re
+
+    from openlint.dsl.compiler import _KEYWORDS
+    from openlint.resources import data_dir
+
+    grammar = (data_dir("grammar") / "openlint.lark").read_text(encoding="utf-8")
+    rules = "\n".join(line for line in grammar.splitlines() if not line.lstrip().startswith("//"))
+    words = set(re.findall(r'"([a-z]+)"', rules))
+    quantifiers = re.search(r"QUANTIFIER\.\d+: /\(([a-z|]+)\)", rules).group(1).split("|")
+    assert _KEYWORDS == words | set(quantifiers)
