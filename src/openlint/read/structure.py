@@ -119,20 +119,21 @@ def _entry_like(block: Block) -> bool:
 def _toc_entries(blocks: list[Block]) -> list[Block]:
     """The lines of a 目录 are its entries, not the headings they name: after a 目录 line (made a
     heading), every heading up to where the first entry comes back as the body's heading becomes a
-    paragraph under the 目录. (Readers that see where a 目录 ends, by its pages or styles, emit paragraphs already;
-    a 目录 whose first entry never comes back, or that would run over prose, is left as it is.)"""
+    paragraph under the 目录. Readers that see where a 目录 ends (by its pages or styles) emit
+    paragraphs already; a 目录 whose first entry never comes back, or that would run over prose or
+    tables, is left as it is."""
     out = list(blocks)
     for i, block in enumerate(blocks):
         if not (isinstance(block, (Heading, Paragraph)) and "".join(block.text.split()) in TOC_TITLES):
             continue
-        first = next((b for b in blocks[i + 1 :] if isinstance(b, (Heading, Paragraph))), None)
-        if first is None or not _toc_key(first.text):
+        first = next((j for j in range(i + 1, len(blocks)) if isinstance(blocks[j], (Heading, Paragraph))), None)
+        key = _toc_key(blocks[first].text) if first is not None else ""
+        if not key:
             continue
-        key = _toc_key(first.text)
-        end = next((j for j in range(blocks.index(first, i + 1) + 1, len(blocks))
+        end = next((j for j in range(first + 1, len(blocks))
                     if isinstance(blocks[j], Heading) and _toc_key(blocks[j].text) == key), None)
         if end is None or not all(_entry_like(b) for b in blocks[i + 1 : end]):
-            continue  # no 目录 runs over prose or tables
+            continue
         if isinstance(block, Paragraph):
             out[i] = Heading(block.text, 1, block.location)
         for j in range(i + 1, end):
