@@ -561,3 +561,22 @@ def test_shares_of_a_named_whole_past_an_aside():
     found = [(x.part.text, x.rate.text) for x in S.shares(passage(text))]
     # the share of another whole (支出合计) is not read against the income total
     assert found == [("2004.77万元", "99.18%"), ("16.51万元", "0.82%")]
+
+
+def test_base_labelled_before_the_comparison_and_rate_from_it():
+    text = "2015年各项支出合计141.55万元，2014年为107.89万元，较2014年增加33.66万元，增加31%。"
+    (c,) = S.changes(passage(text), 2015)
+    assert (c.before.text, c.after) == ("107.89万元", None)
+    assert JS._check_change(c).rate_ok  # 33.66 / 107.89 = 31.2%
+    (c,) = S.changes(passage("2015年支出合计141.55万元，2014年为107.89万元，较2014年增加33.66万元，增加41%。"), 2015)
+    assert not JS._check_change(c).rate_ok
+    # alone in its sentence, an amount labelled with the base year may be a slip of the year: not judged
+    (c,) = S.changes(passage("2021年度支出合计1613.28万元，较上年决算数增加284.9万元，增长21.45%。"), 2022)
+    assert (c.before, c.after) == (None, None)
+
+
+def test_further_comparisons_of_one_amount_past_a_completion_rate():
+    text = ("“三公”经费支出决算为62.07万元，完成全年预算84.82万元的73.2%，比上年决算数增加38.97万元，"
+            "增长168.7%；比2019年（疫情前）决算数减少24.87万元，降低28.6%。")
+    first, second = S.changes(passage(text), 2023)
+    assert first.after.text == second.after.text == "62.07万元"

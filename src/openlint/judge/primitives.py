@@ -251,6 +251,8 @@ def _text_of(value: Any) -> str:
         return compact("\n".join([value.title] + [_text_of(b) for b in value.blocks]))
     if isinstance(value, (list, tuple)):
         return "\n".join(_text_of(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # the language's numbers are floats: text(doc.year - 1) is "2022"
     return str(value)
 
 

@@ -150,6 +150,13 @@ def _check_change_amounts(c: S.Change) -> ChangeCheck:
                 rate_ok = P.accepts(lo, hi)
                 expected_rate = f"{DIRECTION_NAMES[d]}{fmt_percent(point, P.decimals)}"
         return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis)
+    if A is not None and N is not None and c.direction in (UP, DOWN):
+        basis = f"{c.before_label}{A.text}、{c.word}{N.text}"
+        d = c.direction
+        if P is not None and c.rate_direction in (d, None) and A.lo > 0:
+            rate_ok = P.accepts(N.lo / A.hi, N.hi / A.lo)
+            expected_rate = f"{DIRECTION_NAMES[d]}{fmt_percent(N.value / A.value, P.decimals)}"
+        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis)
     basis = f"{c.after_label}{B.text}" if B is not None else ""
     return ChangeCheck(c, True, "", True, "", True, "", basis)
 
@@ -590,6 +597,7 @@ class ComparedYear:
     quote: str
     text: str
     location: Location
+    also: tuple[str, ...] = ()  # the bases the same amount was compared with before this one ("上年", "2022年")
 
     @property
     def anchor(self) -> str:
@@ -598,19 +606,26 @@ class ComparedYear:
 
 @primitive("compared_years", 0)
 def compared_years(ctx: Context) -> list[ComparedYear]:
-    """The years changes are measured against ("比2024年预算…"), once per paragraph and year."""
+    """The years changes are measured against ("比2024年预算…"), once per paragraph and year; `.also`
+    the other bases the same amount was compared with before it ("X万元，比上年……；比2019年（疫情前）……")."""
 
     def compute():
         out, seen = [], set()
+        earlier: dict[tuple, list[str]] = {}  # (paragraph, sentence, amount) → bases compared with so far
         for c in document_statements(ctx).changes:
             label = c.before_label
+            before: tuple[str, ...] = ()
+            if c.after is not None:  # the same amount compared again
+                bases = earlier.setdefault((c.location, c.text, c.after.start), [])
+                before = tuple(b for b in bases if b != label)
+                bases.append(label)
             if not (label.endswith("年") and label[:4].isdigit()):
                 continue
             key = (c.location, label)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(ComparedYear(int(label[:4]), c.quote, c.text, c.location))
+            out.append(ComparedYear(int(label[:4]), c.quote, c.text, c.location, before))
         return out
 
     return ctx.cached("narrative-years", compute)
@@ -618,6 +633,7 @@ def compared_years(ctx: Context) -> list[ComparedYear]:
 
 ATTRIBUTES[ComparedYear] = {
     "year": lambda ctx, y: y.year,
+    "also": lambda ctx, y: list(y.also),
     "quote": lambda ctx, y: y.quote,
     "text": lambda ctx, y: y.text,
     "page": lambda ctx, y: y.location.page,

@@ -489,6 +489,11 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
         if before is None or after is None or before.start > m.start() or after.start > m.start():
             before = None
             after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
+            if after is not None and after.start >= s_start and _label_of(text, after, s_start, year) == base_year:
+                # "…合计141.55万元，2014年为107.89万元，较2014年增加…": the base, not this year's amount
+                # (said so when the sentence gives another amount first; alone, its year may be the slip)
+                before = after if any(a.end <= after.start for a in found) else None
+                after = None
             if after is not None and after.start >= s_start and len(found) == 1:
                 before = _base_before(text, spans, s_start, m.start(), after, base_year, year)
             elif after is None and not found:
@@ -568,19 +573,22 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
     return candidates[0] if len(candidates) == 1 else None
 
 
-# a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%"
-_COMPARISON_CLAUSE = re.compile(rf"[，,](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR})[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT})")
+# a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%", "，完成…的73.2%"
+_COMPARISON_CLAUSE = re.compile(
+    rf"[，,；;](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR})[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT}|完成[^，,；;。]*)"
+)
+_IN_COMPLETION = re.compile(r"完成[^，,；;。]*$")  # "完成全年预算84.82万元的73.2%": the budget, no amount of its own
 
 
 def _before_other_comparisons(text: str, found: list[Amount], anchor: int) -> Amount | None:
     """"9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元": the amount
     before a run of comparison clauses of its own, for the next comparison."""
     for a in reversed(found):
-        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]):
-            continue  # a change of an earlier comparison
+        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]) or _IN_COMPLETION.search(text, 0, a.start):
+            continue  # a change of an earlier comparison, or the budget of a completion rate
         between = text[a.end : anchor]
         rest = _COMPARISON_CLAUSE.sub("", between).strip()
-        return a if between and rest in ("", "，", ",") else None
+        return a if between and rest in ("", "，", ",", "；", ";") else None
     return None
 
 
