@@ -553,6 +553,7 @@ def test_computed_rate_shown_so_that_it_does_not_round_to_the_printed_one():
     # 33.047% printed with one decimal is 33.0%: "33.05%" would read as 33.1%
     assert S.fmt_percent(Decimal("3117.38") / Decimal("9433.07"), 1) == "33.047%"
     assert S.fmt_percent(Decimal("0.5"), 0) == "50.00%"
+    assert S.fmt_percent(Decimal("115749.56") / Decimal("4944000000"), 2) == "0.0023%"  # not "0.00%"
 
 
 def test_shares_of_a_named_whole_past_an_aside():

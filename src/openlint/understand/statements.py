@@ -169,9 +169,11 @@ def ratio_range(num: Amount, den: Amount) -> tuple[Decimal, Decimal]:
 def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
     """A computed rate for a message, to at least 2 decimals, and to one more where 2 would round
     to another printed value than the rate itself (33.048% printed with one decimal is 33.0%, while
-    "33.05%" reads as 33.1%)."""
+    "33.05%" reads as 33.1%); a tiny rate to two significant digits."""
     value = fraction * 100
     shown = max(decimals, 2)
+    if value and abs(value) < Decimal("0.01"):  # "应为0.0023%", not "0.00%" (a 万元 written for 元)
+        shown = -value.adjusted() + 1
     if value.quantize(Decimal(1).scaleb(-shown)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) != \
             value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):
         shown += 1
