@@ -23,6 +23,7 @@ Kinds: table-amount:{leaf,subtotal,total} (+10 or two digits transposed), code:{
 nonexistent}, narr-amount:{in-table,in-其中-sum,other} (an amount in a paragraph that also appears in
 a table / belongs to an "X万元，其中：A、B、C" list that adds up / anything else), narr-delta-amount and
 narr-direction (split :with-pct / :no-pct: whether the sentence also states a percentage), narr-pct,
+narr-pct:wrong-base (the rate recomputed against this year's amount, not the earlier year's),
 drop:section:<topic> (every section on the topic), drop:table, empty-table:{no-note,false-note},
 leftover:*, punct:*, selfref, year:{heading,table-caption,statement-self,toc-table-title,comparison-base,text-other},
 org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}; noop:* are the controls.
@@ -374,6 +375,32 @@ def cand_pct(doc, ctx):
         for m in _CHANGE_PCT.finditer(p.text):
             if parse_amount(m.group(3)):
                 yield ("narr-pct", p, m.start(3), m.end(3))
+
+
+# "X万元，比上年增加N万元，增长P%": the rate recomputed against this year's amount instead of the
+# earlier year's (N/X), an error seen again and again in published texts
+_RATE_SENTENCE = re.compile(
+    rf"({_NUM})\s*万?元[，,]\s*(?:比|较|与)[^，,。；;%]{{0,16}}?(增加|减少)\s*({_NUM})\s*万?元[，,]\s*(?:增长|下降)\s*(\d+(?:\.\d+)?)(?=\s*[%％])"
+)
+
+
+def cand_wrong_base(doc, ctx):
+    for p in body_paragraphs(doc):
+        for m in _RATE_SENTENCE.finditer(p.text):
+            yield ("narr-pct:wrong-base", p, m)
+
+
+def make_wrong_base(doc, cand, rng):
+    kind, p, m = cand
+    x, n = parse_amount(m.group(1)), parse_amount(m.group(3))
+    if not x or not n:
+        return None
+    old = m.group(4)
+    decimals = len(old.split(".")[1]) if "." in old else 0
+    wrong = f"{(n / x * 100):.{decimals}f}"
+    if wrong == old:
+        return None
+    return para_mutation(kind, doc, p, m.start(4), m.end(4), wrong, (wrong + "%", wrong), ("NAR",), "rate against this year")
 
 
 def make_pct(doc, cand, rng):
@@ -768,6 +795,7 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
     pick(list(cand_narr_amount(doc, ctx)), lambda c: make_narr(doc, c, rng))
     pick(list(cand_delta(doc, ctx)), lambda c: make_narr(doc, c, rng))
     pick(list(cand_pct(doc, ctx)), lambda c: make_pct(doc, c, rng))
+    pick(list(cand_wrong_base(doc, ctx)), lambda c: make_wrong_base(doc, c, rng))
     pick(list(cand_direction(doc, ctx)), lambda c: make_direction(doc, c, rng))
     pick(list(cand_leftover(doc, ctx)), lambda c: make_leftover(doc, c, rng))
     pick(list(cand_punct(doc, ctx)), lambda c: make_punct(doc, c, rng))
