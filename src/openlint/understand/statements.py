@@ -22,6 +22,7 @@ only when no values inside the printed precision make the statement true.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -297,7 +298,8 @@ _LABEL_GAP = re.compile(rf"^(?!.*(?:比|{_DIR}))[^，,；;。：:\d%％]{{0,18}}
 def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | str | None:
     """The year an amount is labelled with ("2025年当年预算执行数为A" → 2025; 上年 → year-1), or None."""
     best = None
-    for m in _YEAR_LABEL.finditer(text, floor, amount.start):
+    # a label stands within a few characters of its amount (`_LABEL_GAP`): no need to look further back
+    for m in _YEAR_LABEL.finditer(text, max(floor, amount.start - 40), amount.start):
         if _LABEL_GAP.match(text[m.end() : amount.start]):
             best = m
     if best is None:
@@ -401,16 +403,33 @@ def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str
     clauses = sentences(full, _CLAUSE_END)
     anchors = [m.start() for m, _ in matches] + [m.start() + len(text) + 1 for m, _ in _change_matches(following)]
 
+    starts = [a for a, _ in clauses]
+
     def clause_of(pos: int) -> int:
-        return next(i for i, (a, b) in enumerate(clauses) if a <= pos < b)
+        return bisect_right(starts, pos) - 1
+
+    in_clause: dict[int, list[int]] = {}  # clause → its anchors, in order
+    for x in anchors:
+        in_clause.setdefault(clause_of(x), []).append(x)
 
     def own_reason(i: int, after: int) -> re.Match | None:
         """A reason word in clause i after position `after` and before the next change in the clause."""
         a, b = clauses[i]
-        nxt = min([x for x in anchors if after < x < b] or [b])
+        nxt = min([x for x in in_clause.get(i, ()) if x > after] or [b])
         return _REASON.search(full, max(a, after), nxt)
 
-    changed = {clause_of(x) for x in anchors}
+    # The reason a change without one of its own finds in the clauses after clause j, computed once
+    # for all changes from the last clause back: a clause with a change and its own reason keeps
+    # that reason to itself; the next paragraph's changes end the search.
+    following_reason: list[re.Match | None] = [None] * (len(clauses) + 1)
+    for j in range(len(clauses) - 1, -1, -1):
+        if j in in_clause:
+            if clauses[j][0] > len(text) or any(own_reason(j, x) for x in in_clause[j]):
+                following_reason[j] = None
+            else:
+                following_reason[j] = following_reason[j + 1]
+        else:
+            following_reason[j] = _REASON.search(full, *clauses[j]) or following_reason[j + 1]
     out = []
     for k, (m, t) in enumerate(matches):
         i = clause_of(m.start())
@@ -418,19 +437,10 @@ def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str
         itemised = bool(_ITEMISED.match(text, t.end()))
         found = own_reason(i, t.end())
         if found is None:
-            previous = max([x for x in anchors if a <= x < m.start()] or [a])
+            previous = max([x for x in in_clause.get(i, ()) if x < m.start()] or [a])
             found = _REASON_BEFORE.search(full, previous, m.start())
-        j = i + 1
-        while found is None and j < len(clauses):
-            if j in changed:
-                if clauses[j][0] > len(text):
-                    break  # the next paragraph goes on with changes of its own
-                # a clause with a change and its own reason: that reason is its own
-                if any(own_reason(j, x) for x in anchors if clauses[j][0] <= x < clauses[j][1]):
-                    break
-            else:
-                found = _REASON.search(full, *clauses[j])
-            j += 1
+        if found is None:
+            found = following_reason[i + 1]
         reason = reason_word = ""
         if found is not None:
             c = clause_of(found.start())
@@ -452,6 +462,23 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
     out = []
     matches = _change_matches(text)
     reasons = _reasons(text, matches, following)
+    figures: dict[int, tuple[list[Amount], list[int], list]] = {}  # sentence → its amounts, their ends, year labels
+
+    def amounts_before(s_start: int, s_end: int, anchor: int) -> tuple[list[Amount], list]:
+        """`_amounts_within(text, s_start, anchor)` with their year labels, the sentence read once
+        (a sentence may hold hundreds of comparisons)."""
+        if s_start not in figures:
+            found = _amounts_within(text, s_start, s_end)
+            figures[s_start] = (found, [a.end for a in found], [_label_of(text, a, s_start, year) for a in found])
+        found, ends, labels = figures[s_start]
+        n = bisect_right(ends, anchor)
+        found, labels = found[:n], labels[:n]
+        # "…10万比上年…": 万 before the comparison ends an amount only when the text stops there
+        tail = _amounts_within(text, max(s_start, anchor - 30), anchor)
+        if tail and tail[-1].end == anchor and (not found or found[-1].end != anchor):
+            found, labels = found + [tail[-1]], labels + [_label_of(text, tail[-1], s_start, year)]
+        return found, labels
+
     for (m, t), (reason, itemised, reason_word) in zip(matches, reasons):
         s_start, s_end = _sentence_at(spans, m.start())
         word = t.group("dir")
@@ -473,18 +500,19 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
         base_year: int | str | None = int(m.group("y")) if m.group("y") else (year - 1 if year else "prev")
         before_label = (m.group("base") or "上年") if not m.group("y") else f"{m.group('y')}年"
         # the amounts the sentence states before the comparison, with their year labels
-        found = _amounts_within(text, s_start, m.start())
+        found, labels = amounts_before(s_start, s_end, m.start())
         before = after = None
-        for a in found:
-            label = _label_of(text, a, s_start, year)
+        for a, label in zip(reversed(found), reversed(labels)):  # the last of each kind
             if label is None:
                 continue
             if label == base_year:
-                before = a
+                before = before or a
             elif (isinstance(label, int) and isinstance(base_year, int) and label == base_year + 1) or label == "cur" or (
                 base_year == "prev" and label == "cur"
             ):
-                after = a
+                after = after or a
+            if before is not None and after is not None:
+                break
         after_label = "本年"
         if after is not None:
             after_label = f"{base_year + 1}年" if isinstance(base_year, int) and m.group("y") else "本年"
@@ -586,7 +614,7 @@ def _before_other_comparisons(text: str, found: list[Amount], anchor: int) -> Am
     """"9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元": the amount
     before a run of comparison clauses of its own, for the next comparison."""
     for a in reversed(found):
-        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]) or _IN_COMPLETION.search(text, 0, a.start):
+        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]) or _IN_COMPLETION.search(text, max(0, a.start - 40), a.start):
             continue  # a change of an earlier comparison, or the budget of a completion rate
         between = text[a.end : anchor]
         rest = _COMPARISON_CLAUSE.sub("", between).strip()
