@@ -942,12 +942,14 @@ _CHANGE_BREAKDOWN_HEAD = re.compile(
 _PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项目支出增多", "…项目增多支出"
 # a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
 _PART_CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与|同比)[^，,；;。%％万元]{{0,16}}?(?P<dir>{_DIR})了?")
-_NOT_A_CHANGE_PART = re.compile(r"占|单价|平均|人均|每(?:辆|人|次|批|个)")
+# a share, a unit price or an average: no part ("占…", "单价50万元", "平均每辆2.08万元")
+_SHARE_OR_RATE = r"占|单价|平均|人均|每(?:辆|人|次|批|个)"
+_NOT_A_CHANGE_PART = re.compile(_SHARE_OR_RATE)
 _PART_SEPARATORS = "、；;，,：:"
 _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
 # a change ("比上年增加", or a bare "增加"), a share, a unit price or an average; not any direction
 # word: "支持商销稳增长30.00万" is a part. (A bracketed aside is left out by `_in_brackets`.)
-_NOT_A_PART = re.compile(rf"比|较|同比|占|单价|平均|人均|每(?:辆|人|次|批|个)|^(?:{_DIR})了?$")
+_NOT_A_PART = re.compile(rf"比|较|同比|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
 _COMPARED = re.compile(r"比|较|同比|相比")
 _SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
 _BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
