@@ -77,7 +77,10 @@ def assemble(
     )
 
 
-_ONLY_NUMBER = re.compile(rf"^(?:第[{_CN_NUM}\d]+(?:部分|章|篇)|[{_CN_NUM}]+[、.．]|[（(][{_CN_NUM}\d]+[)）]|\d{{1,2}}[、.．])$")
+def _number_only(text: str) -> bool:
+    """A heading that is its number and nothing else ("第一部分", "三、", "（二）")."""
+    stripped = "".join(text.split())
+    return any(pattern.fullmatch(stripped) for pattern in _NUMBERING)
 
 
 def _join_split_headings(blocks: list[Block]) -> list[Block]:
@@ -93,7 +96,7 @@ def _join_split_headings(blocks: list[Block]) -> list[Block]:
             and not (isinstance(block, Paragraph) and block.is_note)
             and not (isinstance(block, Heading) and block.level < previous.level)
             and block.location.sheet == previous.location.sheet
-            and _ONLY_NUMBER.match("".join(previous.text.split()))
+            and _number_only(previous.text)
             and numbering_level(block.text) is None
             and heading_level("一、" + block.text) is not None  # short, and not ending like a sentence
         ):
@@ -124,7 +127,8 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
     tables, is left as it is."""
     out = list(blocks)
     for i, block in enumerate(blocks):
-        if not (isinstance(block, (Heading, Paragraph)) and "".join(block.text.split()) in TOC_TITLES):
+        if not (isinstance(block, (Heading, Paragraph)) and len(block.text) <= 20
+                and "".join(block.text.split()) in TOC_TITLES):
             continue
         first = next((j for j in range(i + 1, len(blocks)) if isinstance(blocks[j], (Heading, Paragraph))), None)
         key = _toc_key(blocks[first].text) if first is not None else ""

@@ -10,7 +10,7 @@ from openlint.model import Document, Heading, Paragraph
 _TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省级)?\s*(部门|单位)?\s*(预算|决算)")
 # a title that names its subject between the year and the kind ("2017年一般公共预算财政拨款“三公”经费
 # 支出决算情况说明"): the kind is its last 预算/决算
-_LOOSE_TITLE = re.compile(r"^[^，,。；;]{0,40}?(?<![比较与同])(20\d{2})\s*年度?[^，,。；;\d]{0,40}(预算|决算)[^，,。；;\d]{0,12}$")
+_LOOSE_TITLE = re.compile(r"^[^，,。；;]{0,40}?(20\d{2})\s*年度?[^，,。；;\d]{0,40}(预算|决算)[^，,。；;\d]{0,12}$")
 _TITLE_LINES = 3
 _LEVEL_BEFORE_KIND = re.compile(r"(部门|单位)(?=\s*(?:预算|决算))")
 _COMPARED_BEFORE = re.compile(r"[比较与同]\s*$")  # "比 2023年预算增长…": a year compared with
@@ -44,7 +44,8 @@ def detect_kind(document: Document) -> DocumentKind:
     for n, text in enumerate(texts):
         if (m := _title(text)) is not None:
             year, level, kind = int(m.group(1)), m.group(2), m.group(3)
-        elif n < _TITLE_LINES and (m := _LOOSE_TITLE.match(text.strip())):
+        elif n < _TITLE_LINES and (m := _LOOSE_TITLE.match(text.strip())) and not _COMPARED_BEFORE.search(
+                text.strip(), 0, m.start(1)):
             year, kind = int(m.group(1)), m.group(2)
             named = _LEVEL_BEFORE_KIND.findall(text)
             level = named[-1] if named else None
