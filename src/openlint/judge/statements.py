@@ -235,13 +235,12 @@ class ChangeConflict:
         return f"{self.change.quote}｜{self.other.quote}"
 
 
-_ASIDE = re.compile(r"[（(][^）)]*[）)]")  # a bracketed aside: （上一年度，下同）
 
 
 def _base(c: S.Change) -> str:
     """The comparison the change is stated against, up to its direction word, asides left out:
     "比2022年（上一年度，下同）预算" → "比2022年预算"."""
-    return _ASIDE.sub("", c.quote.split(c.word, 1)[0])
+    return S.ASIDE.sub("", c.quote.split(c.word, 1)[0])
 
 
 def _significant_digits(a: S.Amount) -> int:
@@ -259,7 +258,7 @@ def _same_change(a: S.Change, b: S.Change) -> bool:
 
 
 _YEAR_PREFIX = re.compile(r"^.*(?:19|20)\d{2}年度?")
-_SUBJECT_NOISE = re.compile(r"预算|数|为|是|安排|“|”|" + _ASIDE.pattern)
+_SUBJECT_NOISE = re.compile(r"预算|数|为|是|安排|“|”|" + S.ASIDE.pattern)
 
 
 def _subject(c: S.Change, balanced: bool) -> str:

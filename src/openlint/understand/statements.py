@@ -44,6 +44,7 @@ PERCENT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})[%％]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\r\n]+")
 _FULL = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _SENTENCE_END = "。！？!?"
+ASIDE = re.compile(r"[（(][^（()）]*[）)]")  # a bracketed aside: （上一年度，下同）
 
 UP, DOWN, FLAT = 1, -1, 0
 _DIRECTION_WORDS = {
@@ -913,7 +914,7 @@ def shares(passage: Passage) -> list[Share]:
         for m in _SHARE.finditer(text, after, stop):
             # the figure right before 占, past an aside: "财政拨款收入2004.77万元（其中，…），占…"
             part = next((a for a in reversed(found) if a.end <= m.start() and not _in_brackets(text, s_start, a.start)), None)
-            if part is None or part is base or not _JUST_BEFORE.match(_ASIDE.sub("", text[part.end : m.start()])):
+            if part is None or part is base or not _JUST_BEFORE.match(ASIDE.sub("", text[part.end : m.start()])):
                 continue
             if _DIRECTION_BEFORE.search(text[max(s_start, part.start - 4) : part.start]):
                 continue  # "比上年增加5万元，占…": the amount before 占 is a change, not the part
@@ -1110,7 +1111,6 @@ def _in_brackets(text: str, start: int, pos: int) -> bool:
     return between.count("（") + between.count("(") > between.count("）") + between.count(")")
 
 
-_ASIDE = re.compile(r"[（(][^（()）]*[）)]")
 
 
 _GENERIC_QUALIFIER = re.compile(r"[\d年度]|预算|决算|本年|全年|合计|总计|部门|单位|上年|当年|收支|总额")
@@ -1120,7 +1120,7 @@ def _sibling(total_label: str, label: str) -> bool:
     """Whether an item is the total's sibling rather than its part: "基本支出X元，其中：……；项目支出Y元"
     names the same kind of figure (…支出, …收入) with another qualifier. A total named generically
     ("2023年预算支出", "支出总额") has no siblings."""
-    label = _ASIDE.sub("", label)
+    label = ASIDE.sub("", label)
     kind, qualifier = total_label[-2:], total_label[-4:-2]
     if kind not in ("支出", "收入") or len(qualifier) < 2 or _GENERIC_QUALIFIER.search(qualifier):
         return False
