@@ -513,6 +513,53 @@ def test_rotated_pages_are_read_upright(tmp_path):
         assert [b.text for b in doc.blocks] == ["First line of the page", "Second line", "Total 1,234.00"], rotation
 
 
+def _ruled_table_pdf(rules: str) -> bytes:
+    """A caption-less table of three rows, cells aligned to the top, the second row's name
+    wrapped over three lines, and a sentence under it. `rules`: "grid" (every row ruled),
+    "three-line" (rules above and below the table only) or "none"."""
+    height = 842
+
+    def text(x: int, top: int, s: str) -> bytes:
+        return b"BT /F1 10 Tf %d %d Td (%s) Tj ET\n" % (x, height - top, s.encode())
+
+    rows = [(100, "101", ["Alpha item"], "10.00"), (120, "102", ["Beta item that", "wraps over", "three lines"], "20.00"),
+            (166, "103", ["Gamma"], "30.00")]
+    bottom = 186
+    content = b""
+    for top, code, names, amount in rows:
+        content += text(80, top + 12, code) + text(360, top + 12, amount)
+        content += b"".join(text(200, top + 12 * (k + 1), name) for k, name in enumerate(names))
+    ys = {"grid": [100, 120, 166, bottom], "three-line": [100, bottom], "none": []}[rules]
+    content += b"".join(b"0.5 w 70 %d m 460 %d l S\n" % (height - y, height - y) for y in ys)
+    if rules == "grid":
+        content += b"".join(b"0.5 w %d %d m %d %d l S\n" % (x, height - 100, x, height - bottom) for x in (70, 190, 350, 460))
+    return _one_page_pdf(content + text(80, 240, "A sentence after the table."))
+
+
+def test_ruled_rows_keep_a_top_aligned_wrapped_cell_together(tmp_path):
+    # the third line of the wrapped name is nearer the next row than its own: only the rules
+    # drawn around the rows tell where it belongs
+    def read(rules: str) -> tuple[list[list[str]], list]:
+        path = tmp_path / f"{rules}.pdf"
+        path.write_bytes(_ruled_table_pdf(rules))
+        doc = read_pdf(str(path))
+        (table,) = doc.tables
+        return [[c.text for c in row] for row in table.grid], [b for b in doc.blocks if not isinstance(b, Table)]
+
+    grid, rest = read("grid")
+    assert grid == [
+        ["101", "Alpha item", "10.00"],
+        ["102", "Beta item that wraps over three lines", "20.00"],
+        ["103", "Gamma", "30.00"],
+    ]
+    assert [b.text for b in rest] == ["A sentence after the table."]
+    # without rules between the rows (none at all, or a three-line table's) the text alone
+    # decides, and the line is left a row of its own rather than guessed into one
+    for rules in ("none", "three-line"):
+        grid, _ = read(rules)
+        assert ["", "three lines", ""] in grid, rules
+
+
 def _write_pdf(
     path: Path, pages: list[list[tuple[float, float, float, str]]], rotation: int = 0, top_down: bool = False
 ) -> None:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import partial
 
 from openlint.model import Block, Heading, Location, Paragraph, Table
 from openlint.read._pdf_layout import Line, Seg
 from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, join_wrapped, split_glued, split_header
 from openlint.read.structure import NOTE_START, TOC_TITLES, heading_level, numbering_level
+from openlint.read.text import is_preamble_line
 
 _CN = "一二三四五六七八九十百零〇"
 _ITEM = re.compile(rf"^(第[{_CN}\d]+[条章节部分篇]|[{_CN}]+\s*[、.．]|[（(]\s*[{_CN}\d]+\s*[)）]|\d{{1,3}}\s*[、.．)）](?!\d))")
 _PREAMBLE = re.compile(r"^(编制(部门|单位)|填报单位|预算(主管)?(部门|单位)|(金额|计量|货币)?单位\s*[:：])")
 _CONT = re.compile(r"[（(]?续(表)?[)）]?$")
+_TITLE_STOPS = re.compile(r"[。，,；;：:！？!?]")
 _LEADER = re.compile(r"^[\s.．·•…‥⋯_\-—]*\d*$")
 _LEADER_TAIL = re.compile(r"(\s*[.．·•…‥⋯_]{2,}\s*\d*|\s+\d{1,3})\s*$")
 _SENT_END = "。；;，,：:！？!?"
@@ -72,15 +75,16 @@ class _Draft:
         """A cell of the table starts at `x`."""
         return any(abs(s - x) <= tol for s in self.starts)
 
-    def header_lines(self) -> list[Line]:
-        lines = self.parts[0][1]
-        return lines[: split_header(lines)]
+    def first_lines(self) -> list[Line]:
+        """The lines of its first page (the caption may end the page before)."""
+        return next((lines for _, lines in self.parts if lines), [])
 
 
 class Composer:
-    def __init__(self, path: str, pages: list[tuple[int, float, float, list[Line]]]) -> None:
+    def __init__(self, path: str, pages: list[tuple[int, float, float, list[Line]]], rules_of=None) -> None:
         self.path = path
         self.pages = pages
+        self.rules_of = rules_of  # page number → its ruling lines (`_pdf_layout.Rules`)
         self.blocks: list[Block] = []
         self.pending: list[Line] = []
         self.pending_toc = False
@@ -183,6 +187,9 @@ class Composer:
                 if self._table_follows(following):
                     self._flush()
                     return self._start_table(lines, i)
+        if self._centred_caption(line, (lines[i + 1 :] + nxt)[:2]):
+            self._flush()
+            return self._start_table(lines, i)
         if self._captionless_table(lines, i):
             self._flush()
             return self._start_table(lines, i, caption=False)
@@ -316,7 +323,7 @@ class Composer:
     def _table_follows(self, following: list[Line]) -> bool:
         """The lines after a caption look like a table (preamble, several cells, small type)."""
         for ln in following[:3]:
-            if any(_PREAMBLE.match(s.text) for s in ln.segs):
+            if _is_preamble(ln):
                 return True
             if caption_text(ln.text):
                 return False
@@ -327,6 +334,17 @@ class Composer:
             if self._runs_to_margin_prose(ln):
                 return False
         return False
+
+    def _centred_caption(self, line: Line, following: list[Line]) -> bool:
+        """A short centred title right over a ruled table with several columns, though without
+        表 in it (部门机构设置情况, 部门政府采购预算)."""
+        text = _compact(line.text)
+        if len(line.segs) != 1 or not 4 <= len(text) <= 30 or _TITLE_STOPS.search(text) or heading_level(text) is not None:
+            return False
+        if abs((line.x0 + line.x1) / 2 - line.page_width / 2) > 1.5 * line.h or not following or self.rules_of is None:
+            return False
+        first = following[1] if _is_preamble(following[0]) and len(following) > 1 else following[0]
+        return len(first.segs) >= 3 and self.rules_of(first.page).inside_grid(first, first.x0 - first.h, first.x1 + first.h)
 
     def _captionless_table(self, lines: list[Line], i: int) -> bool:
         if NOTE_START.match(lines[i].text) or self._big(lines[i]) or numbering_level(lines[i].text) == 1:
@@ -345,7 +363,7 @@ class Composer:
             cap = lines[i]
             draft = _Draft(cap.text.strip(), [], cap.page)
             i += 1
-            while i < len(lines) and any(_PREAMBLE.match(s.text) for s in lines[i].segs):
+            while i < len(lines) and _is_preamble(lines[i]):
                 draft.preamble.extend(s.text for s in lines[i].segs)
                 i += 1
         else:  # caption-less: ends at the first line that is not several cells apart
@@ -367,11 +385,21 @@ class Composer:
                 return True
         if self._big(line) and (not draft.hs or line.h > 1.15 * draft.h):
             return True
-        if numbering_level(text) == 1:
+        if numbering_level(text) == 1 or self._below_grid(line, draft):
             return True
         if self._runs_to_margin_prose(line) or (len(line.segs) == 1 and "。" in text and len(text) > 20):
             return True
         return False
+
+    def _below_grid(self, line: Line, draft: _Draft) -> bool:
+        """The table's last line is inside its ruled grid and `line` is not: the table ended
+        (a heading or a sentence right under a ruled table)."""
+        last = draft.parts[-1][1][-1] if draft.parts[-1][1] else None
+        if self.rules_of is None or last is None or last.page != line.page:
+            return False
+        rules = self.rules_of(line.page)
+        x0, x1 = draft.x0 - line.h, draft.x1 + line.h
+        return bool(rules.vertical) and rules.inside_grid(last, x0, x1) and not rules.inside_grid(line, x0, x1)
 
     def _table_lines(self, lines: list[Line], i: int) -> int:
         draft = self.table
@@ -393,14 +421,15 @@ class Composer:
         assert draft is not None
         if not any(ls for _, ls in draft.parts):  # the caption ended the previous page
             j = 0
-            while j < len(lines) and any(_PREAMBLE.match(s.text) for s in lines[j].segs):
+            while j < len(lines) and _is_preamble(lines[j]):
                 draft.preamble.extend(s.text for s in lines[j].segs)
                 j += 1
             return self._table_lines(lines, j)
         # the header repeated at the top of the page is not data: skip lines that repeat a
-        # header line, or that hold nothing but header cell texts
-        header_lines = draft.header_lines()
-        header = {ln.text for ln in header_lines}
+        # header line or the line under it (a 栏次 row), or that hold nothing but header cells
+        first = draft.first_lines()
+        header_lines = first[: split_header(first)]
+        header = {ln.text for ln in first[: len(header_lines) + 1]}
         header_cells = {s.text for ln in header_lines for s in ln.segs}
         j = 0
         while j < len(lines) and (
@@ -439,8 +468,15 @@ class Composer:
             loc = Location(self.path, page=page, table=draft.caption or None)
             self._emit(Table(draft.caption, (), loc, preamble=tuple(draft.preamble), header_rows=0, pages=(page,)))
             return
-        header_count = split_header(parts[0][1])
-        self._emit(build_table(self.path, draft.caption, draft.preamble, parts, header_count, page=page))
+        rules_of = None if self.rules_of is None else partial(self.rules_of, parts[0][0])
+        header_count = split_header(parts[0][1], rules_of, total=sum(len(lines) for _, lines in parts))
+        self._emit(build_table(self.path, draft.caption, draft.preamble, parts, header_count, page=page, rules_of=self.rules_of))
+
+
+def _is_preamble(line: Line) -> bool:
+    """A line over a table such as `单位：万元` or `编制单位：某某局  单位：万元` (one cell of it
+    starts so, or it is one short cell that says so: `711 工会部门 单位：万元`)."""
+    return any(_PREAMBLE.match(s.text) for s in line.segs) or (len(line.segs) == 1 and is_preamble_line(line.text))
 
 
 def _wide_gaps(line: Line) -> bool:

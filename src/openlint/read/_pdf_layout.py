@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import re
 from operator import itemgetter
+from typing import NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
@@ -206,6 +207,46 @@ def visible_lines(textpage, lines: list[Line], width: float, height: float, rota
         if x0 - 2 <= cx <= x1 + 2 and t - 2 <= line.y <= b + 2:
             out.append(line)
     return out
+
+
+_RULE_THICKNESS = 2.0  # a path thinner than this (points) is a ruling line
+_RULE_LENGTH = 4.0  # ... when it is at least this long
+
+
+class Rules(NamedTuple):
+    """A page's ruling lines (table borders) in display space, top-down."""
+
+    horizontal: list[tuple[float, float, float]]  # (y, x0, x1), sorted
+    vertical: list[tuple[float, float, float]]  # (x, y0, y1), sorted
+
+    def inside_grid(self, line: Line, x0: float, x1: float) -> bool:
+        """A vertical rule between x0 and x1 runs beside `line`: it is inside a ruled table."""
+        top, bottom = line.top, line.bottom
+        return any(x0 <= x <= x1 and v0 < bottom and top < v1 for x, v0, v1 in self.vertical)
+
+
+NO_RULES = Rules([], [])
+
+
+def ruling_lines(page, width: float, height: float, rotation: int = 0) -> Rules:
+    """The page's thin path objects: its ruling lines. A grid drawn as one path, or inside a
+    form XObject, is not seen (callers fall back on the text's geometry)."""
+    raw = page.raw
+    get, kind, bounds, path = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds, pdfium_c.FPDF_PAGEOBJ_PATH
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    horizontal, vertical = [], []
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = get(raw, i)
+        if kind(obj) != path or not bounds(obj, left, bottom, right, top):
+            continue
+        x0, x1, y0, y1 = _rotate(_Box(left.value, right.value, bottom.value, top.value), rotation, width, height)
+        if y1 - y0 < _RULE_THICKNESS and x1 - x0 >= _RULE_LENGTH:
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        elif x1 - x0 < _RULE_THICKNESS and y1 - y0 >= _RULE_LENGTH:
+            vertical.append(((x0 + x1) / 2, y0, y1))
+    horizontal.sort()
+    vertical.sort()
+    return Rules(horizontal, vertical)
 
 
 class _Box:

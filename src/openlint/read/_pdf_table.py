@@ -1,4 +1,4 @@
-"""Table reconstruction from positioned text lines (no ruling lines).
+"""Table reconstruction from positioned text lines, helped by ruling lines where a table has them.
 
 Private helper of `openlint.read.pdf`. Input: the caption, the preamble and the table's lines per
 page (header lines first). Output: a `Table` with a resolved grid.
@@ -9,7 +9,10 @@ How it works:
   cells, a numbered item or a total label) and *continuation* lines (one text cell, no number).
   A continuation line belongs to the nearest anchor when it is close enough: a wrapped cell text
   is centred vertically on its row, so its lines sit within about a line height of the row's
-  anchor, closer than the next row.
+  anchor, closer than the next row. Where the rows are ruled (most Word and WPS prints, cells
+  aligned to the top), the lines between two rules are one row, whatever their distances. A
+  page's first row that only finishes the previous page's last row (a row split by the page
+  break: text under filled cells, the first column empty, no new item) is joined to it.
 * **Columns.** Column positions come from the x-extents of the body segments (a coverage profile
   over x; runs of covered x are columns, a thin valley bridged by one spanning label is split),
   then from the header: header cells are built by stacking wrapped header lines, grouped into
@@ -26,9 +29,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
+from functools import partial
 
 from openlint.model import Cell, Location, Table
-from openlint.read._pdf_layout import Line, Seg
+from openlint.read._pdf_layout import Line, Rules, Seg
+
+Rule = tuple[float, float, float]  # a horizontal ruling line: (y top-down, x0, x1)
 
 _CN = "一二三四五六七八九十百零〇"
 AMOUNT = re.compile(r"^[（(]?[-−–—－+]?[\d,，]*\d(?:[.．]\d+)?%?[)）]?$|^[-—–－]{1,2}$")
@@ -125,25 +132,52 @@ def _merge_offset_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _rows_of_page(lines: list[Line]) -> list[list[tuple[Line, Seg]]]:
-    """Group one page's body lines into rows; a row is a list of (line, segment) pieces."""
+def _rows_of_page(lines: list[Line], rules_of: Callable[[], Rules] | None = None) -> list[list[tuple[Line, Seg]]]:
+    """Group one page's body lines into rows; a row is a list of (line, segment) pieces.
+
+    A line with an amount or a code, or with several cells, starts a row (an *anchor*); any
+    other line joins the nearest anchor when close enough. `rules_of` gives the page's
+    horizontal ruling lines, asked for only when some line is not plainly a row of data: between
+    two ruling lines the lines belong to the row drawn around them, whatever the cells' vertical
+    alignment (the third line of a top-aligned cell sits nearer the next row than its own) and
+    however many cells wrap at once."""
     lines = _merge_offset_lines(lines)
     n = len(lines)
-    anchor = [False] * n
-    for i, line in enumerate(lines):
-        segs = line.segs
-        if len(segs) >= 2 or is_data_line(line):
-            anchor[i] = True
+    data = [is_data_line(line) for line in lines]
+    anchor = [d or len(line.segs) >= 2 for d, line in zip(data, lines)]
     if not any(anchor):
-        return [[(ln, s) for s in ln.segs] for ln in lines]
+        if rules_of is None or not rules_of().horizontal:
+            return [[(ln, s) for s in ln.segs] for ln in lines]
+        anchor[0] = True  # a column of labels: the rules tell where each row ends
     anchors = [i for i in range(n) if anchor[i]]
     gaps = sorted(lines[b].y - lines[a].y for a, b in zip(anchors, anchors[1:]))
     pitch = gaps[len(gaps) // 2] if gaps else 1e9
     owner = list(range(n))
+    rules: list[Rule] = []
+    grid = False
+    if rules_of is not None and not all(data):
+        rules = rules_of().horizontal
+        # a grid rules every row; a three-line table has no rule between its first and last line
+        grid = sum(1 for y, _, _ in rules if lines[0].y < y < lines[-1].y) >= 2
+        for i in range(n):  # several cells wrapping at once: their second line joins the row's first
+            if anchor[i] and not data[i] and rules:
+                found = _ruled_owner(lines, data, anchors, i, rules, grid)
+                if found is not None and found >= 0:
+                    anchor[i] = False
+                    anchors.remove(i)
+                    owner[i] = found
     for i in range(n):
-        if anchor[i]:
+        if anchor[i] or owner[i] != i:
             continue
         line = lines[i]
+        found = _ruled_owner(lines, data, anchors, i, rules, grid) if rules else None
+        if found is not None:
+            if found < 0:  # alone between its rules
+                anchor[i] = True
+                bisect.insort(anchors, i)
+            else:
+                owner[i] = found
+            continue
         seg = line.segs[0]
         best = -1
         best_d = 1e18
@@ -160,8 +194,7 @@ def _rows_of_page(lines: list[Line]) -> list[list[tuple[Line, Seg]]]:
             owner[i] = best
         else:
             anchor[i] = True
-            anchors.append(i)
-            anchors.sort()
+            bisect.insort(anchors, i)
     groups: dict[int, list[tuple[Line, Seg]]] = {}
     order: list[int] = []
     for i in range(n):
@@ -172,6 +205,38 @@ def _rows_of_page(lines: list[Line]) -> list[list[tuple[Line, Seg]]]:
         groups[o].extend((lines[i], s) for s in lines[i].segs)
     order.sort(key=lambda o: lines[o].y)
     return [groups[o] for o in order]
+
+
+def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int, rules: list[Rule], grid: bool) -> int | None:
+    """The anchor of the ruled row that holds line `i` (between the nearest rules above and
+    below its cells): its index, -1 when no other anchor is there, None when the rules do not
+    settle it (no rule on one side, or several anchors between them, as between a three-line
+    table's rules). In a `grid` the row's anchor is its one data line or, in a row of text
+    only, its first line."""
+    line = lines[i]
+    margin = 0.3 * line.h
+    above, below = -1e18, 1e18
+    for seg in line.segs:
+        for y, x0, x1 in rules:
+            if x0 < seg.x1 and seg.x0 < x1:
+                if y < line.y - margin:
+                    above = max(above, y)
+                elif y > line.y + margin:
+                    below = min(below, y)
+                    break
+    if above == -1e18 or below == 1e18:
+        return None
+    inside = [j for j in anchors if j != i and above < lines[j].y < below]
+    if len(inside) <= 1:
+        return inside[0] if inside else -1
+    if not grid:
+        return None
+    with_data = [j for j in inside if data[j]]
+    if len(with_data) == 1:
+        return with_data[0]
+    if not with_data:
+        return inside[0] if inside[0] < i else -1
+    return None
 
 
 # ------------------------------------------------------------------------------------ columns
@@ -308,9 +373,12 @@ class _HCell:
         return (self.x0 + self.x1) / 2
 
 
-def _header_cells(lines: list[Line]) -> list[_HCell]:
-    """Header segments, with wrapped lines of one cell stacked into one `_HCell`."""
+def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None) -> list[_HCell]:
+    """Header segments, with wrapped lines of one cell stacked into one `_HCell`; a ruling line
+    between two lines (`rules_of`, asked only then) makes them two cells, as a group header
+    and the first column under it when both are written from the left edge."""
     cells: list[_HCell] = []
+    rules: list[Rule] | None = None
     for line in sorted(lines, key=lambda ln: ln.y):
         top = line.y - line.h / 2
         for seg in line.segs:
@@ -324,6 +392,11 @@ def _header_cells(lines: list[Line]) -> list[_HCell]:
                     continue
                 # lines of one wrapped cell are centred on, or start at, the same x
                 if abs((lx0 + lx1) - (seg.x0 + seg.x1)) <= 1.2 * line.h or abs(lx0 - seg.x0) <= 0.6 * line.h:
+                    if rules_of is not None:
+                        if rules is None:
+                            rules = rules_of().horizontal
+                        if _rule_between(rules, c.bottom - c.h / 2, line.y, max(lx0, seg.x0), min(lx1, seg.x1)):
+                            continue
                     target = c
                     break
             if target is None:
@@ -589,10 +662,14 @@ def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
 MAX_HEADER_LINES = 12
 
 
-def split_header(lines: list[Line]) -> int:
+def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None, total: int = 0) -> int:
     """Index of the first body (data) line; the lines before it are the header (at most
     `MAX_HEADER_LINES`: a table without numbers is mostly body). A wrapped first-row cell whose
-    first line sits just above the row's anchor belongs to the body."""
+    first line sits just above the row's anchor belongs to the body, unless rules show it is the
+    last line of a header cell. In a ruled table of text (no data lines) the header is the first
+    ruled row when the table is longer than a header can be (`total` lines over all its pages;
+    a 绩效目标表) or that row names every column (部门机构设置情况); otherwise the lines are
+    taken as a header without body (an empty table under a header of several levels)."""
     for i, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
         if is_data_line(line):
             k = i
@@ -604,9 +681,29 @@ def split_header(lines: list[Line]) -> int:
                 occupied = any(s.x0 < seg.x1 and seg.x0 < s.x1 for s in line.segs)
                 if line.y - prev.y > (1.45 if occupied else 0.9) * prev.h:
                     break
+                if rules_of is not None and _rule_between(rules_of().horizontal, prev.y, line.y, seg.x0, seg.x1):
+                    # a row of its own (a label without amounts) is body; the last line of a
+                    # header cell is ruled off from the body only
+                    if k < 2 or not _rule_between(rules_of().horizontal, lines[k - 2].y, prev.y, seg.x0, seg.x1):
+                        break
                 k -= 1
             return k
+    if rules_of is not None and lines:
+        first = lines[0]
+        below = [y for y, x0, x1 in rules_of().horizontal if y > first.y + 0.3 * first.h and x0 < first.x1 and first.x0 < x1]
+        count = sum(1 for line in lines if below and line.y < below[0])
+        if 0 < count < len(lines) and count <= MAX_HEADER_LINES:
+            long = max(total, len(lines)) > MAX_HEADER_LINES
+            # a first row that names every column (no group header over it)
+            full = max(len(line.segs) for line in lines[:count]) >= max(len(line.segs) for line in lines)
+            if long or full:
+                return count
     return min(len(lines), MAX_HEADER_LINES)
+
+
+def _rule_between(rules: list[Rule], top: float, bottom: float, left: float, right: float) -> bool:
+    """A horizontal rule runs between heights `top` and `bottom`, across [left, right]."""
+    return any(top < y < bottom and x0 < right and left < x1 for y, x0, x1 in rules)
 
 
 def build_table(
@@ -616,21 +713,26 @@ def build_table(
     parts: list[tuple[int, list[Line]]],
     header_count: int,
     page: int | None = None,
+    rules_of: Callable[[int], Rules] | None = None,
 ) -> Table:
     """A `Table` from its lines: `parts` is [(page, lines)], the first `header_count` lines of
-    the first part are the header; `page` is where the caption is (default: the first part's)."""
+    the first part are the header; `page` is where the caption is (default: the first part's);
+    `rules_of(page)` gives a page's ruling lines (see `_rows_of_page`)."""
     first_page = page or parts[0][0]
     header_lines = parts[0][1][:header_count]
     body_parts = [(parts[0][0], parts[0][1][header_count:])] + [(p, ls) for p, ls in parts[1:]]
     rows: list[list[tuple[Line, Seg]]] = []
-    for _, lines in body_parts:
+    page_starts: set[int] = set()  # rows that open a page after the first
+    for page_no, lines in body_parts:
         if lines:
-            rows.extend(_rows_of_page(lines))
+            if rows:
+                page_starts.add(len(rows))
+            rows.extend(_rows_of_page(lines, None if rules_of is None else partial(rules_of, page_no)))
     all_lines = header_lines + [ln for _, ls in body_parts for ln in ls]
     hs = sorted(ln.h for ln in all_lines) or [10.0]
     h = hs[len(hs) // 2]
     cols = _clusters([(s.x0, s.x1) for row in rows for _, s in row])
-    cells = _header_cells(header_lines)
+    cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
     cols = _add_header_columns(cols, cells, h)
     if not cols:
         cols = [_Col(0.0, 1.0, False)]
@@ -644,7 +746,7 @@ def build_table(
         for r, row_cells in enumerate(_header_grid(cells, ncols)):
             grid.append([c if c is not None else Cell("", r, k) for k, c in enumerate(row_cells)])
         header_rows = len(grid)
-    for row in rows:
+    for i, row in enumerate(rows):
         texts = [""] * ncols
         last_line: list[Line | None] = [None] * ncols
         for line, seg in sorted(row, key=lambda p: (p[0].y, p[1].x0)):
@@ -655,6 +757,9 @@ def build_table(
                 texts[k] = join_wrapped(texts[k], seg.text)
             last_line[k] = line
         r = len(grid)
+        if i in page_starts and r > header_rows and _continues_row(grid[-1], texts):
+            grid[-1] = [Cell(join_wrapped(c.text, t), c.row, c.col) for c, t in zip(grid[-1], texts)]
+            continue
         grid.append([Cell(t, r, k) for k, t in enumerate(texts)])
     pages = tuple(dict.fromkeys([first_page] + [p for p, _ in parts]))
     return Table(
@@ -665,6 +770,20 @@ def build_table(
         header_rows=header_rows,
         pages=pages,
     )
+
+
+def _continues_row(previous: list[Cell], texts: list[str]) -> bool:
+    """The first row of a page is the end of the previous page's last row, split by the page
+    break: text only, under cells the previous row filled, none of it a new item (a number
+    such as 二十、, a 合计, a 其中), and the first column (序号, code) left empty."""
+    filled = [k for k, t in enumerate(texts) if t]
+    if not filled or texts[0] or not previous[0].text:
+        return False
+    for k in filled:
+        t = texts[k]
+        if not previous[k].text or AMOUNT.match(t) or ROW_ITEM.match(t) or TOTAL_LABEL.match(t) or t.startswith("其中"):
+            return False
+    return True
 
 
 def _column_of(seg: Seg, cols: list[_Col]) -> int:

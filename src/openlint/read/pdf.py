@@ -31,7 +31,7 @@ import pypdfium2 as pdfium
 
 from openlint.model import Document, Location, Problem
 from openlint.read._pdf_blocks import Composer
-from openlint.read._pdf_layout import Line, page_lines, visible_lines
+from openlint.read._pdf_layout import NO_RULES, Line, Rules, page_lines, ruling_lines, visible_lines
 from openlint.read.structure import assemble
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -172,8 +172,32 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
     _drop_furniture(pages)
-    blocks = Composer(path, pages).run()
+    blocks = Composer(path, pages, _RulesOf(pdf, pages, rotations)).run()
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
+
+
+class _RulesOf:
+    """A page's ruling lines, read when a table first asks for them (most pages are never
+    asked: reading a page's drawing costs about a fifth of reading its text)."""
+
+    def __init__(self, pdf: pdfium.PdfDocument, pages: list[tuple[int, float, float, list[Line]]], rotations: list[int]) -> None:
+        self.pdf = pdf
+        self.sizes = {page_no: (width, height, rotation) for (page_no, width, height, _), rotation in zip(pages, rotations)}
+        self.found: dict[int, Rules] = {}
+
+    def __call__(self, page_no: int) -> Rules:
+        if page_no not in self.found:
+            rules = NO_RULES
+            try:
+                page = self.pdf[page_no - 1]
+                try:
+                    rules = ruling_lines(page, *self.sizes[page_no])
+                finally:
+                    page.close()
+            except Exception:  # noqa: BLE001 - best effort: the rows are then grouped without rules
+                pass
+            self.found[page_no] = rules
+        return self.found[page_no]
 
 
 def _drop_clipped(
