@@ -4,7 +4,7 @@ years.
 
 Each primitive returns one element per statement the narrative makes with the numbers to judge it;
 an element's attributes say whether the statement follows from those numbers (`rate_ok`, `ok` …),
-judged over the rounding intervals of every printed number (understand/statements.py), and what
+judged over the rounding intervals of every printed number (understand/statements/), and what
 the numbers give instead. A statement that cannot be judged (an amount missing, a base of zero)
 is never wrong. The statements are read once per document (cached on the Context).
 """

@@ -1,0 +1,99 @@
+"""Statements in the narrative: amounts with units, changes, completion rates, shares, repeated amounts.
+
+Pure functions over text (no DSL, no judge): a *passage* is a paragraph of the narrative, with the
+paragraphs a page break or a line wrap cut off it joined back (`passages`). From a passage's
+compacted text this package reads (one module per kind: `numbers`, `passages`, `changes`,
+`completions`, `shares`, `breakdowns`, `repeats`, `mentions`)
+
+- `Amount` / `Percent`: a printed number with its rounding interval (the last printed digit);
+- `Change`: "上年为A万元，本年安排B万元，比上年增加/减少P%", "B万元，比上年增加N万元，增长P%",
+  "与上年持平" — what was stated, and the amounts it must follow from;
+- `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
+- `Relation`: "决算数大于/小于/等于/与预算数持平";
+- `Share`: "X万元，其中：Y万元，占P%";
+- `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts;
+- `Repeat`: an item's amount at its head and again in its sentence ("…（项）H万元。…本年预算安排B万元");
+- `ClassMention`: "一般公共服务支出（类）财政事务（款）行政运行（项）", with codes when printed ("（204类）").
+
+Everything is judged with intervals: a printed amount `12.3` stands for [12.25, 12.35]; a printed
+percentage `12.34%` is right when the true value rounds *or truncates* to it. A check says "wrong"
+only when no values inside the printed precision make the statement true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openlint.model import Document
+
+# The public names, importable from the package as before. The readers `passages`, `changes`,
+# `completions`, `shares`, `breakdowns` and `repeats` bear the names of the modules that hold them:
+# `statements.changes` is the function; a module's private helpers are imported from the module
+# itself (`from openlint.understand.statements.changes import _topic`).
+from openlint.understand.statements.numbers import (
+    AMOUNT_RE, DIRECTION_NAMES, DOWN, FLAT, PERCENT_RE, UP, Amount, Percent, amounts_in, compact, direction_of,
+    fmt_amount, fmt_percent, parse_amount_text, percents_in, ratio_range,
+)
+from openlint.understand.statements.passages import ASIDE, Passage, passages, sentences
+from openlint.understand.statements.changes import Change, changes
+from openlint.understand.statements.completions import Budgeted, Completion, Relation, completions, relations
+from openlint.understand.statements.shares import Share, shares
+from openlint.understand.statements.breakdowns import Breakdown, breakdowns, change_breakdowns
+from openlint.understand.statements.repeats import Repeat, repeats
+from openlint.understand.statements.mentions import ClassMention, class_mentions
+
+__all__ = [
+    "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",
+    "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Passage", "Percent", "Relation",
+    "Repeat", "Share", "Statements",
+    "amounts_in", "breakdowns", "change_breakdowns", "changes", "class_mentions", "compact", "completions",
+    "direction_of", "extract", "fmt_amount", "fmt_percent", "parse_amount_text", "passages", "percents_in",
+    "ratio_range", "relations", "repeats", "sentences", "shares",
+]
+
+# ---- all statements of a document, once ----
+
+@dataclass
+class Statements:
+    passages: list[Passage] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    completions: list[Completion] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
+    mentions: list[ClassMention] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+
+_HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
+
+
+def extract(document: Document, year: int | None) -> Statements:
+    """Every statement of the document's narrative, in reading order."""
+    result = Statements()
+    found = passages(document)
+    for n, passage in enumerate(found):
+        result.passages.append(passage)
+        if not _HINT.search(passage.text):
+            continue
+        text = passage.text
+        if "比" in text or "较" in text or "与" in text or "同" in text:
+            # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
+            nxt = found[n + 1] if n + 1 < len(found) else None
+            following = nxt.text if nxt is not None and nxt.location.section == passage.location.section else ""
+            result.changes.extend(changes(passage, year, following))
+        if "完成" in text:
+            result.completions.extend(completions(passage))
+        if "决算" in text:
+            result.relations.extend(relations(passage))
+        if "占" in text:
+            result.shares.extend(shares(passage))
+        if "其中" in text:
+            result.breakdowns.extend(breakdowns(passage))
+        if "其中" in text or "主要" in text:
+            result.breakdowns.extend(change_breakdowns(passage))
+        if "类）" in text:
+            result.repeats.extend(repeats(passage, year))
+            result.mentions.extend(class_mentions(passage))
+    return result

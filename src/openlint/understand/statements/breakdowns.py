@@ -1,0 +1,274 @@
+"""Breakdowns: "X万元，其中：A万元、B万元、C万元", a total and its listed parts, or a change and the
+changes of its parts (`Breakdown`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from openlint.model import Location
+from openlint.understand.statements.numbers import (
+    DOWN, FLAT, UP, _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _NUMBER, Amount, _amounts_within,
+    amounts_in,
+)
+from openlint.understand.statements.passages import (
+    ASIDE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
+)
+
+# ---- "X万元，其中：A万元、B万元、C万元" ----
+
+_BREAKDOWN_HEAD = re.compile(rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
+# a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
+# 工资福利支出增加24.84万元…"): a 主要为 list names the main parts only, within its clause
+_CHANGE_BREAKDOWN_HEAD = re.compile(
+    rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+)
+_PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项目支出增多", "…项目增多支出"
+# a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
+_PART_CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与|同比)[^，,；;。%％万元]{{0,16}}?(?P<dir>{_DIR})了?")
+# a share, a unit price or an average: no part ("占…", "单价50万元", "平均每辆2.08万元")
+_SHARE_OR_RATE = r"占|单价|平均|人均|每(?:辆|人|次|批|个)"
+_NOT_A_CHANGE_PART = re.compile(_SHARE_OR_RATE)
+_PART_SEPARATORS = "、；;，,：:"
+_THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
+# a change ("比上年增加", or a bare "增加"), a share, a unit price or an average; not any direction
+# word: "支持商销稳增长30.00万" is a part. (A bracketed aside is left out by `_in_brackets`.)
+_NOT_A_PART = re.compile(rf"比|较|同比|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
+_COMPARED = re.compile(r"比|较|同比|相比")
+_SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
+_BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
+_BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
+# a closing total ("…，合计2921.00万"), not an item named with it ("本年收入合计4170.87万元")
+_CLOSING = re.compile(r"^(?:以上|上述|总)?(?:合计|共计|总计|累计)(?:为|是|共|约|达|计)*$")
+_COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
+@dataclass(frozen=True)
+class Breakdown:
+    """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中; or a
+    stated change and the changes of its parts ("增加40.87万元，其中：基本支出增加34.48万元；项目支出增加
+    6.39万元", `change`).
+
+    `closed` says what in the text makes the parts the whole list ("" when nothing does): a closing
+    合计 or a catch-all "其他…" item. `closed_by` adds the lists a rule knows to be whole by
+    definition (货物、工程、服务 of 政府采购 …)."""
+
+    text: str
+    quote: str
+    location: Location
+    total: Amount
+    parts: tuple[tuple[str, Amount], ...]  # (label, amount)
+    closed: str = ""
+    change: bool = False  # a change broken down: the total and parts are signed (a 减少 negative)
+
+    def closed_by(self, partitions: Iterable[Iterable[str]]) -> str:
+        """Why the parts should add up to the total: `closed`, or the partition (component words,
+        e.g. 货物、工程、服务) whose words the labels name one each; "" when they need only not
+        exceed it."""
+        if self.closed:
+            return self.closed
+        labels = [label for label, _ in self.parts]
+        for components in partitions:
+            components = tuple(components)
+            if len(labels) == len(components) and all(
+                sum(c in label for c in components) == 1 for label in labels
+            ) and all(any(c in label for label in labels) for c in components):
+                return "、".join(components)
+        return ""
+
+
+def _closure(labels: list[str], closing: bool) -> str:
+    if closing:
+        return "合计"
+    if len(labels) >= 2 and labels[-1].startswith("其他"):
+        return "其他"
+    return ""
+
+
+def breakdowns(passage: Passage) -> list[Breakdown]:
+    """The stated totals of a passage whose parts follow a 其中 (see `Breakdown`)."""
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _BREAKDOWN_HEAD.finditer(text):
+        total_start = m.start("total")
+        s_start, s_end = _sentence_at(spans, total_start)
+        if _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start]) or text[
+            max(0, total_start - 2) : total_start
+        ] == "单价" or _THRESHOLD_AFTER.match(text, m.end("total")):
+            continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
+        if _other_heads(text, m, s_start, changes=False):
+            continue
+        t = amounts_in(m.group("total"))[0]
+        total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        end = _list_end(text, m, "其中" in text[s_start:total_start])
+        if _BARE_NUMBER.search(text, m.end(), end):
+            continue  # a part printed without its unit: the list cannot be read whole
+        head = _label_start(text, total_start, s_start)
+        listed = _listed_parts(text, m.end(), end, _COPULA_END.sub("", text[head:total_start]))
+        if listed is None or not listed[0]:
+            continue
+        parts, closing = listed
+        # quoted from the total's own label: "…政府采购预算38.20万元，其中："
+        out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
+                             tuple(parts), _closure([label for label, _ in parts], closing)))
+    return out
+
+
+def _other_heads(text: str, head: re.Match, s_start: int, *, changes: bool) -> bool:
+    """Whether a 其中 that opens the next sentence ("……X万元。其中：") may belong to another figure of
+    the sentence before than the one right before it: another amount (or, for a change, another
+    change) in that sentence. "…总额为7783.26万元，…2、本年增加了其他资金预算7000万元。其中：财政拨款
+    收入751.8万元…" lists the parts of 7783.26, not of 7000."""
+    if "。" not in head.group(0)[len(head.group("total")):]:
+        return False
+    for a in _amounts_within(text, s_start, head.start("total")):
+        is_change = _DIRECTION_BEFORE.search(text[max(s_start, a.start - 4) : a.start]) is not None
+        if is_change == changes:
+            return True
+    return False
+
+
+def _list_end(text: str, head: re.Match, within_clause: bool) -> int:
+    """Where the parts listed after a breakdown's head end: at the end of its sentence, before a
+    nested list (another 其中), at the bracket that closes a "（其中：…）", and at the end of its
+    clause when `within_clause` (a list nested in another, a 主要为 list)."""
+    end = text.find("。", head.end())
+    end = len(text) if end < 0 else end
+    nested = text.find("其中", head.end(), end)
+    if nested >= 0:
+        end = nested
+    if "(" in head.group("gap") or "（" in head.group("gap"):
+        closing = [i for i in (text.find(c, head.end(), end) for c in ")）") if i >= 0]
+        end = min(closing, default=end)
+    if within_clause:
+        end = _clause_end(text, head.end(), end)
+    return end
+
+
+def change_breakdowns(passage: Passage) -> list[Breakdown]:
+    """The stated changes of a passage whose parts' changes follow a 其中 or 主要为 (see `Breakdown`);
+    a list whose parts do not each say 增加 or 减少 is not read."""
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    for m in _CHANGE_BREAKDOWN_HEAD.finditer(text):
+        total_start = m.start("total")
+        s_start, s_end = _sentence_at(spans, total_start)
+        direction = _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start])
+        if direction is None or _DIRECTION_WORDS.get(direction.group(0)) not in (UP, DOWN):
+            continue
+        if _THRESHOLD_AFTER.match(text, m.end("total")) or _other_heads(text, m, s_start, changes=True):
+            continue
+        end = _list_end(text, m, m.group("word") != "其中" or "其中" in text[s_start:total_start])
+        if _BARE_NUMBER.search(text, m.end(), end):
+            continue
+        listed = _listed_changes(text, m.end(), end)
+        if not listed:
+            continue
+        t = amounts_in(m.group("total"))[0]
+        sign = _DIRECTION_WORDS[direction.group(0)]
+        total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
+        head = _label_start(text, total_start, s_start)
+        if _COMPARED.match(text, head) and head > s_start:  # "…费46.56万元，比2023年预算增加25万元": quoted from its subject
+            head = _label_start(text, head - 1, s_start)
+        out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
+                             tuple(listed), _closure([label for label, _ in listed], False), change=True))
+    return out
+
+
+def _item_before(text: str, start: int, pos: int) -> str:
+    """The words of a list item up to `pos` (its figure): from the last separator after `start`."""
+    return text[max([text.rfind(c, start, pos) for c in _PART_SEPARATORS] + [start - 1]) + 1 : pos]
+
+
+def _in_sublist(text: str, previous_end: int, pos: int) -> bool:
+    """Whether the figure at `pos` belongs to the previous part's own breakdown ("基本支出72.70万元，
+    主要是人员经费69.30万元…"), which runs up to the next "；"."""
+    since = text[previous_end:pos]
+    return _SUBLIST.search(since[max(since.rfind("；"), since.rfind(";")) + 1 :]) is not None
+
+
+
+
+_GENERIC_QUALIFIER = re.compile(r"[\d年度]|预算|决算|本年|全年|合计|总计|部门|单位|上年|当年|收支|总额")
+
+
+def _sibling(total_label: str, label: str) -> bool:
+    """Whether an item is the total's sibling rather than its part: "基本支出X元，其中：……；项目支出Y元"
+    names the same kind of figure (…支出, …收入) with another qualifier. A total named generically
+    ("2023年预算支出", "支出总额") has no siblings."""
+    label = ASIDE.sub("", label)
+    kind, qualifier = total_label[-2:], total_label[-4:-2]
+    if kind not in ("支出", "收入") or len(qualifier) < 2 or _GENERIC_QUALIFIER.search(qualifier):
+        return False
+    return label.endswith(kind) and total_label not in label and label not in total_label
+
+
+def _listed_parts(text: str, start: int, end: int, total_label: str = "") -> tuple[list[tuple[str, Amount]], bool] | None:
+    """The (label, amount) parts listed in `text[start:end]`, after a 其中, and whether a 合计
+    closes them; None when two figures belong to one item (the list cannot be read). The list
+    stops at a sibling of the total (`total_label`) after a "；"."""
+    parts: list[tuple[str, Amount]] = []
+    closing = False
+    previous_end = start
+    for a in _amounts_within(text, start, end):
+        raw = _item_before(text, start, a.start)
+        label = _COPULA_END.sub("", raw)
+        if _THRESHOLD_AFTER.match(text, a.end) or _in_brackets(text, start, a.start):
+            continue
+        if _CLOSING.search(raw):
+            closing = True
+            continue
+        item = text[previous_end:a.start]
+        previous_end = a.end
+        if _COMPARED.search(item[max(item.rfind(c) for c in "；;、") + 1 :]):
+            continue  # "财政拨款收入A万元，比2022年（上一年度，下同）预算增加N万元": a change
+        if parts and _in_sublist(text, parts[-1][1].end, a.start):
+            continue
+        if total_label and _sibling(total_label, label) and any(c in text[start : a.start] for c in "；;"):
+            break
+        if _NOT_A_PART.search(label):
+            continue
+        if _BARE_LABEL.match(label):
+            return None  # "因公出国费年初预算1万元，决算0.5万元": two figures of one item
+        parts.append((label, a))
+    return parts, closing
+
+
+def _listed_changes(text: str, start: int, end: int) -> list[tuple[str, Amount]] | None:
+    """The (label, signed change) parts of a change's breakdown in `text[start:end]`, each written
+    as "基本支出增加34.48万元" or as "公务用车购置费25万元，比2023年预算增加25万元" (a 持平 part changes
+    by 0); None when a part does not say how it changed (the list cannot be read)."""
+    parts: list[tuple[str, Amount]] = []
+    found = _amounts_within(text, start, end)
+    read_up_to = start  # a part's change already read with its amount
+    for n, a in enumerate(found):
+        if a.start < read_up_to:
+            continue
+        label = _COPULA_END.sub("", _item_before(text, start, a.start))
+        if _THRESHOLD_AFTER.match(text, a.end) or _NOT_A_CHANGE_PART.search(label) or _in_brackets(text, start, a.start):
+            continue
+        if parts and _in_sublist(text, parts[-1][1].end, a.start):
+            continue
+        direction = _PART_DIRECTION.search(label.removesuffix("了"))
+        if direction is not None:
+            word, change = direction.group("dir"), a
+        else:
+            after = _PART_CHANGE_AFTER.match(text, a.end, end)
+            if after is None:
+                return None
+            word = after.group("dir")
+            if _DIRECTION_WORDS.get(word) == FLAT:
+                change = Amount(Decimal(0), Decimal(0), "", after.start(), after.end())
+            else:
+                change = found[n + 1] if n + 1 < len(found) else None
+                if change is None or change.start != after.end():
+                    return None
+            label += word
+            read_up_to = change.end
+        sign = _DIRECTION_WORDS.get(word)
+        if sign is None:
+            return None
+        parts.append((label, Amount(sign * change.value, change.half, change.text, change.start, change.end)))
+    return parts

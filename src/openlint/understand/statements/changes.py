@@ -1,0 +1,416 @@
+"""Stated changes against an earlier year (`Change`), the year labels of their amounts, and the
+reasons given for them."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from openlint.model import Location
+from openlint.understand.statements.numbers import (
+    _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, Amount, Percent, _amounts_within,
+    amounts_in, percents_in,
+)
+from openlint.understand.statements.passages import (
+    _ITEM_START, _JUST_BEFORE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
+)
+
+# ---- year labels ----
+
+_YEAR_LABEL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:度)?|(?P<prev>上年度?|上一年度?|去年|上一度)|(?P<cur>本年度?|今年)")
+# what may stand between a year and the amount it labels: no figure, no clause break, and no
+# comparison ("与2019年相比增加540.23万元": the amount is a change, not 2019's)
+_LABEL_GAP = re.compile(rf"^(?!.*(?:比|{_DIR}))[^，,；;。：:\d%％]{{0,18}}$")
+
+
+def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | str | None:
+    """The year an amount is labelled with ("2025年当年预算执行数为A" → 2025; 上年 → year-1), or None."""
+    best = None
+    # a label stands within a few characters of its amount (`_LABEL_GAP`): no need to look further back
+    for m in _YEAR_LABEL.finditer(text, max(floor, amount.start - 40), amount.start):
+        if _LABEL_GAP.match(text[m.end() : amount.start]):
+            best = m
+    if best is None:
+        return None
+    if best.group("y"):
+        return int(best.group("y"))
+    if best.group("prev"):
+        return year - 1 if year else "prev"
+    return year if year else "cur"
+
+
+# ---- changes ----
+
+# "比上年", "较2024年", or "同比"/"对比" right before a change (with the previous year; not the 同比 of
+# "与上年同比", already anchored)
+_ANCHOR = re.compile(r"(?:比|较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)"
+                     r"|(?<![年度])(?:按?同口径)?同比|(?<![年度])对比(?=[^，,。；;\d]{0,2}(?:增|减|下降|上升))")
+# the base's own amount may follow the comparison: "比上年累计支出148万元下降24万元", "较2024年的2190万元减少…"
+_TAIL = re.compile(
+    rf"(?P<qual>[^，,。；;：:\d%％]{{0,16}}?)(?:的?(?P<base_n>{_AMOUNT}))?(?:相比|相较|比较)?[，,]?"
+    rf"(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
+    rf"(?P<dir>{_TAIL_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
+    rf"(?P<n>{_AMOUNT})?"
+    rf"(?:[，,（(]?(?P<dir2>{_TAIL_DIR})?(?:率|幅度|幅)?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stated change against an earlier year, and the amounts it must follow from.
+
+    `before`/`after` are the earlier and later amounts when the sentence states them; `delta` and
+    `rate` what it says the change is; `direction` the word's sign (None when a template leftover
+    such as "下降（增长）" leaves it open)."""
+
+    text: str  # the sentence
+    quote: str  # the stated change, "比上年增加12.50%"
+    location: Location
+    direction: int | None
+    word: str
+    before: Amount | None = None
+    after: Amount | None = None
+    delta: Amount | None = None
+    rate: Percent | None = None
+    rate_direction: int | None = None
+    rate_word: str = ""  # the rate's own direction word when it has one ("减少10万元，增长5%": 增长)
+    before_label: str = "上年"
+    after_label: str = "本年"
+    reason: str = ""  # the clause that gives the change's reason, "" when none does (see `_reasons`)
+    itemised: bool = False  # followed by "其中" and its parts, whose changes carry the reasons
+    reason_word: str = ""  # "减少" when its reason says "减少的主要原因是…" of this change alone
+    subject: str = ""  # what the amount is of, as printed before it: "财政拨款支出预算"
+
+
+def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
+    """(anchor, tail) of every stated change: "比上年" and the direction that follows in its clause."""
+    spans = sentences(text)
+    out = []
+    for m in _ANCHOR.finditer(text):
+        s_end = _sentence_at(spans, m.start())[1]
+        t = _TAIL.match(text, m.end(), _clause_end(text, m.end(), s_end))
+        if t:
+            out.append((m, t))
+    return out
+
+
+# ---- the reasons given for changes ----
+
+# A word introducing a cause or purpose. 系/因 only after a comma ("，系…", "，因…"): inside words
+# (体系, 因公出国) they are not one.
+_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|[，,：:]系|[，,：:]因(?!公)")
+_REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
+_CLAUSE_END = "。！？!?；;"
+_REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中")  # right after the change: its parts follow
+
+
+def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool, str]]:
+    """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over
+    `text` (and the next paragraph, `following`).
+
+    A change's reason is a cause or purpose word (_REASON) in its own clause after it, or before it
+    ("由于…，比上年减少…"), or in the clauses that follow it up to the next clause stating a change
+    with its own reason: "A减少1万元；B减少2万元。减少的主要原因是……" explains both, while in
+    "A增加1万元；B增加2万元，主要原因是X" the reason is B's alone. A change that ends its paragraph
+    with "其中：" is a total whose parts follow as items ("比上年增加25万元。其中：" + "（一）……"): the
+    parts carry the reasons; so does a change followed at once by its parts ("减少17.3万元。其中：因公
+    出国（境）费……"), whose own changes need their own reasons."""
+    full = text + ("。" + following if following else "")
+    clauses = sentences(full, _CLAUSE_END)
+    anchors = [m.start() for m, _ in matches] + [m.start() + len(text) + 1 for m, _ in _change_matches(following)]
+
+    starts = [a for a, _ in clauses]
+
+    def clause_of(pos: int) -> int:
+        return bisect_right(starts, pos) - 1
+
+    in_clause: dict[int, list[int]] = {}  # clause → its anchors, in order
+    for x in anchors:
+        in_clause.setdefault(clause_of(x), []).append(x)
+
+    def own_reason(i: int, after: int) -> re.Match | None:
+        """A reason word in clause i after position `after` and before the next change in the clause."""
+        a, b = clauses[i]
+        nxt = min([x for x in in_clause.get(i, ()) if x > after] or [b])
+        return _REASON.search(full, max(a, after), nxt)
+
+    # The reason a change without one of its own finds in the clauses after clause j, computed once
+    # for all changes from the last clause back: a clause with a change and its own reason keeps
+    # that reason to itself; the next paragraph's changes end the search.
+    following_reason: list[re.Match | None] = [None] * (len(clauses) + 1)
+    for j in range(len(clauses) - 1, -1, -1):
+        if j in in_clause:
+            if clauses[j][0] > len(text) or any(own_reason(j, x) for x in in_clause[j]):
+                following_reason[j] = None
+            else:
+                following_reason[j] = following_reason[j + 1]
+        else:
+            following_reason[j] = _REASON.search(full, *clauses[j]) or following_reason[j + 1]
+    out = []
+    for k, (m, t) in enumerate(matches):
+        i = clause_of(m.start())
+        a, b = clauses[i]
+        itemised = bool(_ITEMISED.match(text, t.end()))
+        found = own_reason(i, t.end())
+        if found is None:
+            previous = max([x for x in in_clause.get(i, ()) if x < m.start()] or [a])
+            found = _REASON_BEFORE.search(full, previous, m.start())
+        if found is None:
+            found = following_reason[i + 1]
+        reason = reason_word = ""
+        if found is not None:
+            c = clause_of(found.start())
+            reason = _quote(full, clauses[c][0], clauses[c][1])
+            # "…减少990万元。减少的主要原因是…": the word the reason repeats, when it speaks of this
+            # change alone (no other change between them) and names one direction
+            if not any(t.end() <= x < found.start() for x in anchors):
+                words = {w.group(1) for w in _REASON_WORD.finditer(full, *clauses[c])}
+                if len({_DIRECTION_WORDS[w] for w in words}) == 1:
+                    reason_word = min(words)
+        out.append((reason, itemised, reason_word))
+    return out
+
+
+def changes(passage: Passage, year: int | None, following: str = "") -> list[Change]:
+    """The stated changes of a passage; `following` is the next paragraph, which may give their reason."""
+    text = passage.text
+    spans = sentences(text)
+    out = []
+    matches = _change_matches(text)
+    reasons = _reasons(text, matches, following)
+    figures: dict[int, tuple[list[Amount], list[int], list]] = {}  # sentence → its amounts, their ends, year labels
+
+    def amounts_before(s_start: int, s_end: int, anchor: int) -> tuple[list[Amount], list]:
+        """`_amounts_within(text, s_start, anchor)` with their year labels, the sentence read once
+        (a sentence may hold hundreds of comparisons)."""
+        if s_start not in figures:
+            found = _amounts_within(text, s_start, s_end)
+            figures[s_start] = (found, [a.end for a in found], [_label_of(text, a, s_start, year) for a in found])
+        found, ends, labels = figures[s_start]
+        n = bisect_right(ends, anchor)
+        found, labels = found[:n], labels[:n]
+        # "…10万比上年…": 万 before the comparison ends an amount only when the text stops there
+        tail = _amounts_within(text, max(s_start, anchor - 30), anchor)
+        if tail and tail[-1].end == anchor and (not found or found[-1].end != anchor):
+            found, labels = found + [tail[-1]], labels + [_label_of(text, tail[-1], s_start, year)]
+        return found, labels
+
+    for (m, t), (reason, itemised, reason_word) in zip(matches, reasons):
+        s_start, s_end = _sentence_at(spans, m.start())
+        word = t.group("dir")
+        if word == "基本持平":
+            continue  # approximately equal: not judged
+        direction = None if t.group("alt") else _DIRECTION_WORDS[word]
+        delta = rate = None
+        if t.group("n"):
+            delta = amounts_in(t.group("n"))[0]
+        if t.group("p"):
+            rate = percents_in(t.group("p"))[0]
+        rate_direction = direction
+        if t.group("dir2"):
+            rate_direction = None if t.group("alt2") else _DIRECTION_WORDS.get(t.group("dir2"))
+        elif t.group("alt2"):
+            rate_direction = None
+        if t.group("dir2") == "基本持平":
+            rate = None
+        base_year: int | str | None = int(m.group("y")) if m.group("y") else (year - 1 if year else "prev")
+        before_label = (m.group("base") or "上年") if not m.group("y") else f"{m.group('y')}年"
+        # the amounts the sentence states before the comparison, with their year labels
+        found, labels = amounts_before(s_start, s_end, m.start())
+        before = after = None
+        for a, label in zip(reversed(found), reversed(labels)):  # the last of each kind
+            if label is None:
+                continue
+            if label == base_year:
+                before = before or a
+            elif (isinstance(label, int) and isinstance(base_year, int) and label == base_year + 1) or label == "cur" or (
+                base_year == "prev" and label == "cur"
+            ):
+                after = after or a
+            if before is not None and after is not None:
+                break
+        after_label = "本年"
+        if after is not None:
+            after_label = f"{base_year + 1}年" if isinstance(base_year, int) and m.group("y") else "本年"
+        if before is None or after is None or before.start > m.start() or after.start > m.start():
+            before = None
+            after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
+            if after is not None and after.start >= s_start and _label_of(text, after, s_start, year) == base_year:
+                # "…合计141.55万元，2014年为107.89万元，较2014年增加…": the base, not this year's amount
+                # (said so when the sentence gives another amount first; alone, its year may be the slip)
+                before = after if any(a.end <= after.start for a in found) else None
+                after = None
+            if after is not None and after.start >= s_start and len(found) == 1:
+                before = _base_before(text, spans, s_start, m.start(), after, base_year, year)
+            elif after is None and not found:
+                before, after = _years_before(text, spans, s_start, m.start(), t.group("subj"), base_year, year)
+                if after is not None and isinstance(base_year, int) and m.group("y"):
+                    after_label = f"{base_year + 1}年"
+        if t.group("base_n"):  # stated with the comparison itself
+            b = amounts_in(t.group("base_n"))[0]
+            before = Amount(b.value, b.half, b.text, t.start("base_n"), t.end("base_n"))
+            if after is None:
+                after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
+        quote_end = t.end()
+        if text[quote_end : quote_end + 1] in ("）", ")") and _in_brackets(text, m.start(), quote_end):
+            quote_end += 1  # "减少1.5万元（42.86%）": the bracket closed
+        quote = _quote(text, m.start(), quote_end)
+        subject = ""
+        if after is not None:
+            subject = text[_label_start(text, after.start, 0) : after.start]
+        out.append(
+            Change(
+                text=_quote(text, s_start, s_end, 160),
+                quote=quote,
+                location=passage.location,
+                direction=direction,
+                word=word,
+                before=before,
+                after=after,
+                delta=delta,
+                rate=rate,
+                rate_direction=rate_direction,
+                rate_word=t.group("dir2") or "",
+                before_label=before_label,
+                after_label=after_label,
+                reason=reason,
+                itemised=itemised,
+                reason_word=reason_word,
+                subject=subject,
+            )
+        )
+    return out
+
+
+_COPULA = r"(?:为|是|共计|合计|总计)?"
+
+
+def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, spans, subject: str,
+                   base_year: int | str | None = None, year: int | None = None) -> Amount | None:
+    """The amount the change is about: printed right before "，比…", or, for a sentence that opens
+    with the comparison ("与2023年度相比，<subject>增加…", "比2024年预算增加N万元…"), an amount of
+    the sentence before: right after the same subject when the change names one, else the one amount
+    that sentence ends with (`_sole_amount_before`)."""
+    if found and _JUST_BEFORE.match(text[found[-1].end : anchor]):
+        return found[-1]
+    if found and (own := _before_other_comparisons(text, found, anchor)) is not None:
+        return own
+    if found or _topic(text[s_start:anchor]):
+        return None  # the sentence names its own subject before the comparison: not the sentence before's
+    previous = [sp for sp in spans if sp[1] <= s_start]
+    if not previous:
+        return None
+    p_start, p_end = previous[-1]
+    if not _topic(subject):
+        # "…收入预算1,234.56万元。比2024年预算增加100.00万元": no subject of its own, the amount before
+        return _sole_amount_before(text, p_start, p_end, lambda label: label is None or _is_later(label, base_year, year), year)
+    if len(subject) < 2:
+        return None
+    # the subject's amount of the later year: "2024年度收入支出总计A万元，2025年度收入支出总计B万元。
+    # 与2024年度相比，收入支出总计增加…" is about B (one such amount, else it is a guess)
+    candidates = []
+    for m in re.finditer(re.escape(subject) + _COPULA + rf"(?P<a>{_AMOUNT})", text[p_start:p_end]):
+        a = amounts_in(m.group("a"))[0]
+        a = Amount(a.value, a.half, a.text, p_start + m.start("a"), p_start + m.end("a"))
+        label = _label_of(text, a, p_start, year)
+        if label is None or _is_later(label, base_year, year):
+            candidates.append(a)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+# a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%", "，完成…的73.2%"
+_COMPARISON_CLAUSE = re.compile(
+    rf"[，,；;](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR})[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT}|完成[^，,；;。]*)"
+)
+_IN_COMPLETION = re.compile(r"完成[^，,；;。]*$")  # "完成全年预算84.82万元的73.2%": the budget, no amount of its own
+
+
+def _before_other_comparisons(text: str, found: list[Amount], anchor: int) -> Amount | None:
+    """"9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元": the amount
+    before a run of comparison clauses of its own, for the next comparison."""
+    for a in reversed(found):
+        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]) or _IN_COMPLETION.search(text, max(0, a.start - 40), a.start):
+            continue  # a change of an earlier comparison, or the budget of a completion rate
+        between = text[a.end : anchor]
+        rest = _COMPARISON_CLAUSE.sub("", between).strip()
+        return a if between and rest in ("", "，", ",", "；", ";") else None
+    return None
+
+
+# What is left of the words naming an amount once the year, the org before it and the words any
+# amount may carry are left out: "上海市某局2024年度收入支出总计" → "收入支出", "上年预算为" → "".
+_TOPIC_PREFIX = re.compile(r"^.*(?:(?:19|20)\d{2}年度?|上一?年度?|去年|本年度?|今年)")
+_TOPIC_NOISE = re.compile(r"相比|相较|比较|当年|全年|年初|预算|决算|执行|安排|共计|合计|总计|数|为|是|的|达|约|[“”\"，,：:（）()、]")
+
+
+def _topic(label: str) -> str:
+    return _TOPIC_NOISE.sub("", _TOPIC_PREFIX.sub("", _ITEM_START.sub("", label)))
+
+
+def _sole_amount_before(text: str, p_start: int, p_end: int, label_ok, year: int | None) -> Amount | None:
+    """The amount the sentence `text[p_start:p_end]` ends with, when it is the sentence's only amount,
+    the sentence states no change of its own and `label_ok` accepts the amount's year label. A change
+    whose amounts are in the sentence before is read only so: with two amounts, or a change between,
+    which one it is about is a guess, and a wrong pairing makes a false alarm."""
+    found = _amounts_within(text, p_start, p_end)
+    if len(found) != 1 or _ANCHOR.search(text, p_start, p_end):
+        return None
+    a = found[0]
+    if text[a.end : p_end].strip("。！？!?；;，, ") or not label_ok(_label_of(text, a, p_start, year)):
+        return None
+    return a
+
+
+def _is_later(label, base_year, year: int | None) -> bool:
+    """The year label `label` (see `_label_of`) is the year compared with `base_year`."""
+    return label == "cur" or (isinstance(base_year, int) and label == base_year + 1) or (
+        base_year == "prev" and year is not None and label == year)
+
+
+def _years_before(text: str, spans, s_start: int, anchor: int, subject: str, base_year,
+                  year: int | None) -> tuple[Amount | None, Amount | None]:
+    """(earlier, later) of "2024年预算为A万元，2025年预算为B万元。比2024年增长P%": a change with no
+    amount and no subject of its own whose sentence before gives exactly two amounts, ending with
+    them, one labelled with the compared year and one with the later year, of the same subject."""
+    none = (None, None)
+    if base_year is None or _topic(text[s_start:anchor]) or _topic(subject):
+        return none
+    previous = [sp for sp in spans if sp[1] <= s_start]
+    if not previous:
+        return none
+    p_start, p_end = previous[-1]
+    found = _amounts_within(text, p_start, p_end)
+    if len(found) != 2 or _ANCHOR.search(text, p_start, p_end) or text[found[-1].end : p_end].strip("。！？!?；;，, "):
+        return none
+    labels = [_label_of(text, a, p_start, year) for a in found]
+    if labels[0] == base_year and _is_later(labels[1], base_year, year):
+        before, after = found
+    elif labels[1] == base_year and _is_later(labels[0], base_year, year):
+        after, before = found
+    else:
+        return none
+    topics = [_topic(text[_label_start(text, a.start, p_start) : a.start]) for a in (before, after)]
+    return (before, after) if not all(topics) or topics[0] == topics[1] else none
+
+
+def _base_before(text: str, spans, s_start: int, anchor: int, after: Amount, base_year, year: int | None) -> Amount | None:
+    """The earlier amount of "上年预算为A万元。本年安排B万元，比上年增长P%": the one amount the sentence
+    before ends with, labelled with the compared year, of the same subject as B (the same words, or
+    no words of its own on one side) — only when B is labelled as the later year and the change is
+    the first of its sentence."""
+    if _ANCHOR.search(text, s_start, anchor) or base_year is None:
+        return None
+    if not _is_later(_label_of(text, after, s_start, year), base_year, year):
+        return None
+    previous = [sp for sp in spans if sp[1] <= s_start]
+    if not previous:
+        return None
+    p_start, p_end = previous[-1]
+    a = _sole_amount_before(text, p_start, p_end, lambda lab: lab == base_year, year)
+    if a is None:
+        return None
+    mine = _topic(text[_label_start(text, after.start, s_start) : after.start])
+    theirs = _topic(text[_label_start(text, a.start, p_start) : a.start])
+    return a if not mine or not theirs or mine == theirs else None

@@ -1,0 +1,170 @@
+"""Printed numbers: amounts with their units and percentages, each with its rounding interval;
+the direction words of changes; computed values shown like the printed ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from openlint._slots import direct_init
+from openlint.understand.amounts import half_step
+
+# ---- numbers ----
+
+_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000), "亿元": Decimal(100000000)}
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# 万 alone counts as 万元 only before punctuation or the end (not 万人, 万份).
+_AMOUNT = rf"(?<![\d.,])(?:{_NUMBER})(?:亿元|万元|元|万(?![\u4e00-\u9fffA-Za-z0-9]))"  # to embed
+_PERCENT = rf"(?<![\d.,])(?:{_NUMBER})[%％]"
+AMOUNT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})(?P<unit>亿元|万元|元|万(?![\u4e00-\u9fffA-Za-z0-9]))")
+PERCENT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})[%％]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\r\n]+")
+_FULL = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+UP, DOWN, FLAT = 1, -1, 0
+_DIRECTION_WORDS = {
+    "增加": UP, "增长": UP, "上升": UP, "增多": UP, "提高": UP, "上涨": UP,
+    "减少": DOWN, "下降": DOWN, "降低": DOWN, "减幅": DOWN, "下滑": DOWN, "缩减": DOWN,
+    "持平": FLAT, "不变": FLAT, "无变化": FLAT, "无增减": FLAT, "相同": FLAT, "一致": FLAT,
+    "增幅": UP, "降幅": DOWN,
+    "增": UP, "减": DOWN,  # only right after a comparison: "较上年减0.04万元，增0.01%" (`_TAIL_DIR`)
+}
+_DIR = "基本持平|" + "|".join(sorted((w for w in _DIRECTION_WORDS if len(w) > 1), key=len, reverse=True))
+_TAIL_DIR = _DIR + "|增|减"
+DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
+# a direction word right before a figure: the figure is a change ("比上年增加5万元")
+_DIRECTION_BEFORE = re.compile(rf"(?:{_DIR})$")
+
+
+def direction_of(word: str) -> int | None:
+    """UP, DOWN or FLAT for a direction word ("增长" → UP), None for anything else."""
+    return _DIRECTION_WORDS.get(word)
+
+
+_HAS_FULL = re.compile("[０-９．％]")  # the characters `_FULL` maps
+
+
+def compact(text: str) -> str:
+    """Spaces removed (PDF extraction scatters them between characters), full-width digits made ASCII."""
+    # str.translate with a table looks every character up: only when there is something to map
+    if _HAS_FULL.search(text):
+        text = text.translate(_FULL)
+    return _SPACES.sub("", text)
+
+
+@direct_init
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A printed amount: value and half its last printed digit, both in 元."""
+
+    value: Decimal
+    half: Decimal
+    text: str  # as printed, e.g. "1,234.50万元"
+    start: int = 0
+    end: int = 0
+
+    @property
+    def lo(self) -> Decimal:
+        return max(self.value - self.half, Decimal(0))
+
+    @property
+    def hi(self) -> Decimal:
+        return self.value + self.half
+
+    @property
+    def unit(self) -> Decimal:
+        """元 per printed unit (1, 10000 …), for showing computed values like the printed ones."""
+        for suffix, factor in sorted(_UNITS.items(), key=lambda kv: -len(kv[0])):
+            if self.text.endswith(suffix):
+                return factor
+        return Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    value: Decimal  # 12.34 for "12.34%"
+    half: Decimal  # 0.005 for "12.34%"
+    text: str
+    start: int = 0
+    end: int = 0
+
+    @property
+    def decimals(self) -> int:
+        return max(-self.value.as_tuple().exponent, 0) if "." in self.text else 0
+
+    def accepts(self, lo: Decimal, hi: Decimal) -> bool:
+        """True when some value in [lo, hi] (a fraction, 0.1234) prints as this percentage, rounded or truncated."""
+        low = (self.value - self.half) / 100
+        high = (self.value + 2 * self.half) / 100  # truncation: 12.349 printed as 12.34
+        return lo <= high and hi >= low
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+
+def amounts_in(text: str) -> list[Amount]:
+    out = []
+    for m in AMOUNT_RE.finditer(text):
+        value = _decimal(m.group("num"))
+        if value is None:
+            continue
+        factor = _UNITS[m.group("unit")]
+        out.append(Amount(value * factor, half_step(m.group("num")) * factor, m.group(0), m.start(), m.end()))
+    return out
+
+
+def _amounts_within(text: str, start: int, end: int) -> list[Amount]:
+    """The amounts of `text[start:end]`, their spans in `text`."""
+    return [Amount(a.value, a.half, a.text, a.start + start, a.end + start) for a in amounts_in(text[start:end])]
+
+
+def percents_in(text: str) -> list[Percent]:
+    out = []
+    for m in PERCENT_RE.finditer(text):
+        value = _decimal(m.group("num"))
+        if value is not None:
+            out.append(Percent(value, half_step(m.group("num")), m.group(0), m.start(), m.end()))
+    return out
+
+
+def parse_amount_text(text: str) -> Amount | None:
+    """One amount with its unit, `12.50万元` → Amount (for tests and rule arguments)."""
+    found = amounts_in(compact(text))
+    return found[0] if len(found) == 1 else None
+
+
+def ratio_range(num: Amount, den: Amount) -> tuple[Decimal, Decimal]:
+    """The range of num/den over the rounding intervals; den may reach 0 (then the top is unbounded)."""
+    lo = num.lo / den.hi if den.hi > 0 else Decimal(0)
+    hi = num.hi / den.lo if den.lo > 0 else Decimal("Infinity")
+    return lo, hi
+
+
+def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
+    """A computed rate for a message, to at least 2 decimals, and to one more where 2 would round
+    to another printed value than the rate itself (33.048% printed with one decimal is 33.0%, while
+    "33.05%" reads as 33.1%); a tiny rate to two significant digits."""
+    value = fraction * 100
+    shown = max(decimals, 2)
+    if value and abs(value) < Decimal("0.01"):  # "应为0.0023%", not "0.00%" (a 万元 written for 元)
+        shown = -value.adjusted() + 1
+    if value.quantize(Decimal(1).scaleb(-shown)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) != \
+            value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):
+        shown += 1
+    return f"{value.quantize(Decimal(1).scaleb(-shown))}%"
+
+
+def fmt_amount(value: Decimal, like: Amount) -> str:
+    """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元)."""
+    unit = like.unit
+    shown = value / unit
+    decimals = 2 if unit > 1 else 0
+    text = f"{shown.quantize(Decimal(1).scaleb(-decimals)):,}" if unit == 1 else f"{shown.quantize(Decimal(1).scaleb(-decimals))}"
+    suffix = next((s for s in ("亿元", "万元", "万", "元") if like.text.endswith(s)), "元")
+    return text + suffix
