@@ -14,7 +14,7 @@ from openlint.judge.context import Context
 from openlint.model import Location, Paragraph
 from openlint.understand import statements as S
 from openlint.understand.catalog import load_catalog
-from openlint.understand.statements.changes import _topic
+from openlint.understand.statements.change import _topic
 
 CATALOG = load_catalog()
 LOC = Location("t.txt")

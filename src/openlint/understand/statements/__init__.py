@@ -2,8 +2,8 @@
 
 Pure functions over text (no DSL, no judge): a *passage* is a paragraph of the narrative, with the
 paragraphs a page break or a line wrap cut off it joined back (`passages`). From a passage's
-compacted text this package reads (one module per kind: `numbers`, `passages`, `changes`,
-`completions`, `shares`, `breakdowns`, `repeats`, `mentions`)
+compacted text this package reads (one module per kind: `numbers`, `passage`, `change`,
+`completion`, `share`, `breakdown`, `repeat`, `mention`)
 
 - `Amount` / `Percent`: a printed number with its rounding interval (the last printed digit);
 - `Change`: "上年为A万元，本年安排B万元，比上年增加/减少P%", "B万元，比上年增加N万元，增长P%",
@@ -27,21 +27,19 @@ from dataclasses import dataclass, field
 
 from openlint.model import Document
 
-# The public names, importable from the package as before. The readers `passages`, `changes`,
-# `completions`, `shares`, `breakdowns` and `repeats` bear the names of the modules that hold them:
-# `statements.changes` is the function; a module's private helpers are imported from the module
-# itself (`from openlint.understand.statements.changes import _topic`).
+# The public names, importable from the package; a module's private helpers are imported from
+# the module itself (`from openlint.understand.statements.change import _topic`).
 from openlint.understand.statements.numbers import (
     AMOUNT_RE, DIRECTION_NAMES, DOWN, FLAT, PERCENT_RE, UP, Amount, Percent, amounts_in, compact, direction_of,
     fmt_amount, fmt_percent, parse_amount_text, percents_in, ratio_range,
 )
-from openlint.understand.statements.passages import ASIDE, Passage, passages, sentences
-from openlint.understand.statements.changes import Change, changes
-from openlint.understand.statements.completions import Budgeted, Completion, Relation, completions, relations
-from openlint.understand.statements.shares import Share, shares
-from openlint.understand.statements.breakdowns import Breakdown, breakdowns, change_breakdowns
-from openlint.understand.statements.repeats import Repeat, repeats
-from openlint.understand.statements.mentions import ClassMention, class_mentions
+from openlint.understand.statements.passage import ASIDE, Passage, passages, sentences
+from openlint.understand.statements.change import Change, changes
+from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
+from openlint.understand.statements.share import Share, shares
+from openlint.understand.statements.breakdown import Breakdown, breakdowns, change_breakdowns
+from openlint.understand.statements.repeat import Repeat, repeats
+from openlint.understand.statements.mention import ClassMention, class_mentions
 
 __all__ = [
     "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",

@@ -9,7 +9,7 @@ from openlint.model import Location
 from openlint.understand.statements.numbers import (
     DOWN, FLAT, UP, _PERCENT, Amount, Percent, _amounts_within, percents_in,
 )
-from openlint.understand.statements.passages import Passage, _quote, _sentence_at, sentences
+from openlint.understand.statements.passage import Passage, _quote, _sentence_at, sentences
 
 # ---- completion rates and 决算 vs 预算 ----
 

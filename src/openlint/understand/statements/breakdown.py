@@ -13,7 +13,7 @@ from openlint.understand.statements.numbers import (
     DOWN, FLAT, UP, _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _NUMBER, Amount, _amounts_within,
     amounts_in,
 )
-from openlint.understand.statements.passages import (
+from openlint.understand.statements.passage import (
     ASIDE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
 )
 

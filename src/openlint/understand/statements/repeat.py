@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import _AMOUNT, Amount, amounts_in
-from openlint.understand.statements.passages import Passage, _quote
+from openlint.understand.statements.passage import Passage, _quote
 
 # ---- an item's amount at its head and again in its sentence ----
 

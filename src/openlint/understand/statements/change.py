@@ -12,7 +12,7 @@ from openlint.understand.statements.numbers import (
     _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, Amount, Percent, _amounts_within,
     amounts_in, percents_in,
 )
-from openlint.understand.statements.passages import (
+from openlint.understand.statements.passage import (
     _ITEM_START, _JUST_BEFORE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
 )
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from openlint.model import Location
-from openlint.understand.statements.passages import Passage, _quote
+from openlint.understand.statements.passage import Passage, _quote
 
 # ---- classification names in the narrative ----
 

@@ -10,7 +10,7 @@ from openlint.model import Location
 from openlint.understand.statements.numbers import (
     _DIRECTION_BEFORE, _PERCENT, Amount, Percent, _amounts_within, percents_in,
 )
-from openlint.understand.statements.passages import (
+from openlint.understand.statements.passage import (
     ASIDE, _JUST_BEFORE, Passage, _in_brackets, _label_start, _quote, sentences,
 )
 
