@@ -513,22 +513,24 @@ def test_rotated_pages_are_read_upright(tmp_path):
         assert [b.text for b in doc.blocks] == ["First line of the page", "Second line", "Total 1,234.00"], rotation
 
 
-def _ruled_table_pdf(rules: str) -> bytes:
+def _ruled_table_pdf(rules: str, narrow: bool = False) -> bytes:
     """A caption-less table of three rows, cells aligned to the top, the second row's name
     wrapped over three lines, and a sentence under it. `rules`: "grid" (every row ruled),
-    "three-line" (rules above and below the table only) or "none"."""
+    "three-line" (rules above and below the table only) or "none". `narrow`: the second row's
+    code and amount wrap too (2012901 as 20129 / 01, 41.93 as 41. / 93)."""
     height = 842
 
     def text(x: int, top: int, s: str) -> bytes:
         return b"BT /F1 10 Tf %d %d Td (%s) Tj ET\n" % (x, height - top, s.encode())
 
-    rows = [(100, "101", ["Alpha item"], "10.00"), (120, "102", ["Beta item that", "wraps over", "three lines"], "20.00"),
-            (166, "103", ["Gamma"], "30.00")]
+    second = (["20129", "01"], ["41.", "93"]) if narrow else (["102"], ["20.00"])
+    rows = [(100, ["101"], ["Alpha item"], ["10.00"]), (120, second[0], ["Beta item that", "wraps over", "three lines"], second[1]),
+            (166, ["103"], ["Gamma"], ["30.00"])]
     bottom = 186
     content = b""
-    for top, code, names, amount in rows:
-        content += text(80, top + 12, code) + text(360, top + 12, amount)
-        content += b"".join(text(200, top + 12 * (k + 1), name) for k, name in enumerate(names))
+    for top, codes, names, amounts in rows:
+        for x, pieces in ((80, codes), (200, names), (360, amounts)):
+            content += b"".join(text(x, top + 12 * (k + 1), piece) for k, piece in enumerate(pieces))
     ys = {"grid": [100, 120, 166, bottom], "three-line": [100, bottom], "none": []}[rules]
     content += b"".join(b"0.5 w 70 %d m 460 %d l S\n" % (height - y, height - y) for y in ys)
     if rules == "grid":
@@ -558,6 +560,13 @@ def test_ruled_rows_keep_a_top_aligned_wrapped_cell_together(tmp_path):
     for rules in ("none", "three-line"):
         grid, _ = read(rules)
         assert ["", "three lines", ""] in grid, rules
+
+
+def test_ruled_rows_join_a_code_and_an_amount_wrapped_in_narrow_columns(tmp_path):
+    path = tmp_path / "narrow.pdf"
+    path.write_bytes(_ruled_table_pdf("grid", narrow=True))
+    (table,) = read_pdf(str(path)).tables
+    assert [[c.text for c in row] for row in table.grid][1] == ["2012901", "Beta item that wraps over three lines", "41.93"]
 
 
 def _write_pdf(

@@ -92,11 +92,13 @@ def is_data_line(line: Line) -> bool:
 
 
 def join_wrapped(a: str, b: str) -> str:
-    """Join wrapped pieces of one cell: no space between CJK pieces, one between Latin words."""
+    """Join wrapped pieces of one cell: no space between CJK pieces or digits, one between Latin words."""
     if not a:
         return b
     if not b:
         return a
+    if a[-1].isdigit() and b[0].isdigit():  # a number or a code wrapped in a narrow column
+        return a + b
     if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
         return a + " " + b
     return a + b
@@ -155,17 +157,22 @@ def _rows_of_page(lines: list[Line], rules_of: Callable[[], Rules] | None = None
     owner = list(range(n))
     rules: list[Rule] = []
     grid = False
-    if rules_of is not None and not all(data):
+    if rules_of is not None:
         rules = rules_of().horizontal
         # a grid rules every row; a three-line table has no rule between its first and last line
         grid = sum(1 for y, _, _ in rules if lines[0].y < y < lines[-1].y) >= 2
-        for i in range(n):  # several cells wrapping at once: their second line joins the row's first
-            if anchor[i] and not data[i] and rules:
+        for i in range(n):  # several cells wrapping at once: their later lines join the row's first
+            if not anchor[i] or not rules:
+                continue
+            if data[i]:  # in a grid even digits wrap (a code or an amount in a narrow column)
+                inside = _band_anchors(lines, anchors, i, rules) if grid else None
+                found = inside[0] if inside and inside[0] < i else None
+            else:
                 found = _ruled_owner(lines, data, anchors, i, rules, grid)
-                if found is not None and found >= 0:
-                    anchor[i] = False
-                    anchors.remove(i)
-                    owner[i] = found
+            if found is not None and found >= 0:
+                anchor[i] = False
+                anchors.remove(i)
+                owner[i] = found
     for i in range(n):
         if anchor[i] or owner[i] != i:
             continue
@@ -213,6 +220,24 @@ def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int
     settle it (no rule on one side, or several anchors between them, as between a three-line
     table's rules). In a `grid` the row's anchor is its one data line or, in a row of text
     only, its first line."""
+    inside = _band_anchors(lines, anchors, i, rules)
+    if inside is None:
+        return None
+    if len(inside) <= 1:
+        return inside[0] if inside else -1
+    if not grid:
+        return None
+    with_data = [j for j in inside if data[j]]
+    if len(with_data) == 1:
+        return with_data[0]
+    if not with_data:
+        return inside[0] if inside[0] < i else -1
+    return None
+
+
+def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rule]) -> list[int] | None:
+    """The other anchors between the nearest rules above and below line `i`'s cells, top down;
+    None when a side has no rule."""
     line = lines[i]
     margin = 0.3 * line.h
     above, below = -1e18, 1e18
@@ -226,17 +251,7 @@ def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int
                     break
     if above == -1e18 or below == 1e18:
         return None
-    inside = [j for j in anchors if j != i and above < lines[j].y < below]
-    if len(inside) <= 1:
-        return inside[0] if inside else -1
-    if not grid:
-        return None
-    with_data = [j for j in inside if data[j]]
-    if len(with_data) == 1:
-        return with_data[0]
-    if not with_data:
-        return inside[0] if inside[0] < i else -1
-    return None
+    return [j for j in anchors if j != i and above < lines[j].y < below]
 
 
 # ------------------------------------------------------------------------------------ columns
