@@ -147,7 +147,7 @@ class Document:
     sections: tuple[Section, ...] = ()  # top-level sections, each with its children
     page_count: int | None = None
     problems: tuple[Problem, ...] = ()
-    page_texts: tuple[str, ...] = field(default=(), repr=False)  # PDF: raw text per page
+    page_texts: tuple[str, ...] = field(default=(), repr=False)  # PDF: each page's text (what it shows)
 
     @property
     def readable(self) -> bool:

@@ -12,7 +12,8 @@ Pipeline (per page, then per document):
    segments at gaps wider than 0.6 line heights.
    Text off the page is dropped; once a document shows such overflow (spreadsheet exports draw
    the same long text on several pages and clip a window of it on each), lines hidden by their
-   clipping path are dropped too (`visible_lines`). `page_texts` keep the raw text.
+   clipping path are dropped too (`visible_lines`), and so is their text from `page_texts`
+   (which otherwise keep the raw text as pdfium extracts it).
 2. Page furniture (bare page numbers, running headers/footers repeated on many pages) is dropped.
 3. `_pdf_blocks.Composer`: lines → paragraphs (wrapped lines joined while a line runs to the right
    margin), headings (numbering via `structure.heading_level`, or a big/centred title), the 目录
@@ -137,9 +138,12 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                 try:
                     lines, text, count, bad, off = page_lines(tp, page_no, width, height, rotation)
                     if off and not offpage:  # first sign of clipped overflow: check the pages so far
-                        _drop_clipped(pdf, pages, rotations)
+                        _drop_clipped(pdf, pages, rotations, texts)
                     if off or offpage:
-                        lines = visible_lines(tp, lines, width, height, rotation)
+                        seen = visible_lines(tp, lines, width, height, rotation)
+                        if len(seen) < len(lines):
+                            text = _text_of(seen)
+                        lines = seen
                 finally:
                     tp.close()
             finally:
@@ -200,13 +204,18 @@ class _RulesOf:
         return self.found[page_no]
 
 
+def _text_of(lines: list[Line]) -> str:
+    """A page's text made of the lines a reader sees (instead of everything the page draws)."""
+    return "\n".join(line.text for line in lines)
+
+
 def _drop_clipped(
-    pdf: pdfium.PdfDocument, pages: list[tuple[int, float, float, list[Line]]], rotations: list[int]
+    pdf: pdfium.PdfDocument, pages: list[tuple[int, float, float, list[Line]]], rotations: list[int], texts: list[str]
 ) -> None:
     """Keep only the lines a reader sees: in a document that has text off its pages (the mark
     of converters that draw the same long text on several pages and clip a window of it on
-    each), drop lines hidden by their clipping path. In place; a page that fails keeps its
-    lines."""
+    each), drop lines hidden by their clipping path, and make the page's text theirs. In place;
+    a page that fails keeps its lines."""
     for k, (page_no, width, height, lines) in enumerate(pages):
         if not lines:
             continue
@@ -215,7 +224,10 @@ def _drop_clipped(
             try:
                 tp = page.get_textpage()
                 try:
-                    pages[k] = (page_no, width, height, visible_lines(tp, lines, width, height, rotations[k]))
+                    seen = visible_lines(tp, lines, width, height, rotations[k])
+                    if len(seen) < len(lines):
+                        texts[k] = _text_of(seen)
+                    pages[k] = (page_no, width, height, seen)
                 finally:
                     tp.close()
             finally:
