@@ -75,10 +75,6 @@ class _Draft:
         """A cell of the table starts at `x`."""
         return any(abs(s - x) <= tol for s in self.starts)
 
-    def first_lines(self) -> list[Line]:
-        """The lines of its first page (the caption may end the page before)."""
-        return next((lines for _, lines in self.parts if lines), [])
-
 
 class Composer:
     def __init__(self, path: str, pages: list[tuple[int, float, float, list[Line]]], rules_of=None) -> None:
@@ -427,8 +423,8 @@ class Composer:
             return self._table_lines(lines, j)
         # the header repeated at the top of the page is not data: skip lines that repeat a
         # header line or the line under it (a 栏次 row), or that hold nothing but header cells
-        first = draft.first_lines()
-        header_lines = first[: split_header(first)]
+        first = next((lines for _, lines in draft.parts if lines), [])
+        header_lines = first[: self._header_count(draft)]
         header = {ln.text for ln in first[: len(header_lines) + 1]}
         header_cells = {s.text for ln in header_lines for s in ln.segs}
         j = 0
@@ -468,9 +464,13 @@ class Composer:
             loc = Location(self.path, page=page, table=draft.caption or None)
             self._emit(Table(draft.caption, (), loc, preamble=tuple(draft.preamble), header_rows=0, pages=(page,)))
             return
-        rules_of = None if self.rules_of is None else partial(self.rules_of, parts[0][0])
-        header_count = split_header(parts[0][1], rules_of, total=sum(len(lines) for _, lines in parts))
-        self._emit(build_table(self.path, draft.caption, draft.preamble, parts, header_count, page=page, rules_of=self.rules_of))
+        self._emit(build_table(self.path, draft.caption, draft.preamble, parts, self._header_count(draft), page=page, rules_of=self.rules_of))
+
+    def _header_count(self, draft: _Draft) -> int:
+        """How many of the table's first lines are its header (see `split_header`)."""
+        page, first = next(((p, lines) for p, lines in draft.parts if lines), (0, []))
+        rules_of = None if self.rules_of is None else partial(self.rules_of, page)
+        return split_header(first, rules_of, total=sum(len(lines) for _, lines in draft.parts))
 
 
 def _is_preamble(line: Line) -> bool:

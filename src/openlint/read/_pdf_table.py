@@ -134,7 +134,9 @@ def _merge_offset_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _rows_of_page(lines: list[Line], rules_of: Callable[[], Rules] | None = None) -> list[list[tuple[Line, Seg]]]:
+def _rows_of_page(
+    lines: list[Line], rules_of: Callable[[], Rules] | None = None, grid: bool = False
+) -> list[list[tuple[Line, Seg]]]:
     """Group one page's body lines into rows; a row is a list of (line, segment) pieces.
 
     A line with an amount or a code, or with several cells, starts a row (an *anchor*); any
@@ -142,7 +144,8 @@ def _rows_of_page(lines: list[Line], rules_of: Callable[[], Rules] | None = None
     horizontal ruling lines, asked for only when some line is not plainly a row of data: between
     two ruling lines the lines belong to the row drawn around them, whatever the cells' vertical
     alignment (the third line of a top-aligned cell sits nearer the next row than its own) and
-    however many cells wrap at once."""
+    however many cells wrap at once. `grid`: the table rules every row (known from its other
+    pages when this page holds too few lines to tell)."""
     lines = _merge_offset_lines(lines)
     n = len(lines)
     data = [is_data_line(line) for line in lines]
@@ -156,11 +159,9 @@ def _rows_of_page(lines: list[Line], rules_of: Callable[[], Rules] | None = None
     pitch = gaps[len(gaps) // 2] if gaps else 1e9
     owner = list(range(n))
     rules: list[Rule] = []
-    grid = False
     if rules_of is not None:
         rules = rules_of().horizontal
-        # a grid rules every row; a three-line table has no rule between its first and last line
-        grid = sum(1 for y, _, _ in rules if lines[0].y < y < lines[-1].y) >= 2
+        grid = grid or _is_grid(lines, rules)
         for i in range(n):  # several cells wrapping at once: their later lines join the row's first
             if not anchor[i] or not rules:
                 continue
@@ -233,6 +234,12 @@ def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int
     if not with_data:
         return inside[0] if inside[0] < i else -1
     return None
+
+
+def _is_grid(lines: list[Line], rules: list[Rule]) -> bool:
+    """Rules run between the lines (every row ruled); a three-line table has none between its
+    first and last line."""
+    return sum(1 for y, _, _ in rules if lines[0].y < y < lines[-1].y) >= 2
 
 
 def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rule]) -> list[int] | None:
@@ -738,11 +745,12 @@ def build_table(
     body_parts = [(parts[0][0], parts[0][1][header_count:])] + [(p, ls) for p, ls in parts[1:]]
     rows: list[list[tuple[Line, Seg]]] = []
     page_starts: set[int] = set()  # rows that open a page after the first
+    grid = rules_of is not None and any(lines and _is_grid(lines, rules_of(p).horizontal) for p, lines in body_parts)
     for page_no, lines in body_parts:
         if lines:
             if rows:
                 page_starts.add(len(rows))
-            rows.extend(_rows_of_page(lines, None if rules_of is None else partial(rules_of, page_no)))
+            rows.extend(_rows_of_page(lines, None if rules_of is None else partial(rules_of, page_no), grid))
     all_lines = header_lines + [ln for _, ls in body_parts for ln in ls]
     hs = sorted(ln.h for ln in all_lines) or [10.0]
     h = hs[len(hs) // 2]
