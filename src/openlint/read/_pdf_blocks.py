@@ -317,9 +317,10 @@ class Composer:
     # ----------------------------------------------------------------------------------- tables
 
     def _table_follows(self, following: list[Line]) -> bool:
-        """The lines after a caption look like a table (preamble, several cells, small type)."""
+        """The lines after a caption look like a table (preamble, several cells, small type, a row
+        of a ruled grid of two columns or more)."""
         for ln in following[:3]:
-            if _is_preamble(ln):
+            if _is_preamble(ln) or self._grid_row(ln, 2):
                 return True
             if caption_text(ln.text):
                 return False
@@ -340,7 +341,11 @@ class Composer:
         if abs((line.x0 + line.x1) / 2 - line.page_width / 2) > 1.5 * line.h or not following or self.rules_of is None:
             return False
         first = following[1] if _is_preamble(following[0]) and len(following) > 1 else following[0]
-        return len(first.segs) >= 3 and self.rules_of(first.page).inside_grid(first, first.x0 - first.h, first.x1 + first.h)
+        return self._grid_row(first, 3)
+
+    def _grid_row(self, line: Line, columns: int) -> bool:
+        """`line` is in a row of a ruled grid of at least that many columns."""
+        return self.rules_of is not None and self.rules_of(line.page).borders_beside(line) > columns
 
     def _captionless_table(self, lines: list[Line], i: int) -> bool:
         if NOTE_START.match(lines[i].text) or self._big(lines[i]) or numbering_level(lines[i].text) == 1:

@@ -219,6 +219,11 @@ class Rules(NamedTuple):
     horizontal: list[tuple[float, float, float]]  # (y, x0, x1), sorted
     vertical: list[tuple[float, float, float]]  # (x, y0, y1), sorted
 
+    def borders_beside(self, line: Line) -> int:
+        """How many vertical rules run beside `line`: a row of a grid of n columns has n + 1."""
+        top, bottom = line.top, line.bottom
+        return len({round(x) for x, v0, v1 in self.vertical if v0 < bottom and top < v1})
+
     def inside_grid(self, line: Line, x0: float, x1: float) -> bool:
         """A vertical rule between x0 and x1 runs beside `line`: it is inside a ruled table."""
         top, bottom = line.top, line.bottom
