@@ -564,6 +564,23 @@ def test_ruled_rows_keep_a_top_aligned_wrapped_cell_together(tmp_path):
         assert ["", "three lines", ""] in grid, rules
 
 
+def test_ruling_lines_are_read_in_display_space(tmp_path, monkeypatch):
+    from openlint.read._pdf_layout import ruling_lines
+
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(_ruled_table_pdf("grid"))
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        rules = ruling_lines(page, *page.get_size())
+        assert [round(y) for y, _, _ in rules.horizontal] == [100, 120, 166, 186]  # from the top
+        assert [round(x) for x, _, _ in rules.vertical] == [70, 190, 350, 460]
+        monkeypatch.setattr("openlint.read._pdf_layout._MAX_OBJECTS", 5)  # a page drawing a map
+        assert ruling_lines(page, *page.get_size()) == ([], [])
+    finally:
+        pdf.close()
+
+
 def test_ruled_rows_join_a_code_and_an_amount_wrapped_in_narrow_columns(tmp_path):
     path = tmp_path / "narrow.pdf"
     path.write_bytes(_ruled_table_pdf("grid", narrow=True))

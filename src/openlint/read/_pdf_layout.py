@@ -211,6 +211,7 @@ def visible_lines(textpage, lines: list[Line], width: float, height: float, rota
 
 _RULE_THICKNESS = 2.0  # a path thinner than this (points) is a ruling line
 _RULE_LENGTH = 4.0  # ... when it is at least this long
+_MAX_OBJECTS = 20_000  # pages drawing more are not searched for rules (bounded time)
 
 
 class Rules(NamedTuple):
@@ -235,12 +236,16 @@ NO_RULES = Rules([], [])
 
 def ruling_lines(page, width: float, height: float, rotation: int = 0) -> Rules:
     """The page's thin path objects: its ruling lines. A grid drawn as one path, or inside a
-    form XObject, is not seen (callers fall back on the text's geometry)."""
+    form XObject, or on a page of more than `_MAX_OBJECTS` objects, is not seen (callers fall
+    back on the text's geometry)."""
     raw = page.raw
+    count = pdfium_c.FPDFPage_CountObjects(raw)
+    if count > _MAX_OBJECTS:  # a map or a chart, not a table's borders: not worth the time
+        return NO_RULES
     get, kind, bounds, path = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds, pdfium_c.FPDF_PAGEOBJ_PATH
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     horizontal, vertical = [], []
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+    for i in range(count):
         obj = get(raw, i)
         if kind(obj) != path or not bounds(obj, left, bottom, right, top):
             continue
