@@ -244,6 +244,28 @@ def test_toc_lines_are_entries_up_to_where_the_body_begins():
     assert part.title == "第一部分 上海市某某局概况" and [c.title for c in part.children] == ["一、部门主要职能"]
 
 
+def test_toc_entries_named_otherwise_in_the_body_end_where_the_prose_begins():
+    # 目录 lists “一、部门主要职能”, the body calls it “上海市某某局主要职能”: the 目录 runs to the
+    # heading the first sentence comes under, not over the whole document
+    text = "\n".join([
+        "目  录",
+        "第一部分 部门概况",
+        "一、部门主要职能",
+        "二、部门机构设置",
+        "第二部分 部门预算表",
+        "第一部分 上海市某某局概况",
+        "一、主要职能",
+        "负责全区财政工作。",
+    ])
+    doc = parse_text(text, "x.txt")
+    toc, part = doc.sections[:2]
+    assert toc.title == "目  录" and [b.text for b in toc.blocks] == ["第一部分 部门概况", "一、部门主要职能", "二、部门机构设置", "第二部分 部门预算表"]
+    assert part.title == "第一部分 上海市某某局概况" and [c.title for c in part.children] == ["一、主要职能"]
+    # a 目录 heading with fewer than three lines before the prose is not taken for one
+    short = parse_text("目录\n一、部门主要职能\n负责全区财政工作。\n", "x.txt")
+    assert [h.text for h in short.headings] == ["目录", "一、部门主要职能"]
+
+
 def test_table_at_start_without_caption():
     doc = parse_text("\ta\n\tb\n\n\tc\n\td\n", "x.txt")
     (t,) = doc.tables

@@ -124,7 +124,8 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
     heading), every heading up to where the first entry comes back as the body's heading becomes a
     paragraph under the 目录. Readers that see where a 目录 ends (by its pages or styles) emit
     paragraphs already; a 目录 whose first entry never comes back, or that would run over prose or
-    tables, is left as it is."""
+    tables, is left as it is. When the body names its parts otherwise than the 目录 (“一、部门主要职能”
+    listed, “××局主要职能” in the body), the 目录 runs to the heading the first prose comes under."""
     out = list(blocks)
     for i, block in enumerate(blocks):
         if not (isinstance(block, (Heading, Paragraph)) and len(block.text) <= 20
@@ -136,6 +137,8 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
             continue
         end = next((j for j in range(first + 1, len(blocks))
                     if isinstance(blocks[j], Heading) and _toc_key(blocks[j].text) == key), None)
+        if end is None:
+            end = _body_start(blocks, first)
         if end is None or not all(_entry_like(b) for b in blocks[i + 1 : end]):
             continue
         if isinstance(block, Paragraph):
@@ -144,6 +147,24 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
             if isinstance(blocks[j], Heading):
                 out[j] = Paragraph(blocks[j].text, blocks[j].location)
     return out
+
+
+_TITLE_LIKE = re.compile(r"^[^|\t]*[\u4e00-\u9fff]{2}[^|\t]*$")  # words, not a cell of a flattened table
+
+
+def _body_start(blocks: list[Block], first: int) -> int | None:
+    """Where the body starts after a 目录's first entry: at the headings the first block that
+    cannot be an entry (a sentence, a table) comes under — the last heading before it and the
+    outer headings right above that one — when at least three entries precede them."""
+    k = next((j for j in range(first, len(blocks)) if not _entry_like(blocks[j]) or not _TITLE_LIKE.search(blocks[j].text)), None)
+    if k is None or not isinstance(blocks[k], Paragraph) or "。" not in blocks[k].text:
+        return None  # a table, or a line of one flattened into text, is no place to guess
+    start = next((j for j in range(k - 1, first - 1, -1) if isinstance(blocks[j], Heading)), None)
+    if start is None:
+        return None
+    while start - 1 > first and isinstance(blocks[start - 1], Heading) and blocks[start - 1].level < blocks[start].level:
+        start -= 1
+    return start if start - first >= 3 else None
 
 
 def _attach_notes(blocks: list[Block]) -> list[Block]:
