@@ -449,7 +449,7 @@ class Composer:
         pad = 3 * line.h
         if line.x0 < draft.x0 - pad or line.x1 > draft.x1 + pad:
             return False
-        if len(line.segs) >= 2 or any(AMOUNT.match(s.text) for s in line.segs):
+        if len(line.segs) >= 2 or any(AMOUNT.match(s.text) for s in line.segs) or self._grid_row(line, 2):
             return True
         th = draft.h
         if abs(line.h - th) <= 0.1 * th and abs(th - self.body_h) > 0.08 * self.body_h:
