@@ -445,6 +445,21 @@ def _ov(a0: float, a1: float, b0: float, b1: float) -> bool:
     return min(a1, b1) - max(a0, b0) > 0.3 * min(a1 - a0, b1 - b0)
 
 
+def _widen_left_aligned_groups(cells: list[_HCell], vertical: list[Rule]) -> None:
+    """A group header written from the left edge of its ruled cell (Word's default alignment)
+    covers the columns up to the cell's right border, not only those under its text: its text is
+    widened to that border. Centred group headers are left to `_span_header`. In place."""
+    for c in cells:
+        beside = [x for x, y0, y1 in vertical if y0 < c.bottom and c.top < y1]
+        left = [x for x in beside if x <= c.x0 + 1]
+        right = [x for x in beside if x >= c.x1 - 0.5 * c.h]  # text may run a little past its border
+        if not left or not right or c.x0 - max(left) > 0.8 * c.h:
+            continue
+        border = min(right)
+        if border - c.x1 > c.h and any(o.top >= c.bottom - 1 and o.x0 < border and c.x0 < o.x1 for o in cells if o is not c):
+            c.x1 = border - 1
+
+
 def _is_group(c: _HCell, cells: list[_HCell]) -> bool:
     """A group header has header cells right under it, or under it on both sides with no other
     header of its level in between (its centred text falls between two sub-columns); a leaf,
@@ -756,6 +771,8 @@ def build_table(
     h = hs[len(hs) // 2]
     cols = _clusters([(s.x0, s.x1) for row in rows for _, s in row])
     cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
+    if rules_of is not None and cells:
+        _widen_left_aligned_groups(cells, rules_of(parts[0][0]).vertical)
     cols = _add_header_columns(cols, cells, h)
     if not cols:
         cols = [_Col(0.0, 1.0, False)]
