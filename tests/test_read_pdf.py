@@ -564,6 +564,24 @@ def test_ruled_rows_keep_a_top_aligned_wrapped_cell_together(tmp_path):
         assert ["", "three lines", ""] in grid, rules
 
 
+@pytest.mark.parametrize("previous, first_of_page, continues", [
+    (["22", "二十二、国有资本经营"], ["", "预算支出"], True),  # a name cut by the page break
+    (["208", "行政事业单", "4,213,779."], ["", "位养老支出", "28"], True),  # name and amounts
+    (["", "合计", "91,016,775"], ["", "", ".35"], True),  # decimals alone (a 合计 has no 序号)
+    (["", "收入总计", "164,978,64"], ["", "", "0"], True),  # a thousands group cut short
+    (["21", "二十一、其他支出"], ["22", "二十二、债务支出"], False),  # a new numbered row
+    (["", "二十一、其他支出", ""], ["", "二十二、债务支出", ""], False),  # an item, not a tail
+    (["101", "一般公共服务", "10.00"], ["", "其中：行政运行", ""], False),
+    (["101", "一般公共服务", "10.00"], ["", "", "20.00"], False),  # a whole amount: a row of its own
+    (["", "合计", "91,016,775.35"], ["", "", "12"], False),
+])
+def test_a_row_split_by_a_page_break(previous, first_of_page, continues):
+    from openlint.read._pdf_table import _continues_row
+
+    cells = [Cell(text, 5, k) for k, text in enumerate(previous)]
+    assert _continues_row(cells, first_of_page) is continues
+
+
 def test_ruling_lines_are_read_in_display_space(tmp_path, monkeypatch):
     from openlint.read._pdf_layout import ruling_lines
 

@@ -814,16 +814,34 @@ def build_table(
 
 def _continues_row(previous: list[Cell], texts: list[str]) -> bool:
     """The first row of a page is the end of the previous page's last row, split by the page
-    break: text only, under cells the previous row filled, none of it a new item (a number
-    such as 二十、, a 合计, a 其中), and the first column (序号, code) left empty."""
+    break: under cells the previous row filled, either only the ends of amounts cut short
+    (164,978,64 / 0), or text that is no new item (a number such as 二十、, a 合计, a 其中) with
+    the first column (序号, code) left empty."""
     filled = [k for k, t in enumerate(texts) if t]
-    if not filled or texts[0] or not previous[0].text:
+    if not filled:
+        return False
+    if all(AMOUNT.match(texts[k]) or texts[k][0] in ".．" for k in filled):  # (a 合计 row has no 序号)
+        return all(_completes(previous[k].text, texts[k]) for k in filled)
+    if texts[0] or not previous[0].text:
         return False
     for k in filled:
-        t = texts[k]
-        if not previous[k].text or AMOUNT.match(t) or ROW_ITEM.match(t) or TOTAL_LABEL.match(t) or t.startswith("其中"):
+        t, before = texts[k], previous[k].text
+        if not before or ROW_ITEM.match(t) or TOTAL_LABEL.match(t) or t.startswith("其中"):
+            return False
+        if AMOUNT.match(t) and not _completes(before, t):
             return False
     return True
+
+
+def _completes(before: str, digits: str) -> bool:
+    """`digits` are the end of the amount `before`, cut by a line or page break: its decimals
+    (91,016,775 / .35, 4,213,779. / 28) or its last digits (164,978,64 / 0)."""
+    if not before or not (before[-1].isdigit() or before[-1] in ".,．，"):
+        return False
+    return digits[0] in ".．" or bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
+
+
+_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # an amount with thousands separators
 
 
 def _column_of(seg: Seg, cols: list[_Col]) -> int:
