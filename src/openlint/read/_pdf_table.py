@@ -430,6 +430,8 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
                 target.bottom = line.y + line.h / 2
                 target._last = (seg.x0, seg.x1)
     cells.sort(key=lambda c: (c.y, c.x0))
+    if rules_of is not None and _ruled_bands(cells, rules_of().horizontal):
+        return cells
     band = -1
     band_y = -1e9
     for c in cells:
@@ -438,6 +440,36 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             band_y = c.y
         c.band = band
     return cells
+
+
+def _ruled_bands(cells: list[_HCell], rules: list[Rule]) -> bool:
+    """Header rows from the rules, for a header aligned to the top: a cell's row is that of the
+    rule right above it, so that a cell of two lines and its one-line neighbours share a row
+    (their tops line up, their middles do not). False, touching nothing, when some cell has no
+    rule above it or the cells of a ruled row are centred rather than aligned to the top."""
+    above = []
+    for c in cells:
+        ys = [y for y, x0, x1 in rules if y < c.top + 1 and x0 < c.x1 and c.x0 < x1]
+        if not ys:
+            return False
+        above.append(round(max(ys)))
+    rows: dict[int, list[_HCell]] = {}
+    for c, y in zip(cells, above):
+        rows.setdefault(y, []).append(c)
+    top_aligned = centred = 0
+    for row in rows.values():
+        if len(row) > 1:
+            tol = 0.3 * min(c.h for c in row)
+            tops = max(c.top for c in row) - min(c.top for c in row) <= tol
+            middles = max(c.y for c in row) - min(c.y for c in row) <= tol
+            top_aligned += tops and not middles
+            centred += middles and not tops
+    if top_aligned <= centred:
+        return False
+    rank = {y: band for band, y in enumerate(sorted(rows))}
+    for c, y in zip(cells, above):
+        c.band = rank[y]
+    return True
 
 
 def _ov(a0: float, a1: float, b0: float, b1: float) -> bool:
