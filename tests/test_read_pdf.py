@@ -506,6 +506,18 @@ def test_clipped_and_off_page_text_is_left_out(tmp_path):
     assert "Hidden under the clip" not in doc.page_texts[0] and "Visible first line" in doc.page_texts[0]
 
 
+def test_a_line_broken_early_before_a_long_number_goes_on(tmp_path):
+    # Word moves a number that does not fit to the next line, leaving its line short of the
+    # margin mid-sentence (“…年初预算为” / “1560.05 万元…”); a line that does not start with a
+    # digit after it still starts a new paragraph
+    line = "The budget of the first item was stated for the whole year of 2024 as"
+    for follows, joined in (("1560.05 ten thousand yuan, spent 1511.89.", True), ("Spent 1511.89 in all.", False)):
+        path = tmp_path / "wrap.pdf"
+        _write_pdf(path, [[(72, 100, 12, line), (72, 115, 12, follows), (72, 150, 12, "Another paragraph.")]], top_down=True)
+        texts = [b.text for b in read_pdf(str(path)).blocks]
+        assert texts == ([f"{line} {follows}"] if joined else [line, follows]) + ["Another paragraph."]
+
+
 def test_rotated_pages_are_read_upright(tmp_path):
     items = [(72, 100, 12, "First line of the page"), (72, 130, 12, "Second line"), (72, 160, 12, "Total    1,234.00")]
     for rotation in (90, 180, 270):

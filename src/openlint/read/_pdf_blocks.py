@@ -22,6 +22,7 @@ _ITEM = re.compile(rf"^(第[{_CN}\d]+[条章节部分篇]|[{_CN}]+\s*[、.．]|[
 _PREAMBLE = re.compile(r"^(编制(部门|单位)|填报单位|预算(主管)?(部门|单位)|(金额|计量|货币)?单位\s*[:：])")
 _CONT = re.compile(r"[（(]?续(表)?[)）]?$")
 _TITLE_STOPS = re.compile(r"[。，,；;：:！？!?]")
+_SENTENCE_STOPS = frozenset("。；;：:！？!?")
 _LEADER = re.compile(r"^[\s.．·•…‥⋯_\-—]*\d*$")
 _LEADER_TAIL = re.compile(r"(\s*[.．·•…‥⋯_]{2,}\s*\d*|\s+\d{1,3})\s*$")
 _SENT_END = "。；;，,：:！？!?"
@@ -218,7 +219,7 @@ class Composer:
                 return gap <= 2.0 * prev.h
             if gap > 2.6 * prev.h:
                 return False
-        if not self._runs_to_margin(prev):
+        if not self._runs_to_margin(prev) and not self._wrapped_before_number(prev, line):
             return False
         text = line.text
         if _ITEM.match(text) or NOTE_START.match(text) or caption_text(text):
@@ -231,6 +232,16 @@ class Composer:
             if heading_level(prev.text) is not None and prev.x1 < self._margins(prev)[1] - prev.h:
                 return False
         return True
+
+    def _wrapped_before_number(self, prev: Line, line: Line) -> bool:
+        """A long number that did not fit moved to the next line, leaving its line short of the
+        margin (“…年初预算为” / “1560.05 万元，…”): the line stops mid-sentence, near the margin."""
+        return (
+            line.text[:1].isdigit()
+            and prev.text[-1:] not in _SENTENCE_STOPS
+            and prev.x1 >= self._margins(prev)[1] - 8 * prev.h
+            and prev.x0 <= self._margins(prev)[0] + 2.5 * prev.h
+        )
 
     def _flush(self, title: bool = False) -> None:
         lines = self.pending
