@@ -127,6 +127,9 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     any_text = False
     offpage = 0
     rotations: list[int] = []
+    # ruling lines of the pages with a line of several cells, read while the page is open (loading
+    # it again would cost as much); a page of prose alone has no table to rule
+    rules: dict[int, Rules] = {}
     for i in range(n):
         page_no = i + 1
         try:
@@ -146,6 +149,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                         lines = seen
                 finally:
                     tp.close()
+                if any(len(line.segs) >= 2 for line in lines):
+                    rules[page_no] = _rules_or_none(page, width, height, rotation)
             finally:
                 page.close()
         except Exception as exc:  # noqa: BLE001 - one bad page does not stop the document
@@ -176,32 +181,17 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
     _drop_furniture(pages)
-    blocks = Composer(path, pages, _RulesOf(pdf, pages, rotations)).run()
+    blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
 
 
-class _RulesOf:
-    """A page's ruling lines, read when a table first asks for them (most pages are never
-    asked: reading a page's drawing costs about a fifth of reading its text)."""
+def _rules_or_none(page, width: float, height: float, rotation: int) -> Rules:
+    try:
+        return ruling_lines(page, width, height, rotation)
+    except Exception:  # noqa: BLE001 - best effort: the rows are then grouped without rules
+        return NO_RULES
 
-    def __init__(self, pdf: pdfium.PdfDocument, pages: list[tuple[int, float, float, list[Line]]], rotations: list[int]) -> None:
-        self.pdf = pdf
-        self.sizes = {page_no: (width, height, rotation) for (page_no, width, height, _), rotation in zip(pages, rotations)}
-        self.found: dict[int, Rules] = {}
 
-    def __call__(self, page_no: int) -> Rules:
-        if page_no not in self.found:
-            rules = NO_RULES
-            try:
-                page = self.pdf[page_no - 1]
-                try:
-                    rules = ruling_lines(page, *self.sizes[page_no])
-                finally:
-                    page.close()
-            except Exception:  # noqa: BLE001 - best effort: the rows are then grouped without rules
-                pass
-            self.found[page_no] = rules
-        return self.found[page_no]
 
 
 def _text_of(lines: list[Line]) -> str:
