@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from openlint.judge.engine import check_document, load_rules
 from openlint.model import Heading, Paragraph, Table
+from openlint.read import read_document
+from openlint.read._docx_numbering import format_number
 from openlint.read.docx import read_docx
 from seed_facts import FIX, STANDARD_TABLES
 
@@ -320,7 +323,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
-def make_docx(tmp_path: Path, body: str, styles: str | None = None, name: str = "t.docx") -> str:
+def make_docx(
+    tmp_path: Path, body: str, styles: str | None = None, name: str = "t.docx", numbering: str | None = None
+) -> str:
     path = tmp_path / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
@@ -330,6 +335,8 @@ def make_docx(tmp_path: Path, body: str, styles: str | None = None, name: str = 
         )
         if styles is not None:
             zf.writestr("word/styles.xml", f'<w:styles xmlns:w="{W}">{styles}</w:styles>')
+        if numbering is not None:
+            zf.writestr("word/numbering.xml", numbering)
     return str(path)
 
 
@@ -519,3 +526,237 @@ def test_oversized_grid_is_skipped_not_built(tmp_path):
     (problem,) = doc.problems
     assert not problem.fatal and problem.message.startswith("表格过大")
     assert [b.text for b in doc.blocks] == ["一、概况", "正文。"]
+
+
+# --- automatic list numbering (numbering.xml) ------------------------------------------------
+
+
+def lvl(ilvl: int, fmt: str, text: str, start: int = 1, extra: str = "") -> str:
+    return (
+        f"<w:lvl w:ilvl='{ilvl}'><w:start w:val='{start}'/><w:numFmt w:val='{fmt}'/>"
+        f"<w:lvlText w:val='{text}'/>{extra}</w:lvl>"
+    )
+
+
+def numbering(*parts: str) -> str:
+    return f'<w:numbering xmlns:w="{W}">{"".join(parts)}</w:numbering>'
+
+
+def abstract(aid: int, *levels: str) -> str:
+    return f"<w:abstractNum w:abstractNumId='{aid}'>{''.join(levels)}</w:abstractNum>"
+
+
+def num(nid: int, aid: int, extra: str = "") -> str:
+    return f"<w:num w:numId='{nid}'><w:abstractNumId w:val='{aid}'/>{extra}</w:num>"
+
+
+def li(text: str, num_id: int | None = None, ilvl: int | None = None, style: str | None = None) -> str:
+    """A paragraph numbered by its own w:numPr (`num_id`, `ilvl`) and/or its style."""
+    numpr = ""
+    if num_id is not None or ilvl is not None:
+        numpr = "<w:numPr>"
+        numpr += f"<w:ilvl w:val='{ilvl}'/>" if ilvl is not None else ""
+        numpr += f"<w:numId w:val='{num_id}'/>" if num_id is not None else ""
+        numpr += "</w:numPr>"
+    pstyle = f"<w:pStyle w:val='{style}'/>" if style else ""
+    return p(text, f"<w:pPr>{pstyle}{numpr}</w:pPr>") if text else f"<w:p><w:pPr>{pstyle}{numpr}</w:pPr></w:p>"
+
+
+# 一、 / （一） / 1. — the usual outline of a disclosure, as Word's multilevel list writes it
+OUTLINE = abstract(
+    0,
+    lvl(0, "chineseCounting", "%1、"),
+    lvl(1, "chineseCounting", "（%2）"),  # %2: the number of the second level
+    lvl(2, "decimal", "%3."),
+)
+BULLETS = abstract(1, lvl(0, "bullet", "\uf06c"))
+NUMBERING = numbering(OUTLINE, BULLETS, num(1, 0), num(3, 1))
+
+
+def texts(doc) -> list[str]:
+    return [b.text for b in doc.blocks]
+
+
+def test_number_formats():
+    cases = {
+        "chineseCounting": {1: "一", 9: "九", 10: "十", 11: "十一", 19: "十九", 20: "二十", 21: "二十一",
+                            99: "九十九", 100: "一百", 101: "一百零一", 110: "一百一十", 0: "〇"},
+        "chineseCountingThousand": {11: "十一", 20: "二十", 1005: "一千零五", 10000: "一万"},
+        "chineseLegalSimplified": {1: "壹", 11: "壹拾壹", 20: "贰拾"},
+        "ideographTraditional": {1: "甲", 4: "丁", 10: "癸", 11: "11"},
+        "decimalEnclosedCircle": {1: "①", 3: "③", 20: "⑳", 21: "21"},
+        "decimalEnclosedParen": {1: "⑴"},
+        "upperLetter": {1: "A", 26: "Z", 27: "AA", 28: "BB"},
+        "lowerLetter": {2: "b"},
+        "upperRoman": {4: "IV", 9: "IX", 14: "XIV", 1994: "MCMXCIV"},
+        "lowerRoman": {3: "iii"},
+        "decimalFullWidth": {7: "７", 12: "１２"},
+        "decimalZero": {1: "01", 9: "09", 10: "10"},
+        "decimal": {0: "0", 12: "12"},
+        "none": {3: ""},
+        "ordinal": {3: "3"},  # a format not written out here: decimal
+    }
+    for fmt, expected in cases.items():
+        assert {n: format_number(n, fmt) for n in expected} == expected, fmt
+
+
+def test_automatic_numbering_makes_headings(tmp_path):
+    body = (
+        li("部门职责", 1, 0) + p("负责全县工会工作。")
+        + li("机构设置", 1, 0) + li("内设机构", 1, 1) + p("办公室、组织部。") + li("下属单位", 1, 1)
+        + li("三公经费", 1, 0) + li("因公出国（境）费", 1, 1) + li("公务接待费", 1, 2) + li("公务用车", 1, 2)
+    )
+    doc = read_docx(make_docx(tmp_path, body, numbering=NUMBERING))
+    assert doc.problems == ()
+    assert [(h.text, h.level) for h in doc.headings] == [
+        ("一、部门职责", 2),
+        ("二、机构设置", 2),
+        ("（一）内设机构", 3),
+        ("（二）下属单位", 3),
+        ("三、三公经费", 2),
+        ("（一）因公出国（境）费", 3),  # level 2 restarts after a new level-1 item
+        ("1.公务接待费", 4),
+        ("2.公务用车", 4),
+    ]
+    assert [s.title for s in doc.sections] == ["一、部门职责", "二、机构设置", "三、三公经费"]
+    assert [c.title for c in doc.sections[1].children] == ["（一）内设机构", "（二）下属单位"]
+    (outgoing,) = doc.sections[2].children
+    assert [c.title for c in outgoing.children] == ["1.公务接待费", "2.公务用车"]
+    assert doc.paragraphs[0].location.section == ("一、部门职责",)
+
+
+def test_start_override_numbers_its_own_list(tmp_path):
+    override = "<w:lvlOverride w:ilvl='0'><w:startOverride w:val='5'/></w:lvlOverride>"
+    numbers = numbering(OUTLINE, num(1, 0), num(2, 0, override))
+    body = li("甲", 1, 0) + li("乙", 2, 0) + li("丙", 2, 0) + li("丁", 1, 0)
+    doc = read_docx(make_docx(tmp_path, body, numbering=numbers))
+    assert texts(doc) == ["一、甲", "五、乙", "六、丙", "二、丁"]
+
+
+def test_numid_zero_and_style_numbering(tmp_path):
+    styles = (
+        "<w:style w:type='paragraph' w:default='1' w:styleId='Normal'><w:name w:val='Normal'/></w:style>"
+        "<w:style w:type='paragraph' w:styleId='a5'><w:name w:val='编号标题'/><w:basedOn w:val='Normal'/>"
+        "<w:pPr><w:numPr><w:ilvl w:val='1'/><w:numId w:val='1'/></w:numPr></w:pPr></w:style>"
+        "<w:style w:type='paragraph' w:styleId='a6'><w:name w:val='编号标题二'/><w:basedOn w:val='a5'/></w:style>"
+    )
+    body = (
+        li("部门职责", 1, 0)
+        + li("主要职能", style="a5")  # the style's list and level
+        + li("内设机构", style="a6")  # inherited through basedOn
+        + li("不编号", 0, style="a5")  # numId 0: no number, whatever the style says
+        + li("机构设置", ilvl=0, style="a5")  # its own ilvl, the style's list
+    )
+    doc = read_docx(make_docx(tmp_path, body, styles=styles, numbering=NUMBERING))
+    assert texts(doc) == ["一、部门职责", "（一）主要职能", "（二）内设机构", "不编号", "二、机构设置"]
+    assert [h.level for h in doc.headings] == [2, 3, 3, 2]
+
+
+def test_level_linked_to_style_and_multilevel_labels(tmp_path):
+    chapters = abstract(
+        0,
+        lvl(0, "decimal", "%1", extra="<w:pStyle w:val='H1'/>"),
+        lvl(1, "decimal", "%1.%2", extra="<w:pStyle w:val='H2'/><w:suff w:val='space'/>"),
+        lvl(2, "lowerRoman", "%1.%2.%3", extra="<w:isLgl/><w:lvlRestart w:val='0'/>"),
+    )
+    styles = "".join(
+        f"<w:style w:type='paragraph' w:styleId='{sid}'><w:name w:val='{sid}'/>"
+        "<w:pPr><w:numPr><w:numId w:val='1'/></w:numPr></w:pPr></w:style>"
+        for sid in ("H1", "H2")
+    )
+    body = (
+        li("总则", style="H1") + li("目的", style="H2") + li("甲", 1, 2) + li("乙", 1, 2)
+        + li("范围", style="H2") + li("丙", 1, 2) + li("附则", style="H1") + li("丁", 1, 2)
+    )
+    doc = read_docx(make_docx(tmp_path, body, styles=styles, numbering=numbering(chapters, num(1, 0))))
+    # the style's level comes from the w:pStyle link; isLgl writes iii as 3; lvlRestart 0 never
+    # restarts; a level skipped since its restart shows 0, as Word does
+    assert texts(doc) == [
+        "1 总则", "1.1 目的", "1.1.1 甲", "1.1.2 乙", "1.2 范围", "1.2.3 丙", "2 附则", "2.0.4 丁"
+    ]
+
+
+def test_part_numbers_and_word_2010_custom_formats(tmp_path):
+    custom = (
+        "<w:lvl w:ilvl='0'><w:start w:val='1'/><mc:AlternateContent><mc:Choice Requires='w14'>"
+        "<w:numFmt w:val='custom' w:format='001, 002, 003, ...'/></mc:Choice>"
+        "<mc:Fallback><w:numFmt w:val='decimalZero'/></mc:Fallback></mc:AlternateContent>"
+        "<w:lvlText w:val='%1'/><w:suff w:val='nothing'/></w:lvl>"
+    )
+    parts = abstract(0, lvl(0, "chineseCounting", "第%1部分"))
+    numbers = (
+        f'<w:numbering xmlns:w="{W}" xmlns:mc="{MC}">{parts}'
+        f"<w:abstractNum w:abstractNumId='1'>{custom}</w:abstractNum>{num(1, 0)}{num(2, 1)}</w:numbering>"
+    )
+    body = li("部门概况", 1, 0) + li("编号", 2, 0) + li("部门预算表", 1, 0)
+    doc = read_docx(make_docx(tmp_path, body, numbering=numbers))
+    assert texts(doc) == ["第一部分 部门概况", "01编号", "第二部分 部门预算表"]
+    assert [h.level for h in doc.headings] == [1, 1]
+
+
+def test_bullets_and_typed_numbers_are_not_prefixed(tmp_path):
+    body = (
+        li("一、部门职责", 1, 0)  # typed by hand as well: not doubled
+        + li("要点一", 3, 0) + li("要点二", 3, 0)  # bullets
+        + li("机构设置", 1, 0)
+    )
+    doc = read_docx(make_docx(tmp_path, body, numbering=NUMBERING))
+    assert texts(doc) == ["一、部门职责", "要点一", "要点二", "二、机构设置"]
+
+
+def test_empty_numbered_paragraphs_are_counted(tmp_path):
+    """Word shows the number of an empty list paragraph ("二、" alone), so the next one is 三、."""
+    body = li("部门职责", 1, 0) + li("", 1, 0) + li("机构设置", 1, 0)
+    doc = read_docx(make_docx(tmp_path, body, numbering=NUMBERING))
+    assert texts(doc) == ["一、部门职责", "三、机构设置"]
+
+
+def test_table_cells_and_other_paragraphs_are_untouched(tmp_path):
+    tbl = "<w:tbl><w:tr>" + tc("项目") + "<w:tc>" + li("金额", 1, 0) + "</w:tc></w:tr></w:tbl>"
+    doc = read_docx(make_docx(tmp_path, p("正文") + tbl, numbering=NUMBERING))
+    assert doc.problems == () and texts(doc)[0] == "正文"
+    assert doc.tables[0].row_texts(0) == ("项目", "金额")
+
+
+@pytest.mark.parametrize("part", [None, "<w:numbering", "<w:numbering xmlns:w='%s'><w:num" % W])
+def test_missing_or_broken_numbering_is_not_fatal(tmp_path, part):
+    body = li("部门职责", 1, 0) + li("机构设置", 1, 0)
+    doc = read_docx(make_docx(tmp_path, body, numbering=part))
+    assert doc.readable and texts(doc) == ["部门职责", "机构设置"]
+    (problem,) = doc.problems
+    assert not problem.fatal and "numbering.xml" in problem.message
+    assert "编号" in problem.message
+
+
+def test_numbering_part_is_read_only_for_numbered_paragraphs(tmp_path):
+    doc = read_docx(make_docx(tmp_path, p("一、部门职责") + "<w:p/>", numbering="<w:numbering"))
+    assert doc.problems == () and texts(doc) == ["一、部门职责"]
+
+
+def disclosure_docx(tmp_path: Path, with_numbering: bool) -> str:
+    """A small 部门预算 whose section numbers are all automatic."""
+    body = (
+        p("某县总工会2025年部门预算")
+        + li("部门职责", 1, 0) + p("负责全县工会工作，维护职工合法权益。")
+        + li("机构设置", 1, 0) + p("本部门内设办公室、组织部、经费审查委员会办公室。")
+        + li("收支预算总体情况说明", 1, 0) + p("2025年收入预算总计120.00万元，支出预算总计120.00万元。")
+        + li("三公经费预算情况说明", 1, 0)
+        + li("因公出国（境）费", 1, 1) + p("预算为0万元，与上年持平。")
+        + li("公务接待费", 1, 1) + p("预算为0.30万元，比上年减少0.10万元，主要原因是厉行节约。")
+    )
+    return make_docx(
+        tmp_path, body, name=f"disclosure-{with_numbering}.docx", numbering=NUMBERING if with_numbering else None
+    )
+
+
+def test_end_to_end_numbered_sections_are_found(tmp_path):
+    rules = load_rules()
+    required = {"SEC-001", "SEC-002", "SEC-003", "SEC-009"}
+    numbered = read_document(disclosure_docx(tmp_path, True))
+    assert [h.text for h in numbered.headings][:2] == ["一、部门职责", "二、机构设置"]
+    found = {f.rule_id for f in check_document(numbered, rules)}
+    assert not found & required
+    # the same document without its numbering part: the sections are not headings, and are missed
+    bare = read_document(disclosure_docx(tmp_path, False))
+    found = {f.rule_id for f in check_document(bare, rules)}
+    assert {"SEC-001", "SEC-002", "SEC-009"} <= found

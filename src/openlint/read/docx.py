@@ -2,7 +2,10 @@
 
 The package is opened with `zipfile` and the parts we need are parsed with lxml directly:
 python-docx's `Table.rows[].cells` and style lookups cost tens of milliseconds a document.
-Styles are read once from `word/styles.xml` (name, outline level, basedOn chain, bold, centred).
+Styles are read once from `word/styles.xml` (name, outline level, basedOn chain, bold, centred,
+list numbering). Automatic list numbering ("一、" shown by Word, absent from the text) is put back
+before the paragraph's text from `word/numbering.xml`, read only once a paragraph is numbered (see
+`_docx_numbering`); paragraphs in table cells are not numbered.
 
 Safety: the package is opened and every part read through `_zip` (entry count, declared size and
 compression ratio checked before inflating, a hard cap while reading), so a decompression bomb is
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read._docx_numbering import Numbering
 from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
 from openlint.read.text import (
@@ -57,7 +61,8 @@ class _Tags:
             "body p pPr pStyle outlineLvl jc r rPr b t tab br cr noBreakHyphen txbxContent tbl tr trPr "
             "tblHeader gridBefore gridAfter tc tcPr gridSpan vMerge hMerge sdt sdtPr sdtContent "
             "docPartObj docPartGallery customXml val style styleId name basedOn default type rStyle "
-            "instrText delText delInstrText ptab drawing pict object fldData sym tcPrChange trPrChange"
+            "instrText delText delInstrText ptab drawing pict object fldData sym tcPrChange trPrChange "
+            "numPr numId ilvl"
         ).split():
             setattr(self, name, w + name)
 
@@ -69,6 +74,8 @@ class _Style:
     outline: int | None = None  # 0..9 as written
     centred: bool | None = None
     bold: bool | None = None
+    num_id: str | None = None  # w:numPr as written
+    num_level: int | None = None
 
 
 @dataclass
@@ -77,6 +84,9 @@ class _StyleInfo:
     centred: bool
     bold: bool
     toc: bool
+    sid: str = ""
+    num_id: str | None = None  # the list its paragraphs are numbered in ("0": none), through basedOn
+    num_level: int | None = None  # their w:ilvl; None: the level linked to the style, else the first
 
 
 @dataclass
@@ -157,13 +167,14 @@ def _read(path: str) -> Document:
                 styles, default_style = _read_styles(styles_root, tags)
             except Unreadable as exc:
                 problems.append(Problem(f"样式表无法读取，标题仅按编号识别：{exc}", Location(file=path)))
-    body = root.find(tags.body)
-    if body is None:
-        raise Unreadable(f"{main} 中没有正文（w:body），文件已损坏")
-    reader = _BodyReader(tags, styles, default_style)
-    reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
-    items: list[_Para | _RawTable] = []
-    reader.walk(body, items)
+        body = root.find(tags.body)
+        if body is None:
+            raise Unreadable(f"{main} 中没有正文（w:body），文件已损坏")
+        lists = _Lists(zf, _sibling_part(main, "numbering.xml"), names, problems, path)
+        reader = _BodyReader(tags, styles, default_style, lists)
+        reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
+        items: list[_Para | _RawTable] = []
+        reader.walk(body, items)  # in the open package: the numbering part is read when first needed
     blocks = _blocks(items, reader, path, problems)
     if not blocks:
         problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
@@ -207,6 +218,34 @@ def _main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
 def _sibling_part(main: str, name: str) -> str:
     folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
     return folder + name
+
+
+class _Lists:
+    """The package's numbering part, parsed the first time a paragraph asks for its number: many
+    packages hold one (python-docx's template does) and number no paragraph."""
+
+    def __init__(self, zf: zipfile.ZipFile, part: str, names: set[str], problems: list[Problem], path: str):
+        self.present = part in names  # without it, an empty paragraph's numbering is not looked at
+        self._zf, self._part, self._problems, self._path = zf, part, problems, path
+        self._numbering: Numbering | None = None
+
+    def prefix(self, num_id: str, ilvl: int | None, style_id: str | None) -> str | None:
+        """See `Numbering.prefix`."""
+        if self._numbering is None:
+            self._numbering = self._load()
+        return self._numbering.prefix(num_id, ilvl, style_id)
+
+    def _load(self) -> Numbering:
+        where = Location(file=self._path)
+        if not self.present:
+            message = f"段落使用了自动编号，但缺少编号定义 {self._part}，编号未计入正文"
+            self._problems.append(Problem(message, where))
+            return Numbering(None)
+        try:
+            return Numbering(_parse_member(self._zf, self._part, self._problems, self._path))
+        except Unreadable as exc:
+            self._problems.append(Problem(f"编号定义无法读取，自动编号未计入正文：{exc}", where))
+            return Numbering(None)
 
 
 def _parser() -> etree.XMLParser:
@@ -256,6 +295,7 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
     # in C and only the few children that matter get a Python proxy
     name_tag, based_tag, ppr_tag, rpr_tag = tags.name, tags.basedOn, tags.pPr, tags.rPr
     outline_tag, jc_tag, b_tag, val = tags.outlineLvl, tags.jc, tags.b, tags.val
+    numpr_tag, numid_tag, ilvl_tag = tags.numPr, tags.numId, tags.ilvl
     type_attr, id_attr, default_attr = tags.type, tags.styleId, tags.default
     for st in root.iterchildren(tags.style):
         if st.get(type_attr) not in (None, "paragraph"):
@@ -272,7 +312,7 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
                 s.based_on = child.get(val)
             elif tag == ppr_tag:
                 ol = jc = None
-                for el in child.iterchildren(outline_tag, jc_tag):
+                for el in child.iterchildren(outline_tag, jc_tag, numpr_tag):
                     etag = el.tag
                     if etag == outline_tag:
                         if ol is None:
@@ -280,6 +320,12 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
                     elif etag == jc_tag:
                         if jc is None:
                             jc = el
+                    else:
+                        for n in el.iterchildren(numid_tag, ilvl_tag):
+                            if n.tag == numid_tag:
+                                s.num_id = (n.get(val) or "").strip()
+                            else:
+                                s.num_level = _int(n.get(val))
                 if ol is not None:
                     s.outline = _int(ol.get(val))
                 if jc is not None:
@@ -311,6 +357,9 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
             centred=s.centred if s.centred is not None else bool(parent and parent.centred),
             bold=s.bold if s.bold is not None else bool(parent and parent.bold),
             toc=bool(_TOC_NAME.match(s.name)),
+            sid=sid,
+            num_id=s.num_id if s.num_id is not None else parent.num_id if parent else None,
+            num_level=s.num_level if s.num_level is not None else parent.num_level if parent else None,
         )
         resolved[sid] = info
         return info
@@ -377,10 +426,11 @@ def _int(v: str | None) -> int | None:
 
 
 class _BodyReader:
-    def __init__(self, tags: _Tags, styles: dict[str, _StyleInfo], default: _StyleInfo | None):
+    def __init__(self, tags: _Tags, styles: dict[str, _StyleInfo], default: _StyleInfo | None, lists: _Lists):
         self.t = tags
         self.styles = styles
         self.default = default
+        self.lists = lists
         self._text_tags = (tags.t, tags.tab, tags.br, tags.cr, tags.noBreakHyphen, tags.txbxContent)
         self._fast = False
         self._complex: set = set()
@@ -443,11 +493,12 @@ class _BodyReader:
 
     def paragraph(self, p: etree._Element) -> _Para | None:
         text = self.para_text(p).strip()
-        if not text:
+        if not text and not self.lists.present:
             return None
         t = self.t
         style = self.default
         level: int | None = None
+        numpr = None
         ppr = p[0] if len(p) and p[0].tag == t.pPr else None
         if ppr is not None:
             for el in ppr:
@@ -457,11 +508,36 @@ class _BodyReader:
                 elif tag == t.outlineLvl:
                     v = _int(el.get(t.val))
                     level = v + 1 if v is not None and 0 <= v <= 8 else 0  # 0: explicitly body text
+                elif tag == t.numPr:
+                    numpr = el
         if style is not None and style.toc:
             return None  # a table-of-contents entry repeats a heading
+        if numpr is not None or (style is not None and style.num_id is not None):
+            # counted even when empty: Word shows the number of an empty list paragraph
+            prefix = self._list_prefix(numpr, style)
+            if prefix and text and not text.startswith(prefix.rstrip()):  # not when typed as well
+                text = prefix + text
+        if not text:
+            return None
         if level is None:
             level = style.level if style is not None else None
         return _Para(text, p, style, level or None)
+
+    def _list_prefix(self, numpr: etree._Element | None, style: _StyleInfo | None) -> str | None:
+        """The automatic number of a paragraph with a list (its own w:numPr, each of numId and ilvl
+        taking over its style's), counted; None for none (numId 0, a bullet, an unknown list)."""
+        t = self.t
+        num_id = style.num_id if style is not None else None
+        ilvl = style.num_level if style is not None else None
+        if numpr is not None:
+            for el in numpr.iterchildren(t.numId, t.ilvl):
+                if el.tag == t.numId:
+                    num_id = (el.get(t.val) or "").strip()
+                else:
+                    ilvl = _int(el.get(t.val))
+        if not num_id or num_id == "0":
+            return None
+        return self.lists.prefix(num_id, ilvl, style.sid if style is not None else None)
 
     def para_text(self, p: etree._Element) -> str:
         if self._fast and p not in self._complex:
