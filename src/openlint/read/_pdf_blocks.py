@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import partial
 
 from openlint.model import Block, Heading, Location, Paragraph, Table
-from openlint.read._pdf_layout import Line, Seg
+from openlint.read._pdf_layout import Line, Rules, Seg
 from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, join_wrapped, split_glued, split_header
 from openlint.read.structure import NOTE_START, TOC_TITLES, heading_level, numbering_level
 from openlint.read.text import is_preamble_line
@@ -78,7 +79,9 @@ class _Draft:
 
 
 class Composer:
-    def __init__(self, path: str, pages: list[tuple[int, float, float, list[Line]]], rules_of=None) -> None:
+    def __init__(
+        self, path: str, pages: list[tuple[int, float, float, list[Line]]], rules_of: Callable[[int], Rules] | None = None
+    ) -> None:
         self.path = path
         self.pages = pages
         self.rules_of = rules_of  # page number → its ruling lines (`_pdf_layout.Rules`)

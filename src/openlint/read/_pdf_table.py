@@ -35,7 +35,7 @@ from functools import partial
 from openlint.model import Cell, Location, Table
 from openlint.read._pdf_layout import Line, Rules, Seg
 
-Rule = tuple[float, float, float]  # a horizontal ruling line: (y top-down, x0, x1)
+Rule = tuple[float, float, float]  # a ruling line: horizontal (y top-down, x0, x1) or vertical (x, y0, y1)
 
 _CN = "一二三四五六七八九十百零〇"
 AMOUNT = re.compile(r"^[（(]?[-−–—－+]?[\d,，]*\d(?:[.．]\d+)?%?[)）]?$|^[-—–－]{1,2}$")
@@ -140,12 +140,11 @@ def _rows_of_page(
     """Group one page's body lines into rows; a row is a list of (line, segment) pieces.
 
     A line with an amount or a code, or with several cells, starts a row (an *anchor*); any
-    other line joins the nearest anchor when close enough. `rules_of` gives the page's
-    horizontal ruling lines, asked for only when some line is not plainly a row of data: between
-    two ruling lines the lines belong to the row drawn around them, whatever the cells' vertical
-    alignment (the third line of a top-aligned cell sits nearer the next row than its own) and
-    however many cells wrap at once. `grid`: the table rules every row (known from its other
-    pages when this page holds too few lines to tell)."""
+    other line joins the nearest anchor when close enough. `rules_of` gives the page's ruling
+    lines: between two horizontal rules the lines belong to the row drawn around them, whatever
+    the cells' vertical alignment (the third line of a top-aligned cell sits nearer the next row
+    than its own) and however many cells wrap at once. `grid`: the table rules every row (known
+    from its other pages when this page holds too few lines to tell)."""
     lines = _merge_offset_lines(lines)
     n = len(lines)
     data = [is_data_line(line) for line in lines]
@@ -792,12 +791,12 @@ def build_table(
     body_parts = [(parts[0][0], parts[0][1][header_count:])] + [(p, ls) for p, ls in parts[1:]]
     rows: list[list[tuple[Line, Seg]]] = []
     page_starts: set[int] = set()  # rows that open a page after the first
-    grid = rules_of is not None and any(lines and _is_grid(lines, rules_of(p).horizontal) for p, lines in body_parts)
+    ruled = rules_of is not None and any(lines and _is_grid(lines, rules_of(p).horizontal) for p, lines in body_parts)
     for page_no, lines in body_parts:
         if lines:
             if rows:
                 page_starts.add(len(rows))
-            rows.extend(_rows_of_page(lines, None if rules_of is None else partial(rules_of, page_no), grid))
+            rows.extend(_rows_of_page(lines, None if rules_of is None else partial(rules_of, page_no), ruled))
     all_lines = header_lines + [ln for _, ls in body_parts for ln in ls]
     hs = sorted(ln.h for ln in all_lines) or [10.0]
     h = hs[len(hs) // 2]

@@ -19,7 +19,9 @@ Pipeline (per page, then per document):
    margin), headings (numbering via `structure.heading_level`, or a big/centred title), the 目录
    page (a heading plus one paragraph per entry, dot leaders and page numbers removed), tables
    (caption → preamble → header → body; continued over pages), 注： notes as paragraphs.
-4. `_pdf_table.build_table`: rows and columns from segment positions, merged header cells.
+4. `_pdf_table.build_table`: rows and columns from segment positions, merged header cells; on a
+   page with a line of several cells the ruling lines (`_pdf_layout.ruling_lines`, read in step 1
+   while the page is open) say where ruled rows, header cells and tables begin and end.
 5. `structure.assemble` attaches notes to tables and builds the section tree.
 """
 
@@ -150,7 +152,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                 finally:
                     tp.close()
                 if any(len(line.segs) >= 2 for line in lines):
-                    rules[page_no] = _rules_or_none(page, width, height, rotation)
+                    rules[page_no] = _page_rules(page, width, height, rotation)
             finally:
                 page.close()
         except Exception as exc:  # noqa: BLE001 - one bad page does not stop the document
@@ -185,7 +187,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
 
 
-def _rules_or_none(page, width: float, height: float, rotation: int) -> Rules:
+def _page_rules(page, width: float, height: float, rotation: int) -> Rules:
     try:
         return ruling_lines(page, width, height, rotation)
     except Exception:  # noqa: BLE001 - best effort: the rows are then grouped without rules
