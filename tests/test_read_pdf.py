@@ -529,8 +529,8 @@ def test_rotated_pages_are_read_upright(tmp_path):
 
 def _ruled_table_pdf(rules: str, narrow: bool = False) -> bytes:
     """A caption-less table of three rows, cells aligned to the top, the second row's name
-    wrapped over three lines, and a sentence under it. `rules`: "grid" (every row ruled),
-    "three-line" (rules above and below the table only) or "none". `narrow`: the second row's
+    wrapped over three lines, and a sentence under it. `rules`: "grid" (every row ruled), "boxes"
+    (every cell a stroked rectangle), "three-line" (rules above and below the table only) or "none". `narrow`: the second row's
     code and amount wrap too (2012901 as 20129 / 01, 41.93 as 41. / 93)."""
     height = 842
 
@@ -545,10 +545,16 @@ def _ruled_table_pdf(rules: str, narrow: bool = False) -> bytes:
     for top, codes, names, amounts in rows:
         for x, pieces in ((80, codes), (200, names), (360, amounts)):
             content += b"".join(text(x, top + 12 * (k + 1), piece) for k, piece in enumerate(pieces))
+    xs = (70, 190, 350, 460)
+    if rules == "boxes":  # every cell a stroked rectangle: the borders are the rectangles' edges
+        tops = [100, 120, 166, bottom]
+        content += b"".join(b"0.5 w %d %d %d %d re S\n" % (x0, height - y1, x1 - x0, y1 - y0)
+                            for y0, y1 in zip(tops, tops[1:]) for x0, x1 in zip(xs, xs[1:]))
+        return _one_page_pdf(content + text(80, 240, "A sentence after the table."))
     ys = {"grid": [100, 120, 166, bottom], "three-line": [100, bottom], "none": []}[rules]
     content += b"".join(b"0.5 w 70 %d m 460 %d l S\n" % (height - y, height - y) for y in ys)
     if rules == "grid":
-        content += b"".join(b"0.5 w %d %d m %d %d l S\n" % (x, height - 100, x, height - bottom) for x in (70, 190, 350, 460))
+        content += b"".join(b"0.5 w %d %d m %d %d l S\n" % (x, height - 100, x, height - bottom) for x in xs)
     return _one_page_pdf(content + text(80, 240, "A sentence after the table."))
 
 
@@ -562,13 +568,14 @@ def test_ruled_rows_keep_a_top_aligned_wrapped_cell_together(tmp_path):
         (table,) = doc.tables
         return [[c.text for c in row] for row in table.grid], [b for b in doc.blocks if not isinstance(b, Table)]
 
-    grid, rest = read("grid")
-    assert grid == [
-        ["101", "Alpha item", "10.00"],
-        ["102", "Beta item that wraps over three lines", "20.00"],
-        ["103", "Gamma", "30.00"],
-    ]
-    assert [b.text for b in rest] == ["A sentence after the table."]
+    for rules in ("grid", "boxes"):
+        grid, rest = read(rules)
+        assert grid == [
+            ["101", "Alpha item", "10.00"],
+            ["102", "Beta item that wraps over three lines", "20.00"],
+            ["103", "Gamma", "30.00"],
+        ], rules
+        assert [b.text for b in rest] == ["A sentence after the table."]
     # without rules between the rows (none at all, or a three-line table's) the text alone
     # decides, and the line is left a row of its own rather than guessed into one
     for rules in ("none", "three-line"):

@@ -235,28 +235,75 @@ NO_RULES = Rules([], [])
 
 
 def ruling_lines(page, width: float, height: float, rotation: int = 0) -> Rules:
-    """The page's thin path objects: its ruling lines. A grid drawn as one path, or inside a
-    form XObject, or on a page of more than `_MAX_OBJECTS` objects, is not seen (callers fall
-    back on the text's geometry)."""
+    """The page's ruling lines: its thin path objects, and the straight edges of its stroked
+    paths (a grid drawn as one path, cells drawn as rectangles). Lines inside a form XObject, or
+    on a page of more than `_MAX_OBJECTS` objects, are not seen (callers fall back on the text's
+    geometry)."""
     raw = page.raw
     count = pdfium_c.FPDFPage_CountObjects(raw)
     if count > _MAX_OBJECTS:  # a map or a chart, not a table's borders: not worth the time
         return NO_RULES
     get, kind, bounds, path = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds, pdfium_c.FPDF_PAGEOBJ_PATH
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    horizontal, vertical = [], []
-    for i in range(count):
-        obj = get(raw, i)
-        if kind(obj) != path or not bounds(obj, left, bottom, right, top):
-            continue
-        x0, x1, y0, y1 = _rotate(_Box(left.value, right.value, bottom.value, top.value), rotation, width, height)
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+
+    def add(x0: float, x1: float, y0: float, y1: float) -> None:  # a box in display space
         if y1 - y0 < _RULE_THICKNESS and x1 - x0 >= _RULE_LENGTH:
             horizontal.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 < _RULE_THICKNESS and y1 - y0 >= _RULE_LENGTH:
             vertical.append(((x0 + x1) / 2, y0, y1))
+
+    for i in range(count):
+        obj = get(raw, i)
+        if kind(obj) != path or not bounds(obj, left, bottom, right, top):
+            continue
+        box = _rotate(_Box(left.value, right.value, bottom.value, top.value), rotation, width, height)
+        if box[1] - box[0] < _RULE_THICKNESS or box[3] - box[2] < _RULE_THICKNESS:
+            add(*box)  # one line, or a thin filled rectangle
+        elif _stroked(obj):  # a grid drawn as one path, or cells as stroked rectangles
+            for x0, y0, x1, y1 in _straight_segments(obj):
+                add(*_rotate(_Box(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)), rotation, width, height))
     horizontal.sort()
     vertical.sort()
     return Rules(horizontal, vertical)
+
+
+_MAX_SEGMENTS = 5_000  # of one path read for its edges
+
+
+def _stroked(obj) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    return bool(pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and stroke.value)
+
+
+def _straight_segments(obj) -> list[tuple[float, float, float, float]]:
+    """The straight pieces (x0, y0, x1, y1) of a path, in page space: each line-to from the
+    point before it, and each closing line back to its figure's start."""
+    n = pdfium_c.FPDFPath_CountSegments(obj)
+    if not 0 < n <= _MAX_SEGMENTS:
+        return []
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out = []
+    start = previous = None
+    for k in range(n):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        point = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and previous is not None:
+            out.append((*previous, *point))
+        previous = point
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None and start != point:
+            out.append((*point, *start))
+            previous = start
+    return out
 
 
 class _Box:
