@@ -601,6 +601,30 @@ def test_a_row_split_by_a_page_break(previous, first_of_page, continues):
     assert _continues_row(cells, first_of_page) is continues
 
 
+def test_a_large_header_line_inside_the_rules_is_no_heading():
+    # an Excel sheet printed to fit the page: its text is small, the next sheet's table header
+    # larger; drawn inside the table's rules, that header is part of the table, not a heading
+    from openlint.read._pdf_blocks import Composer
+    from openlint.read._pdf_layout import Line, Rules, Seg
+
+    def line(y: float, h: float, *cells: tuple[float, float, str]) -> Line:
+        return Line(1, y, h, [Seg(x0, x1, text) for x0, x1, text in cells], 842.0, 595.0)
+
+    prose = [line(40 + 6 * k, 5.0, (60, 700, "本部门主要职能是负责全区的财政工作，编制年度预算并组织执行。" * 3)) for k in range(12)]
+    table = [
+        line(130, 13.5, (264, 578, "2026年部门“三公”经费预算表")),
+        line(156, 9.0, (56, 104, "编制部门：某某局"), (744, 786, "单位:万元")),
+        line(180, 9.0, (325, 412, "“三公”经费预算数")),
+        line(207, 9.0, (97, 117, "合计"), (179, 245, "因公出国(境)费"), (292, 340, "公务接待费")),
+    ]
+    vertical = [(x, 170.0, 260.0) for x in (60.0, 175.0, 290.0, 405.0)]
+    blocks = Composer("a.pdf", [(1, 842.0, 595.0, prose + table)], lambda page: Rules([], vertical)).run()
+    (found,) = [b for b in blocks if isinstance(b, Table)]
+    assert found.caption == "2026年部门“三公”经费预算表"
+    assert "“三公”经费预算数" in {c.text for row in found.grid for c in row}
+    assert not [b for b in blocks if isinstance(b, Heading)]
+
+
 def test_ruling_lines_are_read_in_display_space(tmp_path, monkeypatch):
     from openlint.read._pdf_layout import ruling_lines
 

@@ -398,8 +398,8 @@ class Composer:
                 return True
             if not all(draft.starts_at(seg.x0, 0.5 * line.h + 0.5) for seg in line.segs):
                 return True
-        if self._big(line) and (not draft.hs or line.h > 1.15 * draft.h):
-            return True
+        if self._big(line) and (not draft.hs or line.h > 1.15 * draft.h) and not self._grid_row(line, 1):
+            return True  # a large line is a heading, unless it is drawn inside the table's rules
         if numbering_level(text) == 1 or self._below_grid(line, draft):
             return True
         if self._runs_to_margin_prose(line) or (len(line.segs) == 1 and "。" in text and len(text) > 20):
