@@ -588,6 +588,7 @@ def test_ruled_rows_keep_a_top_aligned_wrapped_cell_together(tmp_path):
     (["208", "行政事业单", "4,213,779."], ["", "位养老支出", "28"], True),  # name and amounts
     (["", "合计", "91,016,775"], ["", "", ".35"], True),  # decimals alone (a 合计 has no 序号)
     (["", "收入总计", "164,978,64"], ["", "", "0"], True),  # a thousands group cut short
+    (["201", "政府办公厅", "82,096,797.4"], ["", "（室）及相关机构事务", "2"], True),  # the last decimal
     (["21", "二十一、其他支出"], ["22", "二十二、债务支出"], False),  # a new numbered row
     (["", "二十一、其他支出", ""], ["", "二十二、债务支出", ""], False),  # an item, not a tail
     (["101", "一般公共服务", "10.00"], ["", "其中：行政运行", ""], False),

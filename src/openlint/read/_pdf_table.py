@@ -866,13 +866,16 @@ def _continues_row(previous: list[Cell], texts: list[str]) -> bool:
 
 def _completes(before: str, digits: str) -> bool:
     """`digits` are the end of the amount `before`, cut by a line or page break: its decimals
-    (91,016,775 / .35, 4,213,779. / 28) or its last digits (164,978,64 / 0)."""
+    (91,016,775 / .35, 4,213,779. / 28, 82,096,797.4 / 2) or its last digits (164,978,64 / 0)."""
     if not before or not (before[-1].isdigit() or before[-1] in ".,．，"):
         return False
-    return digits[0] in ".．" or bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
+    if digits[0] in ".．" or _ONE_DECIMAL.match(before) and digits.isdigit() and len(digits) == 1:
+        return True  # amounts are printed with two decimals or none
+    return bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
 
 
 _GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # an amount with thousands separators
+_ONE_DECIMAL = re.compile(r"^-?[\d,]*\d[.．]\d$")
 
 
 def _column_of(seg: Seg, cols: list[_Col]) -> int:
