@@ -602,6 +602,26 @@ def test_a_row_split_by_a_page_break(previous, first_of_page, continues):
     assert _continues_row(cells, first_of_page) is continues
 
 
+@pytest.mark.parametrize("above, below, finishes", [
+    # a name and its amounts cut by narrow columns, in a table without rules
+    ([(186, 241, "社会保障和"), (261, 321, "3,808,085."), (336, 396, "3,808,085.")],
+     [(186, 230, "就业支出"), (261, 275, "00"), (336, 350, "00")], True),
+    ([(186, 241, "科技条件专"), (261, 324, "17,200,000")], [(186, 197, "项"), (261, 279, ".00")], True),
+    # the next row: a new item, or whole amounts
+    ([(186, 230, "区支出"), (261, 270, "8")], [(186, 241, "八、住房保"), (261, 321, "8,960,694")], False),
+    ([(186, 241, "一般公共服务"), (261, 321, "3,808,085.00")], [(186, 230, "就业支出"), (261, 275, "00")], False),
+    ([(186, 241, "社会保障和"), (261, 321, "3,808,085.")], [(186, 230, "就业支出")], False),  # text alone: not this test
+])
+def test_the_ends_of_amounts_cut_by_a_narrow_column(above, below, finishes):
+    from openlint.read._pdf_layout import Line, Seg
+    from openlint.read._pdf_table import _finishes
+
+    def line(y: float, cells) -> Line:
+        return Line(1, y, 10.2, [Seg(x0, x1, text) for x0, x1, text in cells], 595.0, 842.0)
+
+    assert _finishes(line(325.0, above), line(339.4, below)) is finishes
+
+
 def test_a_large_header_line_inside_the_rules_is_no_heading():
     # an Excel sheet printed to fit the page: its text is small, the next sheet's table header
     # larger; drawn inside the table's rules, that header is part of the table, not a heading

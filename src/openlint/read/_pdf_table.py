@@ -173,6 +173,11 @@ def _rows_of_page(
                 anchor[i] = False
                 anchors.remove(i)
                 owner[i] = found
+    for i in range(1, n):  # the ends of amounts cut by the column's width, where no rule told
+        if anchor[i] and owner[i] == i and _finishes(lines[i - 1], lines[i]):
+            anchor[i] = False
+            anchors.remove(i)
+            owner[i] = i - 1 if anchor[i - 1] else owner[i - 1]
     for i in range(n):
         if anchor[i] or owner[i] != i:
             continue
@@ -212,6 +217,26 @@ def _rows_of_page(
         groups[o].extend((lines[i], s) for s in lines[i].segs)
     order.sort(key=lambda o: lines[o].y)
     return [groups[o] for o in order]
+
+
+def _finishes(above: Line, line: Line) -> bool:
+    """`line` holds the ends of amounts cut in the line right above it (“3,808,085.” / “00”),
+    and maybe the rest of its names: every amount of it completes the amount above it, every
+    other cell sits under a cell of text and starts no new item."""
+    if not 0 < line.y - above.y <= 1.5 * line.h:
+        return False
+    cut = False
+    for seg in line.segs:
+        over = next((s for s in above.segs if s.x0 < seg.x1 and seg.x0 < s.x1), None)
+        if over is None:
+            return False
+        if AMOUNT.match(seg.text) or seg.text[:1] in ".．":
+            if not _completes(over.text, seg.text):
+                return False
+            cut = True
+        elif AMOUNT.match(over.text) or ROW_ITEM.match(seg.text) or TOTAL_LABEL.match(seg.text):
+            return False  # a new item (八、…, 合计) starts a row of its own
+    return cut
 
 
 def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int, rules: list[Rule], grid: bool) -> int | None:
@@ -871,7 +896,8 @@ def _completes(before: str, digits: str) -> bool:
         return False
     if digits[0] in ".．" or _ONE_DECIMAL.match(before) and digits.isdigit() and len(digits) == 1:
         return True  # amounts are printed with two decimals or none
-    return bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
+    # the tail of a cut amount has no separator of its own (“0”, “67.89”, not “8,960,694”)
+    return "," not in digits and "，" not in digits and bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
 
 
 _GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # an amount with thousands separators
