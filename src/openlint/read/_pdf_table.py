@@ -272,14 +272,24 @@ def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rul
     line = lines[i]
     margin = 0.3 * line.h
     above, below = -1e18, 1e18
+    # rules are sorted by y: walk up and down from the line (a long table's page has hundreds)
+    up = bisect.bisect_left(rules, (line.y - margin,)) - 1
+    down = bisect.bisect_right(rules, (line.y + margin, 1e18))
     for seg in line.segs:
-        for y, x0, x1 in rules:
+        for k in range(up, -1, -1):
+            y, x0, x1 = rules[k]
+            if y <= above:
+                break
             if x0 < seg.x1 and seg.x0 < x1:
-                if y < line.y - margin:
-                    above = max(above, y)
-                elif y > line.y + margin:
-                    below = min(below, y)
-                    break
+                above = y
+                break
+        for k in range(down, len(rules)):
+            y, x0, x1 = rules[k]
+            if y >= below:
+                break
+            if x0 < seg.x1 and seg.x0 < x1:
+                below = y
+                break
     if above == -1e18 or below == 1e18:
         return None
     return [j for j in anchors if j != i and above < lines[j].y < below]
