@@ -622,6 +622,17 @@ def test_the_ends_of_amounts_cut_by_a_narrow_column(above, below, finishes):
     assert _finishes(line(325.0, above), line(339.4, below)) is finishes
 
 
+def test_pieces_of_a_header_line_between_the_same_rules_are_one_cell():
+    from openlint.read._pdf_layout import Line, Seg
+    from openlint.read._pdf_table import _one_per_cell
+
+    line = Line(1, 120.6, 10.2, [Seg(481, 525, "经营支出"), Seg(539, 583, "上解上级"), Seg(600, 622, "支出"),
+                                 Seg(653, 752, "对附属单位补助支出")], 842.0, 595.0)
+    ruled = [(x, 110.0, 130.0) for x in (475.0, 533.0, 647.0, 760.0)]
+    assert [s.text for s in _one_per_cell(line, ruled)] == ["经营支出", "上解上级支出", "对附属单位补助支出"]
+    assert [s.text for s in _one_per_cell(line, [])] == ["经营支出", "上解上级", "支出", "对附属单位补助支出"]
+
+
 def test_a_large_header_line_inside_the_rules_is_no_heading():
     # an Excel sheet printed to fit the page: its text is small, the next sheet's table header
     # larger; drawn inside the table's rules, that header is part of the table, not a heading

@@ -431,13 +431,15 @@ class _HCell:
 
 def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None) -> list[_HCell]:
     """Header segments, with wrapped lines of one cell stacked into one `_HCell`; a ruling line
-    between two lines (`rules_of`, asked only then) makes them two cells, as a group header
-    and the first column under it when both are written from the left edge."""
+    between two lines makes them two cells, as a group header and the first column under it
+    when both are written from the left edge; pieces of one line between the same vertical
+    rules are one cell."""
     cells: list[_HCell] = []
     rules: list[Rule] | None = None
+    vertical = rules_of().vertical if rules_of is not None else []
     for line in sorted(lines, key=lambda ln: ln.y):
         top = line.y - line.h / 2
-        for seg in line.segs:
+        for seg in _one_per_cell(line, vertical):
             target = None
             for c in cells:
                 gap = top - c.bottom
@@ -474,6 +476,22 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             band_y = c.y
         c.band = band
     return cells
+
+
+def _one_per_cell(line: Line, vertical: list[Rule]) -> list[Seg]:
+    """A header line's segments, with those no vertical rule parts joined (“上解上级  支出”
+    written with spaces in one ruled cell), when the line has rules beside it at all."""
+    beside = [x for x, y0, y1 in vertical if y0 < line.bottom and line.top < y1]
+    if len(line.segs) < 2 or len(beside) < 2:
+        return line.segs
+    out = [line.segs[0]]
+    for seg in line.segs[1:]:
+        last = out[-1]
+        if seg.x0 - last.x1 < 3 * line.h and not any(last.x1 - 1 <= x <= seg.x0 + 1 for x in beside):
+            out[-1] = Seg(last.x0, seg.x1, last.text + seg.text)
+        else:
+            out.append(seg)
+    return out
 
 
 def _ruled_bands(cells: list[_HCell], rules: list[Rule]) -> bool:
