@@ -227,7 +227,7 @@ def test_heading_styles():
         ("bomb.docx", "压缩炸弹"),
         ("bomb-ratio.docx", "压缩比异常"),
         ("billion-laughs.docx", "实体炸弹"),
-        ("encrypted.docx", "文件已加密或为旧版 .doc 等格式，暂不支持（可另存为 .docx 或 PDF 后检查）"),
+        ("encrypted.docx", "文件已加密或为不支持的旧版 Office 格式（如 .ppt），暂不支持（可另存为 .docx 或 PDF 后检查）"),
     ],
 )
 def test_bad_inputs_give_one_fatal_problem(name, phrase):

@@ -353,9 +353,12 @@ def test_ole_files(tmp_path):
     encrypted = tmp_path / "budget.xlsx"
     encrypted.write_bytes(OLE + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600)
     assert "已加密" in only_fatal(read_document(str(encrypted)))
-    doc = tmp_path / "old.doc"
+    doc = tmp_path / "old.doc"  # named .doc, no WordDocument stream: the .doc reader says what is wrong
     doc.write_bytes(OLE + b"\0" * 1000)
-    assert only_fatal(read_document(str(doc))) == "文件已加密或为旧版 .doc 等格式，暂不支持（可另存为 .docx 或 PDF 后检查）"
+    assert "无法作为 Word 文档（.doc）打开" in only_fatal(read_document(str(doc)))
+    ppt = tmp_path / "slides.ppt"
+    ppt.write_bytes(OLE + b"\0" * 1000)
+    assert only_fatal(read_document(str(ppt))) == "文件已加密或为不支持的旧版 Office 格式（如 .ppt），暂不支持（可另存为 .docx 或 PDF 后检查）"
     broken = tmp_path / "broken.xls"
     broken.write_bytes(OLE + b"\0" * 1000)
     assert "无法作为 Excel 工作簿打开" in only_fatal(read_document(str(broken)))

@@ -11,7 +11,7 @@ from openlint.findings import CATEGORIES, FileProblem, Finding, Report, Severity
 from openlint.judge.engine import RuleSet, check_document
 from openlint.read import read_document
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".xlsx", ".xls", ".txt")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".txt")
 
 
 def collect_paths(paths: list[str]) -> list[str]:

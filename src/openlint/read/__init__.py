@@ -2,9 +2,10 @@
 
 `read_document(path)` sniffs the first bytes (not only the extension): `%PDF` → PDF reader,
 a zip holding `xl/workbook.xml` → .xlsx reader, another zip → .docx reader (which says "不是 Word
-文档" for other zips), an OLE2 compound file → .xls reader when it holds a workbook stream (or is
-named .xls), refused otherwise (encrypted Office file, legacy .doc), anything that decodes as text
-→ text reader. A file that cannot be read gives a document with one fatal problem; nothing raises.
+文档" for other zips), an OLE2 compound file → .xls reader when it holds a workbook stream, legacy
+.doc reader when it holds a `WordDocument` stream (either also when only the name says so, which
+then reports the damage), refused otherwise (encrypted Office file, .ppt …), anything that decodes
+as text → text reader. A file that cannot be read gives a document with one fatal problem; nothing raises.
 
 The readers are imported lazily so that importing `openlint.read` (e.g. for `structure`)
 stays cheap.
@@ -28,10 +29,11 @@ _EXT_FORMAT = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
     ".xls": "xls",
+    ".doc": "doc",
     ".txt": "txt",
     ".text": "txt",
 }
-_FORMAT_NAME = {"pdf": "PDF", "docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）", "txt": "纯文本"}
+_FORMAT_NAME = {"pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc）", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）", "txt": "纯文本"}
 _BINARY = (
     (b"\x89PNG", "PNG 图片"),
     (b"\xff\xd8\xff", "JPEG 图片"),
@@ -101,13 +103,18 @@ def _read_document(path: str, ext_fmt: str) -> Document:
             doc, actual = read_docx(path), "docx"
     elif kind == "ole":
         from openlint.read.docx import MSG_OLE
-        from openlint.read.xlsx import MSG_ENCRYPTED, is_encrypted_ole, is_xls, read_xls
+        from openlint.read.xlsx import MSG_ENCRYPTED, is_doc, is_encrypted_ole, is_xls, read_xls
 
         if is_encrypted_ole(path):
             return _fatal(path, ext_fmt, MSG_ENCRYPTED)
-        if ext_fmt != "xls" and not is_xls(path):
+        if is_xls(path) or (ext_fmt == "xls" and not is_doc(path)):
+            doc, actual = read_xls(path), "xls"
+        elif is_doc(path) or ext_fmt == "doc":
+            from openlint.read.doc import read_doc
+
+            doc, actual = read_doc(path), "doc"
+        else:
             return _fatal(path, ext_fmt, MSG_OLE)
-        doc, actual = read_xls(path), "xls"
     elif kind.startswith("binary:"):
         return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word、Excel 或文本文件")
     else:

@@ -40,7 +40,7 @@ from openlint.read.text import (
 MAX_STYLE_HEADING_CHARS = 100  # a "heading" styled paragraph longer than this is prose
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MSG_OLE = "文件已加密或为旧版 .doc 等格式，暂不支持（可另存为 .docx 或 PDF 后检查）"
+MSG_OLE = "文件已加密或为不支持的旧版 Office 格式（如 .ppt），暂不支持（可另存为 .docx 或 PDF 后检查）"
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"  # strict OOXML: taken from the root
 _REL_OFFICE_DOC = ("/officeDocument",)

@@ -78,6 +78,11 @@ def is_xls(path: str) -> bool:
     return _ole_has_stream(path, "Workbook") or _ole_has_stream(path, "Book")
 
 
+def is_doc(path: str) -> bool:
+    """An OLE2 file holding a Word 97-2003 document stream (`WordDocument`)."""
+    return _ole_has_stream(path, "WordDocument")
+
+
 def _ole_has_stream(path: str, name: str) -> bool:
     # Directory entries store names in UTF-16LE followed by a NUL; a plain search over the file
     # finds them without an OLE parser.

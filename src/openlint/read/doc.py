@@ -1,0 +1,640 @@
+"""Legacy Word 97-2003 `.doc` reader (the Word binary format, MS-DOC), never raising.
+
+The OLE2 container is opened with `olefile`; the rest is read here from the spec:
+
+* the FIB at the start of the `WordDocument` stream says which table stream holds the document's
+  tables (`0Table`/`1Table`), whether the file is encrypted, how long the main text is (ccpText),
+  and where the piece table (Clx) and the paragraph property pages (PlcBtePapx) are;
+* the piece table maps character positions to the bytes holding them (UTF-16LE, or 8-bit
+  "compressed" text read as cp1252); the main text is CPs [0, ccpText);
+* in that text `\\r` ends a paragraph, `\\x07` a table cell, `\\x0b` is a line break, `\\x0c` a
+  page or section break; fields (`\\x13` code `\\x14` result `\\x15`) keep only their result;
+  object anchors and other control characters are dropped;
+* which paragraphs are in a table and which `\\x07` ends a row (an empty cell and a row end both
+  read `\\x07`) only the paragraph properties tell: the PAPX pages are read for those few flags
+  (sprmPFInTable, sprmPFTtp) and, on a row's end mark, its cell layout (sprmTDefTable: cell edges
+  and merge flags, sprmTVertMerge) and header flag (sprmTTableHeader). Styles are not read:
+  headings are found by their numbering, as in a text file.
+
+Tables go through the .docx reader's grid resolution (cell edges give each cell its column span,
+vertical merges are followed), so a table reads the same from either format.
+
+Safety: streams are size-checked before they are read, piece and property tables are validated
+(CPs increasing, offsets inside their stream) and every loop is bounded by the data it walks.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from openlint.model import Block, Document, Heading, Location, Paragraph, Problem
+from openlint.read._zip import MAX_MEMBER_BYTES, Unreadable
+from openlint.read.docx import _make_table, _RawRow
+from openlint.read.structure import assemble, heading_level
+from openlint.read.text import (
+    MAX_TEXT_BYTES,
+    fatal_document,
+    file_problem,
+    is_preamble_line,
+    looks_like_caption,
+    split_preamble,
+)
+
+MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
+MSG_CORRUPT = "文件已损坏或不完整，无法作为 Word 文档（.doc）打开"
+MSG_NOT_WORD = "不是 Word 文档：OLE 复合文档中没有 WordDocument 流（可能是 .xls、.ppt 等其他旧版 Office 文件）"
+
+_WIDENT = 0xA5EC
+_F_ENCRYPTED = 0x0100
+_F_WHICH_TBL = 0x0200
+_MIN_FIB = 0x1A6 + 4  # through lcbClx
+_SPRM_IN_TABLE = 0x2416
+_SPRM_TTP = 0x2417
+_SPRM_ITAP = 0x6649
+_SPRM_INNER_CELL = 0x244B
+_SPRM_INNER_TTP = 0x244C
+_SPRM_HUGE_PAPX = 0x6646
+_SPRM_DEF_TABLE = 0xD608
+_SPRM_CHG_TABS = 0xC615
+_SPRM_VERT_MERGE = 0xD62B
+_SPRM_TABLE_HEADER = 0x3404
+_COL_TOLERANCE = 20  # twips: cell edges closer than this are one grid line
+
+
+# 8-bit ("compressed") text is cp1252; its five undefined bytes stand for themselves
+_CP1252 = "".join(
+    bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)
+)
+
+
+@dataclass(slots=True)
+class _Fib:
+    table: str  # "0Table" or "1Table"
+    ccp_text: int
+    fc_clx: int
+    lcb_clx: int
+    fc_papx: int
+    lcb_papx: int
+
+
+@dataclass(slots=True)
+class _Piece:
+    cp: int  # first character position
+    cp_end: int
+    fc: int  # byte offset of its first character in WordDocument
+    width: int  # 1 (cp1252) or 2 (UTF-16LE)
+
+
+@dataclass(slots=True)
+class _Props:
+    """What the reader needs of a paragraph's properties."""
+
+    in_table: bool = False
+    ttp: bool = False  # a table row's end mark
+    itap: int = 0  # table depth
+    inner_cell: bool = False
+    inner_ttp: bool = False
+    header: bool = False
+    edges: list[int] | None = None  # cell edges of the row (twips), from sprmTDefTable
+    vmerge: list[int] = field(default_factory=list)  # per cell: 0 none, 1 continue, 2/3 restart
+    hmerge: list[int] = field(default_factory=list)  # per cell: 0 none, 1 first, 2/3 continue
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def read_doc(path: str) -> Document:
+    """Read a Word 97-2003 .doc file. Never raises: problems are returned in the document."""
+    reason = file_problem(path)
+    if reason:
+        return fatal_document(path, "doc", reason)
+    try:
+        return _read(path)
+    except Unreadable as exc:
+        return fatal_document(path, "doc", str(exc))
+    except MemoryError:
+        return fatal_document(path, "doc", "文件过大，内存不足，未能读取")
+    except Exception as exc:  # a bug must not take the run down
+        return fatal_document(path, "doc", f"读取 .doc 时发生内部错误：{type(exc).__name__}: {exc}")
+
+
+def _read(path: str) -> Document:
+    import olefile
+
+    problems: list[Problem] = []
+    try:
+        ole = olefile.OleFileIO(path)
+    except MemoryError:
+        raise
+    except Exception as exc:  # OSError "not an OLE2 structured storage file", struct errors …
+        raise Unreadable(f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
+    with ole:
+        if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+            raise Unreadable(MSG_ENCRYPTED)
+        if not ole.exists("WordDocument"):
+            raise Unreadable(MSG_NOT_WORD)
+        word = _stream(ole, "WordDocument")
+        fib = _read_fib(word)
+        if not ole.exists(fib.table):
+            raise Unreadable(f"{MSG_CORRUPT}：缺少表流 {fib.table}")
+        table = _stream(ole, fib.table)
+        data = _Lazy(ole)
+        pieces = _pieces(word, table, fib)
+        text = _main_text(word, pieces)
+        props = _paragraph_props(word, table, fib, data, problems, path)
+    marked, row_props = _mark(text, pieces, props)
+    items = _items(_strip_fields(marked).replace(_GONE, ""), row_props)
+    blocks = _blocks(items, path, problems)
+    if not blocks:
+        problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
+    return assemble(path, "doc", blocks, problems=problems)
+
+
+def _stream(ole, name: str) -> bytes:
+    try:
+        size = ole.get_size(name)
+    except Exception:
+        raise Unreadable(f"{MSG_CORRUPT}（{name} 流无法读取）") from None
+    if size > MAX_MEMBER_BYTES:
+        raise Unreadable(f"{name} 流过大（{size / 1048576:.0f} MB，上限 {MAX_MEMBER_BYTES // 1048576} MB），未读取")
+    try:
+        with ole.openstream(name) as f:
+            data = f.read(MAX_MEMBER_BYTES + 1)
+    except MemoryError:
+        raise
+    except Exception:
+        raise Unreadable(f"{MSG_CORRUPT}（{name} 流不完整）") from None
+    if len(data) > MAX_MEMBER_BYTES:
+        raise Unreadable(f"{name} 流超过 {MAX_MEMBER_BYTES // 1048576} MB 上限，未读取")
+    return data
+
+
+class _Lazy:
+    """The Data stream, read only when a paragraph's properties live there (sprmPHugePapx)."""
+
+    def __init__(self, ole):
+        self._ole, self._data = ole, None
+
+    def get(self) -> bytes:
+        if self._data is None:
+            self._data = _stream(self._ole, "Data") if self._ole.exists("Data") else b""
+        return self._data
+
+
+# --- FIB and piece table ---------------------------------------------------------------------
+
+
+def _read_fib(word: bytes) -> _Fib:
+    if len(word) < _MIN_FIB:
+        raise Unreadable(f"{MSG_CORRUPT}：WordDocument 流过短")
+    ident, nfib = struct.unpack_from("<HH", word, 0)
+    if ident != _WIDENT:
+        raise Unreadable(f"{MSG_CORRUPT}：文件头标识不符")
+    flags = struct.unpack_from("<H", word, 0x0A)[0]
+    if flags & _F_ENCRYPTED:
+        raise Unreadable(MSG_ENCRYPTED)
+    if nfib < 0x0C0 - 8:  # Word 6/95 (nFib 101..104) lay the FIB out otherwise
+        raise Unreadable("这是 Word 95 或更早版本的 .doc 文件，暂不支持（可另存为 .docx 或 PDF 后检查）")
+    ccp_text = struct.unpack_from("<i", word, 0x4C)[0]
+    fc_papx, lcb_papx = struct.unpack_from("<II", word, 0x102)
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
+    table = "1Table" if flags & _F_WHICH_TBL else "0Table"
+    if ccp_text < 0 or ccp_text > MAX_TEXT_BYTES:
+        raise Unreadable(f"{MSG_CORRUPT}：正文长度异常（{ccp_text}）")
+    return _Fib(table, ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx)
+
+
+def _pieces(word: bytes, table: bytes, fib: _Fib) -> list[_Piece]:
+    """The piece table (Clx → Pcdt → PlcPcd), validated against both streams."""
+    bad = f"{MSG_CORRUPT}：片段表（piece table）无效"
+    start, end = fib.fc_clx, fib.fc_clx + fib.lcb_clx
+    if fib.lcb_clx == 0 or end > len(table):
+        raise Unreadable(bad)
+    i = start
+    while i < end and table[i] == 0x01:  # Prc: a grpprl shared by pieces, skipped
+        if i + 3 > end:
+            raise Unreadable(bad)
+        size = struct.unpack_from("<h", table, i + 1)[0]
+        if size < 0:
+            raise Unreadable(bad)
+        i += 3 + size
+    if i + 5 > end or table[i] != 0x02:
+        raise Unreadable(bad)
+    lcb = struct.unpack_from("<I", table, i + 1)[0]
+    i += 5
+    if lcb < 4 or i + lcb > end or (lcb - 4) % 12:
+        raise Unreadable(bad)
+    n = (lcb - 4) // 12
+    cps = struct.unpack_from(f"<{n + 1}i", table, i)
+    pcds = i + 4 * (n + 1)
+    if n == 0 or cps[0] != 0 or any(a >= b for a, b in zip(cps, cps[1:])):
+        raise Unreadable(bad)
+    pieces = []
+    for k in range(n):
+        fc = struct.unpack_from("<I", table, pcds + 8 * k + 2)[0]
+        if fc & 0x40000000:
+            piece = _Piece(cps[k], cps[k + 1], (fc & 0x3FFFFFFF) // 2, 1)
+        else:
+            piece = _Piece(cps[k], cps[k + 1], fc, 2)
+        if piece.fc + (piece.cp_end - piece.cp) * piece.width > len(word):
+            raise Unreadable(f"{bad}：片段超出 WordDocument 流")
+        pieces.append(piece)
+    if cps[-1] < fib.ccp_text:
+        raise Unreadable(f"{bad}：片段未覆盖全部正文")
+    # the main text only: footnotes, headers, comments … follow it in the same pieces
+    main = [p for p in pieces if p.cp < fib.ccp_text]
+    if main:
+        main[-1].cp_end = min(main[-1].cp_end, fib.ccp_text)
+    return main
+
+
+def _main_text(word: bytes, pieces: list[_Piece]) -> str:
+    """The text of the pieces, in CP order."""
+    parts = []
+    for p in pieces:
+        raw = word[p.fc : p.fc + (p.cp_end - p.cp) * p.width]
+        parts.append(raw.decode("utf-16-le", errors="replace") if p.width == 2 else raw.decode("latin-1").translate(_CP1252_MAP))
+    return "".join(parts)
+
+
+_CP1252_MAP = {i: ch for i, ch in enumerate(_CP1252) if ord(ch) != i}
+
+
+# --- paragraph properties --------------------------------------------------------------------
+
+
+def _paragraph_props(
+    word: bytes, table: bytes, fib: _Fib, data: _Lazy, problems: list[Problem], path: str
+) -> dict[int, _Props] | None:
+    """Properties of the paragraphs in tables, by the FC just past their paragraph mark; None
+    when the property pages cannot be read (tables are then guessed from the marks alone)."""
+    try:
+        return _read_papx(word, table, fib, data)
+    except (Unreadable, struct.error, ValueError, IndexError):
+        message = "段落属性无法读取，表格的行按单元格标记推断，可能不准确"
+        problems.append(Problem(message, Location(file=path)))
+        return None
+
+
+def _read_papx(word: bytes, table: bytes, fib: _Fib, data: _Lazy) -> dict[int, _Props]:
+    start, lcb = fib.fc_papx, fib.lcb_papx
+    if lcb < 8 or (lcb - 4) % 8 or start + lcb > len(table):
+        raise ValueError("PlcBtePapx")
+    n = (lcb - 4) // 8
+    pns = struct.unpack_from(f"<{n}I", table, start + 4 * (n + 1))
+    out: dict[int, _Props] = {}
+    seen: set[int] = set()
+    for pn in pns:
+        page = (pn & 0x3FFFFF) * 512
+        if page in seen:
+            continue
+        seen.add(page)
+        if page + 512 > len(word):
+            raise ValueError("PapxFkp")
+        crun = word[page + 511]
+        if crun == 0 or 4 * (crun + 1) + 13 * crun > 511:
+            raise ValueError("PapxFkp")
+        fcs = struct.unpack_from(f"<{crun + 1}I", word, page)
+        base = page + 4 * (crun + 1)
+        for k in range(crun):
+            offset = word[base + 13 * k] * 2
+            if not offset:
+                continue
+            at = page + offset
+            cb = word[at]
+            if cb:
+                size, at = 2 * cb - 1, at + 1
+            else:
+                size, at = 2 * word[at + 1], at + 2
+            if at + size > page + 511 or size < 2:
+                continue
+            props = _props(word[at + 2 : at + size], data)  # past the istd
+            if props is not None:
+                out[fcs[k + 1]] = props
+    return out
+
+
+def _props(grpprl: bytes, data: _Lazy | None, p: _Props | None = None) -> _Props | None:
+    for sprm, operand in _sprms(grpprl):
+        if sprm == _SPRM_HUGE_PAPX and len(operand) == 4 and data is not None:
+            # the properties did not fit the page: a PrcData (int16 size, grpprl) in the Data stream
+            fc = struct.unpack("<I", operand)[0]
+            huge = data.get()
+            if fc + 2 <= len(huge):
+                size = struct.unpack_from("<h", huge, fc)[0]
+                if size > 0:
+                    p = _props(huge[fc + 2 : fc + 2 + size], None, p)
+            continue
+        if sprm not in _TABLE_SPRMS:
+            continue
+        if p is None:
+            p = _Props()
+        value = operand[0] if operand else 0
+        if sprm == _SPRM_IN_TABLE:
+            p.in_table = bool(value)
+        elif sprm == _SPRM_TTP:
+            p.ttp = bool(value)
+        elif sprm == _SPRM_ITAP and len(operand) == 4:
+            p.itap = struct.unpack("<i", operand)[0]
+        elif sprm == _SPRM_INNER_CELL:
+            p.inner_cell = bool(value)
+        elif sprm == _SPRM_INNER_TTP:
+            p.inner_ttp = bool(value)
+        elif sprm == _SPRM_TABLE_HEADER:
+            p.header = bool(value)
+        elif sprm == _SPRM_DEF_TABLE:
+            _def_table(p, operand)
+        elif sprm == _SPRM_VERT_MERGE and len(operand) >= 3:
+            itc, flag = operand[1], operand[2]
+            if itc < len(p.vmerge):
+                p.vmerge[itc] = flag
+    return p
+
+
+_TABLE_SPRMS = {
+    _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP, _SPRM_INNER_CELL, _SPRM_INNER_TTP, _SPRM_TABLE_HEADER,
+    _SPRM_DEF_TABLE, _SPRM_VERT_MERGE,
+}
+
+
+def _def_table(p: _Props, operand: bytes) -> None:
+    """sprmTDefTable: itcMac cells, their itcMac+1 edges, then a TC80 (20 bytes) per cell."""
+    body = operand[2:]  # past cb
+    if not body:
+        return
+    n = body[0]
+    if n == 0 or 1 + 2 * (n + 1) > len(body):
+        return
+    p.edges = list(struct.unpack_from(f"<{n + 1}h", body, 1))
+    p.vmerge, p.hmerge = [0] * n, [0] * n
+    tcs = 1 + 2 * (n + 1)
+    for k in range(min(n, (len(body) - tcs) // 20)):
+        grf = struct.unpack_from("<H", body, tcs + 20 * k)[0]
+        p.hmerge[k] = grf & 0x3
+        p.vmerge[k] = (grf >> 5) & 0x3
+
+
+def _sprms(grpprl: bytes):
+    """(sprm, operand) of each Prl; stops at the first one that runs past the end."""
+    i, n = 0, len(grpprl)
+    while i + 2 <= n:
+        sprm = grpprl[i] | grpprl[i + 1] << 8
+        i += 2
+        spra = sprm >> 13
+        if spra == 6:
+            if sprm == _SPRM_DEF_TABLE:
+                if i + 2 > n:
+                    return
+                size = struct.unpack_from("<H", grpprl, i)[0] + 1
+            elif sprm == _SPRM_CHG_TABS:
+                if i >= n or grpprl[i] == 255:
+                    return  # the rare long form: nothing after it is needed
+                size = grpprl[i] + 1
+            else:
+                if i >= n:
+                    return
+                size = grpprl[i] + 1
+        else:
+            size = _SPRA_SIZE[spra]
+        if i + size > n:
+            return
+        yield sprm, grpprl[i : i + size]
+        i += size
+
+
+_SPRA_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
+
+
+# --- text ------------------------------------------------------------------------------------
+
+# marks the text is rewritten with once the paragraph properties are known
+_CELL_PARA = "\x0e"  # a paragraph mark inside a table cell
+_ROW_END = "\x00"  # a table row's end mark (\x07 in the file)
+_CELL_END = "\x07"
+_PARA_END = "\r"
+_INNER_CELL = "\x10"  # a nested table's cell mark (\r in the file)
+_INNER_ROW = "\x11"  # a nested table's row end
+_MARKS = re.compile("[\r\x07]")
+_GONE = "\ufffe"  # a dropped character, until the marks are placed (positions must not move)
+_DROP = re.compile("[\x00-\x06\x08\x0e-\x12\x16-\x1d\x1f\x7f\ufffe]")
+
+
+def _mark(text: str, pieces: list[_Piece], props: dict[int, _Props] | None) -> tuple[str, list[_Props]]:
+    """The text with table paragraph marks told apart (see the marks above), and the properties
+    of its row end marks in order. Without properties, a cell mark right after another cell
+    mark is taken for a row end."""
+    chars = list(_DROP.sub(_GONE, text))  # object anchors, footnote marks … go
+    rows: list[_Props] = []
+    if props is None:
+        for m in re.finditer("\x07\x07", text):
+            chars[m.start() + 1] = _ROW_END
+        return "".join(chars), rows
+    for p in pieces:
+        segment = text[p.cp : p.cp_end]
+        for m in _MARKS.finditer(segment):
+            fc_end = p.fc + (m.start() + 1) * p.width
+            pp = props.get(fc_end)
+            if pp is None or not (pp.in_table or pp.itap):
+                continue
+            pos = p.cp + m.start()
+            depth = pp.itap or 1
+            if depth > 1:
+                if pp.inner_ttp:
+                    chars[pos] = _INNER_ROW
+                elif pp.inner_cell:
+                    chars[pos] = _INNER_CELL
+                else:
+                    chars[pos] = _CELL_PARA
+            elif m.group() == "\x07":
+                chars[pos] = _ROW_END if pp.ttp else _CELL_END
+                if pp.ttp:
+                    rows.append(pp)
+            else:
+                chars[pos] = _CELL_PARA
+    return "".join(chars), rows
+
+
+_FIELD = re.compile("[\x13\x14\x15]")
+
+
+def _strip_fields(text: str) -> str:
+    """Fields keep their result: the code (\\x13 … \\x14) and the marks go, nested fields too."""
+    if "\x13" not in text:
+        return text
+    out: list[str] = []
+    stack: list[bool] = []  # per open field: in its result
+    pos = 0
+    for m in _FIELD.finditer(text):
+        if all(stack):
+            out.append(text[pos : m.start()])
+        ch = m.group()
+        if ch == "\x13":
+            stack.append(False)
+        elif ch == "\x14":
+            if stack:
+                stack[-1] = True
+        elif stack:
+            stack.pop()
+        pos = m.end()
+    if all(stack):
+        out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class _Para:
+    text: str
+
+
+@dataclass(slots=True)
+class _Row:
+    cells: list[str]
+    props: _Props | None
+
+
+_ITEM_SPLIT = re.compile("([\r\x07\x00\x0c\x0e])")
+
+
+def _items(text: str, row_props: list[_Props]) -> list:
+    """Paragraphs and tables (lists of rows) in reading order."""
+    rows_props = iter(row_props)
+    items: list = []
+    table: list[_Row] | None = None
+    row: list[str] = []
+    lines: list[str] = []
+    parts = _ITEM_SPLIT.split(text)
+    for k in range(0, len(parts) - 1, 2):
+        chunk, mark = parts[k], parts[k + 1]
+        if mark == _CELL_PARA:
+            lines.append(_line(chunk))
+        elif mark == _CELL_END:
+            lines.append(_line(chunk))
+            row.append("\n".join(s for s in lines if s))
+            lines = []
+        elif mark == _ROW_END:
+            if table is None:
+                table = []
+                items.append(table)
+            table.append(_Row(row, next(rows_props, None)))
+            row, lines = [], []
+        else:  # paragraph or page/section break
+            if row or lines:  # a row not closed by its end mark
+                if lines:
+                    row.append("\n".join(s for s in lines if s))
+                if table is None:
+                    table = []
+                    items.append(table)
+                table.append(_Row(row, None))
+                row, lines = [], []
+            table = None
+            items.append(_Para(_line(chunk)))
+    tail = parts[-1]
+    if row or lines:
+        if lines or tail.strip():
+            row.append("\n".join(s for s in [*lines, _line(tail)] if s))
+        if table is None:
+            items.append([])
+            table = items[-1]
+        table.append(_Row(row, None))
+    elif tail.strip():
+        items.append(_Para(_line(tail)))
+    return items
+
+
+def _line(chunk: str) -> str:
+    """A paragraph's text: line breaks kept as newlines, a nested table a row a line."""
+    chunk = chunk.replace(_INNER_ROW, "\n").replace(_INNER_CELL, " ").replace("\x0b", "\n")
+    chunk = chunk.replace("\x1e", "-")  # Word's non-breaking hyphen
+    return "\n".join(s.strip() for s in chunk.split("\n") if s.strip())
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
+    """Headings by numbering, paragraphs, tables with the caption and preamble lines above them
+    (as the .docx reader takes them, without the formatting a .doc keeps in its styles)."""
+    items = [it for it in items if (it.text if isinstance(it, _Para) else it)]
+    consumed: set[int] = set()
+    tables: dict[int, object] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, _Para):
+            continue
+        j = i - 1
+        preamble: list[str] = []
+        while j >= 0 and isinstance(items[j], _Para) and heading_level(items[j].text) is None and is_preamble_line(
+            items[j].text
+        ):
+            preamble[:0] = split_preamble(items[j].text)
+            consumed.add(j)
+            j -= 1
+        caption = ""
+        if j >= 0 and isinstance(items[j], _Para) and j not in consumed and looks_like_caption(items[j].text):
+            caption = items[j].text
+            if heading_level(caption) is None:
+                consumed.add(j)
+        table = _make_table(_raw_rows(item), caption, preamble, path, problems)
+        if table is not None:
+            tables[i] = table
+    blocks: list[Block] = []
+    loc = Location(file=path)  # one for all: `assemble` gives each block its section path
+    for i, item in enumerate(items):
+        if i in consumed:
+            continue
+        if not isinstance(item, _Para):
+            if i in tables:
+                blocks.append(tables[i])
+            continue
+        level = heading_level(item.text)
+        blocks.append(Heading(item.text, level, loc) if level else Paragraph(item.text, loc))
+    return blocks
+
+
+def _raw_rows(rows: list[_Row]) -> list[_RawRow]:
+    """The rows as the .docx reader's raw rows: each cell's span over the table's column lines
+    (the cell edges of all its rows), vertical and legacy horizontal merges, header rows."""
+    lines = _column_lines([r.props.edges for r in rows if r.props is not None and r.props.edges])
+    out = []
+    for row in rows:
+        p = row.props
+        raw = _RawRow(list(row.cells), header=bool(p and p.header))
+        edges = p.edges if p is not None else None
+        if not lines or not edges or len(edges) != len(row.cells) + 1:
+            out.append(raw)
+            continue
+        at = [_nearest(lines, e) for e in edges]
+        if any(b < a for a, b in zip(at, at[1:])):
+            out.append(raw)
+            continue
+        raw.before, raw.after = at[0], len(lines) - 1 - at[-1]
+        merges = []
+        for k, text in enumerate(row.cells):
+            span = max(1, at[k + 1] - at[k])
+            vm = p.vmerge[k] if k < len(p.vmerge) else 0
+            vmerge = "continue" if vm == 1 else "restart" if vm in (2, 3) else None
+            merges.append((span, vmerge, (p.hmerge[k] if k < len(p.hmerge) else 0) in (2, 3)))
+            if vmerge == "continue":
+                raw.texts[k] = ""
+        raw.merges = merges
+        out.append(raw)
+    return out
+
+
+def _column_lines(edge_lists: list[list[int]]) -> list[int]:
+    """The table's column lines: every cell edge of its rows, edges a few twips apart as one."""
+    lines: list[int] = []
+    for e in sorted({e for edges in edge_lists for e in edges}):
+        if lines and e - lines[-1] < _COL_TOLERANCE:
+            continue
+        lines.append(e)
+    return lines
+
+
+def _nearest(lines: list[int], e: int) -> int:
+    i = bisect_left(lines, e)
+    if i == len(lines) or (i > 0 and e - lines[i - 1] <= lines[i] - e):
+        return i - 1
+    return i

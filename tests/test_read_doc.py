@@ -1,0 +1,248 @@
+"""Legacy Word 97-2003 .doc files (read/doc.py).
+
+The main fixture is the bundled example saved as .doc by LibreOffice:
+`soffice --headless --convert-to doc --outdir tests/fixtures/doc examples/hebei-shanhaiguan-trade-union-2023-dept-budget.docx`.
+The small ones (a PAGE and a HYPERLINK field, a table with merged cells, a line break) are
+python-docx documents saved as .doc the same way by tests/fixtures/doc/make_doc.py. CI has no
+LibreOffice: the tests read only the committed files (damaged copies are made from them).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import Path
+
+import olefile
+import pytest
+
+from openlint.judge.engine import check_document, load_rules
+from openlint.model import Heading, Table
+from openlint.read import read_document
+from openlint.read.doc import read_doc
+from openlint.read.structure import heading_level
+
+ROOT = Path(__file__).parent.parent
+FIX = ROOT / "tests" / "fixtures"
+WORD = ROOT / "examples" / "hebei-shanhaiguan-trade-union-2023-dept-budget.docx"
+DOC = FIX / "doc" / "hebei-shanhaiguan-trade-union-2023-dept-budget.doc"
+XLS = FIX / "xlsx" / "shanghai-putuo-template-2026-unit-budget-XX.xls"
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def _rows(table: Table) -> list[tuple[str, ...]]:
+    """Body rows as their distinct non-empty cell texts (a merged cell once)."""
+    rows = []
+    for row in table.grid[table.header_rows or 0 :]:
+        texts = tuple(dict.fromkeys(_bare(c.text) for c in row if c.text.strip()))
+        if texts:
+            rows.append(texts)
+    return rows
+
+
+def only_fatal(doc) -> str:
+    assert len(doc.problems) == 1, doc.problems
+    problem = doc.problems[0]
+    assert problem.fatal and not doc.readable and doc.blocks == ()
+    assert "\n" not in problem.message
+    return problem.message
+
+
+@pytest.fixture(scope="module")
+def word():
+    return read_document(str(WORD))
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return read_doc(str(DOC))
+
+
+# --- the bundled example, from .doc and from .docx --------------------------------------------
+
+
+def test_read_without_problems(doc):
+    assert doc.format == "doc" and doc.readable and doc.problems == ()
+    assert read_document(str(DOC)).format == "doc"
+
+
+def test_the_same_tables_are_found(word, doc):
+    assert len(doc.tables) == 16
+    assert [_bare(t.caption) for t in doc.tables] == [_bare(t.caption) for t in word.tables]
+    for table in doc.tables:
+        assert table.location.table == table.caption and table.location.file == str(DOC)
+
+
+def test_every_table_has_the_same_rows(word, doc):
+    for a, b in zip(word.tables, doc.tables):
+        assert _rows(b) == _rows(a), a.caption
+        # the cell layout too: column spans from the cell edges, vertical merges, header rows
+        assert [[(c.row, c.col, c.row_span, c.col_span) for c in r] for r in b.grid] == [
+            [(c.row, c.col, c.row_span, c.col_span) for c in r] for r in a.grid
+        ], a.caption
+        assert b.header_rows == a.header_rows, a.caption
+        assert b.preamble == a.preamble, a.caption
+        assert [n.text for n in b.notes] == [n.text for n in a.notes], a.caption
+
+
+def test_headings_by_numbering(word, doc):
+    levels = {h.text: h.level for h in doc.headings}
+    assert levels["第一部分  部门预算"] == 1
+    assert levels["一、部门职责及机构设置情况"] == 2
+    assert levels["五、预算绩效信息"] == 2
+    assert levels["（一）总体绩效目标"] == 3
+    # the .docx's headings, less the unnumbered table titles it styles as headings: a .doc's
+    # styles are not read, so an unnumbered title above a table is its caption only
+    captions = {t.caption for t in word.tables if heading_level(t.caption) is None}
+    assert [h.text for h in doc.headings] == [h.text for h in word.headings if h.text not in captions]
+
+
+def test_the_same_findings(word, doc):
+    rules = load_rules()
+
+    def findings(d):
+        return {(f.rule_id, f.severity.value, f.message) for f in check_document(d, rules)}
+
+    # identical, messages included (the only reading difference, captions not being headings,
+    # changes no rule's outcome on this document)
+    assert findings(doc) == findings(word)
+    errors = {f.rule_id for f in check_document(doc, rules) if f.severity.value == "error"}
+    assert errors == {f.rule_id for f in check_document(word, rules) if f.severity.value == "error"}
+
+
+# --- small built cases -------------------------------------------------------------------------
+
+
+def _raw_text(path: Path) -> str:
+    with olefile.OleFileIO(str(path)) as ole:
+        return ole.openstream("WordDocument").read().decode("utf-16-le", errors="ignore")
+
+
+def test_fields_keep_their_result_only():
+    path = FIX / "doc" / "fields.doc"
+    assert "PAGE" in _raw_text(path) and "HYPERLINK" in _raw_text(path)  # the codes are in the file
+    doc = read_doc(str(path))
+    assert doc.problems == ()
+    assert [b.text for b in doc.blocks] == ["第1页", "详见财政局网站公开栏目。"]
+
+
+def test_merged_cells():
+    doc = read_doc(str(FIX / "doc" / "merged-cells.doc"))
+    assert doc.problems == ()
+    (table,) = doc.tables
+    assert table.caption == "示例收支总表" and table.preamble == ("单位：万元",)
+    grid = [[c.text for c in row] for row in table.grid]
+    assert grid == [
+        ["项目", "预算数", "预算数"],
+        ["项目", "本年", "上年"],
+        ["合计", "10.00", "8.00"],
+        ["基本支出", "", "8.00"],
+    ]
+    assert table.grid[0][0] is table.grid[1][0] and table.grid[0][0].row_span == 2
+    assert table.grid[0][1] is table.grid[0][2] and table.grid[0][1].col_span == 2
+    assert [n.text for n in table.notes] == ["注：上年数为调整后预算。"]
+    assert isinstance(doc.blocks[0], Heading) and doc.blocks[0].text == "一、部门预算收支总表"
+    assert table.location.section == ("一、部门预算收支总表",)
+
+
+def test_line_break_is_a_newline():
+    doc = read_doc(str(FIX / "doc" / "line-break.doc"))
+    assert [b.text for b in doc.blocks] == ["二、部门预算安排的总体情况", "第一行\n第二行。"]
+
+
+def test_dispatched_by_content(tmp_path):
+    named = tmp_path / "budget.docx"  # a .doc under a .docx name
+    named.write_bytes((FIX / "doc" / "line-break.doc").read_bytes())
+    doc = read_document(str(named))
+    assert doc.format == "doc" and doc.readable
+    assert [p.message for p in doc.problems] == ["扩展名与内容不符：内容是Word（.doc），已按Word（.doc）读取"]
+    assert read_document(str(XLS)).format == "xls"  # an OLE workbook stays a workbook
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+def test_truncated(tmp_path):
+    path = tmp_path / "truncated.doc"
+    path.write_bytes(DOC.read_bytes()[:20000])
+    assert "已损坏" in only_fatal(read_document(str(path)))
+    assert "已损坏" in only_fatal(read_doc(str(path)))
+
+
+def test_ole_without_word_stream():
+    assert "没有 WordDocument 流" in only_fatal(read_doc(str(XLS)))
+
+
+def _patched(tmp_path: Path, stream: str, patch) -> Path:
+    """A copy of the merged-cells fixture with `patch(data) -> data` applied to one stream."""
+    src = FIX / "doc" / "merged-cells.doc"
+    path = tmp_path / f"patched-{stream}.doc"
+    path.write_bytes(src.read_bytes())
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        data = ole.openstream(stream).read()
+        ole.write_stream(stream, patch(data))
+    return path
+
+
+def test_corrupt_piece_table(tmp_path):
+    def flip(table: bytes, word: bytes) -> bytes:
+        fc, lcb = struct.unpack_from("<II", word, 0x1A2)
+        clx = bytearray(table)
+        i = fc + table[fc:].index(b"\x02")
+        clx[i + 5 : i + 13] = struct.pack("<ii", 500, 3)  # CPs decreasing
+        return bytes(clx)
+
+    with olefile.OleFileIO(str(FIX / "doc" / "merged-cells.doc")) as ole:
+        word = ole.openstream("WordDocument").read()
+        name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+    path = _patched(tmp_path, name, lambda t: flip(t, word))
+    assert "片段表" in only_fatal(read_document(str(path)))
+
+
+def test_piece_outside_the_stream(tmp_path):
+    def far(table: bytes, word: bytes) -> bytes:
+        fc, lcb = struct.unpack_from("<II", word, 0x1A2)
+        out = bytearray(table)
+        end = fc + lcb
+        struct.pack_into("<I", out, end - 6, 0x3FFFFF00)  # the last piece's fc
+        return bytes(out)
+
+    with olefile.OleFileIO(str(FIX / "doc" / "merged-cells.doc")) as ole:
+        word = ole.openstream("WordDocument").read()
+        name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+    path = _patched(tmp_path, name, lambda t: far(t, word))
+    assert "片段超出" in only_fatal(read_doc(str(path)))
+
+
+def test_encrypted_flag(tmp_path):
+    def encrypt(word: bytes) -> bytes:
+        out = bytearray(word)
+        struct.pack_into("<H", out, 0x0A, struct.unpack_from("<H", word, 0x0A)[0] | 0x0100)
+        return bytes(out)
+
+    path = _patched(tmp_path, "WordDocument", encrypt)
+    assert "文件已加密" in only_fatal(read_document(str(path)))
+
+
+def test_not_an_ole_file(tmp_path):
+    path = tmp_path / "fake.doc"
+    path.write_text("这不是 Word 文档", encoding="utf-8")
+    assert "无法作为 Word 文档（.doc）打开" in only_fatal(read_doc(str(path)))
+
+
+def test_only_the_main_text_is_read(tmp_path):
+    # footnotes, headers and comments follow the main text in the same pieces: ccpText ends it
+    def shorten(word: bytes) -> bytes:
+        out = bytearray(word)
+        struct.pack_into("<i", out, 0x4C, len("二、部门预算安排的总体情况\r"))
+        return bytes(out)
+
+    src = FIX / "doc" / "line-break.doc"
+    path = tmp_path / "short.doc"
+    path.write_bytes(src.read_bytes())
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        ole.write_stream("WordDocument", shorten(ole.openstream("WordDocument").read()))
+    assert [b.text for b in read_doc(str(path)).blocks] == ["二、部门预算安排的总体情况"]
