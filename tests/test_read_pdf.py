@@ -602,6 +602,22 @@ def test_a_row_split_by_a_page_break(previous, first_of_page, continues):
     assert _continues_row(cells, first_of_page) is continues
 
 
+@pytest.mark.parametrize("previous, first_of_page, full, continues", [
+    # labels cut by the page break where the row has no 序号: the row above reached its edge
+    (["六、经营收", "", "六、科学技", ""], ["入", "", "术支出", ""], {0, 2}, True),
+    (["本年收入合", "307.82", "本年支出合", ""], ["计", "", "计", ""], {0, 2}, True),
+    # a label that ended short of its edge, and a row of its own under it
+    (["本年收入合计", "307.82", "本年支出合计", ""], ["上年结转", "", "年末结转", ""], set(), False),
+    # a placeholder row is no tail of words
+    (["2050205", "高等教育"], ["…", "…"], {0, 1}, False),
+])
+def test_a_label_cut_by_a_page_break(previous, first_of_page, full, continues):
+    from openlint.read._pdf_table import _continues_row
+
+    cells = [Cell(text, 5, k) for k, text in enumerate(previous)]
+    assert _continues_row(cells, first_of_page, full) is continues
+
+
 @pytest.mark.parametrize("above, below, finishes", [
     # a name and its amounts cut by narrow columns, in a table without rules
     ([(186, 241, "社会保障和"), (261, 321, "3,808,085."), (336, 396, "3,808,085.")],

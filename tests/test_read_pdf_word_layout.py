@@ -39,9 +39,6 @@ PAIRS = [
         # a small grid without a caption (序号 | 单位名称 | 备注) whose cells sit close: in a PDF
         # it reads as lines of text (the findings do not depend on it)
         "",
-        # a row split by a page break in a column of unnumbered labels (六、经营收 / 入,
-        # 本年收入合 / 计): the top of the next page cannot be told from a row of its own
-        "收入支出决算总表", "财政拨款收入支出决算总表", "一般公共预算财政拨款基本支出决算表",
         # empty tables whose header a page break splits (功能分类科 / 目编码)
         "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收入支出决算表",
     }),

@@ -870,21 +870,29 @@ def build_table(
         for r, row_cells in enumerate(_header_grid(cells, ncols)):
             grid.append([c if c is not None else Cell("", r, k) for k, c in enumerate(row_cells)])
         header_rows = len(grid)
-    for i, row in enumerate(rows):
+    placed = [[(line, seg, _column_of(seg, cols)) for line, seg in sorted(row, key=lambda p: (p[0].y, p[1].x0))] for row in rows]
+    edge = [0.0] * ncols  # where the widest text of each column ends
+    for row in placed:
+        for _, seg, k in row:
+            edge[k] = max(edge[k], seg.x1)
+    full: set[int] = set()  # columns whose last line in the row above reached the column's edge
+    for i, row in enumerate(placed):
         texts = [""] * ncols
         last_line: list[Line | None] = [None] * ncols
-        for line, seg in sorted(row, key=lambda p: (p[0].y, p[1].x0)):
-            k = _column_of(seg, cols)
+        last_seg: list[Seg | None] = [None] * ncols
+        for line, seg, k in row:
             if last_line[k] is line:
                 texts[k] = texts[k] + " " + seg.text
             else:
                 texts[k] = join_wrapped(texts[k], seg.text)
             last_line[k] = line
+            last_seg[k] = seg
         r = len(grid)
-        if i in page_starts and r > header_rows and _continues_row(grid[-1], texts):
+        if i in page_starts and r > header_rows and _continues_row(grid[-1], texts, full):
             grid[-1] = [Cell(join_wrapped(c.text, t), c.row, c.col) for c, t in zip(grid[-1], texts)]
             continue
         grid.append([Cell(t, r, k) for k, t in enumerate(texts)])
+        full = {k for k, seg in enumerate(last_seg) if seg is not None and seg.x1 >= edge[k] - 1.2 * h}
     pages = tuple(dict.fromkeys([first_page] + [p for p, _ in parts]))
     return Table(
         caption=caption,
@@ -896,17 +904,19 @@ def build_table(
     )
 
 
-def _continues_row(previous: list[Cell], texts: list[str]) -> bool:
+def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = frozenset()) -> bool:
     """The first row of a page is the end of the previous page's last row, split by the page
     break: under cells the previous row filled, either only the ends of amounts cut short
     (164,978,64 / 0), or text that is no new item (a number such as 二十、, a 合计, a 其中) with
-    the first column (序号, code) left empty."""
+    the first column (序号, code) left empty or under cells whose last line was `full` (reached
+    its column's edge: the label went on, 六、经营收 / 入)."""
     filled = [k for k, t in enumerate(texts) if t]
     if not filled:
         return False
     if all(AMOUNT.match(texts[k]) or texts[k][0] in ".．" for k in filled):  # (a 合计 row has no 序号)
         return all(_completes(previous[k].text, texts[k]) for k in filled)
-    if texts[0] or not previous[0].text:
+    wrapped = all(k in full and _CJK.search(texts[k]) for k in filled if not AMOUNT.match(texts[k]))
+    if not wrapped and (texts[0] or not previous[0].text):
         return False
     for k in filled:
         t, before = texts[k], previous[k].text
@@ -928,6 +938,7 @@ def _completes(before: str, digits: str) -> bool:
     return "," not in digits and "，" not in digits and bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # an amount with thousands separators
 _ONE_DECIMAL = re.compile(r"^-?[\d,]*\d[.．]\d$")
 
