@@ -2,9 +2,13 @@
 
 The main fixture is the bundled example saved as .doc by LibreOffice:
 `soffice --headless --convert-to doc --outdir tests/fixtures/doc examples/hebei-shanhaiguan-trade-union-2023-dept-budget.docx`.
-The small ones (a PAGE and a HYPERLINK field, a table with merged cells, a line break) are
-python-docx documents saved as .doc the same way by tests/fixtures/doc/make_doc.py. CI has no
-LibreOffice: the tests read only the committed files (damaged copies are made from them).
+The small ones (a PAGE and a HYPERLINK field, a table with merged cells, a line break, headings
+by style and outline level beside the .docx they came from) are python-docx documents saved as
+.doc the same way by tests/fixtures/doc/make_doc.py. The Shanghai justice bureau's budget is a
+Word-written disclosure without numbered section headings, as .docx and .doc:
+`python scripts/model_to_docx.py corpus/real/shanghai-putuo-justice-bureau-2026-unit-budget.pdf
+shanghai-putuo-justice-bureau-2026-unit-budget.docx`, then `soffice --headless --convert-to doc`.
+CI has no LibreOffice: the tests read only the committed files (damaged copies are made from them).
 """
 
 from __future__ import annotations
@@ -88,16 +92,16 @@ def test_every_table_has_the_same_rows(word, doc):
         assert [n.text for n in b.notes] == [n.text for n in a.notes], a.caption
 
 
-def test_headings_by_numbering(word, doc):
+def test_the_same_headings(word, doc):
     levels = {h.text: h.level for h in doc.headings}
     assert levels["第一部分  部门预算"] == 1
     assert levels["一、部门职责及机构设置情况"] == 2
     assert levels["五、预算绩效信息"] == 2
     assert levels["（一）总体绩效目标"] == 3
-    # the .docx's headings, less the unnumbered table titles it styles as headings: a .doc's
-    # styles are not read, so an unnumbered title above a table is its caption only
-    captions = {t.caption for t in word.tables if heading_level(t.caption) is None}
-    assert [h.text for h in doc.headings] == [h.text for h in word.headings if h.text not in captions]
+    # the unnumbered table titles the .docx styles as headings are headings in the .doc too
+    titles = {t.caption for t in word.tables if heading_level(t.caption) is None} & set(levels)
+    assert titles
+    assert [(h.text, h.level) for h in doc.headings] == [(h.text, h.level) for h in word.headings]
 
 
 def test_the_same_findings(word, doc):
@@ -106,8 +110,7 @@ def test_the_same_findings(word, doc):
     def findings(d):
         return {(f.rule_id, f.severity.value, f.message) for f in check_document(d, rules)}
 
-    # identical, messages included (the only reading difference, captions not being headings,
-    # changes no rule's outcome on this document)
+    # identical, messages included
     assert findings(doc) == findings(word)
     errors = {f.rule_id for f in check_document(doc, rules) if f.severity.value == "error"}
     assert errors == {f.rule_id for f in check_document(word, rules) if f.severity.value == "error"}
@@ -146,6 +149,45 @@ def test_merged_cells():
     assert [n.text for n in table.notes] == ["注：上年数为调整后预算。"]
     assert isinstance(doc.blocks[0], Heading) and doc.blocks[0].text == "一、部门预算收支总表"
     assert table.location.section == ("一、部门预算收支总表",)
+
+
+def _blocks(doc) -> list[tuple[str, int | None, str]]:
+    return [(type(b).__name__, getattr(b, "level", None), b.text) for b in doc.blocks]
+
+
+def test_headings_by_style_and_outline_level():
+    word = read_document(str(FIX / "doc" / "heading-styles.docx"))
+    doc = read_doc(str(FIX / "doc" / "heading-styles.doc"))
+    assert doc.problems == () and word.problems == ()
+    assert _blocks(doc) == _blocks(word)
+    levels = {h.text: h.level for h in doc.headings}
+    assert levels["上海市某某局主要职能"] == 2  # unnumbered, in Heading 2
+    assert levels["名词解释"] == 1  # in Heading 1
+    assert levels["预算编制说明"] == 2  # a Normal paragraph with outline level 2
+    assert levels["二、一般公共预算支出表"] == 2  # unstyled: numbering calibrated by "一、" in Heading 2
+    assert levels["（一）基本支出"] == 3
+    texts = [b.text for b in doc.blocks]
+    assert "本段虽用标题样式，但大纲级别设为正文文本。" not in levels  # outline level: body text
+    assert not any(t.startswith("这是一段用了标题样式的很长的正文") for t in levels)  # too long
+    assert not any("\t" in t for t in texts)  # table-of-contents entries are left out
+
+
+JUSTICE = FIX / "doc" / "shanghai-putuo-justice-bureau-2026-unit-budget"
+
+
+def test_a_word_disclosure_with_unnumbered_headings():
+    """Its 主要职能, 机构设置 and 名词解释 sections are unnumbered Heading 1: found from the .doc."""
+    rules = load_rules()
+
+    def findings(d):
+        return {(f.rule_id, _bare(f.message)) for f in check_document(d, rules)}
+
+    word = read_document(str(JUSTICE.with_suffix(".docx")))
+    doc = read_doc(str(JUSTICE.with_suffix(".doc")))
+    assert doc.problems == ()
+    assert [(h.text, h.level) for h in doc.headings] == [(h.text, h.level) for h in word.headings]
+    assert findings(doc) == findings(word)
+    assert not {"GLO-001", "SEC-001", "SEC-002"} & {rule for rule, _ in findings(doc)}
 
 
 def test_line_break_is_a_newline():
@@ -246,3 +288,65 @@ def test_only_the_main_text_is_read(tmp_path):
     with olefile.OleFileIO(str(path), write_mode=True) as ole:
         ole.write_stream("WordDocument", shorten(ole.openstream("WordDocument").read()))
     assert [b.text for b in read_doc(str(path)).blocks] == ["二、部门预算安排的总体情况"]
+
+
+def _stsh_patched(tmp_path: Path, patch) -> Path:
+    """The heading-styles fixture with `patch(stsh) -> stsh` applied to its style sheet."""
+    src = FIX / "doc" / "heading-styles.doc"
+    with olefile.OleFileIO(str(src)) as ole:
+        word = ole.openstream("WordDocument").read()
+    name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+    fc, lcb = struct.unpack_from("<II", word, 0x00A2)  # fcStshf, lcbStshf
+    assert lcb > 100
+
+    def apply(table: bytes) -> bytes:
+        stsh = patch(bytearray(table[fc : fc + lcb]))
+        assert len(stsh) == lcb
+        return table[:fc] + bytes(stsh) + table[fc + lcb :]
+
+    path = tmp_path / "stsh.doc"
+    path.write_bytes(src.read_bytes())
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        ole.write_stream(name, apply(ole.openstream(name).read()))
+    return path
+
+
+def _first_styles(stsh: bytearray) -> int:
+    """Offset of the first LPStd."""
+    return 2 + struct.unpack_from("<H", stsh, 0)[0]
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        lambda s: s.__setitem__(slice(0, 2), struct.pack("<H", 0xFFF0)) or s,  # cbStshi past the end
+        lambda s: s.__setitem__(slice(2, 4), struct.pack("<H", 0xFFFF)) or s,  # cstd out of range
+        lambda s: s.__setitem__(slice(_first_styles(s), _first_styles(s) + 2), b"\xff\x7f") or s,  # cbStd
+        lambda s: s[: _first_styles(s) + 2] + b"\xff" * (len(s) - _first_styles(s) - 2),  # STDs overwritten
+    ],
+    ids=["cbStshi", "cstd", "cbStd", "std"],
+)
+def test_corrupt_style_sheet(tmp_path, patch):
+    doc = read_document(str(_stsh_patched(tmp_path, patch)))
+    assert doc.readable
+    assert [(p.message, p.fatal) for p in doc.problems] == [("样式表无法读取，标题仅按编号识别", False)]
+    levels = {h.text: h.level for h in doc.headings}
+    # styles ignored: headings by numbering, and by a paragraph's own outline level
+    assert "上海市某某局主要职能" not in levels and "名词解释" not in levels
+    assert levels["一、财政拨款收支总表"] == 2 and levels["（一）基本支出"] == 3
+    assert levels["预算编制说明"] == 2
+
+
+def test_style_sheet_bytes_never_raise(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    for k in range(30):
+
+        def scramble(s: bytearray) -> bytearray:
+            for _ in range(rng.randint(1, 40)):
+                s[rng.randrange(len(s))] = rng.randrange(256)
+            return s
+
+        doc = read_doc(str(_stsh_patched(tmp_path, scramble)))
+        assert doc.readable and len(doc.problems) <= 1 and not any(p.fatal for p in doc.problems), k

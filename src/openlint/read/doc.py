@@ -13,8 +13,15 @@ The OLE2 container is opened with `olefile`; the rest is read here from the spec
 * which paragraphs are in a table and which `\\x07` ends a row (an empty cell and a row end both
   read `\\x07`) only the paragraph properties tell: the PAPX pages are read for those few flags
   (sprmPFInTable, sprmPFTtp) and, on a row's end mark, its cell layout (sprmTDefTable: cell edges
-  and merge flags, sprmTVertMerge) and header flag (sprmTTableHeader). Styles are not read:
-  headings are found by their numbering, as in a text file.
+  and merge flags, sprmTVertMerge) and header flag (sprmTTableHeader); and of every paragraph
+  its style (the istd its PAPX starts with) and direct outline level (sprmPOutLvl);
+* the style sheet (STSH, in the table stream) gives each style its outline level (sprmPOutLvl in
+  the style's paragraph UPX, else its built-in heading sti, else a "heading N"/"标题 N" name, else
+  its base style's, through istdBase). A paragraph's heading level is its direct outline level,
+  else its style's, and is taken as the .docx reader takes a styled heading's (`_heading_level`,
+  `_numbering_calibration`); unstyled paragraphs are headings by their numbering, as in a text
+  file. Table-of-contents paragraphs (styles "toc 1".."toc 9") are left out, as from a .docx. A
+  style sheet that cannot be read is ignored (headings by numbering only) with a problem.
 
 Tables go through the .docx reader's grid resolution (cell edges give each cell its column span,
 vertical merges are followed), so a table reads the same from either format.
@@ -32,7 +39,14 @@ from dataclasses import dataclass, field
 
 from openlint.model import Block, Document, Heading, Location, Paragraph, Problem
 from openlint.read._zip import MAX_MEMBER_BYTES, Unreadable
-from openlint.read.docx import _make_table, _RawRow
+from openlint.read.docx import (
+    _HEADING_NAME,
+    _TOC_NAME,
+    _heading_level,
+    _make_table,
+    _numbering_calibration,
+    _RawRow,
+)
 from openlint.read.structure import assemble, heading_level
 from openlint.read.text import (
     MAX_TEXT_BYTES,
@@ -51,6 +65,11 @@ _WIDENT = 0xA5EC
 _F_ENCRYPTED = 0x0100
 _F_WHICH_TBL = 0x0200
 _MIN_FIB = 0x1A6 + 4  # through lcbClx
+_FC_STSHF = 0x00A2  # FibRgFcLcb97.fcStshf, lcbStshf (after fcStshfOrig, lcbStshfOrig at 0x009A)
+_SPRM_OUTLINE = 0x2640  # sprmPOutLvl: 0..8 heading levels 1..9, 9 body text
+_ISTD_NIL = 0x0FFF  # no base style
+_STI_TOC = range(19, 28)  # stiToc1..stiToc9
+_MAX_STYLES = 0x0FFE
 _SPRM_IN_TABLE = 0x2416
 _SPRM_TTP = 0x2417
 _SPRM_ITAP = 0x6649
@@ -78,6 +97,8 @@ class _Fib:
     lcb_clx: int
     fc_papx: int
     lcb_papx: int
+    fc_stsh: int = 0
+    lcb_stsh: int = 0
 
 
 @dataclass(slots=True)
@@ -101,6 +122,8 @@ class _Props:
     edges: list[int] | None = None  # cell edges of the row (twips), from sprmTDefTable
     vmerge: list[int] = field(default_factory=list)  # per cell: 0 none, 1 continue, 2/3 restart
     hmerge: list[int] = field(default_factory=list)  # per cell: 0 none, 1 first, 2/3 continue
+    istd: int = 0  # the paragraph's style
+    outline: int | None = None  # its direct outline level as written (sprmPOutLvl), 0..9
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -145,7 +168,8 @@ def _read(path: str) -> Document:
         pieces = _pieces(word, table, fib)
         text = _main_text(word, pieces)
         props = _paragraph_props(word, table, fib, data, problems, path)
-    marked, row_props = _mark(text, pieces, props)
+        styles = _style_levels(table, fib, problems, path) if props is not None else {}
+    marked, row_props = _mark(text, pieces, props, styles)
     items = _items(_strip_fields(marked).replace(_GONE, ""), row_props)
     blocks = _blocks(items, path, problems)
     if not blocks:
@@ -201,10 +225,11 @@ def _read_fib(word: bytes) -> _Fib:
     ccp_text = struct.unpack_from("<i", word, 0x4C)[0]
     fc_papx, lcb_papx = struct.unpack_from("<II", word, 0x102)
     fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
+    fc_stsh, lcb_stsh = struct.unpack_from("<II", word, _FC_STSHF)
     table = "1Table" if flags & _F_WHICH_TBL else "0Table"
     if ccp_text < 0 or ccp_text > MAX_TEXT_BYTES:
         raise Unreadable(f"{MSG_CORRUPT}：正文长度异常（{ccp_text}）")
-    return _Fib(table, ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx)
+    return _Fib(table, ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx, fc_stsh, lcb_stsh)
 
 
 def _pieces(word: bytes, table: bytes, fib: _Fib) -> list[_Piece]:
@@ -269,8 +294,9 @@ _CP1252_MAP = {i: ch for i, ch in enumerate(_CP1252) if ord(ch) != i}
 def _paragraph_props(
     word: bytes, table: bytes, fib: _Fib, data: _Lazy, problems: list[Problem], path: str
 ) -> dict[int, _Props] | None:
-    """Properties of the paragraphs in tables, by the FC just past their paragraph mark; None
-    when the property pages cannot be read (tables are then guessed from the marks alone)."""
+    """Properties of the paragraphs in tables or not in the Normal style, by the FC just past
+    their paragraph mark; None when the property pages cannot be read (tables are then guessed
+    from the marks alone, headings found by their numbering)."""
     try:
         return _read_papx(word, table, fib, data)
     except (Unreadable, struct.error, ValueError, IndexError):
@@ -311,8 +337,12 @@ def _read_papx(word: bytes, table: bytes, fib: _Fib, data: _Lazy) -> dict[int, _
                 size, at = 2 * word[at + 1], at + 2
             if at + size > page + 511 or size < 2:
                 continue
+            istd = word[at] | word[at + 1] << 8
             props = _props(word[at + 2 : at + size], data)  # past the istd
+            if props is None and istd:
+                props = _Props()
             if props is not None:
+                props.istd = istd
                 out[fcs[k + 1]] = props
     return out
 
@@ -333,7 +363,9 @@ def _props(grpprl: bytes, data: _Lazy | None, p: _Props | None = None) -> _Props
         if p is None:
             p = _Props()
         value = operand[0] if operand else 0
-        if sprm == _SPRM_IN_TABLE:
+        if sprm == _SPRM_OUTLINE:
+            p.outline = value
+        elif sprm == _SPRM_IN_TABLE:
             p.in_table = bool(value)
         elif sprm == _SPRM_TTP:
             p.ttp = bool(value)
@@ -354,9 +386,9 @@ def _props(grpprl: bytes, data: _Lazy | None, p: _Props | None = None) -> _Props
     return p
 
 
-_TABLE_SPRMS = {
-    _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP, _SPRM_INNER_CELL, _SPRM_INNER_TTP, _SPRM_TABLE_HEADER,
-    _SPRM_DEF_TABLE, _SPRM_VERT_MERGE,
+_TABLE_SPRMS = {  # and the outline level
+    _SPRM_OUTLINE, _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP, _SPRM_INNER_CELL, _SPRM_INNER_TTP,
+    _SPRM_TABLE_HEADER, _SPRM_DEF_TABLE, _SPRM_VERT_MERGE,
 }
 
 
@@ -408,6 +440,115 @@ def _sprms(grpprl: bytes):
 _SPRA_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 
 
+# --- styles ----------------------------------------------------------------------------------
+
+_TOC = -1  # the "level" of a table-of-contents style: its paragraphs are left out
+
+
+@dataclass(slots=True)
+class _Std:
+    sti: int
+    base: int  # istdBase, _ISTD_NIL for none
+    name: str
+    outline: int | None  # sprmPOutLvl of its paragraph UPX, as written
+
+
+def _style_levels(table: bytes, fib: _Fib, problems: list[Problem], path: str) -> dict[int, int]:
+    """Heading level (1..9, or _TOC) of each paragraph style that has one, by istd; empty, with a
+    problem, when the style sheet cannot be read."""
+    try:
+        return _levels(_read_stsh(table, fib))
+    except (struct.error, ValueError, IndexError):
+        message = "样式表无法读取，标题仅按编号识别"
+        problems.append(Problem(message, Location(file=path)))
+        return {}
+
+
+def _read_stsh(table: bytes, fib: _Fib) -> dict[int, _Std]:
+    """The paragraph styles of the STSH: an LPStshi, then cstd LPStd (cbStd, STD), each on an
+    even boundary; an STD is its Stdf (cbSTDBaseInFile bytes: StdfBase and maybe StdfPost2000),
+    its name (Xstz: cch, cch UTF-16 characters, a terminating zero) and its UPXs, for a
+    paragraph style first the LPUpxPapx (cbUpx, istd, grpprl)."""
+    start, lcb = fib.fc_stsh, fib.lcb_stsh
+    end = start + lcb
+    if lcb < 2 + 4 or end > len(table):
+        raise ValueError("STSH")
+    cb_stshi = struct.unpack_from("<H", table, start)[0]
+    if cb_stshi < 4 or 2 + cb_stshi > lcb:
+        raise ValueError("Stshi")
+    cstd, cb_base = struct.unpack_from("<HH", table, start + 2)
+    if cstd > _MAX_STYLES or cb_base < 10:
+        raise ValueError("Stshif")
+    at = start + 2 + cb_stshi
+    styles: dict[int, _Std] = {}
+    for istd in range(cstd):
+        if at == end:
+            break  # fewer styles written than counted
+        if at + 2 > end:
+            raise ValueError("LPStd")
+        cb = struct.unpack_from("<H", table, at)[0]
+        at += 2
+        if at + cb > end:
+            raise ValueError("LPStd")
+        std, at = table[at : at + cb], min(at + cb + (cb & 1), end)  # the padding, if any
+        if not cb:
+            continue  # an empty slot
+        if cb < cb_base + 2:
+            raise ValueError("STD")
+        w1, w2 = struct.unpack_from("<HH", std, 0)
+        if w2 & 0xF != 1:  # stk: not a paragraph style
+            continue
+        cch = struct.unpack_from("<H", std, cb_base)[0]
+        upx = cb_base + 2 + 2 * cch + 2
+        if upx > cb:
+            raise ValueError("Xstz")
+        name = std[cb_base + 2 : upx - 2].decode("utf-16-le", errors="replace")
+        outline = None
+        if upx + 2 <= cb:
+            size = struct.unpack_from("<H", std, upx)[0]
+            if upx + 2 + size > cb:
+                raise ValueError("UpxPapx")
+            for sprm, operand in _sprms(std[upx + 4 : upx + 2 + size]):  # past the istd
+                if sprm == _SPRM_OUTLINE and operand:
+                    outline = operand[0]
+        styles[istd] = _Std(w1 & 0xFFF, w2 >> 4, name, outline)
+    return styles
+
+
+def _levels(styles: dict[int, _Std]) -> dict[int, int]:
+    """Each style's heading level: its outline level, else its built-in heading sti, else a
+    heading name, else its base style's (a bounded walk up istdBase); 9 and none: body text."""
+    out: dict[int, int] = {}
+    for istd, st in styles.items():
+        if st.sti in _STI_TOC or any(_TOC_NAME.match(n.strip()) for n in st.name.split(",")):
+            out[istd] = _TOC
+            continue
+        s: _Std | None = st
+        for _ in range(20):
+            if s is None:
+                break
+            level = _own_level(s)
+            if level is not None:
+                if level:
+                    out[istd] = level
+                break
+            s = styles.get(s.base) if s.base != _ISTD_NIL else None
+    return out
+
+
+def _own_level(st: _Std) -> int | None:
+    """The level a style sets itself: 1..9, 0 for body text, None when it says nothing."""
+    if st.outline is not None:
+        return st.outline + 1 if st.outline <= 8 else 0
+    if 1 <= st.sti <= 9:
+        return st.sti
+    for n in st.name.split(","):  # a name and its aliases
+        m = _HEADING_NAME.match(n.strip())
+        if m:
+            return int(m.group(1))
+    return None
+
+
 # --- text ------------------------------------------------------------------------------------
 
 # marks the text is rewritten with once the paragraph properties are known
@@ -419,13 +560,32 @@ _INNER_CELL = "\x10"  # a nested table's cell mark (\r in the file)
 _INNER_ROW = "\x11"  # a nested table's row end
 _MARKS = re.compile("[\r\x07]")
 _GONE = "\ufffe"  # a dropped character, until the marks are placed (positions must not move)
-_DROP = re.compile("[\x00-\x06\x08\x0e-\x12\x16-\x1d\x1f\x7f\ufffe]")
+# a body paragraph's heading level 1..9 (or _TOC) from its style, just before its mark
+_LEVEL_BASE = 0xF0000  # private use: such characters of the text itself are dropped
+_DROP = re.compile("[\x00-\x06\x08\x0e-\x12\x16-\x1d\x1f\x7f\ufffe\U000f0000-\U000f000f]")
 
 
-def _mark(text: str, pieces: list[_Piece], props: dict[int, _Props] | None) -> tuple[str, list[_Props]]:
-    """The text with table paragraph marks told apart (see the marks above), and the properties
-    of its row end marks in order. Without properties, a cell mark right after another cell
-    mark is taken for a row end."""
+def _level_mark(level: int) -> str:
+    return chr(_LEVEL_BASE + (level if level > 0 else 0xF))
+
+
+def _marked_level(chunk: str) -> tuple[str, int | None]:
+    """A paragraph's text without its level mark, and the level (None: none, _TOC)."""
+    if chunk and _LEVEL_BASE < ord(chunk[-1]) <= _LEVEL_BASE + 0xF:
+        level = ord(chunk[-1]) - _LEVEL_BASE
+        return chunk[:-1], _TOC if level == 0xF else level
+    return chunk, None
+
+
+def _mark(
+    text: str, pieces: list[_Piece], props: dict[int, _Props] | None, styles: dict[int, int] | None = None
+) -> tuple[str, list[_Props]]:
+    """The text with table paragraph marks told apart (see the marks above), a body paragraph's
+    heading level (or table-of-contents style) put before its mark (`_level_mark`), and the
+    properties of its row end marks in order. Without properties, a cell mark right after
+    another cell mark is taken for a row end."""
+    styles = styles or {}
+    normal = styles.get(0)
     chars = list(_DROP.sub(_GONE, text))  # object anchors, footnote marks … go
     rows: list[_Props] = []
     if props is None:
@@ -438,6 +598,15 @@ def _mark(text: str, pieces: list[_Piece], props: dict[int, _Props] | None) -> t
             fc_end = p.fc + (m.start() + 1) * p.width
             pp = props.get(fc_end)
             if pp is None or not (pp.in_table or pp.itap):
+                if m.group() == "\r":
+                    if pp is None:
+                        level = normal
+                    elif pp.outline is not None:
+                        level = pp.outline + 1 if pp.outline <= 8 else None
+                    else:
+                        level = styles.get(pp.istd)
+                    if level:
+                        chars[p.cp + m.start()] = _level_mark(level) + "\r"
                 continue
             pos = p.cp + m.start()
             depth = pp.itap or 1
@@ -487,6 +656,7 @@ def _strip_fields(text: str) -> str:
 @dataclass(slots=True)
 class _Para:
     text: str
+    level: int | None = None  # heading level from its style or outline level (_TOC: a TOC entry)
 
 
 @dataclass(slots=True)
@@ -530,7 +700,9 @@ def _items(text: str, row_props: list[_Props]) -> list:
                 table.append(_Row(row, None))
                 row, lines = [], []
             table = None
-            items.append(_Para(_line(chunk)))
+            chunk, level = _marked_level(chunk)
+            if level != _TOC:
+                items.append(_Para(_line(chunk), level))
     tail = parts[-1]
     if row or lines:
         if lines or tail.strip():
@@ -555,8 +727,9 @@ def _line(chunk: str) -> str:
 
 
 def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
-    """Headings by numbering, paragraphs, tables with the caption and preamble lines above them
-    (as the .docx reader takes them, without the formatting a .doc keeps in its styles)."""
+    """Headings (by style or outline level, else by numbering), paragraphs, tables with the
+    caption and preamble lines above them, as the .docx reader takes them (a caption without
+    looking at its alignment or weight, which a .doc keeps in its styles)."""
     items = [it for it in items if (it.text if isinstance(it, _Para) else it)]
     consumed: set[int] = set()
     tables: dict[int, object] = {}
@@ -565,8 +738,12 @@ def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
             continue
         j = i - 1
         preamble: list[str] = []
-        while j >= 0 and isinstance(items[j], _Para) and heading_level(items[j].text) is None and is_preamble_line(
-            items[j].text
+        while (
+            j >= 0
+            and isinstance(items[j], _Para)
+            and items[j].level is None
+            and heading_level(items[j].text) is None
+            and is_preamble_line(items[j].text)
         ):
             preamble[:0] = split_preamble(items[j].text)
             consumed.add(j)
@@ -574,11 +751,12 @@ def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
         caption = ""
         if j >= 0 and isinstance(items[j], _Para) and j not in consumed and looks_like_caption(items[j].text):
             caption = items[j].text
-            if heading_level(caption) is None:
+            if _heading_level(items[j]) is None:
                 consumed.add(j)
         table = _make_table(_raw_rows(item), caption, preamble, path, problems)
         if table is not None:
             tables[i] = table
+    calibrate = _numbering_calibration(it for it in items if isinstance(it, _Para))
     blocks: list[Block] = []
     loc = Location(file=path)  # one for all: `assemble` gives each block its section path
     for i, item in enumerate(items):
@@ -588,7 +766,7 @@ def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
             if i in tables:
                 blocks.append(tables[i])
             continue
-        level = heading_level(item.text)
+        level = _heading_level(item, calibrate)
         blocks.append(Heading(item.text, level, loc) if level else Paragraph(item.text, loc))
     return blocks
 

@@ -797,7 +797,7 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
         if table is not None:
             tables[i] = table
 
-    calibrate = _numbering_calibration(items)
+    calibrate = _numbering_calibration(it for it in items if isinstance(it, _Para))
     blocks: list[Block] = []
     loc = Location(file=path)  # one for all: `assemble` gives each block its section path
     for i, item in enumerate(items):
@@ -826,15 +826,16 @@ def _is_heading(para: _Para) -> bool:
     return _heading_level(para) is not None
 
 
-def _numbering_calibration(items: list):
+def _numbering_calibration(paras):
     """Map numbering levels to the style levels the document itself uses for them.
 
     When `一、…` is written in Heading 1, an unstyled `二、…` is level 1 too, and `（一）…` level 2.
-    Without styled numbered headings the numbering levels are used as they are.
+    Without styled numbered headings the numbering levels are used as they are. `paras`: the
+    paragraphs, anything with `text` and a style `level` (the .doc reader's too).
     """
     seen: dict[int, Counter] = {}
-    for item in items:
-        if isinstance(item, _Para) and item.level and len(item.text) <= MAX_STYLE_HEADING_CHARS:
+    for item in paras:
+        if item.level and len(item.text) <= MAX_STYLE_HEADING_CHARS:
             n = numbering_level(item.text)
             if n:
                 seen.setdefault(n, Counter())[item.level] += 1
