@@ -3,8 +3,8 @@
 The main fixture is the bundled example saved as .doc by LibreOffice:
 `soffice --headless --convert-to doc --outdir tests/fixtures/doc examples/hebei-shanhaiguan-trade-union-2023-dept-budget.docx`.
 The small ones (a PAGE and a HYPERLINK field, a table with merged cells, a line break, headings
-by style and outline level beside the .docx they came from) are python-docx documents saved as
-.doc the same way by tests/fixtures/doc/make_doc.py. The Shanghai justice bureau's budget is a
+by style and outline level, automatic list numbering, the last two beside the .docx they came
+from) are python-docx documents saved as .doc the same way by tests/fixtures/doc/make_doc.py. The Shanghai justice bureau's budget is a
 Word-written disclosure without numbered section headings, as .docx and .doc:
 `python scripts/model_to_docx.py corpus/real/shanghai-putuo-justice-bureau-2026-unit-budget.pdf
 shanghai-putuo-justice-bureau-2026-unit-budget.docx`, then `soffice --headless --convert-to doc`.
@@ -350,3 +350,173 @@ def test_style_sheet_bytes_never_raise(tmp_path):
 
         doc = read_doc(str(_stsh_patched(tmp_path, scramble)))
         assert doc.readable and len(doc.problems) <= 1 and not any(p.fatal for p in doc.problems), k
+
+
+# --- automatic list numbering (PlfLst, PlfLfo, sprmPIlfo/sprmPIlvl) ---------------------------
+
+NUMBERED = FIX / "doc" / "numbered.doc"
+SECTIONS = {"SEC-001", "SEC-002", "SEC-003", "SEC-009"}  # 部门职责, 机构设置, 收支总体情况, 三公经费
+
+
+def test_automatic_numbering_as_from_the_docx():
+    """Normal-style paragraphs numbered automatically read as from the .docx they came from:
+    一、/（一）/1. labels, level 1 restarting after a new level-0 item, bullets without a label, an
+    empty numbered paragraph counted, a number typed by hand as well not doubled."""
+    doc, word = read_doc(str(NUMBERED)), read_document(str(NUMBERED.with_suffix(".docx")))
+    assert doc.problems == () and word.problems == ()
+    assert [b.text for b in doc.blocks] == [b.text for b in word.blocks]
+    assert [(h.text, h.level) for h in doc.headings] == [(h.text, h.level) for h in word.headings]
+    assert [(h.text, h.level) for h in doc.headings] == [
+        ("一、部门职责", 2),
+        ("二、机构设置", 2),
+        ("（一）内设机构", 3),
+        ("（二）下属单位", 3),
+        ("三、收支预算总体情况说明", 2),
+        ("五、三公经费预算情况说明", 2),
+        ("（一）因公出国（境）费", 3),
+        ("（二）公务接待费", 3),
+        ("1.国内公务接待", 4),
+        ("2.外宾接待", 4),
+    ]
+    assert "要点一" in [b.text for b in doc.blocks]
+
+
+def _table_name(word: bytes) -> str:
+    return "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+
+
+def _lists_patched(tmp_path: Path, patch, name: str = "lists.doc") -> Path:
+    """The numbered fixture with `patch(table, fc_lst, lcb_lst, fc_lfo, lcb_lfo)` applied to its
+    table stream (a bytearray, patched in place; its size kept)."""
+    with olefile.OleFileIO(str(NUMBERED)) as ole:
+        word = ole.openstream("WordDocument").read()
+    fcs = struct.unpack_from("<IIII", word, 0x02E2)  # fcPlfLst, lcbPlfLst, fcPlfLfo, lcbPlfLfo
+    assert fcs[1] > 2 and fcs[3] > 4
+    path = tmp_path / name
+    path.write_bytes(NUMBERED.read_bytes())
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        table = bytearray(ole.openstream(_table_name(word)).read())
+        size = len(table)
+        patch(table, *fcs)
+        assert len(table) == size
+        ole.write_stream(_table_name(word), bytes(table))
+    return path
+
+
+def _set(table: bytearray, at: int, data: bytes) -> None:
+    table[at : at + len(data)] = data
+
+
+def _first_xst(table: bytearray, fc: int, lcb: int) -> int:
+    """Offset of the number text (xst) of the first LVL, right after the PlfLst."""
+    at = fc + lcb
+    return at + 28 + table[at + 25] + table[at + 24]  # past the LVLF, grpprlPapx, grpprlChpx
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        lambda t, fc, lcb, *_: t.__setitem__(slice(fc, fc + 2), struct.pack("<h", 0x7FFF)),  # cLst
+        lambda t, fc, lcb, *_: t.__setitem__(slice(fc, fc + 2), struct.pack("<h", -1)),  # cLst < 0
+        lambda t, fc, lcb, *_: _set(t, _first_xst(t, fc, lcb), b"\xff\xff"),  # cch past the end
+        lambda t, fc, lcb, lfo, lcb_lfo: t.__setitem__(slice(lfo, lfo + 4), struct.pack("<I", 0x0FFFFFFF)),
+        lambda t, fc, lcb, lfo, lcb_lfo: t.__setitem__(slice(lfo + 4 + 12, lfo + 4 + 13), b"\xff"),  # clfolvl
+        lambda t, fc, lcb, *_: t.__setitem__(slice(fc + lcb, fc + lcb + 60), b"\xff" * 60),  # the first LVL
+    ],
+    ids=["cLst", "cLst-negative", "xst", "lfoMac", "clfolvl", "lvls"],
+)
+def test_damaged_list_part_is_not_fatal(tmp_path, patch):
+    doc = read_document(str(_lists_patched(tmp_path, patch)))
+    assert doc.readable and doc.format == "doc"
+    (problem,) = doc.problems
+    assert not problem.fatal and problem.message.startswith("编号列表无法读取，自动编号未计入正文")
+    assert "\n" not in problem.message
+    texts = [b.text for b in doc.blocks]
+    assert "部门职责" in texts and "五、三公经费预算情况说明" in texts  # not numbered; typed numbers kept
+
+
+def test_list_part_outside_the_table_stream(tmp_path):
+    src = NUMBERED
+    path = tmp_path / "fib.doc"
+    path.write_bytes(src.read_bytes())
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        word = bytearray(ole.openstream("WordDocument").read())
+        word[0x02E6:0x02EA] = struct.pack("<I", 0x7FFFFFFF)  # lcbPlfLst
+        ole.write_stream("WordDocument", bytes(word))
+    doc = read_doc(str(path))
+    assert doc.readable and [p.fatal for p in doc.problems] == [False]
+    assert "编号" in doc.problems[0].message
+
+
+def test_list_bytes_never_raise(tmp_path):
+    import random
+
+    rng = random.Random(11)
+    for k in range(40):
+
+        def scramble(t: bytearray, fc: int, lcb: int, lfo: int, lcb_lfo: int) -> None:
+            # the PlfLst, its first LVLs, the PlfLfo: other structures of the stream left alone
+            spans = [(fc, fc + lcb + 200), (lfo, lfo + lcb_lfo)]
+            for _ in range(rng.randint(1, 30)):
+                lo, hi = rng.choice(spans)
+                t[rng.randrange(lo, hi)] = rng.randrange(256)
+
+        doc = read_doc(str(_lists_patched(tmp_path, scramble)))
+        assert doc.readable and not any(p.fatal for p in doc.problems), k
+        assert sum("编号" in p.message for p in doc.problems) <= 1, k
+
+
+def test_end_to_end_numbered_sections_are_found(tmp_path):
+    rules = load_rules()
+    numbered = read_document(str(NUMBERED))
+    assert [h.text for h in numbered.headings][:2] == ["一、部门职责", "二、机构设置"]
+    assert not {f.rule_id for f in check_document(numbered, rules)} & SECTIONS
+    # the same document with its list part damaged: the numbers are lost, the sections missed
+    damaged = read_document(str(_lists_patched(tmp_path, lambda t, fc, *_: _set(t, fc, b"\xff\x7f"))))
+    assert [p.fatal for p in damaged.problems] == [False] and "编号" in damaged.problems[0].message
+    found = {f.rule_id for f in check_document(damaged, rules)}
+    assert {"SEC-001", "SEC-002"} <= found
+
+
+def _lvl(nfc: int, text: str, start: int = 1, follow: int = 0) -> bytes:
+    """An LVL: its LVLF (no grpprls) and its number text, "\\x00" standing for level 0's number."""
+    nums = bytes([text.index("\x00") + 1]) + bytes(8) if "\x00" in text else bytes(9)
+    lvlf = struct.pack("<iBB", start, nfc, 0) + nums + bytes([follow]) + bytes(8) + bytes(4)
+    return lvlf + struct.pack("<H", len(text)) + text.encode("utf-16-le")
+
+
+def test_start_override_numbers_its_own_list():
+    """Two LFOs of one simple list, the second starting at 5: it counts on its own, as a .docx
+    w:num with a w:startOverride does; nfc 37 is chineseCounting, ixchFollow 2 joins tightly."""
+    from openlint.read.doc import _Fib, _Lists
+
+    lstf = struct.pack("<ii", 5, 0) + b"\xff\x0f" * 9 + bytes([0x01, 0])  # lsid 5, simple
+    plflst = struct.pack("<h", 1) + lstf
+    lfos = struct.pack("<iiiBBBB", 5, 0, 0, 0, 0, 0, 0) + struct.pack("<iiiBBBB", 5, 0, 0, 1, 0, 0, 0)
+    data = struct.pack("<i", 0) + struct.pack("<i", 0) + struct.pack("<iI", 5, 0x10)  # LFOLVL: level 0, fStartAt
+    plflfo = struct.pack("<I", 2) + lfos + data
+    problems: list = []
+
+    def lists(lvl: bytes) -> _Lists:
+        at = len(plflst) + len(lvl)
+        fib = _Fib("1Table", 0, 0, 0, 0, 0, fc_lst=0, lcb_lst=len(plflst), fc_lfo=at, lcb_lfo=len(plflfo))
+        return _Lists(plflst + lvl + plflfo, fib, problems, "t.doc")
+
+    counting = lists(_lvl(37, "\x00、"))
+    assert [counting.label(ilfo, 0) for ilfo in (1, 2, 2, 1)] == ["一、", "五、", "六、", "二、"]
+    assert counting.label(3, 0) is None and counting.label(1, 1) is None  # no such LFO; a simple list's one level
+    tight, spaced = lists(_lvl(0, "第\x00部分", follow=2)), lists(_lvl(0, "第\x00部分", follow=1))
+    assert (tight.label(1, 0), spaced.label(1, 0)) == ("第1部分", "第1部分 ")
+    assert problems == []
+
+
+def test_style_lists_follow_the_base_style():
+    from openlint.read.doc import _ISTD_NIL, _Std, _style_lists
+
+    styles = {
+        0: _Std(0, _ISTD_NIL, "Normal", None),
+        1: _Std(62, 0, "编号标题", None, ilfo=2, ilvl=1),
+        2: _Std(62, 1, "编号标题二", None, ilvl=0),  # its own level, its base's list
+        3: _Std(62, 3, "自指", None),  # istdBase naming itself: a bounded walk
+    }
+    assert _style_lists(styles) == {1: (2, 1), 2: (2, 0)}

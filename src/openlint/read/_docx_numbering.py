@@ -4,7 +4,9 @@ A paragraph whose `w:numPr` (its own or its paragraph style's) names a list show
 "（一）", "1.", "第一部分") that is not part of its text: headings numbered that way are found by
 their numbering only once the label is put back. `Numbering` holds the part's lists and, while the
 body is read in order, their counters; `Numbering.prefix` gives one paragraph's label and counts it.
-`format_number` is the number formatting of `w:numFmt`.
+`format_number` is the number formatting of `w:numFmt`. `count_label` (counting a paragraph and
+writing its label) and `join_label` (putting the label before the text) are shared with the legacy
+.doc reader, whose lists (`read/doc.py`) are read into the same `Level`s.
 
 Counting is the common case of Word's: the counters of a list (`w:abstractNum`) are shared by the
 `w:num`s that use it, except a `w:num` that overrides a level (`w:lvlOverride`), which counts on
@@ -14,6 +16,7 @@ its own; a level restarts when an earlier level advances (or as `w:lvlRestart` s
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -111,6 +114,56 @@ def _chinese_below_10000(n: int, digits: str, units: tuple[str, ...]) -> str:
     return "".join(out)
 
 
+def count_label(
+    counters: dict[Hashable, list[int | None]], key: Hashable, levels: dict[int, Level], ilvl: int
+) -> str | None:
+    """Count a paragraph at level `ilvl` of the list `key` (whose levels are `levels`; `counters`
+    holds every list's counters, by key) and give the label Word shows before its text, with the
+    separator to the text: "一、", "（一）", "第一部分 ". A level restarts when an earlier one
+    advances (or as its `restart` says). None when there is no number to show: an unknown level,
+    a bullet, an empty label. Shared by the .docx and .doc readers."""
+    level = levels.get(ilvl)
+    if level is None:
+        return None
+    counts = counters.get(key)
+    if counts is None:
+        counts = counters[key] = [None] * _LEVELS
+    current = counts[ilvl]
+    counts[ilvl] = level.start if current is None else min(current + 1, MAX_COUNT)
+    for deeper in range(ilvl + 1, _LEVELS):
+        if counts[deeper] is None:
+            continue
+        lvl = levels.get(deeper)
+        restart = lvl.restart if lvl is not None else None
+        if restart is None or restart > deeper or ilvl < restart:  # naming a later level: ignored
+            counts[deeper] = None
+    if level.fmt == "bullet":
+        return None
+
+    def number(match: re.Match) -> str:
+        i = int(match.group(1)) - 1
+        ref = levels.get(i)
+        if ref is None or ref.fmt == "bullet":
+            return ""
+        n = counts[i]
+        if n is None:  # an earlier level skipped since it (re)started: Word shows 1.0.1
+            n = max(ref.start - 1, 0)
+        return format_number(n, "decimal" if level.legal and ref.fmt != "none" else ref.fmt)
+
+    label = _PLACEHOLDER.sub(number, level.text).strip()
+    if not label:
+        return None
+    return label if level.tight or label.endswith(_CLOSED) else label + " "
+
+
+def join_label(label: str | None, text: str) -> str:
+    """A paragraph's text with its list label before it, as Word shows it; not when the number is
+    typed by hand as well (not doubled), nor on an empty paragraph (counted, but nothing to show)."""
+    if label and text and not text.startswith(label.rstrip()):
+        return label + text
+    return text
+
+
 @dataclass(frozen=True)
 class Level:
     """One `w:lvl` of a list: where its number starts, how it is written and when it restarts."""
@@ -137,7 +190,7 @@ class Numbering:
         self._abstract: dict[str, etree._Element] = {}
         self._nums: dict[str, tuple[str, dict[int, tuple[int | None, etree._Element | None]]]] = {}
         self._levels: dict[str, dict[int, Level]] = {}
-        self._counts: dict[tuple[str, str], list[int | None]] = {}
+        self._counts: dict[Hashable, list[int | None]] = {}
         if root is None:
             self._w = ""
             return
@@ -190,35 +243,7 @@ class Numbering:
         if level is None:
             return None
         key = ("num", num_id) if overrides else ("abstract", aid)
-        counts = self._counts.get(key)
-        if counts is None:
-            counts = self._counts[key] = [None] * _LEVELS
-        current = counts[ilvl]
-        counts[ilvl] = level.start if current is None else min(current + 1, MAX_COUNT)
-        for deeper in range(ilvl + 1, _LEVELS):
-            if counts[deeper] is None:
-                continue
-            lvl = levels.get(deeper)
-            restart = lvl.restart if lvl is not None else None
-            if restart is None or restart > deeper or ilvl < restart:  # naming a later level: ignored
-                counts[deeper] = None
-        if level.fmt == "bullet":
-            return None
-
-        def number(match: re.Match) -> str:
-            i = int(match.group(1)) - 1
-            ref = levels.get(i)
-            if ref is None or ref.fmt == "bullet":
-                return ""
-            n = counts[i]
-            if n is None:  # an earlier level skipped since it (re)started: Word shows 1.0.1
-                n = max(ref.start - 1, 0)
-            return format_number(n, "decimal" if level.legal and ref.fmt != "none" else ref.fmt)
-
-        label = _PLACEHOLDER.sub(number, level.text).strip()
-        if not label:
-            return None
-        return label if level.tight or label.endswith(_CLOSED) else label + " "
+        return count_label(self._counts, key, levels, ilvl)
 
     def _levels_of(self, num_id: str, aid: str, overrides: dict) -> dict[int, Level]:
         """The levels a paragraph of `num_id` is numbered with: its list's, as its overrides change them."""

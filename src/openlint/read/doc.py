@@ -21,7 +21,18 @@ The OLE2 container is opened with `olefile`; the rest is read here from the spec
   else its style's, and is taken as the .docx reader takes a styled heading's (`_heading_level`,
   `_numbering_calibration`); unstyled paragraphs are headings by their numbering, as in a text
   file. Table-of-contents paragraphs (styles "toc 1".."toc 9") are left out, as from a .docx. A
-  style sheet that cannot be read is ignored (headings by numbering only) with a problem.
+  style sheet that cannot be read is ignored (headings by numbering only) with a problem;
+* automatic list numbering ("一、", "（一）" shown by Word, absent from the text) is put back before a
+  body paragraph's text as the .docx reader does it: the paragraph's list (sprmPIlfo, a 1-based
+  index into the LFOs of the PlfLfo) and level (sprmPIlvl), each its own or else its style's (the
+  style's paragraph UPX, through istdBase), name an LFO, whose lsid names a list (an LSTF of the
+  PlfLst); the LVLs of every list follow the PlfLst (9 a list, 1 a simple one) and give each
+  level's start, number format (nfc, an MSONFC), number text (xst, 0..8 standing for the levels'
+  numbers), follow character and restart; an LFO's LFOLVLs override a level's start or the level.
+  Counting, number formatting and how the label joins the text (not doubled when typed by hand)
+  are the .docx reader's (`_docx_numbering.count_label`, `join_label`); an LFO with overrides
+  counts on its own, as a .docx `w:num` does. Table cell paragraphs are neither numbered nor
+  counted. A list part that cannot be read numbers nothing, with one problem.
 
 Tables go through the .docx reader's grid resolution (cell edges give each cell its column span,
 vertical merges are followed), so a table reads the same from either format.
@@ -35,9 +46,10 @@ from __future__ import annotations
 import re
 import struct
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from openlint.model import Block, Document, Heading, Location, Paragraph, Problem
+from openlint.read._docx_numbering import MAX_COUNT, Level, count_label, join_label
 from openlint.read._zip import MAX_MEMBER_BYTES, Unreadable
 from openlint.read.docx import (
     _HEADING_NAME,
@@ -80,6 +92,11 @@ _SPRM_DEF_TABLE = 0xD608
 _SPRM_CHG_TABS = 0xC615
 _SPRM_VERT_MERGE = 0xD62B
 _SPRM_TABLE_HEADER = 0x3404
+_SPRM_ILFO = 0x460B  # sprmPIlfo: 1-based index of the paragraph's LFO; 0 not numbered
+_SPRM_ILVL = 0x260A  # sprmPIlvl: its list level, 0..8
+_FC_PLFLST = 0x02E2  # FibRgFcLcb97.fcPlfLst, lcbPlfLst, fcPlfLfo, lcbPlfLfo
+_CB_RG_FC_LCB = 0x0098  # FibRgFcLcb's count of fc/lcb pairs
+_LIST_PAIRS = 75  # fcPlfLfo/lcbPlfLfo is the 75th pair
 _COL_TOLERANCE = 20  # twips: cell edges closer than this are one grid line
 
 
@@ -99,6 +116,10 @@ class _Fib:
     lcb_papx: int
     fc_stsh: int = 0
     lcb_stsh: int = 0
+    fc_lst: int = 0  # PlfLst, the LVLs of its lists right after it
+    lcb_lst: int = 0
+    fc_lfo: int = 0  # PlfLfo
+    lcb_lfo: int = 0
 
 
 @dataclass(slots=True)
@@ -124,6 +145,8 @@ class _Props:
     hmerge: list[int] = field(default_factory=list)  # per cell: 0 none, 1 first, 2/3 continue
     istd: int = 0  # the paragraph's style
     outline: int | None = None  # its direct outline level as written (sprmPOutLvl), 0..9
+    ilfo: int | None = None  # its list (sprmPIlfo), 0: none
+    ilvl: int | None = None  # its list level (sprmPIlvl)
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -168,8 +191,9 @@ def _read(path: str) -> Document:
         pieces = _pieces(word, table, fib)
         text = _main_text(word, pieces)
         props = _paragraph_props(word, table, fib, data, problems, path)
-        styles = _style_levels(table, fib, problems, path) if props is not None else {}
-    marked, row_props = _mark(text, pieces, props, styles)
+        styles, style_lists = _styles(table, fib, problems, path) if props is not None else ({}, {})
+    lists = _Lists(table, fib, problems, path)
+    marked, row_props = _mark(text, pieces, props, styles, style_lists, lists)
     items = _items(_strip_fields(marked).replace(_GONE, ""), row_props)
     blocks = _blocks(items, path, problems)
     if not blocks:
@@ -229,7 +253,11 @@ def _read_fib(word: bytes) -> _Fib:
     table = "1Table" if flags & _F_WHICH_TBL else "0Table"
     if ccp_text < 0 or ccp_text > MAX_TEXT_BYTES:
         raise Unreadable(f"{MSG_CORRUPT}：正文长度异常（{ccp_text}）")
-    return _Fib(table, ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx, fc_stsh, lcb_stsh)
+    fib = _Fib(table, ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx, fc_stsh, lcb_stsh)
+    pairs = struct.unpack_from("<H", word, _CB_RG_FC_LCB)[0]
+    if pairs >= _LIST_PAIRS and len(word) >= _FC_PLFLST + 16:
+        fib.fc_lst, fib.lcb_lst, fib.fc_lfo, fib.lcb_lfo = struct.unpack_from("<IIII", word, _FC_PLFLST)
+    return fib
 
 
 def _pieces(word: bytes, table: bytes, fib: _Fib) -> list[_Piece]:
@@ -365,6 +393,10 @@ def _props(grpprl: bytes, data: _Lazy | None, p: _Props | None = None) -> _Props
         value = operand[0] if operand else 0
         if sprm == _SPRM_OUTLINE:
             p.outline = value
+        elif sprm == _SPRM_ILFO and len(operand) == 2:
+            p.ilfo = struct.unpack("<h", operand)[0]
+        elif sprm == _SPRM_ILVL:
+            p.ilvl = value
         elif sprm == _SPRM_IN_TABLE:
             p.in_table = bool(value)
         elif sprm == _SPRM_TTP:
@@ -386,9 +418,9 @@ def _props(grpprl: bytes, data: _Lazy | None, p: _Props | None = None) -> _Props
     return p
 
 
-_TABLE_SPRMS = {  # and the outline level
+_TABLE_SPRMS = {  # and the outline level and list
     _SPRM_OUTLINE, _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_ITAP, _SPRM_INNER_CELL, _SPRM_INNER_TTP,
-    _SPRM_TABLE_HEADER, _SPRM_DEF_TABLE, _SPRM_VERT_MERGE,
+    _SPRM_TABLE_HEADER, _SPRM_DEF_TABLE, _SPRM_VERT_MERGE, _SPRM_ILFO, _SPRM_ILVL,
 }
 
 
@@ -440,6 +472,175 @@ def _sprms(grpprl: bytes):
 _SPRA_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 
 
+# --- automatic list numbering ----------------------------------------------------------------
+
+# MSONFC (lvlf.nfc) → the number format of the .docx reader's `format_number` (ST_NumberFormat)
+_NFC = {
+    0: "decimal", 1: "upperRoman", 2: "lowerRoman", 3: "upperLetter", 4: "lowerLetter",
+    5: "ordinal", 6: "cardinalText", 7: "ordinalText", 8: "hex", 9: "chicago",
+    10: "ideographDigital", 11: "japaneseCounting", 12: "aiueo", 13: "iroha",
+    14: "decimalFullWidth", 15: "decimalHalfWidth", 16: "japaneseLegal",
+    17: "japaneseDigitalTenThousand", 18: "decimalEnclosedCircle", 19: "decimalFullWidth2",
+    20: "aiueoFullWidth", 21: "irohaFullWidth", 22: "decimalZero", 23: "bullet", 24: "ganada",
+    25: "chosung", 26: "decimalEnclosedFullstop", 27: "decimalEnclosedParen",
+    28: "decimalEnclosedCircleChinese", 29: "ideographEnclosedCircle", 30: "ideographTraditional",
+    31: "ideographZodiac", 32: "ideographZodiacTraditional", 33: "taiwaneseCounting",
+    34: "ideographLegalTraditional", 35: "taiwaneseCountingThousand", 36: "taiwaneseDigital",
+    37: "chineseCounting", 38: "chineseLegalSimplified", 39: "chineseCountingThousand",
+    255: "none",
+}
+_LSTF = 28  # bytes of an LSTF
+_LVLF = 28  # bytes of an LVLF
+_LFO = 16  # bytes of an LFO
+_LIST_LEVELS = 9  # LVLs of a list that is not simple
+MSG_LISTS = "编号列表无法读取，自动编号未计入正文"
+
+
+@dataclass(slots=True)
+class _Lfo:
+    lsid: int
+    # per level: a start override (LFOLVL.fStartAt) and a level override (fFormatting)
+    overrides: dict[int, tuple[int | None, Level | None]]
+
+
+class _Lists:
+    """The document's lists (PlfLst with its LVLs, PlfLfo), read the first time a paragraph asks
+    for its number, and their counters (the .docx reader's `count_label`): an LSTF is the .docx's
+    abstractNum, an LFO its num. A list part that cannot be read numbers no paragraph, with one
+    problem."""
+
+    def __init__(self, table: bytes, fib: _Fib, problems: list[Problem], path: str):
+        self._table, self._fib, self._problems, self._path = table, fib, problems, path
+        self._loaded = False
+        self._lists: dict[int, dict[int, Level]] = {}
+        self._lfos: list[_Lfo] = []
+        self._levels: dict[int, dict[int, Level]] = {}  # by ilfo: the levels its paragraphs use
+        self._counts: dict = {}
+
+    def label(self, ilfo: int, ilvl: int) -> str | None:
+        """The label of a paragraph of LFO `ilfo` (1-based) at level `ilvl`, counted; None for
+        none (an unknown list or level, a bullet, an empty label)."""
+        if not self._loaded:
+            self._loaded = True
+            self._load()
+        if not 1 <= ilfo <= len(self._lfos) or not 0 <= ilvl < _LIST_LEVELS:
+            return None
+        lfo = self._lfos[ilfo - 1]
+        levels = self._levels.get(ilfo)
+        if levels is None:
+            levels = dict(self._lists.get(lfo.lsid, {}))
+            for i, (start, level) in lfo.overrides.items():
+                if level is not None:
+                    levels[i] = level
+                if start is not None and i in levels:
+                    levels[i] = replace(levels[i], start=start)
+            self._levels[ilfo] = levels
+        key = ("lfo", ilfo) if lfo.overrides else ("lst", lfo.lsid)
+        return count_label(self._counts, key, levels, ilvl)
+
+    def _load(self) -> None:
+        try:
+            self._lists = _read_plflst(self._table, self._fib)
+            self._lfos = _read_plflfo(self._table, self._fib)
+        except (struct.error, ValueError, IndexError) as exc:
+            self._lists, self._lfos = {}, []
+            self._problems.append(Problem(f"{MSG_LISTS}（{exc}）", Location(file=self._path)))
+
+
+def _read_plflst(table: bytes, fib: _Fib) -> dict[int, dict[int, Level]]:
+    """The lists by lsid: the PlfLst (cLst, then cLst LSTFs), then right after it the LVLs of
+    every list in order, 9 for a list, 1 for a simple one."""
+    start, lcb = fib.fc_lst, fib.lcb_lst
+    if lcb < 2 or start + lcb > len(table):
+        raise ValueError("PlfLst")
+    count = struct.unpack_from("<h", table, start)[0]
+    if count < 0 or 2 + _LSTF * count > lcb:
+        raise ValueError("PlfLst.cLst")
+    at = start + lcb
+    lists: dict[int, dict[int, Level]] = {}
+    for k in range(count):
+        lstf = start + 2 + _LSTF * k
+        lsid = struct.unpack_from("<i", table, lstf)[0]
+        simple = table[lstf + 26] & 0x01
+        levels: dict[int, Level] = {}
+        for ilvl in range(1 if simple else _LIST_LEVELS):
+            levels[ilvl], at = _read_lvl(table, at)
+        lists.setdefault(lsid, levels)
+    return lists
+
+
+def _read_plflfo(table: bytes, fib: _Fib) -> list[_Lfo]:
+    """The LFOs in order (sprmPIlfo counts them from 1): the PlfLfo (lfoMac, lfoMac LFOs, then an
+    LFOData per LFO: cp and clfolvl LFOLVLs, each an iStartAt, flags and maybe an LVL)."""
+    start, lcb = fib.fc_lfo, fib.lcb_lfo
+    end = start + lcb
+    if lcb < 4 or end > len(table):
+        raise ValueError("PlfLfo")
+    count = struct.unpack_from("<I", table, start)[0]
+    if 4 + _LFO * count > lcb:
+        raise ValueError("PlfLfo.lfoMac")
+    lfos: list[_Lfo] = []
+    at = start + 4 + _LFO * count
+    for k in range(count):
+        lfo = start + 4 + _LFO * k
+        lsid = struct.unpack_from("<i", table, lfo)[0]
+        clfolvl = table[lfo + 12]
+        overrides: dict[int, tuple[int | None, Level | None]] = {}
+        at += 4  # LFOData.cp
+        for _ in range(clfolvl):
+            if at + 8 > end:
+                raise ValueError("LFOLVL")
+            start_at, flags = struct.unpack_from("<iI", table, at)
+            at += 8
+            ilvl, has_start, has_level = flags & 0xF, flags & 0x10, flags & 0x20
+            level = None
+            if has_level:
+                level, at = _read_lvl(table, at, end)
+            if ilvl < _LIST_LEVELS and (has_start or level is not None):
+                overrides[ilvl] = (max(0, min(start_at, MAX_COUNT)) if has_start else None, level)
+        if at > end:
+            raise ValueError("LFOData")
+        lfos.append(_Lfo(lsid, overrides))
+    return lfos
+
+
+def _read_lvl(table: bytes, at: int, end: int | None = None) -> tuple[Level, int]:
+    """An LVL at `at` (its LVLF, grpprlPapx, grpprlChpx, then the number text xst: cch and cch
+    UTF-16 characters, a character 0..8 standing for the number of that level) and the offset
+    just past it."""
+    end = len(table) if end is None else end
+    if at + _LVLF + 2 > end:
+        raise ValueError("LVL")
+    start_at, nfc, flags = struct.unpack_from("<iBB", table, at)
+    nums = table[at + 6 : at + 15]  # rgbxchNums: 1-based positions of the placeholders in xst
+    follow = table[at + 15]  # ixchFollow: 0 tab, 1 space, 2 nothing
+    cb_chpx, cb_papx, restart_lim = table[at + 24], table[at + 25], table[at + 26]
+    xst = at + _LVLF + cb_papx + cb_chpx
+    if xst + 2 > end:
+        raise ValueError("LVL.xst")
+    cch = struct.unpack_from("<H", table, xst)[0]
+    after = xst + 2 + 2 * cch
+    if after > end:
+        raise ValueError("LVL.xst")
+    chars = table[xst + 2 : after].decode("utf-16-le", errors="replace")
+    places = {n - 1 for n in nums if n}
+    text = []
+    for i, ch in enumerate(chars):
+        if ord(ch) < _LIST_LEVELS and (i in places or not places):
+            text.append(f"%{ord(ch) + 1}")
+        elif ord(ch) >= 0x20 and ch != "%":
+            text.append(ch)
+    level = Level(
+        start=max(0, min(start_at, MAX_COUNT)),
+        fmt=_NFC.get(nfc, "decimal"),
+        text="".join(text),
+        restart=restart_lim if flags & 0x08 else None,  # fNoRestart: restarts only below ilvlRestartLim
+        legal=bool(flags & 0x04),
+        tight=follow == 2,
+    )
+    return level, after
+
+
 # --- styles ----------------------------------------------------------------------------------
 
 _TOC = -1  # the "level" of a table-of-contents style: its paragraphs are left out
@@ -451,17 +652,43 @@ class _Std:
     base: int  # istdBase, _ISTD_NIL for none
     name: str
     outline: int | None  # sprmPOutLvl of its paragraph UPX, as written
+    ilfo: int | None = None  # sprmPIlfo of its paragraph UPX: the style's list
+    ilvl: int | None = None  # sprmPIlvl: its level
 
 
-def _style_levels(table: bytes, fib: _Fib, problems: list[Problem], path: str) -> dict[int, int]:
-    """Heading level (1..9, or _TOC) of each paragraph style that has one, by istd; empty, with a
-    problem, when the style sheet cannot be read."""
+_StyleList = tuple[int | None, int | None]  # a style's list (ilfo) and list level (ilvl), if set
+
+
+def _styles(
+    table: bytes, fib: _Fib, problems: list[Problem], path: str
+) -> tuple[dict[int, int], dict[int, _StyleList]]:
+    """Heading level (1..9, or _TOC) of each paragraph style that has one, and the list of each
+    that numbers its paragraphs, by istd; empty, with a problem, when the style sheet cannot be
+    read."""
     try:
-        return _levels(_read_stsh(table, fib))
+        styles = _read_stsh(table, fib)
     except (struct.error, ValueError, IndexError):
         message = "样式表无法读取，标题仅按编号识别"
         problems.append(Problem(message, Location(file=path)))
-        return {}
+        return {}, {}
+    return _levels(styles), _style_lists(styles)
+
+
+def _style_lists(styles: dict[int, _Std]) -> dict[int, _StyleList]:
+    """Each style's list and list level, each its own or its nearest base style's (istdBase)."""
+    out: dict[int, _StyleList] = {}
+    for istd, st in styles.items():
+        ilfo = ilvl = None
+        s: _Std | None = st
+        for _ in range(20):  # a bounded walk: istdBase may loop
+            if s is None or (ilfo is not None and ilvl is not None):
+                break
+            ilfo = s.ilfo if ilfo is None else ilfo
+            ilvl = s.ilvl if ilvl is None else ilvl
+            s = styles.get(s.base) if s.base != _ISTD_NIL else None
+        if ilfo:
+            out[istd] = (ilfo, ilvl)
+    return out
 
 
 def _read_stsh(table: bytes, fib: _Fib) -> dict[int, _Std]:
@@ -503,7 +730,7 @@ def _read_stsh(table: bytes, fib: _Fib) -> dict[int, _Std]:
         if upx > cb:
             raise ValueError("Xstz")
         name = std[cb_base + 2 : upx - 2].decode("utf-16-le", errors="replace")
-        outline = None
+        outline = ilfo = ilvl = None
         if upx + 2 <= cb:
             size = struct.unpack_from("<H", std, upx)[0]
             if upx + 2 + size > cb:
@@ -511,7 +738,11 @@ def _read_stsh(table: bytes, fib: _Fib) -> dict[int, _Std]:
             for sprm, operand in _sprms(std[upx + 4 : upx + 2 + size]):  # past the istd
                 if sprm == _SPRM_OUTLINE and operand:
                     outline = operand[0]
-        styles[istd] = _Std(w1 & 0xFFF, w2 >> 4, name, outline)
+                elif sprm == _SPRM_ILFO and len(operand) == 2:
+                    ilfo = struct.unpack("<h", operand)[0]
+                elif sprm == _SPRM_ILVL and operand:
+                    ilvl = operand[0]
+        styles[istd] = _Std(w1 & 0xFFF, w2 >> 4, name, outline, ilfo, ilvl)
     return styles
 
 
@@ -562,29 +793,44 @@ _MARKS = re.compile("[\r\x07]")
 _GONE = "\ufffe"  # a dropped character, until the marks are placed (positions must not move)
 # a body paragraph's heading level 1..9 (or _TOC) from its style, just before its mark
 _LEVEL_BASE = 0xF0000  # private use: such characters of the text itself are dropped
-_DROP = re.compile("[\x00-\x06\x08\x0e-\x12\x16-\x1d\x1f\x7f\ufffe\U000f0000-\U000f000f]")
+# a numbered paragraph's list label, between these two, just before its level mark (if any)
+_LABEL_OPEN, _LABEL_CLOSE = "\U000f0010", "\U000f0011"
+_DROP = re.compile("[\x00-\x06\x08\x0e-\x12\x16-\x1d\x1f\x7f\ufffe\U000f0000-\U000f0011]")
+_LABEL_DROP = re.compile("[\x00-\x1f\x7f\ufffe\U000f0000-\U000f0011]")
 
 
 def _level_mark(level: int) -> str:
     return chr(_LEVEL_BASE + (level if level > 0 else 0xF))
 
 
-def _marked_level(chunk: str) -> tuple[str, int | None]:
-    """A paragraph's text without its level mark, and the level (None: none, _TOC)."""
+def _marked_level(chunk: str) -> tuple[str, int | None, str | None]:
+    """A paragraph's text without its level mark and list label, the level (None: none, _TOC)
+    and the label (None: none)."""
+    level = label = None
     if chunk and _LEVEL_BASE < ord(chunk[-1]) <= _LEVEL_BASE + 0xF:
         level = ord(chunk[-1]) - _LEVEL_BASE
-        return chunk[:-1], _TOC if level == 0xF else level
-    return chunk, None
+        chunk, level = chunk[:-1], _TOC if level == 0xF else level
+    if chunk.endswith(_LABEL_CLOSE):
+        i = chunk.rfind(_LABEL_OPEN)
+        if i >= 0:
+            chunk, label = chunk[:i], chunk[i + 1 : -1]
+    return chunk, level, label
 
 
 def _mark(
-    text: str, pieces: list[_Piece], props: dict[int, _Props] | None, styles: dict[int, int] | None = None
+    text: str,
+    pieces: list[_Piece],
+    props: dict[int, _Props] | None,
+    styles: dict[int, int] | None = None,
+    style_lists: dict[int, _StyleList] | None = None,
+    lists: _Lists | None = None,
 ) -> tuple[str, list[_Props]]:
     """The text with table paragraph marks told apart (see the marks above), a body paragraph's
-    heading level (or table-of-contents style) put before its mark (`_level_mark`), and the
-    properties of its row end marks in order. Without properties, a cell mark right after
-    another cell mark is taken for a row end."""
+    list label (`_LABEL_OPEN` … `_LABEL_CLOSE`) and heading level (or table-of-contents style,
+    `_level_mark`) put before its mark, and the properties of its row end marks in order.
+    Without properties, a cell mark right after another cell mark is taken for a row end."""
     styles = styles or {}
+    style_lists = style_lists or {}
     normal = styles.get(0)
     chars = list(_DROP.sub(_GONE, text))  # object anchors, footnote marks … go
     rows: list[_Props] = []
@@ -605,8 +851,12 @@ def _mark(
                         level = pp.outline + 1 if pp.outline <= 8 else None
                     else:
                         level = styles.get(pp.istd)
+                    label = _label(pp, style_lists, lists)
+                    mark = _LABEL_OPEN + label + _LABEL_CLOSE if label else ""
                     if level:
-                        chars[p.cp + m.start()] = _level_mark(level) + "\r"
+                        mark += _level_mark(level)
+                    if mark:
+                        chars[p.cp + m.start()] = mark + "\r"
                 continue
             pos = p.cp + m.start()
             depth = pp.itap or 1
@@ -624,6 +874,21 @@ def _mark(
             else:
                 chars[pos] = _CELL_PARA
     return "".join(chars), rows
+
+
+def _label(pp: _Props | None, style_lists: dict[int, _StyleList], lists: _Lists | None) -> str | None:
+    """The list label of a body paragraph (its own sprmPIlfo and sprmPIlvl, each else its
+    style's), counted; None when it is not numbered or shows no number."""
+    if lists is None:
+        return None
+    ilfo, ilvl = style_lists.get(pp.istd if pp is not None else 0, (None, None))
+    if pp is not None:
+        ilfo = pp.ilfo if pp.ilfo is not None else ilfo
+        ilvl = pp.ilvl if pp.ilvl is not None else ilvl
+    if not ilfo or ilfo < 0:
+        return None
+    label = lists.label(ilfo, ilvl or 0)
+    return _LABEL_DROP.sub("", label) if label else None
 
 
 _FIELD = re.compile("[\x13\x14\x15]")
@@ -700,9 +965,9 @@ def _items(text: str, row_props: list[_Props]) -> list:
                 table.append(_Row(row, None))
                 row, lines = [], []
             table = None
-            chunk, level = _marked_level(chunk)
+            chunk, level, label = _marked_level(chunk)
             if level != _TOC:
-                items.append(_Para(_line(chunk), level))
+                items.append(_Para(join_label(label, _line(chunk)), level))
     tail = parts[-1]
     if row or lines:
         if lines or tail.strip():

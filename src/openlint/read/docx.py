@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
-from openlint.read._docx_numbering import Numbering
+from openlint.read._docx_numbering import Numbering, join_label
 from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
 from openlint.read.text import (
@@ -514,9 +514,7 @@ class _BodyReader:
             return None  # a table-of-contents entry repeats a heading
         if numpr is not None or (style is not None and style.num_id is not None):
             # counted even when empty: Word shows the number of an empty list paragraph
-            prefix = self._list_prefix(numpr, style)
-            if prefix and text and not text.startswith(prefix.rstrip()):  # not when typed as well
-                text = prefix + text
+            text = join_label(self._list_prefix(numpr, style), text)  # not when typed as well
         if not text:
             return None
         if level is None:
