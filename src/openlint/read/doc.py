@@ -48,26 +48,18 @@ import struct
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
-from openlint.model import Block, Document, Heading, Location, Paragraph, Problem
+from openlint.model import Block, Document, Location, Problem
 from openlint.read._docx_numbering import MAX_COUNT, Level, count_label, join_label
 from openlint.read._zip import MAX_MEMBER_BYTES, Unreadable
 from openlint.read.docx import (
     _HEADING_NAME,
     _TOC_NAME,
-    _heading_level,
-    _make_table,
-    _numbering_calibration,
     _RawRow,
+    _RawTable,
+    compose_blocks,
 )
-from openlint.read.structure import assemble, heading_level
-from openlint.read.text import (
-    MAX_TEXT_BYTES,
-    fatal_document,
-    file_problem,
-    is_preamble_line,
-    looks_like_caption,
-    split_preamble,
-)
+from openlint.read.structure import assemble
+from openlint.read.text import MAX_TEXT_BYTES, read_guarded
 
 MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
 MSG_CORRUPT = "文件已损坏或不完整，无法作为 Word 文档（.doc）打开"
@@ -154,17 +146,7 @@ class _Props:
 
 def read_doc(path: str) -> Document:
     """Read a Word 97-2003 .doc file. Never raises: problems are returned in the document."""
-    reason = file_problem(path)
-    if reason:
-        return fatal_document(path, "doc", reason)
-    try:
-        return _read(path)
-    except Unreadable as exc:
-        return fatal_document(path, "doc", str(exc))
-    except MemoryError:
-        return fatal_document(path, "doc", "文件过大，内存不足，未能读取")
-    except Exception as exc:  # a bug must not take the run down
-        return fatal_document(path, "doc", f"读取 .doc 时发生内部错误：{type(exc).__name__}: {exc}")
+    return read_guarded(path, "doc", " .doc ", _read)
 
 
 def _read(path: str) -> Document:
@@ -992,48 +974,10 @@ def _line(chunk: str) -> str:
 
 
 def _blocks(items: list, path: str, problems: list[Problem]) -> list[Block]:
-    """Headings (by style or outline level, else by numbering), paragraphs, tables with the
-    caption and preamble lines above them, as the .docx reader takes them (a caption without
-    looking at its alignment or weight, which a .doc keeps in its styles)."""
-    items = [it for it in items if (it.text if isinstance(it, _Para) else it)]
-    consumed: set[int] = set()
-    tables: dict[int, object] = {}
-    for i, item in enumerate(items):
-        if isinstance(item, _Para):
-            continue
-        j = i - 1
-        preamble: list[str] = []
-        while (
-            j >= 0
-            and isinstance(items[j], _Para)
-            and items[j].level is None
-            and heading_level(items[j].text) is None
-            and is_preamble_line(items[j].text)
-        ):
-            preamble[:0] = split_preamble(items[j].text)
-            consumed.add(j)
-            j -= 1
-        caption = ""
-        if j >= 0 and isinstance(items[j], _Para) and j not in consumed and looks_like_caption(items[j].text):
-            caption = items[j].text
-            if _heading_level(items[j]) is None:
-                consumed.add(j)
-        table = _make_table(_raw_rows(item), caption, preamble, path, problems)
-        if table is not None:
-            tables[i] = table
-    calibrate = _numbering_calibration(it for it in items if isinstance(it, _Para))
-    blocks: list[Block] = []
-    loc = Location(file=path)  # one for all: `assemble` gives each block its section path
-    for i, item in enumerate(items):
-        if i in consumed:
-            continue
-        if not isinstance(item, _Para):
-            if i in tables:
-                blocks.append(tables[i])
-            continue
-        level = _heading_level(item, calibrate)
-        blocks.append(Heading(item.text, level, loc) if level else Paragraph(item.text, loc))
-    return blocks
+    """Blocks as the .docx reader composes them, a caption taken without looking at its alignment
+    or weight (which a .doc keeps in its styles)."""
+    items = [it if isinstance(it, _Para) else _RawTable(_raw_rows(it)) for it in items if (it.text if isinstance(it, _Para) else it)]
+    return compose_blocks(items, path, problems)
 
 
 def _raw_rows(rows: list[_Row]) -> list[_RawRow]:

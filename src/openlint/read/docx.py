@@ -28,11 +28,10 @@ from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
 from openlint.read.text import (
     PREAMBLE,
-    fatal_document,
-    file_problem,
     is_preamble_line,
     looks_like_caption,
     oversized_table,
+    read_guarded,
     read_head,
     split_preamble,
 )
@@ -131,17 +130,7 @@ class _RawRow:
 
 def read_docx(path: str) -> Document:
     """Read a .docx file. Never raises: problems are returned in the document."""
-    reason = file_problem(path)
-    if reason:
-        return fatal_document(path, "docx", reason)
-    try:
-        return _read(path)
-    except Unreadable as exc:
-        return fatal_document(path, "docx", str(exc))
-    except MemoryError:
-        return fatal_document(path, "docx", "文件过大，内存不足，未能读取")
-    except Exception as exc:  # a bug must not take the run down
-        return fatal_document(path, "docx", f"读取 .docx 时发生内部错误：{type(exc).__name__}: {exc}")
+    return read_guarded(path, "docx", " .docx ", _read)
 
 
 def _read(path: str) -> Document:
@@ -175,7 +164,10 @@ def _read(path: str) -> Document:
         reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
         items: list[_Para | _RawTable] = []
         reader.walk(body, items)  # in the open package: the numbering part is read when first needed
-    blocks = _blocks(items, reader, path, problems)
+    # a caption over a table says 表, or is centred or bold like a title
+    blocks = compose_blocks(
+        items, path, problems, lambda para: "表" in para.text or reader.is_centred(para) or reader.is_bold(para)
+    )
     if not blocks:
         problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
     return assemble(path, "docx", blocks, problems=problems)
@@ -770,7 +762,11 @@ def _pretty_printed(body: etree._Element) -> bool:
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]) -> list[Block]:
+def compose_blocks(items: list, path: str, problems: list[Problem], caption_ok=lambda para: True) -> list[Block]:
+    """Paragraphs (with `.text` and a style `.level`) and `_RawTable`s in body order → blocks, for
+    the .docx and the .doc reader: a table takes the preamble lines (单位：万元) and the caption
+    right above it (a line that reads like a table title and passes `caption_ok`); a paragraph is
+    a heading by its style level, else by its numbering calibrated to the styles."""
     consumed: set[int] = set()
     tables: dict[int, Table] = {}
     for i, item in enumerate(items):
@@ -778,24 +774,28 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
             continue
         j = i - 1
         preamble: list[str] = []
-        while j >= 0 and isinstance(items[j], _Para) and items[j].level is None and is_preamble_line(items[j].text):
+        while (
+            j >= 0
+            and not isinstance(items[j], _RawTable)
+            and items[j].level is None
+            and heading_level(items[j].text) is None
+            and is_preamble_line(items[j].text)
+        ):
             preamble[:0] = split_preamble(items[j].text)
             consumed.add(j)
             j -= 1
         caption = ""
-        if j >= 0 and isinstance(items[j], _Para) and j not in consumed:
+        if j >= 0 and not isinstance(items[j], _RawTable) and j not in consumed:
             cand = items[j]
-            if looks_like_caption(cand.text) and (
-                "表" in cand.text or reader.is_centred(cand) or reader.is_bold(cand)
-            ):
+            if looks_like_caption(cand.text) and caption_ok(cand):
                 caption = cand.text
-                if not _is_heading(cand):
+                if _heading_level(cand) is None:
                     consumed.add(j)
         table = _make_table(item.rows, caption, preamble, path, problems)
         if table is not None:
             tables[i] = table
 
-    calibrate = _numbering_calibration(it for it in items if isinstance(it, _Para))
+    calibrate = _numbering_calibration(it for it in items if not isinstance(it, _RawTable))
     blocks: list[Block] = []
     loc = Location(file=path)  # one for all: `assemble` gives each block its section path
     for i, item in enumerate(items):
@@ -806,10 +806,7 @@ def _blocks(items: list, reader: _BodyReader, path: str, problems: list[Problem]
                 blocks.append(tables[i])
             continue
         level = _heading_level(item, calibrate)
-        if level:
-            blocks.append(Heading(item.text, level, loc))
-        else:
-            blocks.append(Paragraph(item.text, loc))
+        blocks.append(Heading(item.text, level, loc) if level else Paragraph(item.text, loc))
     return blocks
 
 
@@ -818,10 +815,6 @@ def _heading_level(para: _Para, calibrate=None) -> int | None:
         return para.level
     level = heading_level(para.text)
     return calibrate(level) if calibrate and level else level
-
-
-def _is_heading(para: _Para) -> bool:
-    return _heading_level(para) is not None
 
 
 def _numbering_calibration(paras):

@@ -22,9 +22,11 @@ import os
 import re
 import stat
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read._zip import Unreadable
 from openlint.read.structure import NOTE_START, assemble, heading_level
 
 # --- shared helpers (used by the docx reader and the dispatch too) ---------------------------
@@ -46,6 +48,23 @@ _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]$")
 def fatal_document(path: str, fmt: str, message: str) -> Document:
     """A document that could not be read at all: no blocks, one fatal problem."""
     return Document(path=path, format=fmt, problems=(Problem(message, Location(file=path), fatal=True),))
+
+
+def read_guarded(path: str, fmt: str, what: str, read: Callable[[str], Document]) -> Document:
+    """`read(path)` for a reader's entry point, which never raises: a file that cannot be opened,
+    an `Unreadable` file, memory running out or a bug in `read` each give one fatal problem
+    (`what` names the format in the bug's message: “读取 .docx 时发生内部错误…”)."""
+    reason = file_problem(path)
+    if reason:
+        return fatal_document(path, fmt, reason)
+    try:
+        return read(path)
+    except Unreadable as exc:
+        return fatal_document(path, fmt, str(exc))
+    except MemoryError:
+        return fatal_document(path, fmt, "文件过大，内存不足，未能读取")
+    except Exception as exc:  # a bug must not take the run down
+        return fatal_document(path, fmt, f"读取{what}时发生内部错误：{type(exc).__name__}: {exc}")
 
 
 def file_problem(path: str, limit: int | None = None) -> str | None:

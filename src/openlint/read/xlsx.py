@@ -31,12 +31,11 @@ from openlint.read._zip import Unreadable, check_member, open_zip
 from openlint.read.structure import NOTE_START, TOC_TITLES, assemble
 from openlint.read.text import (
     MAX_TABLE_CELLS,
-    fatal_document,
-    file_problem,
     is_preamble_line,
     line_blocks,
     looks_like_caption,
     oversized_table,
+    read_guarded,
     split_preamble,
 )
 
@@ -94,24 +93,16 @@ def _ole_has_stream(path: str, name: str) -> bool:
 
 
 def _read(path: str, fmt: str, load) -> Document:
-    reason = file_problem(path)
-    if reason:
-        return fatal_document(path, fmt, reason)
-    problems: list[Problem] = []
-    try:
-        sheets = load(path, problems)
+    def read(path: str) -> Document:
+        problems: list[Problem] = []
         blocks: list[Block] = []
-        for sheet in sheets:
+        for sheet in load(path, problems):
             blocks.extend(_on_sheet(_sheet_blocks(sheet, path, problems), sheet.name))
-    except Unreadable as exc:
-        return fatal_document(path, fmt, str(exc))
-    except MemoryError:
-        return fatal_document(path, fmt, "文件过大，内存不足，未能读取")
-    except Exception as exc:  # a bug must not take the run down
-        return fatal_document(path, fmt, f"读取 Excel 工作簿时发生内部错误：{type(exc).__name__}: {exc}")
-    if not blocks:
-        problems.append(Problem("工作簿中没有任何文字内容", Location(file=path)))
-    return assemble(path, fmt, blocks, problems=problems)
+        if not blocks:
+            problems.append(Problem("工作簿中没有任何文字内容", Location(file=path)))
+        return assemble(path, fmt, blocks, problems=problems)
+
+    return read_guarded(path, fmt, " Excel 工作簿", read)
 
 
 # --- loading ---------------------------------------------------------------------------------
