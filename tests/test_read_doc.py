@@ -119,9 +119,17 @@ def test_the_same_findings(word, doc):
 # --- small built cases -------------------------------------------------------------------------
 
 
-def _raw_text(path: Path) -> str:
+def _word_stream(path: Path) -> bytes:
     with olefile.OleFileIO(str(path)) as ole:
-        return ole.openstream("WordDocument").read().decode("utf-16-le", errors="ignore")
+        return ole.openstream("WordDocument").read()
+
+
+def _raw_text(path: Path) -> str:
+    return _word_stream(path).decode("utf-16-le", errors="ignore")
+
+
+def _table_name(word: bytes) -> str:
+    return "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
 
 
 def test_fields_keep_their_result_only():
@@ -237,10 +245,8 @@ def test_corrupt_piece_table(tmp_path):
         clx[i + 5 : i + 13] = struct.pack("<ii", 500, 3)  # CPs decreasing
         return bytes(clx)
 
-    with olefile.OleFileIO(str(FIX / "doc" / "merged-cells.doc")) as ole:
-        word = ole.openstream("WordDocument").read()
-        name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
-    path = _patched(tmp_path, name, lambda t: flip(t, word))
+    word = _word_stream(FIX / "doc" / "merged-cells.doc")
+    path = _patched(tmp_path, _table_name(word), lambda t: flip(t, word))
     assert "片段表" in only_fatal(read_document(str(path)))
 
 
@@ -252,10 +258,8 @@ def test_piece_outside_the_stream(tmp_path):
         struct.pack_into("<I", out, end - 6, 0x3FFFFF00)  # the last piece's fc
         return bytes(out)
 
-    with olefile.OleFileIO(str(FIX / "doc" / "merged-cells.doc")) as ole:
-        word = ole.openstream("WordDocument").read()
-        name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
-    path = _patched(tmp_path, name, lambda t: far(t, word))
+    word = _word_stream(FIX / "doc" / "merged-cells.doc")
+    path = _patched(tmp_path, _table_name(word), lambda t: far(t, word))
     assert "片段超出" in only_fatal(read_doc(str(path)))
 
 
@@ -293,9 +297,8 @@ def test_only_the_main_text_is_read(tmp_path):
 def _stsh_patched(tmp_path: Path, patch) -> Path:
     """The heading-styles fixture with `patch(stsh) -> stsh` applied to its style sheet."""
     src = FIX / "doc" / "heading-styles.doc"
-    with olefile.OleFileIO(str(src)) as ole:
-        word = ole.openstream("WordDocument").read()
-    name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+    word = _word_stream(src)
+    name = _table_name(word)
     fc, lcb = struct.unpack_from("<II", word, 0x00A2)  # fcStshf, lcbStshf
     assert lcb > 100
 
@@ -381,15 +384,10 @@ def test_automatic_numbering_as_from_the_docx():
     assert "要点一" in [b.text for b in doc.blocks]
 
 
-def _table_name(word: bytes) -> str:
-    return "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
-
-
 def _lists_patched(tmp_path: Path, patch, name: str = "lists.doc") -> Path:
     """The numbered fixture with `patch(table, fc_lst, lcb_lst, fc_lfo, lcb_lfo)` applied to its
     table stream (a bytearray, patched in place; its size kept)."""
-    with olefile.OleFileIO(str(NUMBERED)) as ole:
-        word = ole.openstream("WordDocument").read()
+    word = _word_stream(NUMBERED)
     fcs = struct.unpack_from("<IIII", word, 0x02E2)  # fcPlfLst, lcbPlfLst, fcPlfLfo, lcbPlfLfo
     assert fcs[1] > 2 and fcs[3] > 4
     path = tmp_path / name
