@@ -294,3 +294,32 @@ def test_many_short_lines_is_linear():
     doc = parse_text(body, "x.txt")
     assert time.perf_counter() - start < 5
     assert len(doc.blocks) == 100_000
+
+
+# Text copied out of a PDF: a table's rows run together, cells separated by spaces, empty ones gone.
+PDF_COPY = """2025年部门收入预算总表
+编制部门：某某局 单位：元
+功能分类科目名称 合计 财政拨款收入 事业收入
+201 一般公共服务支出 82,096,797.42 82,096,797.42
+201 03 政府办公厅（室）及相关机构事务 82,096,797.42 82,096,797.42
+201 03 01 行政运行 12,029,501.84 12,029,501.84
+合计 91,016,775.35 91,016,775.35
+"""
+
+
+def test_text_copied_from_a_pdf_is_refused_with_the_line():
+    doc = parse_text("一、概况\n本部门2025年收入预算9,101.68万元。\n" + PDF_COPY, "x.txt")
+    (problem,) = doc.problems
+    assert problem.fatal and not doc.blocks
+    assert problem.message.startswith("第6行等处的表格已压成以空格分隔的文字（“201 一般公共服务支出 82,096,797.42 82,096,797.42”）")
+
+
+def test_figures_in_prose_or_in_tab_cells_are_not_a_copied_table():
+    prose = "\n".join(f"{i}. 支出{i},234.56万元，比上年增加12.30万元，增长1.01%。" for i in range(1, 6))
+    assert not parse_text("一、概况\n" + prose + "\n", "x.txt").problems
+    # a file with tab-cell tables is in the seed layout, whatever else its lines hold
+    seed_like = "部门收支总表\n\t项目\n\t预算数\n\n\t合计\n\t1.00\n\n" + PDF_COPY
+    doc = parse_text(seed_like, "x.txt")
+    assert not any(p.fatal for p in doc.problems) and len(doc.tables) == 1
+    # two figures side by side on fewer than three lines: a stray line, not a table
+    assert not parse_text("一、概况\n" + "\n".join(PDF_COPY.splitlines()[3:5]) + "\n", "x.txt").problems

@@ -242,9 +242,34 @@ def parse_text(text: str, path: str, *, problems: list[Problem] | tuple[Problem,
     if table is not None and row:
         table.rows.append(row)
 
+    flattened = None if any(isinstance(item, _RawTable) for item in items) else _flattened_table_line(items)
+    if flattened is not None:
+        return fatal_document(path, "txt", _flattened_message(flattened))
     problems = list(problems)
     blocks = _blocks(items, path, problems)
     return assemble(path, "txt", blocks, problems=problems)
+
+
+# Two figures side by side with nothing but spaces between them (`82,096,797.42 82,096,797.42`):
+# table cells run together on one line. Prose puts a unit or a word between two figures.
+_FIGURE = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)"
+_FIGURES_SIDE_BY_SIDE = re.compile(rf"(?<![\d.,]){_FIGURE}[ \u3000]+{_FIGURE}(?![\d.,])")
+_FLATTENED_MIN_LINES = 3
+
+
+def _flattened_table_line(items: list) -> _Line | None:
+    """The first of the lines holding table rows run together (cells separated by spaces, as in
+    text copied out of a PDF or written by pdftotext), when there are several; else None."""
+    found = [item for item in items if isinstance(item, _Line) and _FIGURES_SIDE_BY_SIDE.search(item.text)]
+    return found[0] if len(found) >= _FLATTENED_MIN_LINES else None
+
+
+def _flattened_message(line: _Line) -> str:
+    shown = line.text if len(line.text) <= 40 else line.text[:40] + "…"
+    return (
+        f"第{line.line}行等处的表格已压成以空格分隔的文字（“{shown}”），单元格无法还原，未检查；"
+        "文本文件的表格应每个单元格一行、以制表符开头；也可直接检查原 PDF 或 Word 文件"
+    )
 
 
 def _clean(s: str) -> str:
