@@ -11,24 +11,39 @@ from openlint.findings import CATEGORIES, FileProblem, Finding, Report, Severity
 from openlint.judge.engine import RuleSet, check_document
 from openlint.read import read_document
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".txt")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".txt", ".html", ".htm", ".mht", ".mhtml")
+_PAGE_SUFFIXES = (".html", ".htm")
+_PAGE_FOLDER_SUFFIXES = ("_files", ".files")  # browsers' and Word's names for a saved page's folder
 
 
 def collect_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories expanded to the supported documents under them, sorted."""
+    """Files as given; directories expanded to the supported documents under them, sorted. The
+    folder a saved web page keeps beside it (`X_files`, Word's `X.files`: images, styles, Word's
+    header.htm) is not a document and is passed over."""
     out: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            found = [
-                os.path.join(root, name)
-                for root, _dirs, names in os.walk(path)
-                for name in names
-                if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith((".", "~$"))
-            ]
+            found: list[str] = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = [d for d in dirs if not _page_folder(d, names)]
+                found.extend(
+                    os.path.join(root, name)
+                    for name in names
+                    if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith((".", "~$"))
+                )
             out.extend(sorted(found))
         else:
             out.append(path)
     return list(dict.fromkeys(out))
+
+
+def _page_folder(folder: str, names: list[str]) -> bool:
+    """`folder` is the companion folder of a web page saved beside it (`X.htm` and `X_files`)."""
+    for suffix in _PAGE_FOLDER_SUFFIXES:
+        if folder.endswith(suffix):
+            stem = folder[: -len(suffix)]
+            return any(name.lower() == (stem + page).lower() for name in names for page in _PAGE_SUFFIXES)
+    return False
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@
 a zip holding `xl/workbook.xml` → .xlsx reader, another zip → .docx reader (which says "不是 Word
 文档" for other zips), an OLE2 compound file → .xls reader when it holds a workbook stream, legacy
 .doc reader when it holds a `WordDocument` stream (either also when only the name says so, which
-then reports the damage), refused otherwise (encrypted Office file, .ppt …), anything that decodes
-as text → text reader. A file that cannot be read gives a document with one fatal problem; nothing raises.
+then reports the damage), refused otherwise (encrypted Office file, .ppt …), markup that opens
+like a web page (`<html`, `<!DOCTYPE html`, `<table` … at the start) or a single-file web archive
+(MIME multipart/related) → HTML reader, anything else that decodes as text → text reader. A file
+that cannot be read gives a document with one fatal problem; nothing raises.
 
 The readers are imported lazily so that importing `openlint.read` (e.g. for `structure`)
 stays cheap.
@@ -32,8 +34,16 @@ _EXT_FORMAT = {
     ".doc": "doc",
     ".txt": "txt",
     ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".mht": "html",
+    ".mhtml": "html",
 }
-_FORMAT_NAME = {"pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc）", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）", "txt": "纯文本"}
+_FORMAT_NAME = {
+    "pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc）", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）",
+    "txt": "纯文本", "html": "网页（HTML）",
+}
 _BINARY = (
     (b"\x89PNG", "PNG 图片"),
     (b"\xff\xd8\xff", "JPEG 图片"),
@@ -46,7 +56,7 @@ _BINARY = (
 
 
 def sniff(head: bytes) -> str:
-    """The kind of file the first bytes say it is: pdf, zip, ole, binary:<what>, text."""
+    """The kind of file the first bytes say it is: pdf, zip, ole, binary:<what>, html, text."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_ZIP_MAGICS):
@@ -57,10 +67,30 @@ def sniff(head: bytes) -> str:
         if head.startswith(magic):
             return "binary:" + what
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "text"  # UTF-16 with a byte-order mark
+        return "html" if _is_html(head) else "text"  # UTF-16 with a byte-order mark
     if b"\x00" in head:
         return "binary:二进制文件"
-    return "text"
+    return "html" if _is_html(head) or _is_web_archive(head) else "text"
+
+
+_HTML_MARKS = ("<!doctype html", "<html", "<head", "<body", "<meta", "<table")
+
+
+def _is_html(head: bytes) -> bool:
+    """A web page: markup from the start (after a byte-order mark and white space) with one of the
+    tags a page opens with near it."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[: len(head) // 2 * 2].decode("utf-16", "ignore")
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("ascii", "ignore")
+    start = text.lstrip().lower()[:1024]
+    return start.startswith("<") and any(mark in start for mark in _HTML_MARKS)
+
+
+def _is_web_archive(head: bytes) -> bool:
+    """A single-file web archive (.mht, .mhtml): MIME headers declaring a multipart/related body."""
+    lower = head.lower()
+    return lower.lstrip()[:1].isalpha() and b"mime-version:" in lower and b"multipart/related" in lower
 
 
 def read_document(path: str) -> Document:
@@ -115,8 +145,12 @@ def _read_document(path: str, ext_fmt: str) -> Document:
             doc, actual = read_doc(path), "doc"
         else:
             return _fatal(path, ext_fmt, MSG_OLE)
+    elif kind == "html":
+        from openlint.read.html import read_html
+
+        doc, actual = read_html(path), "html"
     elif kind.startswith("binary:"):
-        return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word、Excel 或文本文件")
+        return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word、Excel、网页或文本文件")
     else:
         from openlint.read.text import read_text
 

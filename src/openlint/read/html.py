@@ -1,0 +1,689 @@
+"""HTML reader (.html, .htm; .mht, .mhtml): a disclosure saved as a web page, often by Word or
+LibreOffice, or as a single-file web archive (MIME, the page and its images in one file).
+
+* Decoding: a byte-order mark, else the charset the page declares (`<meta charset>`, http-equiv
+  Content-Type, XML declaration; gb2312 and gbk read as GB18030, their superset, as browsers do),
+  else UTF-8, else GB18030 with a note.
+* Parsing: lxml's HTML parser, lenient with broken markup; no network, no DTD, no entity from a
+  DOCTYPE, comments dropped (Word's `<!--[if gte mso 9]>` blocks with them).
+* Text: block elements (p, div, li, h1–h6 …) are paragraphs, `<br>` a line break inside one;
+  white space collapses as a browser collapses it, `&nbsp;` is a space, Word's tab spans a tab.
+  The head, scripts, styles and hidden elements (display:none, mso-hide:all, `hidden`) are
+  skipped.
+* Blocks are composed by the .docx reader's `compose_blocks`: h1–h6 (and Word's
+  mso-outline-level) give a heading its level, other paragraphs are headings by their numbering;
+  the line above a table is its caption when it reads like a title (says 表, or is centred or bold),
+  `单位：万元` lines its preamble.
+* Tables: rowspan/colspan laid out as a browser lays them out and resolved by the .docx reader's
+  grid; a nested table is flattened into its cell, a row a line. A table that lays out the page
+  rather than holding data — one cell, one row, or cells holding a heading or a table longer than
+  itself — is unwrapped: its cells' content becomes blocks.
+
+Every block carries the line of the page's source it starts on (in an archive, of the page in it).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import dataclass, replace
+
+from lxml import etree
+
+from openlint._slots import direct_init
+from openlint.model import Block, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read._docx_numbering import join_label
+from openlint.read._zip import Unreadable
+from openlint.read.docx import _RawRow, _RawTable, compose_blocks
+from openlint.read.structure import assemble
+from openlint.read.text import (
+    MAX_FILE_BYTES,
+    MAX_TEXT_BYTES,
+    decode_text,
+    file_problem,
+    read_guarded,
+    read_head,
+)
+
+MSG_NO_TEXT = "网页中没有任何文字内容"
+MSG_ONLY_IMAGES = "网页中没有文字内容，只有图片，无法检查（请取得文字版的网页、Word 或 PDF 文件）"
+
+_MAX_DEPTH = 400  # libxml2 stops at 256 levels; a guard should a later version go deeper
+_MAX_COLSPAN = 1000  # as browsers cap them
+_MAX_ROWSPAN = 65534
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def read_html(path: str) -> Document:
+    """Read a saved web page, or a single-file web archive (.mht, .mhtml) holding one. Never raises:
+    problems are returned in the document."""
+    return read_guarded(path, "html", "网页（HTML）", _read)
+
+
+def _read(path: str) -> Document:
+    head, err = read_head(path, 64)
+    if err:
+        raise Unreadable(err)
+    archive = _MIME_HEADER.match(head) is not None
+    reason = None if archive else file_problem(path, MAX_TEXT_BYTES)  # an archive holds images too
+    if reason:
+        raise Unreadable(reason)
+    data, err = read_head(path, MAX_FILE_BYTES)  # `read_guarded` checked the size
+    if err:
+        raise Unreadable(err)
+    if archive:
+        return _parse_html(*_archived_page(data), path)
+    return _parse_html(data, None, path)
+
+
+_MIME_HEADER = re.compile(rb"\s*[A-Za-z][\w-]*:")  # a web page starts with markup, an archive with headers
+
+
+def _archived_page(data: bytes) -> tuple[bytes, str | None]:
+    """The web page in a single-file web archive (MIME multipart, as Word and browsers save one):
+    its first text/html part, and the charset the archive gives it."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            page = part.get_payload(decode=True)
+            if page:
+                return page, part.get_content_charset()
+    raise Unreadable("单个文件网页（.mht）中没有网页（text/html）内容，无法读取")
+
+
+def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
+    """The document in a web page's bytes (`charset`: as declared by what held the page)."""
+    text, note = _decode_html(data, charset)
+    if text is None:
+        raise Unreadable(note or "网页编码无法识别")
+    problems = [Problem(note, Location(file=path))] if note else []
+    declaration = _XML_DECLARATION.match(text)
+    if declaration:  # lxml takes no encoding declaration with text already decoded
+        text = text[declaration.end() :]
+    root = etree.fromstring(text.encode("utf-8"), _parser())
+    if root is None:
+        raise Unreadable(MSG_NO_TEXT)
+    flow = _Flow(root)
+    _Walker(root, _tidy(root, text)).walk(root, flow, None, 0)
+    flow.end_paragraph()
+    items = [_raw_table(item) if isinstance(item, _PageTable) else item for item in flow.items]
+    blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block))
+    if not blocks:
+        raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
+    return assemble(path, "html", _with_lines(blocks, items, flow.lines, path), problems=problems)
+
+
+def _parser() -> etree.HTMLParser:
+    return etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
+    )
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*>")
+_DECLARED = (
+    re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE),
+    re.compile(rb"""^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([\w.:-]+)"""),
+)
+_DECLARED_SCAN = 4096  # Word and LibreOffice write the charset in the first lines of the head
+# Labels that browsers read otherwise than Python's codec of that name (WHATWG Encoding).
+_CODEC_OF_LABEL = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312": "gb18030", "gb_2312-80": "gb18030",
+    "csgb2312": "gb18030", "chinese": "gb18030", "iso-ir-58": "gb18030", "euc-cn": "gb18030",
+    "big5": "big5hkscs", "x-x-big5": "big5hkscs",
+    # a page that says it is UTF-16 and was read as ASCII-compatible bytes is UTF-8
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "unicode": "utf-8",
+}
+_WESTERN = frozenset(
+    "iso-8859-1 iso8859-1 latin1 latin-1 l1 us-ascii ascii windows-1252 cp1252 x-cp1252".split()
+)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a page declares near its start, in lower case, or None."""
+    head = data[:_DECLARED_SCAN]
+    for pattern in _DECLARED:
+        m = pattern.search(head)
+        if m:
+            return m.group(1).decode("ascii").lower()
+    return None
+
+
+def _decode_html(data: bytes, declared: str | None) -> tuple[str | None, str | None]:
+    """(text, note) of a page's bytes: a byte-order mark decides, else the charset `declared` by
+    what holds the page or by the page itself, else as a text file (UTF-8, else GB18030 with a
+    note); (None, message) when nothing decodes."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data)
+    label = (declared or "").strip().lower() or _declared_charset(data)
+    if label is None:
+        return decode_text(data)
+    if label in _WESTERN and not data.isascii():
+        problem = "与内容不符"  # no Chinese text is written in a Western single-byte charset
+    else:
+        try:
+            text = data.decode(_CODEC_OF_LABEL.get(label, label))
+        except LookupError:  # no such codec, or not one for text (base64, rot13 …)
+            problem = "无法识别"
+        except UnicodeDecodeError:
+            problem = "与内容不符"
+        else:
+            if "\x00" in text:
+                return None, "不是网页文件（含有二进制内容）"
+            return text, None
+    text, note = decode_text(data)
+    if text is None:
+        return None, note
+    return text, f"网页声明的编码“{label}”{problem}，已按 {'GB18030' if note else 'UTF-8'} 读取"
+
+
+# --- walking the page ------------------------------------------------------------------------
+
+_BR = "\ufdd0"  # noncharacters, never in a page's text: a `<br>` and a Word tab until white space is collapsed
+_TAB = "\ufdd1"
+_SKIPPED = (
+    "head title script style noscript template xml iframe object embed svg math select textarea button "
+    "canvas audio video map".split()
+)
+_BLOCKS = frozenset(
+    "html body p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre section article header footer main "
+    "nav aside center form address figure figcaption hr fieldset legend details summary caption tr td th "
+    "thead tbody tfoot listing xmp plaintext".split()
+)
+_PARAGRAPHS = tuple(_BLOCKS - {"html", "body", "caption", "tr", "td", "th", "thead", "tbody", "tfoot"})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_PREFORMATTED = ("pre", "listing", "xmp", "plaintext")
+# What marks an element whose attributes change how its text reads, as pages write it (in lower
+# case: looking case-blind through the whole page would cost more than reading it).
+_MARKS = ("hidden", "display", "visibility", "mso-hide", "mso-tab-count", "white-space", "mso-outline-level")
+_MARKED_STYLE = re.compile("|".join(_MARKS[1:]))
+_HIDDEN = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)", re.IGNORECASE)
+_WEIGHT = re.compile(r"(?:^|;)\s*font-weight\s*:\s*(\w+)", re.IGNORECASE)
+_TEXT_ALIGN = re.compile(r"(?:^|;)\s*text-align\s*:\s*([\w-]+)", re.IGNORECASE)
+_OUTLINE = re.compile(r"mso-outline-level\s*:\s*([1-9])", re.IGNORECASE)
+_WHITE_SPACE_PRE = re.compile(r"white-space\s*:\s*pre", re.IGNORECASE)
+
+
+@direct_init
+@dataclass(frozen=True, slots=True)
+class _Para:
+    """A paragraph as `compose_blocks` takes it."""
+
+    text: str
+    level: int | None  # h1–h6, Word's mso-outline-level
+    block: etree._Element  # the element it was written in, asked how it looks when it may be a caption
+
+
+@dataclass(slots=True)
+class _PageCell:
+    items: list  # _Para and _PageTable, in order
+    lines: list[int | None]
+    row_span: int
+    col_span: int
+
+
+@dataclass(slots=True)
+class _PageTable:
+    """A data table as written: rows of cells with their spans."""
+
+    rows: list[list[_PageCell]]
+    header: list[bool]  # per row: a header row (in <thead>, or all <th>)
+
+
+def _tidy(root: etree._Element, source: str) -> dict:
+    """Make the tree hold only what shows, written so that its text reads as shown: skipped and
+    hidden elements taken out, a `<br>` a line-break mark after it, a Word tab a tab mark,
+    preformatted text with its line breaks and spaces kept through white-space collapsing. Returns
+    the outline levels Word wrote on paragraphs."""
+    for el in list(root.iter(*_SKIPPED)):
+        _drop(el)
+    levels: dict = {}
+    if any(mark in source for mark in _MARKS):
+        preformatted = list(root.iter(*_PREFORMATTED))
+        for el in list(root.iter()):
+            style = el.get("style")
+            if el.get("hidden") is not None or (style is not None and _HIDDEN.search(style)):
+                _drop(el)
+            elif style is not None and _MARKED_STYLE.search(style):
+                if "mso-tab-count" in style:  # Word writes a tab as a span of spaces
+                    del el[:]
+                    el.text = _TAB
+                elif "mso-outline-level" in style:
+                    m = _OUTLINE.search(style)
+                    if m:
+                        levels[el] = int(m.group(1))
+                if _WHITE_SPACE_PRE.search(style):
+                    preformatted.append(el)
+    else:
+        preformatted = list(root.iter(*_PREFORMATTED))
+    for el in preformatted:
+        for inner in el.iter():
+            if inner.text:
+                inner.text = _preformatted(inner.text)
+            if inner.tail and inner is not el:
+                inner.tail = _preformatted(inner.tail)
+    for br in root.iter("br"):
+        br.tail = _BR + br.tail if br.tail else _BR
+    return levels
+
+
+def _drop(el: etree._Element) -> None:
+    """Take `el` out of the tree, its tail (the text after it) left in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        before = el.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _preformatted(s: str) -> str:
+    """Text of a `<pre>`: its line breaks, tabs and spaces kept through white-space collapsing."""
+    return s.replace("\r\n", "\n").replace("\n", _BR).replace("\t", _TAB).replace(" ", "\xa0")
+
+
+def _holding_blocks(root: etree._Element) -> set:
+    """The elements holding a paragraph or a table: the others are read whole, as one paragraph."""
+    found: set = set()
+    for el in root.iter("table", *_PARAGRAPHS):
+        el = el.getparent()
+        while el is not None and el not in found:
+            found.add(el)
+            el = el.getparent()
+    return found
+
+
+class _Flow:
+    """Paragraphs and tables in reading order, and the paragraph being gathered from text pieces."""
+
+    __slots__ = ("items", "lines", "block", "_pieces", "_line", "_level", "_block", "_label")
+
+    def __init__(self, block: etree._Element) -> None:
+        self.items: list = []
+        self.lines: list[int | None] = []  # the source line of each item
+        self.block = block  # the innermost block element being walked
+        self._pieces: list[str] = []
+        self._line: int | None = None  # where the gathered paragraph's text starts, None before any
+        self._level: int | None = None
+        self._block = block
+        self._label: str | None = None
+
+    def text(self, s: str, line: int | None, level: int | None) -> None:
+        if self._line is None:
+            if not s.strip(" \t\n\r\f"):
+                if _BR in s or _TAB in s:
+                    self._pieces.append(s)
+                return  # white space before a paragraph's text shows nothing
+            self._line, self._level, self._block = line, level, self.block
+        self._pieces.append(s)
+
+    def label(self, label: str) -> None:
+        """The paragraph about to start is a list item numbered `label`."""
+        self._label = label
+
+    def paragraph(self, block: etree._Element, level: int | None) -> None:
+        """A whole paragraph: the text inside `block`."""
+        text = _collapse(_text_of(block))
+        if self._label is not None:
+            text = join_label(self._label, text)
+            self._label = None
+        if text:
+            self.add(_Para(text, level, block), block.sourceline)
+
+    def end_paragraph(self) -> None:
+        if self._line is not None:
+            text = join_label(self._label, _collapse("".join(self._pieces)))
+            if text:
+                self.add(_Para(text, self._level, self._block), self._line)
+            self._line = self._level = None
+        if self._pieces:
+            self._pieces = []
+        self._label = None
+
+    def add(self, item, line: int | None) -> None:
+        self.items.append(item)
+        self.lines.append(line)
+
+
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
+
+
+def _collapse(raw: str) -> str:
+    """A paragraph's text as a browser shows it: a run of white space one space (Word and
+    LibreOffice wrap long source lines at spaces), `<br>` a newline, `&nbsp;` a space."""
+    text = _SPACE_RUN.sub(" ", raw).replace("\xa0", " ")
+    if _BR in text:
+        text = "\n".join(line.strip(" ") for line in text.split(_BR))
+    return text.replace(_TAB, "\t").strip()
+
+
+def _text_of(el: etree._Element) -> str:
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+class _Walker:
+    """Blocks of a tidied tree (see `_tidy`), in reading order."""
+
+    def __init__(self, root: etree._Element, levels: dict) -> None:
+        self._levels = levels  # Word's outline level of a paragraph
+        self._holding = _holding_blocks(root)
+        self._ol_counts: dict = {}  # an <ol> → the number of its last item
+
+    def walk(self, el, flow: _Flow, level: int | None, depth: int) -> None:
+        """The content of `el` (its text, child elements and their tails) into `flow`."""
+        if el.text:
+            flow.text(el.text, el.sourceline, level)
+        for child in el:
+            if isinstance(child.tag, str) and depth < _MAX_DEPTH:
+                self.element(child, flow, level, depth + 1)
+            if child.tail:
+                flow.text(child.tail, child.sourceline, level)
+
+    def element(self, el, flow: _Flow, level: int | None, depth: int) -> None:
+        tag = el.tag
+        if tag == "table":
+            flow.end_paragraph()
+            self.table(el, flow, depth)
+        elif tag not in _BLOCKS:
+            self.walk(el, flow, level, depth)
+        else:
+            flow.end_paragraph()
+            level = _HEADINGS.get(tag) or self._levels.get(el, level)
+            if tag == "li":
+                self._list_label(el, flow)
+            self.block(el, flow, level, depth)
+
+    def block(self, el, flow: _Flow, level: int | None, depth: int) -> None:
+        """A block element's content as paragraphs of its own."""
+        whole = self._whole_paragraphs(el)
+        if whole is not None:
+            for p in whole:
+                flow.paragraph(p, level)
+            return
+        outer, flow.block = flow.block, el
+        self.walk(el, flow, level, depth)
+        flow.end_paragraph()
+        flow.block = outer
+
+    def _whole_paragraphs(self, el) -> tuple | list | None:
+        """The elements each read whole as a paragraph when `el` holds nothing else: `el` itself
+        when it holds no block, else its <p>s when it holds such <p>s and white space (most
+        table cells); None when it must be walked."""
+        holding = self._holding
+        if el not in holding:
+            return (el,)
+        if el.text and not el.text.isspace():
+            return None
+        children = list(el)
+        for p in children:
+            if p.tag != "p" or p in holding or p in self._levels or (p.tail and not p.tail.isspace()):
+                return None
+        return children
+
+    def _list_label(self, li, flow: _Flow) -> None:
+        """The number a browser shows before an item of a numbered list (decimal ones: 1. 2. …)."""
+        ol = li.getparent()
+        if ol is None or ol.tag != "ol" or ol.get("type", "1") != "1" or "list-style" in ol.get("style", ""):
+            return
+        number = _int(li.get("value"))
+        if number is None:
+            number = self._ol_counts.get(ol, (_int(ol.get("start")) or 1) - 1) + 1
+        self._ol_counts[ol] = number
+        flow.label(f"{number}.")
+
+    # tables
+    def table(self, el, flow: _Flow, depth: int) -> None:
+        caption = _Flow(el)
+        rows: list[list[_PageCell]] = []
+        header: list[bool] = []
+        for child, in_head in _table_children(el):
+            tag = child.tag
+            if tag == "tr":
+                if child.get("height") == "0":
+                    continue  # Word's invisible row that fixes the column widths
+                row = self.row(child, depth)
+                rows.append(row)
+                header.append(in_head or all(td.tag == "th" for td in child if td.tag in ("td", "th")))
+            elif tag == "caption":
+                self.element(child, caption, None, depth + 1)
+            elif tag not in ("col", "colgroup"):  # stray content: a browser shows it before the table
+                self.element(child, flow, None, depth + 1)
+        flow.end_paragraph()
+        for item, line in zip(caption.items, caption.lines):
+            flow.add(item, line)
+        if _lays_out_page(rows):
+            for row in rows:
+                for cell in row:
+                    for item, line in zip(cell.items, cell.lines):
+                        flow.add(item, line)
+        elif rows:
+            flow.add(_PageTable(rows, header), el.sourceline)
+
+    def row(self, tr, depth: int) -> list[_PageCell]:
+        cells: list[_PageCell] = []
+        for td in tr:
+            if td.tag != "td" and td.tag != "th":
+                continue
+            whole = self._whole_paragraphs(td)
+            if whole is None:
+                flow = _Flow(td)
+                self.walk(td, flow, None, depth + 2)
+                flow.end_paragraph()
+                items, lines = flow.items, flow.lines
+            else:  # most cells: their paragraphs as `_Flow.paragraph` takes them, without a flow
+                items, lines = [], []
+                for p in whole:
+                    text = _collapse(_text_of(p))
+                    if text:
+                        items.append(_Para(text, None, p))
+                        lines.append(p.sourceline)
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            cells.append(
+                _PageCell(
+                    items,
+                    lines,
+                    1 if rowspan is None else _span(rowspan, _MAX_ROWSPAN),
+                    1 if colspan is None else _span(colspan, _MAX_COLSPAN),
+                )
+            )
+        return cells
+
+
+def _title_like(block: etree._Element) -> bool:
+    """Centred, or bold throughout: how a table's title stands out from the text."""
+    return _centred(block) or _bold_throughout(block, _inherited_bold(block))
+
+
+def _centred(el: etree._Element) -> bool:
+    for node in (el, *el.iterancestors()):
+        tag = node.tag
+        align = node.get("align") if tag != "table" else None
+        if align is not None:
+            return align.lower() in ("center", "middle")
+        style = node.get("style")
+        if style is not None and "text-align" in style:
+            m = _TEXT_ALIGN.search(style)
+            if m:
+                return m.group(1).lower() == "center"
+        if tag in ("center", "th"):
+            return True
+    return False
+
+
+def _weight(el: etree._Element) -> bool | None:
+    """Bold, not bold, or as around it."""
+    tag = el.tag
+    style = el.get("style")
+    if style is not None and "font-weight" in style:
+        m = _WEIGHT.search(style)
+        if m:
+            weight = m.group(1).lower()
+            return weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
+    if tag in ("b", "strong", "th") or tag in _HEADINGS:
+        return True
+    return None
+
+
+def _inherited_bold(el: etree._Element) -> bool:
+    for up in el.iterancestors():
+        weight = _weight(up)
+        if weight is not None:
+            return weight
+    return False
+
+
+def _bold_throughout(el: etree._Element, inherited: bool) -> bool:
+    own = _weight(el)
+    bold = inherited if own is None else own
+    if el.text and el.text.strip() and not bold:
+        return False
+    for child in el:
+        if isinstance(child.tag, str) and not _bold_throughout(child, bold):
+            return False
+        if child.tail and child.tail.strip() and not bold:
+            return False
+    return True
+
+
+def _table_children(table):
+    """The rows of a table (through thead, tbody, tfoot) and its other children, in order, each
+    with whether it is in the table's head."""
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("thead", "tbody", "tfoot"):
+            in_head = child.tag == "thead"
+            yield from ((c, in_head) for c in child if isinstance(c.tag, str))
+        else:
+            yield child, False
+
+
+def _lays_out_page(rows: list[list[_PageCell]]) -> bool:
+    """A table holding the page rather than data: one cell, one row, or a cell holding a heading
+    or a table longer than this one."""
+    if len(rows) <= 1 or sum(len(row) for row in rows) <= 1:
+        return True
+    for row in rows:
+        for cell in row:
+            for item in cell.items:
+                if isinstance(item, _Para) and item.level:
+                    return True
+                if isinstance(item, _PageTable) and len(item.rows) > len(rows):
+                    return True
+    return False
+
+
+def _span(value: str, most: int) -> int:
+    """A rowspan or colspan as browsers read it: 1 unless a number, at most `most`; a rowspan of 0
+    spans the rest of the table."""
+    n = _int(value)
+    if n == 0:
+        return most
+    return 1 if n is None or n < 1 else min(n, most)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value.strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+# --- tables as the .docx reader's raw tables -------------------------------------------------
+
+
+def _raw_table(table: _PageTable) -> _RawTable:
+    """The table's rows as the .docx reader's: cells placed as a browser places them (each in the
+    first column not taken by a cell spanning rows from above), a cell spanning rows continued
+    below it by vMerge-like continuations."""
+    rows: list[_RawRow] = []
+    spanning: dict[int, list[int]] = {}  # column → [rows still to cover, columns wide]
+    n_rows = len(table.rows)
+    for r, cells in enumerate(table.rows):
+        raw = _RawRow([], [], header=table.header[r])
+        started: dict[int, list[int]] = {}
+        col = 0
+
+        def continue_spans(until: int | None) -> None:
+            nonlocal col
+            for start in sorted(c for c in spanning if c >= col and (until is None or c < until)):
+                while col < start:  # a column no cell covers
+                    raw.texts.append("")
+                    raw.merges.append((1, None, False))
+                    col += 1
+                left, width = spanning[start]
+                raw.texts.append("")
+                raw.merges.append((width, "continue", False))
+                col += width
+
+        for cell in cells:
+            while col in spanning:
+                continue_spans(col + 1)
+            width = cell.col_span
+            blocked = [c for c in spanning if col < c < col + width]
+            if blocked:  # overlapping a cell from above: stop where it starts
+                width = min(blocked) - col
+            raw.texts.append(_cell_text(cell))
+            down = min(cell.row_span, n_rows - r)
+            raw.merges.append((width, "restart" if down > 1 else None, False))
+            if down > 1:
+                started[col] = [down - 1, width]
+            col += width
+        continue_spans(None)
+        for start in list(spanning):
+            spanning[start][0] -= 1
+            if not spanning[start][0]:
+                del spanning[start]
+        spanning.update(started)
+        rows.append(raw)
+    return _RawTable(rows)
+
+
+def _cell_text(cell: _PageCell) -> str:
+    """A cell's paragraphs a line each, a nested table a row a line."""
+    lines: list[str] = []
+    for item in cell.items:
+        if isinstance(item, _Para):
+            lines.append(item.text)
+            continue
+        for row in item.rows:
+            texts = (_cell_text(c).replace("\n", " ") for c in row)
+            line = " ".join(t for t in texts if t)
+            if line:
+                lines.append(line)
+    return "\n".join(lines)
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+def _with_lines(blocks: list[Block], items: list, lines: list[int | None], path: str) -> list[Block]:
+    """The blocks, each located at the source line of the item it was made of (`compose_blocks`
+    gives them all one location): items are matched in order, a table to a table, a paragraph or
+    heading to the next paragraph with its text (captions and preambles taken by a table are
+    passed over)."""
+    out: list[Block] = []
+    k = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            while k < len(items) and not isinstance(items[k], _RawTable):
+                k += 1
+        else:
+            while k < len(items) and (isinstance(items[k], _RawTable) or items[k].text != block.text):
+                k += 1
+        line = lines[k] if k < len(items) else None
+        k += 1
+        if isinstance(block, Table):
+            out.append(replace(block, location=replace(block.location, line=line)))
+        elif isinstance(block, Heading):
+            out.append(Heading(block.text, block.level, Location(file=path, line=line)))
+        else:
+            out.append(Paragraph(block.text, Location(file=path, line=line), block.is_note))
+    return out
