@@ -33,7 +33,7 @@ from lxml import etree
 
 from openlint._slots import direct_init
 from openlint.model import Block, Document, Heading, Location, Paragraph, Problem, Table
-from openlint.read._docx_numbering import join_label
+from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
 from openlint.read.docx import _RawRow, _RawTable, compose_blocks
 from openlint.read.structure import assemble
@@ -47,9 +47,10 @@ from openlint.read.text import (
 )
 
 MSG_NO_TEXT = "网页中没有任何文字内容"
+MSG_TOO_DEEP = "网页的元素嵌套过深（超过 256 层），其后的内容未能读取"
 MSG_ONLY_IMAGES = "网页中没有文字内容，只有图片，无法检查（请取得文字版的网页、Word 或 PDF 文件）"
 
-_MAX_DEPTH = 400  # libxml2 stops at 256 levels; a guard should a later version go deeper
+_MAX_DEPTH = 400  # libxml2 stops reading at 256 levels; a guard should a later version go deeper
 _MAX_COLSPAN = 1000  # as browsers cap them
 _MAX_ROWSPAN = 65534
 
@@ -102,7 +103,10 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     declaration = _XML_DECLARATION.match(text)
     if declaration:  # lxml takes no encoding declaration with text already decoded
         text = text[declaration.end() :]
-    root = etree.fromstring(text.encode("utf-8"), _parser())
+    parser = _parser()
+    root = etree.fromstring(text.encode("utf-8"), parser)
+    if any("depth" in error.message for error in parser.error_log):  # libxml2 stops reading there
+        problems.append(Problem(MSG_TOO_DEEP, Location(file=path)))
     if root is None:
         raise Unreadable(MSG_NO_TEXT)
     flow = _Flow(root)
@@ -111,6 +115,8 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     items = [_raw_table(item) if isinstance(item, _PageTable) else item for item in flow.items]
     blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block))
     if not blocks:
+        if problems and problems[-1].message == MSG_TOO_DEEP:
+            raise Unreadable(MSG_TOO_DEEP)
         raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
     return assemble(path, "html", _with_lines(blocks, items, flow.lines, path), problems=problems)
 
@@ -198,7 +204,9 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _PREFORMATTED = ("pre", "listing", "xmp", "plaintext")
 # What marks an element whose attributes change how its text reads, as pages write it (in lower
 # case: looking case-blind through the whole page would cost more than reading it).
-_MARKS = ("hidden", "display", "visibility", "mso-hide", "mso-tab-count", "white-space", "mso-outline-level")
+_MARKS = (
+    "hidden", "display", "visibility", "mso-hide", "mso-tab-count", "mso-list:Ignore", "white-space", "mso-outline-level"
+)
 _MARKED_STYLE = re.compile("|".join(_MARKS[1:]))
 _HIDDEN = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)", re.IGNORECASE)
 _WEIGHT = re.compile(r"(?:^|;)\s*font-weight\s*:\s*(\w+)", re.IGNORECASE)
@@ -240,6 +248,9 @@ def _tidy(root: etree._Element, source: str) -> dict:
     the outline levels Word wrote on paragraphs."""
     for el in list(root.iter(*_SKIPPED)):
         _drop(el)
+    if "MsoToc" in source:  # Word's table of contents repeats the headings, as the .docx reader knows
+        for el in [p for p in root.iter("p") if (p.get("class") or "").startswith("MsoToc")]:
+            _drop(el)
     levels: dict = {}
     if any(mark in source for mark in _MARKS):
         preformatted = list(root.iter(*_PREFORMATTED))
@@ -251,6 +262,10 @@ def _tidy(root: etree._Element, source: str) -> dict:
                 if "mso-tab-count" in style:  # Word writes a tab as a span of spaces
                     del el[:]
                     el.text = _TAB
+                elif "mso-list:Ignore" in style:  # Word's list number, written before the text
+                    label = _text_of(el).replace("\xa0", " ").strip()
+                    del el[:]
+                    el.text = _list_label(label)
                 elif "mso-outline-level" in style:
                     m = _OUTLINE.search(style)
                     if m:
@@ -268,6 +283,14 @@ def _tidy(root: etree._Element, source: str) -> dict:
     for br in root.iter("br"):
         br.tail = _BR + br.tail if br.tail else _BR
     return levels
+
+
+def _list_label(label: str) -> str:
+    """A list number as the .docx reader writes it before its paragraph's text (a space after it
+    unless it ends in punctuation); nothing for a bullet."""
+    if not any(ch.isalnum() for ch in label):
+        return ""
+    return label if label.endswith(_CLOSED) else label + " "
 
 
 def _drop(el: etree._Element) -> None:
@@ -436,7 +459,7 @@ class _Walker:
         if number is None:
             number = self._ol_counts.get(ol, (_int(ol.get("start")) or 1) - 1) + 1
         self._ol_counts[ol] = number
-        flow.label(f"{number}.")
+        flow.label(_list_label(f"{number}."))
 
     # tables
     def table(self, el, flow: _Flow, depth: int) -> None:

@@ -1,0 +1,464 @@
+"""The HTML reader: disclosures saved as web pages.
+
+The small pages are built in each test, most in the markup Word's “Save as Web Page” writes
+(MsoNormal paragraphs, mso styles, conditional comments, gb2312). The fixture under
+tests/fixtures/html is the corpus document under tests/fixtures/docx saved as HTML by LibreOffice
+(`soffice --headless --convert-to html`): read either way it must give the same findings.
+"""
+
+from __future__ import annotations
+
+import email.mime.image
+import email.mime.multipart
+import email.mime.text
+import re
+from pathlib import Path
+
+import pytest
+
+from openlint.judge.engine import check_document, load_rules
+from openlint.lint import collect_paths
+from openlint.model import Document, Heading, Paragraph, Table
+from openlint.read import read_document, sniff
+from openlint.read import html as html_reader
+
+FIX = Path(__file__).parent / "fixtures"
+CORPUS_DOC = "shanghai-putuo-social-welfare-institute-2024-unit-budget"
+
+WORD_HEAD = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns="http://www.w3.org/TR/REC-html40">
+<head>
+<meta http-equiv=Content-Type content="text/html; charset={charset}">
+<meta name=Generator content="Microsoft Word 15">
+<title>标题栏里的文字</title>
+<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>文档属性里的作者</o:Author></o:DocumentProperties></xml><![endif]-->
+<style><!-- p.MsoNormal {{margin:0cm;}} --></style>
+</head>
+<body lang=ZH-CN>
+<div class=WordSection1>
+"""
+WORD_TAIL = "\n</div>\n</body>\n</html>\n"
+
+
+def write(tmp_path: Path, body: str, *, charset: str = "utf-8", name: str = "page.html") -> Path:
+    """A Word-style page holding `body`, encoded in `charset` (which its meta tag declares)."""
+    path = tmp_path / name
+    path.write_bytes((WORD_HEAD.format(charset=charset) + body + WORD_TAIL).encode(charset))
+    return path
+
+
+def read(tmp_path: Path, body: str, **kwargs) -> Document:
+    doc = read_document(str(write(tmp_path, body, **kwargs)))
+    assert doc.format == "html" and doc.readable, doc.problems
+    return doc
+
+
+def texts(doc: Document) -> list[tuple[str, str]]:
+    """The blocks as (kind, text): H2 for a level-2 heading, P for a paragraph, T for a table's caption."""
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            out.append((f"H{block.level}", block.text))
+        elif isinstance(block, Paragraph):
+            out.append(("P", block.text))
+        else:
+            out.append(("T", block.caption))
+    return out
+
+
+def grid_texts(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in table.grid]
+
+
+def only_fatal(doc: Document) -> str:
+    assert len(doc.problems) == 1 and doc.problems[0].fatal and not doc.blocks, doc.problems
+    return doc.problems[0].message
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+# --- headings and paragraphs -----------------------------------------------------------------
+
+
+def test_h1_to_h6_give_the_heading_level(tmp_path):
+    doc = read(tmp_path, "<h1>部门概况</h1><h2>主要职能</h2><p>负责全区的财政工作。</p><h3>机构设置</h3><h6>附注</h6>")
+    assert texts(doc) == [("H1", "部门概况"), ("H2", "主要职能"), ("P", "负责全区的财政工作。"), ("H3", "机构设置"), ("H6", "附注")]
+    assert doc.sections[0].children[0].title == "主要职能"
+
+
+def test_word_paragraphs_are_headings_by_their_numbering(tmp_path):
+    body = """
+<p class=MsoNormal><b><span style='font-size:16.0pt;font-family:黑体'>第一部分 部门概况</span></b></p>
+<p class=MsoNormal><b><span style='font-family:黑体'>一、部门主要职能<o:p></o:p></span></b></p>
+<p class=MsoNormal style='text-indent:32.0pt'><span>本部门负责全区的财政工作。</span></p>
+<p class=MsoNormal><span style='font-family:楷体'>（一）收入预算</span></p>
+<p class=MsoNormal style='mso-outline-level:2'><span>名词解释</span></p>
+"""
+    assert texts(read(tmp_path, body)) == [
+        ("H1", "第一部分 部门概况"),
+        ("H2", "一、部门主要职能"),
+        ("P", "本部门负责全区的财政工作。"),
+        ("H3", "（一）收入预算"),
+        ("H2", "名词解释"),  # Word's outline level, as a .docx paragraph's
+    ]
+
+
+def test_word_list_numbers_and_tabs_are_kept(tmp_path):
+    body = """
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='mso-list:Ignore'>二、<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp; </span></span><![endif]>机构设置</p>
+<p class=MsoListParagraph style='mso-list:l1 level1 lfo2'><![if !supportLists]><span
+style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp; </span></span><![endif]>一项要点</p>
+<p class=MsoNormal>编制单位：某某局<span style='mso-tab-count:2'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span>单位：万元</p>
+"""
+    assert texts(read(tmp_path, body)) == [
+        ("H2", "二、机构设置"),
+        ("P", "一项要点"),  # a bullet, which the .docx reader leaves out too
+        ("P", "编制单位：某某局\t单位：万元"),
+    ]
+
+
+def test_word_table_of_contents_is_left_out(tmp_path):
+    body = """
+<p class=MsoTocHeading>目录</p>
+<p class=MsoToc1><a href="#_Toc1">一、部门主要职能<span style='mso-tab-count:1 dotted'>. . </span>1</a></p>
+<h1><a name="_Toc1"></a>一、部门主要职能</h1>
+"""
+    assert texts(read(tmp_path, body)) == [("H1", "一、部门主要职能")]
+
+
+def test_a_line_break_stays_inside_its_paragraph(tmp_path):
+    doc = read(tmp_path, "<p class=MsoNormal>第一行<br>\n第二行 <br/> 第三行</p><div>另一段<br></div>")
+    assert texts(doc) == [("P", "第一行\n第二行\n第三行"), ("P", "另一段")]
+
+
+def test_what_a_browser_does_not_show_is_skipped(tmp_path):
+    body = """
+<script>document.write("脚本文字")</script><noscript>请开启脚本</noscript>
+<!-- 注释文字 --><!--[if gte mso 9]><p>条件注释里的段落</p><![endif]-->
+<p>看得见的文字<span style='display:none;mso-hide:all'>隐藏文字</span>之后</p>
+<p style="DISPLAY: none">整段隐藏</p><p hidden>属性隐藏</p><div style="visibility:hidden">不可见</div>
+<p><span style='mso-hide:all'>Word 隐藏</span>可见</p>
+"""
+    doc = read(tmp_path, body)
+    assert texts(doc) == [("P", "看得见的文字之后"), ("P", "可见")]
+
+
+def test_entities_and_white_space(tmp_path):
+    body = """<p>  预算&amp;决算&#20013;&#x6587;&lt;&gt;
+    1,234.56&nbsp;&nbsp;万元\u3000合计  </p><p>\u3000\u3000首行缩进的段落。\u3000</p><p>&nbsp;</p><p><o:p>&nbsp;</o:p></p>"""
+    assert texts(read(tmp_path, body)) == [("P", "预算&决算中文<> 1,234.56  万元\u3000合计"), ("P", "首行缩进的段落。")]
+
+
+def test_preformatted_text_keeps_its_lines(tmp_path):
+    doc = read(tmp_path, "<pre>收入  100\n支出  80</pre><p style='white-space:pre'>甲\n乙</p>")
+    assert texts(doc) == [("P", "收入  100\n支出  80"), ("P", "甲\n乙")]
+
+
+def test_numbered_lists_show_their_numbers(tmp_path):
+    doc = read(tmp_path, "<ol><li>部门概况</li><li>2.已编号</li></ol><ol start=3><li>第三项</li></ol><ul><li>要点</li></ul>")
+    assert texts(doc) == [("H4", "1.部门概况"), ("H4", "2.已编号"), ("H4", "3.第三项"), ("P", "要点")]
+
+
+def test_blocks_carry_their_source_line(tmp_path):
+    body = "<h1>一、概况</h1>\n<p>第一段。</p>\n\n<p>第二段。</p>\n<table>\n<tr><td>甲</td><td>乙</td></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>"
+    doc = read(tmp_path, body)
+    first = WORD_HEAD.count("\n") + 1
+    assert [b.location.line for b in doc.blocks] == [first, first + 1, first + 3, first + 4]
+    assert doc.blocks[1].location.section == ("一、概况",)
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+MERGED = """
+<table border=1>
+ <tr><td rowspan=2>项目</td><td colspan=2>本年支出</td></tr>
+ <tr><td>基本支出</td><td>项目支出</td></tr>
+ <tr><td>合计</td><td>1.00</td><td>2.00</td></tr>
+</table>
+"""
+
+
+def test_rowspan_and_colspan_make_one_cell_at_every_position(tmp_path):
+    (table,) = read(tmp_path, MERGED).tables
+    assert grid_texts(table) == [["项目", "本年支出", "本年支出"], ["项目", "基本支出", "项目支出"], ["合计", "1.00", "2.00"]]
+    item, spent = table.grid[0][0], table.grid[0][1]
+    assert table.grid[1][0] is item and (item.row, item.col, item.row_span, item.col_span) == (0, 0, 2, 1)
+    assert table.grid[0][2] is spent and (spent.row_span, spent.col_span) == (1, 2)
+    assert table.grid[1][1] is not table.grid[1][2]
+
+
+def test_spans_that_overrun_or_overlap_are_laid_out_as_a_browser_does(tmp_path):
+    body = """<table>
+<tr><td rowspan=0>甲</td><td>乙</td><td rowspan=9>丙</td></tr>
+<tr><td colspan=5>丁</td></tr>
+<tr><td>戊</td><td colspan=x>己</td><td>庚</td></tr>
+</table>"""
+    (table,) = read(tmp_path, body).tables
+    assert grid_texts(table) == [["甲", "乙", "丙", "", ""], ["甲", "丁", "丙", "", ""], ["甲", "戊", "丙", "己", "庚"]]
+    assert table.grid[2][0] is table.grid[0][0] and table.grid[0][0].row_span == 3
+    assert table.grid[2][2].row_span == 3  # as far as the table goes
+    assert table.grid[1][1].col_span == 1  # stops where 丙 comes down
+
+
+def test_a_nested_table_is_flattened_into_its_cell(tmp_path):
+    body = """<table>
+<tr><td>项目</td><td>说明</td></tr>
+<tr><td>绩效指标</td><td><p>如下：</p><table><tr><td>产出</td><td>数量</td></tr><tr><td>效益</td><td></td></tr></table></td></tr>
+</table>"""
+    (table,) = read(tmp_path, body).tables
+    assert grid_texts(table) == [["项目", "说明"], ["绩效指标", "如下：\n产出 数量\n效益"]]
+
+
+def test_a_table_that_lays_out_the_page_is_unwrapped(tmp_path):
+    body = """
+<table width="100%"><tr><td>
+  <h1>一、部门概况</h1>
+  <p>本部门负责全区的财政工作。</p>
+  <table border=1><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>10.00</td></tr></table>
+</td></tr></table>
+<table><tr><td><p>编制单位：某某局</p></td><td><p>单位：万元</p></td></tr></table>
+<table border=1><tr><td>收入</td><td>支出</td></tr><tr><td>1.00</td><td>1.00</td></tr></table>
+<table>
+ <tr><td>站点标志</td><td>首页</td></tr>
+ <tr><td>栏目</td><td><h2>二、机构设置</h2><p>设三个科室。</p></td></tr>
+</table>
+<table>
+ <tr><td>网站导航</td></tr>
+ <tr><td><table><tr><td>科目</td></tr><tr><td>201</td></tr><tr><td>202</td></tr><tr><td>203</td></tr></table></td></tr>
+</table>
+"""
+    doc = read(tmp_path, body)
+    assert texts(doc) == [
+        ("H1", "一、部门概况"), ("P", "本部门负责全区的财政工作。"), ("T", ""), ("T", ""),
+        ("P", "站点标志"), ("P", "首页"), ("P", "栏目"), ("H2", "二、机构设置"), ("P", "设三个科室。"),
+        ("P", "网站导航"), ("T", ""),
+    ]
+    inner, under_preamble, wrapped = doc.tables
+    assert grid_texts(inner) == [["项目", "金额"], ["合计", "10.00"]]
+    assert under_preamble.preamble == ("编制单位：某某局", "单位：万元")  # a one-row table of two cells
+    assert grid_texts(wrapped) == [["科目"], ["201"], ["202"], ["203"]]  # the longer table inside a short one
+
+
+def test_caption_preamble_and_note(tmp_path):
+    grid = "<table border=1><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>"
+    body = f"""
+<p class=MsoNormal align=center style='text-align:center'><span>部门收支总体情况</span></p>
+<p class=MsoNormal>单位：万元</p>
+{grid}
+<p class=MsoNormal>注：本表反映部门全部收支。</p>
+<table border=1><caption>部门支出总表</caption><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>
+<p class=MsoNormal><b>部门收入</b><span style='font-weight:700'>明细</span></p>
+{grid}
+<p class=MsoNormal><b>部门</b>收入情况</p>
+{grid}
+"""
+    doc = read(tmp_path, body)
+    centred, captioned, bold, plain = doc.tables
+    assert (centred.caption, centred.preamble) == ("部门收支总体情况", ("单位：万元",))
+    assert [n.text for n in centred.notes] == ["注：本表反映部门全部收支。"]
+    assert captioned.caption == "部门支出总表"
+    assert bold.caption == "部门收入明细"
+    assert plain.caption == ""  # neither centred nor bold throughout nor saying 表: not a title
+    assert ("P", "部门收入情况") in texts(doc)
+
+
+def test_head_rows_are_header_rows(tmp_path):
+    body = """<table>
+<thead><tr><td>项目</td><td>金额</td></tr><tr><td>栏次</td><td>1</td></tr></thead>
+<tbody><tr><td>合计</td><td>1.00</td></tr></tbody>
+</table>
+<table><tr><th>项目</th><th>金额</th></tr><tr><td>合计</td><td>1.00</td></tr></table>"""
+    assert [t.header_rows for t in read(tmp_path, body).tables] == [2, 1]
+
+
+def test_word_column_width_row_is_not_a_row(tmp_path):
+    body = """<table class=MsoNormalTable>
+ <tr><td><p class=MsoNormal>项目</p></td><td><p class=MsoNormal>金额</p></td></tr>
+ <tr><td><p class=MsoNormal>合计</p></td><td><p class=MsoNormal>1.00</p></td></tr>
+ <![if !supportMisalignedColumns]><tr height=0><td width=156 style='border:none'></td><td width=156 style='border:none'></td></tr><![endif]>
+</table>"""
+    (table,) = read(tmp_path, body).tables
+    assert grid_texts(table) == [["项目", "金额"], ["合计", "1.00"]]
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def test_gbk_page_declaring_gb2312(tmp_path):
+    doc = read(tmp_path, "<p>一、部门概况（含“三公”经费）</p>", charset="gb2312")
+    assert texts(doc) == [("H2", "一、部门概况（含“三公”经费）")] and doc.problems == ()
+
+
+def test_gbk_characters_outside_gb2312_are_read(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_bytes('<html><head><meta charset="gb2312"></head><body><p>镕</p></body></html>'.encode("gbk"))
+    doc = read_document(str(path))
+    assert texts(doc) == [("P", "镕")] and doc.problems == ()
+
+
+def test_undeclared_gbk_is_read_as_gb18030_with_a_note(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes("<html><body><p>部门预算</p></body></html>".encode("gbk"))
+    doc = read_document(str(path))
+    assert texts(doc) == [("P", "部门预算")]
+    (note,) = doc.problems
+    assert not note.fatal and "GB18030" in note.message
+
+
+def test_a_declared_charset_the_bytes_do_not_fit(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes('<html><head><meta charset="utf-8"></head><body><p>部门预算</p></body></html>'.encode("gbk"))
+    doc = read_document(str(path))
+    assert texts(doc) == [("P", "部门预算")]
+    (note,) = doc.problems
+    assert not note.fatal and "“utf-8”与内容不符" in note.message and "GB18030" in note.message
+    path.write_bytes('<html><head><meta charset="iso-8859-1"></head><body><p>部门预算</p></body></html>'.encode("utf-8"))
+    doc = read_document(str(path))
+    assert texts(doc) == [("P", "部门预算")] and "与内容不符" in doc.problems[0].message
+    path.write_bytes('<html><head><meta charset="base64"></head><body><p>部门预算</p></body></html>'.encode("utf-8"))
+    doc = read_document(str(path))
+    assert texts(doc) == [("P", "部门预算")] and "无法识别" in doc.problems[0].message
+
+
+def test_byte_order_marks_and_xml_declarations(tmp_path):
+    page = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><body><p>部门预算</p></body></html>'
+    for data in (page.encode("utf-8"), b"\xef\xbb\xbf" + page.encode("utf-8"), page.encode("utf-16")):
+        path = tmp_path / "page.xhtml"
+        path.write_bytes(data)
+        doc = read_document(str(path))
+        assert doc.format == "html" and texts(doc) == [("P", "部门预算")] and doc.problems == (), data[:8]
+
+
+# --- what is not a readable page -------------------------------------------------------------
+
+
+def test_pages_that_cannot_be_read_give_one_fatal_problem(tmp_path):
+    cases = {
+        "empty.html": b"",
+        "binary.html": bytes(range(256)) * 4,
+        "no-text.html": b"<html><head><title>\xe6\xa0\x87\xe9\xa2\x98</title></head><body><p> </p><script>x()</script></body></html>",
+        "images.html": b"<html><body><p><img src='page1.png'></p></body></html>",
+        "bad-bytes.html": b"<html><body><p>\x81\x30</p></body></html>" + b"\xff" * 10,
+    }
+    messages = {}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        messages[name] = only_fatal(html_reader.read_html(str(path)))
+        assert read_document(str(path)).problems[0].fatal
+    assert "为空" in messages["empty.html"]
+    assert messages["no-text.html"] == html_reader.MSG_NO_TEXT
+    assert messages["images.html"] == html_reader.MSG_ONLY_IMAGES
+    assert "编码" in messages["bad-bytes.html"]
+
+
+def test_broken_markup_is_read_leniently(tmp_path):
+    path = tmp_path / "broken.html"
+    path.write_bytes("<html><body><p>一、概况<p>正文<table><tr><td>项目<td>金额<tr><td>合计<td>1.00</table><div><b>未闭合".encode())
+    doc = read_document(str(path))
+    assert texts(doc) == [("H2", "一、概况"), ("P", "正文"), ("T", ""), ("P", "未闭合")]
+    assert grid_texts(doc.tables[0]) == [["项目", "金额"], ["合计", "1.00"]]
+    path.write_bytes(b"<html><body><p>\xe6\xad\xa3\xe6\x96\x87</p>" + b"<div>" * 20000 + b"x" + b"</div>" * 20000)
+    doc = read_document(str(path))
+    assert texts(doc) == [("P", "正文")] and doc.problems[0].message == html_reader.MSG_TOO_DEEP
+    path.write_bytes(b"<html><body>" + b"<div>" * 20000 + b"x" + b"</div>" * 20000)
+    assert only_fatal(read_document(str(path))) == html_reader.MSG_TOO_DEEP
+
+
+def test_doctype_entities_are_not_expanded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密")
+    path = tmp_path / "entities.html"
+    path.write_text(
+        f'<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        f'<!ENTITY file SYSTEM "file://{secret}">]><html><body><p>&b;&file;正文</p></body></html>',
+        encoding="utf-8",
+    )
+    doc = read_document(str(path))
+    assert doc.readable and "机密" not in str(doc.blocks) and "aaaaaaaaaa" not in str(doc.blocks)
+
+
+def test_an_oversized_page_is_refused_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr(html_reader, "MAX_TEXT_BYTES", 1000)
+    path = write(tmp_path, "<p>部门预算</p>" * 100)
+    assert "文件过大" in only_fatal(read_document(str(path)))
+
+
+# --- dispatch, archives, directory scans ----------------------------------------------------
+
+
+def test_pages_are_told_from_text_by_their_content(tmp_path):
+    assert sniff(b"\xef\xbb\xbf \r\n<!DOCTYPE html>\n<html>") == "html"
+    assert sniff(b"<HTML><BODY>") == "html"
+    assert sniff(b"\n\n  <table border=1><tr><td>") == "html"
+    assert sniff("<html><body>".encode("utf-16")) == "html"
+    assert sniff("一、概况\n<p>正文</p>".encode()) == "text"
+    assert sniff(b"<note>not a page</note>") == "text"
+    path = tmp_path / "page.txt"
+    path.write_bytes(b"<html><body><p>x</p></body></html>")
+    doc = read_document(str(path))
+    assert doc.format == "html" and "扩展名与内容不符" in doc.problems[0].message
+
+
+def archive(page: str, charset: str) -> bytes:
+    """A single-file web archive as Word saves one: the page quoted-printable, an image beside it."""
+    message = email.mime.multipart.MIMEMultipart("related")
+    message.attach(email.mime.text.MIMEText(page, "html", charset))
+    message.attach(email.mime.image.MIMEImage(b"\x89PNG\r\n\x1a\n" + bytes(64), "png"))
+    return message.as_bytes()
+
+
+def test_a_web_archive_is_read_through_its_page(tmp_path):
+    page = "<html><body><h1>一、部门概况</h1><p>收支情况如下。</p><table><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table></body></html>"
+    path = tmp_path / "page.mht"
+    path.write_bytes(archive(page, "gb2312"))
+    assert sniff(path.read_bytes()[:4096]) == "html"
+    doc = read_document(str(path))
+    assert texts(doc) == [("H1", "一、部门概况"), ("P", "收支情况如下。"), ("T", "")] and doc.problems == ()
+    path.write_bytes(email.mime.multipart.MIMEMultipart("related").as_bytes())
+    assert "text/html" in only_fatal(read_document(str(path)))
+
+
+def test_directory_scans_take_pages_but_not_their_folders(tmp_path):
+    (tmp_path / "预算.htm").write_text("<html></html>")
+    (tmp_path / "预算.files").mkdir()
+    (tmp_path / "预算.files" / "header.htm").write_text("<html></html>")
+    (tmp_path / "决算.html").write_text("<html></html>")
+    (tmp_path / "决算_files").mkdir()
+    (tmp_path / "决算_files" / "frame.html").write_text("<html></html>")
+    (tmp_path / "other_files").mkdir()
+    (tmp_path / "other_files" / "归档.mht").write_text("MIME-Version: 1.0")
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in collect_paths([str(tmp_path)])]
+    assert found == ["other_files/归档.mht", "决算.html", "预算.htm"]
+
+
+# --- a corpus document saved as HTML by LibreOffice ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def saved_page():
+    return read_document(str(FIX / "html" / f"{CORPUS_DOC}.html")), read_document(str(FIX / "docx" / f"{CORPUS_DOC}.docx"))
+
+
+def test_libreoffice_page_has_the_tables_of_its_docx(saved_page):
+    page, word = saved_page
+    assert page.format == "html" and page.problems == ()
+    assert [(t.caption, t.preamble, t.header_rows) for t in page.tables] == [(t.caption, t.preamble, t.header_rows) for t in word.tables]
+    for mine, theirs in zip(page.tables, word.tables):
+        assert grid_texts(mine) == grid_texts(theirs), mine.caption
+    assert [(type(b), _bare(b.text)) for b in page.blocks if not isinstance(b, Table)] == [
+        (type(b), _bare(b.text)) for b in word.blocks if not isinstance(b, Table)
+    ]
+
+
+def test_libreoffice_page_gives_the_findings_of_its_docx(saved_page):
+    rules = load_rules()
+
+    def findings(doc):
+        return sorted((f.rule_id, f.severity.value, _bare(f.message)) for f in check_document(doc, rules))
+
+    page, word = saved_page
+    assert findings(page) and findings(page) == findings(word)
