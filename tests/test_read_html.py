@@ -39,9 +39,9 @@ WORD_HEAD = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns="ht
 WORD_TAIL = "\n</div>\n</body>\n</html>\n"
 
 
-def write(tmp_path: Path, body: str, *, charset: str = "utf-8", name: str = "page.html") -> Path:
+def write(tmp_path: Path, body: str, *, charset: str = "utf-8") -> Path:
     """A Word-style page holding `body`, encoded in `charset` (which its meta tag declares)."""
-    path = tmp_path / name
+    path = tmp_path / "page.html"
     path.write_bytes((WORD_HEAD.format(charset=charset) + body + WORD_TAIL).encode(charset))
     return path
 
@@ -143,6 +143,9 @@ def test_what_a_browser_does_not_show_is_skipped(tmp_path):
 """
     doc = read(tmp_path, body)
     assert texts(doc) == [("P", "看得见的文字之后"), ("P", "可见")]
+    path = tmp_path / "old.htm"
+    path.write_text('<HTML><BODY><P STYLE="DISPLAY: NONE">整段隐藏</P><P>可见</P></BODY></HTML>', encoding="utf-8")
+    assert texts(read_document(str(path))) == [("P", "可见")]
 
 
 def test_entities_and_white_space(tmp_path):
@@ -249,7 +252,7 @@ def test_caption_preamble_and_note(tmp_path):
 <p class=MsoNormal>单位：万元</p>
 {grid}
 <p class=MsoNormal>注：本表反映部门全部收支。</p>
-<table border=1><caption>部门支出总表</caption><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>
+<table border=1><caption>部门支出明细</caption><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>
 <p class=MsoNormal><b>部门收入</b><span style='font-weight:700'>明细</span></p>
 {grid}
 <p class=MsoNormal><b>部门</b>收入情况</p>
@@ -259,7 +262,7 @@ def test_caption_preamble_and_note(tmp_path):
     centred, captioned, bold, plain = doc.tables
     assert (centred.caption, centred.preamble) == ("部门收支总体情况", ("单位：万元",))
     assert [n.text for n in centred.notes] == ["注：本表反映部门全部收支。"]
-    assert captioned.caption == "部门支出总表"
+    assert captioned.caption == "部门支出明细"  # shown centred
     assert bold.caption == "部门收入明细"
     assert plain.caption == ""  # neither centred nor bold throughout nor saying 表: not a title
     assert ("P", "部门收入情况") in texts(doc)

@@ -7,9 +7,10 @@ LibreOffice, or as a single-file web archive (MIME, the page and its images in o
 * Parsing: lxml's HTML parser, lenient with broken markup; no network, no DTD, no entity from a
   DOCTYPE, comments dropped (Word's `<!--[if gte mso 9]>` blocks with them).
 * Text: block elements (p, div, li, h1–h6 …) are paragraphs, `<br>` a line break inside one;
-  white space collapses as a browser collapses it, `&nbsp;` is a space, Word's tab spans a tab.
-  The head, scripts, styles and hidden elements (display:none, mso-hide:all, `hidden`) are
-  skipped.
+  white space collapses as a browser collapses it, `&nbsp;` is a space; Word's tab spans are tabs,
+  its list numbers (mso-list:Ignore spans) are written as the .docx reader writes them. The head,
+  scripts, styles, hidden elements (display:none, mso-hide:all, `hidden`) and Word's table of
+  contents (as in a .docx) are left out.
 * Blocks are composed by the .docx reader's `compose_blocks`: h1–h6 (and Word's
   mso-outline-level) give a heading its level, other paragraphs are headings by their numbering;
   the line above a table is its caption when it reads like a title (says 表, or is centred or bold),
@@ -190,7 +191,7 @@ def _decode_html(data: bytes, declared: str | None) -> tuple[str | None, str | N
 
 _BR = "\ufdd0"  # noncharacters, never in a page's text: a `<br>` and a Word tab until white space is collapsed
 _TAB = "\ufdd1"
-_SKIPPED = (
+_SKIPPED = tuple(
     "head title script style noscript template xml iframe object embed svg math select textarea button "
     "canvas audio video map".split()
 )
@@ -202,13 +203,13 @@ _BLOCKS = frozenset(
 _PARAGRAPHS = tuple(_BLOCKS - {"html", "body", "caption", "tr", "td", "th", "thead", "tbody", "tfoot"})
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _PREFORMATTED = ("pre", "listing", "xmp", "plaintext")
-# What marks an element whose attributes change how its text reads, as pages write it (in lower
-# case: looking case-blind through the whole page would cost more than reading it).
-_MARKS = (
-    "hidden", "display", "visibility", "mso-hide", "mso-tab-count", "mso-list:Ignore", "white-space", "mso-outline-level"
-)
-_MARKED_STYLE = re.compile("|".join(_MARKS[1:]))
-_HIDDEN = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)", re.IGNORECASE)
+# What marks an element whose attributes change how its text reads: looked for in the page's
+# source first, as pages write it (in lower or upper case: looking case-blind through the whole
+# page would cost more than reading it).
+_HIDING = ("hidden", "display", "visibility", "mso-hide")
+_WORD_STYLES = ("mso-tab-count", "mso-list:Ignore", "mso-outline-level", "white-space")
+_MARKS = _HIDING + tuple(name.upper() for name in _HIDING) + _WORD_STYLES
+_HIDDEN = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)")
 _WEIGHT = re.compile(r"(?:^|;)\s*font-weight\s*:\s*(\w+)", re.IGNORECASE)
 _TEXT_ALIGN = re.compile(r"(?:^|;)\s*text-align\s*:\s*([\w-]+)", re.IGNORECASE)
 _OUTLINE = re.compile(r"mso-outline-level\s*:\s*([1-9])", re.IGNORECASE)
@@ -252,28 +253,27 @@ def _tidy(root: etree._Element, source: str) -> dict:
         for el in [p for p in root.iter("p") if (p.get("class") or "").startswith("MsoToc")]:
             _drop(el)
     levels: dict = {}
+    preformatted = list(root.iter(*_PREFORMATTED))
     if any(mark in source for mark in _MARKS):
-        preformatted = list(root.iter(*_PREFORMATTED))
         for el in list(root.iter()):
             style = el.get("style")
-            if el.get("hidden") is not None or (style is not None and _HIDDEN.search(style)):
+            if el.get("hidden") is not None or (style is not None and _hides(style)):
                 _drop(el)
-            elif style is not None and _MARKED_STYLE.search(style):
-                if "mso-tab-count" in style:  # Word writes a tab as a span of spaces
-                    del el[:]
-                    el.text = _TAB
-                elif "mso-list:Ignore" in style:  # Word's list number, written before the text
-                    label = _text_of(el).replace("\xa0", " ").strip()
-                    del el[:]
-                    el.text = _list_label(label)
-                elif "mso-outline-level" in style:
-                    m = _OUTLINE.search(style)
-                    if m:
-                        levels[el] = int(m.group(1))
-                if _WHITE_SPACE_PRE.search(style):
-                    preformatted.append(el)
-    else:
-        preformatted = list(root.iter(*_PREFORMATTED))
+            elif style is None or not any(name in style for name in _WORD_STYLES):
+                continue
+            elif "mso-tab-count" in style:  # Word writes a tab as a span of spaces
+                del el[:]
+                el.text = _TAB
+            elif "mso-list:Ignore" in style:  # Word's list number, written before the text
+                label = _text_of(el).replace("\xa0", " ").strip()
+                del el[:]
+                el.text = _list_label(label)
+            elif "mso-outline-level" in style:
+                m = _OUTLINE.search(style)
+                if m:
+                    levels[el] = int(m.group(1))
+            elif _WHITE_SPACE_PRE.search(style):
+                preformatted.append(el)
     for el in preformatted:
         for inner in el.iter():
             if inner.text:
@@ -283,6 +283,12 @@ def _tidy(root: etree._Element, source: str) -> dict:
     for br in root.iter("br"):
         br.tail = _BR + br.tail if br.tail else _BR
     return levels
+
+
+def _hides(style: str) -> bool:
+    """display:none, visibility:hidden or Word's mso-hide:all."""
+    style = style.lower()
+    return ("display" in style or "visibility" in style or "mso-hide" in style) and _HIDDEN.search(style) is not None
 
 
 def _list_label(label: str) -> str:
@@ -535,7 +541,7 @@ def _centred(el: etree._Element) -> bool:
             m = _TEXT_ALIGN.search(style)
             if m:
                 return m.group(1).lower() == "center"
-        if tag in ("center", "th"):
+        if tag in ("center", "th", "caption"):  # as browsers show them
             return True
     return False
 
@@ -625,48 +631,48 @@ def _int(value: str | None) -> int | None:
 def _raw_table(table: _PageTable) -> _RawTable:
     """The table's rows as the .docx reader's: cells placed as a browser places them (each in the
     first column not taken by a cell spanning rows from above), a cell spanning rows continued
-    below it by vMerge-like continuations."""
+    below it as a vMerge continuation is."""
     rows: list[_RawRow] = []
-    spanning: dict[int, list[int]] = {}  # column → [rows still to cover, columns wide]
+    spanning: dict[int, list[int]] = {}  # first column of a cell spanning rows → [rows still to cover, columns]
     n_rows = len(table.rows)
     for r, cells in enumerate(table.rows):
         raw = _RawRow([], [], header=table.header[r])
-        started: dict[int, list[int]] = {}
-        col = 0
-
-        def continue_spans(until: int | None) -> None:
-            nonlocal col
-            for start in sorted(c for c in spanning if c >= col and (until is None or c < until)):
-                while col < start:  # a column no cell covers
-                    raw.texts.append("")
-                    raw.merges.append((1, None, False))
-                    col += 1
-                left, width = spanning[start]
-                raw.texts.append("")
-                raw.merges.append((width, "continue", False))
-                col += width
-
+        above = sorted(spanning)  # the columns where cells from above start, left to right
+        k = col = 0
         for cell in cells:
-            while col in spanning:
-                continue_spans(col + 1)
+            while k < len(above) and above[k] <= col:
+                col = _continue_from_above(raw, col, above[k], spanning[above[k]][1])
+                k += 1
             width = cell.col_span
-            blocked = [c for c in spanning if col < c < col + width]
-            if blocked:  # overlapping a cell from above: stop where it starts
-                width = min(blocked) - col
-            raw.texts.append(_cell_text(cell))
+            if k < len(above) and above[k] < col + width:  # overlapping a cell from above: stop where it starts
+                width = above[k] - col
+            items = cell.items
+            raw.texts.append(items[0].text if len(items) == 1 and type(items[0]) is _Para else _cell_text(cell))
             down = min(cell.row_span, n_rows - r)
             raw.merges.append((width, "restart" if down > 1 else None, False))
             if down > 1:
-                started[col] = [down - 1, width]
+                spanning[col] = [down, width]
             col += width
-        continue_spans(None)
+        for start in above[k:]:
+            col = _continue_from_above(raw, col, start, spanning[start][1])
         for start in list(spanning):
             spanning[start][0] -= 1
             if not spanning[start][0]:
                 del spanning[start]
-        spanning.update(started)
         rows.append(raw)
     return _RawTable(rows)
+
+
+def _continue_from_above(raw: _RawRow, col: int, start: int, width: int) -> int:
+    """Continue in `raw` the cell from above that starts at column `start` (columns before it no
+    cell covers get empty cells); the column after it."""
+    while col < start:
+        raw.texts.append("")
+        raw.merges.append((1, None, False))
+        col += 1
+    raw.texts.append("")
+    raw.merges.append((width, "continue", False))
+    return col + width
 
 
 def _cell_text(cell: _PageCell) -> str:
