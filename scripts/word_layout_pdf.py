@@ -14,7 +14,8 @@ usually right-align amounts and centre the header: `--align-amounts right` does 
 that holds an amount, and every cell of a repeated header row, w:tblHeader).
 
 tests/fixtures/pdf/hebei-shanhaiguan-trade-union-2023-dept-budget-word-layout.pdf was made so
-(`--max-width 1500`, LibreOffice 7.4, Noto CJK fonts).
+(`--max-width 1500`, LibreOffice 7.4, Noto CJK fonts), and the fixtures ending in
+-word-layout-right-aligned.pdf with `--align-amounts right` as well.
 """
 
 from __future__ import annotations
