@@ -935,10 +935,12 @@ def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = froz
 
 def _completes(before: str, digits: str) -> bool:
     """`digits` are the end of the amount `before`, cut by a line or page break: its decimals
-    (91,016,775 / .35, 4,213,779. / 28, 82,096,797.4 / 2) or its last digits (164,978,64 / 0)."""
+    (91,016,775 / .35, 16726725. / 44, 82,096,797.4 / 2) or its last digits (164,978,64 / 0)."""
     if not before or not (before[-1].isdigit() or before[-1] in ".,．，"):
         return False
-    if digits[0] in ".．" or _ONE_DECIMAL.match(before) and digits.isdigit() and len(digits) == 1:
+    if digits[0] in ".．":
+        return True
+    if digits.isdigit() and (before[-1] in ".．" and len(digits) <= 2 or _ONE_DECIMAL.match(before) and len(digits) == 1):
         return True  # amounts are printed with two decimals or none
     # the tail of a cut amount has no separator of its own (“0”, “67.89”, not “8,960,694”)
     return "," not in digits and "，" not in digits and bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))
