@@ -817,7 +817,10 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
             return k
     if rules_of is not None and lines:
         first = lines[0]
-        below = [y for y, x0, x1 in rules_of().horizontal if y > first.y + 0.3 * first.h and x0 < first.x1 and first.x0 < x1]
+        rules = rules_of().horizontal
+        # the first row ends at the first rule under all its cells (one spanning more rows, as
+        # 年初结转和结余 beside 功能分类科目编码 / 类 | 款 | 项, takes the rows beside it along)
+        below = [y for y, _, _ in rules if y > first.y + 0.3 * first.h and _rule_under(rules, y, first)]
         count = sum(1 for line in lines if below and line.y < below[0])
         if 0 < count < len(lines) and count <= MAX_HEADER_LINES:
             long = max(total, len(lines)) > MAX_HEADER_LINES
@@ -826,6 +829,11 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
             if long or full:
                 return count
     return min(len(lines), MAX_HEADER_LINES)
+
+
+def _rule_under(rules: list[Rule], y: float, line: Line) -> bool:
+    """Rules at height `y` run under every segment of `line` (drawn in one piece or cell by cell)."""
+    return all(any(abs(ry - y) <= 1 and x0 <= seg.x0 and seg.x1 <= x1 for ry, x0, x1 in rules) for seg in line.segs)
 
 
 def _rule_between(rules: list[Rule], top: float, bottom: float, left: float, right: float) -> bool:
