@@ -462,7 +462,9 @@ class Composer:
                 j += 1
             return self._table_lines(lines, j)
         # the header repeated at the top of the page is not data: skip lines that repeat a
-        # header line or the line under it (a 栏次 row), or that hold nothing but header cells
+        # header line or the line under it (a 栏次 row), or, as many as the header has, that
+        # hold nothing but header cells (past them, the end of a name split by the page break
+        # may be a word of the header: 拨款)
         first = next((lines for _, lines in draft.parts if lines), [])
         header_lines = first[: self._header_count(draft)]
         header = {ln.text for ln in first[: len(header_lines) + 1]}
@@ -470,7 +472,7 @@ class Composer:
         j = 0
         while j < len(lines) and (
             lines[j].text in header
-            or (not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
+            or (j < len(header_lines) and not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
         ):
             j += 1
         if j == 0 and (not lines or not self._fits(lines[0], draft)):
