@@ -44,6 +44,7 @@ TOTAL_LABEL = re.compile(r"^[^\d]{0,14}(合\s*计|总\s*计|小\s*计)$")
 ROW_ITEM = re.compile(rf"^(第?[{_CN}]+[、.．]|[（(][{_CN}\d]+[)）]|\d{{1,2}}[、.．](?!\d))")
 
 
+_CUT_AMOUNT = re.compile(r"^[-−–—－]?(?:\d{1,3}(?:[,，]\d{3})+|\d{5,})[.．]$")  # 4,100,000. / 00
 _STRICT_AMOUNT = re.compile(r"^[-−–—－]?\d{1,3}(?:[,，]\d{3})+(?:[.．]\d+)?$|^[-−–—－]?\d+[.．]\d+$")
 
 
@@ -82,10 +83,11 @@ def split_glued(line: Line) -> None:
 
 
 def is_data_line(line: Line) -> bool:
-    """The line holds table data (an amount or code, a total label alone, a numbered item)."""
+    """The line holds table data (an amount or code, possibly cut after its decimal point by the
+    column's width, a total label alone, a numbered item)."""
     segs = line.segs
     for s in segs:
-        if AMOUNT.match(s.text):
+        if AMOUNT.match(s.text) or _CUT_AMOUNT.match(s.text):
             return True
     if len(segs) == 1 and TOTAL_LABEL.match(segs[0].text):
         return True
