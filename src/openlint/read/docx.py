@@ -594,7 +594,12 @@ class _BodyReader:
                             more.append(s)
             elif tag == tc_tag or tag == tr_tag:
                 if in_cell and row is not None:  # close the open cell
-                    row.add_cell(text if more is None else "\n".join(more), span, vm, hc, merged)
+                    if more is not None:
+                        text = "\n".join(more)
+                    if merged or row.merges is not None:
+                        row.add_cell(text, span, vm, hc, merged)
+                    else:  # most cells: the text alone, without a method call per cell
+                        row.texts.append(text)
                 if tag == tc_tag:
                     in_cell = True
                     text, more, span, vm, hc, merged = "", None, 1, None, False, False
