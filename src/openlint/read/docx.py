@@ -283,8 +283,8 @@ def _parse_member(
 def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInfo], _StyleInfo | None]:
     raw: dict[str, _Style] = {}
     default_id: str | None = None
-    # tag names as locals; `find` goes through ElementPath, while `iterchildren(tags)` filters
-    # in C and only the few children that matter get a Python proxy
+    # tag names as locals; `find` goes through ElementPath, and `iterchildren(tags)` builds a tag
+    # matcher each call, which costs more than a style's few children compared in Python
     name_tag, based_tag, ppr_tag, rpr_tag = tags.name, tags.basedOn, tags.pPr, tags.rPr
     outline_tag, jc_tag, b_tag, val = tags.outlineLvl, tags.jc, tags.b, tags.val
     numpr_tag, numid_tag, ilvl_tag = tags.numPr, tags.numId, tags.ilvl
@@ -296,7 +296,7 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
         if sid is None:
             continue
         s = _Style()
-        for child in st.iterchildren(name_tag, based_tag, ppr_tag, rpr_tag):
+        for child in st:
             tag = child.tag
             if tag == name_tag:
                 s.name = (child.get(val) or "").strip()
@@ -304,7 +304,7 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
                 s.based_on = child.get(val)
             elif tag == ppr_tag:
                 ol = jc = None
-                for el in child.iterchildren(outline_tag, jc_tag, numpr_tag):
+                for el in child:
                     etag = el.tag
                     if etag == outline_tag:
                         if ol is None:
@@ -312,20 +312,21 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
                     elif etag == jc_tag:
                         if jc is None:
                             jc = el
-                    else:
-                        for n in el.iterchildren(numid_tag, ilvl_tag):
+                    elif etag == numpr_tag:
+                        for n in el:
                             if n.tag == numid_tag:
                                 s.num_id = (n.get(val) or "").strip()
-                            else:
+                            elif n.tag == ilvl_tag:
                                 s.num_level = _int(n.get(val))
                 if ol is not None:
                     s.outline = _int(ol.get(val))
                 if jc is not None:
                     s.centred = jc.get(val) in ("center", "centre")
             elif tag == rpr_tag:
-                for el in child.iterchildren(b_tag):  # the first, as `find` would
-                    s.bold = (el.get(val) or "1").lower() not in _FALSE
-                    break
+                for el in child:
+                    if el.tag == b_tag:  # the first, as `find` would
+                        s.bold = (el.get(val) or "1").lower() not in _FALSE
+                        break
         raw[sid] = s
         if (st.get(default_attr) or "").lower() in ("1", "true", "on"):
             default_id = sid
