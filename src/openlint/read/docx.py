@@ -128,18 +128,19 @@ class _RawRow:
 # --- entry point -----------------------------------------------------------------------------
 
 
-def read_docx(path: str) -> Document:
-    """Read a .docx file. Never raises: problems are returned in the document."""
-    return read_guarded(path, "docx", " .docx ", _read)
+def read_docx(path: str, package: zipfile.ZipFile | None = None) -> Document:
+    """Read a .docx file; `package`: the file opened as a zip already (by the format sniffing),
+    which the reader then closes. Never raises: problems are returned in the document."""
+    return read_guarded(path, "docx", " .docx ", lambda path: _read(path, package))
 
 
-def _read(path: str) -> Document:
+def _read(path: str, package: zipfile.ZipFile | None) -> Document:
     head, err = read_head(path, 8)
     if err:
         raise Unreadable(err)
     if head.startswith(OLE_MAGIC):
         raise Unreadable(MSG_OLE)
-    zf = open_zip(path, ".docx")
+    zf = package if package is not None else open_zip(path, ".docx")
     problems: list[Problem] = []
     with zf:
         names = set(zf.namelist())
