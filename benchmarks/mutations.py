@@ -54,7 +54,7 @@ from openlint.judge.engine import check_document, load_rules
 from openlint.model import Cell, Document, Heading, Paragraph, Table
 from openlint.read import read_document
 from openlint.read.structure import assemble
-from openlint.understand.amounts import header_row_count, is_column_numbering, label_columns, parse_amount
+from openlint.understand.amounts import header_row_count, is_numbering_row, label_columns, parse_amount
 from openlint.understand.codes import load_codes, table_codes
 from openlint.understand.kind import detect_kind
 from openlint.understand.tables import read_table
@@ -221,7 +221,7 @@ def mut_table_amount(doc, rng, ctx) -> Iterator[Mutation]:
         top = header_row_count(table)
         code_cols = _code_columns(table, top)
         for r in range(top, table.n_rows):
-            if is_column_numbering(table.row_texts(r)):
+            if is_numbering_row(table, r):
                 continue
             seen = set()
             for c, cell in enumerate(table.grid[r]):

@@ -9,8 +9,13 @@ wrap) on landscape pages. Then print it with LibreOffice:
     python scripts/word_layout_pdf.py examples/….docx /tmp/word-layout.docx
     soffice --headless --convert-to pdf --outdir /tmp /tmp/word-layout.docx
 
+Cells keep the alignment they have (the bundled example's are left-aligned). Word templates
+usually right-align amounts and centre the header: `--align-amounts right` does so (every cell
+that holds an amount, and every cell of a repeated header row, w:tblHeader).
+
 tests/fixtures/pdf/hebei-shanhaiguan-trade-union-2023-dept-budget-word-layout.pdf was made so
-(`--max-width 1500`, LibreOffice 7.4, Noto CJK fonts).
+(`--max-width 1500`, LibreOffice 7.4, Noto CJK fonts), and the fixtures ending in
+-word-layout-right-aligned.pdf with `--align-amounts right` as well.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from lxml import etree
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LANDSCAPE_WIDTH = 13900  # A4 landscape with 1-inch margins, in twips
 _CJK = re.compile(r"[\u4e00-\u9fff]{4,}")
+_AMOUNT = re.compile(r"^-?[\d,]+(\.\d+)?$")
 
 
 def text_width(text: str) -> int:
@@ -64,16 +70,43 @@ def lay_out(table: etree._Element, max_width: int) -> None:
                 width.set(f"{W}w", str(sum(need[col : col + span])))
 
 
+def align(table: etree._Element, amounts: str) -> None:
+    """Align the cells holding an amount to `amounts` (left, center, right) and centre the
+    cells of the header rows."""
+    for row in table.iter(f"{W}tr"):
+        header = row.find(f"{W}trPr/{W}tblHeader") is not None
+        for _, _, tc, text in cells(row):
+            justify = "center" if header else amounts if _AMOUNT.match(text.strip()) else None
+            if justify is None:
+                continue
+            for paragraph in tc.iter(f"{W}p"):
+                properties = paragraph.find(f"{W}pPr")
+                if properties is None:
+                    properties = etree.Element(f"{W}pPr")
+                    paragraph.insert(0, properties)
+                jc = properties.find(f"{W}jc")
+                if jc is None:
+                    jc = etree.SubElement(properties, f"{W}jc")
+                jc.set(f"{W}val", justify)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source")
     parser.add_argument("target")
     parser.add_argument("--max-width", type=int, default=1500, help="widest column, in twips")
+    parser.add_argument(
+        "--align-amounts",
+        choices=("left", "center", "right"),
+        help="align the amounts so, and centre the header rows (default: keep the cells' alignment)",
+    )
     args = parser.parse_args()
     with zipfile.ZipFile(args.source) as zin, zipfile.ZipFile(args.target, "w", zipfile.ZIP_DEFLATED) as zout:
         root = etree.fromstring(zin.read("word/document.xml"))
         for table in root.iter(f"{W}tbl"):
             lay_out(table, args.max_width)
+            if args.align_amounts:
+                align(table, args.align_amounts)
         for section in root.iter(f"{W}sectPr"):
             size = section.find(f"{W}pgSz")
             if size is None:

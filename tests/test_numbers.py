@@ -374,7 +374,7 @@ def test_real_disclosures_numeric_errors_are_the_known_ones():
         # 三公 table was emptied.
         "shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors.pdf": [
             ("CON-121", 18, "收入支出总计 0 ≠ 收入支出决算总表“收入：总计” 2,995.39"),
-            ("CON-130", 22, "年初预算 0.95 ≠ 财政拨款“三公”经费支出决算表“合计/预算数” （空）"),
+            ("CON-130", 22, "年初预算 0.95 ≠ 财政拨款“三公”经费支出决算表“合计（预算数）” （空）"),
         ],
         # p7: 职业年金缴费支出（项）887.36万元; the table has 873,617.00 元 (87.36万元).
         "shanghai-putuo-finance-bureau-2025-dept-budget.pdf": [

@@ -633,6 +633,25 @@ def test_start_override_numbers_its_own_list(tmp_path):
     assert texts(doc) == ["一、甲", "五、乙", "六、丙", "二、丁"]
 
 
+def test_style_chain_cut_whichever_paragraph_asks_first(tmp_path):
+    # s0 based on s1 … on s24 ("heading 2"): resolving s0 stops 20 styles up, as in the part's
+    # order; a paragraph in s5 asking first must not make s0 inherit the heading level
+    styles = "".join(
+        f"<w:style w:type='paragraph' w:styleId='s{i}'><w:name w:val='{'heading 2' if i == 24 else f'x{i}'}'/>"
+        + (f"<w:basedOn w:val='s{i + 1}'/>" if i < 24 else "") + "</w:style>"
+        for i in range(25)
+    )
+
+    def kinds(*style_ids: str) -> dict[str, str]:
+        body = "".join(p(f"段落{sid}", f"<w:pPr><w:pStyle w:val='{sid}'/></w:pPr>") for sid in style_ids)
+        doc = read_docx(make_docx(tmp_path, body, styles=styles, name="-".join(style_ids) + ".docx"))
+        return {b.text: type(b).__name__ for b in doc.blocks}
+
+    assert kinds("s5", "s0", "s22") == kinds("s0", "s5", "s22") == {
+        "段落s5": "Paragraph", "段落s0": "Paragraph", "段落s22": "Heading"
+    }
+
+
 def test_numid_zero_and_style_numbering(tmp_path):
     styles = (
         "<w:style w:type='paragraph' w:default='1' w:styleId='Normal'><w:name w:val='Normal'/></w:style>"

@@ -4,8 +4,10 @@ The fixtures are Word files laid out by scripts/word_layout_pdf.py and printed b
 ruled tables, cells aligned to the top, names wrapped over up to eight lines, headers repeated on
 every page, rows split by page breaks, titles without 表 over some tables. One is the bundled
 example (a 部门预算); the other a 部门决算 of the corpus written out as its preparer's Word file
-(scripts/model_to_docx.py): two-group tables, 类|款|项 columns. Read from the Word file or from
-its print, a document must say the same: the same rows in every table and the same findings.
+(scripts/model_to_docx.py): two-group tables, 类|款|项 columns. Each is printed twice: with its
+cells left-aligned as they are, and as Word templates have them (`--align-amounts right`: amounts
+right-aligned, header rows centred). Read from the Word file or from its print, a document must
+say the same: the same rows in every table and the same findings.
 """
 
 from __future__ import annotations
@@ -23,27 +25,23 @@ ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 WORD = ROOT / "examples" / "hebei-shanhaiguan-trade-union-2023-dept-budget.docx"
 PRINTED = FIXTURES / "pdf" / "hebei-shanhaiguan-trade-union-2023-dept-budget-word-layout.pdf"
+RIGHT_ALIGNED = FIXTURES / "pdf" / "hebei-shanhaiguan-trade-union-2023-dept-budget-word-layout-right-aligned.pdf"
 FINAL = "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts"
+
+# an empty table: the .docx marks which rows repeat as header, the PDF shows only text
+EMPTY_BUDGET = {"部门政府采购预算"}
 
 # (Word file, its print, tables known to differ): each difference a limit of reading a PDF
 # rather than a defect of either file
 PAIRS = [
-    (WORD, PRINTED, {
-        # a row split by a page break under a vertically merged first cell: nothing tells its
-        # second half from a row of its own
-        "2、劳动模范荣誉津贴绩效目标表",
-        # an empty table: the .docx marks which rows repeat as header, the PDF shows only text
-        "部门政府采购预算",
-    }),
-    (FIXTURES / "docx" / f"{FINAL}-word.docx", FIXTURES / "pdf" / f"{FINAL}-word-layout.pdf", {
-        # a small grid without a caption (序号 | 单位名称 | 备注) whose cells sit close: in a PDF
-        # it reads as lines of text (the findings do not depend on it)
-        "",
-        # empty tables whose header a page break splits (功能分类科 / 目编码)
-        "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收入支出决算表",
-    }),
+    # a row split by a page break under a vertically merged first cell: nothing tells its second
+    # half from a row of its own
+    (WORD, PRINTED, EMPTY_BUDGET | {"2、劳动模范荣誉津贴绩效目标表"}),
+    (WORD, RIGHT_ALIGNED, EMPTY_BUDGET),
+    (FIXTURES / "docx" / f"{FINAL}-word.docx", FIXTURES / "pdf" / f"{FINAL}-word-layout.pdf", set()),
+    (FIXTURES / "docx" / f"{FINAL}-word.docx", FIXTURES / "pdf" / f"{FINAL}-word-layout-right-aligned.pdf", set()),
 ]
-PAIR_IDS = ["dept-budget", "dept-final-accounts"]
+PAIR_IDS = ["dept-budget", "dept-budget-right-aligned", "dept-final-accounts", "dept-final-accounts-right-aligned"]
 
 
 def _bare(text: str) -> str:
@@ -123,3 +121,12 @@ def test_left_aligned_group_headers_stay_over_their_columns(printed):
     basic = next(t for t in printed.tables if _bare(t.caption) == "部门预算一般公共预算财政拨款基本支出表")
     assert [_bare(c.text) for c in basic.grid[basic.header_rows - 1]] == ["序号", "科目编码", "科目名称", "合计", "人员经费", "公用经费"]
     assert [_bare(c.text) for c in basic.grid[0]][1:4] == ["支出部门经济分类科目", "支出部门经济分类科目", "一般公共预算基本支出"]
+
+
+def test_centred_group_headers_cover_their_ruled_columns():
+    # 本年收入 centred over eight columns whose amounts are right-aligned: its text lies over two
+    # of them, the rules on either side of its cell tell which it heads
+    income = next(t for t in read_document(str(RIGHT_ALIGNED)).tables if _bare(t.caption) == "部门预算收入总表")
+    group = income.grid[0][4]
+    assert (_bare(group.text), group.col, group.col_span) == ("本年收入", 4, 8)
+    assert [_bare(c.text) for c in income.grid[income.header_rows - 1]][4:6] == ["小计", "财政拨款收入"]

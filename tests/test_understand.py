@@ -13,6 +13,7 @@ from openlint.understand.amounts import (
     header_row_count,
     is_column_numbering,
     is_empty,
+    is_numbering_row,
     label_columns,
     labelled_amounts,
     parse_amount,
@@ -126,6 +127,9 @@ def test_header_row_count_without_amounts_is_the_whole_table():
 )
 def test_is_column_numbering(cells, expected):
     assert is_column_numbering(cells) is expected
+    # asked of a table's row, with the first cell's shortcut, the answer is the same
+    grid = (tuple(Cell(text, 0, c) for c, text in enumerate(cells)),)
+    assert is_numbering_row(Table("表", grid, Location("x")), 0) is expected
 
 
 def test_label_columns():

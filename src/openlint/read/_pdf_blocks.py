@@ -69,6 +69,11 @@ class _Draft:
         self.starts.update(round(s.x0) for s in line.segs)
 
     @property
+    def last(self) -> Line | None:
+        """The table's last line so far (None while it has none)."""
+        return self.parts[-1][1][-1] if self.parts[-1][1] else None
+
+    @property
     def h(self) -> float:
         """The usual line height of the table."""
         return self.hs.most_common(1)[0][0] if self.hs else 0.0
@@ -361,12 +366,21 @@ class Composer:
         """`line` is in a row of a ruled grid of at least that many columns."""
         return self.rules_of is not None and self.rules_of(line.page).borders_beside(line) > columns
 
+    def _cells_apart(self, line: Line) -> bool:
+        """The line's segments are cells of a table: wide gaps part them, or vertical rules (a
+        right-aligned number sits close to the text of the next cell)."""
+        rules = self.rules_of(line.page) if self.rules_of is not None else None
+        return all(
+            b.x0 - a.x1 >= 1.5 * line.h or (rules is not None and rules.inside_grid(line, a.x1, b.x0))
+            for a, b in zip(line.segs, line.segs[1:])
+        )
+
     def _captionless_table(self, lines: list[Line], i: int) -> bool:
         if NOTE_START.match(lines[i].text) or self._big(lines[i]) or numbering_level(lines[i].text) == 1:
             return False
         run = 0
         for ln in lines[i : i + 3]:
-            if len(ln.segs) < 2 or not _wide_gaps(ln):
+            if len(ln.segs) < 2 or not self._cells_apart(ln):
                 break
             run += 1
         if run < 2:
@@ -390,11 +404,17 @@ class Composer:
         text = line.text
         if NOTE_START.match(text) or caption_text(text):
             return True
-        if draft.caption == "" and (len(line.segs) < 2 or not _wide_gaps(line)):
+        if draft.caption == "" and (len(line.segs) < 2 or not self._cells_apart(line)):
             # a caption-less table goes on with lines whose cells start where its cells start
-            # (a wrapped name, a row number drawn on its own line)
-            last = draft.parts[-1][1][-1] if draft.parts[-1][1] else None
-            if last is None or line.page != last.page or line.y - last.y > 2.6 * line.h:
+            # (a wrapped name, a row number drawn on its own line), right under its last line or,
+            # ruled, at the top of the next page
+            last = draft.last
+            if last is None:
+                return True
+            if line.page == last.page:
+                if line.y - last.y > 2.6 * line.h:
+                    return True
+            elif line.page > last.page + 1 or not self._grid_row(line, 1):
                 return True
             if not all(draft.starts_at(seg.x0, 0.5 * line.h + 0.5) for seg in line.segs):
                 return True
@@ -409,7 +429,7 @@ class Composer:
     def _below_grid(self, line: Line, draft: _Draft) -> bool:
         """The table's last line is inside its ruled grid and `line` is not: the table ended
         (a heading or a sentence right under a ruled table)."""
-        last = draft.parts[-1][1][-1] if draft.parts[-1][1] else None
+        last = draft.last
         if self.rules_of is None or last is None or last.page != line.page:
             return False
         rules = self.rules_of(line.page)
@@ -426,8 +446,9 @@ class Composer:
                 return i
             draft.add(line)
             i += 1
-        if draft.caption == "":
-            self._close_table()
+        last = draft.last
+        if draft.caption == "" and (last is None or not self._grid_row(last, 1)):
+            self._close_table()  # only a ruled caption-less table goes on over a page break
         return i
 
     def _continue_table(self, lines: list[Line]) -> int:
@@ -441,7 +462,9 @@ class Composer:
                 j += 1
             return self._table_lines(lines, j)
         # the header repeated at the top of the page is not data: skip lines that repeat a
-        # header line or the line under it (a 栏次 row), or that hold nothing but header cells
+        # header line or the line under it (a 栏次 row), or, as many as the header has, that
+        # hold nothing but header cells (past them, the end of a name split by the page break
+        # may be a word of the header: 拨款)
         first = next((lines for _, lines in draft.parts if lines), [])
         header_lines = first[: self._header_count(draft)]
         header = {ln.text for ln in first[: len(header_lines) + 1]}
@@ -449,7 +472,7 @@ class Composer:
         j = 0
         while j < len(lines) and (
             lines[j].text in header
-            or (not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
+            or (j < len(header_lines) and not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
         ):
             j += 1
         if j == 0 and (not lines or not self._fits(lines[0], draft)):
@@ -496,13 +519,6 @@ def _is_preamble(line: Line) -> bool:
     """A line over a table such as `单位：万元` or `编制单位：某某局  单位：万元` (one cell of it
     starts so, or it is one short cell that says so: `711 工会部门 单位：万元`)."""
     return any(_PREAMBLE.match(s.text) for s in line.segs) or (len(line.segs) == 1 and is_preamble_line(line.text))
-
-
-def _wide_gaps(line: Line) -> bool:
-    segs = line.segs
-    return all(b.x0 - a.x1 >= 1.5 * line.h for a, b in zip(segs, segs[1:]))
-
-
 
 
 def _retext(line: Line, text: str) -> Line:

@@ -19,9 +19,10 @@ How it works:
   bands by height, and walked bottom-up; a header cell that overlaps no column becomes a column
   (a column without data, e.g. 事业收入 in a table that only has 财政拨款 amounts).
 * **Header grid.** Every header cell covers the columns it overlaps. A cell that has header cells
-  below it is a group header (收入预算 over 合计 / 财政拨款收入 / …); it is widened to the widest
-  run of free neighbouring columns that keeps the text centred over the run and whose own headers
-  start below it. Bands that use disjoint columns are merged; a header cell with nothing below it
+  below it is a group header (收入预算 over 合计 / 财政拨款收入 / …); it covers the columns between
+  the vertical rules beside it where it has them, otherwise it is widened to the widest run of
+  free neighbouring columns that keeps the text centred over the run and whose own headers start
+  below it. Bands that use disjoint columns are merged; a header cell with nothing below it
   (or above it) in its columns spans those rows too, so the last header row names every column.
 """
 
@@ -43,6 +44,7 @@ TOTAL_LABEL = re.compile(r"^[^\d]{0,14}(合\s*计|总\s*计|小\s*计)$")
 ROW_ITEM = re.compile(rf"^(第?[{_CN}]+[、.．]|[（(][{_CN}\d]+[)）]|\d{{1,2}}[、.．](?!\d))")
 
 
+_CUT_AMOUNT = re.compile(r"^[-−–—－]?(?:\d{1,3}(?:[,，]\d{3})+|\d{5,})[.．]$")  # 4,100,000. / 00
 _STRICT_AMOUNT = re.compile(r"^[-−–—－]?\d{1,3}(?:[,，]\d{3})+(?:[.．]\d+)?$|^[-−–—－]?\d+[.．]\d+$")
 
 
@@ -81,10 +83,11 @@ def split_glued(line: Line) -> None:
 
 
 def is_data_line(line: Line) -> bool:
-    """The line holds table data (an amount or code, a total label alone, a numbered item)."""
+    """The line holds table data (an amount or code, possibly cut after its decimal point by the
+    column's width, a total label alone, a numbered item)."""
     segs = line.segs
     for s in segs:
-        if AMOUNT.match(s.text):
+        if AMOUNT.match(s.text) or _CUT_AMOUNT.match(s.text):
             return True
     if len(segs) == 1 and TOTAL_LABEL.match(segs[0].text):
         return True
@@ -406,7 +409,7 @@ def _valley(cov: list[int], s: int, e: int) -> int | None:
 
 
 class _HCell:
-    __slots__ = ("x0", "x1", "top", "bottom", "h", "text", "band", "a", "b", "_last")
+    __slots__ = ("x0", "x1", "top", "bottom", "h", "text", "band", "a", "b", "ruled", "_last")
 
     def __init__(self, seg: Seg, line: Line) -> None:
         self.x0 = seg.x0
@@ -418,6 +421,7 @@ class _HCell:
         self.band = 0
         self.a = 0
         self.b = 0
+        self.ruled = False  # x0, x1 are its cell's ruled borders
         self._last = (seg.x0, seg.x1)
 
     @property
@@ -529,19 +533,23 @@ def _ov(a0: float, a1: float, b0: float, b1: float) -> bool:
     return min(a1, b1) - max(a0, b0) > 0.3 * min(a1 - a0, b1 - b0)
 
 
-def _widen_left_aligned_groups(cells: list[_HCell], vertical: list[Rule]) -> None:
-    """A group header written from the left edge of its ruled cell (Word's default alignment)
-    covers the columns up to the cell's right border, not only those under its text: its text is
-    widened to that border. Centred group headers are left to `_span_header`. In place."""
+def _widen_groups_to_borders(cells: list[_HCell], vertical: list[Rule]) -> None:
+    """A group header covers the columns between the vertical rules on either side of it, not
+    only those under its text: written from the cell's left edge (Word's default alignment) or
+    centred over columns whose amounts are right-aligned, its text misses some of them. Such a
+    header is widened to its borders and marked `ruled` (its columns are known). In place."""
     for c in cells:
         beside = [x for x, y0, y1 in vertical if y0 < c.bottom and c.top < y1]
         left = [x for x in beside if x <= c.x0 + 1]
         right = [x for x in beside if x >= c.x1 - 0.5 * c.h]  # text may run a little past its border
-        if not left or not right or c.x0 - max(left) > 0.8 * c.h:
+        if not left or not right:
             continue
-        border = min(right)
-        if border - c.x1 > c.h and any(o.top >= c.bottom - 1 and o.x0 < border and c.x0 < o.x1 for o in cells if o is not c):
-            c.x1 = border - 1
+        x0, x1 = max(left), min(right)
+        if x1 - c.x1 > c.h and any(o.top >= c.bottom - 1 and o.x0 < x1 and x0 < o.x1 for o in cells if o is not c):
+            if c.x0 - x0 > 0.8 * c.h:  # not written from the left edge
+                c.x0 = x0 + 1
+            c.x1 = x1 - 1
+            c.ruled = True
 
 
 def _is_group(c: _HCell, cells: list[_HCell]) -> bool:
@@ -661,8 +669,8 @@ def _span_header(cells: list[_HCell], cols: list[_Col], h: float, left_edge: flo
             c.a, c.b = closed(c.a, c.b, band)
         for idx, c in enumerate(row):
             below = [o for o in cells if o.band > band and o.a <= c.b and c.a <= o.b]
-            if not below:
-                continue  # a leaf: it may span rows, not columns
+            if not below or c.ruled:
+                continue  # a leaf may span rows, not columns; a ruled group has its columns
             lo_lim = row[idx - 1].b + 1 if idx > 0 else 0
             hi_lim = row[idx + 1].a - 1 if idx + 1 < len(row) else n - 1
             lo_lim = min(lo_lim, c.a)
@@ -811,7 +819,10 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
             return k
     if rules_of is not None and lines:
         first = lines[0]
-        below = [y for y, x0, x1 in rules_of().horizontal if y > first.y + 0.3 * first.h and x0 < first.x1 and first.x0 < x1]
+        rules = rules_of().horizontal
+        # the first row ends at the first rule under all its cells (one spanning more rows, as
+        # 年初结转和结余 beside 功能分类科目编码 / 类 | 款 | 项, takes the rows beside it along)
+        below = [y for y, _, _ in rules if y > first.y + 0.3 * first.h and _rule_under(rules, y, first)]
         count = sum(1 for line in lines if below and line.y < below[0])
         if 0 < count < len(lines) and count <= MAX_HEADER_LINES:
             long = max(total, len(lines)) > MAX_HEADER_LINES
@@ -820,6 +831,11 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
             if long or full:
                 return count
     return min(len(lines), MAX_HEADER_LINES)
+
+
+def _rule_under(rules: list[Rule], y: float, line: Line) -> bool:
+    """Rules at height `y` run under every segment of `line` (drawn in one piece or cell by cell)."""
+    return all(any(abs(ry - y) <= 1 and x0 <= seg.x0 and seg.x1 <= x1 for ry, x0, x1 in rules) for seg in line.segs)
 
 
 def _rule_between(rules: list[Rule], top: float, bottom: float, left: float, right: float) -> bool:
@@ -856,7 +872,7 @@ def build_table(
     cols = _clusters([(s.x0, s.x1) for row in rows for _, s in row])
     cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
     if rules_of is not None and cells:
-        _widen_left_aligned_groups(cells, rules_of(parts[0][0]).vertical)
+        _widen_groups_to_borders(cells, rules_of(parts[0][0]).vertical)
     cols = _add_header_columns(cols, cells, h)
     if not cols:
         cols = [_Col(0.0, 1.0, False)]
@@ -929,10 +945,12 @@ def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = froz
 
 def _completes(before: str, digits: str) -> bool:
     """`digits` are the end of the amount `before`, cut by a line or page break: its decimals
-    (91,016,775 / .35, 4,213,779. / 28, 82,096,797.4 / 2) or its last digits (164,978,64 / 0)."""
+    (91,016,775 / .35, 16726725. / 44, 82,096,797.4 / 2) or its last digits (164,978,64 / 0)."""
     if not before or not (before[-1].isdigit() or before[-1] in ".,．，"):
         return False
-    if digits[0] in ".．" or _ONE_DECIMAL.match(before) and digits.isdigit() and len(digits) == 1:
+    if digits[0] in ".．":
+        return True
+    if digits.isdigit() and (before[-1] in ".．" and len(digits) <= 2 or _ONE_DECIMAL.match(before) and len(digits) == 1):
         return True  # amounts are printed with two decimals or none
     # the tail of a cut amount has no separator of its own (“0”, “67.89”, not “8,960,694”)
     return "," not in digits and "，" not in digits and bool(_GROUPED.match(before + digits) and not _GROUPED.match(before))

@@ -58,17 +58,6 @@ def open_zip(path: str, what: str) -> zipfile.ZipFile:
         raise Unreadable(f"{bad}（{getattr(exc, 'strerror', None) or exc}）") from None
 
 
-def is_workbook(path: str) -> bool:
-    """A zip holding an Excel workbook part (an .xlsx/.xlsm, whatever its name says)."""
-    if (entry_count(path) or 0) > MAX_ZIP_ENTRIES:
-        return False  # the reader it goes to refuses it without listing the entries
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return "xl/workbook.xml" in zf.NameToInfo
-    except Exception:  # a damaged zip: the .docx reader reports the damage
-        return False
-
-
 def check_member(info: zipfile.ZipInfo) -> None:
     """Refuse a member that would inflate too far (declared size, ratio) or is encrypted."""
     name = info.filename

@@ -2,8 +2,8 @@
 
 The package is opened with `zipfile` and the parts we need are parsed with lxml directly:
 python-docx's `Table.rows[].cells` and style lookups cost tens of milliseconds a document.
-Styles are read once from `word/styles.xml` (name, outline level, basedOn chain, bold, centred,
-list numbering). Automatic list numbering ("一、" shown by Word, absent from the text) is put back
+Styles are read from `word/styles.xml` (name, outline level, basedOn chain, bold, centred, list
+numbering) as far as the paragraphs ask for them (see `_Styles`). Automatic list numbering ("一、" shown by Word, absent from the text) is put back
 before the paragraph's text from `word/numbering.xml`, read only once a paragraph is numbered (see
 `_docx_numbering`); paragraphs in table cells are not numbered.
 
@@ -128,18 +128,19 @@ class _RawRow:
 # --- entry point -----------------------------------------------------------------------------
 
 
-def read_docx(path: str) -> Document:
-    """Read a .docx file. Never raises: problems are returned in the document."""
-    return read_guarded(path, "docx", " .docx ", _read)
+def read_docx(path: str, package: zipfile.ZipFile | None = None) -> Document:
+    """Read a .docx file; `package`: the file opened as a zip already (by the format sniffing),
+    which the reader then closes. Never raises: problems are returned in the document."""
+    return read_guarded(path, "docx", " .docx ", lambda path: _read(path, package))
 
 
-def _read(path: str) -> Document:
+def _read(path: str, package: zipfile.ZipFile | None) -> Document:
     head, err = read_head(path, 8)
     if err:
         raise Unreadable(err)
     if head.startswith(OLE_MAGIC):
         raise Unreadable(MSG_OLE)
-    zf = open_zip(path, ".docx")
+    zf = package if package is not None else open_zip(path, ".docx")
     problems: list[Problem] = []
     with zf:
         names = set(zf.namelist())
@@ -148,12 +149,13 @@ def _read(path: str) -> Document:
             raise Unreadable(_not_word_message(names))
         root = _parse_member(zf, main, problems, path)
         tags = _Tags(etree.QName(root).namespace or W_MAIN)
-        styles, default_style = {}, None
+        styles: _Styles | dict = {}
+        default_style = None
         styles_part = _sibling_part(main, "styles.xml")
         if styles_part in names:
             try:
-                styles_root = _parse_member(zf, styles_part, problems, path, trim=_trim_styles)
-                styles, default_style = _read_styles(styles_root, tags)
+                styles = _Styles(_parse_member(zf, styles_part, problems, path, trim=_trim_styles), tags)
+                default_style = styles.default
             except Unreadable as exc:
                 problems.append(Problem(f"样式表无法读取，标题仅按编号识别：{exc}", Location(file=path)))
         body = root.find(tags.body)
@@ -280,63 +282,43 @@ def _parse_member(
 # --- styles ----------------------------------------------------------------------------------
 
 
-def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInfo], _StyleInfo | None]:
-    raw: dict[str, _Style] = {}
-    default_id: str | None = None
-    # tag names as locals; `find` goes through ElementPath, while `iterchildren(tags)` filters
-    # in C and only the few children that matter get a Python proxy
-    name_tag, based_tag, ppr_tag, rpr_tag = tags.name, tags.basedOn, tags.pPr, tags.rPr
-    outline_tag, jc_tag, b_tag, val = tags.outlineLvl, tags.jc, tags.b, tags.val
-    numpr_tag, numid_tag, ilvl_tag = tags.numPr, tags.numId, tags.ilvl
-    type_attr, id_attr, default_attr = tags.type, tags.styleId, tags.default
-    for st in root.iterchildren(tags.style):
-        if st.get(type_attr) not in (None, "paragraph"):
-            continue
-        sid = st.get(id_attr)
-        if sid is None:
-            continue
-        s = _Style()
-        for child in st.iterchildren(name_tag, based_tag, ppr_tag, rpr_tag):
-            tag = child.tag
-            if tag == name_tag:
-                s.name = (child.get(val) or "").strip()
-            elif tag == based_tag:
-                s.based_on = child.get(val)
-            elif tag == ppr_tag:
-                ol = jc = None
-                for el in child.iterchildren(outline_tag, jc_tag, numpr_tag):
-                    etag = el.tag
-                    if etag == outline_tag:
-                        if ol is None:
-                            ol = el
-                    elif etag == jc_tag:
-                        if jc is None:
-                            jc = el
-                    else:
-                        for n in el.iterchildren(numid_tag, ilvl_tag):
-                            if n.tag == numid_tag:
-                                s.num_id = (n.get(val) or "").strip()
-                            else:
-                                s.num_level = _int(n.get(val))
-                if ol is not None:
-                    s.outline = _int(ol.get(val))
-                if jc is not None:
-                    s.centred = jc.get(val) in ("center", "centre")
-            elif tag == rpr_tag:
-                for el in child.iterchildren(b_tag):  # the first, as `find` would
-                    s.bold = (el.get(val) or "1").lower() not in _FALSE
-                    break
-        raw[sid] = s
-        if (st.get(default_attr) or "").lower() in ("1", "true", "on"):
-            default_id = sid
+class _Styles:
+    """The paragraph styles of styles.xml, each resolved through its basedOn chain (`get`).
 
-    resolved: dict[str, _StyleInfo] = {}
+    A document asks for a few of its template's tens of styles, and those (Normal, the headings)
+    mostly come first in the part: styles are read and resolved in the part's order only as far as
+    the one asked for. In that order, as when all of them are resolved, a basedOn chain longer than
+    20 (or a loop) is cut at the same place, whichever paragraph asks first."""
 
-    def resolve(sid: str, depth: int = 0) -> _StyleInfo:
-        if sid in resolved:
-            return resolved[sid]
-        s = raw[sid]
-        parent = resolve(s.based_on, depth + 1) if s.based_on in raw and depth < 20 else None
+    def __init__(self, root: etree._Element, tags: _Tags):
+        self._tags = tags
+        self._elements: dict[str, etree._Element] = {}  # by styleId; a repeated id: the last one
+        default_id: str | None = None
+        for st in root.iterchildren(tags.style):
+            if st.get(tags.type) not in (None, "paragraph"):
+                continue
+            sid = st.get(tags.styleId)
+            if sid is None:
+                continue
+            self._elements[sid] = st
+            if (st.get(tags.default) or "").lower() in ("1", "true", "on"):
+                default_id = sid
+        self._unresolved = iter(self._elements)  # resolved in this order, as far as asked for
+        self._resolved: dict[str, _StyleInfo] = {}
+        self.default = self.get(default_id) if default_id else None
+
+    def get(self, sid: str, default: _StyleInfo | None = None) -> _StyleInfo | None:
+        if sid not in self._elements:
+            return default
+        while sid not in self._resolved:
+            self._resolve(next(self._unresolved))
+        return self._resolved[sid]
+
+    def _resolve(self, sid: str, depth: int = 0) -> _StyleInfo:
+        if sid in self._resolved:
+            return self._resolved[sid]
+        s = _read_style(self._elements[sid], self._tags)
+        parent = self._resolve(s.based_on, depth + 1) if s.based_on in self._elements and depth < 20 else None
         m = _HEADING_NAME.match(s.name)
         if m:
             level: int | None = int(m.group(1))
@@ -353,12 +335,50 @@ def _read_styles(root: etree._Element, tags: _Tags) -> tuple[dict[str, _StyleInf
             num_id=s.num_id if s.num_id is not None else parent.num_id if parent else None,
             num_level=s.num_level if s.num_level is not None else parent.num_level if parent else None,
         )
-        resolved[sid] = info
+        self._resolved[sid] = info
         return info
 
-    for sid in raw:
-        resolve(sid)
-    return resolved, resolved.get(default_id) if default_id else None
+
+def _read_style(st: etree._Element, tags: _Tags) -> _Style:
+    """A w:style's own properties. Its children are iterated and compared in Python: `find` goes
+    through ElementPath, and `iterchildren(tags)` builds a tag matcher each call, which costs more
+    than a style's few children."""
+    name_tag, based_tag, ppr_tag, rpr_tag = tags.name, tags.basedOn, tags.pPr, tags.rPr
+    outline_tag, jc_tag, b_tag, val = tags.outlineLvl, tags.jc, tags.b, tags.val
+    numpr_tag, numid_tag, ilvl_tag = tags.numPr, tags.numId, tags.ilvl
+    s = _Style()
+    for child in st:
+        tag = child.tag
+        if tag == name_tag:
+            s.name = (child.get(val) or "").strip()
+        elif tag == based_tag:
+            s.based_on = child.get(val)
+        elif tag == ppr_tag:
+            ol = jc = None
+            for el in child:
+                etag = el.tag
+                if etag == outline_tag:
+                    if ol is None:
+                        ol = el
+                elif etag == jc_tag:
+                    if jc is None:
+                        jc = el
+                elif etag == numpr_tag:
+                    for n in el:
+                        if n.tag == numid_tag:
+                            s.num_id = (n.get(val) or "").strip()
+                        elif n.tag == ilvl_tag:
+                            s.num_level = _int(n.get(val))
+            if ol is not None:
+                s.outline = _int(ol.get(val))
+            if jc is not None:
+                s.centred = jc.get(val) in ("center", "centre")
+        elif tag == rpr_tag:
+            for el in child:
+                if el.tag == b_tag:  # the first, as `find` would
+                    s.bold = (el.get(val) or "1").lower() not in _FALSE
+                    break
+    return s
 
 
 _STYLE_DROP = re.compile(rb"""w:type=["'](?:table|numbering|character)["']""")
@@ -418,7 +438,7 @@ def _int(v: str | None) -> int | None:
 
 
 class _BodyReader:
-    def __init__(self, tags: _Tags, styles: dict[str, _StyleInfo], default: _StyleInfo | None, lists: _Lists):
+    def __init__(self, tags: _Tags, styles: _Styles | dict, default: _StyleInfo | None, lists: _Lists):
         self.t = tags
         self.styles = styles
         self.default = default
@@ -594,7 +614,12 @@ class _BodyReader:
                             more.append(s)
             elif tag == tc_tag or tag == tr_tag:
                 if in_cell and row is not None:  # close the open cell
-                    row.add_cell(text if more is None else "\n".join(more), span, vm, hc, merged)
+                    if more is not None:
+                        text = "\n".join(more)
+                    if merged or row.merges is not None:
+                        row.add_cell(text, span, vm, hc, merged)
+                    else:  # most cells: the text alone, without a method call per cell
+                        row.texts.append(text)
                 if tag == tc_tag:
                     in_cell = True
                     text, more, span, vm, hc, merged = "", None, 1, None, False, False

@@ -62,11 +62,25 @@ def is_column_numbering(cells: tuple[str, ...]) -> bool:
     return _is_column_numbering(tuple(cells))
 
 
+def is_numbering_row(table: Table, r: int) -> bool:
+    """`is_column_numbering` of row r of the table. A first cell that is neither blank, a number nor
+    栏次 already rules it out (as in most rows): then the row's texts are not gathered at all."""
+    row = table.grid[r]
+    if row:
+        first = row[0].text.strip()
+        if first and not first.isdigit() and first.replace(" ", "") not in _NUMBERING_HEADS:
+            return False
+    return is_column_numbering(table.row_texts(r))
+
+
+_NUMBERING_HEADS = ("栏次", "行次", "列次")
+
+
 @lru_cache(maxsize=4096)
 def _is_column_numbering(cells: tuple[str, ...]) -> bool:
     """(Memoised: the table reader and the amount finder ask about every row.)"""
     texts = [t.strip() for t in cells if t.strip()]
-    if texts and texts[0].replace(" ", "") in ("栏次", "行次", "列次"):
+    if texts and texts[0].replace(" ", "") in _NUMBERING_HEADS:
         return True
     numbers = [t for t in texts if t.isdigit()]
     return len(numbers) >= 3 and len(numbers) == len(texts) and numbers == [str(i) for i in range(int(numbers[0]), int(numbers[0]) + len(numbers))]
@@ -81,9 +95,9 @@ def header_row_count(table: Table) -> int:
     # blank (an empty table), and 06 / 01 there are 款 / 项 parts, not amounts.
     code_cols: set[int] = set()
     for r in range(table.n_rows):
-        texts = table.row_texts(r)
-        if is_column_numbering(texts):
+        if is_numbering_row(table, r):
             continue
+        texts = table.row_texts(r)
         for c, cell in enumerate(table.grid[r]):
             if c in code_cols and cell.row == r and cell.col == c and _CODE_OR_PART.match(cell.text.strip()):
                 return r
@@ -118,7 +132,7 @@ def amounts(table: Table) -> list[tuple[int, int, Decimal]]:
     out = []
     for r in range(top, table.n_rows):
         row = table.grid[r]
-        if is_column_numbering(table.row_texts(r)):
+        if is_numbering_row(table, r):
             continue
         for c, cell in enumerate(row):
             if c in labels or cell.row != r or cell.col != c:

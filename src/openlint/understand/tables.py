@@ -29,7 +29,7 @@ from typing import Iterable
 
 from openlint._slots import direct_init
 from openlint.model import Cell, Location, Table
-from openlint.understand.amounts import decimals_of, half_step, header_row_count, is_column_numbering
+from openlint.understand.amounts import decimals_of, half_step, header_row_count, is_numbering_row
 from openlint.understand.amounts import parse_amount  # noqa: F401  (memoised there; re-exported)
 
 # ---------------------------------------------------------------- text helpers
@@ -480,7 +480,7 @@ class _Grid:
 def _read_grid(table: Table, top: int) -> _Grid:
     """One pass over the table's body cells (see `_Grid`), below the `top` header rows."""
     n_cols = table.n_cols
-    numbering_rows = {r for r in range(table.n_rows) if is_column_numbering(table.row_texts(r))}
+    numbering_rows = {r for r in range(table.n_rows) if is_numbering_row(table, r)}
     body_rows = [r for r in range(top, table.n_rows) if r not in numbering_rows]
     counts = [[0, 0, 0] for _ in range(n_cols)]
     decimals = [0] * n_cols
