@@ -393,6 +393,30 @@ def test_grid_before_after_hmerge_vmerge_without_restart(tmp_path):
     assert t.row_texts(3) == ("", "1", "2", "3")
 
 
+def test_grid_lines_no_row_draws_are_dropped(tmp_path):
+    """Every row's second cell spans grid columns 2–3 (a grid line left by an edit): the table has
+    three columns, and its amounts are cells of one column, not merged ones."""
+    span2 = "<w:gridSpan w:val='2'/>"
+    tbl = (
+        "<w:tbl>"
+        "<w:tr>" + tc("项目", "<w:vMerge w:val='restart'/>") + tc("预算数", span2) + tc("决算数") + "</w:tr>"
+        "<w:tr>" + tc("", "<w:vMerge/>") + tc("万元", span2) + tc("万元") + "</w:tr>"
+        "<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr>" + tc("1.00", span2) + tc("2.00") + "</w:tr>"
+        "<w:tr>" + tc("合计") + tc("3.00", span2) + tc("4.00") + "</w:tr>"
+        "</w:tbl>"
+    )
+    (t,) = read_docx(make_docx(tmp_path, tbl)).tables
+    assert t.n_cols == 3
+    assert [t.row_texts(r) for r in range(4)] == [
+        ("项目", "预算数", "决算数"), ("项目", "万元", "万元"), ("", "1.00", "2.00"), ("合计", "3.00", "4.00")]
+    assert t.grid[0][0] is t.grid[1][0] and t.grid[0][0].row_span == 2
+    assert all(cell.col_span == 1 for row in t.grid for cell in row)
+    # a line one row draws stays: a cell there is merged over two columns
+    tbl = tbl.replace(tc("合计") + tc("3.00", span2), tc("合计") + tc("3.00") + tc("3.50"))
+    (t,) = read_docx(make_docx(tmp_path, tbl, name="drawn.docx")).tables
+    assert t.n_cols == 4 and t.grid[0][1] is t.grid[0][2]
+
+
 def test_vmerge_without_restart_continues_the_cell_above(tmp_path):
     tbl = (
         "<w:tbl>"

@@ -19,6 +19,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
 from lxml import etree
 
@@ -902,7 +903,7 @@ def _make_table(
         if not r.header:
             break
         header_rows += 1
-    grid = _resolve_grid(rows)
+    grid = _resolve_grid(_without_hidden_columns(rows))
     return Table(
         caption=caption,
         grid=grid,
@@ -916,6 +917,37 @@ def _width(row: _RawRow) -> int:
     if row.merges is None:
         return row.before + len(row.texts) + row.after
     return row.before + sum(m[0] for m in row.merges) + row.after
+
+
+def _without_hidden_columns(rows: list[_RawRow]) -> list[_RawRow]:
+    """The rows over a grid without the columns no row draws a border inside: where every row has
+    a merged cell across a grid line (Word keeps grid columns that edits left unused), that line is
+    invisible, and keeping it would make every cell across it a merged one (an amount spanning two
+    columns, which the table reader distrusts)."""
+    if any(row.merges is None for row in rows):
+        return rows  # a row of single-column cells draws every line
+    n_cols = max(_width(r) for r in rows)
+    drawn = [False] * (n_cols + 1)
+    drawn[0] = drawn[n_cols] = True
+    for row in rows:
+        col = row.before
+        drawn[: col + 1] = [True] * (col + 1)  # gridBefore positions are cells of their own
+        for span, _, _ in row.merges:
+            col += span
+            drawn[col] = True
+        drawn[col:] = [True] * (n_cols + 1 - col)  # so are gridAfter and missing positions
+    if all(drawn):
+        return rows
+    index = list(accumulate(drawn, initial=-1))[1:]  # grid line → line of the reduced grid
+    out = []
+    for row in rows:
+        col, merges = row.before, []
+        for span, vmerge, hcont in row.merges:
+            merges.append((index[col + span] - index[col], vmerge, hcont))
+            col += span
+        end = col + row.after
+        out.append(_RawRow(row.texts, merges, index[row.before], index[end] - index[col], row.header))
+    return out
 
 
 def _resolve_grid(rows: list[_RawRow]) -> tuple[tuple[Cell, ...], ...]:
