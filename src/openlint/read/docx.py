@@ -788,11 +788,14 @@ def _pretty_printed(body: etree._Element) -> bool:
 # --- blocks ----------------------------------------------------------------------------------
 
 
-def compose_blocks(items: list, path: str, problems: list[Problem], caption_ok=lambda para: True) -> list[Block]:
+def compose_blocks(
+    items: list, path: str, problems: list[Problem], caption_ok=lambda para: True, lines: list[int | None] | None = None
+) -> list[Block]:
     """Paragraphs (with `.text` and a style `.level`) and `_RawTable`s in body order → blocks, for
-    the .docx and the .doc reader: a table takes the preamble lines (单位：万元) and the caption
+    the .docx, .doc and HTML readers: a table takes the preamble lines (单位：万元) and the caption
     right above it (a line that reads like a table title and passes `caption_ok`); a paragraph is
-    a heading by its style level, else by its numbering calibrated to the styles."""
+    a heading by its style level, else by its numbering calibrated to the styles. `lines`: each
+    item's source line, where the format has lines (a web page)."""
     consumed: set[int] = set()
     tables: dict[int, Table] = {}
     for i, item in enumerate(items):
@@ -817,13 +820,13 @@ def compose_blocks(items: list, path: str, problems: list[Problem], caption_ok=l
                 caption = cand.text
                 if _heading_level(cand) is None:
                     consumed.add(j)
-        table = _make_table(item.rows, caption, preamble, path, problems)
+        table = _make_table(item.rows, caption, preamble, path, problems, lines[i] if lines else None)
         if table is not None:
             tables[i] = table
 
     calibrate = _numbering_calibration(it for it in items if not isinstance(it, _RawTable))
     blocks: list[Block] = []
-    loc = Location(file=path)  # one for all: `assemble` gives each block its section path
+    loc = Location(file=path)  # one for all without lines: `assemble` gives each block its section path
     for i, item in enumerate(items):
         if i in consumed:
             continue
@@ -832,7 +835,8 @@ def compose_blocks(items: list, path: str, problems: list[Problem], caption_ok=l
                 blocks.append(tables[i])
             continue
         level = _heading_level(item, calibrate)
-        blocks.append(Heading(item.text, level, loc) if level else Paragraph(item.text, loc))
+        at = Location(file=path, line=lines[i]) if lines else loc
+        blocks.append(Heading(item.text, level, at) if level else Paragraph(item.text, at))
     return blocks
 
 
@@ -876,7 +880,7 @@ def _numbering_calibration(paras):
 
 
 def _make_table(
-    rows: list[_RawRow], caption: str, preamble: list[str], path: str, problems: list[Problem]
+    rows: list[_RawRow], caption: str, preamble: list[str], path: str, problems: list[Problem], line: int | None = None
 ) -> Table | None:
     rows = [r for r in rows if r.texts or r.before or r.after]
     if not rows:
@@ -884,7 +888,7 @@ def _make_table(
     n_cols = max(_width(r) for r in rows)
     too_big = oversized_table(len(rows), n_cols)
     if too_big:
-        problems.append(Problem(too_big, Location(file=path, table=caption or None)))
+        problems.append(Problem(too_big, Location(file=path, line=line, table=caption or None)))
         return None
     # A title written as a first full-width row, then a 单位：万元 row, belong outside the grid.
     if not caption and len(rows) > 1:
@@ -907,7 +911,7 @@ def _make_table(
     return Table(
         caption=caption,
         grid=grid,
-        location=Location(file=path, table=caption or None),
+        location=Location(file=path, line=line, table=caption or None),
         preamble=tuple(preamble),
         header_rows=header_rows or None,
     )

@@ -28,12 +28,12 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from lxml import etree
 
 from openlint._slots import direct_init
-from openlint.model import Block, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.model import Document, Location, Problem
 from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
 from openlint.read.docx import _RawRow, _RawTable, compose_blocks
@@ -114,12 +114,12 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     _Walker(root, _tidy(root, text)).walk(root, flow, None, 0)
     flow.end_paragraph()
     items = [_raw_table(item) if isinstance(item, _PageTable) else item for item in flow.items]
-    blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block))
+    blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block), flow.lines)
     if not blocks:
         if problems and problems[-1].message == MSG_TOO_DEEP:
             raise Unreadable(MSG_TOO_DEEP)
         raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
-    return assemble(path, "html", _with_lines(blocks, items, flow.lines, path), problems=problems)
+    return assemble(path, "html", blocks, problems=problems)
 
 
 def _parser() -> etree.HTMLParser:
@@ -688,31 +688,3 @@ def _cell_text(cell: _PageCell) -> str:
             if line:
                 lines.append(line)
     return "\n".join(lines)
-
-
-# --- blocks ----------------------------------------------------------------------------------
-
-
-def _with_lines(blocks: list[Block], items: list, lines: list[int | None], path: str) -> list[Block]:
-    """The blocks, each located at the source line of the item it was made of (`compose_blocks`
-    gives them all one location): items are matched in order, a table to a table, a paragraph or
-    heading to the next paragraph with its text (captions and preambles taken by a table are
-    passed over)."""
-    out: list[Block] = []
-    k = 0
-    for block in blocks:
-        if isinstance(block, Table):
-            while k < len(items) and not isinstance(items[k], _RawTable):
-                k += 1
-        else:
-            while k < len(items) and (isinstance(items[k], _RawTable) or items[k].text != block.text):
-                k += 1
-        line = lines[k] if k < len(items) else None
-        k += 1
-        if isinstance(block, Table):
-            out.append(replace(block, location=replace(block.location, line=line)))
-        elif isinstance(block, Heading):
-            out.append(Heading(block.text, block.level, Location(file=path, line=line)))
-        else:
-            out.append(Paragraph(block.text, Location(file=path, line=line), block.is_note))
-    return out
