@@ -430,3 +430,12 @@ def test_line_start_search_finds_what_a_full_scan_finds():
             assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups())), \
                 (source, text, pos, stop)
     assert T._unit_pattern(re.compile(r"(^|，)单位")).after_break is None
+
+
+def test_places_in_messages_are_in_document_order():
+    from openlint.model import Location
+
+    found = [Location("x.html", line=n) for n in (5459, 5462, 5448, 5459)]
+    assert T._where(found) == "：第5448行、第5459行、第5462行"
+    assert T._where([Location("x.pdf", page=p) for p in (25, 7)]) == "：第7页、第25页"
+    assert T._where([Location("x.docx")]) == ""

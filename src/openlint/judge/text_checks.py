@@ -792,9 +792,9 @@ def _near(name: str, canonical: str, threshold: float = 0.75) -> str:
 
 
 def _where(locations) -> str:
-    """Where, for messages: `：第7页、第25页` (or lines), "" when the format has neither."""
+    """Where, for messages: `：第7页、第25页` (or lines) in document order, "" when the format has neither."""
     places = []
-    for loc in locations:
+    for loc in sorted(locations, key=lambda loc: (loc.page or 0, loc.line or 0)):
         place = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
         if place and place not in places:
             places.append(place)
