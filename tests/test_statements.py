@@ -49,6 +49,16 @@ def test_not_amounts():
     assert S.amounts_in("XXX万元") == []
 
 
+def test_counts_are_whole_numbers_with_a_measure_word():
+    found = S.counts_in("共有车辆5辆，设备2台(套)、818台/套，接待2批次、26人次，1,234人。")
+    assert [(c.value, c.measure) for c in found] == [
+        (5, "辆"), (2, "台（套）"), (818, "台/套"), (2, "批次"), (26, "人次"), (1234, "人")]
+    assert (found[0].lo, found[0].hi, found[0].half) == (5, 5, 0)  # exact: no rounding
+    # a count ends its item: "2个项目" names its things after the figure; no decimals, years or amounts
+    assert S.counts_in("2个项目，1.5人，2024年，100万元") == []
+    assert S.fmt_amount(Decimal(4), found[0]) == "4辆"
+
+
 def test_full_width_digits_and_spaces():
     (a,) = S.amounts_in(S.compact("１２ . ５０ 万元"))
     assert a.value == Decimal("125000")
@@ -482,6 +492,48 @@ def test_breakdown_stops_at_a_sibling_of_its_total():
 def test_breakdown_with_a_part_without_unit_or_two_figures_of_one_item_is_not_read():
     assert _breakdown("收入89.45万元，其中：一般公共预算收入89.45，其他收入0元。") == []
     assert _breakdown("经费3.00万元，其中：因公出国费年初预算1.00万元，决算为0.50万元。") == []
+
+
+VEHICLES = ("截至2024年12月31日，本部门共有车辆5辆，其中：部级领导干部用车0辆、主要领导干部用车0辆、机要通信用车0辆、"
+            "执法执勤用车1辆、其他用车3辆；单价100万元（含）以上设备（不含车辆）2台（套）。")
+
+
+def test_breakdown_of_counts_reads_the_counts_of_its_measure_word():
+    (b,) = _breakdown(VEHICLES)
+    assert b.quote == "本部门共有车辆5辆，其中：" and isinstance(b.total, S.Count)
+    # 主要领导干部用车 is a part, not a sublist opened by 主要; the 台（套） after the list is no part
+    assert [(label, a.text) for label, a in b.parts] == [
+        ("部级领导干部用车", "0辆"), ("主要领导干部用车", "0辆"), ("机要通信用车", "0辆"), ("执法执勤用车", "1辆"),
+        ("其他用车", "3辆")]
+    assert b.closed == "其他"
+    (b,) = _breakdown("本部门共有车辆42辆，其中，副部（省）级及以上领导用车1辆，主要负责人用车0辆，执法执勤用车39辆，"
+                      "其他用车2辆，其他用车主要是后勤保障用车；单价100万元（含）以上设备（不含车辆）3台（套）。")
+    assert sum(a.value for _, a in b.parts) == 42 and len(b.parts) == 4
+    (b,) = _breakdown("购置车辆2辆，其中：越野车1辆25.00万元、轿车1辆15.00万元。")
+    assert [a.text for _, a in b.parts] == ["1辆", "1辆"]
+
+
+def test_breakdown_of_counts_ends_with_the_clause_of_its_items():
+    outer, inner = _breakdown("在职人员20人，其中：行政人员10人，事业人员8人；离退休人员5人，其中：离休1人、退休4人。")
+    assert [a.text for _, a in outer.parts] == ["10人", "8人"]
+    assert [a.text for _, a in inner.parts] == ["1人", "4人"]
+    (b,) = _breakdown("编制20人，其中：行政编制15人；事业编制5人。")  # ； separates the items
+    assert [a.text for _, a in b.parts] == ["15人", "5人"]
+    assert _breakdown("共有车辆5辆，其中：执法执勤用车1、其他用车4。") == []  # parts without their measure word
+
+
+def test_extract_reads_a_breakdown_of_counts_without_any_amount():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n本部门共有车辆5辆，其中：执法执勤用车1辆、其他用车3辆。")
+    (b,) = JS.stated_breakdowns(ctx)
+    assert not b.ok and b.severity is None  # a count has no rounding: never a 尾差
+    assert b.explanation == "分项执法执勤用车1辆＋其他用车3辆＝4辆，不等于5辆（列有“其他”项，分项之和应等于总数；相差1辆）"
+
+
+def test_breakdown_message_tells_a_run_of_zeros_by_its_number():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n" + VEHICLES + "\n购置车辆1辆，其中：甲用车0辆、乙用车0辆、其他用车0辆。")
+    vehicles, bought = JS.stated_breakdowns(ctx)
+    assert "分项执法执勤用车1辆＋其他用车3辆（其余3项为0）＝4辆，不等于5辆" in vehicles.explanation
+    assert bought.explanation.startswith("分项3项均为0，不等于1辆")
 
 
 def _change_breakdown(text: str) -> list[S.Breakdown]:

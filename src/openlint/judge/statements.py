@@ -505,7 +505,8 @@ class BreakdownCheck(_ItemCheck):
     @property
     def explanation(self) -> str:
         b = self.item
-        shown = "＋".join(f"{label}{a.text}" for label, a in b.parts)
+        zeros = sum(1 for _, a in b.parts if not a.value)
+        shown = "＋".join(f"{label}{a.text}" for label, a in b.parts if a.value or zeros < 3)
         parts_sum = b.total.value - self.difference
         total = b.total.text
         if b.change:  # signed: shown as 增加/减少 and the size
@@ -513,12 +514,19 @@ class BreakdownCheck(_ItemCheck):
             parts_sum = f"{'减少' if parts_sum < 0 else '增加'}{fmt_amount(abs(parts_sum), b.total)}"
         else:
             parts_sum = fmt_amount(parts_sum, b.total)
+        if zeros == len(b.parts) >= 3:
+            summed = f"{zeros}项均为0"
+        elif zeros >= 3:  # a long run of nothings ("机要通信用车0辆、应急保障用车0辆、…") is told by its number
+            summed = f"{shown}（其余{zeros}项为0）＝{parts_sum}"
+        else:
+            summed = f"{shown}＝{parts_sum}"
         gap = fmt_amount(abs(self.difference), b.total)
         if self.closed:
             why = "有“合计”" if self.closed == "合计" else "列有“其他”项" if self.closed == "其他" else f"{self.closed}构成全部"
-            text = f"分项{shown}＝{parts_sum}，不等于{total}（{why}，分项之和应等于总额；相差{gap}"
+            whole = "总数" if isinstance(b.total, S.Count) else "总额"
+            text = f"分项{summed}，不等于{total}（{why}，分项之和应等于{whole}；相差{gap}"
         else:
-            text = f"分项{shown}＝{parts_sum}，大于{total}（相差{gap}"
+            text = f"分项{summed}，大于{total}（相差{gap}"
         if self.severity is not None:
             tolerance = format((self.tolerance / b.total.unit).normalize(), "f")
             text += f"，未超过四舍五入的累计误差±{tolerance}，属尾差"
