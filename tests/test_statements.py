@@ -277,6 +277,45 @@ def test_shares_need_the_whole_in_the_sentence():
     assert S.shares(passage("一般公共预算财政拨款支出9746.50万元，占本年支出合计的99.86%。")) == []
 
 
+PROCUREMENT = ("2024年度本部门政府采购支出总额100.00万元，其中：政府采购货物支出20.00万元、政府采购服务支出80.00万元。"
+               "授予中小企业合同金额110.00万元，占政府采购支出总额的90.00%，其中：授予小微企业合同金额120.00万元，"
+               "占授予中小企业合同金额的100%。")
+
+
+def test_shares_of_a_whole_named_before_in_the_passage():
+    first, second = S.shares(passage(PROCUREMENT))
+    assert (first.base_name, first.base.text, first.part.text, first.rate.text) == (
+        "政府采购支出总额", "100.00万元", "110.00万元", "90.00%")
+    assert first.quote == "授予中小企业合同金额110.00万元，占政府采购支出总额的90.00%"
+    assert (second.base_name, second.base.text, second.part.text) == ("授予中小企业合同金额", "110.00万元", "120.00万元")
+    # the organisation, the year and the copula are no part of the name
+    (s,) = S.shares(passage("上海市某局2024年度政府采购金额（以合同签订为准）为251.25万元。授予中小企业合同金额"
+                            "125.63万元，占政府采购金额的比例为50.00%。"))
+    assert (s.base_name, s.base.text) == ("政府采购金额", "251.25万元")
+
+
+@pytest.mark.parametrize("text", [
+    "一般公共预算财政拨款支出9746.50万元，占本年支出合计的99.86%。",  # not named in the passage
+    "2023年政府采购支出总额90.00万元，2024年政府采购支出总额100.00万元。授予中小企业合同金额80.00万元，"
+    "占政府采购支出总额的80.00%。",  # the name stands for two amounts
+    "一般公共预算财政拨款支出合计120.00万元。基本支出60.00万元，占支出合计的50.00%。",  # a narrower whole
+    "政府采购支出总额100.00万元，比上年增加10.00万元，占政府采购支出总额的10.00%。",  # a change is no part
+])
+def test_shares_of_a_named_whole_need_one_amount_of_that_name(text):
+    assert S.shares(passage(text)) == []
+
+
+def test_stated_shares_of_a_named_whole_judged_and_compared_with_it():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n" + PROCUREMENT + "\n"
+                 "政府采购支出总额50.00万元。授予中小企业合同金额55.00万元，占政府采购支出总额的110.00%。")
+    wrong_and_larger, larger, consistent_but_larger = JS.stated_shares(ctx)
+    assert not wrong_and_larger.ok and wrong_and_larger.exceeds
+    assert wrong_and_larger.explanation == "应为110.00%，所占金额大于总额"
+    assert larger.explanation == "应为109.09%，所占金额大于总额"
+    assert consistent_but_larger.ok and consistent_but_larger.exceeds
+    assert consistent_but_larger.explanation == "占比超过100%，所占金额大于总额"
+
+
 def test_shares_stop_at_a_nested_breakdown():
     found = S.shares(passage("支出合计100.00万元，其中：基本支出60.00万元，占60.00%，其中人员经费50.00万元，占83.33%。"))
     assert [s.rate.text for s in found] == ["60.00%"]

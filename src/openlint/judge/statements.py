@@ -454,6 +454,18 @@ class ShareCheck(_ItemCheck):
     ok: bool
     expected: str
 
+    @property
+    def exceeds(self) -> bool:
+        """The part is larger than its whole, beyond the rounding of both."""
+        return self.item.part.lo > self.item.base.hi
+
+    @property
+    def explanation(self) -> str:
+        larger = "所占金额大于总额" if self.exceeds else ""
+        if self.ok:
+            return f"占比超过100%，{larger}" if larger else ""
+        return f"应为{self.expected}，{larger}" if larger else f"应为{self.expected}"
+
 
 def _check_share(s: S.Share) -> ShareCheck:
     ok = s.rate.accepts(*ratio_range(s.part, s.base))
@@ -463,14 +475,19 @@ def _check_share(s: S.Share) -> ShareCheck:
 
 @primitive("stated_shares", 0)
 def stated_shares(ctx: Context) -> list[ShareCheck]:
-    """Stated shares ("X万元，其中：Y万元，占P%") where the whole and the part are in the same sentence."""
+    """Stated shares: "X万元，其中：Y万元，占P%" (the whole and the part in one sentence), and
+    "Y万元，占<name>的P%" of the amount the passage stated before under that name (`.base_name`).
+    `ok`: P follows from Y ÷ X; `exceeds`: the part is larger than its whole."""
     return ctx.cached("narrative-shares", lambda: [_check_share(s) for s in document_statements(ctx).shares])
 
 
 ATTRIBUTES[ShareCheck] = _item_attributes(
-    basis=lambda ctx, s: f"合计{s.item.base.text}",
+    basis=lambda ctx, s: f"{s.item.base_name or '合计'}{s.item.base.text}",
+    base_name=lambda ctx, s: s.item.base_name,
     ok=lambda ctx, s: s.ok,
+    exceeds=lambda ctx, s: s.exceeds,
     expected=lambda ctx, s: s.expected,
+    explanation=lambda ctx, s: s.explanation,
 )
 
 
