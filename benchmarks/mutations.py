@@ -24,6 +24,8 @@ nonexistent}, narr-amount:{in-table,in-其中-sum,other} (an amount in a paragra
 a table / belongs to an "X万元，其中：A、B、C" list that adds up / anything else), narr-delta-amount and
 narr-direction (split :with-pct / :no-pct: whether the sentence also states a percentage), narr-pct,
 narr-pct:wrong-base (the rate recomputed against this year's amount, not the earlier year's),
+narr-count (a count ±1 in an "共有车辆5辆，其中：…" list of counts that adds up), narr-pct:named-base
+(the P of "占<name>的P%" where the paragraph states an amount under <name> before it),
 drop:section:<topic> (every section on the topic), drop:table, empty-table:{no-note,false-note},
 leftover:*, punct:*, selfref, year:{heading,table-caption,statement-self,toc-table-title,comparison-base,text-other},
 org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}; noop:* are the controls.
@@ -350,6 +352,47 @@ def make_narr(doc, cand, rng):
     if not how:
         return None
     return para_mutation(kind, doc, p, s, e, new, (new, new.replace(",", "")), ("CON", "NAR", "CLS"), how)
+
+
+# a count and the counts of its measure word after its 其中 ("共有车辆5辆，其中：执法执勤用车1辆、…、其他用车4辆")
+_MEASURE = r"台（套）|台\(套\)|台/套|人次|批次|辆|台|套|个|人|项|家"
+_COUNT_BREAKDOWN = re.compile(rf"(?<![\d.,])(\d+)\s*({_MEASURE})[^。；;\d]{{0,24}}?其中[：:]([^。；;]*)")
+
+
+def _count_breakdown_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, measure word) of the counts in "X辆，其中：A辆、B辆" lists whose parts add up to X."""
+    out = []
+    for m in _COUNT_BREAKDOWN.finditer(text):
+        measure = m.group(2)
+        parts = list(re.finditer(rf"(?<![\d.,])(\d+)\s*(?:{re.escape(measure)})(?![\u4e00-\u9fff])", m.group(3)))
+        if len(parts) >= 2 and sum(int(x.group(1)) for x in parts) == int(m.group(1)):
+            out.append((m.start(1), m.end(1), measure))
+            out.extend((m.start(3) + x.start(1), m.start(3) + x.end(1), measure) for x in parts)
+    return out
+
+
+def cand_count(doc, ctx):
+    for p in body_paragraphs(doc):
+        for start, end, measure in _count_breakdown_spans(p.text):
+            yield ("narr-count", p, start, end, measure)
+
+
+def make_count(doc, cand, rng):
+    kind, p, s, e, measure = cand
+    old = int(p.text[s:e])
+    new = str(old - 1 if old and rng.random() < 0.5 else old + 1)
+    return para_mutation(kind, doc, p, s, e, new, (new + measure,), ("NAR",), f"{old}→{new}")
+
+
+# "占政府采购支出总额的90.00%" after "政府采购支出总额100.00万元" in the same paragraph
+_NAMED_SHARE = re.compile(r"占([^，,。；;\d%％]{2,12}?)的\s*(\d+(?:\.\d+)?)\s*(?=[%％])")
+
+
+def cand_named_share(doc, ctx):
+    for p in body_paragraphs(doc):
+        for m in _NAMED_SHARE.finditer(p.text):
+            if re.search(re.escape(m.group(1)) + r"[^，,。；;\d]{0,4}?\s*\d[\d,.]*\s*万?元", p.text[: m.start()]):
+                yield ("narr-pct:named-base", p, m.start(2), m.end(2))
 
 
 def _sentence_kind(text: str, at: int) -> str:
@@ -820,6 +863,9 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
               "empty-table:no-note": lambda c: make_empty_table(doc, c[1], c[2]),
               "empty-table:false-note": lambda c: make_false_empty(doc, c[1], c[2], facts)}
     pick(tcands, lambda c: makers[c[0]](c))
+    # last, so that the kinds above draw the same positions as before these were added
+    pick(list(cand_count(doc, ctx)), lambda c: make_count(doc, c, rng))
+    pick(list(cand_named_share(doc, ctx)), lambda c: make_pct(doc, c, rng))
     return out
 
 

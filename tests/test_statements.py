@@ -49,6 +49,16 @@ def test_not_amounts():
     assert S.amounts_in("XXX万元") == []
 
 
+def test_counts_are_whole_numbers_with_a_measure_word():
+    found = S.counts_in("共有车辆5辆，设备2台(套)、818台/套，接待2批次、26人次，1,234人。")
+    assert [(c.value, c.measure) for c in found] == [
+        (5, "辆"), (2, "台（套）"), (818, "台/套"), (2, "批次"), (26, "人次"), (1234, "人")]
+    assert (found[0].lo, found[0].hi, found[0].half) == (5, 5, 0)  # exact: no rounding
+    # a count ends its item: "2个项目" names its things after the figure; no decimals, years or amounts
+    assert S.counts_in("2个项目，1.5人，2024年，100万元") == []
+    assert S.fmt_amount(Decimal(4), found[0]) == "4辆"
+
+
 def test_full_width_digits_and_spaces():
     (a,) = S.amounts_in(S.compact("１２ . ５０ 万元"))
     assert a.value == Decimal("125000")
@@ -267,6 +277,45 @@ def test_shares_need_the_whole_in_the_sentence():
     assert S.shares(passage("一般公共预算财政拨款支出9746.50万元，占本年支出合计的99.86%。")) == []
 
 
+PROCUREMENT = ("2024年度本部门政府采购支出总额100.00万元，其中：政府采购货物支出20.00万元、政府采购服务支出80.00万元。"
+               "授予中小企业合同金额110.00万元，占政府采购支出总额的90.00%，其中：授予小微企业合同金额120.00万元，"
+               "占授予中小企业合同金额的100%。")
+
+
+def test_shares_of_a_whole_named_before_in_the_passage():
+    first, second = S.shares(passage(PROCUREMENT))
+    assert (first.base_name, first.base.text, first.part.text, first.rate.text) == (
+        "政府采购支出总额", "100.00万元", "110.00万元", "90.00%")
+    assert first.quote == "授予中小企业合同金额110.00万元，占政府采购支出总额的90.00%"
+    assert (second.base_name, second.base.text, second.part.text) == ("授予中小企业合同金额", "110.00万元", "120.00万元")
+    # the organisation, the year and the copula are no part of the name
+    (s,) = S.shares(passage("上海市某局2024年度政府采购金额（以合同签订为准）为251.25万元。授予中小企业合同金额"
+                            "125.63万元，占政府采购金额的比例为50.00%。"))
+    assert (s.base_name, s.base.text) == ("政府采购金额", "251.25万元")
+
+
+@pytest.mark.parametrize("text", [
+    "一般公共预算财政拨款支出9746.50万元，占本年支出合计的99.86%。",  # not named in the passage
+    "2023年政府采购支出总额90.00万元，2024年政府采购支出总额100.00万元。授予中小企业合同金额80.00万元，"
+    "占政府采购支出总额的80.00%。",  # the name stands for two amounts
+    "一般公共预算财政拨款支出合计120.00万元。基本支出60.00万元，占支出合计的50.00%。",  # a narrower whole
+    "政府采购支出总额100.00万元，比上年增加10.00万元，占政府采购支出总额的10.00%。",  # a change is no part
+])
+def test_shares_of_a_named_whole_need_one_amount_of_that_name(text):
+    assert S.shares(passage(text)) == []
+
+
+def test_stated_shares_of_a_named_whole_judged_and_compared_with_it():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n" + PROCUREMENT + "\n"
+                 "政府采购支出总额50.00万元。授予中小企业合同金额55.00万元，占政府采购支出总额的110.00%。")
+    wrong_and_larger, larger, consistent_but_larger = JS.stated_shares(ctx)
+    assert not wrong_and_larger.ok and wrong_and_larger.exceeds
+    assert wrong_and_larger.explanation == "应为110.00%，所占金额大于总额"
+    assert larger.explanation == "应为109.09%，所占金额大于总额"
+    assert consistent_but_larger.ok and consistent_but_larger.exceeds
+    assert consistent_but_larger.explanation == "占比超过100%，所占金额大于总额"
+
+
 def test_shares_stop_at_a_nested_breakdown():
     found = S.shares(passage("支出合计100.00万元，其中：基本支出60.00万元，占60.00%，其中人员经费50.00万元，占83.33%。"))
     assert [s.rate.text for s in found] == ["60.00%"]
@@ -482,6 +531,48 @@ def test_breakdown_stops_at_a_sibling_of_its_total():
 def test_breakdown_with_a_part_without_unit_or_two_figures_of_one_item_is_not_read():
     assert _breakdown("收入89.45万元，其中：一般公共预算收入89.45，其他收入0元。") == []
     assert _breakdown("经费3.00万元，其中：因公出国费年初预算1.00万元，决算为0.50万元。") == []
+
+
+VEHICLES = ("截至2024年12月31日，本部门共有车辆5辆，其中：部级领导干部用车0辆、主要领导干部用车0辆、机要通信用车0辆、"
+            "执法执勤用车1辆、其他用车3辆；单价100万元（含）以上设备（不含车辆）2台（套）。")
+
+
+def test_breakdown_of_counts_reads_the_counts_of_its_measure_word():
+    (b,) = _breakdown(VEHICLES)
+    assert b.quote == "本部门共有车辆5辆，其中：" and isinstance(b.total, S.Count)
+    # 主要领导干部用车 is a part, not a sublist opened by 主要; the 台（套） after the list is no part
+    assert [(label, a.text) for label, a in b.parts] == [
+        ("部级领导干部用车", "0辆"), ("主要领导干部用车", "0辆"), ("机要通信用车", "0辆"), ("执法执勤用车", "1辆"),
+        ("其他用车", "3辆")]
+    assert b.closed == "其他"
+    (b,) = _breakdown("本部门共有车辆42辆，其中，副部（省）级及以上领导用车1辆，主要负责人用车0辆，执法执勤用车39辆，"
+                      "其他用车2辆，其他用车主要是后勤保障用车；单价100万元（含）以上设备（不含车辆）3台（套）。")
+    assert sum(a.value for _, a in b.parts) == 42 and len(b.parts) == 4
+    (b,) = _breakdown("购置车辆2辆，其中：越野车1辆25.00万元、轿车1辆15.00万元。")
+    assert [a.text for _, a in b.parts] == ["1辆", "1辆"]
+
+
+def test_breakdown_of_counts_ends_with_the_clause_of_its_items():
+    outer, inner = _breakdown("在职人员20人，其中：行政人员10人，事业人员8人；离退休人员5人，其中：离休1人、退休4人。")
+    assert [a.text for _, a in outer.parts] == ["10人", "8人"]
+    assert [a.text for _, a in inner.parts] == ["1人", "4人"]
+    (b,) = _breakdown("编制20人，其中：行政编制15人；事业编制5人。")  # ； separates the items
+    assert [a.text for _, a in b.parts] == ["15人", "5人"]
+    assert _breakdown("共有车辆5辆，其中：执法执勤用车1、其他用车4。") == []  # parts without their measure word
+
+
+def test_extract_reads_a_breakdown_of_counts_without_any_amount():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n本部门共有车辆5辆，其中：执法执勤用车1辆、其他用车3辆。")
+    (b,) = JS.stated_breakdowns(ctx)
+    assert not b.ok and b.severity is None  # a count has no rounding: never a 尾差
+    assert b.explanation == "分项执法执勤用车1辆＋其他用车3辆＝4辆，不等于5辆（列有“其他”项，分项之和应等于总数；相差1辆）"
+
+
+def test_breakdown_message_tells_a_run_of_zeros_by_its_number():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n" + VEHICLES + "\n购置车辆1辆，其中：甲用车0辆、乙用车0辆、其他用车0辆。")
+    vehicles, bought = JS.stated_breakdowns(ctx)
+    assert "分项执法执勤用车1辆＋其他用车3辆（其余3项为0）＝4辆，不等于5辆" in vehicles.explanation
+    assert bought.explanation.startswith("分项3项均为0，不等于1辆")
 
 
 def _change_breakdown(text: str) -> list[S.Breakdown]:

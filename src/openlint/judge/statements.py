@@ -454,6 +454,18 @@ class ShareCheck(_ItemCheck):
     ok: bool
     expected: str
 
+    @property
+    def exceeds(self) -> bool:
+        """The part is larger than its whole, beyond the rounding of both."""
+        return self.item.part.lo > self.item.base.hi
+
+    @property
+    def explanation(self) -> str:
+        larger = "所占金额大于总额" if self.exceeds else ""
+        if self.ok:
+            return f"占比超过100%，{larger}" if larger else ""
+        return f"应为{self.expected}，{larger}" if larger else f"应为{self.expected}"
+
 
 def _check_share(s: S.Share) -> ShareCheck:
     ok = s.rate.accepts(*ratio_range(s.part, s.base))
@@ -463,14 +475,19 @@ def _check_share(s: S.Share) -> ShareCheck:
 
 @primitive("stated_shares", 0)
 def stated_shares(ctx: Context) -> list[ShareCheck]:
-    """Stated shares ("X万元，其中：Y万元，占P%") where the whole and the part are in the same sentence."""
+    """Stated shares: "X万元，其中：Y万元，占P%" (the whole and the part in one sentence), and
+    "Y万元，占<name>的P%" of the amount the passage stated before under that name (`.base_name`).
+    `ok`: P follows from Y ÷ X; `exceeds`: the part is larger than its whole."""
     return ctx.cached("narrative-shares", lambda: [_check_share(s) for s in document_statements(ctx).shares])
 
 
 ATTRIBUTES[ShareCheck] = _item_attributes(
-    basis=lambda ctx, s: f"合计{s.item.base.text}",
+    basis=lambda ctx, s: f"{s.item.base_name or '合计'}{s.item.base.text}",
+    base_name=lambda ctx, s: s.item.base_name,
     ok=lambda ctx, s: s.ok,
+    exceeds=lambda ctx, s: s.exceeds,
     expected=lambda ctx, s: s.expected,
+    explanation=lambda ctx, s: s.explanation,
 )
 
 
@@ -505,7 +522,8 @@ class BreakdownCheck(_ItemCheck):
     @property
     def explanation(self) -> str:
         b = self.item
-        shown = "＋".join(f"{label}{a.text}" for label, a in b.parts)
+        zeros = sum(1 for _, a in b.parts if not a.value)
+        shown = "＋".join(f"{label}{a.text}" for label, a in b.parts if a.value or zeros < 3)
         parts_sum = b.total.value - self.difference
         total = b.total.text
         if b.change:  # signed: shown as 增加/减少 and the size
@@ -513,12 +531,19 @@ class BreakdownCheck(_ItemCheck):
             parts_sum = f"{'减少' if parts_sum < 0 else '增加'}{fmt_amount(abs(parts_sum), b.total)}"
         else:
             parts_sum = fmt_amount(parts_sum, b.total)
+        if zeros == len(b.parts) >= 3:
+            summed = f"{zeros}项均为0"
+        elif zeros >= 3:  # a long run of nothings ("机要通信用车0辆、应急保障用车0辆、…") is told by its number
+            summed = f"{shown}（其余{zeros}项为0）＝{parts_sum}"
+        else:
+            summed = f"{shown}＝{parts_sum}"
         gap = fmt_amount(abs(self.difference), b.total)
         if self.closed:
             why = "有“合计”" if self.closed == "合计" else "列有“其他”项" if self.closed == "其他" else f"{self.closed}构成全部"
-            text = f"分项{shown}＝{parts_sum}，不等于{total}（{why}，分项之和应等于总额；相差{gap}"
+            whole = "总数" if isinstance(b.total, S.Count) else "总额"
+            text = f"分项{summed}，不等于{total}（{why}，分项之和应等于{whole}；相差{gap}"
         else:
-            text = f"分项{shown}＝{parts_sum}，大于{total}（相差{gap}"
+            text = f"分项{summed}，大于{total}（相差{gap}"
         if self.severity is not None:
             tolerance = format((self.tolerance / b.total.unit).normalize(), "f")
             text += f"，未超过四舍五入的累计误差±{tolerance}，属尾差"

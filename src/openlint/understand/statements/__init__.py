@@ -11,7 +11,8 @@ compacted text this package reads (one module per kind: `numbers`, `passage`, `c
 - `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
 - `Relation`: "决算数大于/小于/等于/与预算数持平";
 - `Share`: "X万元，其中：Y万元，占P%";
-- `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts;
+- `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts (also of counts:
+  "共有车辆5辆，其中：…其他用车3辆", each a `Count`, exact);
 - `Repeat`: an item's amount at its head and again in its sentence ("…（项）H万元。…本年预算安排B万元");
 - `ClassMention`: "一般公共服务支出（类）财政事务（款）行政运行（项）", with codes when printed ("（204类）").
 
@@ -30,8 +31,8 @@ from openlint.model import Document
 # The public names, importable from the package; a module's private helpers are imported from
 # the module itself (`from openlint.understand.statements.change import _topic`).
 from openlint.understand.statements.numbers import (
-    AMOUNT_RE, DIRECTION_NAMES, DOWN, FLAT, PERCENT_RE, UP, Amount, Percent, amounts_in, compact, direction_of,
-    fmt_amount, fmt_percent, parse_amount_text, percents_in, ratio_range,
+    AMOUNT_RE, DIRECTION_NAMES, DOWN, FLAT, PERCENT_RE, UP, Amount, Count, Percent, amounts_in, compact,
+    counts_in, direction_of, fmt_amount, fmt_percent, parse_amount_text, percents_in, ratio_range,
 )
 from openlint.understand.statements.passage import ASIDE, Passage, passages, sentences
 from openlint.understand.statements.change import Change, changes
@@ -43,11 +44,11 @@ from openlint.understand.statements.mention import ClassMention, class_mentions
 
 __all__ = [
     "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",
-    "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Passage", "Percent", "Relation",
-    "Repeat", "Share", "Statements",
+    "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Count", "Passage", "Percent",
+    "Relation", "Repeat", "Share", "Statements",
     "amounts_in", "breakdowns", "change_breakdowns", "changes", "class_mentions", "compact", "completions",
-    "direction_of", "extract", "fmt_amount", "fmt_percent", "parse_amount_text", "passages", "percents_in",
-    "ratio_range", "relations", "repeats", "sentences", "shares",
+    "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent", "parse_amount_text", "passages",
+    "percents_in", "ratio_range", "relations", "repeats", "sentences", "shares",
 ]
 
 # ---- all statements of a document, once ----
@@ -73,9 +74,11 @@ def extract(document: Document, year: int | None) -> Statements:
     found = passages(document)
     for n, passage in enumerate(found):
         result.passages.append(passage)
-        if not _HINT.search(passage.text):
-            continue
         text = passage.text
+        if not _HINT.search(text):
+            if "其中" in text:  # a breakdown of counts needs no amount: "共有车辆5辆，其中：…"
+                result.breakdowns.extend(breakdowns(passage))
+            continue
         if "比" in text or "较" in text or "与" in text or "同" in text:
             # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
             nxt = found[n + 1] if n + 1 < len(found) else None

@@ -1,5 +1,5 @@
-"""Breakdowns: "X万元，其中：A万元、B万元、C万元", a total and its listed parts, or a change and the
-changes of its parts (`Breakdown`)."""
+"""Breakdowns: "X万元，其中：A万元、B万元、C万元" or "共有车辆5辆，其中：A1辆、B4辆", a total and its
+listed parts, or a change and the changes of its parts (`Breakdown`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Iterable
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
-    DOWN, FLAT, UP, _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _NUMBER, Amount, _amounts_within,
-    amounts_in,
+    _AMOUNT, _COUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _NUMBER, DOWN, FLAT, UP, Amount, Count,
+    _amounts_within, amounts_in, counts_in,
 )
 from openlint.understand.statements.passage import (
     ASIDE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
@@ -19,7 +19,8 @@ from openlint.understand.statements.passage import (
 
 # ---- "X万元，其中：A万元、B万元、C万元" ----
 
-_BREAKDOWN_HEAD = re.compile(rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
+# (the lookahead for a digit first lets the regex engine skip to the digits of the text)
+_BREAKDOWN_HEAD = re.compile(rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
 # a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
 # 工资福利支出增加24.84万元…"): a 主要为 list names the main parts only, within its clause
 _CHANGE_BREAKDOWN_HEAD = re.compile(
@@ -37,7 +38,9 @@ _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  
 # word: "支持商销稳增长30.00万" is a part. (A bracketed aside is left out by `_in_brackets`.)
 _NOT_A_PART = re.compile(rf"比|较|同比|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
 _COMPARED = re.compile(r"比|较|同比|相比")
-_SUBLIST = re.compile(r"主要|包括|具体|含|用于")  # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts
+# "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts; not the cars of 主要领导干部 or
+# 主要负责人 (主要 naming a person, not opening a list)
+_SUBLIST = re.compile(r"主要(?!领导|负责)|包括|具体|含|用于")
 _BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
 _BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
 # a closing total ("…，合计2921.00万"), not an item named with it ("本年收入合计4170.87万元")
@@ -47,7 +50,8 @@ _COPULA_END = re.compile(r"(?:为|是|共|约|达|计)+$")
 class Breakdown:
     """"X万元，其中：A万元、B万元、C万元": a stated total and the parts listed after its 其中; or a
     stated change and the changes of its parts ("增加40.87万元，其中：基本支出增加34.48万元；项目支出增加
-    6.39万元", `change`).
+    6.39万元", `change`). A total counted in things ("共有车辆5辆，其中：执法执勤用车1辆、其他用车3辆")
+    has the counts of the same measure word for its parts.
 
     `closed` says what in the text makes the parts the whole list ("" when nothing does): a closing
     合计 or a catch-all "其他…" item. `closed_by` adds the lists a rule knows to be whole by
@@ -56,8 +60,8 @@ class Breakdown:
     text: str
     quote: str
     location: Location
-    total: Amount
-    parts: tuple[tuple[str, Amount], ...]  # (label, amount)
+    total: Amount | Count
+    parts: tuple[tuple[str, Amount | Count], ...]  # (label, figure)
     closed: str = ""
     change: bool = False  # a change broken down: the total and parts are signed (a 减少 negative)
 
@@ -97,15 +101,26 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
             max(0, total_start - 2) : total_start
         ] == "单价" or _THRESHOLD_AFTER.match(text, m.end("total")):
             continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
-        if _other_heads(text, m, s_start, changes=False):
+        counted = counts_in(text, total_start, m.end("total"))
+        if counted:
+            total = counted[0]
+        else:
+            t = amounts_in(m.group("total"))[0]
+            total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        if _other_heads(text, m, s_start, total, changes=False):
             continue
-        t = amounts_in(m.group("total"))[0]
-        total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
         end = _list_end(text, m, "其中" in text[s_start:total_start])
+        if counted:
+            # A list of counts has no siblings to stop at (`_sibling` knows 支出 and 收入): it ends with
+            # the clause whose 、 or ， separate its items ("…、其他用车3辆；单价100万元（含）以上设备2台（套）",
+            # "在职20人，其中：行政10人，事业8人；离退休5人"), and runs on when ； is its separator.
+            clause_end = _clause_end(text, m.end(), end)
+            if any(c in text[m.end() : clause_end] for c in "、，,"):
+                end = clause_end
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
         head = _label_start(text, total_start, s_start)
-        listed = _listed_parts(text, m.end(), end, _COPULA_END.sub("", text[head:total_start]))
+        listed = _listed_parts(text, m.end(), end, total, _COPULA_END.sub("", text[head:total_start]))
         if listed is None or not listed[0]:
             continue
         parts, closing = listed
@@ -115,14 +130,14 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
     return out
 
 
-def _other_heads(text: str, head: re.Match, s_start: int, *, changes: bool) -> bool:
+def _other_heads(text: str, head: re.Match, s_start: int, total: Amount | Count, *, changes: bool) -> bool:
     """Whether a 其中 that opens the next sentence ("……X万元。其中：") may belong to another figure of
     the sentence before than the one right before it: another amount (or, for a change, another
     change) in that sentence. "…总额为7783.26万元，…2、本年增加了其他资金预算7000万元。其中：财政拨款
     收入751.8万元…" lists the parts of 7783.26, not of 7000."""
     if "。" not in head.group(0)[len(head.group("total")):]:
         return False
-    for a in _amounts_within(text, s_start, head.start("total")):
+    for a in _figures_like(total, text, s_start, head.start("total")):
         is_change = _DIRECTION_BEFORE.search(text[max(s_start, a.start - 4) : a.start]) is not None
         if is_change == changes:
             return True
@@ -158,7 +173,10 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
         direction = _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start])
         if direction is None or _DIRECTION_WORDS.get(direction.group(0)) not in (UP, DOWN):
             continue
-        if _THRESHOLD_AFTER.match(text, m.end("total")) or _other_heads(text, m, s_start, changes=True):
+        t = amounts_in(m.group("total"))[0]
+        sign = _DIRECTION_WORDS[direction.group(0)]
+        total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
+        if _THRESHOLD_AFTER.match(text, m.end("total")) or _other_heads(text, m, s_start, total, changes=True):
             continue
         end = _list_end(text, m, m.group("word") != "其中" or "其中" in text[s_start:total_start])
         if _BARE_NUMBER.search(text, m.end(), end):
@@ -166,9 +184,6 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
         listed = _listed_changes(text, m.end(), end)
         if not listed:
             continue
-        t = amounts_in(m.group("total"))[0]
-        sign = _DIRECTION_WORDS[direction.group(0)]
-        total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
         head = _label_start(text, total_start, s_start)
         if _COMPARED.match(text, head) and head > s_start:  # "…费46.56万元，比2023年预算增加25万元": quoted from its subject
             head = _label_start(text, head - 1, s_start)
@@ -205,14 +220,22 @@ def _sibling(total_label: str, label: str) -> bool:
     return label.endswith(kind) and total_label not in label and label not in total_label
 
 
-def _listed_parts(text: str, start: int, end: int, total_label: str = "") -> tuple[list[tuple[str, Amount]], bool] | None:
-    """The (label, amount) parts listed in `text[start:end]`, after a 其中, and whether a 合计
-    closes them; None when two figures belong to one item (the list cannot be read). The list
+def _figures_like(total: Amount | Count, text: str, start: int, end: int) -> list[Amount | Count]:
+    """The figures of `text[start:end]` that add up with `total`: amounts, or counts of its measure word."""
+    if isinstance(total, Count):
+        return [c for c in counts_in(text, start, end) if c.measure == total.measure]
+    return _amounts_within(text, start, end)
+
+
+def _listed_parts(text: str, start: int, end: int, total: Amount | Count,
+                  total_label: str = "") -> tuple[list[tuple[str, Amount | Count]], bool] | None:
+    """The (label, figure) parts of `total` listed in `text[start:end]`, after a 其中, and whether a
+    合计 closes them; None when two figures belong to one item (the list cannot be read). The list
     stops at a sibling of the total (`total_label`) after a "；"."""
-    parts: list[tuple[str, Amount]] = []
+    parts: list[tuple[str, Amount | Count]] = []
     closing = False
     previous_end = start
-    for a in _amounts_within(text, start, end):
+    for a in _figures_like(total, text, start, end):
         raw = _item_before(text, start, a.start)
         label = _COPULA_END.sub("", raw)
         if _THRESHOLD_AFTER.match(text, a.end) or _in_brackets(text, start, a.start):

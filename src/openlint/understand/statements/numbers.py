@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import ClassVar
 
 from openlint._slots import direct_init
 from openlint.understand.amounts import half_step
@@ -19,6 +20,13 @@ _AMOUNT = rf"(?<![\d.,])(?:{_NUMBER})(?:亿元|万元|元|万(?![\u4e00-\u9fffA-
 _PERCENT = rf"(?<![\d.,])(?:{_NUMBER})[%％]"
 AMOUNT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})(?P<unit>亿元|万元|元|万(?![\u4e00-\u9fffA-Za-z0-9]))")
 PERCENT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_NUMBER})[%％]")
+# things counted with a measure word ("5辆", "2台（套）", "818台/套"), the longer word first; a count
+# ends its item: "2个项目" names its things after the figure and is left alone
+_MEASURES = ("台（套）", "台(套)", "台/套", "人次", "批次", "辆", "台", "套", "个", "人", "项", "家", "名", "户", "件")
+_MEASURE = "|".join(re.escape(m) for m in _MEASURES)
+_WHOLE_NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?![\d.])"
+_COUNT = rf"(?<![\d.,])(?:{_WHOLE_NUMBER})(?:{_MEASURE})(?![\u4e00-\u9fff])"  # to embed
+COUNT_RE = re.compile(rf"(?<![\d.,])(?P<num>{_WHOLE_NUMBER})(?P<measure>{_MEASURE})(?![\u4e00-\u9fff])")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\r\n]+")
 _FULL = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
@@ -100,6 +108,37 @@ class Percent:
         return lo <= high and hi >= low
 
 
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A printed count of things ("5辆", "2台（套）"): exact, so its interval is the number itself.
+    It stands wherever an `Amount` does in a list that adds up (value, half, lo, hi, unit, text)."""
+
+    value: Decimal
+    text: str  # as printed, e.g. "2台（套）"
+    measure: str  # the measure word, brackets made full-width: "台（套）"
+    start: int = 0
+    end: int = 0
+    half: ClassVar[Decimal] = Decimal(0)
+    unit: ClassVar[Decimal] = Decimal(1)
+
+    @property
+    def lo(self) -> Decimal:
+        return self.value
+
+    @property
+    def hi(self) -> Decimal:
+        return self.value
+
+
+def counts_in(text: str, start: int = 0, end: int | None = None) -> list[Count]:
+    """The counts of `text[start:end]`, their spans in `text`."""
+    out = []
+    for m in COUNT_RE.finditer(text, start, len(text) if end is None else end):
+        measure = m.group("measure").replace("(", "（").replace(")", "）")
+        out.append(Count(Decimal(m.group("num").replace(",", "")), m.group(0), measure, m.start(), m.end()))
+    return out
+
+
 def _decimal(text: str) -> Decimal | None:
     try:
         return Decimal(text.replace(",", ""))
@@ -160,8 +199,11 @@ def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
     return f"{value.quantize(Decimal(1).scaleb(-shown))}%"
 
 
-def fmt_amount(value: Decimal, like: Amount) -> str:
-    """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元)."""
+def fmt_amount(value: Decimal, like: Amount | Count) -> str:
+    """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元),
+    or a whole number with a count's measure word."""
+    if isinstance(like, Count):
+        return f"{value:,}{like.measure}"
     unit = like.unit
     shown = value / unit
     decimals = 2 if unit > 1 else 0

@@ -1,4 +1,4 @@
-"""Shares: "X万元，其中：Y万元，占P%" (`Share`)."""
+"""Shares: "X万元，其中：Y万元，占P%", and "Y万元，占<name>的P%" of an amount the passage named before (`Share`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Iterable
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
-    _DIRECTION_BEFORE, _PERCENT, Amount, Percent, _amounts_within, percents_in,
+    _DIRECTION_BEFORE, _PERCENT, Amount, Percent, _amounts_within, amounts_in, percents_in,
 )
 from openlint.understand.statements.passage import (
     ASIDE, _JUST_BEFORE, Passage, _in_brackets, _label_start, _quote, sentences,
@@ -19,21 +19,40 @@ from openlint.understand.statements.passage import (
 # "占P%", or naming the whole: "占收入合计99.18%", "占一般公共预算支出的19.62%" (then it must be the base's name)
 _SHARE = re.compile(rf"占(?:(?P<of>[^，,。；;\d%％]{{2,12}}?)的?)?(?:比)?(?:为)?(?P<p>{_PERCENT})")
 _BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
+# The words naming an amount past the year and the organisation that scope it and the copula after
+# them: "上海市某局2024年度政府采购金额（以合同签订为准）为" and "2024年度本部门政府采购支出总额" name
+# 政府采购金额 and 政府采购支出总额.
+_SCOPE = re.compile(r"^(?:.*(?:19|20)\d{2}年度?)?(?:本部门|本单位|全年|当年)?")
+_COPULA_AFTER = re.compile(r"(?:为|是|共|达|计)+$")
+_RATIO_WORD = re.compile(r"的?(?:比例|比重)$")  # "占政府采购支出总额的比例为90%"
 
 
 @dataclass(frozen=True)
 class Share:
+    """A part's stated share of a whole: the whole stated with 其中 in the same sentence, or, when
+    `base_name` is set, the amount stated earlier in the passage under the name the share gives
+    ("政府采购支出总额100.00万元，…。授予中小企业合同金额90.00万元，占政府采购支出总额的90.00%")."""
+
     text: str
     quote: str
     location: Location
     base: Amount
     part: Amount
     rate: Percent
+    base_name: str = ""
 
 
 def shares(passage: Passage) -> list[Share]:
+    spans = sentences(passage.text)
+    out = _shares_of_the_whole_before(passage, spans)
+    read = {s.rate.start for s in out}
+    out.extend(s for s in _shares_of_a_named_whole(passage, spans) if s.rate.start not in read)
+    return out
+
+
+def _shares_of_the_whole_before(passage: Passage, spans: list[tuple[int, int]]) -> list[Share]:
+    """"X万元，其中：Y万元，占P%": the whole opens the sentence (or is the sentence before's one amount)."""
     text = passage.text
-    spans = sentences(text)
     out = []
     for k, (s_start, s_end) in enumerate(spans):
         found = _amounts_within(text, s_start, s_end)
@@ -67,8 +86,50 @@ def shares(passage: Passage) -> list[Share]:
             if m.group("of") and m.group("of") not in base_name:
                 continue  # a share of another whole than the base
             out.append(Share(_quote(text, s_start, s_end, 160), _quote(text, part.start, m.end()), passage.location,
-                             base, part, percents_in(m.group("p"))[0]))
+                             base, part, _rate(m)))
     return out
+
+
+def _rate(share: re.Match) -> Percent:
+    """The percentage of a `_SHARE` match, its span in the passage."""
+    p = percents_in(share.group("p"))[0]
+    return Percent(p.value, p.half, p.text, share.start("p"), share.end("p"))
+
+
+def _shares_of_a_named_whole(passage: Passage, spans: list[tuple[int, int]]) -> list[Share]:
+    """"Y万元，占<name>的P%" where <name> names one amount stated before Y in the passage."""
+    text = passage.text
+    out = []
+    for s_start, s_end in spans:
+        found = None
+        for m in _SHARE.finditer(text, s_start, s_end):
+            if not m.group("of"):
+                continue
+            found = found if found is not None else _amounts_within(text, s_start, s_end)
+            part = next((a for a in reversed(found) if a.end <= m.start() and not _in_brackets(text, s_start, a.start)), None)
+            if part is None or not _JUST_BEFORE.match(ASIDE.sub("", text[part.end : m.start()])):
+                continue
+            if _DIRECTION_BEFORE.search(text[max(s_start, part.start - 4) : part.start]):
+                continue  # "比上年增加5万元，占…": a change, not a part
+            name = _RATIO_WORD.sub("", m.group("of"))
+            bases = {a.value: a for a in amounts_in(text[: part.start]) if _name_of(text, a) == _scope_free(name)}
+            if len(bases) != 1:
+                continue  # not named before, or the name stands for two amounts: which one is a guess
+            (base,) = bases.values()
+            label = _label_start(text, part.start, s_start)
+            out.append(Share(_quote(text, s_start, s_end, 160), _quote(text, label, m.end(), 80), passage.location,
+                             base, part, _rate(m), name))
+    return out
+
+
+def _scope_free(words: str) -> str:
+    return _SCOPE.sub("", words, count=1)
+
+
+def _name_of(text: str, amount: Amount) -> str:
+    """The words naming the amount at its place in `text`, past its scope and copula (see `_SCOPE`)."""
+    words = ASIDE.sub("", text[_label_start(text, amount.start, 0) : amount.start])
+    return _scope_free(_COPULA_AFTER.sub("", words))
 
 
 def _find_all(text: str, word: str, start: int, end: int) -> Iterable[int]:
