@@ -1342,7 +1342,8 @@ def _pages(document: Document) -> list[Page]:
         return []
     reported = {p.location.page for p in document.problems if p.location.page}
     compacted = [compact(t).replace("\n", "").replace("\r", "") for t in texts]
-    blank = [not c or bool(_FURNITURE.match(c)) for c in compacted]
+    # a page the reader reported (only an image, text that did not extract) is not blank
+    blank = [(not c or bool(_FURNITURE.match(c))) and i + 1 not in reported for i, c in enumerate(compacted)]
     first = next((i for i, b in enumerate(blank) if not b), None)
     last = next((i for i in range(len(blank) - 1, -1, -1) if not blank[i]), None)
     seen: dict[str, int] = {}
