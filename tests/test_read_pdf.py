@@ -20,6 +20,10 @@ FIX = Path(__file__).parent / "fixtures" / "pdf"
 BUDGET = FIX / "shanghai-putuo-wanli-subdistrict-2025-dept-budget.pdf"
 FINAL = FIX / "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf"
 UNIT = FIX / "shanghai-putuo-social-welfare-institute-2024-unit-budget.pdf"
+# pages 3, 6, 8 and 13 of a corpus budget (prose, prose, table, table), the last three drawn
+# sideways or upside down by `_draw_turned` with the rotation that shows them upright
+SIDEWAYS = FIX / "shanghai-putuo-govt-office-2025-dept-budget-sideways-pages.pdf"
+SIDEWAYS_ROTATIONS = {2: 270, 3: 90, 4: 180}
 
 
 @pytest.fixture(scope="module")
@@ -525,6 +529,82 @@ def test_rotated_pages_are_read_upright(tmp_path):
         _write_pdf(path, [items], rotation=rotation, top_down=True)
         doc = read_pdf(str(path))
         assert [b.text for b in doc.blocks] == ["First line of the page", "Second line", "Total 1,234.00"], rotation
+
+
+def _draw_turned(page: pdfium.PdfPage, rotation: int) -> None:
+    """Turn a page's content so that it needs /Rotate `rotation` to read upright, without giving
+    it one (as printer drivers do when they put a landscape table on a portrait page)."""
+    width, height = page.get_size()
+    matrix = {90: (0, 1, -1, 0, height, 0), 180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, width)}[rotation]
+    pdfium_c.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(pdfium_c.FS_MATRIX(*matrix)), None)
+    if rotation != 180:
+        page.set_mediabox(0, 0, height, width)
+
+
+def _blocks_and_findings(doc: Document) -> tuple[list, list]:
+    from openlint.judge.engine import check_document, load_rules
+
+    blocks = [
+        (type(b).__name__, b.location.page, (b.caption, b.preamble, b.header_rows, [[c.text for c in r] for r in b.grid], b.notes)
+         if isinstance(b, Table) else b.text)
+        for b in doc.blocks
+    ]
+    findings = sorted((f.rule_id, f.severity, f.message, f.location.page) for f in check_document(doc, load_rules()))
+    return blocks, findings
+
+
+def test_pages_drawn_sideways_read_as_upright(tmp_path):
+    upright = tmp_path / "upright.pdf"
+    pdf = pdfium.PdfDocument(str(SIDEWAYS))
+    try:
+        for page_no, rotation in SIDEWAYS_ROTATIONS.items():
+            page = pdf[page_no - 1]
+            _draw_turned(page, 360 - rotation)
+            page.close()
+        pdf.save(str(upright))
+    finally:
+        pdf.close()
+    expected = read_pdf(str(upright))
+    assert [t.caption for t in expected.tables] == ["2025年部门财务收支预算总表", "2025年部门财政拨款收支预算总表"]
+    doc = read_pdf(str(SIDEWAYS))
+    assert not doc.problems
+    assert _blocks_and_findings(doc) == _blocks_and_findings(expected)
+    # pdfium extracts text drawn sideways in a jumbled order: the page's text is its lines'
+    assert "上海市普陀区人民政府办公室收入预算9,101.68万元" in doc.page_texts[1].replace("\n", "")
+
+
+def test_a_page_turns_only_when_most_of_its_text_is_drawn_sideways(tmp_path):
+    body = ["First line of the page", "Second line", "Total    1,234.00"]
+
+    def text(x: int, y: int, s: str, sideways: bool) -> bytes:
+        return b"BT /F1 12 Tf %s %d %d Tm (%s) Tj ET\n" % (b"0 1 -1 0" if sideways else b"1 0 0 1", x, y, s.encode())
+
+    for sideways in (False, True):
+        # the body upright, or sideways as /Rotate 90 would show it upright; a stamp drawn the
+        # other way, of nearly a third of the page's characters, does not turn the page
+        lines = [text(100 + 30 * k, 72, s, True) if sideways else text(72, 742 - 30 * k, s, False) for k, s in enumerate(body)]
+        path = tmp_path / "page.pdf"
+        path.write_bytes(_one_page_pdf(b"".join(lines) + text(300, 400, "APPROVED 2025-01-01", not sideways)))
+        texts = [b.text for b in read_pdf(str(path)).blocks]
+        assert texts[:3] == ["First line of the page", "Second line", "Total 1,234.00"], sideways
+
+
+def test_a_rotate_that_shows_upright_text_sideways_is_not_followed(tmp_path):
+    upright, rotated = tmp_path / "upright.pdf", tmp_path / "rotated.pdf"
+    _write_pdf(upright, [[(72, 100, 12, "First line of the page"), (72, 130, 12, "Second line")]], top_down=True)
+    pdf = pdfium.PdfDocument(str(upright))
+    try:
+        pdf[0].set_rotation(90)
+        pdf.save(str(rotated))
+    finally:
+        pdf.close()
+    assert [b.text for b in read_pdf(str(rotated)).blocks] == ["First line of the page", "Second line"]
+
+
+def test_a_failing_character_angle_keeps_the_page_as_it_is(monkeypatch):
+    monkeypatch.setattr(pdfium_c, "FPDFText_GetCharAngle", lambda textpage, index: -1.0)
+    doc = read_pdf(str(SIDEWAYS))
+    assert not doc.problems and doc.blocks[0].text == "上海市普陀区人民政府办公室主要职能"
 
 
 def _ruled_table_pdf(rules: str, narrow: bool = False) -> bytes:

@@ -12,7 +12,9 @@ its loose box, plain tuples, one sort per page and one per line.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
+from collections import Counter
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -20,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 # Characters that separate words but are not text. Control characters are dropped too.
 _SPACE = frozenset(" \t\r\n\x0b\x0c\x00\x01\x02\x03\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ufffe")
+_SPACE_CODES = frozenset(map(ord, _SPACE))
 
 _UNREADABLE = re.compile("[\ue000-\uf8ff\ufffd]")
 
@@ -29,6 +32,12 @@ _SOFT_SPACE = 0.1  # ... or this wide when the PDF itself had a space there
 _BREAK = 0.15  # a gap this wide is remembered as a place where a table cell may end
 
 _get_x0 = itemgetter(1)
+
+# The angles of characters spread evenly over the page are read: first a few (on an upright page
+# that is all), then, when one of them disagrees with /Rotate, enough to weigh the page's text.
+_FIRST_ANGLES = 16
+_WEIGHED_ANGLES = 256
+_UPRIGHT_SHARE = 2 / 3  # text drawn at another angle turns the page only when this share of it agrees
 
 
 class Seg:
@@ -74,13 +83,45 @@ class Line:
         return f"Line(p{self.page} y={self.y:.1f} h={self.h:.1f} {self.segs})"
 
 
+def upright_rotation(textpage, rotation: int) -> int:
+    """The rotation (0, 90, 180, 270, clockwise like /Rotate) that shows the page's text upright:
+    the page's own `rotation` (its /Rotate), unless a clear majority of its characters (weighed
+    on a few hundred spread over the page) is drawn at another angle, as on a landscape table
+    printed sideways onto a portrait page without /Rotate. A few sideways characters (a stamp, a
+    rotated column header) do not turn the page."""
+    raw = textpage.raw
+    n = textpage.count_chars()
+    if all(_char_rotation(raw, i) in (rotation, None) for i in range(0, n, max(1, n // _FIRST_ANGLES))):
+        return rotation
+    counts = Counter(_char_rotation(raw, i) for i in range(0, n, max(1, n // _WEIGHED_ANGLES)))
+    counts.pop(None, None)
+    for turn, agreeing in counts.most_common(1):
+        if agreeing >= _UPRIGHT_SHARE * sum(counts.values()):
+            return turn
+    return rotation
+
+
+def _char_rotation(raw_textpage, index: int) -> int | None:
+    """The rotation that shows character `index` upright, or None for a space or when pdfium
+    cannot tell. pdfium gives the angle the character is drawn at, clockwise: turning the page
+    back by it shows the character upright."""
+    code = pdfium_c.FPDFText_GetUnicode(raw_textpage, index)
+    if code <= 0x20 or code in _SPACE_CODES:
+        return None
+    angle = pdfium_c.FPDFText_GetCharAngle(raw_textpage, index)
+    if angle < 0:
+        return None
+    return (360 - round(math.degrees(angle) / 90) * 90) % 360
+
+
 def page_lines(
     textpage, page_no: int, width: float, height: float, rotation: int = 0
 ) -> tuple[list[Line], str, int, int, int]:
     """The page's lines in reading order, its raw text, its character count, its count of
     unreadable characters (private use area, U+FFFD) and its count of characters off the page.
-    `width` and `height` are the page's size as displayed; `rotation` its /Rotate (0, 90, 180,
-    270): character boxes come in unrotated page space and are turned into display space."""
+    `width` and `height` are the page's size as displayed; `rotation` the one that shows it
+    upright (`upright_rotation`): character boxes come in unrotated page space and are turned
+    into display space."""
     text = textpage.get_text_range()
     n = textpage.count_chars()
     raw = textpage.raw

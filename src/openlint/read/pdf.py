@@ -8,12 +8,15 @@ non-fatal one and the rest of the document is read.
 Pipeline (per page, then per document):
 
 1. `_pdf_layout.page_lines`: one loose glyph box per character (turned into display space on a
-   rotated page), characters grouped into lines by the bottom of their boxes, lines split into
-   segments at gaps wider than 0.6 line heights.
+   rotated page: by its /Rotate, or by the angle most of its characters are drawn at when that
+   differs, as on a landscape table printed sideways onto a portrait page; `upright_rotation`),
+   characters grouped into lines by the bottom of their boxes, lines split into segments at gaps
+   wider than 0.6 line heights.
    Text off the page is dropped; once a document shows such overflow (spreadsheet exports draw
    the same long text on several pages and clip a window of it on each), lines hidden by their
    clipping path are dropped too (`visible_lines`), and so is their text from `page_texts`
-   (which otherwise keep the raw text as pdfium extracts it).
+   (which otherwise keep the raw text as pdfium extracts it, but on a turned page, whose text
+   pdfium jumbles, are made of its lines).
 2. Page furniture (bare page numbers, running headers/footers repeated on many pages) is dropped.
 3. `_pdf_blocks.Composer`: lines → paragraphs (wrapped lines joined while a line runs to the right
    margin), headings (numbering via `structure.heading_level`, or a big/centred title), the 目录
@@ -34,7 +37,7 @@ import pypdfium2 as pdfium
 
 from openlint.model import Document, Location, Problem
 from openlint.read._pdf_blocks import Composer
-from openlint.read._pdf_layout import NO_RULES, Line, Rules, page_lines, ruling_lines, visible_lines
+from openlint.read._pdf_layout import NO_RULES, Line, Rules, page_lines, ruling_lines, upright_rotation, visible_lines
 from openlint.read.structure import assemble
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -137,10 +140,13 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         try:
             page = pdf[i]
             try:
+                page_rotation = page.get_rotation() % 360
                 width, height = page.get_size()
-                rotation = page.get_rotation() % 360
                 tp = page.get_textpage()
                 try:
+                    rotation = upright_rotation(tp, page_rotation)
+                    if (rotation - page_rotation) % 180:  # a quarter turn from /Rotate: width and height trade places
+                        width, height = height, width
                     lines, text, count, bad, off = page_lines(tp, page_no, width, height, rotation)
                     if off and not offpage:  # first sign of clipped overflow: check the pages so far
                         _drop_clipped(pdf, pages, rotations, texts)
@@ -149,6 +155,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                         if len(seen) < len(lines):
                             text = _text_of(seen)
                         lines = seen
+                    if rotation:  # pdfium extracts text that is not upright on the page in a jumbled order
+                        text = _text_of(lines)
                 finally:
                     tp.close()
                 if any(len(line.segs) >= 2 for line in lines):
