@@ -82,6 +82,7 @@ class FileProblem:
     file: str
     message: str
     fatal: bool
+    page: int | None = None  # where in a PDF, for listing a file's problems in page order
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     # ruling lines of the pages with a line of several cells, read while the page is open (loading
     # it again would cost as much); a page of prose alone has no table to rule
     rules: dict[int, Rules] = {}
+    pictures: list[int] = []  # pages without text whose content is a picture (a scanned table)
     for i in range(n):
         page_no = i + 1
         try:
@@ -161,6 +162,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                     tp.close()
                 if any(len(line.segs) >= 2 for line in lines):
                     rules[page_no] = _page_rules(page, width, height, rotation)
+                if not count and _mostly_picture(page, width * height):
+                    pictures.append(page_no)
             finally:
                 page.close()
         except Exception as exc:  # noqa: BLE001 - one bad page does not stop the document
@@ -188,11 +191,35 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         # Fatal: every content rule would report its section "missing" on a scan, which is noise;
         # the one true finding is that the text cannot be read.
         problems.append(Problem("PDF 中没有可提取的文字（可能是扫描件或图片），无法检查内容", Location(file=path), fatal=True))
+    else:
+        problems.extend(
+            Problem(f"第{page_no}页只有图片，没有可提取的文字（可能是扫描或截图的表格），该页内容未检查",
+                    Location(file=path, page=page_no))
+            for page_no in pictures
+        )
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
     _drop_furniture(pages)
     blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
+
+
+_PICTURE_SHARE = 0.25  # of the page's area
+_MAX_PICTURE_OBJECTS = 2_000  # a page drawn in many small pieces is looked at no further
+
+
+def _mostly_picture(page, area: float) -> bool:
+    """Images cover a good part of the page (a page without text: a scan, not a blank page)."""
+    covered = 0.0
+    try:
+        for k, obj in enumerate(page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
+            if k >= _MAX_PICTURE_OBJECTS:
+                break
+            left, bottom, right, top = obj.get_bounds()
+            covered += max(0.0, right - left) * max(0.0, top - bottom)
+    except Exception:  # noqa: BLE001 - best effort: the page then counts as blank
+        return False
+    return area > 0 and covered >= _PICTURE_SHARE * area
 
 
 def _page_rules(page, width: float, height: float, rotation: int) -> Rules:

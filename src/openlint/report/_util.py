@@ -40,7 +40,7 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def sorted_problems(problems: Iterable[FileProblem]) -> list[FileProblem]:
-    return sorted(problems, key=lambda p: (not p.fatal, p.file, p.message))  # unreadable files first
+    return sorted(problems, key=lambda p: (not p.fatal, p.file, p.page or 0, p.message))  # unreadable files first
 
 
 def unique_files(files: Iterable[str]) -> list[str]:
