@@ -357,6 +357,17 @@ def test_pdf_location_has_page_and_no_region(log):
     assert r["level"] == "error"
 
 
+def test_message_that_says_its_page_is_not_prefixed_again():
+    from openlint.report.sarif import result_message
+
+    def finding(message: str, page: int) -> Finding:
+        return Finding("TXT-014", Severity.WARNING, "text-quality", message, Location("a.pdf", page=page))
+
+    assert result_message(finding("第8页是空白页（没有任何文字），位于正文中间", 8)) == "第8页是空白页（没有任何文字），位于正文中间"
+    assert result_message(finding("第80页是空白页", 8)) == "第8页：第80页是空白页"
+    assert result_message(finding("缺少必备报表", 6)) == "第6页：缺少必备报表"
+
+
 def test_txt_location_has_start_line(log):
     r = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "EMP-001")
     phys = r["locations"][0]["physicalLocation"]

@@ -196,7 +196,14 @@ def result_message(f: Finding) -> str:
     """Position first, then the message: GitHub shows only the first sentence when space is
     short, and for PDFs and Office files the position is the only pointer into the document."""
     where = f.location.describe()
-    return f"{where}：{f.message}" if where else f.message
+    if not where or _says_where(f.message, where):
+        return f.message
+    return f"{where}：{f.message}"
+
+
+def _says_where(message: str, where: str) -> bool:
+    """The message opens with its position (“第8页是空白页”; not “第80页…” for 第8页)."""
+    return message.startswith(where) and not message[len(where) : len(where) + 1].isdigit()
 
 
 def _location(loc: Location, cwd: str, *, id_: int | None = None, message: str | None = None) -> om.Location:
