@@ -885,8 +885,6 @@ def _one_page_pdf(content: bytes, encrypt: bytes | None = None, file_id: bytes =
 def test_a_page_that_is_only_a_picture_is_reported_not_called_blank(tmp_path):
     """A table published as a scan between text pages: the page cannot be checked, and saying so
     is the finding — not “a blank page”. A page with nothing on it is still blank."""
-    from PIL import Image
-
     from openlint.judge.engine import check_document, load_rules
 
     source = pdfium.PdfDocument(str(SIDEWAYS))
@@ -895,14 +893,14 @@ def test_a_page_that_is_only_a_picture_is_reported_not_called_blank(tmp_path):
     width, height = source[0].get_size()
     scan = out.new_page(width, height)  # page 2: the first page as a picture
     picture = pdfium.PdfImage.new(out)
-    picture.set_bitmap(pdfium.PdfBitmap.from_pil(source[0].render(scale=1).to_pil().convert("RGB")))
+    picture.set_bitmap(source[0].render(scale=1))
     picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
     scan.insert_obj(picture)
     scan.gen_content()
     out.new_page(width, height)  # page 3: nothing
     stamp = out.new_page(width, height)  # page 4: a small logo only, no text
     logo = pdfium.PdfImage.new(out)
-    logo.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (40, 40), "red")))
+    logo.set_bitmap(source[0].render(scale=0.05))
     logo.set_matrix(pdfium.PdfMatrix().scale(60, 60).translate(40, 40))
     stamp.insert_obj(logo)
     stamp.gen_content()
