@@ -43,19 +43,22 @@ def prefiltered(source: str, flags: int = 0) -> str:
     return wrapped
 
 
-_COMPILED: dict[tuple[str, int], re.Pattern] = {}
+_COMPILED: dict[tuple[str, int], tuple[re.Pattern, frozenset[str] | None]] = {}
 
 
-def compile_prefiltered(pattern: re.Pattern) -> re.Pattern:
-    """`pattern` with the lookahead of `prefiltered` (compiled once per pattern)."""
+def compile_prefiltered(pattern: re.Pattern) -> tuple[re.Pattern, frozenset[str] | None]:
+    """`pattern` with the lookahead of `prefiltered`, and its `needles`: a text holding none of
+    them holds no match, which `in` tells at once where the regex would try every position
+    (both worked out once per pattern)."""
     key = (pattern.pattern, pattern.flags)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
+    found = _COMPILED.get(key)
+    if found is None:
         if len(_COMPILED) > 1024:
             _COMPILED.clear()
         source = prefiltered(pattern.pattern, pattern.flags)
-        compiled = _COMPILED[key] = pattern if source == pattern.pattern else re.compile(source, pattern.flags)
-    return compiled
+        compiled = pattern if source == pattern.pattern else re.compile(source, pattern.flags)
+        found = _COMPILED[key] = (compiled, needles(pattern.pattern, pattern.flags))
+    return found
 
 
 def _starts_with_literals(source: str, flags: int) -> bool:

@@ -827,8 +827,13 @@ def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
     是, 共计 or a colon at most) by a figure and its unit, as in 收入支出总计2995.39万元. A figure
     printed to 0.01 stands for ±0.005 of its unit, to 1 for ±0.5."""
     out: list[Amount] = []
-    regex = compile_prefiltered(pattern) if isinstance(pattern, re.Pattern) else re.compile(re.escape(str(pattern)))
+    if isinstance(pattern, re.Pattern):
+        regex, needle_texts = compile_prefiltered(pattern)
+    else:
+        regex, needle_texts = re.compile(re.escape(str(pattern))), None
     for text, pieces in _cached_passages(ctx, scope, figures_only=True):
+        if needle_texts is not None and not any(t in text for t in needle_texts):
+            continue
         for m in regex.finditer(text):
             paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
             figure = _STATED.match(text, m.end())

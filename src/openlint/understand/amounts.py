@@ -63,12 +63,18 @@ def is_column_numbering(cells: tuple[str, ...]) -> bool:
 
 
 def is_numbering_row(table: Table, r: int) -> bool:
-    """`is_column_numbering` of row r of the table. A first cell that is neither blank, a number nor
-    栏次 already rules it out (as in most rows): then the row's texts are not gathered at all."""
-    row = table.grid[r]
-    if row:
-        first = row[0].text.strip()
-        if first and not first.isdigit() and first.replace(" ", "") not in _NUMBERING_HEADS:
+    """`is_column_numbering` of row r of the table. Decided at the first cell holding text: 栏次
+    makes it one; otherwise any text that is not a bare number rules it out (as in most rows,
+    at their first or second cell), and the row's texts are not gathered at all."""
+    first = True
+    for cell in table.grid[r]:
+        text = cell.text.strip()
+        if not text:
+            continue
+        if first and text.replace(" ", "") in _NUMBERING_HEADS:
+            return True
+        first = False
+        if not text.isdigit():
             return False
     return is_column_numbering(table.row_texts(r))
 
@@ -94,6 +100,7 @@ def header_row_count(table: Table) -> int:
     # Code columns named by the rows above. A code there starts the body even when the amounts are
     # blank (an empty table), and 06 / 01 there are 款 / 项 parts, not amounts.
     code_cols: set[int] = set()
+    n_cols = table.n_cols
     for r in range(table.n_rows):
         if is_numbering_row(table, r):
             continue
@@ -105,7 +112,7 @@ def header_row_count(table: Table) -> int:
             if parse_amount(text) is not None and not _looks_like_code(text, c):
                 return r
         for c, cell in enumerate(table.grid[r]):
-            if cell.col_span < table.n_cols and _CODE_HEADER.search(cell.text.replace(" ", "")):
+            if cell.col_span < n_cols and _CODE_HEADER.search(cell.text.replace(" ", "")):
                 code_cols.add(c)
     return table.n_rows
 
@@ -113,6 +120,7 @@ def header_row_count(table: Table) -> int:
 def label_columns(table: Table, header_rows: int) -> set[int]:
     """Columns whose header says they hold codes or names, not amounts."""
     cols: set[int] = set()
+    n_cols = table.n_cols
     for r in range(min(header_rows, table.n_rows)):
         for c, cell in enumerate(table.grid[r]):
             text = cell.text.replace(" ", "")
@@ -120,7 +128,7 @@ def label_columns(table: Table, header_rows: int) -> set[int]:
                 continue
             # 科目编码 merged over 类 | 款 | 项 columns with no sub-header row: all of them hold codes
             if (cell.col_span == 1 and _LABEL_HEADER.search(text)) \
-                    or (cell.col_span < table.n_cols and _CODE_HEADER.search(text)):
+                    or (cell.col_span < n_cols and _CODE_HEADER.search(text)):
                 cols.add(c)
     return cols
 

@@ -21,12 +21,12 @@ from openlint._slots import direct_init
 from openlint.model import Location, Table
 from openlint.resources import data_dir
 from openlint.understand.amounts import header_row_count, parse_amount
+from openlint.understand.tables import squash
 
 FIRST_YEAR, LAST_YEAR = 2023, 2026  # the years the shipped lists cover
 
 # ---- names ----
 
-_NAME_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _NAME_MAP = str.maketrans({"(": "（", ")": "）", "［": "（", "］": "）", "[": "（", "]": "）"})
 _NAME_VARIANTS = (("其它", "其他"), ("维修（护）", "维修（护）"), ("维护（修）", "维修（护）"))
 _NAME_TRIM = re.compile(r"^[\s、.．,，:：*＊★▲△]+|[\s、.．,，:：*＊★▲△]+$")
@@ -35,7 +35,7 @@ _NAME_TRIM = re.compile(r"^[\s、.．,，:：*＊★▲△]+|[\s、.．,，:：*
 @lru_cache(maxsize=8192)
 def normalize_name(name: str) -> str:
     """Names compared: spaces removed, brackets full-width, 其它→其他, leading numbering and marks dropped."""
-    s = _NAME_SPACES.sub("", name or "").translate(_NAME_MAP)
+    s = squash(name or "").translate(_NAME_MAP)
     s = re.sub(r"^[一二三四五六七八九十]+、", "", s)
     for old, new in _NAME_VARIANTS:
         s = s.replace(old, new)
@@ -231,13 +231,7 @@ class CodeRow:
 
 def _row_texts(table: Table, r: int) -> list[str]:
     """The texts of row r's cells without spaces; a merged cell counts once, at its origin ("" elsewhere)."""
-    return [_without_spaces(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(table.grid[r])]
-
-
-@lru_cache(maxsize=8192)
-def _without_spaces(text: str) -> str:
-    """(Memoised: the same labels and figures recur in every table.)"""
-    return _NAME_SPACES.sub("", text)
+    return [squash(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(table.grid[r])]
 
 
 @lru_cache(maxsize=8192)

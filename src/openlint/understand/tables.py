@@ -34,7 +34,6 @@ from openlint.understand.amounts import parse_amount  # noqa: F401  (memoised th
 
 # ---------------------------------------------------------------- text helpers
 
-_WS = re.compile(r"[\s\u3000\u00a0]+")
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 _YEAR = re.compile(r"^20\d{2}\s*年度?")
 _CN = "一二三四五六七八九十"
@@ -46,8 +45,10 @@ _SUB = re.compile(rf"^(\d{{1,2}}\s*[、.．](?!\d)|[（(]\s*[\d{_CN}]{{1,3}}\s*[
 def squash(text: str) -> str:
     """Text without whitespace (PDF extraction scatters spaces between CJK characters).
 
-    Memoised: the table reader squashes the same labels and headers again for every table part."""
-    return _WS.sub("", text)
+    Memoised: the table reader squashes the same labels and headers again for every table part,
+    and the code reader reads the same cells. (str.split() splits at every Unicode space, the
+    ideographic and no-break spaces included, for a fraction of a regex substitution's cost.)"""
+    return "".join(text.split())
 
 
 def strip_numbering(label: str) -> str:

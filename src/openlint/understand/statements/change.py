@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
@@ -83,8 +84,11 @@ class Change:
     subject: str = ""  # what the amount is of, as printed before it: "财政拨款支出预算"
 
 
-def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
-    """(anchor, tail) of every stated change: "比上年" and the direction that follows in its clause."""
+@lru_cache(maxsize=1024)
+def _change_matches(text: str) -> tuple[tuple[re.Match, re.Match], ...]:
+    """(anchor, tail) of every stated change: "比上年" and the direction that follows in its clause.
+    (Memoised: a passage's changes are read for the reasons of the passage before it, then for
+    its own.)"""
     spans = sentences(text)
     out = []
     for m in _ANCHOR.finditer(text):
@@ -92,7 +96,7 @@ def _change_matches(text: str) -> list[tuple[re.Match, re.Match]]:
         t = _TAIL.match(text, m.end(), _clause_end(text, m.end(), s_end))
         if t:
             out.append((m, t))
-    return out
+    return tuple(out)
 
 
 # ---- the reasons given for changes ----
@@ -106,7 +110,7 @@ _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|�
 _ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中")  # right after the change: its parts follow
 
 
-def _reasons(text: str, matches: list[tuple[re.Match, re.Match]], following: str = "") -> list[tuple[str, bool, str]]:
+def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], following: str = "") -> list[tuple[str, bool, str]]:
     """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over
     `text` (and the next paragraph, `following`).
 

@@ -72,8 +72,11 @@ def passages(document: Document) -> list[Passage]:
     return out
 
 
-def sentences(text: str, ends: str = _SENTENCE_END) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences, the closing punctuation included."""
+@lru_cache(maxsize=1024)
+def sentences(text: str, ends: str = _SENTENCE_END) -> tuple[tuple[int, int], ...]:
+    """(start, end) spans of the sentences, the closing punctuation included. (Memoised: every
+    statement reader splits the passage it reads, and a change's reasons are looked for in the
+    next passage, which is read in its turn.)"""
     spans = []
     start = 0
     for i in _positions_of(ends, text):
@@ -81,7 +84,7 @@ def sentences(text: str, ends: str = _SENTENCE_END) -> list[tuple[int, int]]:
         start = i + 1
     if start < len(text):
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _positions_of(characters: str, text: str) -> list[int]:
@@ -95,7 +98,7 @@ def _any_of(characters: str) -> re.Pattern:
     return re.compile("[" + re.escape(characters) + "]")
 
 
-def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+def _sentence_at(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int]:
     for s, e in spans:
         if s <= pos < e:
             return s, e

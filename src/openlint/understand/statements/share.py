@@ -50,7 +50,7 @@ def shares(passage: Passage) -> list[Share]:
     return out
 
 
-def _shares_of_the_whole_before(passage: Passage, spans: list[tuple[int, int]]) -> list[Share]:
+def _shares_of_the_whole_before(passage: Passage, spans: tuple[tuple[int, int], ...]) -> list[Share]:
     """"X万元，其中：Y万元，占P%": the whole opens the sentence (or is the sentence before's one amount)."""
     text = passage.text
     out = []
@@ -96,7 +96,7 @@ def _rate(share: re.Match) -> Percent:
     return Percent(p.value, p.half, p.text, share.start("p"), share.end("p"))
 
 
-def _shares_of_a_named_whole(passage: Passage, spans: list[tuple[int, int]]) -> list[Share]:
+def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...]) -> list[Share]:
     """"Y万元，占<name>的P%" where <name> names one amount stated before Y in the passage."""
     text = passage.text
     out = []
