@@ -267,7 +267,8 @@ def test_relations():
     (r,) = S.relations(passage("年初预算为80.81万元，支出决算为80.38万元。决算数大于预算数的主要原因：……"))
     assert (r.relation, r.budget.text, r.final.text) == (S.UP, "80.81万元", "80.38万元")
     assert S.relations(passage("年初预算为XXX万元。决算数大于（小于）预算数的主要原因：")) == []
-    assert S.relations(passage("年初预算为10.00万元，支出决算为10.10万元。决算数与预算数基本持平。")) == []
+    (near,) = S.relations(passage("年初预算为10.00万元，支出决算为10.10万元。决算数与预算数基本持平。"))
+    assert (near.relation, near.approximate) == (S.FLAT, True)
 
 
 def test_shares_need_the_whole_in_the_sentence():
@@ -381,10 +382,20 @@ def test_budget_relations_and_shares_and_repeats():
     ctx = ctx_of("上海市某某局2024年度部门决算\n年初预算为62.29万元，支出决算为60.99万元。决算数等于预算数的主要原因：……\n"
                  "支出合计2940.05万元，其中：一般公共服务支出2106.66万元，占71.73%。")
     (r,) = JS.budget_relations(ctx)
-    assert not r.ok and r.actual == "小于"
+    assert not r.ok and r.actual == "决算数小于预算数"
     (s,) = JS.stated_shares(ctx)
     assert not s.ok and s.expected == "71.65%"
     assert JS.repeated_amounts(ctx) == []
+
+
+def test_roughly_equal_relations_carry_the_least_spread_the_rounding_allows():
+    ctx = ctx_of("上海市某某局2024年度部门决算\n年初预算为100.00万元，支出决算为90.00万元。决算数与预算数基本持平。\n"
+                 "年初预算为0.00万元，支出决算为1.00万元。决算数与预算数基本持平。")
+    near, from_nothing = JS.budget_relations(ctx)
+    assert near.ok and near.item.approximate
+    assert Decimal("0.0998") < near.spread < Decimal("0.1")  # (99.995 − 90.005) ÷ 100.005
+    assert near.actual == "决算数小于预算数，相差10.00%"
+    assert from_nothing.spread > 1
 
 
 def test_compared_years_once_per_paragraph():

@@ -413,10 +413,14 @@ class RelationCheck(_ItemCheck):
     item: S.Relation
     ok: bool
     actual: str
+    spread: Decimal  # the least |决算 − 预算| ÷ 预算 the rounding of both allows
 
     @property
     def anchor(self) -> str:
         return f"{self.item.quote}｜{self.item.budget.text}｜{self.item.final.text}"
+
+
+_UNBOUNDED = Decimal(10**9)  # a spread against a budget of 0
 
 
 def _check_relation(r: S.Relation) -> RelationCheck:
@@ -427,14 +431,22 @@ def _check_relation(r: S.Relation) -> RelationCheck:
         ok = f.lo < b.hi
     else:
         ok = f.lo <= b.hi and b.lo <= f.hi
+    gap = max(f.lo - b.hi, b.lo - f.hi, Decimal(0))
+    spread = gap / b.hi if b.hi > 0 else (Decimal(0) if not gap else _UNBOUNDED)
     diff = f.value - b.value
-    actual = "大于" if diff > 0 else "小于" if diff < 0 else "等于"
-    return RelationCheck(r, ok, actual)
+    actual = "决算数" + ("大于" if diff > 0 else "小于" if diff < 0 else "等于") + "预算数"
+    if r.approximate:
+        ok = True  # the rule says how near "基本持平" must be, against `spread`
+        if diff and b.value:
+            actual += f"，相差{fmt_percent(abs(diff) / b.value, 2)}"
+    return RelationCheck(r, ok, actual, spread)
 
 
 @primitive("budget_relations", 0)
 def budget_relations(ctx: Context) -> list[RelationCheck]:
-    """Statements comparing 决算 with 预算 ("决算数小于预算数", "决算数与预算数持平") with the item's amounts."""
+    """Statements comparing 决算 with 预算 ("决算数小于预算数", "决算数与预算数持平") with the item's
+    amounts; `.approximate` for "基本持平", with `.spread` the least relative difference the
+    rounding of both amounts allows."""
     return ctx.cached("narrative-relations",
                       lambda: [_check_relation(r) for r in document_statements(ctx).relations])
 
@@ -443,6 +455,8 @@ ATTRIBUTES[RelationCheck] = _item_attributes(
     basis=lambda ctx, r: f"{r.item.budget_label}{r.item.budget.text}、决算{r.item.final.text}",
     ok=lambda ctx, r: r.ok,
     actual=lambda ctx, r: r.actual,
+    approximate=lambda ctx, r: r.item.approximate,
+    spread=lambda ctx, r: r.spread,
 )
 
 

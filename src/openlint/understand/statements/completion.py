@@ -141,6 +141,7 @@ class Relation:
     budget: Amount
     budget_label: str
     final: Amount
+    approximate: bool = False  # "基本持平": equal give or take; how near is near enough is the rule's
 
 
 _RELATION_SIGN = {"大于": UP, "高于": UP, "超过": UP, "多于": UP, "小于": DOWN, "低于": DOWN, "少于": DOWN, "等于": FLAT}
@@ -158,7 +159,7 @@ def relations(passage: Passage) -> list[Relation]:
             if tail:
                 continue
             relation = _RELATION_SIGN[rel]
-        elif tail and tail != "基本持平":
+        elif tail:
             relation = FLAT
         else:
             continue
@@ -174,5 +175,5 @@ def relations(passage: Passage) -> list[Relation]:
         if budget is None or item.final is None:
             continue
         out.append(Relation(_quote(text, s_start, s_end, 160), _quote(text, m.start(), m.end()), passage.location,
-                            relation, budget, label, item.final))
+                            relation, budget, label, item.final, approximate=tail == "基本持平"))
     return out
