@@ -22,9 +22,11 @@ from openlint.understand.statements.passage import (
 # (the lookahead for a digit first lets the regex engine skip to the digits of the text)
 _BREAKDOWN_HEAD = re.compile(rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
 # a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
-# 工资福利支出增加24.84万元…"): a 主要为 list names the main parts only, within its clause
+# 工资福利支出增加24.84万元…"), its reason perhaps given first ("比2023年预算增加25万元，主要原因是购置
+# 公务用车。其中：…"): a 主要为 list names the main parts only, within its clause
 _CHANGE_BREAKDOWN_HEAD = re.compile(
-    rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+    rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?"
+    rf"。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
 )
 _PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项目支出增多", "…项目增多支出"
 # a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
