@@ -685,3 +685,22 @@ def test_further_comparisons_of_one_amount_past_a_completion_rate():
             "增长168.7%；比2019年（疫情前）决算数减少24.87万元，降低28.6%。")
     first, second = S.changes(passage(text), 2023)
     assert first.after.text == second.after.text == "62.07万元"
+
+
+def test_listed_breakdowns_read_the_numbered_paragraphs_after_a_closing_qizhong():
+    here, elsewhere = Location(file="t.txt", section=("五",)), Location(file="t.txt", section=("六",))
+    head = S.Passage("2025年“三公”经费预算数为37.91万元，比2024年预算减少10万元。其中：", here)
+    items = [S.Passage(t, here) for t in (
+        "（一）因公出国（境）费0万元，比2024年预算持平。",
+        "（二）公务用车购置及运行费36.56万元，比2024年预算减少10万元，主要原因是车型不同。其中：购置费15万元。",
+        "（三）公务接待费1.35万元。比2024年预算持平，主要原因是保持不变。",
+    )]
+    amounts, changes = S.listed_breakdowns(head, items)
+    assert (amounts.change, amounts.total.text) == (False, "37.91万元")
+    assert [a.text for _, a in amounts.parts] == ["0万元", "36.56万元", "1.35万元"]  # not the nested 15万元
+    assert (changes.change, changes.total.value) == (True, Decimal(-100000))
+    assert [a.value for _, a in changes.parts] == [0, -100000, 0]  # 公务接待费's change from its next sentence
+    # the list stops at other numbering or another section; one item is no list; a head must end on 其中
+    assert S.listed_breakdowns(head, items[:1] + [S.Passage("1、其他", here)]) == []
+    assert S.listed_breakdowns(head, items[:1] + [S.Passage(items[1].text, elsewhere)]) == []
+    assert S.listed_breakdowns(S.Passage(head.text.removesuffix("其中："), here), items) == []

@@ -541,7 +541,7 @@ class BreakdownCheck(_ItemCheck):
         parts_sum = b.total.value - self.difference
         total = b.total.text
         if b.change:  # signed: shown as 增加/减少 and the size
-            total = f"总{'减少' if b.total.value < 0 else '增加'}额{total}"
+            total = f"总{'减少' if b.total.value < 0 else '增加'}额{total}" if b.total.value else f"总额{total}"
             parts_sum = f"{'减少' if parts_sum < 0 else '增加'}{fmt_amount(abs(parts_sum), b.total)}"
         else:
             parts_sum = fmt_amount(parts_sum, b.total)

@@ -38,7 +38,7 @@ from openlint.understand.statements.passage import ASIDE, Passage, passages, sen
 from openlint.understand.statements.change import Change, changes
 from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
 from openlint.understand.statements.share import Share, shares
-from openlint.understand.statements.breakdown import Breakdown, breakdowns, change_breakdowns
+from openlint.understand.statements.breakdown import Breakdown, breakdowns, change_breakdowns, listed_breakdowns
 from openlint.understand.statements.repeat import Repeat, repeats
 from openlint.understand.statements.mention import ClassMention, class_mentions
 
@@ -47,7 +47,7 @@ __all__ = [
     "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Count", "Passage", "Percent",
     "Relation", "Repeat", "Share", "Statements",
     "amounts_in", "breakdowns", "change_breakdowns", "changes", "class_mentions", "compact", "completions",
-    "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent", "parse_amount_text", "passages",
+    "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent", "listed_breakdowns", "parse_amount_text", "passages",
     "percents_in", "ratio_range", "relations", "repeats", "sentences", "shares",
 ]
 
@@ -65,6 +65,7 @@ class Statements:
     breakdowns: list[Breakdown] = field(default_factory=list)
 
 
+_MAX_LIST_ITEMS = 12
 _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
 
 
@@ -94,6 +95,8 @@ def extract(document: Document, year: int | None) -> Statements:
             result.breakdowns.extend(breakdowns(passage))
         if "其中" in text or "主要" in text:
             result.breakdowns.extend(change_breakdowns(passage))
+        if "其中" in text[-3:]:
+            result.breakdowns.extend(listed_breakdowns(passage, found[n + 1 : n + 1 + _MAX_LIST_ITEMS]))
         if "类）" in text:
             result.repeats.extend(repeats(passage, year))
             result.mentions.extend(class_mentions(passage))

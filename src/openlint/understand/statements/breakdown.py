@@ -20,10 +20,18 @@ from openlint.understand.statements.passage import (
 # ---- "X万元，其中：A万元、B万元、C万元" ----
 
 # (the lookahead for a digit first lets the regex engine skip to the digits of the text)
-_BREAKDOWN_HEAD = re.compile(rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)。?其中[：:，,]?")
+# (its change may come first: "“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：…")
+_BREAKDOWN_HEAD = re.compile(
+    rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)"
+    rf"(?P<compared>[，,](?:比|较|与|同比)[^。；;%％其，,]{{0,30}})?。?其中[：:，,]?"
+)
 # a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
 # 工资福利支出增加24.84万元…"), its reason perhaps given first ("比2023年预算增加25万元，主要原因是购置
 # 公务用车。其中：…"): a 主要为 list names the main parts only, within its clause
+# no change at all: "…万元，与2024年预算持平。其中：因公出国（境）费0万元，与2024年预算持平；…"
+_FLAT_BREAKDOWN_HEAD = re.compile(
+    r"(?:比|较|与|同比)[^，,。；;%％其]{0,16}?(?P<total>持平|不变|无变化)(?P<gap>)。?(?P<word>其中)[：:，,]?"
+)
 _CHANGE_BREAKDOWN_HEAD = re.compile(
     rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?"
     rf"。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
@@ -38,7 +46,7 @@ _PART_SEPARATORS = "、；;，,：:"
 _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
 # a change ("比上年增加", or a bare "增加"), a share, a unit price or an average; not any direction
 # word: "支持商销稳增长30.00万" is a part. (A bracketed aside is left out by `_in_brackets`.)
-_NOT_A_PART = re.compile(rf"比|较|同比|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
+_NOT_A_PART = re.compile(rf"比|较|同比|与(?:上年|上一年|\d{{4}}年)|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
 _COMPARED = re.compile(r"比|较|同比|相比")
 # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts; not the cars of 主要领导干部 or
 # 主要负责人 (主要 naming a person, not opening a list)
@@ -169,15 +177,21 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
     text = passage.text
     spans = sentences(text)
     out = []
-    for m in _CHANGE_BREAKDOWN_HEAD.finditer(text):
+    heads = list(_CHANGE_BREAKDOWN_HEAD.finditer(text))
+    if "其中" in text:
+        heads = sorted(heads + list(_FLAT_BREAKDOWN_HEAD.finditer(text)), key=lambda m: m.start())
+    for m in heads:
         total_start = m.start("total")
         s_start, s_end = _sentence_at(spans, total_start)
-        direction = _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start])
-        if direction is None or _DIRECTION_WORDS.get(direction.group(0)) not in (UP, DOWN):
-            continue
-        t = amounts_in(m.group("total"))[0]
-        sign = _DIRECTION_WORDS[direction.group(0)]
-        total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
+        if m.re is _FLAT_BREAKDOWN_HEAD:
+            total = Amount(Decimal(0), Decimal(0), m.group("total"), total_start, m.end("total"))
+        else:
+            direction = _DIRECTION_BEFORE.search(text[max(s_start, total_start - 4) : total_start])
+            if direction is None or _DIRECTION_WORDS.get(direction.group(0)) not in (UP, DOWN):
+                continue
+            t = amounts_in(m.group("total"))[0]
+            sign = _DIRECTION_WORDS[direction.group(0)]
+            total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
         if _THRESHOLD_AFTER.match(text, m.end("total")) or _other_heads(text, m, s_start, total, changes=True):
             continue
         end = _list_end(text, m, m.group("word") != "其中" or "其中" in text[s_start:total_start])
@@ -192,6 +206,54 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(listed), _closure([label for label, _ in listed], False), change=True))
     return out
+
+
+# ---- a 其中 that ends its paragraph, its parts in the numbered paragraphs after it ----
+
+_OPEN_LIST = re.compile(r"其中[：:]$")
+_LIST_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳])")
+_ITEM_CLAUSE_END = re.compile(r"[。；;]|其中")
+_MAX_ITEMS = 12
+
+
+def _number_style(text: str) -> str:
+    """A list number's kind, for telling a list's items from what follows it: （一） 1、 一、 ①."""
+    m = _LIST_NUMBER.match(text)
+    if m is None:
+        return ""
+    number = m.group(0)
+    digits = "d" if any(c.isdigit() for c in number) else "c"
+    return ("(" if number[0] in "（(" else "") + digits + (number[-1] if number[0] not in "（(" else "")
+
+
+def listed_breakdowns(head: Passage, following: list[Passage]) -> list[Breakdown]:
+    """A passage that ends on "其中：" and the numbered paragraphs that follow it as its parts
+    ("“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：" / "（一）因公出国（境）费0万元，比2023年
+    预算持平。…" / "（二）公务用车购置及运行费46.56万元，比2023年预算增加25万元…"): each item's first
+    clause is read as one part of the list, for totals and for changes. Items run while they keep
+    the first one's numbering and section."""
+    if _OPEN_LIST.search(head.text) is None or not following:
+        return []
+    style = _number_style(following[0].text)
+    if not style:
+        return []
+    clauses = []
+    for item in following[:_MAX_ITEMS]:
+        if _number_style(item.text) != style or item.location.section != head.location.section:
+            break
+        body = item.text[_LIST_NUMBER.match(item.text).end() :]
+        end = _ITEM_CLAUSE_END.search(body)
+        if end and end.group(0) == "。" and _COMPARED.match(body, end.end()):
+            # "（三）公务接待费1.35万元。比2023年预算持平，…": the change in the sentence after
+            body = body[: end.start()] + "，" + body[end.end() :]
+            end = _ITEM_CLAUSE_END.search(body, end.end())
+        clauses.append(body[: end.start()] if end else body)
+    if len(clauses) < 2:
+        return []
+    text = head.text + "；".join(clauses) + "。"
+    joined = Passage(text, head.location, head.blocks)
+    return [b for b in breakdowns(joined) + change_breakdowns(joined)
+            if b.parts[-1][1].start >= len(head.text) and b.total.start < len(head.text)]
 
 
 def _item_before(text: str, start: int, pos: int) -> str:
