@@ -704,3 +704,16 @@ def test_listed_breakdowns_read_the_numbered_paragraphs_after_a_closing_qizhong(
     assert S.listed_breakdowns(head, items[:1] + [S.Passage("1、其他", here)]) == []
     assert S.listed_breakdowns(head, items[:1] + [S.Passage(items[1].text, elsewhere)]) == []
     assert S.listed_breakdowns(S.Passage(head.text.removesuffix("其中："), here), items) == []
+
+
+def test_bracketed_breakdowns_need_two_plain_items_of_the_totals_kind():
+    def read(text):
+        return [(b.total.text, [a.text for _, a in b.parts], b.closed)
+                for b in S.bracketed_breakdowns(S.Passage(text, Location(file="t.txt")))]
+
+    assert read("车辆7辆（一般公务用车3辆，执法执勤用车4辆，其他用车0辆）；") == [("7辆", ["3辆", "4辆", "0辆"], "其他")]
+    assert read("基本支出100万元（人员经费60万元、公用经费30万元）。") == [("100万元", ["60万元", "30万元"], "")]
+    assert read("车辆7辆（一般公务用车7辆）。") == []  # one item: a gloss, not a list
+    assert read("车辆7辆（2022年5辆，2023年7辆）。") == []  # years: an aside
+    assert read("车辆7辆（一般公务用车3辆，其中2辆待报废）。") == []
+    assert read("车辆7辆（一般公务用车3辆，设备4台）。") == []  # an item of another kind

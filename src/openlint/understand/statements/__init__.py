@@ -38,7 +38,9 @@ from openlint.understand.statements.passage import ASIDE, Passage, passages, sen
 from openlint.understand.statements.change import Change, changes
 from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
 from openlint.understand.statements.share import Share, shares
-from openlint.understand.statements.breakdown import Breakdown, breakdowns, change_breakdowns, listed_breakdowns
+from openlint.understand.statements.breakdown import (
+    Breakdown, bracketed_breakdowns, breakdowns, change_breakdowns, listed_breakdowns,
+)
 from openlint.understand.statements.repeat import Repeat, repeats
 from openlint.understand.statements.mention import ClassMention, class_mentions
 
@@ -46,7 +48,7 @@ __all__ = [
     "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",
     "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Count", "Passage", "Percent",
     "Relation", "Repeat", "Share", "Statements",
-    "amounts_in", "breakdowns", "change_breakdowns", "changes", "class_mentions", "compact", "completions",
+    "amounts_in", "bracketed_breakdowns", "breakdowns", "change_breakdowns", "changes", "class_mentions", "compact", "completions",
     "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent", "listed_breakdowns", "parse_amount_text", "passages",
     "percents_in", "ratio_range", "relations", "repeats", "sentences", "shares",
 ]
@@ -79,6 +81,7 @@ def extract(document: Document, year: int | None) -> Statements:
         if not _HINT.search(text):
             if "其中" in text:  # a breakdown of counts needs no amount: "共有车辆5辆，其中：…"
                 result.breakdowns.extend(breakdowns(passage))
+            result.breakdowns.extend(bracketed_breakdowns(passage))
             continue
         if "比" in text or "较" in text or "与" in text or "同" in text:
             # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
@@ -95,6 +98,7 @@ def extract(document: Document, year: int | None) -> Statements:
             result.breakdowns.extend(breakdowns(passage))
         if "其中" in text or "主要" in text:
             result.breakdowns.extend(change_breakdowns(passage))
+        result.breakdowns.extend(bracketed_breakdowns(passage))
         if "其中" in text[-3:]:
             result.breakdowns.extend(listed_breakdowns(passage, found[n + 1 : n + 1 + _MAX_LIST_ITEMS]))
         if "类）" in text:

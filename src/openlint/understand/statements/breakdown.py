@@ -208,6 +208,49 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
     return out
 
 
+# ---- "车辆7辆（一般公务用车3辆，执法执勤用车4辆，…）": the parts in brackets right after the total ----
+
+_BRACKETED_HEAD = re.compile(rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})[（(](?!其中)")
+# an item of a bracketed list: a label of words, then its figure (checked before the list is read)
+_BRACKETED_ITEM = re.compile(r"[^\d，,、；;。（()）%％]{1,20}?(?:\d[\d,.．]*)\s*[^\d，,、；;。（()）]{0,6}")
+_NOT_A_BRACKETED_PART = re.compile(r"\d{4}|上年|去年|本年|当年|比|较|同比|含|其中|占|每|平均|人均|单价")
+
+
+def bracketed_breakdowns(passage: Passage) -> list[Breakdown]:
+    """A total whose parts follow in brackets without a 其中 ("车辆7辆（一般公务用车3辆，执法执勤用车4辆，
+    特种专业技术用车0辆，其他用车0辆）", "…支出100万元（人员经费60万元、公用经费40万元）"): at least two items,
+    each a label and a figure of the total's kind and nothing else; a year, a comparison, a share
+    or a 含 in the brackets makes them an aside, not parts."""
+    text = passage.text
+    if "（" not in text and "(" not in text:
+        return []
+    spans = sentences(text)
+    out = []
+    for m in _BRACKETED_HEAD.finditer(text):
+        close = min((i for i in (text.find(c, m.end()) for c in "）)") if i >= 0), default=-1)
+        inner = text[m.end() : close]
+        if close < 0 or "（" in inner or "(" in inner or _NOT_A_BRACKETED_PART.search(inner):
+            continue
+        items = [i for i in re.split("[，,、；;]", inner) if i]
+        if len(items) < 2 or not all(_BRACKETED_ITEM.fullmatch(i) for i in items):
+            continue
+        total_start = m.start("total")
+        counted = counts_in(text, total_start, m.end("total"))
+        if counted:
+            total = counted[0]
+        else:
+            t = amounts_in(m.group("total"))[0]
+            total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        parts = [(label, a) for label, a in _listed_parts(text, m.end(), close, total)[0]]
+        if len(parts) != len(items):
+            continue  # an item of another kind ("7辆（2辆待报废）"…) or without a figure: not a list
+        s_start, s_end = _sentence_at(spans, total_start)
+        head = _label_start(text, total_start, s_start)
+        out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : close + 1], passage.location, total,
+                             tuple(parts), _closure([label for label, _ in parts], False)))
+    return out
+
+
 # ---- a 其中 that ends its paragraph, its parts in the numbered paragraphs after it ----
 
 _OPEN_LIST = re.compile(r"其中[：:]$")
