@@ -10,7 +10,7 @@ from typing import Iterable
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
-    _AMOUNT, _COUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _NUMBER, DOWN, FLAT, UP, Amount, Count,
+    _AMOUNT, _COUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _NUMBER, _PERCENT, DOWN, FLAT, UP, Amount, Count,
     _amounts_within, amounts_in, counts_in,
 )
 from openlint.understand.statements.passage import (
@@ -32,9 +32,14 @@ _BREAKDOWN_HEAD = re.compile(
 _FLAT_BREAKDOWN_HEAD = re.compile(
     r"(?:比|较|与|同比)[^，,。；;%％其]{0,16}?(?P<total>持平|不变|无变化)(?P<gap>)。?(?P<word>其中)[：:，,]?"
 )
+# or its rate ("减少0.15万元，下降27.78%，其中：…")
 _CHANGE_BREAKDOWN_HEAD = re.compile(
-    rf"(?P<total>{_AMOUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?"
-    rf"。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+    rf"(?P<total>{_AMOUNT})(?P<rate>[，,][^\d，,。；;%％其]{{1,10}}{_PERCENT})?(?P<gap>[^\d。；;%％其]{{0,24}}?)"
+    rf"(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+)
+# a part that did not change, without an amount: "因公出国（境）费支出与上一年度持平"
+_UNCHANGED_ITEM = re.compile(
+    r"(?:(?<=[：:；;，,、])|^)(?P<label>[^：:；;，,、。\d]{2,30}?)(?:比|较|与|同)[^：:；;，,、。]{0,12}?(?:持平|不变|无变化)"
 )
 _PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项目支出增多", "…项目增多支出"
 # a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
@@ -372,6 +377,9 @@ def _listed_changes(text: str, start: int, end: int) -> list[tuple[str, Amount]]
     by 0); None when a part does not say how it changed (the list cannot be read)."""
     parts: list[tuple[str, Amount]] = []
     found = _amounts_within(text, start, end)
+    for item in _UNCHANGED_ITEM.finditer(text, start, end):  # "因公出国（境）费支出与上一年度持平"
+        if not _amounts_within(text, item.start(), item.end()):
+            parts.append((item.group("label") + "持平", Amount(Decimal(0), Decimal(0), "", item.start(), item.end())))
     read_up_to = start  # a part's change already read with its amount
     for n, a in enumerate(found):
         if a.start < read_up_to:
@@ -401,4 +409,4 @@ def _listed_changes(text: str, start: int, end: int) -> list[tuple[str, Amount]]
         if sign is None:
             return None
         parts.append((label, Amount(sign * change.value, change.half, change.text, change.start, change.end)))
-    return parts
+    return sorted(parts, key=lambda part: part[1].start)
