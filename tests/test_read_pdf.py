@@ -882,6 +882,40 @@ def _one_page_pdf(content: bytes, encrypt: bytes | None = None, file_id: bytes =
 
 
 
+def _with_pages_as_pictures(source_path: Path, picture_pages: set[int], path: Path) -> Path:
+    """A copy of a PDF whose given pages (1-based) are replaced by a picture of themselves."""
+    source = pdfium.PdfDocument(str(source_path))
+    out = pdfium.PdfDocument.new()
+    for i in range(len(source)):
+        if i + 1 not in picture_pages:
+            out.import_pages(source, [i])
+            continue
+        width, height = source[i].get_size()
+        page = out.new_page(width, height)
+        picture = pdfium.PdfImage.new(out)
+        picture.set_bitmap(source[i].render(scale=1))
+        picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        page.insert_obj(picture)
+        page.gen_content()
+    out.save(str(path))
+    return path
+
+
+def test_a_table_going_on_over_a_picture_page_is_not_summed_down_its_columns(tmp_path):
+    """The 收入预算总表 runs over pages 10–13; page 12 published as a picture leaves its 类 on page
+    11 without the 款 and 项 in the picture: the hierarchy sums would all be false errors."""
+    from openlint.judge.engine import check_document, load_rules
+
+    path = _with_pages_as_pictures(FIX / "shanghai-putuo-wanli-subdistrict-2025-dept-budget.pdf", {12}, tmp_path / "p.pdf")
+    doc = read_pdf(str(path))
+    tables = {b.pages: b for b in doc.blocks if isinstance(b, Table)}
+    assert tables[(10, 11)].caption == "2025年部门收入预算总表" and tables[(10, 11)].incomplete
+    assert tables[(13,)].incomplete  # the rows after the picture, without a caption
+    assert not tables[(14, 15, 16, 17, 18)].incomplete  # the next table, whole
+    sums = [f for f in check_document(doc, load_rules()) if f.rule_id in ("ARI-006", "ARI-007")]
+    assert sums and all(f.location.page >= 14 for f in sums)  # the other tables are still summed
+
+
 def test_a_page_that_is_only_a_picture_is_reported_not_called_blank(tmp_path):
     """A table published as a scan between text pages: the page cannot be checked, and saying so
     is the finding — not “a blank page”. A page with nothing on it is still blank."""

@@ -82,6 +82,8 @@ class Table:
     notes: tuple[Paragraph, ...] = ()  # 注：… paragraphs right after the table
     header_rows: int | None = None  # when the reader knows it (PDF layout, docx tblHeader)
     pages: tuple[int, ...] = ()
+    # some of its rows may be on a page printed as a picture: the sums down its columns cannot be checked
+    incomplete: bool = False
 
     @property
     def n_rows(self) -> int:

@@ -218,6 +218,12 @@ def _parts_of(ctx: Context, value: Any, trusted: bool = True) -> list[TablePart]
     return []
 
 
+def _summable_parts(ctx: Context, value: Any) -> list[TablePart]:
+    """The parts whose columns can be added up: not those of a table with rows missing
+    (`Table.incomplete`: a page of it printed as a picture)."""
+    return [p for p in _parts_of(ctx, value) if not p.table.incomplete]
+
+
 def _page_of(ctx: Context, part: TablePart, row: Row, text: str) -> int | None:
     table = part.table
     pages = table.pages
@@ -370,7 +376,7 @@ def code_sums(ctx: Context, tables: Any) -> list[Comparison]:
     the sum of its 项 (function 3/5/7 digits, economic 3/5), in every amount column. A 类 whose
     项 appear without their 款 row is left alone."""
     out: list[Comparison] = []
-    for part in _parts_of(ctx, tables):
+    for part in _summable_parts(ctx, tables):
         rows = [r for r in part.rows if r.code or r.has_amounts or r.kind]
         if sum(1 for r in rows if r.code) < 2:
             continue
@@ -405,7 +411,7 @@ def total_sums(ctx: Context, tables: Any) -> list[Comparison]:
     the table starts at), in every amount column. Used on tables whose rows carry codes; a table
     with unclassified rows holding amounts, or more than one 合计 row, is left alone."""
     out: list[Comparison] = []
-    for part in _parts_of(ctx, tables):
+    for part in _summable_parts(ctx, tables):
         rows = [r for r in part.rows if r.has_amounts or r.kind or r.code]
         if any(r.suspect for r in rows):
             continue
@@ -446,7 +452,7 @@ def line_sums(ctx: Context, tables: Any) -> list[Comparison]:
     sub-lines (1. 2. …, or the numbered lines under a 结转 line) add up to it. In every amount
     column. A part with an unnumbered line holding an amount before its 合计 is left alone."""
     out: list[Comparison] = []
-    for part in _parts_of(ctx, tables):
+    for part in _summable_parts(ctx, tables):
         if any(r.code for r in part.rows) or any(r.suspect for r in part.rows if r.has_amounts):
             continue
         plan = _outline(part)

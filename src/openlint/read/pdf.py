@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 
-from openlint.model import Document, Location, Problem
+from openlint.model import Document, Location, Problem, Table
 from openlint.read._pdf_blocks import Composer
 from openlint.read._pdf_layout import NO_RULES, Line, Rules, page_lines, ruling_lines, upright_rotation, visible_lines
 from openlint.read.structure import assemble
@@ -201,7 +202,26 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
     _drop_furniture(pages)
     blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
+    if pictures:
+        blocks = _beside_pictures(blocks, set(pictures))
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
+
+
+def _beside_pictures(blocks: list, pictures: set[int]) -> list:
+    """Tables that may go on over a page printed as a picture, marked incomplete: one with a picture
+    page inside it or right after it, or one without a caption right after a picture page (its
+    first rows are in the picture). Their rows are read, but the sums down their columns would
+    miss the rows in the picture."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Table):
+            pages = block.pages or (block.location.page,)
+            first, last = min(pages), max(pages)
+            if (last + 1 in pictures or any(p in pictures for p in range(first, last))
+                    or (first - 1 in pictures and not block.caption)):
+                block = replace(block, incomplete=True)
+        out.append(block)
+    return out
 
 
 _PICTURE_SHARE = 0.25  # of the page's area
