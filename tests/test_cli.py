@@ -152,3 +152,23 @@ def test_min_severity_hides_rounding_notes():
     errors_and_warnings = run("check", "--format", "json", "--min-severity", "warning", SEED).output
     assert '"severity": "note"' not in errors_and_warnings
     assert '"SG-001"' in errors_and_warnings
+
+
+def test_wps_office_files_are_found_and_read_by_their_content(tmp_path):
+    """WPS Office saves 文字 as .wps and 表格 as .et in Word's and Excel's binary formats: a directory
+    sweep picks them up and each reads as the .doc or .xls it is."""
+    fixtures = Path(__file__).parent / "fixtures"
+    doc = fixtures / "doc" / "hebei-shanhaiguan-trade-union-2023-dept-budget.doc"
+    xls = fixtures / "xlsx" / "shanghai-putuo-template-2026-unit-budget-XX.xls"
+    (tmp_path / "budget.wps").write_bytes(doc.read_bytes())
+    (tmp_path / "tables.et").write_bytes(xls.read_bytes())
+    swept = json.loads(run("check", "--format", "json", str(tmp_path)).output)
+    assert sorted(Path(f).name for f in swept["files"]) == ["budget.wps", "tables.et"]
+    assert swept["problems"] == []
+
+    def rules_of(path):
+        report = json.loads(run("check", "--format", "json", str(path)).output)
+        return sorted((f["rule_id"], f["message"]) for f in report["findings"])
+
+    assert rules_of(tmp_path / "budget.wps") == rules_of(doc)
+    assert rules_of(tmp_path / "tables.et") == rules_of(xls)

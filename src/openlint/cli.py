@@ -52,7 +52,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="并行进程数（0 = CPU 核数），用于批量检查大量文件。")
 def check(paths, fmt, output, extra_rules, select, ignore, fail_on, min_severity, jobs) -> None:
-    """检查预决算公开文件（.pdf .docx .doc .xlsx .xls .txt .html .htm .mht，或包含它们的目录）。
+    """检查预决算公开文件（.pdf .docx .doc .wps .xlsx .xls .et .txt .html .htm .mht，或包含它们的目录）。
 
     退出码：0 没有达到 --fail-on 级别的问题；1 有；2 用法、配置或规则文件错误。
     """

@@ -32,6 +32,8 @@ _EXT_FORMAT = {
     ".xlsm": "xlsx",
     ".xls": "xls",
     ".doc": "doc",
+    ".wps": "doc",  # WPS Office (金山) 文字, saved in Word's binary format
+    ".et": "xls",  # WPS Office 表格, saved in Excel's binary format
     ".txt": "txt",
     ".text": "txt",
     ".html": "html",
