@@ -717,3 +717,10 @@ def test_bracketed_breakdowns_need_two_plain_items_of_the_totals_kind():
     assert read("车辆7辆（2022年5辆，2023年7辆）。") == []  # years: an aside
     assert read("车辆7辆（一般公务用车3辆，其中2辆待报废）。") == []
     assert read("车辆7辆（一般公务用车3辆，设备4台）。") == []  # an item of another kind
+
+
+def test_amounts_are_named_past_their_scope_and_copula_but_keep_their_heji():
+    from openlint.understand.statements.share import names_of_amounts
+
+    text = "本年支出合计2940.05万元，其中：基本支出为2336.91万元；2024年度本部门政府采购支出共计5.00万元。"
+    assert [name for name, _ in names_of_amounts(text)] == ["本年支出合计", "基本支出", "政府采购支出"]

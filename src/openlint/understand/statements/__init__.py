@@ -37,7 +37,7 @@ from openlint.understand.statements.numbers import (
 from openlint.understand.statements.passage import ASIDE, Passage, passages, sentences
 from openlint.understand.statements.change import Change, changes
 from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
-from openlint.understand.statements.share import Share, shares
+from openlint.understand.statements.share import Share, names_of_amounts, shares
 from openlint.understand.statements.breakdown import (
     Breakdown, bracketed_breakdowns, breakdowns, change_breakdowns, listed_breakdowns,
 )
@@ -71,10 +71,29 @@ _MAX_LIST_ITEMS = 12
 _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
 
 
+class _NamesBefore:
+    """The amounts stated under each name in the passages before a given one, indexed only as far
+    as a share asks (most documents never ask)."""
+
+    def __init__(self, found: list[Passage]) -> None:
+        self._found = found
+        self._indexed = 0
+        self._names: dict[str, dict] = {}
+        self.upto = 0  # the passage asking: only the passages before it count
+
+    def __call__(self, name: str) -> list[Amount]:
+        while self._indexed < self.upto:
+            for key, amount in names_of_amounts(self._found[self._indexed].text):
+                self._names.setdefault(key, {}).setdefault(amount.value, amount)
+            self._indexed += 1
+        return list(self._names.get(name, {}).values())
+
+
 def extract(document: Document, year: int | None) -> Statements:
     """Every statement of the document's narrative, in reading order."""
     result = Statements()
     found = passages(document)
+    named_before = _NamesBefore(found)
     for n, passage in enumerate(found):
         result.passages.append(passage)
         text = passage.text
@@ -93,7 +112,8 @@ def extract(document: Document, year: int | None) -> Statements:
         if "决算" in text:
             result.relations.extend(relations(passage))
         if "占" in text:
-            result.shares.extend(shares(passage))
+            named_before.upto = n
+            result.shares.extend(shares(passage, named_before))
         if "其中" in text:
             result.breakdowns.extend(breakdowns(passage))
         if "其中" in text or "主要" in text:

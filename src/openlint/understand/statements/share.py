@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
@@ -23,7 +23,7 @@ _BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
 # them: "上海市某局2024年度政府采购金额（以合同签订为准）为" and "2024年度本部门政府采购支出总额" name
 # 政府采购金额 and 政府采购支出总额.
 _SCOPE = re.compile(r"^(?:.*(?:19|20)\d{2}年度?)?(?:本部门|本单位|全年|当年)?")
-_COPULA_AFTER = re.compile(r"(?:为|是|共|达|计)+$")
+_COPULA_AFTER = re.compile(r"(?:为|是|共|达|(?<![合总累小])计)+$")  # not the 计 of 合计, 总计
 _RATIO_WORD = re.compile(r"的?(?:比例|比重)$")  # "占政府采购支出总额的比例为90%"
 
 
@@ -42,11 +42,14 @@ class Share:
     base_name: str = ""
 
 
-def shares(passage: Passage) -> list[Share]:
+def shares(passage: Passage, named_before: Callable[[str], list[Amount]] | None = None) -> list[Share]:
+    """The stated shares of a passage. `named_before(name)`: the amounts stated under `name` in the
+    passages before this one, for a share whose whole the passage itself does not state ("占本年
+    支出合计的100.00%" in a section after the one stating 本年支出合计)."""
     spans = sentences(passage.text)
     out = _shares_of_the_whole_before(passage, spans)
     read = {s.rate.start for s in out}
-    out.extend(s for s in _shares_of_a_named_whole(passage, spans) if s.rate.start not in read)
+    out.extend(s for s in _shares_of_a_named_whole(passage, spans, named_before) if s.rate.start not in read)
     return out
 
 
@@ -96,8 +99,10 @@ def _rate(share: re.Match) -> Percent:
     return Percent(p.value, p.half, p.text, share.start("p"), share.end("p"))
 
 
-def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...]) -> list[Share]:
-    """"Y万元，占<name>的P%" where <name> names one amount stated before Y in the passage."""
+def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...],
+                             named_before: Callable[[str], list[Amount]] | None) -> list[Share]:
+    """"Y万元，占<name>的P%" where <name> names one amount stated before Y in the passage, or else
+    one amount in the passages before it."""
     text = passage.text
     out = []
     for s_start, s_end in spans:
@@ -112,7 +117,10 @@ def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...
             if _DIRECTION_BEFORE.search(text[max(s_start, part.start - 4) : part.start]):
                 continue  # "比上年增加5万元，占…": a change, not a part
             name = _RATIO_WORD.sub("", m.group("of"))
-            bases = {a.value: a for a in amounts_in(text[: part.start]) if _name_of(text, a) == _scope_free(name)}
+            wanted = _scope_free(name)
+            bases = {a.value: a for a in amounts_in(text[: part.start]) if _name_of(text, a) == wanted}
+            if not bases and named_before is not None:
+                bases = {a.value: a for a in named_before(wanted)}
             if len(bases) != 1:
                 continue  # not named before, or the name stands for two amounts: which one is a guess
             (base,) = bases.values()
@@ -124,6 +132,12 @@ def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...
 
 def _scope_free(words: str) -> str:
     return _SCOPE.sub("", words, count=1)
+
+
+def names_of_amounts(text: str) -> Iterable[tuple[str, Amount]]:
+    """(name, amount) for every amount of a passage, named as a share names its whole."""
+    for a in amounts_in(text):
+        yield _name_of(text, a), a
 
 
 def _name_of(text: str, amount: Amount) -> str:
