@@ -28,7 +28,8 @@ narr-count (a count ±1 in an "共有车辆5辆，其中：…" list of counts t
 (the P of "占<name>的P%" where the paragraph states an amount under <name> before it),
 drop:section:<topic> (every section on the topic), drop:table, empty-table:{no-note,false-note},
 leftover:*, punct:*, selfref, year:{heading,table-caption,statement-self,toc-table-title,comparison-base,text-other},
-org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}; noop:* are the controls.
+org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}, dup:paragraph (a long paragraph
+pasted again after the next one); noop:* are the controls.
 A miss line shows what the harness knows about the target (e.g. `part UNTRUSTED`, `cell not in any
 understood table part`) and the new findings that did not point at the mutation.
 
@@ -674,6 +675,28 @@ def make_drop_section(doc, cand, rng):
                     f"required: {name}")
 
 
+def cand_duplicate(doc, ctx):
+    """A long paragraph pasted again after the paragraph that follows it."""
+    paras = body_paragraphs(doc)
+    for para, after in zip(paras, paras[1:]):
+        if len(squash(para.text)) >= 60 and squash(para.text) != squash(after.text):
+            yield ("dup:paragraph", para, after)
+
+
+def make_duplicate(doc, cand, rng):
+    kind, para, after = cand
+    copy = Paragraph(para.text, after.location)
+    blocks = []
+    for b in doc.blocks:
+        blocks.append(b)
+        if b is after:
+            blocks.append(copy)
+    mutated = rebuild(doc, blocks, [(after.location.page, after.text, after.text + "\n" + para.text)])
+    pos = block_pos(after)
+    return Mutation(kind, doc.path, f"p{pos} 段落", "…" + para.text[:30] + "…", "(pasted again after the next paragraph)",
+                    mutated, frozenset((pos,)), None, None, (squash(para.text)[:20],), ("TXT-020",))
+
+
 def cand_table(doc, ctx):
     cat = ctx["catalog"]
     for t in table_captions(doc):
@@ -866,6 +889,7 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
     # last, so that the kinds above draw the same positions as before these were added
     pick(list(cand_count(doc, ctx)), lambda c: make_count(doc, c, rng))
     pick(list(cand_named_share(doc, ctx)), lambda c: make_pct(doc, c, rng))
+    pick(list(cand_duplicate(doc, ctx)), lambda c: make_duplicate(doc, c, rng))
     return out
 
 

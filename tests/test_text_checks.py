@@ -29,10 +29,11 @@ def test_registry():
         "occurrences": (1, 2), "years": (0, 1), "unbalanced_brackets": (0, 1), "variants": (1, 2),
         "numbering_problems": (0, 0), "list_items": (0, 0), "toc_entries": (0, 0), "pages": (0, 0),
         "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1), "foreign_names": (2, 2),
+        "duplicates": (1, 2),
     }
     assert all(P.REGISTRY[name].doc for name in mine)
     assert {"quote", "before", "after", "next", "canonical", "problem", "expected", "in_order", "blank",
-            "duplicate_of", "unreadable", "share"} <= P.ATTRIBUTE_NAMES
+            "duplicate_of", "unreadable", "share", "first"} <= P.ATTRIBUTE_NAMES
 
 
 # ---- occurrences ----
@@ -439,3 +440,21 @@ def test_places_in_messages_are_in_document_order():
     assert T._where(found) == "：第5448行、第5459行、第5462行"
     assert T._where([Location("x.pdf", page=p) for p in (25, 7)]) == "：第7页、第25页"
     assert T._where([Location("x.docx")]) == ""
+
+
+def test_duplicates_are_the_repeats_of_long_enough_texts():
+    from openlint.judge.text_checks import duplicates
+    from openlint.model import Location, Paragraph
+
+    long = "一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：局本部人员经费及公用经费等的基本支出。"
+    blocks = [Paragraph(long, Location(file="a.pdf", page=3)), Paragraph("短句。", Location(file="a.pdf", page=3)),
+              Paragraph("短句。", Location(file="a.pdf", page=4)),
+              Paragraph(long.replace("。", "。\n", 1) + " ", Location(file="a.pdf", page=5)),  # white space aside
+              Paragraph(long, Location(file="a.pdf", page=6))]
+    found = duplicates(None, blocks, 20)
+    assert [(d.page, d.first, d.count) for d in found] == [(5, "第3页", 3), (6, "第3页", 3)]
+    assert found[0].related == (blocks[0].location,)
+    assert duplicates(None, blocks, 200) == []
+    in_a_section = Location(file="a.docx", section=("第三部分", "八、政府性基金预算财政拨款收入支出情况说明"))
+    (docx,) = duplicates(None, [Paragraph(long, in_a_section), Paragraph(long, Location(file="a.docx"))], 20)
+    assert docx.first == "“八、政府性基金预算财政拨款收入支出情况说明”一节"
