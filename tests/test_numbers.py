@@ -108,6 +108,10 @@ def test_compare_against_a_sum_puts_the_single_figure_first():
     (c,) = N.compare(ctx, total, amount("105.58", label="基本支出"))
     assert c.rounding and c.left.label == "基本支出"
     assert c.text.startswith("基本支出 105.58 ≠ 人员经费合计 95.36 + 公用经费合计 10.23 = 105.59")
+    right = N.ATTRIBUTES[type(c)]["right"]
+    assert [a.label for a in right(ctx, c)] == ["人员经费合计", "公用经费合计"]  # a sum: its amounts
+    (single,) = N.compare(ctx, amount("1.00", label="甲"), amount("2.00", label="乙"))
+    assert right(ctx, single).label == "乙"  # one figure: the amount itself
 
 
 def test_to_unit_chain_first():

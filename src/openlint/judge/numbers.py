@@ -1126,5 +1126,6 @@ ATTRIBUTES[Comparison] = {
     "difference": lambda ctx, c: _float(c.difference),
     "tolerance": lambda ctx, c: _float(c.tolerance),
     "left": lambda ctx, c: c.left,
-    "right": lambda ctx, c: c.right,
+    # the other side: its amount, or the amounts it adds up when it is a sum
+    "right": lambda ctx, c: c.right[0] if len(c.right) == 1 else c.right,
 }
