@@ -218,7 +218,9 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
 _BRACKETED_HEAD = re.compile(rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})[（(](?!其中)")
 # an item of a bracketed list: a label of words, then its figure (checked before the list is read)
 _BRACKETED_ITEM = re.compile(r"[^\d，,、；;。（()）%％]{1,20}?(?:\d[\d,.．]*)\s*[^\d，,、；;。（()）]{0,6}")
-_NOT_A_BRACKETED_PART = re.compile(r"\d{4}|上年|去年|本年|当年|比|较|同比|含|其中|占|每|平均|人均|单价")
+_NOT_A_BRACKETED_PART = re.compile(
+    r"\d{4}|上年|去年|本年|当年|比|较|同比|含|其中|占|每|平均|人均|单价|年初|调整|全年预算|预算数|决算数|执行|完成"
+)
 
 
 def bracketed_breakdowns(passage: Passage) -> list[Breakdown]:
