@@ -103,7 +103,8 @@ def _change_matches(text: str) -> tuple[tuple[re.Match, re.Match], ...]:
 
 # A word introducing a cause or purpose. 系/因 only after a comma ("，系…", "，因…"): inside words
 # (体系, 因公出国) they are not one.
-_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|[，,：:]系|[，,：:]因(?!公)")
+# (Guangdong's template explains a change under "……大于上年决算数的主要情况：")
+_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|主要情况[：:]|[，,：:]系|[，,：:]因(?!公)")
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
