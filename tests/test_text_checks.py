@@ -149,6 +149,9 @@ def test_years_in_chinese_numerals():
     ("主要任务：1）完善制度；2）加强管理。", []),  # list markers, not closing brackets
     ("《关于（试行）的通知》》。", ["》"]),
     ("（一）甲“乙（丙）。", ["“"]),
+    ("一般公共预算财政拨款“三公“经费情况说明", ["“"]),  # one pair typed wrong: told once
+    ("“甲“乙“丙“丁", ["“"]),
+    ("“甲。乙（丙）丁“戊", ["“", "“"]),  # another mark between: two lonely marks
 ])
 def test_unbalanced_brackets(text, lonely):
     ctx = ctx_of(text)
@@ -159,6 +162,8 @@ def test_unbalanced_brackets_skip_table_cells_and_quote():
     ctx = ctx_of("[表] 表（一\n| 项目（含 | 合计 |\n| 合计 | 1.00 |")
     [hit] = T.unbalanced_brackets(ctx)
     assert hit.quote == "表（一" and hit.location.table == "表（一"
+    [pair] = T.unbalanced_brackets(ctx_of("财政拨款“三公“经费"))
+    assert pair.quote == "财政拨款“三公“经费"  # the quote shows both marks
 
 
 # ---- variants ----

@@ -606,14 +606,27 @@ def _unbalanced(ctx: Context, scope: Any) -> list[Hit]:
             lonely.extend(p for _f, p in stack[depth + 1 :])
             del stack[depth:]
         lonely.extend(p for _f, p in stack)
-        for pos in sorted(set(lonely)):
-            quote = _quote(text, pos, pos + 1, 15)
+        positions = sorted(set(lonely))
+        for k, pos in enumerate(positions):
             ch = text[pos]
+            if k and _same_mark_twice(text, positions[k - 1], pos):
+                continue  # told with the first: "“三公“经费", a closing mark typed as an opening one
+            end = pos + 1
+            if k + 1 < len(positions) and _same_mark_twice(text, pos, positions[k + 1]):
+                end = positions[k + 1] + 1
+            quote = _quote(text, pos, end, 15)
             out.append(Hit(
                 text=ch, quote=quote, before=text[max(0, pos - 20) : pos], after=text[pos + 1 : pos + 21],
                 location=_unit_location(unit, pos), anchor=quote,
             ))
     return out
+
+
+def _same_mark_twice(text: str, first: int, second: int) -> bool:
+    """Two lonely marks that are one pair typed wrong: the same mark, close together, no other
+    bracket or quotation mark between them."""
+    return (text[first] == text[second] and second - first <= 30
+            and _BRACKETS.search(text, first + 1, second) is None)
 
 
 # --------------------------------------------------------------------------------------------
