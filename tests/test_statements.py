@@ -718,6 +718,7 @@ def test_bracketed_breakdowns_need_two_plain_items_of_the_totals_kind():
     assert read("车辆7辆（一般公务用车3辆，其中2辆待报废）。") == []
     assert read("车辆7辆（一般公务用车3辆，设备4台）。") == []  # an item of another kind
     assert read("预算数110万元（年初预算100万元，调整预算110万元）。") == []  # two figures of one item
+    assert read("经费10万元（甲5万元，预算为5万元）。") == []  # a list that cannot be read whole
     assert read("财政拨款100万元（一般公共预算拨款80万元，政府性基金预算拨款20万元）。") == [
         ("100万元", ["80万元", "20万元"], "")]
 

@@ -248,9 +248,10 @@ def bracketed_breakdowns(passage: Passage) -> list[Breakdown]:
         else:
             t = amounts_in(m.group("total"))[0]
             total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
-        parts = [(label, a) for label, a in _listed_parts(text, m.end(), close, total)[0]]
-        if len(parts) != len(items):
+        listed = _listed_parts(text, m.end(), close, total)
+        if listed is None or len(listed[0]) != len(items):
             continue  # an item of another kind ("7辆（2辆待报废）"…) or without a figure: not a list
+        parts = listed[0]
         s_start, s_end = _sentence_at(spans, total_start)
         head = _label_start(text, total_start, s_start)
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : close + 1], passage.location, total,
