@@ -39,7 +39,7 @@ from openlint.understand.statements.change import Change, changes
 from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
 from openlint.understand.statements.share import Share, names_of_amounts, shares
 from openlint.understand.statements.breakdown import (
-    Breakdown, bracketed_breakdowns, breakdowns, change_breakdowns, listed_breakdowns,
+    MAX_LIST_ITEMS, Breakdown, bracketed_breakdowns, breakdowns, change_breakdowns, listed_breakdowns,
 )
 from openlint.understand.statements.repeat import Repeat, repeats
 from openlint.understand.statements.mention import ClassMention, class_mentions
@@ -48,9 +48,10 @@ __all__ = [
     "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",
     "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Count", "Passage", "Percent",
     "Relation", "Repeat", "Share", "Statements",
-    "amounts_in", "bracketed_breakdowns", "breakdowns", "change_breakdowns", "changes", "class_mentions", "compact", "completions",
-    "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent", "listed_breakdowns", "parse_amount_text", "passages",
-    "percents_in", "ratio_range", "relations", "repeats", "sentences", "shares",
+    "amounts_in", "bracketed_breakdowns", "breakdowns", "change_breakdowns", "changes", "class_mentions",
+    "compact", "completions", "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent",
+    "listed_breakdowns", "parse_amount_text", "passages", "percents_in", "ratio_range", "relations", "repeats",
+    "sentences", "shares",
 ]
 
 # ---- all statements of a document, once ----
@@ -67,7 +68,6 @@ class Statements:
     breakdowns: list[Breakdown] = field(default_factory=list)
 
 
-_MAX_LIST_ITEMS = 12
 _HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
 
 
@@ -120,7 +120,7 @@ def extract(document: Document, year: int | None) -> Statements:
             result.breakdowns.extend(change_breakdowns(passage))
         result.breakdowns.extend(bracketed_breakdowns(passage))
         if "其中" in text[-3:]:
-            result.breakdowns.extend(listed_breakdowns(passage, found[n + 1 : n + 1 + _MAX_LIST_ITEMS]))
+            result.breakdowns.extend(listed_breakdowns(passage, found[n + 1 : n + 1 + MAX_LIST_ITEMS]))
         if "类）" in text:
             result.repeats.extend(repeats(passage, year))
             result.mentions.extend(class_mentions(passage))

@@ -26,16 +26,17 @@ _BREAKDOWN_HEAD = re.compile(
     rf"(?P<compared>[，,](?:比|较|与|同比)[^。；;%％其，,]{{0,30}})?。?其中[：:，,]?"
 )
 # a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
-# 工资福利支出增加24.84万元…"), its reason perhaps given first ("比2023年预算增加25万元，主要原因是购置
-# 公务用车。其中：…"): a 主要为 list names the main parts only, within its clause
-# no change at all: "…万元，与2024年预算持平。其中：因公出国（境）费0万元，与2024年预算持平；…"
-_FLAT_BREAKDOWN_HEAD = re.compile(
-    r"(?:比|较|与|同比)[^，,。；;%％其]{0,16}?(?P<total>持平|不变|无变化)(?P<gap>)。?(?P<word>其中)[：:，,]?"
-)
-# or its rate ("减少0.15万元，下降27.78%，其中：…")
+# 工资福利支出增加24.84万元…"), its rate or its reason perhaps given first ("减少0.15万元，下降27.78%，
+# 其中：…", "比2023年预算增加25万元，主要原因是购置公务用车。其中：…"): a 主要为 list names the main
+# parts only, within its clause
 _CHANGE_BREAKDOWN_HEAD = re.compile(
     rf"(?P<total>{_AMOUNT})(?P<rate>[，,][^\d，,。；;%％其]{{1,10}}{_PERCENT})?(?P<gap>[^\d。；;%％其]{{0,24}}?)"
     rf"(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+)
+# no change at all, its parts' changes cancelling out: "…万元，与2024年预算持平。其中：因公出国（境）费
+# 0万元，与2024年预算持平；…"
+_FLAT_BREAKDOWN_HEAD = re.compile(
+    r"(?:比|较|与|同比)[^，,。；;%％其]{0,16}?(?P<total>持平|不变|无变化)(?P<gap>)。?(?P<word>其中)[：:，,]?"
 )
 # a part that did not change, without an amount: "因公出国（境）费支出与上一年度持平"
 _UNCHANGED_ITEM = re.compile(
@@ -116,12 +117,8 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
             max(0, total_start - 2) : total_start
         ] == "单价" or _THRESHOLD_AFTER.match(text, m.end("total")):
             continue  # a change ("增加10万元，其中：…") or a threshold is not a whole
-        counted = counts_in(text, total_start, m.end("total"))
-        if counted:
-            total = counted[0]
-        else:
-            t = amounts_in(m.group("total"))[0]
-            total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        total = _total_at(text, m)
+        counted = isinstance(total, Count)
         if _other_heads(text, m, s_start, total, changes=False):
             continue
         end = _list_end(text, m, "其中" in text[s_start:total_start])
@@ -143,6 +140,16 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(parts), _closure([label for label, _ in parts], closing)))
     return out
+
+
+def _total_at(text: str, head: re.Match) -> Amount | Count:
+    """The figure a breakdown's head matched as its `total`: a count ("5辆") or an amount."""
+    start, end = head.start("total"), head.end("total")
+    counted = counts_in(text, start, end)
+    if counted:
+        return counted[0]
+    t = amounts_in(head.group("total"))[0]
+    return Amount(t.value, t.half, t.text, start, end)
 
 
 def _other_heads(text: str, head: re.Match, s_start: int, total: Amount | Count, *, changes: bool) -> bool:
@@ -242,12 +249,7 @@ def bracketed_breakdowns(passage: Passage) -> list[Breakdown]:
         if len(items) < 2 or not all(_BRACKETED_ITEM.fullmatch(i) for i in items):
             continue
         total_start = m.start("total")
-        counted = counts_in(text, total_start, m.end("total"))
-        if counted:
-            total = counted[0]
-        else:
-            t = amounts_in(m.group("total"))[0]
-            total = Amount(t.value, t.half, t.text, total_start, m.end("total"))
+        total = _total_at(text, m)
         listed = _listed_parts(text, m.end(), close, total)
         if listed is None or len(listed[0]) != len(items):
             continue  # an item of another kind ("7辆（2辆待报废）"…) or without a figure: not a list
@@ -264,7 +266,7 @@ def bracketed_breakdowns(passage: Passage) -> list[Breakdown]:
 _OPEN_LIST = re.compile(r"其中[：:]$")
 _LIST_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳])")
 _ITEM_CLAUSE_END = re.compile(r"[。；;]|其中")
-_MAX_ITEMS = 12
+MAX_LIST_ITEMS = 12  # numbered paragraphs read as the parts of one list, at most
 
 
 def _number_style(text: str) -> str:
@@ -282,14 +284,14 @@ def listed_breakdowns(head: Passage, following: list[Passage]) -> list[Breakdown
     ("“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：" / "（一）因公出国（境）费0万元，比2023年
     预算持平。…" / "（二）公务用车购置及运行费46.56万元，比2023年预算增加25万元…"): each item's first
     clause is read as one part of the list, for totals and for changes. Items run while they keep
-    the first one's numbering and section."""
+    the first one's numbering and section, `MAX_LIST_ITEMS` at most."""
     if _OPEN_LIST.search(head.text) is None or not following:
         return []
     style = _number_style(following[0].text)
     if not style:
         return []
     clauses = []
-    for item in following[:_MAX_ITEMS]:
+    for item in following[:MAX_LIST_ITEMS]:
         if _number_style(item.text) != style or item.location.section != head.location.section:
             break
         body = item.text[_LIST_NUMBER.match(item.text).end() :]
