@@ -9,13 +9,15 @@
     注：……                   a note (assemble attaches it to the table above)
     [页]                     a page break: blocks get page numbers and the document PDF-like
                              page texts (a page with no lines between two breaks is blank)
+    [图]                     a whole page that is only a picture, as the PDF reader reports one
+                             (a page break before and after it)
 """
 
 from __future__ import annotations
 
 import re
 
-from openlint.model import Cell, Heading, Location, Paragraph, Table
+from openlint.model import Cell, Heading, Location, Paragraph, Problem, Table
 from openlint.read.structure import assemble
 
 
@@ -24,8 +26,9 @@ def build(text: str, path: str = "case.txt"):
     caption: str | None = None
     rows: list[list[str]] = []
     caption_line = 0
-    paged = "[页]" in text
+    paged = "[页]" in text or "[图]" in text
     pages: list[list[str]] = [[]]
+    pictures: list[int] = []
 
     def here(number: int) -> Location:
         return Location(path, page=len(pages), line=number) if paged else Location(path, line=number)
@@ -53,6 +56,11 @@ def build(text: str, path: str = "case.txt"):
         if line == "[页]":
             pages.append([])
             continue
+        if line == "[图]":
+            pages.append([])
+            pictures.append(len(pages))
+            pages.append([])
+            continue
         if not line:
             continue
         if line.startswith("[表]"):
@@ -69,7 +77,9 @@ def build(text: str, path: str = "case.txt"):
     if not paged:
         return assemble(path, "txt", blocks)
     page_texts = tuple("\n".join(p) for p in pages)
-    return assemble(path, "pdf", blocks, page_count=len(page_texts), page_texts=page_texts)
+    problems = tuple(Problem(f"第{n}页只有图片，没有可提取的文字（可能是扫描或截图的表格），该页内容未检查",
+                             Location(path, page=n)) for n in pictures)
+    return assemble(path, "pdf", blocks, page_count=len(page_texts), page_texts=page_texts, problems=problems)
 
 
 

@@ -122,6 +122,7 @@ class Page:
     location: Location
     related: tuple[Location, ...] = ()
     anchor: str = ""
+    unread: bool = False  # the reader could not read it (only a picture, text that did not extract)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1391,8 +1392,9 @@ def pages(ctx: Context) -> list[Page]:
     """The pages of a PDF (nothing for other formats): `.number`, `.text`, `.blank` (no text but a
     page number), `.inner` (text on some page before and after), `.duplicate_of` (an earlier page
     with the same text), `.unreadable` (characters that did not extract: private-use, U+FFFD,
-    control characters; a bullet glyph at the start of a line is not counted) and `.quote`.
-    Pages the reader already reported as unreadable are not counted again."""
+    control characters; a bullet glyph at the start of a line is not counted) and `.quote`;
+    `.unread` for a page the reader reported it could not read (only a picture, text that did not
+    extract), whose characters are not counted again."""
     return ctx.cached(("text", "pages"), lambda: _pages(ctx.document))
 
 
@@ -1431,7 +1433,7 @@ def _pages(document: Document) -> list[Page]:
         out.append(Page(
             number=number, text=text, blank=blank[i],
             inner=first is not None and first < i < last, duplicate_of=duplicate, unreadable=bad,
-            quote=quote, location=location, related=related, anchor=f"第{number}页",
+            quote=quote, location=location, related=related, anchor=f"第{number}页", unread=number in reported,
         ))
     return out
 
@@ -1546,6 +1548,7 @@ ATTRIBUTES[Page] = {
     "number": lambda ctx, p: p.number, "text": lambda ctx, p: p.text, "blank": lambda ctx, p: p.blank,
     "inner": lambda ctx, p: p.inner, "duplicate_of": lambda ctx, p: p.duplicate_of,
     "unreadable": lambda ctx, p: p.unreadable, "quote": lambda ctx, p: p.quote, "page": _page,
+    "unread": lambda ctx, p: p.unread,
 }
 ATTRIBUTES[Tally] = {
     "text": lambda ctx, t: t.text, "count": lambda ctx, t: t.count, "total": lambda ctx, t: t.total,
