@@ -465,3 +465,31 @@ def test_libreoffice_page_gives_the_findings_of_its_docx(saved_page):
 
     page, word = saved_page
     assert findings(page) and findings(page) == findings(word)
+
+
+def test_styles_given_by_class_count_as_the_elements_own(tmp_path):
+    """Word and CMS pages often style by class in the page's <style>: a centred title, an outline
+    level, a hidden block. The element's own style attribute still wins."""
+    grid = "<table border=1><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>"
+    head = """<style><!--
+/* Word's sheet */
+p.a3, li.a3 {text-align:center; font-size:16pt}
+.level2 {mso-outline-level:2}
+div.gone {display:none}
+@page WordSection1 {size:595.3pt 841.9pt;}
+--></style>"""
+    body = f"""{head}
+<p class=MsoNormal>负责全区的财政工作</p>
+<p class="level2">名词解释</p>
+<div class=gone><p>隐藏的说明</p></div>
+<p class="x gone">不是 div，照常显示</p>
+<p class=a3>部门收支总体情况</p>
+{grid}
+<p class=a3 style="text-align:left">部门收入情况</p>
+{grid}
+"""
+    doc = read(tmp_path, body)
+    assert texts(doc)[:3] == [("P", "负责全区的财政工作"), ("H2", "名词解释"), ("P", "不是 div，照常显示")]
+    centred, own_style_wins = doc.tables
+    assert centred.caption == "部门收支总体情况"
+    assert own_style_wins.caption == ""

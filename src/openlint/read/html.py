@@ -110,6 +110,7 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
         problems.append(Problem(MSG_TOO_DEEP, Location(file=path)))
     if root is None:
         raise Unreadable(MSG_NO_TEXT)
+    _apply_class_styles(root)
     flow = _Flow(root)
     _Walker(root, _tidy(root, text)).walk(root, flow, None, 0)
     flow.end_paragraph()
@@ -120,6 +121,46 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
             raise Unreadable(MSG_TOO_DEEP)
         raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
     return assemble(path, "html", blocks, problems=problems)
+
+
+# --- styles given by class ---------------------------------------------------------------------
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CLASS_SELECTOR = re.compile(r"^(?:<!--|-->|\s)*([a-zA-Z][\w]*)?\.([\w-]+)\s*$")
+_MAX_STYLE_CHARS = 200_000
+
+
+def _apply_class_styles(root: etree._Element) -> None:
+    """Give the elements of a class the declarations the page's `<style>` sets for it (`p.a3
+    {text-align:center}`, `.h2 {mso-outline-level:2}`, `.hid {display:none}`) after their own
+    style attribute, which wins (the walker takes a property's first value): it reads style
+    attributes only. Simple selectors only (a class, or an element and a class); anything else in
+    the sheet is left alone."""
+    sheet = "".join(el.text or "" for el in root.iter("style"))[:_MAX_STYLE_CHARS]
+    if "." not in sheet or "{" not in sheet:
+        return
+    by_class: dict[tuple[str | None, str], str] = {}
+    for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", sheet)):
+        body = body.strip().strip(";")
+        if not body:
+            continue
+        for selector in selectors.split(","):
+            m = _CLASS_SELECTOR.match(selector)
+            if m:
+                key = ((m.group(1) or "").lower() or None, m.group(2).lower())
+                by_class[key] = f"{by_class[key]};{body}" if key in by_class else body
+    if not by_class:
+        return
+    for el in root.iter():
+        names = el.get("class") if isinstance(el.tag, str) else None
+        if not names:
+            continue
+        declared = [by_class[key] for name in names.lower().split()
+                    for key in ((None, name), (el.tag, name)) if key in by_class]
+        if declared:
+            own = el.get("style")
+            el.set("style", (own + ";" if own else "") + ";".join(declared))
 
 
 def _parser() -> etree.HTMLParser:
