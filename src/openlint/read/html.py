@@ -6,6 +6,7 @@ LibreOffice, or as a single-file web archive (MIME, the page and its images in o
   else UTF-8, else GB18030 with a note.
 * Parsing: lxml's HTML parser, lenient with broken markup; no network, no DTD, no entity from a
   DOCTYPE, comments dropped (Word's `<!--[if gte mso 9]>` blocks with them).
+* Styles: the style attribute, and what the page's `<style>` sets for a class (simple selectors).
 * Text: block elements (p, div, li, h1–h6 …) are paragraphs, `<br>` a line break inside one;
   white space collapses as a browser collapses it, `&nbsp;` is a space; Word's tab spans are tabs,
   its list numbers (mso-list:Ignore spans) are written as the .docx reader writes them. The head,
