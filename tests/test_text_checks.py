@@ -29,7 +29,7 @@ def test_registry():
         "occurrences": (1, 2), "years": (0, 1), "unbalanced_brackets": (0, 1), "variants": (1, 2),
         "numbering_problems": (0, 0), "list_items": (0, 0), "toc_entries": (0, 0), "pages": (0, 0),
         "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1), "foreign_names": (2, 2),
-        "duplicates": (1, 2),
+        "duplicates": (1, 2), "periods": (0, 0),
     }
     assert all(P.REGISTRY[name].doc for name in mine)
     assert {"quote", "before", "after", "next", "canonical", "problem", "expected", "in_order", "blank",
@@ -463,3 +463,9 @@ def test_duplicates_are_the_repeats_of_long_enough_texts():
     in_a_section = Location(file="a.docx", section=("第三部分", "八、政府性基金预算财政拨款收入支出情况说明"))
     (docx,) = duplicates(None, [Paragraph(long, in_a_section), Paragraph(long, Location(file="a.docx"))], 20)
     assert docx.first == "“八、政府性基金预算财政拨款收入支出情况说明”一节"
+
+
+def test_periods_measure_the_days_from_start_to_end():
+    ctx = ctx_of("自2025年1月1日至2025年12月31日；2024年1月1日—12月31日；2025年1月1日至2024年12月31日；"
+                 "2024年2月30日至2024年3月1日。")
+    assert [p.value for p in T.periods(ctx)] == [364, 365, -1]  # a date that does not exist is skipped

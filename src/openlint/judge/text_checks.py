@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -545,6 +546,28 @@ def years(ctx: Context, scope: Any = None) -> list[Hit]:
                 for _i, unit, m in _matches(ctx, _YEAR, scope)]
 
     return ctx.cached(("text", "years"), compute) if scope is None else compute()
+
+
+_PERIOD = re.compile(
+    r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:至|到|—|–|-|－|～|~)\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+)
+
+
+@primitive("periods", 0)
+def periods(ctx: Context) -> list[Hit]:
+    """Periods written from one date to another ("2025年1月1日至2025年12月31日", "2024年1月1日—12月31日":
+    the end in the start's year when it names none), `.value` the days from start to end (negative
+    when the end comes first). A date that does not exist is left to the rules about dates."""
+    out = []
+    for _i, unit, m in _matches(ctx, _PERIOD):
+        y1, m1, d1, y2, m2, d2 = m.groups()
+        try:
+            start = date(int(y1), int(m1), int(d1))
+            end = date(int(y2 or y1), int(m2), int(d2))
+        except ValueError:
+            continue
+        out.append(_hit(unit, m, value=(end - start).days, width=8))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
