@@ -247,7 +247,12 @@ def test_change_without_its_amount():
 def test_flat_and_roughly_flat():
     (c,) = S.changes(passage("政府性基金拨款支出预算0万元，与2024年预算持平。"), 2025)
     assert c.direction == S.FLAT and c.after.text == "0万元"
-    assert S.changes(passage("决算数与2023年度基本持平。"), 2024) == []
+    (rough,) = S.changes(passage("决算数与2023年度基本持平。"), 2024)
+    assert (rough.direction, rough.approximate, rough.word) == (S.FLAT, True, "基本持平")
+    ctx = ctx_of("上海市某某局2026年部门预算\n上年预算为10.00万元，本年预算安排10.50万元，与上年基本持平。")
+    (check,) = JS.stated_changes(ctx)
+    assert check.direction_ok and Decimal("0.0489") < check.spread < Decimal("0.05")  # (10.495 − 10.005) ÷ 10.005
+    assert check.actual == "增加5.00%"
 
 
 def test_completion_and_other_budget():

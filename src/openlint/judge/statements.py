@@ -28,6 +28,15 @@ def document_statements(ctx: Context) -> S.Statements:
     return ctx.cached("narrative-statements", lambda: S.extract(ctx.document, ctx.facts.year))
 
 
+_UNBOUNDED = Decimal(10**9)  # a relative spread against an amount of 0
+
+
+def _least_spread(amount: S.Amount, base: S.Amount) -> Decimal:
+    """The least |amount − base| ÷ base the rounding of both printed figures allows."""
+    gap = max(amount.lo - base.hi, base.lo - amount.hi, Decimal(0))
+    return gap / base.hi if base.hi > 0 else (Decimal(0) if not gap else _UNBOUNDED)
+
+
 def _sign_word(value: Decimal) -> str:
     return DIRECTION_NAMES[UP if value > 0 else DOWN if value < 0 else FLAT]
 
@@ -45,6 +54,7 @@ class ChangeCheck:
     actual: str
     basis: str
     words_agree: bool = True  # the change's two direction words ("减少N万元，增长P%") do not contradict
+    spread: Decimal = Decimal(0)  # "基本持平": the least |本年 − 上年| ÷ 上年 the rounding of both allows
 
     @property
     def direction_problem(self) -> str:
@@ -124,14 +134,20 @@ def _check_change_amounts(c: S.Change) -> ChangeCheck:
             else:
                 delta_ok = N.lo <= max(abs(lo), abs(hi))
             expected_delta = f"应为{actual}{fmt_amount(abs(change), N)}" if change else "应为持平"
-        if c.direction is not None:
+        spread = Decimal(0)
+        if c.approximate:  # the rule says how near "基本持平" must be, against `spread`
+            spread = _least_spread(B, A)
+            if change and A.value:
+                actual += fmt_percent(abs(change) / A.value, 2)
+        elif c.direction is not None:
             if c.direction == UP:
                 direction_ok = B.hi > A.lo
             elif c.direction == DOWN:
                 direction_ok = B.lo < A.hi
             else:
                 direction_ok = B.lo <= A.hi and A.lo <= B.hi
-        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis)
+        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis,
+                           spread=spread)
     if B is not None and N is not None and c.direction in (UP, DOWN):
         basis = f"{c.after_label}{B.text}、{c.word}{N.text}"
         if c.direction == UP and N.lo > B.hi:
@@ -191,6 +207,8 @@ ATTRIBUTES[ChangeCheck] = {
     "direction": lambda ctx, c: c.change.word,
     "direction_ok": lambda ctx, c: c.direction_ok,
     "words_agree": lambda ctx, c: c.words_agree,
+    "approximate": lambda ctx, c: c.change.approximate,
+    "spread": lambda ctx, c: c.spread,
     "direction_problem": lambda ctx, c: c.direction_problem,
     "actual": lambda ctx, c: c.actual,
     "page": lambda ctx, c: c.location.page,
@@ -420,9 +438,6 @@ class RelationCheck(_ItemCheck):
         return f"{self.item.quote}｜{self.item.budget.text}｜{self.item.final.text}"
 
 
-_UNBOUNDED = Decimal(10**9)  # a spread against a budget of 0
-
-
 def _check_relation(r: S.Relation) -> RelationCheck:
     f, b = r.final, r.budget
     if r.relation == UP:
@@ -431,8 +446,7 @@ def _check_relation(r: S.Relation) -> RelationCheck:
         ok = f.lo < b.hi
     else:
         ok = f.lo <= b.hi and b.lo <= f.hi
-    gap = max(f.lo - b.hi, b.lo - f.hi, Decimal(0))
-    spread = gap / b.hi if b.hi > 0 else (Decimal(0) if not gap else _UNBOUNDED)
+    spread = _least_spread(f, b)
     diff = f.value - b.value
     actual = "决算数" + ("大于" if diff > 0 else "小于" if diff < 0 else "等于") + "预算数"
     if r.approximate:

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
-    _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, Amount, Percent, _amounts_within,
-    amounts_in, percents_in,
+    _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, FLAT, Amount, Percent,
+    _amounts_within, amounts_in, percents_in,
 )
 from openlint.understand.statements.passage import (
     _ITEM_START, _JUST_BEFORE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
@@ -82,6 +82,7 @@ class Change:
     itemised: bool = False  # followed by "其中" and its parts, whose changes carry the reasons
     reason_word: str = ""  # "减少" when its reason says "减少的主要原因是…" of this change alone
     subject: str = ""  # what the amount is of, as printed before it: "财政拨款支出预算"
+    approximate: bool = False  # "基本持平": equal give or take
 
 
 @lru_cache(maxsize=1024)
@@ -205,9 +206,8 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
     for (m, t), (reason, itemised, reason_word) in zip(matches, reasons):
         s_start, s_end = _sentence_at(spans, m.start())
         word = t.group("dir")
-        if word == "基本持平":
-            continue  # approximately equal: not judged
-        direction = None if t.group("alt") else _DIRECTION_WORDS[word]
+        approximate = word == "基本持平"  # equal give or take: how near is near enough is the rule's
+        direction = FLAT if approximate else None if t.group("alt") else _DIRECTION_WORDS[word]
         delta = rate = None
         if t.group("n"):
             delta = amounts_in(t.group("n"))[0]
@@ -284,6 +284,7 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
                 itemised=itemised,
                 reason_word=reason_word,
                 subject=subject,
+                approximate=approximate,
             )
         )
     return out
