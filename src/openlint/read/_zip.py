@@ -7,6 +7,7 @@ case its declared size lies.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 
@@ -14,6 +15,10 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024  # a part that inflates beyond this is refus
 MAX_RATIO = 200  # deflate ratio above which a part larger than RATIO_FLOOR is refused
 RATIO_FLOOR = 1024 * 1024
 MAX_ZIP_ENTRIES = 10000  # an Office file has tens of parts, a few hundred with many images
+# Deflate cannot inflate a byte to more than 1032 (RFC 1951: a 258-byte match in under 2 bits): a
+# member this small compressed stays under MAX_MEMBER_BYTES whatever size it declares.
+MAX_DEFLATE_RATIO = 1032
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, (version … sizes), name length, extra length
 
 
 class Unreadable(Exception):
@@ -77,6 +82,8 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
     """A part's bytes, refusing decompression bombs before inflating them."""
     info = zf.getinfo(name)
     check_member(info)
+    if info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size * MAX_DEFLATE_RATIO <= MAX_MEMBER_BYTES:
+        return _inflate_at_once(zf, info)
     try:
         with zf.open(info) as f:
             data = f.read(MAX_MEMBER_BYTES + 1)
@@ -84,4 +91,27 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
         raise Unreadable(f"文件已损坏：{name} 无法解压") from None
     if len(data) > MAX_MEMBER_BYTES:  # the declared size lied
         raise Unreadable(f"{name} 解压后超过 {MAX_MEMBER_BYTES // 1048576} MB 上限，疑似压缩炸弹，未读取")
+    return data
+
+
+def _inflate_at_once(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A deflated member too small compressed to be a bomb, inflated in one call into a buffer of
+    its declared size. `ZipExtFile` inflates into growing blocks that it then joins, and the
+    memory of a part of a few hundred KB (a styles.xml of table styles) goes back to the system
+    and faults in again for every document: several times the cost of inflating it."""
+    bad = f"文件已损坏：{info.filename} 无法解压"
+    fp = zf.fp
+    if fp is None:
+        raise Unreadable(bad)
+    try:
+        fp.seek(info.header_offset)
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack(fp.read(_LOCAL_HEADER.size))
+        if signature != b"PK\x03\x04":
+            raise Unreadable(bad)
+        fp.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+        data = zlib.decompress(fp.read(info.compress_size), -15, info.file_size)
+    except (struct.error, zlib.error, OSError, ValueError):
+        raise Unreadable(bad) from None
+    if zlib.crc32(data) != info.CRC:
+        raise Unreadable(bad)
     return data
