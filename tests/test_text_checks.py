@@ -10,6 +10,7 @@ from docbuilder import build
 from openlint.judge import primitives as P
 from openlint.judge import text_checks as T
 from openlint.judge.context import Context
+from openlint.model import Heading
 from openlint.understand.catalog import load_catalog
 
 CATALOG = load_catalog()
@@ -469,3 +470,15 @@ def test_periods_measure_the_days_from_start_to_end():
     ctx = ctx_of("自2025年1月1日至2025年12月31日；2024年1月1日—12月31日；2025年1月1日至2024年12月31日；"
                  "2024年2月30日至2024年3月1日。")
     assert [p.value for p in T.periods(ctx)] == [364, 365, -1]  # a date that does not exist is skipped
+
+
+def test_a_table_of_contents_without_its_title_is_taken_for_one():
+    lines = ["# 第一部分 概况", "# 一、部门职责", "# 二、机构设置", "# 第一部分 概况", "# 一、部门职责", "负责全区工作。",
+             "# 二、机构设置", "内设3个科室。"]
+    ctx = ctx_of("某某局2024年度部门决算\n" + "\n".join(lines))
+    toc = T._toc_ids(ctx)
+    headings = [b for b in ctx.document.blocks if isinstance(b, Heading)]
+    assert [id(h) in toc for h in headings] == [True, True, True, False, False, False]  # not the body's own
+    assert T.numbering_problems(ctx) == []
+    # headings that never come back are the body itself
+    assert T._toc_ids(ctx_of("某某局2024年度部门决算\n# 一、甲\n# 二、乙\n# 三、丙\n正文。")) == frozenset()

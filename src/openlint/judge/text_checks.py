@@ -489,11 +489,39 @@ def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, wid
 
 
 def _toc_ids(ctx: Context) -> frozenset[int]:
-    """ids of the 目录 entries (paragraphs), once per document: hits in them have kind `toc`, and
-    the numbering of the 目录 is checked apart from the body's. (The document keeps the blocks
-    alive, so their ids stay theirs.)"""
-    return ctx.cached(("text", "toc blocks"),
-                      lambda: frozenset(id(b) for b in _toc_entries_blocks(ctx.document)[1]))
+    """ids of the 目录 entries (paragraphs; or the headings of a 目录 without its title), once per
+    document: hits in them have kind `toc`, and the numbering of the 目录 is checked apart from the
+    body's. (The document keeps the blocks alive, so their ids stay theirs.)"""
+    def compute() -> frozenset[int]:
+        heading, entries = _toc_entries_blocks(ctx.document)
+        lines = entries if heading is not None else _untitled_toc(ctx.document.blocks)
+        return frozenset(id(b) for b in lines)
+
+    return ctx.cached(("text", "toc blocks"), compute)
+
+
+_UNTITLED_TOC_LINES = 3  # headings in a row, at least, to be taken for a 目录 that lost its title
+
+
+def _untitled_toc(blocks: list) -> list[Heading]:
+    """The first run of headings with nothing between them whose texts all come back as headings
+    after it: a 目录 published without its title (common on web pages), whose lines read as
+    headings. The run stops before the body's own first headings (which do not come back)."""
+    last_at: dict[str, int] = {}  # a heading text → the last block index it is at
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            last_at[compact(block.text)] = i
+    run: list[tuple[int, Heading]] = []
+    for i, block in enumerate([*blocks, None]):
+        if isinstance(block, Heading):
+            run.append((i, block))
+            continue
+        for k in range(len(run), _UNTITLED_TOC_LINES - 1, -1):  # the longest such beginning of the run
+            end = run[k - 1][0]
+            if all(last_at[compact(h.text)] > end for _i, h in run[:k]):
+                return [h for _i, h in run[:k]]
+        run = []
+    return []
 
 
 # --------------------------------------------------------------------------------------------
