@@ -274,7 +274,9 @@ _CORE_ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
         "tables": lambda ctx, s: [b for b in s.blocks if isinstance(b, Table)],
         "paragraphs": lambda ctx, s: paragraphs(ctx, s),
     },
-    Paragraph: {"text": lambda ctx, p: compact(p.text), "page": lambda ctx, p: p.location.page},
+    # `.printed`: the text with its white space, where a PDF line shows the gap between two columns
+    Paragraph: {"text": lambda ctx, p: compact(p.text), "printed": lambda ctx, p: p.text,
+                "page": lambda ctx, p: p.location.page},
     Heading: {"text": lambda ctx, h: compact(h.text), "page": lambda ctx, h: h.location.page},
     TableKind: {
         "id": lambda ctx, k: k.id,
