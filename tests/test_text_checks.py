@@ -480,5 +480,9 @@ def test_a_table_of_contents_without_its_title_is_taken_for_one():
     headings = [b for b in ctx.document.blocks if isinstance(b, Heading)]
     assert [id(h) in toc for h in headings] == [True, True, True, False, False, False]  # not the body's own
     assert T.numbering_problems(ctx) == []
+    with_pages = ["# 第一部分 概况 1", "# 一、部门职责……2", "# 二、机构设置 3", "# 第一部分 概况", "# 一、部门职责",
+                  "负责全区工作。", "# 二、机构设置", "内设3个科室。"]
+    ctx = ctx_of("某某局2024年度部门决算\n" + "\n".join(with_pages))
+    assert len(T._toc_ids(ctx)) == 3 and T.numbering_problems(ctx) == []  # lines ending on their page number
     # headings that never come back are the body itself
     assert T._toc_ids(ctx_of("某某局2024年度部门决算\n# 一、甲\n# 二、乙\n# 三、丙\n正文。")) == frozenset()

@@ -510,7 +510,7 @@ def _untitled_toc(blocks: list) -> list[Heading]:
     last_at: dict[str, int] = {}  # a heading text → the last block index it is at
     for i, block in enumerate(blocks):
         if isinstance(block, Heading):
-            last_at[compact(block.text)] = i
+            last_at[_without_page_number(block.text)] = i
     run: list[tuple[int, Heading]] = []
     for i, block in enumerate([*blocks, None]):
         if isinstance(block, Heading):
@@ -518,10 +518,18 @@ def _untitled_toc(blocks: list) -> list[Heading]:
             continue
         for k in range(len(run), _UNTITLED_TOC_LINES - 1, -1):  # the longest such beginning of the run
             end = run[k - 1][0]
-            if all(last_at[compact(h.text)] > end for _i, h in run[:k]):
+            if all(last_at[_without_page_number(h.text)] > end for _i, h in run[:k]):
                 return [h for _i, h in run[:k]]
         run = []
     return []
+
+
+_PAGE_NUMBER_AFTER = re.compile(r"(?:[.．…·—-]{2,}\s*|\s+)\d{1,3}\s*$")
+
+
+def _without_page_number(text: str) -> str:
+    """A heading's words without the page number a 目录 line ends with ("一、部门职责……3")."""
+    return compact(_PAGE_NUMBER_AFTER.sub("", text))
 
 
 # --------------------------------------------------------------------------------------------
