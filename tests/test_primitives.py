@@ -63,7 +63,7 @@ def test_registry_arities():
     assert {name: (p.min_args, p.max_args) for name, p in core.items()} == {
         "sections": (0, 1), "section": (1, 1), "tables": (0, 1), "table": (1, 1), "required_tables": (0, 0),
         "paragraphs": (0, 1), "notes": (1, 1), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
-        "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 2),
+        "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 3),
         "states_absence": (2, 2), "missing": (2, 2), "has_amount": (1, 1),
         "paragraphs_outside": (1, 1), "discloses": (2, 2),
     }
@@ -283,6 +283,8 @@ def test_find(ctx):
     assert P.find(ctx, "公务接待费", "出国") == ""
     assert P.find(ctx, P.section(ctx, "职责"), re.compile("负责.*")) == "负责财政工作。"
     assert P.find(ctx, None, re.compile(".")) == ""
+    assert P.find(ctx, "第一句。更有效的整合\n有效的 整合社区资源，为居民服务。", "更有效", 4) == "第一句。更有效的整合…"
+    assert P.find(ctx, "甲乙丙", re.compile("乙"), 5) == "甲乙丙"  # nothing cut, no …
 
 
 @pytest.mark.parametrize(

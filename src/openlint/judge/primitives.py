@@ -159,14 +159,24 @@ def excerpt(ctx: Context, value: Any, length: float = 30) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
-@primitive("find", 2)
-def find(ctx: Context, value: Any, pattern: Any) -> str:
-    """The first text in value that the pattern matches, or nothing."""
+@primitive("find", 2, 3)
+def find(ctx: Context, value: Any, pattern: Any, around: Any = 0) -> str:
+    """The first text in value that the pattern matches, or nothing; with `around`, the match and
+    up to that many characters either side, on one line, with … where cut (to quote it)."""
     s = _text_of(value) if not isinstance(value, str) else value
     if isinstance(pattern, re.Pattern):
         m = pattern.search(s)
-        return m.group(0) if m else ""
-    return str(pattern) if str(pattern) in s else ""
+        start, end = (m.start(), m.end()) if m else (-1, -1)
+    else:
+        start = s.find(str(pattern))
+        end = start + len(str(pattern))
+    if start < 0:
+        return ""
+    width = int(around)
+    if not width:
+        return s[start:end]
+    left, right = max(0, start - width), min(len(s), end + width)
+    return ("…" if left else "") + compact(s[left:right]).replace("\n", "") + ("…" if right < len(s) else "")
 
 
 _ABSENCE_WORDS = r"(无(?!偿|形|论|关)|没有|未安排|未发生|不涉及|未使用|未产生)"
