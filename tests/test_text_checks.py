@@ -468,8 +468,9 @@ def test_duplicates_are_the_repeats_of_long_enough_texts():
 
 def test_periods_measure_the_days_from_start_to_end():
     ctx = ctx_of("自2025年1月1日至2025年12月31日；2024年1月1日—12月31日；2025年1月1日至2024年12月31日；"
-                 "2024年2月30日至2024年3月1日。")
-    assert [p.value for p in T.periods(ctx)] == [364, 365, -1]  # a date that does not exist is skipped
+                 "2024年2月30日至2024年3月1日；2024年12月1日至1月31日。")
+    # a date that does not exist is skipped; an end without its year before the start is next year's
+    assert [p.value for p in T.periods(ctx)] == [364, 365, -1]
 
 
 def test_a_table_of_contents_without_its_title_is_taken_for_one():

@@ -592,8 +592,9 @@ _PERIOD = re.compile(
 @primitive("periods", 0)
 def periods(ctx: Context) -> list[Hit]:
     """Periods written from one date to another ("2025年1月1日至2025年12月31日", "2024年1月1日—12月31日":
-    the end in the start's year when it names none), `.value` the days from start to end (negative
-    when the end comes first). A date that does not exist is left to the rules about dates."""
+    the end in the start's year when it names none, or in the next when it would come first), `.value`
+    the days from start to end (negative when the end comes first). A date that does not exist is
+    left to the rules about dates."""
     out = []
     for _i, unit, m in _matches(ctx, _PERIOD):
         y1, m1, d1, y2, m2, d2 = m.groups()
@@ -602,6 +603,8 @@ def periods(ctx: Context) -> list[Hit]:
             end = date(int(y2 or y1), int(m2), int(d2))
         except ValueError:
             continue
+        if end < start and not y2:
+            continue  # "2024年12月1日至1月31日": into the next year, most likely
         out.append(_hit(unit, m, value=(end - start).days, width=8))
     return out
 
