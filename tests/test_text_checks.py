@@ -10,7 +10,7 @@ from docbuilder import build
 from openlint.judge import primitives as P
 from openlint.judge import text_checks as T
 from openlint.judge.context import Context
-from openlint.model import Heading
+from openlint.model import Heading, Section
 from openlint.understand.catalog import load_catalog
 
 CATALOG = load_catalog()
@@ -485,5 +485,7 @@ def test_a_table_of_contents_without_its_title_is_taken_for_one():
                   "负责全区工作。", "# 二、机构设置", "内设3个科室。"]
     ctx = ctx_of("某某局2024年度部门决算\n" + "\n".join(with_pages))
     assert len(T._toc_ids(ctx)) == 3 and T.numbering_problems(ctx) == []  # lines ending on their page number
+    toc_section = P.ATTRIBUTES[Section]["toc"]
+    assert [toc_section(ctx, s) for s in P.sections(ctx)][:4] == [True, True, True, False]
     # headings that never come back are the body itself
     assert T._toc_ids(ctx_of("某某局2024年度部门决算\n# 一、甲\n# 二、乙\n# 三、丙\n正文。")) == frozenset()

@@ -1590,6 +1590,8 @@ ATTRIBUTES[Variant] = {
     "text": lambda ctx, v: v.text, "count": lambda ctx, v: v.count, "canonical": lambda ctx, v: v.canonical,
     "canonical_count": lambda ctx, v: v.canonical_count, "pages": lambda ctx, v: v.pages, "page": _page,
 }
+# A section whose heading is a line of the 目录 (one written without its title reads as headings).
+ATTRIBUTES.setdefault(Section, {})["toc"] = lambda ctx, s: id(s.heading) in _toc_ids(ctx)
 ATTRIBUTES[Duplicate] = {
     "text": lambda ctx, d: d.text, "quote": lambda ctx, d: d.quote, "count": lambda ctx, d: d.count,
     "first": lambda ctx, d: d.first, "page": lambda ctx, d: d.page,
