@@ -516,10 +516,14 @@ def _untitled_toc(blocks: list) -> list[Heading]:
         if isinstance(block, Heading):
             run.append((i, block))
             continue
-        for k in range(len(run), _UNTITLED_TOC_LINES - 1, -1):  # the longest such beginning of the run
-            end = run[k - 1][0]
-            if all(last_at[_without_page_number(h.text)] > end for _i, h in run[:k]):
-                return [h for _i, h in run[:k]]
+        # the longest beginning of the run whose lines all come back after its last one
+        longest, soonest_last = 0, len(blocks)
+        for k, (index, heading) in enumerate(run, start=1):
+            soonest_last = min(soonest_last, last_at[_without_page_number(heading.text)])
+            if soonest_last > index:
+                longest = k
+        if longest >= _UNTITLED_TOC_LINES:
+            return [h for _i, h in run[:longest]]
         run = []
     return []
 
