@@ -97,10 +97,11 @@ def extract(document: Document, year: int | None) -> Statements:
     for n, passage in enumerate(found):
         result.passages.append(passage)
         text = passage.text
+        # lists of counts need no amount: "共有车辆5辆，其中：…", "车辆7辆（一般公务用车3辆，…）"
+        if "其中" in text:
+            result.breakdowns.extend(breakdowns(passage))
+        result.breakdowns.extend(bracketed_breakdowns(passage))
         if not _HINT.search(text):
-            if "其中" in text:  # a breakdown of counts needs no amount: "共有车辆5辆，其中：…"
-                result.breakdowns.extend(breakdowns(passage))
-            result.breakdowns.extend(bracketed_breakdowns(passage))
             continue
         if "比" in text or "较" in text or "与" in text or "同" in text:
             # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
@@ -114,11 +115,8 @@ def extract(document: Document, year: int | None) -> Statements:
         if "占" in text:
             named_before.upto = n
             result.shares.extend(shares(passage, named_before))
-        if "其中" in text:
-            result.breakdowns.extend(breakdowns(passage))
         if "其中" in text or "主要" in text:
             result.breakdowns.extend(change_breakdowns(passage))
-        result.breakdowns.extend(bracketed_breakdowns(passage))
         if "其中" in text[-3:]:
             result.breakdowns.extend(listed_breakdowns(passage, found[n + 1 : n + 1 + MAX_LIST_ITEMS]))
         if "类）" in text:
