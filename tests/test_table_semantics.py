@@ -63,6 +63,9 @@ def test_unit_from_preamble_caption_or_header():
     ("-", None),
     ("——", None),
     ("无", None),
+    ("￥1,234.50", Decimal("1234.50")),  # a table printed with a currency format
+    ("-¥5.00", Decimal("-5.00")),
+    ("¥", None),
 ])
 def test_amounts_are_exact_decimals(text, value):
     assert parse_amount(text) == value

@@ -10,7 +10,8 @@ from openlint.model import Table
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
 _AMOUNT = re.compile(r"^(?=\(.*\)$|[^()]*$)\(?[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?$")  # parentheses balanced
-_AMOUNT_START = frozenset("0123456789０１２３４５６７８９-−－(（")
+_AMOUNT_START = frozenset("0123456789０１２３４５６７８９-−－(（￥¥")
+_CURRENCY = re.compile(r"^([-−(]?)[￥¥]")  # ￥1,234.00 as a table printed with a currency format shows it
 _DASHES = {"-", "—", "–", "－", "--", "——"}
 _LABEL_HEADER = re.compile(r"编码|代码|科目|名称|项目|序号|行次|栏次|单位|^[类款项]$|指标|说明|备注|内容|名\s*称")
 # A header naming an amount is no label column even if it contains a label word: 项目支出, 附属单位上缴收入.
@@ -32,6 +33,8 @@ def parse_amount(text: str) -> Decimal | None:
     if not s or s[0] not in _AMOUNT_START:
         return None  # fast path: most cells are names
     s = s.translate(_FULL_WIDTH).replace(" ", "")
+    if "￥" in s or "¥" in s:
+        s = _CURRENCY.sub(r"\1", s)
     if s in _DASHES or not _AMOUNT.match(s):
         return None
     negative = s.startswith("(") or s.lstrip("(").startswith(("-", "−"))
