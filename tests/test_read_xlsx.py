@@ -250,8 +250,12 @@ def test_formula_cached_value_or_blank(tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-    (t,) = read_xlsx(path).tables
+    doc = read_xlsx(path)
+    (t,) = doc.tables
     assert t.row_texts(1) == ("2.00", "")
+    # B2 was never computed (A2 was): read as blank, and the user is told why its sums were not checked
+    (problem,) = doc.problems
+    assert problem.message.startswith("有 1 个公式单元格没有保存计算结果") and not problem.fatal
 
 
 def test_merged_cells_dates_and_booleans(tmp_path):

@@ -12,7 +12,8 @@ Each visible sheet is one part of it, read in order into the blocks a PDF of the
 
 Cells are read as the sheet shows them: numbers through their number format (`#,##0.00` →
 `1,234.50`), because the rules judge rounding from the printed precision; formulas by their cached
-value (blank when the file has none). Every block's `line` is its Excel row number.
+value (blank when the file has none, as when a program wrote the workbook without computing it:
+a problem then says how many). Every block's `line` is its Excel row number.
 
 openpyxl and xlrd are imported by the readers only, so importing `openlint.read` stays cheap.
 """
@@ -40,6 +41,10 @@ from openlint.read.text import (
 )
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024  # a worksheet part larger than this is no disclosure table
+MSG_UNCALCULATED = (
+    "有 {n} 个公式单元格没有保存计算结果（文件未经 Excel 或 WPS 计算后保存），按空白读取，"
+    "涉及的合计未能核对；请在 Excel 或 WPS 中打开、保存后再检查"
+)
 MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
 MSG_CORRUPT = "文件已损坏或不完整，无法作为 Excel 工作簿打开"
 _DOT_LEADER = re.compile(r"[\s.．。…·]{2,}\d*$")  # 目录 entries: `一、部门主要职能 ………… 3`
@@ -111,14 +116,19 @@ def _read(path: str, fmt: str, load) -> Document:
 def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
     # openpyxl inflates the parts itself: check every member first. zipfile never inflates a
     # member beyond its declared size, so the declared sizes bound what openpyxl can allocate.
+    uncalculated = 0
     with open_zip(path, ".xlsx") as zf:
         for info in zf.infolist():
             check_member(info)
-            if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_SHEET_BYTES:
-                raise Unreadable(
-                    f"工作表 {info.filename} 过大（{info.file_size / 1048576:.0f} MB，上限 "
-                    f"{MAX_SHEET_BYTES // 1048576} MB），未读取"
-                )
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                if info.file_size > MAX_SHEET_BYTES:
+                    raise Unreadable(
+                        f"工作表 {info.filename} 过大（{info.file_size / 1048576:.0f} MB，上限 "
+                        f"{MAX_SHEET_BYTES // 1048576} MB），未读取"
+                    )
+                uncalculated += _formulas_without_value(zf.read(info))
+    if uncalculated:
+        problems.append(Problem(MSG_UNCALCULATED.format(n=uncalculated), Location(file=path)))
     import openpyxl
 
     try:
@@ -142,6 +152,17 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
         merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
         sheets.append(_Sheet(ws.title, cells, merges))
     return sheets
+
+
+# a cell whose formula is followed by no value: `<f>SUM(B2:B4)</f></c>`, `<f t="shared" si="0"/></c>`,
+# or an empty `<v/>` (a program that wrote the formula without computing it)
+_NO_VALUE = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+
+
+def _formulas_without_value(sheet_xml: bytes) -> int:
+    return len(_NO_VALUE.findall(sheet_xml)) if b"<f" in sheet_xml else 0
 
 
 def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:
