@@ -467,6 +467,46 @@ def test_libreoffice_page_gives_the_findings_of_its_docx(saved_page):
     assert findings(page) and findings(page) == findings(word)
 
 
+SITE_TOP = """<div class="top"><ul class="nav"><li><a href="/">网站首页</a></li><li><a href="/zwgk/">政务公开</a></li></ul></div>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; <a href="/czyjs/">财政预决算</a></div>
+<div class="article"><h1>上海市普陀区社会福利院2024年单位预算</h1><div class="info">来源：本站　发布时间：2024-02-06</div>
+<div class="content">"""
+SITE_BOTTOM = """</div>
+<p>上一篇：<a href="/xxgk/2023js.html">上海市普陀区社会福利院2023年单位决算</a></p>
+<div class="related"><h3>相关链接</h3><ul><li><a href="/xxgk/2023ys.html">上海市普陀区社会福利院2023年单位预算</a></li></ul></div>
+<p>【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</p></div>
+<footer><p>主办单位：上海市普陀区人民政府办公室　沪ICP备05003342号</p></footer>"""
+
+
+def test_a_site_page_around_the_document_adds_no_findings(tmp_path, saved_page):
+    """A disclosure published on a government site: its menu, breadcrumb, 上一篇 and 相关链接 (titles
+    of other years' 预算 and 决算) and footer are not the document's text."""
+    source = (FIX / "html" / f"{CORPUS_DOC}.html").read_text(encoding="utf-8")
+    body = re.search(r"<body[^>]*>(.*)</body>", source, re.S)
+    path = tmp_path / "page.html"
+    path.write_text(source.replace(body.group(0), f"<body>{SITE_TOP}{body.group(1)}{SITE_BOTTOM}</body>"), encoding="utf-8")
+    site = read_document(str(path))
+    text = "".join(b.text for b in site.blocks if not isinstance(b, Table))
+    for chrome in ("网站首页", "当前位置", "2023年单位决算", "2023年单位预算", "打印本页", "ICP"):
+        assert chrome not in text
+    assert site.headings[0].text == "上海市普陀区社会福利院2024年单位预算"
+    rules = load_rules()
+
+    def findings(doc):
+        return sorted((f.rule_id, f.severity.value, _bare(f.message)) for f in check_document(doc, rules))
+
+    assert findings(site) == findings(saved_page[0])
+
+
+def test_links_inside_the_document_stay(tmp_path):
+    page = WORD_HEAD + """<p><a href="#_Toc1">一、部门主要职能</a></p>
+<p>详见附件，或登录<a href="http://www.example.gov.cn/">区政府网站</a>查询本部门2024年预算的全部内容。</p>""" + WORD_TAIL
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    texts = [b.text for b in read_document(str(path)).blocks]
+    assert texts[0].endswith("一、部门主要职能") and any("区政府网站查询" in t for t in texts)
+
+
 def test_styles_given_by_class_count_as_the_elements_own(tmp_path):
     """Word and CMS pages often style by class in the page's <style>: a centred title, an outline
     level, a hidden block. The element's own style attribute still wins."""

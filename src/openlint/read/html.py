@@ -11,7 +11,8 @@ LibreOffice, or as a single-file web archive (MIME, the page and its images in o
   white space collapses as a browser collapses it, `&nbsp;` is a space; Word's tab spans are tabs,
   its list numbers (mso-list:Ignore spans) are written as the .docx reader writes them. The head,
   scripts, styles, hidden elements (display:none, mso-hide:all, `hidden`) and Word's table of
-  contents (as in a .docx) are left out.
+  contents (as in a .docx) are left out, and so is what a government site puts around a document
+  (menus, breadcrumb, 上一篇/相关链接 to other documents, footer: see `_drop_site_chrome`).
 * Blocks are composed by the .docx reader's `compose_blocks`: h1–h6 (and Word's
   mso-outline-level) give a heading its level, other paragraphs are headings by their numbering;
   the line above a table is its caption when it reads like a title (says 表, or is centred or bold),
@@ -291,6 +292,7 @@ def _tidy(root: etree._Element, source: str) -> dict:
     the outline levels Word wrote on paragraphs."""
     for el in list(root.iter(*_SKIPPED)):
         _drop(el)
+    _drop_site_chrome(root)
     if "MsoToc" in source:  # Word's table of contents repeats the headings, as the .docx reader knows
         for el in [p for p in root.iter("p") if (p.get("class") or "").startswith("MsoToc")]:
             _drop(el)
@@ -325,6 +327,52 @@ def _tidy(root: etree._Element, source: str) -> dict:
     for br in root.iter("br"):
         br.tail = _BR + br.tail if br.tail else _BR
     return levels
+
+
+# A government site wraps a disclosure in its own page: navigation, a breadcrumb, 上一篇/下一篇,
+# 相关链接 to other years' documents, a footer. Their text is not the document's (a linked title
+# “××2023年单位决算” under a 2024 budget would be read as the document calling itself a 决算).
+_CHROME_TAGS = ("nav", "aside")
+_PAGE_FRAME = ("header", "footer")  # the page's, not an article's own
+_CHROME_NAMES = frozenset(
+    "nav navbar navigation menu topmenu mainmenu footer foot copyright breadcrumb breadcrumbs crumb "
+    "crumbs sidebar share toolbar tools pager pagination related".split()
+)
+_NAME_TOKENS = re.compile(r"[a-z]+")
+_LINK_BLOCKS = frozenset(_BLOCKS - {"html", "body", "caption", "tr", "td", "th", "thead", "tbody", "tfoot"})
+_LINKED_SHARE = 0.6  # a block this much of whose text is links to other pages is navigation
+_COMPACT = re.compile(r"[\s\W_]+")
+
+
+def _drop_site_chrome(root: etree._Element) -> None:
+    """Take out what a site puts around a document: `<nav>`, `<aside>`, the page's own header and
+    footer, elements a class or id names as navigation or footer (holding no table), and blocks
+    made mostly of links to other pages (menus, breadcrumbs, related documents). A page saved by
+    Word has none of these; links inside the document (its 目录's #anchors) are kept."""
+    chrome = [el for el in root.iter(*_CHROME_TAGS)]
+    chrome += [el for el in root.iter(*_PAGE_FRAME) if not _inside(el, ("article", "main"))]
+    for el in root.iter("div", "ul", "ol", "p", "span", "section", "dl"):
+        names = el.get("class"), el.get("id")
+        if (names[0] or names[1]) and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(" ".join(n.lower() for n in names if n))):
+            if el.find(".//table") is None:
+                chrome.append(el)
+    linked: dict = {}  # block → characters of its text in links to other pages
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        block = next((b for b in a.iterancestors() if b.tag in _LINK_BLOCKS), None)
+        if block is not None:
+            linked[block] = linked.get(block, 0) + len(_COMPACT.sub("", _text_of(a)))
+    for block, count in linked.items():
+        if count and count >= _LINKED_SHARE * len(_COMPACT.sub("", _text_of(block))):
+            chrome.append(block)
+    for el in chrome:
+        _drop(el)
+
+
+def _inside(el: etree._Element, tags: tuple[str, ...]) -> bool:
+    return any(a.tag in tags for a in el.iterancestors())
 
 
 def _hides(style: str) -> bool:
