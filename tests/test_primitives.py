@@ -475,7 +475,7 @@ def test_section_values_are_sections(ctx):
     assert isinstance(P.section(ctx, "职责").heading, Heading)
 
 
-@pytest.mark.parametrize("family", ["text_checks", "numbers", "statements", "codes"])
+@pytest.mark.parametrize("family", ["text", "numbers", "statements", "codes"])
 def test_rules_compile_whichever_primitive_family_is_imported_first(family):
     """A family module imported before `primitives` still has its attributes known to the compiler."""
     code = (f"import openlint.judge.{family}\n"

@@ -1,4 +1,4 @@
-"""The text primitives (openlint.judge.text_checks), on small built documents."""
+"""The text primitives (openlint.judge.text), on small built documents."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ import pytest
 
 from docbuilder import build
 from openlint.judge import primitives as P
-from openlint.judge import text_checks as T
+from openlint.judge.text.brackets import unbalanced_brackets
+from openlint.judge.text.columns import column, most_common, same_cells
+from openlint.judge.text.corpus import _next_match, _unit_pattern
+from openlint.judge.text.lists import list_items
+from openlint.judge.text.names import _agrees, _one_edit, _where, foreign_names, variants
+from openlint.judge.text.numbering import cn_number, cn_numeral, numbering, numbering_problems
+from openlint.judge.text.pages import pages
+from openlint.judge.text.patterns import occurrences, periods, years
+from openlint.judge.text.toc import _toc_ids
+from openlint.judge.text.toc_entries import toc_entries
 from openlint.judge.context import Context
 from openlint.model import Heading, Section
 from openlint.understand.catalog import load_catalog
@@ -25,7 +34,7 @@ def rx(pattern: str) -> re.Pattern:
 
 
 def test_registry():
-    mine = {name: (p.min_args, p.max_args) for name, p in P.REGISTRY.items() if p.func.__module__ == T.__name__}
+    mine = {name: (p.min_args, p.max_args) for name, p in P.REGISTRY.items() if p.func.__module__.startswith("openlint.judge.text.")}
     assert mine == {
         "occurrences": (1, 2), "years": (0, 1), "unbalanced_brackets": (0, 1), "variants": (1, 2),
         "numbering_problems": (0, 0), "list_items": (0, 0), "toc_entries": (0, 0), "pages": (0, 0),
@@ -41,7 +50,7 @@ def test_registry():
 
 def test_occurrences_quote_the_match_with_its_surroundings():
     ctx = ctx_of("上海市普陀区司法局2026年单位预算\n# 一、“三公”经费\n公务用车购置及运行费9.98万元，与2025年预算数持平，主要原因是。其中：购置费0万元。")
-    [hit] = T.occurrences(ctx, rx("主要原因是。"))
+    [hit] = occurrences(ctx, rx("主要原因是。"))
     assert hit.text == "主要原因是。"
     assert hit.quote == "…与2025年预算数持平，主要原因是。其中：购置费0万元。"
     assert hit.before.endswith("持平，") and hit.after.startswith("其中")
@@ -52,26 +61,26 @@ def test_occurrences_quote_the_match_with_its_surroundings():
 
 def test_occurrences_one_element_per_passage_with_a_count():
     ctx = ctx_of("上海市XX局2024年度部门决算。\n本年收入合计XXX万元，其中：财政拨款收入XXX万元。")
-    hits = T.occurrences(ctx, rx("X{2,}"))
+    hits = occurrences(ctx, rx("X{2,}"))
     assert [(h.text, h.count, h.location.line) for h in hits] == [("XX", 1, 1), ("XXX", 2, 2)]
 
 
 def test_occurrences_text_pattern_and_spaces_removed():
     ctx = ctx_of("本 单 位 政府采购预算117.00万元。")
-    assert [h.text for h in T.occurrences(ctx, "本单位")] == ["本单位"]
+    assert [h.text for h in occurrences(ctx, "本单位")] == ["本单位"]
 
 
 def test_anchors_mean_the_start_and_end_of_a_unit():
     ctx = ctx_of("上海市普陀区财政局2025年部门预算\n[表] 收入支出决算总表\n| 项目 | 合计 |\n| 合计 | 1.00 |")
-    hits = T.occurrences(ctx, rx("^[^，。]{0,40}决算(总)?表$"))
+    hits = occurrences(ctx, rx("^[^，。]{0,40}决算(总)?表$"))
     assert [h.text for h in hits] == ["收入支出决算总表"]
     # a match may not run from one unit into the next
-    assert T.occurrences(ctx, rx("预算收入支出")) == []
+    assert occurrences(ctx, rx("预算收入支出")) == []
 
 
 def test_occurrences_in_table_cells_are_located_by_row_and_column():
     ctx = ctx_of("上海市普陀区财政局2024年度部门决算\n[表] 部门决算单位构成\n| 序号 | 单位名称 |\n| 1 | 上海市××中心 |")
-    [hit] = T.occurrences(ctx, rx("××"))
+    [hit] = occurrences(ctx, rx("××"))
     assert hit.location.table == "部门决算单位构成"
     assert (hit.location.row, hit.location.column) == ("上海市××中心", "单位名称")  # 1 reads as an amount
 
@@ -79,28 +88,28 @@ def test_occurrences_in_table_cells_are_located_by_row_and_column():
 def test_occurrences_inside_a_scope():
     ctx = ctx_of("本单位甲。\n# 一、采购\n本单位乙。\n# 二、资产\n本单位丙。")
     sec = P.section(ctx, rx("采购"))
-    assert [h.location.line for h in T.occurrences(ctx, "本单位", sec)] == [3]
-    assert [h.location.line for h in T.occurrences(ctx, "本单位", [sec, P.section(ctx, rx("资产"))])] == [3, 5]
+    assert [h.location.line for h in occurrences(ctx, "本单位", sec)] == [3]
+    assert [h.location.line for h in occurrences(ctx, "本单位", [sec, P.section(ctx, rx("资产"))])] == [3, 5]
 
 
 def test_pdf_passages_join_broken_lines_other_formats_do_not():
     pdf = ctx_of("上海市财政局2025年单位预算\n[页]\n购置单价100万元（含）以上设备（不含车\n辆）0台（套）。")
-    [hit] = T.occurrences(pdf, rx("不含车辆"))
+    [hit] = occurrences(pdf, rx("不含车辆"))
     assert hit.location.line == 3
-    assert T.unbalanced_brackets(pdf) == []
+    assert unbalanced_brackets(pdf) == []
     txt = ctx_of("购置设备（不含车\n辆）0台。")
-    assert T.occurrences(txt, rx("不含车辆")) == []
+    assert occurrences(txt, rx("不含车辆")) == []
 
 
 def test_a_stray_stop_joins_the_sentence_before_it_in_every_format():
     ctx = ctx_of("决算数与预算数基本持平。\n。")
-    [hit] = T.occurrences(ctx, rx("。。"))
+    [hit] = occurrences(ctx, rx("。。"))
     assert hit.quote == "决算数与预算数基本持平。。"
 
 
 def test_next_says_what_follows_the_passage():
     ctx = ctx_of("# 一、运行经费\n比上年增加，主要原因是\n# 二、采购\n采购预算为0。\n下一段。\n[表] 表\n| a | b |")
-    hits = {h.text: h.next for h in T.occurrences(ctx, rx("主要原因是$|为0。$|下一段。$"))}
+    hits = {h.text: h.next for h in occurrences(ctx, rx("主要原因是$|为0。$|下一段。$"))}
     assert hits == {"主要原因是": "heading", "为0。": "paragraph", "下一段。": "table"}
 
 
@@ -108,7 +117,7 @@ def test_next_says_what_follows_the_passage():
 
 def test_years():
     ctx = ctx_of("2026年，收入预算9628.22万元，比2025年预算增加，截至2024 年12月31日。编号2025.1.1。")
-    found = [(y.value, y.before[-1:], y.after[:3]) for y in T.years(ctx)]
+    found = [(y.value, y.before[-1:], y.after[:3]) for y in years(ctx)]
     assert found == [(2026, "", "年，收"), (2025, "比", "年预算"), (2024, "至", "年12")]
 
 
@@ -116,27 +125,27 @@ def test_years_after_a_list_number_and_where_they_are():
     ctx = ctx_of("某局2025年部门预算\n# 目录\n1. 2025年部门收入预算总表\n2．2024年部门支出预算总表\n"
                  "# 一、2025年“三公”经费预算情况说明\n2025年“三公”经费预算数为1.00万元；与2024年预算持平。\n"
                  "[表] 2025年部门收入预算总表\n| 项目 | 2023年 |\n| 合计 | 1.00 |")
-    found = [(y.value, y.kind) for y in T.years(ctx)]
+    found = [(y.value, y.kind) for y in years(ctx)]
     assert found == [(2025, "paragraph"), (2025, "toc"), (2024, "toc"), (2025, "heading"), (2025, "paragraph"),
                      (2024, "paragraph"), (2025, "caption"), (2023, "cell")]
     # in a PDF, a 目录 entry is its own passage even when its number runs into the year (2．2024年…)
     pdf = ctx_of("# 目录\n1. 2025年部门收入预算总表\n2．2024年部门支出预算总表\n[页]\n# 一、职能")
-    assert [(y.value, y.after) for y in T.years(pdf)] == [(2025, "年部门收入预算总表"), (2024, "年部门支出预算总表")]
+    assert [(y.value, y.after) for y in years(pdf)] == [(2025, "年部门收入预算总表"), (2024, "年部门支出预算总表")]
     # `.after` is the rest of the sentence (up to 80 characters)
-    said = [y for y in T.years(ctx) if y.kind == "paragraph"][1]
+    said = [y for y in years(ctx) if y.kind == "paragraph"][1]
     assert said.after == "年“三公”经费预算数为1.00万元；"
     # 1.2025 inside a line is a decimal, not a year
-    assert [y.value for y in T.years(ctx_of("比率为1.2025年均增长。"))] == []
+    assert [y.value for y in years(ctx_of("比率为1.2025年均增长。"))] == []
 
 
 def test_occurrences_say_where_they_are():
     ctx = ctx_of("# 目录\n一、部门职责\n# 一、部门职责\n负责职责。")
-    assert [h.kind for h in T.occurrences(ctx, "职责")] == ["toc", "heading", "paragraph"]
+    assert [h.kind for h in occurrences(ctx, "职责")] == ["toc", "heading", "paragraph"]
 
 
 def test_years_in_chinese_numerals():
     ctx = ctx_of("二〇二四年度部门决算，二零二三年比较，三〇二四年不是年份。")
-    assert [y.value for y in T.years(ctx)] == [2024, 2023]
+    assert [y.value for y in years(ctx)] == [2024, 2023]
 
 
 # ---- brackets ----
@@ -156,14 +165,14 @@ def test_years_in_chinese_numerals():
 ])
 def test_unbalanced_brackets(text, lonely):
     ctx = ctx_of(text)
-    assert [h.text for h in T.unbalanced_brackets(ctx)] == lonely
+    assert [h.text for h in unbalanced_brackets(ctx)] == lonely
 
 
 def test_unbalanced_brackets_skip_table_cells_and_quote():
     ctx = ctx_of("[表] 表（一\n| 项目（含 | 合计 |\n| 合计 | 1.00 |")
-    [hit] = T.unbalanced_brackets(ctx)
+    [hit] = unbalanced_brackets(ctx)
     assert hit.quote == "表（一" and hit.location.table == "表（一"
-    [pair] = T.unbalanced_brackets(ctx_of("财政拨款“三公“经费"))
+    [pair] = unbalanced_brackets(ctx_of("财政拨款“三公“经费"))
     assert pair.quote == "财政拨款“三公“经费"  # the quote shows both marks
 
 
@@ -182,7 +191,7 @@ def test_variants_of_a_name():
         "上海市普陀区规划与自然资源局2024年度无国有资本经营预算财政拨款收入和支出。\n"
         "根据上海市税务局2024年的通知。"
     )
-    found = T.variants(ctx, rx(NAME), "上海市普陀区规划和自然资源局")
+    found = variants(ctx, rx(NAME), "上海市普陀区规划和自然资源局")
     assert [(v.text, v.count, v.canonical, v.canonical_count, v.pages) for v in found] == [
         ("上海市规划和自然资源局", 1, "上海市普陀区规划和自然资源局", 3, "：第3行"),
         ("上海市普陀区规划与自然资源局", 2, "上海市普陀区规划和自然资源局", 3, "：第5行、第6行"),
@@ -192,9 +201,9 @@ def test_variants_of_a_name():
 
 def test_variants_without_a_reference_use_the_most_frequent():
     ctx = ctx_of("上海市普陀区财政局2024年甲。\n上海市普陀区财政局2024年乙。\n上海市普陀区财政司2024年丙。")
-    found = T.variants(ctx, [rx(r"(?P<name>[\u4e00-\u9fff]{2,20}?(局|司))(?=\d{4}年)")])
+    found = variants(ctx, [rx(r"(?P<name>[\u4e00-\u9fff]{2,20}?(局|司))(?=\d{4}年)")])
     assert [(v.text, v.canonical) for v in found] == [("上海市普陀区财政司", "上海市普陀区财政局")]
-    assert T.variants(ctx, rx(r"(\d{4})年"), None) == []  # all the same
+    assert variants(ctx, rx(r"(\d{4})年"), None) == []  # all the same
 
 
 def test_variants_find_a_reference_one_character_off_anywhere():
@@ -205,7 +214,7 @@ def test_variants_find_a_reference_one_character_off_anywhere():
         "配合上海市普陀区民政局、上海市财政局开展工作。\n"  # other organisations: two characters off, or shorter
         "上海市普陀区财政局局长办公会审议。"  # the name itself, followed by more
     )
-    found = T.variants(ctx, rx(r"^预算主管部门：(?P<name>.+)$"), "上海市普陀区财政局")
+    found = variants(ctx, rx(r"^预算主管部门：(?P<name>.+)$"), "上海市普陀区财政局")
     assert [(v.text, v.count, v.canonical, v.canonical_count, v.location.line) for v in found] == [
         ("上海市普区财政局", 1, "上海市普陀区财政局", 3, 3),
     ]
@@ -214,24 +223,24 @@ def test_variants_find_a_reference_one_character_off_anywhere():
 def test_variants_one_off_search_rules():
     # a name of ten characters or more: one changed character is a variant too
     ctx = ctx_of("上海市普陀区规划和自然资源局\n2024年，上海市普陀区规划与自然资源局所属各单位。")
-    assert [v.text for v in T.variants(ctx, rx(r"(?P<name>无此名)"), "上海市普陀区规划和自然资源局")] == [
+    assert [v.text for v in variants(ctx, rx(r"(?P<name>无此名)"), "上海市普陀区规划和自然资源局")] == [
         "上海市普陀区规划与自然资源局"]
     # a shorter one: one changed character may be another organisation (财政局, 邮政局)
     ctx = ctx_of("上海市普陀区财政局\n上海市普陀区邮政局来函。")
-    assert T.variants(ctx, rx(r"(?P<name>无此名)"), "上海市普陀区财政局") == []
+    assert variants(ctx, rx(r"(?P<name>无此名)"), "上海市普陀区财政局") == []
     # the cover mistyped: the spelling used everywhere else is the usual one
     ctx = ctx_of("预算单位：上海市普区财政局\n上海市普陀区财政局甲。\n上海市普陀区财政局乙。")
-    found = T.variants(ctx, rx(r"^预算单位：(?P<name>.+)$"), "上海市普区财政局")
+    found = variants(ctx, rx(r"^预算单位：(?P<name>.+)$"), "上海市普区财政局")
     assert [(v.text, v.canonical, v.count) for v in found] == [("上海市普区财政局", "上海市普陀区财政局", 1)]
 
 
 def test_one_edit():
-    assert T._one_edit("上海市普区财政局", "上海市普陀区财政局")
-    assert T._one_edit("上海市普陀区财政局", "上海市普区财政局")
-    assert T._one_edit("规划与自然", "规划和自然")
-    assert T._one_edit("上海市普陀区民政局", "上海市普陀区财政局")  # why `variants` changes no character in short names
-    assert not T._one_edit("上海市普陀区司法局", "上海市普陀区财政局")
-    assert not T._one_edit("上海市财政局", "上海市财政局")
+    assert _one_edit("上海市普区财政局", "上海市普陀区财政局")
+    assert _one_edit("上海市普陀区财政局", "上海市普区财政局")
+    assert _one_edit("规划与自然", "规划和自然")
+    assert _one_edit("上海市普陀区民政局", "上海市普陀区财政局")  # why `variants` changes no character in short names
+    assert not _one_edit("上海市普陀区司法局", "上海市普陀区财政局")
+    assert not _one_edit("上海市财政局", "上海市财政局")
 
 
 def test_foreign_names_in_places_a_document_names_itself():
@@ -247,35 +256,35 @@ def test_foreign_names_in_places_a_document_names_itself():
         "上海市普陀区财政局是主管全区财政工作的区政府工作部门。\n"
         "2025年，根据市里要求的局收入预算。"  # not a full name
     )
-    found = T.foreign_names(ctx, SELF, "上海市普陀区商务委员会")
+    found = foreign_names(ctx, SELF, "上海市普陀区商务委员会")
     assert [(v.text, v.count, v.canonical, v.pages) for v in found] == [
         ("上海市普陀区财政局", 2, "上海市普陀区商务委员会", "：第2行、第7行")]
-    assert T.foreign_names(ctx, SELF, None) == []
+    assert foreign_names(ctx, SELF, None) == []
 
 
 def test_agrees():
-    assert T._agrees("普陀区财政局", "上海市普陀区财政局")
-    assert T._agrees("商务委", "上海市普陀区商务委员会")
-    assert T._agrees("上海市普陀区商务委员会机关", "上海市普陀区商务委员会")
-    assert not T._agrees("上海市财政局", "上海市普陀区财政局")  # another level of government
-    assert not T._agrees("上海市普陀区司法局", "上海市普陀区财政局")
+    assert _agrees("普陀区财政局", "上海市普陀区财政局")
+    assert _agrees("商务委", "上海市普陀区商务委员会")
+    assert _agrees("上海市普陀区商务委员会机关", "上海市普陀区商务委员会")
+    assert not _agrees("上海市财政局", "上海市普陀区财政局")  # another level of government
+    assert not _agrees("上海市普陀区司法局", "上海市普陀区财政局")
 
 
 # ---- numbering ----
 
 def test_cn_numbers():
-    assert [T.cn_number(t) for t in ("一", "十", "十一", "二十三", "一百", "12", "甲")] == [1, 10, 11, 23, 100, 12, None]
-    assert [T.cn_numeral(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
-    assert T.numbering("第二部分 概况") == ("part", 2, "部分")
-    assert T.numbering("（三）机关运行经费") == ("pcn", 3, "")
-    assert T.numbering("十一、其他") == ("cn", 11, "")
-    assert T.numbering("3． 信息化") == ("ar.", 3, ".")
-    assert T.numbering("3、信息化") == ("ar、", 3, "、")
-    assert T.numbering("1.5万元") is None and T.numbering("2024年") is None
+    assert [cn_number(t) for t in ("一", "十", "十一", "二十三", "一百", "12", "甲")] == [1, 10, 11, 23, 100, 12, None]
+    assert [cn_numeral(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+    assert numbering("第二部分 概况") == ("part", 2, "部分")
+    assert numbering("（三）机关运行经费") == ("pcn", 3, "")
+    assert numbering("十一、其他") == ("cn", 11, "")
+    assert numbering("3． 信息化") == ("ar.", 3, ".")
+    assert numbering("3、信息化") == ("ar、", 3, "、")
+    assert numbering("1.5万元") is None and numbering("2024年") is None
 
 
 def problems(text: str):
-    return [(p.problem, p.text, p.previous, p.expected) for p in T.numbering_problems(ctx_of(text))]
+    return [(p.problem, p.text, p.previous, p.expected) for p in numbering_problems(ctx_of(text))]
 
 
 def test_numbering_duplicate_gap_and_order():
@@ -298,7 +307,7 @@ def test_numbering_what_is_not_a_problem():
 
 
 def test_numbering_nested_block():
-    found = T.numbering_problems(ctx_of(
+    found = numbering_problems(ctx_of(
         "# 第一部分 情况说明\n## 五、绩效\n# 第一部分 整体绩效目标\n### （一）总体\n甲。\n## 一、强化引领\n"
         "## 二、强化组织\n# 第二部分 专项资金\n## 六、政府采购\n## 七、资产\n八、名词解释\n1、收入：甲。\n九、其他"
     ))
@@ -312,12 +321,12 @@ def test_numbering_nested_block():
 
 def test_list_items_endings():
     ctx = ctx_of("# 一、职能\n1.甲。\n2.乙\n3.丙。\n4.丁；\n# 二、机构\n1.办公室\n2.预算科")
-    items = T.list_items(ctx)
+    items = list_items(ctx)
     assert [(i.text, i.unterminated, i.stops, i.siblings) for i in items] == [
         ("1.甲。", False, 3, 4), ("2.乙", True, 3, 4), ("3.丙。", False, 3, 4), ("4.丁；", False, 3, 4),
         ("1.办公室", True, 0, 2), ("2.预算科", True, 0, 2),
     ]
-    assert T.list_items(ctx_of("包括：\n1.甲：\n2.乙，")) and not any(i.unterminated for i in T.list_items(ctx_of("1.甲：\n2.乙，")))
+    assert list_items(ctx_of("包括：\n1.甲：\n2.乙，")) and not any(i.unterminated for i in list_items(ctx_of("1.甲：\n2.乙，")))
 
 
 # ---- table of contents ----
@@ -345,7 +354,7 @@ TOC = """\
 
 
 def test_toc_entries():
-    entries = T.toc_entries(ctx_of(TOC))
+    entries = toc_entries(ctx_of(TOC))
     assert [(e.text, e.found, e.target) for e in entries] == [
         ("第一部分 上海市普陀区财政局概况", True, "第一部分 上海市普陀区财政局概况"),
         ("一、部门主要职能", True, "一、上海市普陀区财政局主要职能"),
@@ -359,7 +368,7 @@ def test_toc_entries():
     assert [e.in_order for e in entries].count(False) == 1
     assert not (entries[2].in_order and entries[3].in_order)
     assert entries[0].related[0].line == 10
-    assert T.toc_entries(ctx_of("# 一、概况\n甲。")) == []
+    assert toc_entries(ctx_of("# 一、概况\n甲。")) == []
 
 
 # ---- pages ----
@@ -367,14 +376,14 @@ def test_toc_entries():
 def test_pages():
     ctx = ctx_of("封面2024年度部门决算\n[页]\n第一页的正文，足够长的一段文字，超过三十个字符才算得上是重复页的比较对象。\n[页]\n- 3 -\n[页]\n"
                  "第一页的正文，足够长的一段文字，超过三十个字符才算得上是重复页的比较对象。\n[页]\n\uf06c要点\n预算\ue001\ue002拨款\ufffd\n[页]")
-    pages = T.pages(ctx)
-    assert [(p.number, p.blank, p.inner, p.duplicate_of, p.unreadable) for p in pages] == [
+    pdf_pages = pages(ctx)
+    assert [(p.number, p.blank, p.inner, p.duplicate_of, p.unreadable) for p in pdf_pages] == [
         (1, False, False, None, 0), (2, False, True, None, 0), (3, True, True, None, 0), (4, False, True, 2, 0),
         (5, False, False, None, 3), (6, True, False, None, 0),
     ]
-    assert pages[4].quote == "预算□□拨款□"
-    assert pages[3].related[0].page == 2 and pages[2].location.page == 3
-    assert T.pages(ctx_of("没有分页的文字。")) == []
+    assert pdf_pages[4].quote == "预算□□拨款□"
+    assert pdf_pages[3].related[0].page == 2 and pdf_pages[2].location.page == 3
+    assert pages(ctx_of("没有分页的文字。")) == []
 
 
 # ---- table columns ----
@@ -393,13 +402,13 @@ TABLE = """\
 def test_same_cells_column_and_most_common():
     ctx = ctx_of(TABLE)
     [table] = P.tables(ctx)
-    assert T.same_cells(ctx, table, rx("三级指标"), rx("指标描述")) == ["资金到位率", "群众满意度"]
-    assert T.same_cells(ctx, table, rx("三级指标"), rx("不存在")) == []
-    assert T.column(ctx, table, rx("指标值$")) == ["≥90百分比", "≥90百分比", "95%"]
-    tally = T.most_common(ctx, T.column(ctx, table, rx("指标值$")))
+    assert same_cells(ctx, table, rx("三级指标"), rx("指标描述")) == ["资金到位率", "群众满意度"]
+    assert same_cells(ctx, table, rx("三级指标"), rx("不存在")) == []
+    assert column(ctx, table, rx("指标值$")) == ["≥90百分比", "≥90百分比", "95%"]
+    tally = most_common(ctx, column(ctx, table, rx("指标值$")))
     assert (tally.text, tally.count, tally.total, round(tally.share, 2)) == ("≥90百分比", 2, 3, 0.67)
-    assert T.most_common(ctx, []) is None
-    assert T.same_cells(ctx, None, "a", "b") == [] and T.column(ctx, None, "a") == []
+    assert most_common(ctx, []) is None
+    assert same_cells(ctx, None, "a", "b") == [] and column(ctx, None, "a") == []
 
 
 def test_same_cells_skips_merged_and_short_rows():
@@ -413,7 +422,7 @@ def test_same_cells_skips_merged_and_short_rows():
         (Cell("满意度", 3, 0), Cell("满意度", 3, 1)),
     )
     table = Table("绩效目标表", grid, Location("t.txt", line=1))
-    assert T.same_cells(ctx_of("甲。"), table, "三级指标", "指标描述") == ["满意度"]
+    assert same_cells(ctx_of("甲。"), table, "三级指标", "指标描述") == ["满意度"]
 
 
 def test_line_start_search_finds_what_a_full_scan_finds():
@@ -426,30 +435,30 @@ def test_line_start_search_finds_what_a_full_scan_finds():
     patterns = [r"^(第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．])[。；;，,：:]?$",
                 r"^a|^说明", r"(?P<x>^(?:b|a))(?=\n)", r"^", r"^$"]
     for source in patterns:
-        search = T._unit_pattern(re.compile(source))
+        search = _unit_pattern(re.compile(source))
         assert search.after_break is not None, source
         for _ in range(1500):
             text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
             pos = rng.randint(0, len(text) + 1)
             stop = rng.randint(0, len(text) + 1)
             expected = search.rx.search(text, pos, stop)
-            found = T._next_match(search, text, pos, stop)
+            found = _next_match(search, text, pos, stop)
             assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups())), \
                 (source, text, pos, stop)
-    assert T._unit_pattern(re.compile(r"(^|，)单位")).after_break is None
+    assert _unit_pattern(re.compile(r"(^|，)单位")).after_break is None
 
 
 def test_places_in_messages_are_in_document_order():
     from openlint.model import Location
 
     found = [Location("x.html", line=n) for n in (5459, 5462, 5448, 5459)]
-    assert T._where(found) == "：第5448行、第5459行、第5462行"
-    assert T._where([Location("x.pdf", page=p) for p in (25, 7)]) == "：第7页、第25页"
-    assert T._where([Location("x.docx")]) == ""
+    assert _where(found) == "：第5448行、第5459行、第5462行"
+    assert _where([Location("x.pdf", page=p) for p in (25, 7)]) == "：第7页、第25页"
+    assert _where([Location("x.docx")]) == ""
 
 
 def test_duplicates_are_the_repeats_of_long_enough_texts():
-    from openlint.judge.text_checks import duplicates
+    from openlint.judge.text.duplicates import duplicates
     from openlint.model import Location, Paragraph
 
     long = "一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：局本部人员经费及公用经费等的基本支出。"
@@ -470,22 +479,22 @@ def test_periods_measure_the_days_from_start_to_end():
     ctx = ctx_of("自2025年1月1日至2025年12月31日；2024年1月1日—12月31日；2025年1月1日至2024年12月31日；"
                  "2024年2月30日至2024年3月1日；2024年12月1日至1月31日。")
     # a date that does not exist is skipped; an end without its year before the start is next year's
-    assert [p.value for p in T.periods(ctx)] == [364, 365, -1]
+    assert [p.value for p in periods(ctx)] == [364, 365, -1]
 
 
 def test_a_table_of_contents_without_its_title_is_taken_for_one():
     lines = ["# 第一部分 概况", "# 一、部门职责", "# 二、机构设置", "# 第一部分 概况", "# 一、部门职责", "负责全区工作。",
              "# 二、机构设置", "内设3个科室。"]
     ctx = ctx_of("某某局2024年度部门决算\n" + "\n".join(lines))
-    toc = T._toc_ids(ctx)
+    toc = _toc_ids(ctx)
     headings = [b for b in ctx.document.blocks if isinstance(b, Heading)]
     assert [id(h) in toc for h in headings] == [True, True, True, False, False, False]  # not the body's own
-    assert T.numbering_problems(ctx) == []
+    assert numbering_problems(ctx) == []
     with_pages = ["# 第一部分 概况 1", "# 一、部门职责……2", "# 二、机构设置 3", "# 第一部分 概况", "# 一、部门职责",
                   "负责全区工作。", "# 二、机构设置", "内设3个科室。"]
     ctx = ctx_of("某某局2024年度部门决算\n" + "\n".join(with_pages))
-    assert len(T._toc_ids(ctx)) == 3 and T.numbering_problems(ctx) == []  # lines ending on their page number
+    assert len(_toc_ids(ctx)) == 3 and numbering_problems(ctx) == []  # lines ending on their page number
     toc_section = P.ATTRIBUTES[Section]["toc"]
     assert [toc_section(ctx, s) for s in P.sections(ctx)][:4] == [True, True, True, False]
     # headings that never come back are the body itself
-    assert T._toc_ids(ctx_of("某某局2024年度部门决算\n# 一、甲\n# 二、乙\n# 三、丙\n正文。")) == frozenset()
+    assert _toc_ids(ctx_of("某某局2024年度部门决算\n# 一、甲\n# 二、乙\n# 三、丙\n正文。")) == frozenset()

@@ -326,8 +326,9 @@ def attribute_getter(kind: type, name: str) -> Callable[[Context, Any], Any] | N
     return ATTRIBUTES.get(kind, {}).get(name)
 
 
-# Primitive families in their own modules register themselves with @primitive and ATTRIBUTES.
-from openlint.judge import numbers, text_checks, statements, codes  # noqa: E402,F401  (registration side effect)
+# Primitive families in their own modules register themselves with @primitive and ATTRIBUTES
+# (the text package imported as `_text`: `text` is a primitive here).
+from openlint.judge import numbers, text as _text, statements, codes  # noqa: E402,F401  (registration side effect)
 
 # Every family has registered its attributes by now (none of them imports this module).
 ATTRIBUTE_NAMES = frozenset(attr for table in ATTRIBUTES.values() for attr in table)

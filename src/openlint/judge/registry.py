@@ -1,7 +1,7 @@
 """The registry that rules are compiled against: the primitives a rule can call, what `x.name`
 means for each kind of value, and how a value reads in a message.
 
-Its own module so that the primitive families (numbers, text_checks, statements, codes) can
+Its own module so that the primitive families (numbers, text, statements, codes) can
 register themselves whichever of them is imported first; `primitives` imports them all.
 """
 
