@@ -65,7 +65,7 @@ def test_registry_arities():
         "paragraphs": (0, 1), "notes": (1, 1), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
         "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 3),
         "states_absence": (2, 2), "missing": (2, 2), "has_amount": (1, 1),
-        "paragraphs_outside": (1, 1), "discloses": (2, 2),
+        "paragraphs_outside": (1, 1), "discloses": (2, 2), "head": (1, 2),
     }
     assert P.REGISTRY["tables"].kind_arg == 0 and P.REGISTRY["table"].kind_arg == 0
     assert all(p.doc for p in P.REGISTRY.values())
@@ -154,7 +154,19 @@ def test_paragraphs_of_a_section(ctx):
         "本部门无政府性基金预算拨款安排的支出，故本表无数据。", "另一段说明。",
     ]
     assert P.paragraphs(ctx, P.section(ctx, "机构设置")) == []
-    assert P.paragraphs(ctx, None) == P.paragraphs(ctx)
+    # a section that is not there has no paragraphs (not the whole document's)
+    assert P.paragraphs(ctx, P.section(ctx, "绩效目标")) == []
+    # several sections: their paragraphs in order
+    assert [p.text for p in P.paragraphs(ctx, P.sections(ctx, re.compile("第[一三]部分")))] == [
+        "负责 财政 工作。", "本部门政府采购预算总额120.00万元。", "一、财政拨款收入：指……",
+    ]
+
+
+def test_head(ctx):
+    opening = P.head(ctx, P.paragraphs(ctx, P.sections(ctx, re.compile("职责|采购"))))
+    assert [p.text for p in opening] == ["负责 财政 工作。"]
+    assert P.head(ctx, [1, 2, 3], 2) == [1, 2] and P.head(ctx, [1], 5) == [1]
+    assert P.head(ctx, None) == [] and P.head(ctx, [1, 2], 0) == []
 
 
 def test_notes_attached_and_following(ctx):

@@ -38,7 +38,7 @@ def test_registry():
     assert mine == {
         "occurrences": (1, 2), "years": (0, 1), "unbalanced_brackets": (0, 1), "variants": (1, 2),
         "numbering_problems": (0, 0), "list_items": (0, 0), "toc_entries": (0, 0), "pages": (0, 0),
-        "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1), "foreign_names": (2, 2),
+        "same_cells": (3, 3), "column": (2, 2), "most_common": (1, 1), "foreign_names": (2, 3),
         "duplicates": (1, 2), "periods": (0, 0),
     }
     assert all(P.REGISTRY[name].doc for name in mine)
@@ -260,6 +260,22 @@ def test_foreign_names_in_places_a_document_names_itself():
     assert [(v.text, v.count, v.canonical, v.pages) for v in found] == [
         ("上海市普陀区财政局", 2, "上海市普陀区商务委员会", "：第2行、第7行")]
     assert foreign_names(ctx, SELF, None) == []
+
+
+def test_foreign_names_inside_a_scope():
+    OPENS = rx(r"^(?P<name>[\u4e00-\u9fff]{2,30}?(局|委员会))是")
+    ctx = ctx_of(
+        "预算主管部门：上海市普陀区商务委员会\n"
+        "# 一、主要职能\n"
+        "上海市普陀区财政局是主管全区财政工作的区政府工作部门。\n"
+        "# 二、机构设置\n"
+        "上海市普陀区司法局是另一个机关。"
+    )
+    duties = P.section(ctx, rx("职能"))
+    found = foreign_names(ctx, OPENS, "上海市普陀区商务委员会", duties)
+    assert [v.text for v in found] == ["上海市普陀区财政局"]
+    assert [v.text for v in foreign_names(ctx, OPENS, "上海市普陀区商务委员会")] == ["上海市普陀区财政局", "上海市普陀区司法局"]
+    assert foreign_names(ctx, OPENS, "上海市普陀区商务委员会", []) == []  # an empty scope: nowhere
 
 
 def test_agrees():

@@ -60,13 +60,17 @@ def required_tables(ctx: Context) -> list[TableKind]:
     return [k for k in ctx.catalog.kinds if k.required_for(ctx.facts.kind, ctx.facts.year)]
 
 
+_WHOLE_DOCUMENT = object()
+
+
 @primitive("paragraphs", 0, 1)
-def paragraphs(ctx: Context, scope: Any = None) -> list[Paragraph]:
-    """Paragraphs of the whole document, or of a section; notes under tables excluded."""
-    if scope is None:  # the whole document's: found once, handed out as copies
+def paragraphs(ctx: Context, scope: Any = _WHOLE_DOCUMENT) -> list[Paragraph]:
+    """Paragraphs of the whole document, or of a section or a list of sections, in order (none
+    when the section is not there); notes under tables excluded."""
+    if scope is _WHOLE_DOCUMENT:  # found once, handed out as copies
         return list(ctx.cached("paragraphs", lambda: paragraphs(ctx, ctx.document)))
-    blocks = getattr(scope, "blocks", ())
-    return [b for b in blocks if isinstance(b, Paragraph) and not b.is_note]
+    scopes = scope if isinstance(scope, (list, tuple)) else (scope,)
+    return [b for s in scopes for b in getattr(s, "blocks", ()) if isinstance(b, Paragraph) and not b.is_note]
 
 
 @primitive("paragraphs_outside", 1)
@@ -143,6 +147,13 @@ def text(ctx: Context, value: Any = None) -> str:
 def count(ctx: Context, value: Any) -> int:
     """How many items a list has (count(x in xs: cond) counts those that satisfy cond)."""
     return 0 if value is None else len(value)
+
+
+@primitive("head", 1, 2)
+def head(ctx: Context, value: Any, n: float = 1) -> list:
+    """The first n items of a list (1 by default): head(paragraphs(section(/职责/))) is the
+    paragraph a section opens with."""
+    return list(value or ())[: max(int(n), 0)]
 
 
 @primitive("join", 1)

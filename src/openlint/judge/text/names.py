@@ -92,12 +92,12 @@ def _by_name(found: list[tuple[str, Location]], canonical: str, canonical_count:
     return out
 
 
-def _captures(ctx: Context, pattern: Any) -> list[tuple[str, Location, tuple[int, int]]]:
-    """(name, location, corpus span of the name) for every capture of the pattern(s)."""
+def _captures(ctx: Context, pattern: Any, scope: Any = None) -> list[tuple[str, Location, tuple[int, int]]]:
+    """(name, location, corpus span of the name) for every capture of the pattern(s) (inside `scope`)."""
     patterns = pattern if isinstance(pattern, (list, tuple)) else [pattern]
     out: list[tuple[str, Location, tuple[int, int]]] = []
     for p in patterns:
-        for _i, unit, m in _matches(ctx, p):
+        for _i, unit, m in _matches(ctx, p, scope):
             group: Any = "name" if "name" in m.re.groupindex else (1 if m.re.groups else 0)
             name = m.group(group)
             if name is None:
@@ -150,20 +150,21 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
-@primitive("foreign_names", 2, 2)
-def foreign_names(ctx: Context, pattern: Any, reference: Any) -> list[Variant]:
+@primitive("foreign_names", 2, 3)
+def foreign_names(ctx: Context, pattern: Any, reference: Any, scope: Any = None) -> list[Variant]:
     """Full organisation names (a place — 上海市, 某某区, 中共某某 — then a name ending like an
     organisation: 局, 委员会, 办公室, 办事处, 中心, 院, 部…) captured by a /regex/ (group `name`; a
     list for several contexts) that are not `reference` and not a way of writing it: not a
     shortening (`普陀区财政局`, `区财政局`, `商务委` for 上海市普陀区商务委员会), not the name with more
     around it (`上海市某局机关`), not a variant spelling `variants` reports (similar ≥ 0.75 or one
     character off). For places where a document can only name itself (`2025年，××收入预算`): another
-    organisation there is a wrong name. One element per name, `.canonical` the reference."""
+    organisation there is a wrong name. One element per name, `.canonical` the reference. `scope`
+    (a section, blocks or a list of them): only there."""
     ref = _OWN_LEVEL.sub("", compact(str(reference))) if reference else ""
     if not ref:
         return []
     found: list[tuple[str, Location]] = []
-    for name, loc, _span in _captures(ctx, pattern):
+    for name, loc, _span in _captures(ctx, pattern, scope):
         if _agrees(name, ref) or _near(name, ref) or _one_edit(name, ref) or not _FULL_NAME.match(name):
             continue
         found.append((name, loc))
