@@ -298,6 +298,9 @@ REAL_TITLES = [
     ("一般公共预算“三公”经费支出情况表", "三公经费支出表"),
     ("政府性基金预算支出情况表", "政府性基金预算支出表"),
     ("国有资本经营预算支出情况表", "国有资本经营预算支出表"),
+    # a caption without 表 that names the table's figures (Hebei's template)
+    ("部门政府采购预算", "政府采购表"),
+    ("部门政府采购预算（单位：元）", "政府采购表"),
 ]
 
 
@@ -316,7 +319,8 @@ def test_classify_with_organisation_and_numbering(title, kind):
 
 @pytest.mark.parametrize(
     "title",
-    ["", "本部门收入情况说明", "一、部门主要职责", "2025年部门预算", "目录", "注：本表无数据。", "某某自制统计表"],
+    ["", "本部门收入情况说明", "一、部门主要职责", "2025年部门预算", "二、2025年部门预算", "目录", "注：本表无数据。",
+     "某某自制统计表", "政府采购预算情况"],
 )
 def test_classify_not_a_catalog_table(title):
     assert CATALOG.classify(title) is None

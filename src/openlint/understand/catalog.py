@@ -71,7 +71,7 @@ class Catalog:
 
     def classify(self, title: str, org: str | None = None) -> TableKind | None:
         """The kind a table with this caption is, or None. Aliases first, then keyword rules."""
-        if not title or "表" not in title:
+        if not title or ("表" not in title and not _TABLE_NAMED_BY_ITS_FIGURES.search(_QUALIFIER.sub("", title))):
             return None
         key = normalise_title(title, org)
         for kind in self.kinds:
@@ -81,6 +81,10 @@ class Catalog:
             if kind.matches_words(key):
                 return kind
         return None
+
+
+# A caption without 表 that names what the table's figures are: “部门政府采购预算（单位：元）” (Hebei's template)
+_TABLE_NAMED_BY_ITS_FIGURES = re.compile(r"(预算|决算)\s*$")
 
 
 class CatalogError(ValueError):
