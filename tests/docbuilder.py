@@ -11,6 +11,7 @@
                              page texts (a page with no lines between two breaks is blank)
     [图]                     a whole page that is only a picture, as the PDF reader reports one
                              (a page break before and after it)
+    [图片]                   a large picture in the body, as the Word and web-page readers report one
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def build(text: str, path: str = "case.txt"):
     paged = "[页]" in text or "[图]" in text
     pages: list[list[str]] = [[]]
     pictures: list[int] = []
+    body_pictures: list[int] = []
 
     def here(number: int) -> Location:
         return Location(path, page=len(pages), line=number) if paged else Location(path, line=number)
@@ -56,6 +58,9 @@ def build(text: str, path: str = "case.txt"):
         if line == "[页]":
             pages.append([])
             continue
+        if line == "[图片]":
+            body_pictures.append(number)
+            continue
         if line == "[图]":
             pages.append([])
             pictures.append(len(pages))
@@ -75,10 +80,12 @@ def build(text: str, path: str = "case.txt"):
             pages[-1].append(line)
     flush()
     if not paged:
-        return assemble(path, "txt", blocks)
+        problems = tuple(Problem("文件中有1张较大的图片（可能是截图或扫描的表格），图片中的内容未检查",
+                                 Location(path, line=n), unread=True) for n in body_pictures)
+        return assemble(path, "txt", blocks, problems=problems)
     page_texts = tuple("\n".join(p) for p in pages)
     problems = tuple(Problem(f"第{n}页只有图片，没有可提取的文字（可能是扫描或截图的表格），该页内容未检查",
-                             Location(path, page=n)) for n in pictures)
+                             Location(path, page=n), unread=True) for n in pictures)
     return assemble(path, "pdf", blocks, page_count=len(page_texts), page_texts=page_texts, problems=problems)
 
 

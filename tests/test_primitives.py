@@ -65,7 +65,7 @@ def test_registry_arities():
         "paragraphs": (0, 1), "notes": (1, 1), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
         "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 3),
         "states_absence": (2, 2), "missing": (2, 2), "has_amount": (1, 1),
-        "paragraphs_outside": (1, 1), "discloses": (2, 2), "head": (1, 2),
+        "paragraphs_outside": (1, 1), "discloses": (2, 2), "head": (1, 2), "unread": (0, 0),
     }
     assert P.REGISTRY["tables"].kind_arg == 0 and P.REGISTRY["table"].kind_arg == 0
     assert all(p.doc for p in P.REGISTRY.values())
@@ -160,6 +160,13 @@ def test_paragraphs_of_a_section(ctx):
     assert [p.text for p in P.paragraphs(ctx, P.sections(ctx, re.compile("第[一三]部分")))] == [
         "负责 财政 工作。", "本部门政府采购预算总额120.00万元。", "一、财政拨款收入：指……",
     ]
+
+
+def test_unread(ctx):
+    assert P.unread(ctx) == []
+    (picture,) = P.unread(ctx_of("某局2025年部门预算\n一、部门收入总表\n[图片]"))
+    (page,) = P.unread(ctx_of("某局2025年部门预算\n[图]\n一、部门职责"))
+    assert picture.location.line == 3 and page.location.page == 2 and picture.unread and page.unread
 
 
 def test_head(ctx):

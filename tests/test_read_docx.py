@@ -803,3 +803,48 @@ def test_end_to_end_numbered_sections_are_found(tmp_path):
     bare = read_document(disclosure_docx(tmp_path, False))
     found = {f.rule_id for f in check_document(bare, rules)}
     assert {"SEC-001", "SEC-002", "SEC-009"} <= found
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def drawing(cm_wide: float, cm_high: float, text_box: bool = False) -> str:
+    """A run holding a DrawingML picture (or a text box) of the given size."""
+    emu = lambda cm: int(cm * 360000)  # noqa: E731
+    inner = (f"<w:txbxContent>{p('框中文字')}</w:txbxContent>" if text_box
+             else f"<pic:pic xmlns:pic='{PIC}'/>")
+    return (f"<w:r><w:drawing><wp:inline xmlns:wp='{WP}'><wp:extent cx='{emu(cm_wide)}' cy='{emu(cm_high)}'/>"
+            f"{inner}</wp:inline></w:drawing></w:r>")
+
+
+def test_large_pictures_are_reported_as_content_not_read(tmp_path):
+    """A table pasted into Word as a picture cannot be checked: the reader says so (and TBL-002
+    then asks for a check by hand instead of TBL-001 calling the table missing). Seals, logos and
+    text boxes are no such picture; nor is the VML copy Word keeps of a drawing."""
+    vml = ("<w:r><w:pict><v:shape xmlns:v='urn:schemas-microsoft-com:vml' style='width:450pt;height:300pt'>"
+           "<v:imagedata/></v:shape></w:pict></w:r>")
+    body = (
+        p("某县总工会2025年部门预算")
+        + p("一、部门收入总表")
+        + f"<w:p>{drawing(16, 10)}</w:p>"
+        + f"<w:p>{drawing(3.5, 3.5)}</w:p>"  # a seal
+        + f"<w:p>{drawing(16, 5, text_box=True)}</w:p>"
+        + f"<w:p><w:r><mc:AlternateContent><mc:Choice>{drawing(16, 10)[5:-6]}</mc:Choice>"
+        + f"<mc:Fallback>{vml[5:-6]}</mc:Fallback></mc:AlternateContent></w:r></w:p>"
+        + p("二、部门支出总表") + f"<w:p>{vml}</w:p>"
+    )
+    doc = read_document(make_docx(tmp_path, body))
+    (problem,) = doc.problems
+    assert problem.unread and not problem.fatal
+    assert problem.message == "文件中有3张较大的图片（可能是截图或扫描的表格），图片中的内容未检查（第一张在“一、部门收入总表”处）"
+    rules = load_rules()
+    found = {(f.rule_id, f.message.split("”")[0]) for f in check_document(doc, rules) if f.rule_id.startswith("TBL")}
+    assert ("TBL-002", "未找到必备报表“部门收支总表") in found and not any(r == "TBL-001" for r, _ in found)
+
+
+def test_small_pictures_alone_are_no_problem(tmp_path):
+    doc = read_document(make_docx(tmp_path, p("某县总工会2025年部门预算") + f"<w:p>{drawing(4, 4)}</w:p>"))
+    assert doc.problems == ()

@@ -533,3 +533,17 @@ div.gone {display:none}
     centred, own_style_wins = doc.tables
     assert centred.caption == "部门收支总体情况"
     assert own_style_wins.caption == ""
+
+
+def test_large_images_are_reported_as_content_not_read(tmp_path):
+    """A table published on a page as a screenshot cannot be checked; a logo or an icon is no table."""
+    page = WORD_HEAD + """<p>一、部门收入总表</p>
+<p><img width=620 height=400 src="image001.png"></p>
+<p><img src="seal.png" width="120" height="120"></p>
+<p>二、部门支出总表</p>
+<p><img src="t2.png" style="width:16cm;height:9cm"></p>
+<p><img src="unknown-size.png"></p>""" + WORD_TAIL
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    (problem,) = read_document(str(path)).problems
+    assert problem.unread and problem.message.startswith("文件中有2张较大的图片") and "“一、部门收入总表”" in problem.message

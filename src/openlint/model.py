@@ -139,6 +139,7 @@ class Problem:
     message: str
     location: Location
     fatal: bool = False
+    unread: bool = False  # content was there but not read: a page or a picture that may hold a table
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES, REGISTRY, display, pattern_found, primitive  # noqa: F401  (REGISTRY, display: the runtime's interface)
-from openlint.model import Heading, Paragraph, Section, Table
+from openlint.model import Heading, Paragraph, Problem, Section, Table
 from openlint.read.structure import numbering_level
 from openlint.understand.catalog import TableKind
 from openlint.understand.kind import DocumentKind
@@ -100,6 +100,13 @@ def notes(ctx: Context, tbl: Table) -> list[Paragraph]:
 
 
 # ---- predicates and values ----
+
+@primitive("unread", 0)
+def unread(ctx: Context) -> list[Problem]:
+    """What the reader found but could not read, any of which may hold a table: a PDF page that is
+    only a picture or whose text did not extract, a large picture in a Word file or a web page."""
+    return [p for p in ctx.document.problems if p.unread]
+
 
 @primitive("exists", 1)
 def exists(ctx: Context, value: Any) -> bool:

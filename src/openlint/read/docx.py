@@ -167,6 +167,9 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
         reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
         items: list[_Para | _RawTable] = []
         reader.walk(body, items)  # in the open package: the numbering part is read when first needed
+        pictures = _large_pictures(body, tags, reader)
+        if pictures:
+            problems.append(_pictures_problem(path, pictures))
     # a caption over a table says 表, or is centred or bold like a title
     blocks = compose_blocks(
         items, path, problems, lambda para: "表" in para.text or reader.is_centred(para) or reader.is_bold(para)
@@ -174,6 +177,76 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
     if not blocks:
         problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
     return assemble(path, "docx", blocks, problems=problems)
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_VML_SIZE = re.compile(r"(width|height)\s*:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", re.IGNORECASE)
+_POINTS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "": 0.75}
+# As large as a table shot: most of the text width (12 cm) and a few rows high (3 cm). Seals,
+# logos, signatures and QR codes are smaller.
+PICTURE_MIN_POINTS = (340.0, 85.0)
+MSG_PICTURES = "文件中有{n}张较大的图片（可能是截图或扫描的表格），图片中的内容未检查{where}"
+
+
+def _large_pictures(body: etree._Element, tags: _Tags, reader: "_BodyReader") -> list[str]:
+    """For each picture in the body large enough to be a table shot: the text just before it."""
+    found: list[str] = []
+    for el in body.iter(tags.drawing, tags.pict):
+        if not _is_picture(el, tags) or _picture_points(el, tags) is None:
+            continue
+        para = next(el.iterancestors(tags.p), None)
+        found.append(_text_before(para, tags, reader) if para is not None else "")
+    return found
+
+
+_PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _is_picture(el: etree._Element, tags: _Tags) -> bool:
+    """An image (not a text box, whose text is read, nor the VML copy Word keeps of a drawing)."""
+    if any(a.tag == _MC_FALLBACK for a in el.iterancestors()):
+        return False
+    if next(el.iter(tags.txbxContent), None) is not None:
+        return False
+    return next(el.iter(_PIC if el.tag == tags.drawing else _VML_IMAGE), None) is not None
+
+
+def _picture_points(el: etree._Element, tags: _Tags) -> tuple[float, float] | None:
+    """(width, height) in points of a drawing (wp:extent) or a VML picture (its shape's style),
+    when at least `PICTURE_MIN_POINTS`."""
+    if el.tag == tags.drawing:
+        extent = next(el.iter(_WP + "extent"), None)
+        if extent is None:
+            return None
+        try:  # EMU: 12,700 a point
+            size = (int(extent.get("cx", "0")) / 12700, int(extent.get("cy", "0")) / 12700)
+        except ValueError:
+            return None
+    else:
+        style = " ".join(shape.get("style") or "" for shape in el.iter() if shape.get("style"))
+        dims = {name.lower(): float(value) * _POINTS.get((unit or "").lower(), 0.75)
+                for name, value, unit in _VML_SIZE.findall(style)}
+        size = (dims.get("width", 0.0), dims.get("height", 0.0))
+    return size if size[0] >= PICTURE_MIN_POINTS[0] and size[1] >= PICTURE_MIN_POINTS[1] else None
+
+
+def _text_before(para: etree._Element, tags: _Tags, reader: "_BodyReader") -> str:
+    """The picture's own paragraph text, else the nearest paragraph before it that has text."""
+    for candidate in (para, *para.itersiblings(tags.p, preceding=True)):
+        text = reader.para_text(candidate).strip()
+        if text:
+            return text
+    return ""
+
+
+def _pictures_problem(path: str, before: list[str]) -> Problem:
+    first = next((t for t in before if t), "")
+    where = f"（第一张在“{first[:30]}”处）" if first else ""
+    return Problem(MSG_PICTURES.format(n=len(before), where=where), Location(file=path), unread=True)
 
 
 # --- package ---------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from openlint._slots import direct_init
 from openlint.model import Document, Location, Problem
 from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
-from openlint.read.docx import _RawRow, _RawTable, compose_blocks
+from openlint.read.docx import PICTURE_MIN_POINTS, _pictures_problem, _RawRow, _RawTable, compose_blocks
 from openlint.read.structure import assemble
 from openlint.read.text import (
     MAX_FILE_BYTES,
@@ -116,6 +116,9 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     flow = _Flow(root)
     _Walker(root, _tidy(root, text)).walk(root, flow, None, 0)
     flow.end_paragraph()
+    pictures = _large_images(root)
+    if pictures:
+        problems.append(_pictures_problem(path, pictures))
     items = [_raw_table(item) if isinstance(item, _PageTable) else item for item in flow.items]
     blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block), flow.lines)
     if not blocks:
@@ -373,6 +376,35 @@ def _drop_site_chrome(root: etree._Element) -> None:
 
 def _inside(el: etree._Element, tags: tuple[str, ...]) -> bool:
     return any(a.tag in tags for a in el.iterancestors())
+
+
+_CSS_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([\d.]+)\s*(px|pt|cm|mm|in)?", re.IGNORECASE)
+_PIXELS = {"px": 1.0, "pt": 4 / 3, "cm": 96 / 2.54, "mm": 96 / 25.4, "in": 96.0, "": 1.0}
+
+
+def _large_images(root: etree._Element) -> list[str]:
+    """For each image of the page (site furniture already dropped) large enough to be a table
+    shot, by its declared size (`PICTURE_MIN_POINTS`, 4/3 pixels a point): the text before it.
+    An image without a declared size is not counted."""
+    found: list[str] = []
+    for img in root.iter("img"):
+        size = {"width": _int(img.get("width")), "height": _int(img.get("height"))}
+        for name, value, unit in _CSS_SIZE.findall(img.get("style") or ""):
+            size[name.lower()] = int(float(value) * _PIXELS[(unit or "").lower()])
+        width, height = size["width"] or 0, size["height"] or 0
+        if width * 0.75 >= PICTURE_MIN_POINTS[0] and height * 0.75 >= PICTURE_MIN_POINTS[1]:
+            found.append(_text_before_image(img))
+    return found
+
+
+def _text_before_image(img: etree._Element) -> str:
+    block = next((a for a in img.iterancestors() if a.tag in _LINK_BLOCKS), None)
+    for candidate in ((block, *block.itersiblings(preceding=True)) if block is not None else ()):
+        if isinstance(candidate.tag, str):
+            text = _collapse(_text_of(candidate)).strip()
+            if text:
+                return text
+    return ""
 
 
 def _hides(style: str) -> bool:

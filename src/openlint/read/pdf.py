@@ -169,7 +169,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                 page.close()
         except Exception as exc:  # noqa: BLE001 - one bad page does not stop the document
             problems.append(
-                Problem(f"第{page_no}页无法提取文字（{_one_line(exc)}），已跳过该页", Location(file=path, page=page_no))
+                Problem(f"第{page_no}页无法提取文字（{_one_line(exc)}），已跳过该页", Location(file=path, page=page_no),
+                        unread=True)
             )
             texts.append("")
             pages.append((page_no, 0.0, 0.0, []))
@@ -185,6 +186,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                 Problem(
                     f"第{page_no}页的文字大多无法识别（私有区或替换字符，字体缺少 Unicode 映射），该页内容不可靠",
                     Location(file=path, page=page_no),
+                    unread=True,
                 )
             )
         pages.append((page_no, width, height, lines))
@@ -195,7 +197,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     else:
         problems.extend(
             Problem(f"第{page_no}页只有图片，没有可提取的文字（可能是扫描或截图的表格），该页内容未检查",
-                    Location(file=path, page=page_no))
+                    Location(file=path, page=page_no), unread=True)
             for page_no in pictures
         )
     if truncated:
