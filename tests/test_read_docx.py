@@ -754,11 +754,11 @@ def test_empty_numbered_paragraphs_are_counted(tmp_path):
     assert texts(doc) == ["一、部门职责", "三、机构设置"]
 
 
-def test_table_cells_and_other_paragraphs_are_untouched(tmp_path):
+def test_unnumbered_paragraphs_and_cells_are_untouched(tmp_path):
     tbl = "<w:tbl><w:tr>" + tc("项目") + "<w:tc>" + li("金额", 1, 0) + "</w:tc></w:tr></w:tbl>"
     doc = read_docx(make_docx(tmp_path, p("正文") + tbl, numbering=NUMBERING))
     assert doc.problems == () and texts(doc)[0] == "正文"
-    assert doc.tables[0].row_texts(0) == ("项目", "金额")
+    assert doc.tables[0].row_texts(0) == ("项目", "一、金额")  # numbered cells: see test_numbered_paragraphs_in_table_cells
 
 
 @pytest.mark.parametrize("part", [None, "<w:numbering", "<w:numbering xmlns:w='%s'><w:num" % W])
@@ -790,6 +790,30 @@ def disclosure_docx(tmp_path: Path, with_numbering: bool) -> str:
     return make_docx(
         tmp_path, body, name=f"disclosure-{with_numbering}.docx", numbering=NUMBERING if with_numbering else None
     )
+
+
+def numbered_cell(text: str, num_id: int, ilvl: int = 0) -> str:
+    return f"<w:tc>{li(text, num_id, ilvl)}</w:tc>"
+
+
+@pytest.mark.parametrize("pretty", [False, True])  # the fast walk and the general one
+def test_numbered_paragraphs_in_table_cells(tmp_path, pretty):
+    """Row labels numbered by Word inside a table (一、 二、 …, shown but not in the text) keep their
+    numbers; the list goes on counting through the cells and after the table; a bullet adds nothing."""
+    rows = (
+        "<w:tr>" + tc("项目") + tc("金额") + "</w:tr>"
+        + "<w:tr>" + numbered_cell("财政拨款收入", 1) + tc("100.00") + "</w:tr>"
+        + "<w:tr>" + numbered_cell("", 1) + tc("") + "</w:tr>"  # an empty numbered cell is counted
+        + "<w:tr>" + numbered_cell("事业收入", 1) + tc("20.00") + "</w:tr>"
+        + "<w:tr>" + numbered_cell("其他收入", 3) + tc("0.00") + "</w:tr>"
+    )
+    body = p("2025年部门收入预算总表") + f"<w:tbl>{rows}</w:tbl>" + li("部门职责", 1, 0)
+    if pretty:
+        body = body.replace("><", ">\n  <")
+    doc = read_document(make_docx(tmp_path, body, numbering=NUMBERING))
+    (t,) = doc.tables
+    assert [t.row_texts(r)[0] for r in range(t.n_rows)] == ["项目", "一、财政拨款收入", "", "三、事业收入", "其他收入"]
+    assert doc.headings[-1].text == "四、部门职责"
 
 
 def test_end_to_end_numbered_sections_are_found(tmp_path):

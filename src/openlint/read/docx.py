@@ -3,9 +3,10 @@
 The package is opened with `zipfile` and the parts we need are parsed with lxml directly:
 python-docx's `Table.rows[].cells` and style lookups cost tens of milliseconds a document.
 Styles are read from `word/styles.xml` (name, outline level, basedOn chain, bold, centred, list
-numbering) as far as the paragraphs ask for them (see `_Styles`). Automatic list numbering ("一、" shown by Word, absent from the text) is put back
-before the paragraph's text from `word/numbering.xml`, read only once a paragraph is numbered (see
-`_docx_numbering`); paragraphs in table cells are not numbered.
+numbering) as far as the paragraphs ask for them (see `_Styles`). Automatic list numbering ("一、"
+shown by Word, absent from the text) is put back before the paragraph's text from
+`word/numbering.xml`, read only once a paragraph is numbered (see `_docx_numbering`); in a table
+cell, from the paragraph's own w:numPr (a list continues through the cells it runs in).
 
 Safety: the package is opened and every part read through `_zip` (entry count, declared size and
 compression ratio checked before inflating, a hard cap while reading), so a decompression bomb is
@@ -521,6 +522,7 @@ class _BodyReader:
         self._fast = False
         self._complex: set = set()
         self._general: set = set()  # tables the flat walk cannot read (found by `prepare`)
+        self._numbered_cells: set = set()  # table-cell paragraphs with their own w:numPr (`prepare`)
 
     def prepare(self, body: etree._Element, *, fast: bool) -> None:
         """Find the paragraphs whose text is not simply the concatenation of their text nodes
@@ -547,6 +549,10 @@ class _BodyReader:
             if tag in not_flat:
                 for anc in el.iterancestors(tbl_tag):
                     general.add(anc)
+        for numpr in body.iter(t.numPr):
+            para = numpr.getparent().getparent() if numpr.getparent() is not None else None
+            if para is not None and para.tag == p_tag and next(para.iterancestors(tbl_tag), None) is not None:
+                self._numbered_cells.add(para)
 
     # blocks of the body, in order
     def walk(self, container: etree._Element, out: list) -> None:
@@ -607,6 +613,18 @@ class _BodyReader:
             level = style.level if style is not None else None
         return _Para(text, p, style, level or None)
 
+    def _numbered_line(self, p: etree._Element, text: str) -> str:
+        """A table-cell paragraph's line with the number Word shows before it, from the paragraph's
+        own w:numPr (counted even when the paragraph is empty, as Word counts it)."""
+        t = self.t
+        ppr = p[0] if len(p) and p[0].tag == t.pPr else None
+        numpr = ppr.find(t.numPr) if ppr is not None else None
+        if numpr is None:
+            return text
+        pstyle = ppr.find(t.pStyle)
+        style = self.styles.get(pstyle.get(t.val) or "", None) if pstyle is not None else None
+        return join_label(self._list_prefix(numpr, style), text)
+
     def _list_prefix(self, numpr: etree._Element | None, style: _StyleInfo | None) -> str | None:
         """The automatic number of a paragraph with a list (its own w:numPr, each of numId and ilvl
         taking over its style's), counted; None for none (numId 0, a bullet, an unknown list)."""
@@ -664,6 +682,7 @@ class _BodyReader:
         gridspan, vmerge_tag, hmerge, val = t.gridSpan, t.vMerge, t.hMerge, t.val
         header_tag, before_tag, after_tag = t.tblHeader, t.gridBefore, t.gridAfter
         complex_ps, tostring, para_text = self._complex, etree.tostring, self.para_text
+        numbered = self._numbered_cells
         rows: list[_RawRow] = []
         row: _RawRow | None = None
         # the open cell (`in_cell`): its first line, the list of its lines once it has two, its
@@ -679,6 +698,8 @@ class _BodyReader:
                         s = para_text(el).strip()
                     else:
                         s = tostring(el, method="text", encoding=str, with_tail=False).strip()
+                    if el in numbered:
+                        s = self._numbered_line(el, s)
                     if s:
                         if not text:
                             text = s
@@ -752,6 +773,8 @@ class _BodyReader:
                             s = tostring(child, method="text", encoding=str, with_tail=False).strip()
                         else:
                             s = self.para_text(child).strip()
+                        if not fast or child in self._numbered_cells:
+                            s = self._numbered_line(child, s)
                         if s:
                             lines.append(s)
                     elif tag == tcpr_tag:
