@@ -168,7 +168,7 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
         reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
         items: list[_Para | _RawTable] = []
         reader.walk(body, items)  # in the open package: the numbering part is read when first needed
-        pictures = _large_pictures(body, tags, reader)
+        pictures = _large_pictures(reader, tags)
         if pictures:
             problems.append(_pictures_problem(path, pictures))
     # a caption over a table says 表, or is centred or bold like a title
@@ -191,11 +191,11 @@ PICTURE_MIN_POINTS = (340.0, 85.0)
 MSG_PICTURES = "文件中有{n}张较大的图片（可能是截图或扫描的表格），图片中的内容未检查{where}"
 
 
-def _large_pictures(body: etree._Element, tags: _Tags, reader: "_BodyReader") -> list[str]:
+def _large_pictures(reader: "_BodyReader", tags: _Tags) -> list[str]:
     """For each picture in the body large enough to be a table shot: the text just before it."""
     found: list[str] = []
-    for el in body.iter(tags.drawing, tags.pict):
-        if not _is_picture(el, tags) or _picture_points(el, tags) is None:
+    for el in reader.pictures:
+        if not _is_picture(el, tags) or not _is_large(el, tags):
             continue
         para = next(el.iterancestors(tags.p), None)
         found.append(_text_before(para, tags, reader) if para is not None else "")
@@ -216,23 +216,22 @@ def _is_picture(el: etree._Element, tags: _Tags) -> bool:
     return next(el.iter(_PIC if el.tag == tags.drawing else _VML_IMAGE), None) is not None
 
 
-def _picture_points(el: etree._Element, tags: _Tags) -> tuple[float, float] | None:
-    """(width, height) in points of a drawing (wp:extent) or a VML picture (its shape's style),
-    when at least `PICTURE_MIN_POINTS`."""
+def _is_large(el: etree._Element, tags: _Tags) -> bool:
+    """A drawing (wp:extent) or a VML picture (its shape's style) of at least `PICTURE_MIN_POINTS`."""
     if el.tag == tags.drawing:
         extent = next(el.iter(_WP + "extent"), None)
         if extent is None:
-            return None
+            return False
         try:  # EMU: 12,700 a point
             size = (int(extent.get("cx", "0")) / 12700, int(extent.get("cy", "0")) / 12700)
         except ValueError:
-            return None
+            return False
     else:
         style = " ".join(shape.get("style") or "" for shape in el.iter() if shape.get("style"))
         dims = {name.lower(): float(value) * _POINTS.get((unit or "").lower(), 0.75)
                 for name, value, unit in _VML_SIZE.findall(style)}
         size = (dims.get("width", 0.0), dims.get("height", 0.0))
-    return size if size[0] >= PICTURE_MIN_POINTS[0] and size[1] >= PICTURE_MIN_POINTS[1] else None
+    return size[0] >= PICTURE_MIN_POINTS[0] and size[1] >= PICTURE_MIN_POINTS[1]
 
 
 def _text_before(para: etree._Element, tags: _Tags, reader: "_BodyReader") -> str:
@@ -523,36 +522,43 @@ class _BodyReader:
         self._complex: set = set()
         self._general: set = set()  # tables the flat walk cannot read (found by `prepare`)
         self._numbered_cells: set = set()  # table-cell paragraphs with their own w:numPr (`prepare`)
+        self.pictures: list = []  # w:drawing and w:pict elements (`prepare`)
 
     def prepare(self, body: etree._Element, *, fast: bool) -> None:
-        """Find the paragraphs whose text is not simply the concatenation of their text nodes
-        (tabs, breaks, field codes, deletions, drawings, text boxes); the others take a fast path."""
+        """One pass over the body for what needs a closer look: the paragraphs whose text is not
+        simply the concatenation of their text nodes (tabs, breaks, field codes, deletions,
+        drawings, text boxes; the others take a fast path), the tables the flat walk cannot read,
+        the numbered paragraphs of table cells and the pictures (`pictures`)."""
         t = self.t
         self._fast = fast
-        if not fast:
-            return
         special = (
             t.tab, t.ptab, t.br, t.cr, t.noBreakHyphen, t.sym, t.instrText, t.delText, t.delInstrText,
             t.txbxContent, t.drawing, t.pict, t.object, t.fldData, _MC_ALTERNATE,
         )
         complex_ps, general = self._complex, self._general
-        p_tag, tbl_tag = t.p, t.tbl
+        p_tag, tbl_tag, numpr_tag = t.p, t.tbl, t.numPr
+        pictures = (t.drawing, t.pict)
         special_set = set(special)
         # a table holding a text box, a tracked property change or a nested table is read by
-        # the general walk (see `table_rows`); found in the same pass
+        # the general walk (see `table_rows`)
         not_flat = {t.txbxContent, t.tcPrChange, t.trPrChange, tbl_tag}
-        for el in body.iter(*special, t.tcPrChange, t.trPrChange, tbl_tag):
+        for el in body.iter(*special, t.tcPrChange, t.trPrChange, tbl_tag, numpr_tag):
             tag = el.tag
+            if tag == numpr_tag:
+                para = el.getparent().getparent() if el.getparent() is not None else None
+                if para is not None and para.tag == p_tag and next(para.iterancestors(tbl_tag), None) is not None:
+                    self._numbered_cells.add(para)
+                continue
+            if tag in pictures:
+                self.pictures.append(el)
+            if not fast:
+                continue
             if tag in special_set:
                 for anc in el.iterancestors(p_tag):
                     complex_ps.add(anc)  # every enclosing paragraph (a text box sits inside one)
             if tag in not_flat:
                 for anc in el.iterancestors(tbl_tag):
                     general.add(anc)
-        for numpr in body.iter(t.numPr):
-            para = numpr.getparent().getparent() if numpr.getparent() is not None else None
-            if para is not None and para.tag == p_tag and next(para.iterancestors(tbl_tag), None) is not None:
-                self._numbered_cells.add(para)
 
     # blocks of the body, in order
     def walk(self, container: etree._Element, out: list) -> None:

@@ -342,7 +342,7 @@ _CHROME_NAMES = frozenset(
     "crumbs sidebar share toolbar tools pager pagination related".split()
 )
 _NAME_TOKENS = re.compile(r"[a-z]+")
-_LINK_BLOCKS = frozenset(_BLOCKS - {"html", "body", "caption", "tr", "td", "th", "thead", "tbody", "tfoot"})
+_TEXT_BLOCKS = frozenset(_PARAGRAPHS)  # the blocks that hold a paragraph's text (not a table's parts)
 _LINKED_SHARE = 0.6  # a block this much of whose text is links to other pages is navigation
 _COMPACT = re.compile(r"[\s\W_]+")
 
@@ -355,16 +355,15 @@ def _drop_site_chrome(root: etree._Element) -> None:
     chrome = [el for el in root.iter(*_CHROME_TAGS)]
     chrome += [el for el in root.iter(*_PAGE_FRAME) if not _inside(el, ("article", "main"))]
     for el in root.iter("div", "ul", "ol", "p", "span", "section", "dl"):
-        names = el.get("class"), el.get("id")
-        if (names[0] or names[1]) and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(" ".join(n.lower() for n in names if n))):
-            if el.find(".//table") is None:
-                chrome.append(el)
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if names.strip() and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(names)) and el.find(".//table") is None:
+            chrome.append(el)
     linked: dict = {}  # block → characters of its text in links to other pages
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
-        block = next((b for b in a.iterancestors() if b.tag in _LINK_BLOCKS), None)
+        block = next((b for b in a.iterancestors() if b.tag in _TEXT_BLOCKS), None)
         if block is not None:
             linked[block] = linked.get(block, 0) + len(_COMPACT.sub("", _text_of(a)))
     for block, count in linked.items():
@@ -398,7 +397,7 @@ def _large_images(root: etree._Element) -> list[str]:
 
 
 def _text_before_image(img: etree._Element) -> str:
-    block = next((a for a in img.iterancestors() if a.tag in _LINK_BLOCKS), None)
+    block = next((a for a in img.iterancestors() if a.tag in _TEXT_BLOCKS), None)
     for candidate in ((block, *block.itersiblings(preceding=True)) if block is not None else ()):
         if isinstance(candidate.tag, str):
             text = _collapse(_text_of(candidate)).strip()
