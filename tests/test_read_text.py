@@ -323,3 +323,62 @@ def test_figures_in_prose_or_in_tab_cells_are_not_a_copied_table():
     assert not any(p.fatal for p in doc.problems) and len(doc.tables) == 1
     # two figures side by side on fewer than three lines: a stray line, not a table
     assert not parse_text("一、概况\n" + "\n".join(PDF_COPY.splitlines()[3:5]) + "\n", "x.txt").problems
+
+
+# --- tables written a row a line, cells separated by tabs (copied from Excel or a web page) ---
+
+def test_tab_separated_rows_are_a_table():
+    text = (
+        "某局2025年部门预算\n"
+        "目录\n一、部门职责\t3\n二、机构设置\t4\n"  # page numbers after a tab: no table
+        "一、\t部门职责\n负责全局工作。\n"  # a tab after the number: a heading, not a table
+        "2025年部门收入预算总表\n"
+        "编制单位：某局\t\t单位：万元\t\n"  # the preamble row, as a spreadsheet copies it
+        "项目\t合计\t财政拨款收入\t事业收入\n"
+        "教育支出\t12.00\t10.00\t2.00\n"
+        "\t\t\t\n"  # an empty row
+        "合计\t12.00\t10.00\n"  # trailing empty cells left out
+        "注：本表不含政府性基金。\n"
+    )
+    doc = parse_text(text, "x.txt")
+    (t,) = doc.tables
+    assert t.caption == "2025年部门收入预算总表" and t.preamble == ("编制单位：某局", "单位：万元")
+    assert [t.row_texts(r) for r in range(t.n_rows)] == [
+        ("项目", "合计", "财政拨款收入", "事业收入"),
+        ("教育支出", "12.00", "10.00", "2.00"),
+        ("", "", "", ""),
+        ("合计", "12.00", "10.00", ""),
+    ]
+    assert [n.text for n in t.notes] == ["注：本表不含政府性基金。"]
+    texts = [(type(b).__name__, b.text) for b in doc.blocks if not isinstance(b, Table)]
+    assert texts[1:6] == [("Heading", "目录"), ("Paragraph", "一、部门职责\t3"), ("Paragraph", "二、机构设置\t4"),
+                          ("Heading", "一、\t部门职责"), ("Paragraph", "负责全局工作。")]
+
+
+def seed_as_tab_separated() -> str:
+    """The seed written out as text copied from a spreadsheet: a table's rows one line each, a
+    merged cell's text in its first cell and the cells it covers empty."""
+    lines: list[str] = []
+    for block in read_text(str(SEED)).blocks:
+        if isinstance(block, Table):
+            if block.caption and lines[-1:] != [block.caption]:
+                lines.append(block.caption)
+            if block.preamble:
+                lines.append("\t".join(block.preamble))
+            for r, row in enumerate(block.grid):
+                lines.append("\t".join(c.text.replace("\n", "") if (c.row, c.col) == (r, i) else "" for i, c in enumerate(row)))
+        else:
+            lines.append(block.text.replace("\n", " "))
+    return "\n".join(lines) + "\n"
+
+
+def test_the_seed_tab_separated_reads_the_same_tables(seed):
+    copied = parse_text(seed_as_tab_separated(), "copied.txt")
+    assert [(t.caption, t.preamble) for t in copied.tables] == [(t.caption, t.preamble) for t in seed.tables]
+    def cells(t: Table) -> list[list[str]]:  # each cell once, at its top-left position
+        rows = [[c.text.replace("\n", "") for i, c in enumerate(row) if c.text and (c.row, c.col) == (r, i)]
+                for r, row in enumerate(t.grid)]
+        return [row for row in rows if row]
+
+    for mine, theirs in zip(copied.tables, seed.tables):
+        assert cells(mine) == cells(theirs), mine.caption

@@ -10,6 +10,9 @@ The layout is that of `shared/corpus/seed/` (text extracted from a Word document
 * a cell holding several paragraphs can break its row in two (the row resumes after a blank
   line).
 
+A table copied from a spreadsheet or a web page, a row a line with its cells separated by tabs,
+is read too (see `_tab_separated_rows`).
+
 The reader rebuilds the grid from that (see `_build_grid` for the heuristics), takes the title
 line above a table as its caption and `单位：万元`-like lines or a first row as its preamble, and
 leaves notes, section paths and the section tree to `structure.assemble`. Every block carries
@@ -210,10 +213,23 @@ class _RawTable:
 def parse_text(text: str, path: str, *, problems: list[Problem] | tuple[Problem, ...] = ()) -> Document:
     """Parse already-decoded text in the seed layout into a `Document`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    tab_rows = _tab_separated_rows(lines)
     items: list[_Line | _RawTable | None] = []  # None = blank line outside a table
     table: _RawTable | None = None
     row: list[tuple[str, int]] = []
-    for n, raw in enumerate(text.split("\n"), start=1):
+    for n, raw in enumerate(lines, start=1):
+        if n in tab_rows:
+            if table is None or n - 1 not in tab_rows:
+                if table is not None and row:
+                    table.rows.append(row)
+                row = []
+                table = _RawTable(line=n)
+                items.append(table)
+            table.rows.append([(_clean(cell), n) for cell in tab_rows[n]])
+            if n + 1 not in tab_rows:
+                table = None
+            continue
         if raw.startswith("\t"):
             if table is None:
                 table = _RawTable(line=n)
@@ -248,6 +264,38 @@ def parse_text(text: str, path: str, *, problems: list[Problem] | tuple[Problem,
     problems = list(problems)
     blocks = _blocks(items, path, problems)
     return assemble(path, "txt", blocks, problems=problems)
+
+
+_TABLE_FIGURE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+
+
+def _tab_separated_rows(lines: list[str]) -> dict[int, list[str]]:
+    """Line number → cells, for the lines of tables written a row a line with the cells separated
+    by tabs (copied from Excel or a web page). A run of two or more such lines is a table when a
+    row has three cells or a cell holds a figure with decimals or thousands: a 目录 whose page
+    numbers follow a tab has neither. A seed-layout cell line (a tab, then one cell) is none; a line
+    of tabs alone is an empty row of the table it is in."""
+    candidates: dict[int, list[str]] = {}
+    for n, raw in enumerate(lines, start=1):
+        cells = raw.rstrip(" \u3000").split("\t")
+        if len(cells) >= 2 and not (raw.startswith("\t") and len(cells) == 2):
+            candidates[n] = cells  # an empty row too (only tabs), when it is part of a table
+    rows: dict[int, list[str]] = {}
+    numbers = sorted(candidates)
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        run = [candidates[n] for n in numbers[i : j + 1]]
+        if sum(1 for cells in run if any(c.strip() for c in cells)) >= 2 and (
+            max(map(len, run)) >= 3 or any(_TABLE_FIGURE.match(c.strip()) for cells in run for c in cells)
+        ):
+            width = max(map(len, run))
+            for n in numbers[i : j + 1]:
+                rows[n] = candidates[n] + [""] * (width - len(candidates[n]))
+        i = j + 1
+    return rows
 
 
 # Two figures side by side with nothing but spaces between them (`82,096,797.42 82,096,797.42`):
@@ -368,8 +416,12 @@ def _make_table(
         problems.append(Problem(too_big, Location(file=path, line=first_line, table=caption or None)))
         return None
     widths = [len(r) for r in rows]
-    # A short first row holding 单位：万元 / 预算年度：… is the preamble written inside the table.
-    if len(rows) > 1 and widths[0] < max(widths[1:]) and any(PREAMBLE.search(t) for t, _ in rows[0]):
+    # A first row holding 单位：万元 / 预算年度：… is the preamble written inside the table: short
+    # (merged cells) in the seed layout, padded with empty cells when copied from a spreadsheet.
+    labels = sum(1 for t, _ in rows[0] if PREAMBLE.search(t))
+    if len(rows) > 1 and labels and (
+        widths[0] < max(widths[1:]) or labels * 2 >= sum(1 for t, _ in rows[0] if t)
+    ):
         preamble = preamble + [t for t, _ in rows[0] if t]
         rows = rows[1:]
     rows = _rejoin_broken_rows(rows)
