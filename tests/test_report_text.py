@@ -117,7 +117,7 @@ def test_display_width_helpers():
 
 def test_render_dispatch():
     r = report()
-    assert FORMATS == ("text", "json", "sarif")
+    assert FORMATS == ("text", "json", "sarif", "github")
     assert render(r, "text") == render_text(r)
     assert render(r, "text", color=True) == render_text(r, color=True)
     with pytest.raises(ValueError, match="unknown report format"):

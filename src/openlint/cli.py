@@ -38,8 +38,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="输出格式（github：GitHub Actions 注释）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="写入文件而不是标准输出。")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True),
               help="额外的规则文件（.olr）或目录，可重复。")

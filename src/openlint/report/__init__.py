@@ -1,14 +1,14 @@
-"""Reporters: findings → SARIF 2.1.0, human text, JSON."""
+"""Reporters: findings → SARIF 2.1.0, human text, JSON, GitHub Actions annotations."""
 
 from __future__ import annotations
 
 from openlint.findings import Report
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
-    """The report in `fmt` ("text" | "json" | "sarif"); `color` only affects text."""
+    """The report in `fmt` ("text" | "json" | "sarif" | "github"); `color` only affects text."""
     if fmt == "text":
         from openlint.report.text import render_text
 
@@ -21,6 +21,10 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         from openlint.report.sarif import render_sarif
 
         return render_sarif(report)
+    if fmt == "github":
+        from openlint.report.github import render_github
+
+        return render_github(report)
     raise ValueError(f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}")
 
 
