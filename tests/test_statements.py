@@ -210,6 +210,24 @@ def test_second_comparison_of_the_same_amount():
     assert c.after.text == "5.00万元"
 
 
+def test_change_after_a_list_of_two_parts_is_not_paired():
+    # the total's change or the last part's: the words do not say (here the total's: 37.3 − 27.1 = 10.2, +265.6%)
+    text = "事业运行经费总预算安排37337407.64元，其中：基本支出预算488180.64元，项目支出预算36849227元，同比增加27125219.46元，增长265.6%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert c.after is None and c.before is None and c.rate.text == "265.6%"
+    # a part with a change of its own is still its own
+    text = "基本支出预算881300.39元，其中：工资福利支出716052.51元，同比减少148979.48元；商品和服务支出165247.88元，同比减少17291.92元。"
+    first, second = S.changes(passage(text), 2023)
+    assert (first.after.text, second.after.text) == ("716052.51元", "165247.88元")
+
+
+def test_bi_jiao_names_no_compared_year():
+    # 经比较2020年度……: the year the figures are of, not one compared with
+    text = "经比较2020年度镇本级“三公”经费41万元，较上年减少19万元，下降31.67%，较年初预算数减少4万元。"
+    (c,) = S.changes(passage(text), 2020)
+    assert (c.before_label, c.after.text, c.delta.text) == ("上年", "41万元", "19万元")
+
+
 def test_rate_in_brackets():
     (c,) = S.changes(passage("公务接待费2.30万元，较上年减少1.5万元（39.47%），主要原因是厉行节约。"), 2019)
     assert (c.rate.text, c.quote) == ("39.47%", "较上年减少1.5万元（39.47%）")
