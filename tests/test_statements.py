@@ -546,6 +546,10 @@ def test_breakdown_skips_changes_sublists_thresholds_and_nested_lists():
     assert [a.text for _, a in b.parts] == ["16.00万元", "0万元"]
     (b,) = _breakdown("支出89.45万元，其中：基本支出72.69万元，主要是人员经费69.30万元和公用经费3.39万元；项目支出16.76万元。")
     assert [a.text for _, a in b.parts] == ["72.69万元", "16.76万元"]
+    # the figures of a part's reason are not parts
+    (b,) = _breakdown("调增一般公共预算支出6.54亿元，其中：调刚性支出0.61亿元，调整的原因：按最新审核口径，保障支出调减0.17亿元，"
+                      "其他刚性支出调增0.78亿元；调增化债支出0.38亿元；调增重点项目支出5.55亿元。")
+    assert [a.text for _, a in b.parts] == ["0.61亿元", "0.38亿元", "5.55亿元"]
     assert _breakdown("固定资产3149.52万元，其中：单价50万元以上通用设备0台。") == []
     assert _breakdown("比上年增加40.87万元，其中：基本支出增加34.48万元。") == []
     outer, inner = _breakdown("支出30.00万元，其中：基本支出10.00万元，其中：人员经费8.00万元、公用经费2.00万元；项目支出20.00万元。")
