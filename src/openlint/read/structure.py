@@ -26,6 +26,9 @@ _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 MAX_HEADING_CHARS = 40
 
 TOC_TITLES = ("目录", "目次")  # a table of contents' heading, spaces removed
+# … and the titles web pages give it: “公开目录”, “决算公开目录”, “部门预算公开目录”
+_TOC_TITLE = re.compile(r"(?:(?:部门|单位)?(?:预算|决算)?(?:信息)?公开)?目录")
+_PART_NUMBER = re.compile(rf"^第[{_CN_NUM}\d]+(?:部分|章|篇)")
 
 
 def numbering_level(text: str) -> int | None:
@@ -129,7 +132,7 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
     out = list(blocks)
     for i, block in enumerate(blocks):
         if not (isinstance(block, (Heading, Paragraph)) and len(block.text) <= 20
-                and "".join(block.text.split()) in TOC_TITLES):
+                and ("".join(block.text.split()) in TOC_TITLES or _TOC_TITLE.fullmatch("".join(block.text.split())))):
             continue
         first = next((j for j in range(i + 1, len(blocks)) if isinstance(blocks[j], (Heading, Paragraph))), None)
         key = _toc_key(blocks[first].text) if first is not None else ""
@@ -137,6 +140,8 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
             continue
         end = next((j for j in range(first + 1, len(blocks))
                     if isinstance(blocks[j], Heading) and _toc_key(blocks[j].text) == key), None)
+        if end is None:
+            end = _same_part_again(blocks, first)
         if end is None:
             end = _body_start(blocks, first)
         if end is None or not all(_entry_like(b) for b in blocks[i + 1 : end]):
@@ -147,6 +152,17 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
             if isinstance(blocks[j], Heading):
                 out[j] = Paragraph(blocks[j].text, blocks[j].location)
     return out
+
+
+def _same_part_again(blocks: list[Block], first: int) -> int | None:
+    """Where a 目录 whose first entry is a part (“第一部分：黄石港区卫健局概况”) ends when the body names
+    that part otherwise (“第一部分 部门概况”): at the next heading of the same part number. A part
+    number is written once in the 目录 and once in the body, unlike “一、” which each part restarts."""
+    label = _PART_NUMBER.match("".join(blocks[first].text.split()))
+    if label is None:
+        return None
+    return next((j for j in range(first + 1, len(blocks))
+                 if isinstance(blocks[j], Heading) and "".join(blocks[j].text.split()).startswith(label.group(0))), None)
 
 
 _TITLE_LIKE = re.compile(r"^[^|\t]*[\u4e00-\u9fff]{2}[^|\t]*$")  # words, not a cell of a flattened table
