@@ -285,6 +285,23 @@ def test_toc_whose_first_part_the_body_names_otherwise_ends_at_that_part():
     assert part.title == "第一部分 部门概况" and [c.title for c in part.children] == ["（一）主要职责", "一、部门主要职责"]
 
 
+def test_toc_entries_may_end_with_a_full_stop_and_follow_a_date_line():
+    text = "\n".join([
+        "目 录",
+        "公开日期:2024926",
+        "第一部分:某某局概况",
+        "一、主要职能",
+        "第三部分:某某局2018年度部门决算情况说明",
+        "五、一般公共预算财政拨款安排的“三公”经费支出决算情况说明。",
+        "六、其他重要事项情况说明",
+        "第一部分:某某局概况",
+        "一、主要职能",
+        "贯彻执行国家统计工作的政策。",
+    ])
+    doc = parse_text(text, "x.txt")
+    assert [h.text for h in doc.headings] == ["目 录", "第一部分:某某局概况", "一、主要职能"]
+
+
 @pytest.mark.parametrize("title", ["决算公开目录", "公开目录", "部门预算公开目录", "目     录"])
 def test_toc_titled_as_web_pages_title_it(title):
     text = "\n".join([
