@@ -392,6 +392,8 @@ def test_catalog_from_a_file(tmp_path):
         # a sentence about how the year's budget was drawn up does not name a 决算 a 预算
         ("（三）单位构成\n从预算单位构成看，本部门2023年度预算编制时无二级预算单位。\n# 二、部门决算情况说明",
          DocumentKind(None, None, None, None)),
+        ("（三）单位构成\n从预算单位构成看，本部门2021年度决算编制时无独立核算的二级预算单位。",
+         DocumentKind("决算", None, 2021, None)),
         ("# 一、部门主要职责\n负责财政工作。", DocumentKind(None, None, None, None)),
         ("", DocumentKind(None, None, None, None)),
     ],

@@ -13,7 +13,9 @@ _TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省�
 _LOOSE_TITLE = re.compile(r"^[^，,。；;]{0,40}?(20\d{2})\s*年度?[^，,。；;\d]{0,40}(预算|决算)[^，,。；;\d]{0,12}$")
 _TITLE_LINES = 3
 _NOT_THIS_DOCUMENT = re.compile(r"\s*执行")  # 2025年预算执行情况: the year before the one a report budgets
-_DRAWN_UP = re.compile(r"\s*编制")  # in a sentence, 2023年度预算编制时: how the year's budget was drawn up
+# in a sentence, “本部门2023年度预算编制时无二级预算单位”: how the year's budget was drawn up, said in
+# a 决算 as well (the same template's 决算 says “2021年度决算编制时”, which does name the document)
+_DRAWN_UP = re.compile(r"\s*编制")
 _LEVEL_BEFORE_KIND = re.compile(r"(部门|单位)(?=\s*(?:预算|决算))")
 _COMPARED_BEFORE = re.compile(r"[比较与同]\s*$")  # "比 2023年预算增长…": a year compared with
 _ORG_LABEL = re.compile(r"(?:预算主管部门|预算单位|主管部门|编制单位|编制部门|单位名称|部门名称)\s*[:：]\s*([^\s:：]{2,40})")
@@ -62,8 +64,8 @@ def detect_kind(document: Document) -> DocumentKind:
             else:
                 continue
             before = _ORG_BEFORE_YEAR.match(text.strip())
-            if before and _ORG_SUFFIX.search(before.group(1)):
-                org = before.group(1)
+            if before and _ORG_SUFFIX.search(before.group(1)) and not re.search(r"[，,。；;：:]", before.group(1)):
+                org = before.group(1)  # (not the words of a sentence: “从预算单位构成看，本部门”)
             break
         if kind is not None:
             break
@@ -87,11 +89,11 @@ def _title(text: str, prose: bool = False) -> re.Match | None:
     """The first `_TITLE` in the text that names the document: not a year compared with
     (比 2023年预算…), nor the year whose budget a report says was carried out (关于2025年预算执行情况和
     2026年预算草案的报告 is a 2026 budget); in a sentence, nor the budget a unit was drawing up
-    (本部门2023年度预算编制时无二级预算单位, in a 决算)."""
+    (本部门2023年度预算编制时无二级预算单位, in a 决算; “2023年度决算编制时” names a 决算)."""
     for m in _TITLE.finditer(text):
         if _COMPARED_BEFORE.search(text, 0, m.start()) or _NOT_THIS_DOCUMENT.match(text, m.end()):
             continue
-        if prose and _DRAWN_UP.match(text, m.end()):
+        if prose and m.group(3) == "预算" and _DRAWN_UP.match(text, m.end()):
             continue
         return m
     return None
