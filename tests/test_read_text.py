@@ -266,6 +266,56 @@ def test_toc_entries_named_otherwise_in_the_body_end_where_the_prose_begins():
     assert [h.text for h in short.headings] == ["目录", "一、部门主要职能"]
 
 
+def test_toc_whose_first_part_the_body_names_otherwise_ends_at_that_part():
+    # 目录 “第一部分：某某区卫健局概况”, body “第一部分 部门概况”: the body's own （一） heading stays a heading
+    text = "\n".join([
+        "目 录",
+        "第一部分：某某区卫健局概况",
+        "一、部门主要职责",
+        "二、部门决算单位构成",
+        "第二部分：部门决算表",
+        "第一部分 部门概况",
+        "（一）主要职责",
+        "一、部门主要职责",
+        "贯彻落实卫生健康工作的方针政策。",
+    ])
+    doc = parse_text(text, "x.txt")
+    toc, part = doc.sections[:2]
+    assert [b.text for b in toc.blocks] == ["第一部分：某某区卫健局概况", "一、部门主要职责", "二、部门决算单位构成", "第二部分：部门决算表"]
+    assert part.title == "第一部分 部门概况" and [c.title for c in part.children] == ["（一）主要职责", "一、部门主要职责"]
+
+
+def test_toc_entries_may_end_with_a_full_stop_and_follow_a_date_line():
+    text = "\n".join([
+        "目 录",
+        "公开日期:2024926",
+        "第一部分:某某局概况",
+        "一、主要职能",
+        "第三部分:某某局2018年度部门决算情况说明",
+        "五、一般公共预算财政拨款安排的“三公”经费支出决算情况说明。",
+        "六、其他重要事项情况说明",
+        "第一部分:某某局概况",
+        "一、主要职能",
+        "贯彻执行国家统计工作的政策。",
+    ])
+    doc = parse_text(text, "x.txt")
+    assert [h.text for h in doc.headings] == ["目 录", "第一部分:某某局概况", "一、主要职能"]
+
+
+@pytest.mark.parametrize("title", ["决算公开目录", "公开目录", "部门预算公开目录", "目     录"])
+def test_toc_titled_as_web_pages_title_it(title):
+    text = "\n".join([
+        title,
+        "一、某某局基本情况",
+        "二、收入支出预算执行情况分析",
+        "三、“三公”经费支出情况",
+        "一、某某局基本情况",
+        "执法勤务机构10个。",
+    ])
+    doc = parse_text(text, "x.txt")
+    assert [h.text for h in doc.headings] == [title, "一、某某局基本情况"]
+
+
 def test_table_at_start_without_caption():
     doc = parse_text("\ta\n\tb\n\n\tc\n\td\n", "x.txt")
     (t,) = doc.tables

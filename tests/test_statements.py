@@ -210,6 +210,24 @@ def test_second_comparison_of_the_same_amount():
     assert c.after.text == "5.00万元"
 
 
+def test_change_after_a_list_of_two_parts_is_not_paired():
+    # the total's change or the last part's: the words do not say (here the total's: 37.3 − 27.1 = 10.2, +265.6%)
+    text = "事业运行经费总预算安排37337407.64元，其中：基本支出预算488180.64元，项目支出预算36849227元，同比增加27125219.46元，增长265.6%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert c.after is None and c.before is None and c.rate.text == "265.6%"
+    # a part with a change of its own is still its own
+    text = "基本支出预算881300.39元，其中：工资福利支出716052.51元，同比减少148979.48元；商品和服务支出165247.88元，同比减少17291.92元。"
+    first, second = S.changes(passage(text), 2023)
+    assert (first.after.text, second.after.text) == ("716052.51元", "165247.88元")
+
+
+def test_bi_jiao_names_no_compared_year():
+    # 经比较2020年度……: the year the figures are of, not one compared with
+    text = "经比较2020年度镇本级“三公”经费41万元，较上年减少19万元，下降31.67%，较年初预算数减少4万元。"
+    (c,) = S.changes(passage(text), 2020)
+    assert (c.before_label, c.after.text, c.delta.text) == ("上年", "41万元", "19万元")
+
+
 def test_rate_in_brackets():
     (c,) = S.changes(passage("公务接待费2.30万元，较上年减少1.5万元（39.47%），主要原因是厉行节约。"), 2019)
     assert (c.rate.text, c.quote) == ("39.47%", "较上年减少1.5万元（39.47%）")
@@ -528,6 +546,10 @@ def test_breakdown_skips_changes_sublists_thresholds_and_nested_lists():
     assert [a.text for _, a in b.parts] == ["16.00万元", "0万元"]
     (b,) = _breakdown("支出89.45万元，其中：基本支出72.69万元，主要是人员经费69.30万元和公用经费3.39万元；项目支出16.76万元。")
     assert [a.text for _, a in b.parts] == ["72.69万元", "16.76万元"]
+    # the figures of a part's reason are not parts
+    (b,) = _breakdown("调增一般公共预算支出6.54亿元，其中：调刚性支出0.61亿元，调整的原因：按最新审核口径，保障支出调减0.17亿元，"
+                      "其他刚性支出调增0.78亿元；调增化债支出0.38亿元；调增重点项目支出5.55亿元。")
+    assert [a.text for _, a in b.parts] == ["0.61亿元", "0.38亿元", "5.55亿元"]
     assert _breakdown("固定资产3149.52万元，其中：单价50万元以上通用设备0台。") == []
     assert _breakdown("比上年增加40.87万元，其中：基本支出增加34.48万元。") == []
     outer, inner = _breakdown("支出30.00万元，其中：基本支出10.00万元，其中：人员经费8.00万元、公用经费2.00万元；项目支出20.00万元。")

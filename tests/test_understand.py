@@ -385,6 +385,19 @@ def test_catalog_from_a_file(tmp_path):
         # a year compared with is not the document's
         ("“三公”经费情况\n公务接待费比2023年预算增加1万元。", DocumentKind(None, None, None, None)),
         ("2024 年 度 部 门 决 算", DocumentKind(None, None, None, None)),
+        # a budget report names the year whose budget was carried out before the one it budgets
+        ("关于某区2025年预算执行情况和\n2026年预算草案的报告", DocumentKind("预算", None, 2026, None)),
+        ("今天提交审查的关于某省2014年预算执行情况和2015年预算草案的报告显示，收入增长。",
+         DocumentKind("预算", None, 2015, None)),
+        # a web page puts its index fields above the title
+        ("索引号\n发布机构\n某县财政局\n发布日期\n2024-10-12\n某县2023年“三公”经费决算情况说明\n"
+         "2023年“三公”经费决算支出数为820.33万元，较2022年决算数增加131.49万元。",
+         DocumentKind("决算", None, 2023, None)),
+        # a sentence about how the year's budget was drawn up does not name a 决算 a 预算
+        ("（三）单位构成\n从预算单位构成看，本部门2023年度预算编制时无二级预算单位。\n# 二、部门决算情况说明",
+         DocumentKind(None, None, None, None)),
+        ("（三）单位构成\n从预算单位构成看，本部门2021年度决算编制时无独立核算的二级预算单位。",
+         DocumentKind("决算", None, 2021, None)),
         ("# 一、部门主要职责\n负责财政工作。", DocumentKind(None, None, None, None)),
         ("", DocumentKind(None, None, None, None)),
     ],

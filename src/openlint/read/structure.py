@@ -26,6 +26,11 @@ _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 MAX_HEADING_CHARS = 40
 
 TOC_TITLES = ("目录", "目次")  # a table of contents' heading, spaces removed
+# … and the titles web pages give it: “公开目录”, “决算公开目录”, “部门预算公开目录”
+_TOC_TITLE = re.compile(r"(?:(?:部门|单位)?(?:预算|决算)?(?:信息)?公开)?目录")
+# a web page's date line under the 目录 heading (“公开日期:2024926”, “公开时间:2025年10月15日”): no entry
+_DATE_LINE = re.compile(r"(?:公开|发布|成文|更新)(?:日期|时间)[:：]")
+_PART_NUMBER = re.compile(rf"^第[{_CN_NUM}\d]+(?:部分|章|篇)")
 
 
 def numbering_level(text: str) -> int | None:
@@ -119,6 +124,17 @@ def _entry_like(block: Block) -> bool:
     return isinstance(block, (Heading, Paragraph)) and len(block.text) <= 2 * MAX_HEADING_CHARS and "。" not in block.text
 
 
+def _entry_line(block: Block) -> bool:
+    """A line that can be a 目录 entry once the body's start is known: `_entry_like`, or a numbered
+    title whose only stop is the full stop that ends it (“五、……支出决算情况说明。”), not a sentence."""
+    if _entry_like(block):
+        return True
+    text = block.text.strip()
+    return (isinstance(block, (Heading, Paragraph)) and len(text) <= 2 * MAX_HEADING_CHARS
+            and numbering_level(text) is not None and text.endswith("。")
+            and not re.search(r"[。，,；;：:]", text[:-1]))
+
+
 def _toc_entries(blocks: list[Block]) -> list[Block]:
     """The lines of a 目录 are its entries, not the headings they name: after a 目录 line (made a
     heading), every heading up to where the first entry comes back as the body's heading becomes a
@@ -129,17 +145,23 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
     out = list(blocks)
     for i, block in enumerate(blocks):
         if not (isinstance(block, (Heading, Paragraph)) and len(block.text) <= 20
-                and "".join(block.text.split()) in TOC_TITLES):
+                and ("".join(block.text.split()) in TOC_TITLES or _TOC_TITLE.fullmatch("".join(block.text.split())))):
             continue
-        first = next((j for j in range(i + 1, len(blocks)) if isinstance(blocks[j], (Heading, Paragraph))), None)
+        first = next((j for j in range(i + 1, len(blocks)) if isinstance(blocks[j], (Heading, Paragraph))
+                      and not _DATE_LINE.match("".join(blocks[j].text.split()))), None)
         key = _toc_key(blocks[first].text) if first is not None else ""
         if not key:
             continue
         end = next((j for j in range(first + 1, len(blocks))
                     if isinstance(blocks[j], Heading) and _toc_key(blocks[j].text) == key), None)
         if end is None:
+            end = _same_part_again(blocks, first)
+        # Where the body begins is known (a line of the 目录 came back), an entry may end with a
+        # full stop (“五、……“三公”经费支出决算情况说明。”); where it is guessed from the prose, no line can.
+        entry = _entry_line if end is not None else _entry_like
+        if end is None:
             end = _body_start(blocks, first)
-        if end is None or not all(_entry_like(b) for b in blocks[i + 1 : end]):
+        if end is None or not all(entry(b) for b in blocks[i + 1 : end]):
             continue
         if isinstance(block, Paragraph):
             out[i] = Heading(block.text, 1, block.location)
@@ -147,6 +169,17 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
             if isinstance(blocks[j], Heading):
                 out[j] = Paragraph(blocks[j].text, blocks[j].location)
     return out
+
+
+def _same_part_again(blocks: list[Block], first: int) -> int | None:
+    """Where a 目录 whose first entry is a part (“第一部分：黄石港区卫健局概况”) ends when the body names
+    that part otherwise (“第一部分 部门概况”): at the next heading of the same part number. A part
+    number is written once in the 目录 and once in the body, unlike “一、” which each part restarts."""
+    label = _PART_NUMBER.match("".join(blocks[first].text.split()))
+    if label is None:
+        return None
+    return next((j for j in range(first + 1, len(blocks))
+                 if isinstance(blocks[j], Heading) and "".join(blocks[j].text.split()).startswith(label.group(0))), None)
 
 
 _TITLE_LIKE = re.compile(r"^[^|\t]*[\u4e00-\u9fff]{2}[^|\t]*$")  # words, not a cell of a flattened table

@@ -55,8 +55,9 @@ _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  
 _NOT_A_PART = re.compile(rf"比|较|同比|与(?:上年|上一年|\d{{4}}年)|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
 _COMPARED = re.compile(r"比|较|同比|相比")
 # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts; not the cars of 主要领导干部 or
-# 主要负责人 (主要 naming a person, not opening a list)
-_SUBLIST = re.compile(r"主要(?!领导|负责)|包括|具体|含|用于")
+# 主要负责人 (主要 naming a person, not opening a list). The figures of a part's reason are its own
+# too: "调“三保”及刚性支出0.61亿元，调整的原因：…“三保”支出调减0.17亿元，其他刚性支出调增0.78亿元；"
+_SUBLIST = re.compile(r"主要(?!领导|负责)|包括|具体|含|用于|原因")
 _BARE_NUMBER = re.compile(rf"(?<![\d.,])(?:{_NUMBER})(?=[，；;、。]|,(?!\d)|$)")  # "一般公共预算收入89.45，": a figure without its unit
 _BARE_LABEL = re.compile(r"^(?:年初|全年|调整后?|变动后)?(?:预算|决算|支出决算|执行)数?(?:为|是)?$")
 # a closing total ("…，合计2921.00万"), not an item named with it ("本年收入合计4170.87万元")

@@ -44,8 +44,9 @@ def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | 
 # ---- changes ----
 
 # "比上年", "较2024年", or "同比"/"对比" right before a change (with the previous year; not the 同比 of
-# "与上年同比", already anchored)
-_ANCHOR = re.compile(r"(?:比|较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)"
+# "与上年同比", already anchored). "经比较2020年度……41万元，较上年减少19万元" names the year the
+# figures are of, not the one compared with: 比较 is no comparison with the year after it.
+_ANCHOR = re.compile(r"(?:比|(?<!比)较|与|同|相对于|相较)(?P<base>上年度?|上一年度?|上一度|去年|(?P<y>(?:19|20)\d{2})年度?)"
                      r"|(?<![年度])(?:按?同口径)?同比|(?<![年度])对比(?=[^，,。；;\d]{0,2}(?:增|减|下降|上升))")
 # the base's own amount may follow the comparison: "比上年累计支出148万元下降24万元", "较2024年的2190万元减少…"
 _TAIL = re.compile(
@@ -253,6 +254,8 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
                 before, after = _years_before(text, spans, s_start, m.start(), t.group("subj"), base_year, year)
                 if after is not None and isinstance(base_year, int) and m.group("y"):
                     after_label = f"{base_year + 1}年"
+        if after is not None and before is None and _last_of_a_list(text, found, after, s_start, m.start()):
+            after = None  # the change may be of the list's last item or of the total it itemises
         if t.group("base_n"):  # stated with the comparison itself
             b = amounts_in(t.group("base_n"))[0]
             before = Amount(b.value, b.half, b.text, t.start("base_n"), t.end("base_n"))
@@ -291,6 +294,24 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
 
 
 _COPULA = r"(?:为|是|共计|合计|总计)?"
+_LIST_HEAD = re.compile(r"其中[：:]?")
+
+
+def _last_of_a_list(text: str, found: list[Amount], after: Amount, s_start: int, anchor: int) -> bool:
+    """`after` is the last of two or more amounts listed after “其中” that itemise an amount before
+    it, with no comparison of their own: “事业运行经费总预算安排A元，其中：基本支出预算B元，项目支出预算
+    C元，同比增加D元，增长P%” — whether the change is C's or A's, the words do not say (here A's)."""
+    heads = [h for h in _LIST_HEAD.finditer(text, s_start, after.start)]
+    if not heads:
+        return False
+    head = heads[-1]
+    if not any(a.end <= head.start() for a in found):
+        return False  # nothing itemised before the 其中
+    parts = [a for a in found if head.end() <= a.start and a.end <= after.end]
+    if len(parts) < 2 or parts[-1].start != after.start:
+        return False
+    between = text[parts[0].start : anchor]
+    return not (_ANCHOR.search(between) or re.search(_DIR, between))
 
 
 def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, spans, subject: str,
