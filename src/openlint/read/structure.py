@@ -33,6 +33,17 @@ _DATE_LINE = re.compile(r"(?:公开|发布|成文|更新)(?:日期|时间)[:：]
 _PART_NUMBER = re.compile(rf"^第[{_CN_NUM}\d]+(?:部分|章|篇)")
 
 
+def is_toc_title(text: str) -> bool:
+    """The title of a 目录: 目录, 目次, or a web page's 公开目录, 决算公开目录 …"""
+    key = "".join(text.split())
+    return key in TOC_TITLES or _TOC_TITLE.fullmatch(key) is not None
+
+
+def is_date_line(text: str) -> bool:
+    """A web page's date line (公开日期:2024926, 发布时间：2025年10月15日), which no 目录 lists."""
+    return _DATE_LINE.match("".join(text.split())) is not None
+
+
 def numbering_level(text: str) -> int | None:
     """The level a heading numbered like `text` has (第一部分 → 1, 一、 → 2, （一） → 3, 1. → 4, （1） → 5)."""
     stripped = text.strip()
@@ -144,11 +155,10 @@ def _toc_entries(blocks: list[Block]) -> list[Block]:
     listed, “××局主要职能” in the body), the 目录 runs to the heading the first prose comes under."""
     out = list(blocks)
     for i, block in enumerate(blocks):
-        if not (isinstance(block, (Heading, Paragraph)) and len(block.text) <= 20
-                and ("".join(block.text.split()) in TOC_TITLES or _TOC_TITLE.fullmatch("".join(block.text.split())))):
+        if not (isinstance(block, (Heading, Paragraph)) and len(block.text) <= 20 and is_toc_title(block.text)):
             continue
         first = next((j for j in range(i + 1, len(blocks)) if isinstance(blocks[j], (Heading, Paragraph))
-                      and not _DATE_LINE.match("".join(blocks[j].text.split()))), None)
+                      and not is_date_line(blocks[j].text)), None)
         key = _toc_key(blocks[first].text) if first is not None else ""
         if not key:
             continue

@@ -15,8 +15,8 @@ from openlint.judge.text.corpus import Hit, _corpus, _quote, _scope_units, _unit
 _OPEN = {"（": "(", "(": "(", "“": "“", "‘": "‘", "「": "「", "《": "《", "【": "【", "〔": "〔", "『": "『", "［": "[", "[": "["}
 _CLOSE = {"）": "(", ")": "(", "”": "“", "’": "‘", "」": "「", "》": "《", "】": "【", "〕": "〔", "』": "『", "］": "[", "]": "["}
 _BRACKETS = re.compile("[" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
-# `1）…`, `a)…`: a list marker, not a closing bracket
-_LIST_MARKER = re.compile(r"(?:^|(?<=[，。；：,;:\s]))[0-9a-zA-Z一二三四五六七八九十①-⑳]{1,2}[)）]")
+# `1）…`, `a)…`: a list marker, not a closing bracket (but not the minutes of a time: 17:00)
+_LIST_MARKER = re.compile(r"(?:^|(?<=[，。；：,;\s])|(?<=\D:))[0-9a-zA-Z一二三四五六七八九十①-⑳]{1,2}[)）]")
 _MARKER_ENDS = frozenset(")）")
 
 

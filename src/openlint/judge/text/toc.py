@@ -10,21 +10,23 @@ import re
 from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES
 from openlint.model import Document, Heading, Paragraph, Section
-
-
-_TOC_TITLE = re.compile(r"^目录$")
+from openlint.read.structure import is_date_line, is_toc_title
 
 
 def _toc_entries_blocks(document: Document) -> tuple[Heading | None, list[Paragraph]]:
-    """The 目录 heading and its entries: the paragraphs right after it, up to the first heading or table."""
+    """The 目录 heading and its entries: the paragraphs right after it, up to the first heading or
+    table, or to a line that repeats one above the 目录 (a web page writes the title again after
+    it); a date line is none (公开日期:…)."""
     blocks = document.blocks
     for i, block in enumerate(blocks):
-        if isinstance(block, Heading) and _TOC_TITLE.match(compact(block.text)):
+        if isinstance(block, Heading) and is_toc_title(block.text):
+            above = {compact(b.text) for b in blocks[:i] if isinstance(b, (Heading, Paragraph))}
             entries = []
             for b in blocks[i + 1 :]:
-                if not isinstance(b, Paragraph):
+                if not isinstance(b, Paragraph) or (entries and compact(b.text) in above):
                     break
-                entries.append(b)
+                if not is_date_line(b.text):
+                    entries.append(b)
             return block, entries
     return None, []
 
