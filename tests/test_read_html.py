@@ -468,6 +468,8 @@ def test_libreoffice_page_gives_the_findings_of_its_docx(saved_page):
 
 
 SITE_TOP = """<div class="top"><ul class="nav"><li><a href="/">网站首页</a></li><li><a href="/zwgk/">政务公开</a></li></ul></div>
+<table class="xxgk"><tr><td>索引号：</td><td>11310107002472231N/2024-00012</td><td>主题分类：</td><td>财政</td></tr>
+<tr><td>发布机构：</td><td>上海市普陀区社会福利院</td><td>生成日期：</td><td>2024-02-06</td></tr></table>
 <div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; <a href="/czyjs/">财政预决算</a></div>
 <div class="article"><h1>上海市普陀区社会福利院2024年单位预算</h1><div class="info">来源：本站　发布时间：2024-02-06</div>
 <div class="content">"""
@@ -487,7 +489,7 @@ def test_a_site_page_around_the_document_adds_no_findings(tmp_path, saved_page):
     path.write_text(source.replace(body.group(0), f"<body>{SITE_TOP}{body.group(1)}{SITE_BOTTOM}</body>"), encoding="utf-8")
     site = read_document(str(path))
     text = "".join(b.text for b in site.blocks if not isinstance(b, Table))
-    for chrome in ("网站首页", "当前位置", "2023年单位决算", "2023年单位预算", "打印本页", "ICP"):
+    for chrome in ("网站首页", "当前位置", "索引号", "发布机构", "2023年单位决算", "2023年单位预算", "打印本页", "ICP"):
         assert chrome not in text
     assert site.headings[0].text == "上海市普陀区社会福利院2024年单位预算"
     rules = load_rules()

@@ -344,19 +344,26 @@ _CHROME_NAMES = frozenset(
 _NAME_TOKENS = re.compile(r"[a-z]+")
 _TEXT_BLOCKS = frozenset(_PARAGRAPHS)  # the blocks that hold a paragraph's text (not a table's parts)
 _LINKED_SHARE = 0.6  # a block this much of whose text is links to other pages is navigation
+_INDEX_FIELDS = re.compile(r"索引号|发布机构|发文机关|生成日期|成文日期|发布日期|主题分类|公开方式|公开范围|文号|有效性")
 _COMPACT = re.compile(r"[\s\W_]+")
 
 
 def _drop_site_chrome(root: etree._Element) -> None:
     """Take out what a site puts around a document: `<nav>`, `<aside>`, the page's own header and
-    footer, elements a class or id names as navigation or footer (holding no table), and blocks
-    made mostly of links to other pages (menus, breadcrumbs, related documents). A page saved by
+    footer, elements a class or id names as navigation or footer (holding no table), the
+    政府信息公开 index box (索引号, 发布机构 …), and blocks made mostly of links to other pages
+    (menus, breadcrumbs, related documents). A page saved by
     Word has none of these; links inside the document (its 目录's #anchors) are kept."""
     chrome = [el for el in root.iter(*_CHROME_TAGS)]
     chrome += [el for el in root.iter(*_PAGE_FRAME) if not _inside(el, ("article", "main"))]
     for el in root.iter("div", "ul", "ol", "p", "span", "section", "dl"):
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if names.strip() and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(names)) and el.find(".//table") is None:
+            chrome.append(el)
+    # the 政府信息公开 index box over a published document: 索引号 | 发布机构 | 生成日期 …
+    for el in root.iter("table", "div", "ul", "dl"):
+        text = _text_of(el)
+        if len(text) < 400 and "索引号" in text and len(_INDEX_FIELDS.findall(text)) >= 2:
             chrome.append(el)
     linked: dict = {}  # block → characters of its text in links to other pages
     for a in root.iter("a"):
