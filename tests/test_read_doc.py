@@ -518,3 +518,15 @@ def test_style_lists_follow_the_base_style():
         3: _Std(62, 3, "自指", None),  # istdBase naming itself: a bounded walk
     }
     assert _style_lists(styles) == {1: (2, 1), 2: (2, 0)}
+
+
+def test_numbered_table_cells_as_from_the_docx():
+    """Row labels numbered automatically inside a table keep their numbers, and the list counts
+    on through the cells (an empty one included) and after the table, as from the .docx."""
+    cells = FIX / "doc" / "numbered-cells.doc"
+    doc, word = read_doc(str(cells)), read_document(str(cells.with_suffix(".docx")))
+    assert doc.problems == () and word.problems == ()
+    rows = [doc.tables[0].row_texts(r)[0] for r in range(doc.tables[0].n_rows)]
+    assert rows == ["项目", "一、财政拨款收入", "", "三、事业收入"]
+    assert rows == [word.tables[0].row_texts(r)[0] for r in range(word.tables[0].n_rows)]
+    assert [h.text for h in doc.headings] == [h.text for h in word.headings] == ["四、部门职责"]

@@ -31,8 +31,9 @@ The OLE2 container is opened with `olefile`; the rest is read here from the spec
   numbers), follow character and restart; an LFO's LFOLVLs override a level's start or the level.
   Counting, number formatting and how the label joins the text (not doubled when typed by hand)
   are the .docx reader's (`_docx_numbering.count_label`, `join_label`); an LFO with overrides
-  counts on its own, as a .docx `w:num` does. Table cell paragraphs are neither numbered nor
-  counted. A list part that cannot be read numbers nothing, with one problem.
+  counts on its own, as a .docx `w:num` does. A table cell's paragraphs are numbered and counted
+  too (in nested tables they are not). A list part that cannot be read numbers nothing, with one
+  problem.
 
 Tables go through the .docx reader's grid resolution (cell edges give each cell its column span,
 vertical merges are followed), so a table reads the same from either format.
@@ -820,11 +821,15 @@ def _mark(
         for m in re.finditer("\x07\x07", text):
             chars[m.start() + 1] = _ROW_END
         return "".join(chars), rows
+    start = 0  # where the paragraph the next mark ends begins
     for p in pieces:
         segment = text[p.cp : p.cp_end]
         for m in _MARKS.finditer(segment):
             fc_end = p.fc + (m.start() + 1) * p.width
             pp = props.get(fc_end)
+            begins, start = start, p.cp + m.start() + 1
+            if pp is not None and (pp.in_table or pp.itap) and (pp.itap or 1) == 1 and not pp.ttp:
+                _number_cell_paragraph(chars, begins, p.cp + m.start(), _label(pp, style_lists, lists))
             if pp is None or not (pp.in_table or pp.itap):
                 if m.group() == "\r":
                     if pp is None:
@@ -856,6 +861,17 @@ def _mark(
             else:
                 chars[pos] = _CELL_PARA
     return "".join(chars), rows
+
+
+def _number_cell_paragraph(chars: list[str], begins: int, ends: int, label: str | None) -> None:
+    """Put a table-cell paragraph's list label before its text (the body's go through the label
+    marks; a cell's text is read as it stands), as `join_label` would: not on an empty paragraph,
+    not when typed by hand as well."""
+    if not label:
+        return
+    text = "".join(chars[begins:ends]).replace(_GONE, "").strip()
+    if text and not text.startswith(label.rstrip()):
+        chars[begins] = label + chars[begins]
 
 
 def _label(pp: _Props | None, style_lists: dict[int, _StyleList], lists: _Lists | None) -> str | None:
