@@ -168,7 +168,7 @@ def _rows_of_page(
             if not anchor[i] or not rules:
                 continue
             if data[i]:  # in a grid even digits wrap (a code or an amount in a narrow column)
-                inside = _band_anchors(lines, anchors, i, rules) if grid else None
+                inside = _band_anchors(lines, anchors, i, rules, open_below=True) if grid else None
                 found = inside[0] if inside and inside[0] < i else None
             else:
                 found = _ruled_owner(lines, data, anchors, i, rules, grid)
@@ -247,8 +247,9 @@ def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int
     below its cells): its index, -1 when no other anchor is there, None when the rules do not
     settle it (no rule on one side, or several anchors between them, as between a three-line
     table's rules). In a `grid` the row's anchor is its one data line or, in a row of text
-    only, its first line."""
-    inside = _band_anchors(lines, anchors, i, rules)
+    only, its first line; the page's last row may be open below (a row split by the page
+    break, which a browser leaves unruled)."""
+    inside = _band_anchors(lines, anchors, i, rules, open_below=grid)
     if inside is None:
         return None
     if len(inside) <= 1:
@@ -269,9 +270,10 @@ def _is_grid(lines: list[Line], rules: list[Rule]) -> bool:
     return sum(1 for y, _, _ in rules if lines[0].y < y < lines[-1].y) >= 2
 
 
-def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rule]) -> list[int] | None:
+def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rule], open_below: bool = False) -> list[int] | None:
     """The other anchors between the nearest rules above and below line `i`'s cells, top down;
-    None when a side has no rule."""
+    None when a side has no rule (`open_below`: no rule below the page's last lines is the
+    page's end)."""
     line = lines[i]
     margin = 0.3 * line.h
     above, below = -1e18, 1e18
@@ -293,7 +295,7 @@ def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rul
             if x0 < seg.x1 and seg.x0 < x1:
                 below = y
                 break
-    if above == -1e18 or below == 1e18:
+    if above == -1e18 or (below == 1e18 and not open_below):
         return None
     return [j for j in anchors if j != i and above < lines[j].y < below]
 
