@@ -38,7 +38,16 @@ import pypdfium2 as pdfium
 
 from openlint.model import Document, Location, Problem, Table
 from openlint.read._pdf_blocks import Composer
-from openlint.read._pdf_layout import NO_RULES, Line, Rules, page_lines, ruling_lines, upright_rotation, visible_lines
+from openlint.read._pdf_layout import (
+    NO_RULES,
+    Line,
+    Rules,
+    page_lines,
+    ruling_lines,
+    upright_rotation,
+    visible_lines,
+    web_links,
+)
 from openlint.read.structure import assemble
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -55,6 +64,14 @@ _FURNITURE_NO = re.compile(
     r"|[Pp]age\s*\d+(\s*of\s*\d+)?)$"
 )
 _DIGITS = re.compile(r"\d+")
+# what a browser prints in the margins of every page (and a site in its own footer): the page's
+# address, the date and time it was printed, a site's licence numbers
+_FURNITURE_SEG = re.compile(
+    r"^((https?|file|ftp)://\S*|www\.\S+\.\S+"  # http://…, file:///…, www.….cn
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,，]?\s*([上下]午\s*)?\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp]\.?[Mm]\.?)?"  # 11/25/26, 7:48 AM
+    r"|\d{4}年\d{1,2}月\d{1,2}日\s*([上下]午\s*)?\d{1,2}:\d{2}(:\d{2})?)$"  # 2026年11月25日 07:48
+)
+_SITE_FOOTER = re.compile(r"ICP备\s*\d|公网安备\s*\d|网站标识码")
 
 
 def read_pdf(path: str) -> Document:
@@ -163,6 +180,10 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                     tp.close()
                 if any(len(line.segs) >= 2 for line in lines):
                     rules[page_no] = _page_rules(page, width, height, rotation)
+                if lines:
+                    links = web_links(page, width, height, rotation)
+                    if links:
+                        lines = _without_navigation(lines, links)
                 if not count and _mostly_picture(page, width * height):
                     pictures.append(page_no)
             finally:
@@ -253,6 +274,40 @@ def _page_rules(page, width: float, height: float, rotation: int) -> Rules:
 
 
 
+_LINKED_SHARE = 0.6  # a line this much of whose width is links to other pages is navigation (as in read/html.py)
+_LABEL = 8  # characters of a label between navigation lines (相关链接, 下一篇)
+
+
+def _linked_share(line: Line, links: list[tuple[float, float, float, float]]) -> float:
+    width = sum(s.x1 - s.x0 for s in line.segs)
+    if width <= 0:
+        return 0.0
+    covered = 0.0
+    for s in line.segs:
+        for x0, x1, top, bottom in links:
+            if top - 1 <= line.y <= bottom + 1:
+                covered += max(0.0, min(s.x1, x1) - max(s.x0, x0))
+    return covered / width
+
+
+def _without_navigation(lines: list[Line], links: list[tuple[float, float, float, float]]) -> list[Line]:
+    """The page's lines without what a site put around the document it printed: lines made mostly
+    of links to other pages (menus, a breadcrumb, 上一篇/下一篇, related documents, 打印本页) and
+    a short label between such lines (相关链接), as the HTML reader leaves them out of the page."""
+    nav = [_linked_share(ln, links) >= _LINKED_SHARE for ln in lines]
+    if not any(nav):
+        return lines
+    for k, ln in enumerate(lines):
+        if (not nav[k] and 0 < k < len(lines) - 1 and nav[k - 1] and nav[k + 1]
+                and len(ln.segs) == 1 and len(ln.text.replace(" ", "")) <= _LABEL
+                and not _SENTENCE_MARK.search(ln.text)):
+            nav[k] = True
+    return [ln for ln, n in zip(lines, nav) if not n]
+
+
+_SENTENCE_MARK = re.compile(r"[。，,；;：:]")
+
+
 def _text_of(lines: list[Line]) -> str:
     """A page's text made of the lines a reader sees (instead of everything the page draws)."""
     return "\n".join(line.text for line in lines)
@@ -291,6 +346,7 @@ def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
     furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`) or when the same text
     (digits ignored) comes back on at least 40% of the pages (and at least 3)."""
     candidates: list[tuple[int, Line, str]] = []
+    drop: set[int] = set()
     for idx, (_, _, height, lines) in enumerate(pages):
         seen: set[int] = set()
         for ln in lines[:2] + lines[-2:]:
@@ -299,15 +355,17 @@ def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
             seen.add(id(ln))
             if ln.y < 0.08 * height or ln.y > 0.92 * height:
                 candidates.append((idx, ln, _DIGITS.sub("#", ln.text.replace(" ", ""))))
-    if not candidates:
+        for ln in lines:
+            if _SITE_FOOTER.search(ln.text):
+                drop.add(id(ln))
+    if not candidates and not drop:
         return
     pages_with: dict[str, set[int]] = {}
     for idx, _, key in candidates:
         pages_with.setdefault(key, set()).add(idx)
     npages = sum(1 for p in pages if p[3])
-    drop: set[int] = set()
     for _, ln, key in candidates:
-        if _FURNITURE_NO.match(ln.text.strip()):
+        if _FURNITURE_NO.match(ln.text.strip()) or any(_FURNITURE_SEG.match(seg.text) for seg in ln.segs):
             drop.add(id(ln))
         elif npages >= 4 and len(pages_with[key]) >= max(3, 0.4 * npages):
             drop.add(id(ln))
