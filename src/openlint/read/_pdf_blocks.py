@@ -164,11 +164,15 @@ class Composer:
         """In a document that spaces its paragraphs, `line` sits at the line pitch under `prev`,
         which runs to the margin in mid-sentence: it is the rest of the same paragraph, however it
         starts (说明：, 1、 at the start of a wrapped line)."""
+        return (self._at_pitch(prev, line) and self._runs_to_margin(prev) and prev.text[-1] not in _SENTENCE_STOPS
+                and not self._indented(line))
+
+    def _at_pitch(self, prev: Line, line: Line) -> bool:
+        """In a document that spaces its paragraphs, `line` is as close under `prev` as the lines
+        of a paragraph are, and of the same size."""
         if not self.para_gap or line.page != prev.page or abs(line.h - prev.h) > 0.15 * prev.h or len(line.segs) != 1:
             return False
-        gap = (line.y - prev.y) / prev.h
-        return (0 < gap <= self.para_gap - 0.3 and self._runs_to_margin(prev) and prev.text[-1] not in _SENTENCE_STOPS
-                and not self._indented(line))
+        return 0 < (line.y - prev.y) / prev.h <= self.para_gap - 0.3
 
     def _margins(self, line: Line) -> tuple[float, float]:
         m = self.margins.get(int(line.page_width / 10))
@@ -281,7 +285,7 @@ class Composer:
             if gap <= 0:
                 return False
             if self._big(prev) and self._big(line):
-                return gap <= 2.0 * prev.h
+                return gap <= 2.0 * prev.h and not _ITEM.match(line.text)
             if gap > 2.6 * prev.h or (self.para_gap and gap > self.para_gap * prev.h):
                 return False
         if not self._runs_to_margin(prev) and not self._wrapped_before_number(prev, line) and not self._wrapped_early(prev, line):
@@ -310,8 +314,12 @@ class Composer:
 
     def _wrapped_early(self, prev: Line, line: Line) -> bool:
         """`line` begins with a piece that cannot be broken (（项）”14.62万, 《……》) and that did not
-        fit in what was left of `prev`, which stops mid-sentence: the line broke early."""
-        if prev.text[-1:] in _SENTENCE_STOPS or len(prev.segs) != 1 or prev.x0 > self._margins(prev)[0] + 2.5 * prev.h:
+        fit in what was left of `prev`, which stops mid-sentence (or on a colon, where paragraphs
+        are spaced and `line` sits at the line pitch under it): the line broke early."""
+        end = prev.text[-1:]
+        if end in _SENTENCE_STOPS and not (end in "：:" and self._at_pitch(prev, line)):
+            return False
+        if len(prev.segs) != 1 or prev.x0 > self._margins(prev)[0] + 2.5 * prev.h:
             return False
         room = self._margins(prev)[1] - prev.x1
         return room > 0 and _first_piece(line.text) * line.h > room + 0.5 * line.h
@@ -533,12 +541,13 @@ class Composer:
         # may be a word of the header: 拨款)
         first = next((lines for _, lines in draft.parts if lines), [])
         header_lines = first[: self._header_count(draft)]
-        header = {ln.text for ln in first[: len(header_lines) + 1]}
-        header_cells = {s.text for ln in header_lines for s in ln.segs}
+        # (compared without spaces: a repeated header may be drawn with its glyphs spaced otherwise)
+        header = {_compact(ln.text) for ln in first[: len(header_lines) + 1]}
+        header_cells = {_compact(s.text) for ln in header_lines for s in ln.segs}
         j = 0
         while j < len(lines) and (
-            lines[j].text in header
-            or (j < len(header_lines) and not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
+            _compact(lines[j].text) in header
+            or (j < len(header_lines) and not is_data_line(lines[j]) and all(_compact(s.text) in header_cells for s in lines[j].segs))
         ):
             j += 1
         if j == 0 and (not lines or not self._fits(lines[0], draft)):

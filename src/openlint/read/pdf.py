@@ -154,6 +154,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     # it again would cost as much); a page of prose alone has no table to rule
     rules: dict[int, Rules] = {}
     pictures: list[int] = []  # pages without text whose content is a picture (a scanned table)
+    clipped: list[tuple[int, Line]] = []  # (index in pages, line) at a page's edge, hidden by its clip
     for i in range(n):
         page_no = i + 1
         try:
@@ -174,6 +175,10 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                         if len(seen) < len(lines):
                             text = _text_of(seen)
                         lines = seen
+                    elif lines:  # lines at the page's edges hidden by their clip (see `_drop_spilled`)
+                        edges = list({id(ln): ln for ln in lines[:2] + lines[-2:]}.values())
+                        seen_ids = {id(ln) for ln in visible_lines(tp, edges, width, height, rotation)}
+                        clipped.extend((len(pages), ln) for ln in edges if id(ln) not in seen_ids)
                     if rotation:  # pdfium extracts text that is not upright on the page in a jumbled order
                         text = _text_of(lines)
                 finally:
@@ -223,6 +228,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         )
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
+    if clipped:
+        _drop_spilled(pages, texts, clipped)
     _drop_furniture(pages)
     blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
     if pictures:
@@ -338,6 +345,35 @@ def _drop_clipped(
                 page.close()
         except Exception:  # noqa: BLE001 - best effort
             continue
+
+
+def _drop_spilled(pages: list[tuple[int, float, float, list[Line]]], texts: list[str], clipped: list[tuple[int, Line]]) -> None:
+    """Remove what a browser drew over a page break and clipped away (in place): a line cut by
+    the break is drawn whole on both pages, each clipped to its own, and the hidden part still
+    extracts (the top of a heading's glyph at the foot of a page: “实” of the next page's
+    “五、实施周期”). Such a line is hidden by its clip and is a part of one of the first lines of
+    the next page (or the last ones of the page before), at the same place across the page.
+    Only then: some PDFs clip their text with paths that are not where the text shows."""
+    dropped: dict[int, set[int]] = {}
+    for k, ln in clipped:
+        text = ln.text.replace(" ", "")
+        if not text:
+            continue
+        near = []
+        if k + 1 < len(pages):
+            near += pages[k + 1][3][:2]
+        if k > 0:
+            near += pages[k - 1][3][-2:]
+        for other in near:
+            whole = other.text.replace(" ", "")
+            if len(text) < len(whole) and text in whole and other.x0 - ln.h <= ln.x0 and ln.x1 <= other.x1 + ln.h:
+                dropped.setdefault(k, set()).add(id(ln))
+                break
+    for k, ids in dropped.items():
+        page_no, width, height, lines = pages[k]
+        kept = [ln for ln in lines if id(ln) not in ids]
+        pages[k] = (page_no, width, height, kept)
+        texts[k] = _text_of(kept)
 
 
 def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
