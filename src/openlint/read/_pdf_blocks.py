@@ -209,7 +209,7 @@ class Composer:
                     self.pending = [lines[i]]
                     j = i + 1
                 i = j
-            if self.pending and not self._runs_to_margin(self.pending[-1]):
+            if self.pending and not self._runs_to_margin(self.pending[-1]) and not self._broken_over(self.pending[-1], nxt):
                 self._flush()
         self._close_table()
         self._flush()
@@ -311,6 +311,11 @@ class Composer:
             and prev.x1 >= self._margins(prev)[1] - 8 * prev.h
             and prev.x0 <= self._margins(prev)[0] + 2.5 * prev.h
         )
+
+    def _broken_over(self, last: Line, nxt: list[Line]) -> bool:
+        """The page's last line stops short of the margin only because what follows on the next
+        page did not fit (a number, a piece that cannot be broken)."""
+        return bool(nxt) and (self._wrapped_before_number(last, nxt[0]) or self._wrapped_early(last, nxt[0]))
 
     def _wrapped_early(self, prev: Line, line: Line) -> bool:
         """`line` begins with a piece that cannot be broken (（项）”14.62万, 《……》) and that did not

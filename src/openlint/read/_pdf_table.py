@@ -449,11 +449,13 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             target = None
             for c in cells:
                 gap = top - c.bottom
-                if gap < -0.35 * line.h or gap > 0.5 * line.h:
+                if gap < -0.35 * line.h or gap > 1.2 * line.h:
                     continue
                 lx0, lx1 = c._last
                 if min(lx1, seg.x1) - max(lx0, seg.x0) <= 0:
                     continue
+                if gap > 0.5 * line.h and not _same_borders(vertical, (lx0, lx1), c.bottom - c.h / 2, seg, line):
+                    continue  # lines set wide apart (a web page's line height) are one cell between the same rules only
                 # lines of one wrapped cell are centred on, or start at, the same x
                 if abs((lx0 + lx1) - (seg.x0 + seg.x1)) <= 1.2 * line.h or abs(lx0 - seg.x0) <= 0.6 * line.h:
                     if rules_of is not None:
@@ -482,6 +484,22 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             band_y = c.y
         c.band = band
     return cells
+
+
+def _same_borders(vertical: list[Rule], above: tuple[float, float], above_y: float, seg: Seg, line: Line) -> bool:
+    """The piece `above` (x0, x1 of a line at height `above_y`) and `seg` of `line` lie between
+    the same two vertical rules, each running beside both lines, and no rule crosses either: two
+    lines of one ruled cell (a group header over one of its columns has rules under it that do
+    not run beside it)."""
+    x0, x1 = min(above[0], seg.x0), max(above[1], seg.x1)
+    top, bottom = above_y, line.y
+    beside = [x for x, v0, v1 in vertical if v0 <= top and bottom <= v1]
+    left = [x for x in beside if x <= x0 + 1]
+    right = [x for x in beside if x >= x1 - 1]
+    if not left or not right:
+        return False
+    inner = max(left), min(right)
+    return not any(inner[0] < x < inner[1] and v0 < bottom and top < v1 for x, v0, v1 in vertical)
 
 
 def _one_per_cell(line: Line, vertical: list[Rule]) -> list[Seg]:

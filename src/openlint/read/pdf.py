@@ -286,15 +286,24 @@ _LABEL = 8  # characters of a label between navigation lines (相关链接, 下�
 
 
 def _linked_share(line: Line, links: list[tuple[float, float, float, float]]) -> float:
-    width = sum(s.x1 - s.x0 for s in line.segs)
-    if width <= 0:
+    """The share of the line's characters (letters, digits, ideographs: not punctuation or
+    spaces, as the HTML reader counts them) that lie in a link's box; a segment's characters
+    are taken as evenly spread over its width."""
+    boxes = [(x0, x1) for x0, x1, top, bottom in links if top - 1 <= line.y <= bottom + 1]
+    if not boxes:
         return 0.0
-    covered = 0.0
+    total = linked = 0
     for s in line.segs:
-        for x0, x1, top, bottom in links:
-            if top - 1 <= line.y <= bottom + 1:
-                covered += max(0.0, min(s.x1, x1) - max(s.x0, x0))
-    return covered / width
+        n = len(s.text)
+        step = (s.x1 - s.x0) / n if n else 0.0
+        for k, ch in enumerate(s.text):
+            if not ch.isalnum():
+                continue
+            total += 1
+            x = s.x0 + (k + 0.5) * step
+            if any(x0 <= x <= x1 for x0, x1 in boxes):
+                linked += 1
+    return linked / total if total else 0.0
 
 
 def _without_navigation(lines: list[Line], links: list[tuple[float, float, float, float]]) -> list[Line]:
