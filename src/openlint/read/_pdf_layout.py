@@ -211,8 +211,8 @@ def _fill_thin(raw, chars: list[tuple], thin: list[int], rotation: int) -> None:
     """Give a flat glyph box the height of its line (in place). pdfium gives some characters
     their tight glyph box instead of the loose one of their font (Chromium's PDFs: every 一, a box
     1 pt high halfway up the line), which would put them on a line of their own. A character
-    whose box is far flatter than a neighbour's in the text stream takes that neighbour's top and
-    bottom when both are drawn on the same baseline (their origins agree)."""
+    whose box is far flatter than a CJK neighbour's in the text stream takes that neighbour's top
+    and bottom when both are drawn on the same baseline (their origins agree)."""
     x = ctypes.c_double()
     y = ctypes.c_double()
     px, py = ctypes.byref(x), ctypes.byref(y)
@@ -230,8 +230,8 @@ def _fill_thin(raw, chars: list[tuple], thin: list[int], rotation: int) -> None:
             if not 0 <= j < n:
                 continue
             nb = chars[j]
-            if nb[3] * _THIN <= c[3]:
-                continue  # not taller: no better box to borrow
+            if nb[3] * _THIN <= c[3] or nb[4] < "\u2e80":
+                continue  # not taller, or not a CJK character's box (a digit of another font): none to borrow
             if own is None:
                 own = baseline(c[7])
                 if own is None:
