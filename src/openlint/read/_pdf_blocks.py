@@ -156,7 +156,8 @@ class Composer:
             return 0.0
         pitch = wraps.most_common(1)[0][0]
         spacing = ends.most_common(1)[0][0]
-        if spacing < 1.5 * pitch or ends[spacing] < 0.4 * sum(ends.values()):
+        around = sum(n for gap, n in ends.items() if abs(gap - spacing) <= 0.15)  # (gaps are rounded to 0.1)
+        if spacing < 1.5 * pitch or around < 0.5 * sum(ends.values()):
             return 0.0
         return (pitch + spacing) / 2
 
