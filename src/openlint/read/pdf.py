@@ -17,7 +17,10 @@ Pipeline (per page, then per document):
    clipping path are dropped too (`visible_lines`), and so is their text from `page_texts`
    (which otherwise keep the raw text as pdfium extracts it, but on a turned page, whose text
    pdfium jumbles, are made of its lines).
-2. Page furniture (bare page numbers, running headers/footers repeated on many pages) is dropped.
+2. Page furniture (bare page numbers, running headers/footers repeated on many pages, a browser's
+   margins: the page's address, the date and time it was printed) is dropped, and so is what a
+   site puts around a document printed from a browser (lines mostly of links to other pages, a
+   licence line) and what a browser drew over a page break and clipped away.
 3. `_pdf_blocks.Composer`: lines → paragraphs (wrapped lines joined while a line runs to the right
    margin), headings (numbering via `structure.heading_level`, or a big/centred title), the 目录
    page (a heading plus one paragraph per entry, dot leaders and page numbers removed), tables
@@ -388,8 +391,11 @@ def _drop_spilled(pages: list[tuple[int, float, float, list[Line]]], texts: list
 def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
     """Remove bare page numbers and running headers/footers (in place). Only the first two and
     last two lines of a page that sit in its top or bottom 8% are candidates; a candidate is
-    furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`) or when the same text
-    (digits ignored) comes back on at least 40% of the pages (and at least 3)."""
+    furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`), when one of its pieces is
+    what a browser prints in its margins (the page's address, the date and time: a line of a
+    printed web page, however few its pages), or when the same text (digits ignored) comes back
+    on at least 40% of the pages (and at least 3). A site's licence line (ICP备…号) is dropped
+    wherever it is."""
     candidates: list[tuple[int, Line, str]] = []
     drop: set[int] = set()
     for idx, (_, _, height, lines) in enumerate(pages):
