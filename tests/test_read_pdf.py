@@ -475,6 +475,26 @@ def test_running_header_and_page_numbers_are_dropped(tmp_path):
     assert "- 3 -" in doc.page_texts[2]  # raw page text is kept as extracted
 
 
+def test_a_browsers_margins_are_dropped_on_a_short_document(tmp_path):
+    # Print → Save as PDF: the date and the title at the top of every page, the address and a
+    # counter at the bottom; on two pages nothing repeats often enough to tell, what they are does
+    path = tmp_path / "browser.pdf"
+    pages = []
+    for n in (1, 2):
+        pages.append(
+            [
+                (24, 825, 8, "11/25/26, 8:08 AM"),
+                (250, 825, 8, "Budget Disclosure 2024"),
+                (72, 700, 12, f"Body text of page {n}."),
+                (24, 20, 8, "https://www.example.gov.cn/xxgk/2024ys.html"),
+                (540, 20, 8, f"{n}/2"),
+            ]
+        )
+    _write_pdf(path, pages)
+    doc = read_pdf(str(path))
+    assert [b.text for b in doc.blocks] == ["Body text of page 1.", "Body text of page 2."]
+
+
 def test_page_without_text(tmp_path):
     path = tmp_path / "blank.pdf"
     _write_pdf(path, [[]])

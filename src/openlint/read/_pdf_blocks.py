@@ -95,6 +95,7 @@ class Composer:
         self.pending_toc = False
         self.table: _Draft | None = None
         self.toc = False
+        self.toc_entries = 0  # entries of the 目录 read so far
         self.in_part = False
         self._stats()
 
@@ -102,6 +103,7 @@ class Composer:
 
     def _stats(self) -> None:
         sizes: Counter[float] = Counter()
+        exact: dict[float, list[float]] = {}  # the heights of the lines counted in each bucket, weighed
         by_width: dict[int, tuple[list[float], list[float]]] = {}
         for _, width, _, lines in self.pages:
             key = int(width / 10)
@@ -109,17 +111,69 @@ class Composer:
             for ln in lines:
                 n = len(ln.text)
                 if n >= 8:
-                    sizes[round(ln.h * 2) / 2] += n
+                    bucket = round(ln.h * 2) / 2
+                    sizes[bucket] += n
+                    sums = exact.setdefault(bucket, [0.0, 0.0])
+                    sums[0] += n * ln.h
+                    sums[1] += n
                 if n >= 12 and len(ln.segs) == 1:
                     x1s.append(ln.x1)
                     x0s.append(ln.x0)
-        self.body_h = sizes.most_common(1)[0][0] if sizes else 12.0
+        if sizes:  # the usual height of body text: the mean height of the most common bucket
+            total, weight = exact[sizes.most_common(1)[0][0]]
+            self.body_h = total / weight
+        else:
+            self.body_h = 12.0
         self.margins: dict[int, tuple[float, float]] = {}
         for key, (x1s, x0s) in by_width.items():
             if len(x1s) >= 8:  # too few long lines say nothing about the margins
                 x1s.sort()
                 x0s.sort()
                 self.margins[key] = (x0s[len(x0s) // 10], x1s[min(len(x1s) - 1, (len(x1s) * 9) // 10)])
+        self.para_gap = self._paragraph_spacing()
+
+    def _paragraph_spacing(self) -> float:
+        """The gap (in line heights, centre to centre) beyond which a line starts a new paragraph
+        however the line above ends, or 0. A document that spaces its paragraphs (a web page's
+        margins, Word's space after) shows two gaps between lines of body text: the line pitch
+        under lines that wrapped at the margin, and a clearly wider one under lines that end a
+        sentence short of it. Without that second gap (paragraphs set as tight as their lines)
+        nothing is decided by spacing."""
+        wraps: Counter[float] = Counter()
+        ends: Counter[float] = Counter()
+        for _, _, _, lines in self.pages:
+            for a, b in zip(lines, lines[1:]):
+                if len(a.segs) != 1 or len(b.segs) != 1 or abs(a.h - b.h) > 0.15 * a.h or len(a.text) < 8:
+                    continue
+                gap = round((b.y - a.y) / a.h, 1)
+                if not 0 < gap <= 4:
+                    continue
+                if self._runs_to_margin(a) and a.text[-1] not in _SENTENCE_STOPS:
+                    wraps[gap] += 1
+                elif a.text[-1] in "。；;" and not self._runs_to_margin(a):
+                    ends[gap] += 1
+        if sum(wraps.values()) < 8 or sum(ends.values()) < 8:
+            return 0.0
+        pitch = wraps.most_common(1)[0][0]
+        spacing = ends.most_common(1)[0][0]
+        around = sum(n for gap, n in ends.items() if abs(gap - spacing) <= 0.15)  # (gaps are rounded to 0.1)
+        if spacing < 1.5 * pitch or around < 0.5 * sum(ends.values()):
+            return 0.0
+        return (pitch + spacing) / 2
+
+    def _tight_wrap(self, prev: Line, line: Line) -> bool:
+        """In a document that spaces its paragraphs, `line` sits at the line pitch under `prev`,
+        which runs to the margin in mid-sentence: it is the rest of the same paragraph, however it
+        starts (说明：, 1、 at the start of a wrapped line)."""
+        return (self._at_pitch(prev, line) and self._runs_to_margin(prev) and prev.text[-1] not in _SENTENCE_STOPS
+                and not self._indented(line))
+
+    def _at_pitch(self, prev: Line, line: Line) -> bool:
+        """In a document that spaces its paragraphs, `line` is as close under `prev` as the lines
+        of a paragraph are, and of the same size."""
+        if not self.para_gap or line.page != prev.page or abs(line.h - prev.h) > 0.15 * prev.h or len(line.segs) != 1:
+            return False
+        return 0 < (line.y - prev.y) / prev.h <= self.para_gap - 0.3
 
     def _margins(self, line: Line) -> tuple[float, float]:
         m = self.margins.get(int(line.page_width / 10))
@@ -156,7 +210,7 @@ class Composer:
                     self.pending = [lines[i]]
                     j = i + 1
                 i = j
-            if self.pending and not self._runs_to_margin(self.pending[-1]):
+            if self.pending and not self._runs_to_margin(self.pending[-1]) and not self._broken_over(self.pending[-1], nxt):
                 self._flush()
         self._close_table()
         self._flush()
@@ -170,11 +224,19 @@ class Composer:
             self._flush()
             self._emit(Heading(text, 1, self._loc(line)))
             self.toc = True
+            self.toc_entries = 0
             return i + 1
         if self.toc:
-            return self._toc_line(line, i)
+            if not (self.toc_entries and self._big(line) and not _LEADER_TAIL.search(text)):
+                return self._toc_line(line, i)
+            # a heading in large type after the entries on the 目录's page: the body starts there
+            self.toc = False
+            self._flush()
         if self.table is not None:  # a table opened on this page (after its caption)
             return self._table_lines(lines, i)
+        if self.pending and self._tight_wrap(self.pending[-1], line):
+            self.pending.append(line)
+            return i + 1
         if NOTE_START.match(text):
             self._flush()
             self.pending = [line]
@@ -224,10 +286,10 @@ class Composer:
             if gap <= 0:
                 return False
             if self._big(prev) and self._big(line):
-                return gap <= 2.0 * prev.h
-            if gap > 2.6 * prev.h:
+                return gap <= 2.0 * prev.h and not _ITEM.match(line.text)
+            if gap > 2.6 * prev.h or (self.para_gap and gap > self.para_gap * prev.h):
                 return False
-        if not self._runs_to_margin(prev) and not self._wrapped_before_number(prev, line):
+        if not self._runs_to_margin(prev) and not self._wrapped_before_number(prev, line) and not self._wrapped_early(prev, line):
             return False
         text = line.text
         if _ITEM.match(text) or NOTE_START.match(text) or caption_text(text):
@@ -250,6 +312,23 @@ class Composer:
             and prev.x1 >= self._margins(prev)[1] - 8 * prev.h
             and prev.x0 <= self._margins(prev)[0] + 2.5 * prev.h
         )
+
+    def _broken_over(self, last: Line, nxt: list[Line]) -> bool:
+        """The page's last line stops short of the margin only because what follows on the next
+        page did not fit (a number, a piece that cannot be broken)."""
+        return bool(nxt) and (self._wrapped_before_number(last, nxt[0]) or self._wrapped_early(last, nxt[0]))
+
+    def _wrapped_early(self, prev: Line, line: Line) -> bool:
+        """`line` begins with a piece that cannot be broken (（项）”14.62万, 《……》) and that did not
+        fit in what was left of `prev`, which stops mid-sentence (or on a colon, where paragraphs
+        are spaced and `line` sits at the line pitch under it): the line broke early."""
+        end = prev.text[-1:]
+        if end in _SENTENCE_STOPS and not (end in "：:" and self._at_pitch(prev, line)):
+            return False
+        if len(prev.segs) != 1 or prev.x0 > self._margins(prev)[0] + 2.5 * prev.h:
+            return False
+        room = self._margins(prev)[1] - prev.x1
+        return room > 0 and _first_piece(line.text) * line.h > room + 0.5 * line.h
 
     def _flush(self, title: bool = False) -> None:
         lines = self.pending
@@ -320,6 +399,7 @@ class Composer:
         text = _LEADER_TAIL.sub("", text).strip()
         if not text or _LEADER.match(text):
             return i + 1
+        self.toc_entries += 1
         if self.pending and self.pending_toc and self._toc_continues(self.pending[-1], line):
             self.pending.append(_retext(line, text))
         else:
@@ -467,12 +547,13 @@ class Composer:
         # may be a word of the header: 拨款)
         first = next((lines for _, lines in draft.parts if lines), [])
         header_lines = first[: self._header_count(draft)]
-        header = {ln.text for ln in first[: len(header_lines) + 1]}
-        header_cells = {s.text for ln in header_lines for s in ln.segs}
+        # (compared without spaces: a repeated header may be drawn with its glyphs spaced otherwise)
+        header = {_compact(ln.text) for ln in first[: len(header_lines) + 1]}
+        header_cells = {_compact(s.text) for ln in header_lines for s in ln.segs}
         j = 0
         while j < len(lines) and (
-            lines[j].text in header
-            or (j < len(header_lines) and not is_data_line(lines[j]) and all(s.text in header_cells for s in lines[j].segs))
+            _compact(lines[j].text) in header
+            or (j < len(header_lines) and not is_data_line(lines[j]) and all(_compact(s.text) in header_cells for s in lines[j].segs))
         ):
             j += 1
         if j == 0 and (not lines or not self._fits(lines[0], draft)):
@@ -513,6 +594,28 @@ class Composer:
         page, first = next(((p, lines) for p, lines in draft.parts if lines), (0, []))
         rules_of = None if self.rules_of is None else partial(self.rules_of, page)
         return split_header(first, rules_of, total=sum(len(lines) for _, lines in draft.parts))
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_OPENING = frozenset("（(【[《〈「『〔｛{")
+_CLOSING = frozenset("）)】]》〉」』〕｝}，,。．、；;：:！!？?…")
+
+
+def _first_piece(text: str) -> float:
+    """The width (in line heights) of `text` up to its first place where a line may break: after
+    an ideograph or a closing mark, before an ideograph or an opening mark, or at a space. Quotes
+    (“”) break on neither side, as browsers lay out Chinese text. An estimate: an ideograph or a
+    full-width mark is one line height wide, anything else half of it."""
+    width = 0.0
+    for k, ch in enumerate(text):
+        if k and ch != " ":
+            before = text[k - 1]
+            if (before == " " or _IDEOGRAPH.match(before) or before in _CLOSING) and (_IDEOGRAPH.match(ch) or ch in _OPENING):
+                break
+        if ch == " " and k:
+            break
+        width += 1.0 if ord(ch) >= 0x2E80 or ch in "“”‘’" else 0.5
+    return width
 
 
 def _is_preamble(line: Line) -> bool:

@@ -30,6 +30,7 @@ SEGMENT_GAP = 0.6  # a gap wider than this many line heights splits a line into 
 _HARD_SPACE = 0.35  # a gap this wide inside a segment is written as a space
 _SOFT_SPACE = 0.1  # ... or this wide when the PDF itself had a space there
 _BREAK = 0.15  # a gap this wide is remembered as a place where a table cell may end
+_THIN = 0.35  # a glyph box less than this share of its neighbour's height is a tight one (see `_fill_thin`)
 
 _get_x0 = itemgetter(1)
 
@@ -140,6 +141,8 @@ def page_lines(
     counted = 0
     after_space = False
     i = -1
+    last_h = 0.0
+    thin: list[int] = []  # positions in `chars` of boxes far flatter than their neighbour's
     for ch in text_chars:
         i += 1
         if ch in space or ch < " ":
@@ -153,19 +156,24 @@ def page_lines(
             h = bottom - top
             if h <= 0:
                 continue
-            append((bottom, left, right, h, ch, after_space, (top + bottom) * 0.5, i))
-            after_space = False
-            continue
-        top = rect.top
-        bottom = rect.bottom
-        h = top - bottom
-        if h <= 0:
-            continue
-        # (bottom top-down, x0, x1, height, char, preceded by a space in the stream, centre, index)
-        append((height - bottom, rect.left, rect.right, h, ch, after_space, height - (top + bottom) * 0.5, i))
+            item = (bottom, left, right, h, ch, after_space, (top + bottom) * 0.5, i)
+        else:
+            top = rect.top
+            bottom = rect.bottom
+            h = top - bottom
+            if h <= 0:
+                continue
+            # (bottom top-down, x0, x1, height, char, preceded by a space in the stream, centre, index)
+            item = (height - bottom, rect.left, rect.right, h, ch, after_space, height - (top + bottom) * 0.5, i)
+        if last_h and (h < _THIN * last_h or last_h < _THIN * h):
+            thin.append(len(chars) if h < last_h else len(chars) - 1)
+        last_h = h
+        append(item)
         after_space = False
     if not chars:
         return [], text, counted, bad, 0
+    if thin:
+        _fill_thin(raw, chars, thin, rotation)
     # text whose centre is off the page is not shown (converters leave overflow there), and
     # absurd coordinates would only cost time
     hi_x = width + 2.0
@@ -197,6 +205,41 @@ def page_lines(
             ref_h = ch_h
     lines.append(_make_line(cur, page_no, width, height))
     return lines, text, counted, bad, off
+
+
+def _fill_thin(raw, chars: list[tuple], thin: list[int], rotation: int) -> None:
+    """Give a flat glyph box the height of its line (in place). pdfium gives some characters
+    their tight glyph box instead of the loose one of their font (Chromium's PDFs: every 一, a box
+    1 pt high halfway up the line), which would put them on a line of their own. A character
+    whose box is far flatter than a CJK neighbour's in the text stream takes that neighbour's top
+    and bottom when both are drawn on the same baseline (their origins agree)."""
+    x = ctypes.c_double()
+    y = ctypes.c_double()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    get_origin = pdfium_c.FPDFText_GetCharOrigin
+    across = 0 if rotation in (90, 270) else 1  # the origin's coordinate across the baseline
+
+    def baseline(index: int) -> float | None:
+        return (x.value, y.value)[across] if get_origin(raw, index, px, py) else None
+
+    n = len(chars)
+    for k in sorted(set(thin)):
+        c = chars[k]
+        own = None
+        for j in (k - 1, k + 1):
+            if not 0 <= j < n:
+                continue
+            nb = chars[j]
+            if nb[3] * _THIN <= c[3] or nb[4] < "\u2e80":
+                continue  # not taller, or not a CJK character's box (a digit of another font): none to borrow
+            if own is None:
+                own = baseline(c[7])
+                if own is None:
+                    break
+            theirs = baseline(nb[7])
+            if theirs is not None and abs(theirs - own) <= 0.1 * nb[3]:
+                chars[k] = (nb[0], c[1], c[2], nb[3], c[4], c[5], nb[6], c[7])
+                break
 
 
 def visible_lines(textpage, lines: list[Line], width: float, height: float, rotation: int = 0) -> list[Line]:
@@ -308,6 +351,33 @@ def ruling_lines(page, width: float, height: float, rotation: int = 0) -> Rules:
     horizontal.sort()
     vertical.sort()
     return Rules(horizontal, vertical)
+
+
+def web_links(page, width: float, height: float, rotation: int) -> list[tuple[float, float, float, float]]:
+    """The boxes (x0, x1, top, bottom, display space) of the page's links to other pages or
+    scripts (URI actions: a browser prints a page's <a href> so; a link inside the document, as a
+    目录 entry to its heading, is a go-to and not counted)."""
+    raw = page.raw
+    pos = ctypes.c_int(0)
+    link = pdfium_c.FPDF_LINK()
+    rect = pdfium_c.FS_RECTF()
+    out = []
+    try:
+        while pdfium_c.FPDFLink_Enumerate(raw, ctypes.byref(pos), ctypes.byref(link)):
+            action = pdfium_c.FPDFLink_GetAction(link)
+            if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+                continue
+            if pdfium_c.FPDFLink_GetAnnotRect(link, rect):
+                box = _Box(min(rect.left, rect.right), max(rect.left, rect.right), min(rect.bottom, rect.top), max(rect.bottom, rect.top))
+                out.append(_rotate(box, rotation, width, height))
+            if len(out) > _MAX_LINKS:
+                break
+    except Exception:  # noqa: BLE001 - best effort: the page is read with its links
+        return []
+    return out
+
+
+_MAX_LINKS = 2_000  # of one page
 
 
 _MAX_SEGMENTS = 5_000  # of one path read for its edges

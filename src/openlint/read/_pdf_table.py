@@ -168,7 +168,7 @@ def _rows_of_page(
             if not anchor[i] or not rules:
                 continue
             if data[i]:  # in a grid even digits wrap (a code or an amount in a narrow column)
-                inside = _band_anchors(lines, anchors, i, rules) if grid else None
+                inside = _band_anchors(lines, anchors, i, rules, open_below=True) if grid else None
                 found = inside[0] if inside and inside[0] < i else None
             else:
                 found = _ruled_owner(lines, data, anchors, i, rules, grid)
@@ -247,8 +247,9 @@ def _ruled_owner(lines: list[Line], data: list[bool], anchors: list[int], i: int
     below its cells): its index, -1 when no other anchor is there, None when the rules do not
     settle it (no rule on one side, or several anchors between them, as between a three-line
     table's rules). In a `grid` the row's anchor is its one data line or, in a row of text
-    only, its first line."""
-    inside = _band_anchors(lines, anchors, i, rules)
+    only, its first line; the page's last row may be open below (a row split by the page
+    break, which a browser leaves unruled)."""
+    inside = _band_anchors(lines, anchors, i, rules, open_below=grid)
     if inside is None:
         return None
     if len(inside) <= 1:
@@ -269,9 +270,10 @@ def _is_grid(lines: list[Line], rules: list[Rule]) -> bool:
     return sum(1 for y, _, _ in rules if lines[0].y < y < lines[-1].y) >= 2
 
 
-def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rule]) -> list[int] | None:
+def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rule], open_below: bool = False) -> list[int] | None:
     """The other anchors between the nearest rules above and below line `i`'s cells, top down;
-    None when a side has no rule."""
+    None when a side has no rule (`open_below`: no rule below the page's last lines is the
+    page's end)."""
     line = lines[i]
     margin = 0.3 * line.h
     above, below = -1e18, 1e18
@@ -293,7 +295,7 @@ def _band_anchors(lines: list[Line], anchors: list[int], i: int, rules: list[Rul
             if x0 < seg.x1 and seg.x0 < x1:
                 below = y
                 break
-    if above == -1e18 or below == 1e18:
+    if above == -1e18 or (below == 1e18 and not open_below):
         return None
     return [j for j in anchors if j != i and above < lines[j].y < below]
 
@@ -447,11 +449,13 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             target = None
             for c in cells:
                 gap = top - c.bottom
-                if gap < -0.35 * line.h or gap > 0.5 * line.h:
+                if gap < -0.35 * line.h or gap > 1.2 * line.h:
                     continue
                 lx0, lx1 = c._last
                 if min(lx1, seg.x1) - max(lx0, seg.x0) <= 0:
                     continue
+                if gap > 0.5 * line.h and not _same_borders(vertical, (lx0, lx1), c.bottom - c.h / 2, seg, line):
+                    continue  # lines set wide apart (a web page's line height) are one cell between the same rules only
                 # lines of one wrapped cell are centred on, or start at, the same x
                 if abs((lx0 + lx1) - (seg.x0 + seg.x1)) <= 1.2 * line.h or abs(lx0 - seg.x0) <= 0.6 * line.h:
                     if rules_of is not None:
@@ -480,6 +484,22 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             band_y = c.y
         c.band = band
     return cells
+
+
+def _same_borders(vertical: list[Rule], above: tuple[float, float], above_y: float, seg: Seg, line: Line) -> bool:
+    """The piece `above` (x0, x1 of a line at height `above_y`) and `seg` of `line` lie between
+    the same two vertical rules, each running beside both lines, and no rule crosses either: two
+    lines of one ruled cell (a group header over one of its columns has rules under it that do
+    not run beside it)."""
+    x0, x1 = min(above[0], seg.x0), max(above[1], seg.x1)
+    top, bottom = above_y, line.y
+    beside = [x for x, v0, v1 in vertical if v0 <= top and bottom <= v1]
+    left = [x for x in beside if x <= x0 + 1]
+    right = [x for x in beside if x >= x1 - 1]
+    if not left or not right:
+        return False
+    inner = max(left), min(right)
+    return not any(inner[0] < x < inner[1] and v0 < bottom and top < v1 for x, v0, v1 in vertical)
 
 
 def _one_per_cell(line: Line, vertical: list[Rule]) -> list[Seg]:

@@ -17,7 +17,10 @@ Pipeline (per page, then per document):
    clipping path are dropped too (`visible_lines`), and so is their text from `page_texts`
    (which otherwise keep the raw text as pdfium extracts it, but on a turned page, whose text
    pdfium jumbles, are made of its lines).
-2. Page furniture (bare page numbers, running headers/footers repeated on many pages) is dropped.
+2. Page furniture (bare page numbers, running headers/footers repeated on many pages, a browser's
+   margins: the page's address, the date and time it was printed) is dropped, and so is what a
+   site puts around a document printed from a browser (lines mostly of links to other pages, a
+   licence line) and what a browser drew over a page break and clipped away.
 3. `_pdf_blocks.Composer`: lines → paragraphs (wrapped lines joined while a line runs to the right
    margin), headings (numbering via `structure.heading_level`, or a big/centred title), the 目录
    page (a heading plus one paragraph per entry, dot leaders and page numbers removed), tables
@@ -38,7 +41,16 @@ import pypdfium2 as pdfium
 
 from openlint.model import Document, Location, Problem, Table
 from openlint.read._pdf_blocks import Composer
-from openlint.read._pdf_layout import NO_RULES, Line, Rules, page_lines, ruling_lines, upright_rotation, visible_lines
+from openlint.read._pdf_layout import (
+    NO_RULES,
+    Line,
+    Rules,
+    page_lines,
+    ruling_lines,
+    upright_rotation,
+    visible_lines,
+    web_links,
+)
 from openlint.read.structure import assemble
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -55,6 +67,14 @@ _FURNITURE_NO = re.compile(
     r"|[Pp]age\s*\d+(\s*of\s*\d+)?)$"
 )
 _DIGITS = re.compile(r"\d+")
+# what a browser prints in the margins of every page (and a site in its own footer): the page's
+# address, the date and time it was printed, a site's licence numbers
+_FURNITURE_SEG = re.compile(
+    r"^((https?|file|ftp)://\S*|www\.\S+\.\S+"  # http://…, file:///…, www.….cn
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,，]?\s*([上下]午\s*)?\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp]\.?[Mm]\.?)?"  # 11/25/26, 7:48 AM
+    r"|\d{4}年\d{1,2}月\d{1,2}日\s*([上下]午\s*)?\d{1,2}:\d{2}(:\d{2})?)$"  # 2026年11月25日 07:48
+)
+_SITE_FOOTER = re.compile(r"ICP备\s*\d|公网安备\s*\d|网站标识码")
 
 
 def read_pdf(path: str) -> Document:
@@ -137,6 +157,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     # it again would cost as much); a page of prose alone has no table to rule
     rules: dict[int, Rules] = {}
     pictures: list[int] = []  # pages without text whose content is a picture (a scanned table)
+    clipped: list[tuple[int, Line]] = []  # (index in pages, line) at a page's edge, hidden by its clip
     for i in range(n):
         page_no = i + 1
         try:
@@ -157,12 +178,20 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                         if len(seen) < len(lines):
                             text = _text_of(seen)
                         lines = seen
+                    elif lines:  # lines at the page's edges hidden by their clip (see `_drop_spilled`)
+                        edges = list({id(ln): ln for ln in lines[:2] + lines[-2:]}.values())
+                        seen_ids = {id(ln) for ln in visible_lines(tp, edges, width, height, rotation)}
+                        clipped.extend((len(pages), ln) for ln in edges if id(ln) not in seen_ids)
                     if rotation:  # pdfium extracts text that is not upright on the page in a jumbled order
                         text = _text_of(lines)
                 finally:
                     tp.close()
                 if any(len(line.segs) >= 2 for line in lines):
                     rules[page_no] = _page_rules(page, width, height, rotation)
+                if lines:
+                    links = web_links(page, width, height, rotation)
+                    if links:
+                        lines = _without_navigation(lines, links)
                 if not count and _mostly_picture(page, width * height):
                     pictures.append(page_no)
             finally:
@@ -202,6 +231,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         )
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
+    if clipped:
+        _drop_spilled(pages, texts, clipped)
     _drop_furniture(pages)
     blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
     if pictures:
@@ -253,6 +284,49 @@ def _page_rules(page, width: float, height: float, rotation: int) -> Rules:
 
 
 
+_LINKED_SHARE = 0.6  # a line this much of whose width is links to other pages is navigation (as in read/html.py)
+_LABEL = 8  # characters of a label between navigation lines (相关链接, 下一篇)
+
+
+def _linked_share(line: Line, links: list[tuple[float, float, float, float]]) -> float:
+    """The share of the line's characters (letters, digits, ideographs: not punctuation or
+    spaces, as the HTML reader counts them) that lie in a link's box; a segment's characters
+    are taken as evenly spread over its width."""
+    boxes = [(x0, x1) for x0, x1, top, bottom in links if top - 1 <= line.y <= bottom + 1]
+    if not boxes:
+        return 0.0
+    total = linked = 0
+    for s in line.segs:
+        n = len(s.text)
+        step = (s.x1 - s.x0) / n if n else 0.0
+        for k, ch in enumerate(s.text):
+            if not ch.isalnum():
+                continue
+            total += 1
+            x = s.x0 + (k + 0.5) * step
+            if any(x0 <= x <= x1 for x0, x1 in boxes):
+                linked += 1
+    return linked / total if total else 0.0
+
+
+def _without_navigation(lines: list[Line], links: list[tuple[float, float, float, float]]) -> list[Line]:
+    """The page's lines without what a site put around the document it printed: lines made mostly
+    of links to other pages (menus, a breadcrumb, 上一篇/下一篇, related documents, 打印本页) and
+    a short label between such lines (相关链接), as the HTML reader leaves them out of the page."""
+    nav = [_linked_share(ln, links) >= _LINKED_SHARE for ln in lines]
+    if not any(nav):
+        return lines
+    for k, ln in enumerate(lines):
+        if (not nav[k] and 0 < k < len(lines) - 1 and nav[k - 1] and nav[k + 1]
+                and len(ln.segs) == 1 and len(ln.text.replace(" ", "")) <= _LABEL
+                and not _SENTENCE_MARK.search(ln.text)):
+            nav[k] = True
+    return [ln for ln, n in zip(lines, nav) if not n]
+
+
+_SENTENCE_MARK = re.compile(r"[。，,；;：:]")
+
+
 def _text_of(lines: list[Line]) -> str:
     """A page's text made of the lines a reader sees (instead of everything the page draws)."""
     return "\n".join(line.text for line in lines)
@@ -285,12 +359,45 @@ def _drop_clipped(
             continue
 
 
+def _drop_spilled(pages: list[tuple[int, float, float, list[Line]]], texts: list[str], clipped: list[tuple[int, Line]]) -> None:
+    """Remove what a browser drew over a page break and clipped away (in place): a line cut by
+    the break is drawn whole on both pages, each clipped to its own, and the hidden part still
+    extracts (the top of a heading's glyph at the foot of a page: “实” of the next page's
+    “五、实施周期”). Such a line is hidden by its clip and is a part of one of the first lines of
+    the next page (or the last ones of the page before), at the same place across the page.
+    Only then: some PDFs clip their text with paths that are not where the text shows."""
+    dropped: dict[int, set[int]] = {}
+    for k, ln in clipped:
+        text = ln.text.replace(" ", "")
+        if not text:
+            continue
+        near = []
+        if k + 1 < len(pages):
+            near += pages[k + 1][3][:2]
+        if k > 0:
+            near += pages[k - 1][3][-2:]
+        for other in near:
+            whole = other.text.replace(" ", "")
+            if len(text) < len(whole) and text in whole and other.x0 - ln.h <= ln.x0 and ln.x1 <= other.x1 + ln.h:
+                dropped.setdefault(k, set()).add(id(ln))
+                break
+    for k, ids in dropped.items():
+        page_no, width, height, lines = pages[k]
+        kept = [ln for ln in lines if id(ln) not in ids]
+        pages[k] = (page_no, width, height, kept)
+        texts[k] = _text_of(kept)
+
+
 def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
     """Remove bare page numbers and running headers/footers (in place). Only the first two and
     last two lines of a page that sit in its top or bottom 8% are candidates; a candidate is
-    furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`) or when the same text
-    (digits ignored) comes back on at least 40% of the pages (and at least 3)."""
+    furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`), when one of its pieces is
+    what a browser prints in its margins (the page's address, the date and time: a line of a
+    printed web page, however few its pages), or when the same text (digits ignored) comes back
+    on at least 40% of the pages (and at least 3). A site's licence line (ICP备…号) is dropped
+    wherever it is."""
     candidates: list[tuple[int, Line, str]] = []
+    drop: set[int] = set()
     for idx, (_, _, height, lines) in enumerate(pages):
         seen: set[int] = set()
         for ln in lines[:2] + lines[-2:]:
@@ -299,15 +406,17 @@ def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
             seen.add(id(ln))
             if ln.y < 0.08 * height or ln.y > 0.92 * height:
                 candidates.append((idx, ln, _DIGITS.sub("#", ln.text.replace(" ", ""))))
-    if not candidates:
+        for ln in lines:
+            if _SITE_FOOTER.search(ln.text):
+                drop.add(id(ln))
+    if not candidates and not drop:
         return
     pages_with: dict[str, set[int]] = {}
     for idx, _, key in candidates:
         pages_with.setdefault(key, set()).add(idx)
     npages = sum(1 for p in pages if p[3])
-    drop: set[int] = set()
     for _, ln, key in candidates:
-        if _FURNITURE_NO.match(ln.text.strip()):
+        if _FURNITURE_NO.match(ln.text.strip()) or any(_FURNITURE_SEG.match(seg.text) for seg in ln.segs):
             drop.add(id(ln))
         elif npages >= 4 and len(pages_with[key]) >= max(3, 0.4 * npages):
             drop.add(id(ln))
