@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.text.corpus import _NUMBERED, _page, _short
 from openlint.judge.text.numbering import numbering
-from openlint.judge.text.toc import _toc_entries_blocks
+from openlint.judge.text.toc import _PAGE_NUMBER_AFTER, _toc_entries_blocks
 from openlint.model import Heading, Location, Paragraph, Table
 
 
@@ -132,10 +132,24 @@ def toc_entries(ctx: Context) -> list[TocEntry]:
     return ctx.cached(("text", "toc"), lambda: _toc(ctx))
 
 
+def _unwrapped(lines: list[Paragraph]) -> list[Paragraph]:
+    """The 目录's entries with an entry wrapped over two lines made one again: a line without its
+    page number followed by one that has a page number but no number of its own (“五、一般公共预算
+    财政拨款支出决算情” / “况说明………12”)."""
+    out: list[Paragraph] = []
+    for line in lines:
+        if (out and _PAGE_NUMBER_AFTER.search(line.text) and not _PAGE_NUMBER_AFTER.search(out[-1].text)
+                and numbering(line.text) is None and numbering(out[-1].text) is not None):
+            out[-1] = replace(out[-1], text=out[-1].text.rstrip() + line.text.lstrip())
+        else:
+            out.append(line)
+    return out
+
+
 def _toc(ctx: Context) -> list[TocEntry]:
     document = ctx.document
     heading, blocks = _toc_entries_blocks(document)
-    entries = [b for b in blocks if _toc_key(b.text)]
+    entries = [b for b in _unwrapped(blocks) if _toc_key(b.text)]
     if heading is None or not entries:
         return []
     inside = {id(b) for b in blocks} | {id(heading)}
