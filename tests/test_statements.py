@@ -755,3 +755,21 @@ def test_amounts_are_named_past_their_scope_and_copula_but_keep_their_heji():
 
     text = "本年支出合计2940.05万元，其中：基本支出为2336.91万元；2024年度本部门政府采购支出共计5.00万元。"
     assert [name for name, _ in names_of_amounts(text)] == ["本年支出合计", "基本支出", "政府采购支出"]
+
+
+def test_one_character_change_verbs_before_a_figure():
+    # "比上年预算数加12.30万元" (增加 with a character dropped), "比上年多…", "比上年少…": the figure
+    # is the change, not last year's amount
+    text = "本单位2025年“三公”经费预算数为135.60万元，比上年预算数加12.30万元，与上年预算数相比增长10.00%。"
+    first, second = S.changes(passage(text), 2025)
+    assert (first.before, first.after.text, first.delta.text, first.direction) == (None, "135.60万元", "12.30万元", 1)
+    assert (second.before, second.after.text, second.rate.text) == (None, "135.60万元", "10.00%")
+    (c,) = S.changes(passage("公务接待费8.00万元，比上年少1.50万元。"), 2025)
+    assert (c.after.text, c.delta.text, c.direction) == ("8.00万元", "1.50万元", -1)
+
+
+def test_change_not_paired_with_a_change_against_the_budget():
+    # "比预算增加0万元" before "比去年增加…": the 0 is a change against the budget, not this year's amount
+    text = "2021年度“三公”经费支出决算总额为6.20万元，比预算增加0万元，比去年增加1.20万元，增长24%。"
+    (c,) = S.changes(passage(text), 2021)
+    assert (c.after.text, c.delta.text, c.rate.text) == ("6.20万元", "1.20万元", "24%")
