@@ -773,3 +773,22 @@ def test_change_not_paired_with_a_change_against_the_budget():
     text = "2021年度“三公”经费支出决算总额为6.20万元，比预算增加0万元，比去年增加1.20万元，增长24%。"
     (c,) = S.changes(passage(text), 2021)
     assert (c.after.text, c.delta.text, c.rate.text) == ("6.20万元", "1.20万元", "24%")
+
+
+def test_change_against_last_years_budget_not_paired_with_its_actual():
+    # "2024年执行数A，2025年预算数B，较上年预算数减少…": last year's budget is not A
+    text = "2024年本县“三公”经费执行数1500.00万元，2025年“三公”经费预算数1480.00万元，较上年预算数减少70.00万元，下降4.52%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert (c.before, c.after.text, c.delta.text) == (None, "1480.00万元", "70.00万元")
+    text = "2024年“三公”经费预算数1500.00万元，2025年“三公”经费预算数1480.00万元，较上年预算数减少20.00万元，下降1.33%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert (c.before.text, c.after.text) == ("1500.00万元", "1480.00万元")
+    # "上年决算数" against a labelled budget: not paired either
+    text = "2023年预算数80.00万元，2024年决算数75.00万元，比上年决算数减少3.00万元。"
+    (c,) = S.changes(passage(text), 2024)
+    assert c.before is None
+
+
+def test_change_followed_by_its_items_is_itemised():
+    (c,) = S.changes(passage("“三公”经费预算数1480.00万元，较上年预算数减少70.00万元，下降4.52%。具体情况如下："), 2025)
+    assert c.itemised

@@ -111,7 +111,8 @@ _REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|�
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
-_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中")  # right after the change: its parts follow
+# right after the change: its parts follow ("其中：", "具体情况如下：")
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下)")
 
 
 def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], following: str = "") -> list[tuple[str, bool, str]]:
@@ -262,6 +263,11 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
             before = Amount(b.value, b.half, b.text, t.start("base_n"), t.end("base_n"))
             if after is None:
                 after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
+        compared = _kind(t.group("qual") + t.group("subj"))  # "较上年预算数减少": a budget
+        if before is not None and not t.group("base_n") and compared and \
+                _kind(text[_label_start(text, before.start, s_start) : before.start]) not in (None, compared):
+            # "2024年执行数A万元，2025年预算数B万元，较上年预算数减少…": last year's budget is not A
+            before = None
         quote_end = t.end()
         if text[quote_end : quote_end + 1] in ("）", ")") and _in_brackets(text, m.start(), quote_end):
             quote_end += 1  # "减少1.5万元（42.86%）": the bracket closed
@@ -295,6 +301,13 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
 
 
 _COPULA = r"(?:为|是|共计|合计|总计)?"
+
+
+def _kind(words: str) -> str | None:
+    """What kind of figure the words name: "actual" (决算数, 执行数, 预算执行数), "budget" (预算数), or None."""
+    if "决算" in words or "执行" in words:
+        return "actual"
+    return "budget" if "预算" in words else None
 _LIST_HEAD = re.compile(r"其中[：:]?")
 
 
