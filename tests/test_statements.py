@@ -792,3 +792,12 @@ def test_change_against_last_years_budget_not_paired_with_its_actual():
 def test_change_followed_by_its_items_is_itemised():
     (c,) = S.changes(passage("“三公”经费预算数1480.00万元，较上年预算数减少70.00万元，下降4.52%。具体情况如下："), 2025)
     assert c.itemised
+
+
+def test_breakdown_listing_a_subtotal_with_its_own_parts_is_not_read():
+    # the 小计 and its parts are listed alike: which items add up to the total, the words do not say
+    text = "实有人数30人，其中：在职人数小计18人，行政在职人数6人，事业单位在职人数12人。离休人数小计0人，退休人数小计12人。"
+    assert S.breakdowns(passage(text)) == []
+    # a flat list is read
+    (b,) = S.breakdowns(passage("编制人数小计18人，其中：行政编制人数6人，事业编制人数12人。"))
+    assert [c.value for _, c in b.parts] == [6, 12]
