@@ -801,3 +801,12 @@ def test_breakdown_listing_a_subtotal_with_its_own_parts_is_not_read():
     # a flat list is read
     (b,) = S.breakdowns(passage("编制人数小计18人，其中：行政编制人数6人，事业编制人数12人。"))
     assert [c.value for _, c in b.parts] == [6, 12]
+
+
+def test_shares_listed_respectively_are_not_paired_with_the_last_amount():
+    # "分别为A、B和C，占…比例为x%、y%和z%": the first share is A's, not C's (the amount before 占)
+    text = ("2024年全县政府采购规模为1000.0万元。其中，货物、工程、服务政府采购规模分别为200.0万元、500.0万元和300.0万元，"
+            "占全县政府采购规模比例为20.0%、50.0%和30.0%。")
+    assert S.shares(passage(text)) == []
+    text = "政府采购支出总额1000.00万元，其中：货物支出200.00万元、服务支出800.00万元，占20.00%和80.00%。"
+    assert S.shares(passage(text)) == []
