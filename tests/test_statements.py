@@ -755,3 +755,58 @@ def test_amounts_are_named_past_their_scope_and_copula_but_keep_their_heji():
 
     text = "本年支出合计2940.05万元，其中：基本支出为2336.91万元；2024年度本部门政府采购支出共计5.00万元。"
     assert [name for name, _ in names_of_amounts(text)] == ["本年支出合计", "基本支出", "政府采购支出"]
+
+
+def test_one_character_change_verbs_before_a_figure():
+    # "比上年预算数加12.30万元" (增加 with a character dropped), "比上年多…", "比上年少…": the figure
+    # is the change, not last year's amount
+    text = "本单位2025年“三公”经费预算数为135.60万元，比上年预算数加12.30万元，与上年预算数相比增长10.00%。"
+    first, second = S.changes(passage(text), 2025)
+    assert (first.before, first.after.text, first.delta.text, first.direction) == (None, "135.60万元", "12.30万元", 1)
+    assert (second.before, second.after.text, second.rate.text) == (None, "135.60万元", "10.00%")
+    (c,) = S.changes(passage("公务接待费8.00万元，比上年少1.50万元。"), 2025)
+    assert (c.after.text, c.delta.text, c.direction) == ("8.00万元", "1.50万元", -1)
+
+
+def test_change_not_paired_with_a_change_against_the_budget():
+    # "比预算增加0万元" before "比去年增加…": the 0 is a change against the budget, not this year's amount
+    text = "2021年度“三公”经费支出决算总额为6.20万元，比预算增加0万元，比去年增加1.20万元，增长24%。"
+    (c,) = S.changes(passage(text), 2021)
+    assert (c.after.text, c.delta.text, c.rate.text) == ("6.20万元", "1.20万元", "24%")
+
+
+def test_change_against_last_years_budget_not_paired_with_its_actual():
+    # "2024年执行数A，2025年预算数B，较上年预算数减少…": last year's budget is not A
+    text = "2024年本县“三公”经费执行数1500.00万元，2025年“三公”经费预算数1480.00万元，较上年预算数减少70.00万元，下降4.52%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert (c.before, c.after.text, c.delta.text) == (None, "1480.00万元", "70.00万元")
+    text = "2024年“三公”经费预算数1500.00万元，2025年“三公”经费预算数1480.00万元，较上年预算数减少20.00万元，下降1.33%。"
+    (c,) = S.changes(passage(text), 2025)
+    assert (c.before.text, c.after.text) == ("1500.00万元", "1480.00万元")
+    # "上年决算数" against a labelled budget: not paired either
+    text = "2023年预算数80.00万元，2024年决算数75.00万元，比上年决算数减少3.00万元。"
+    (c,) = S.changes(passage(text), 2024)
+    assert c.before is None
+
+
+def test_change_followed_by_its_items_is_itemised():
+    (c,) = S.changes(passage("“三公”经费预算数1480.00万元，较上年预算数减少70.00万元，下降4.52%。具体情况如下："), 2025)
+    assert c.itemised
+
+
+def test_breakdown_listing_a_subtotal_with_its_own_parts_is_not_read():
+    # the 小计 and its parts are listed alike: which items add up to the total, the words do not say
+    text = "实有人数30人，其中：在职人数小计18人，行政在职人数6人，事业单位在职人数12人。离休人数小计0人，退休人数小计12人。"
+    assert S.breakdowns(passage(text)) == []
+    # a flat list is read
+    (b,) = S.breakdowns(passage("编制人数小计18人，其中：行政编制人数6人，事业编制人数12人。"))
+    assert [c.value for _, c in b.parts] == [6, 12]
+
+
+def test_shares_listed_respectively_are_not_paired_with_the_last_amount():
+    # "分别为A、B和C，占…比例为x%、y%和z%": the first share is A's, not C's (the amount before 占)
+    text = ("2024年全县政府采购规模为1000.0万元。其中，货物、工程、服务政府采购规模分别为200.0万元、500.0万元和300.0万元，"
+            "占全县政府采购规模比例为20.0%、50.0%和30.0%。")
+    assert S.shares(passage(text)) == []
+    text = "政府采购支出总额1000.00万元，其中：货物支出200.00万元、服务支出800.00万元，占20.00%和80.00%。"
+    assert S.shares(passage(text)) == []

@@ -132,6 +132,10 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
                 end = clause_end
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
+        if "小计" in text[m.end() : end]:
+            # "实有人数25人，其中：在职人数小计14人，行政在职人数5人，…事业单位在职人数8人": a subtotal
+            # and its own parts listed alike, levels the words do not tell apart
+            continue
         head = _label_start(text, total_start, s_start)
         listed = _listed_parts(text, m.end(), end, total, _COPULA_END.sub("", text[head:total_start]))
         if listed is None or not listed[0]:

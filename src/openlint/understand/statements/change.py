@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
-    _AMOUNT, _DIR, _DIRECTION_BEFORE, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, FLAT, Amount, Percent,
+    _AMOUNT, _CHANGE_BEFORE, _DIR, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, FLAT, Amount, Percent,
     _amounts_within, amounts_in, percents_in,
 )
 from openlint.understand.statements.passage import (
@@ -21,8 +21,9 @@ from openlint.understand.statements.passage import (
 
 _YEAR_LABEL = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:度)?|(?P<prev>上年度?|上一年度?|去年|上一度)|(?P<cur>本年度?|今年)")
 # what may stand between a year and the amount it labels: no figure, no clause break, and no
-# comparison ("与2019年相比增加540.23万元": the amount is a change, not 2019's)
-_LABEL_GAP = re.compile(rf"^(?!.*(?:比|{_DIR}))[^，,；;。：:\d%％]{{0,18}}$")
+# comparison ("与2019年相比增加540.23万元": the amount is a change, not 2019's; "比上年预算数加23.47万元",
+# "比上年多2万元": a change too)
+_LABEL_GAP = re.compile(rf"^(?!.*(?:比|{_DIR}))(?!.*[增减加多少]$)[^，,；;。：:\d%％]{{0,18}}$")
 
 
 def _label_of(text: str, amount: Amount, floor: int, year: int | None) -> int | str | None:
@@ -110,7 +111,8 @@ _REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|�
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
-_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*其中")  # right after the change: its parts follow
+# right after the change: its parts follow ("其中：", "具体情况如下：")
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下)")
 
 
 def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], following: str = "") -> list[tuple[str, bool, str]]:
@@ -261,6 +263,11 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
             before = Amount(b.value, b.half, b.text, t.start("base_n"), t.end("base_n"))
             if after is None:
                 after = _amount_before(text, found, m.start(), s_start, spans, t.group("subj"), base_year, year)
+        compared = _kind(t.group("qual") + t.group("subj"))  # "较上年预算数减少": a budget
+        if before is not None and not t.group("base_n") and compared and \
+                _kind(text[_label_start(text, before.start, s_start) : before.start]) not in (None, compared):
+            # "2024年执行数A万元，2025年预算数B万元，较上年预算数减少…": last year's budget is not A
+            before = None
         quote_end = t.end()
         if text[quote_end : quote_end + 1] in ("）", ")") and _in_brackets(text, m.start(), quote_end):
             quote_end += 1  # "减少1.5万元（42.86%）": the bracket closed
@@ -294,6 +301,13 @@ def changes(passage: Passage, year: int | None, following: str = "") -> list[Cha
 
 
 _COPULA = r"(?:为|是|共计|合计|总计)?"
+
+
+def _kind(words: str) -> str | None:
+    """What kind of figure the words name: "actual" (决算数, 执行数, 预算执行数), "budget" (预算数), or None."""
+    if "决算" in words or "执行" in words:
+        return "actual"
+    return "budget" if "预算" in words else None
 _LIST_HEAD = re.compile(r"其中[：:]?")
 
 
@@ -320,7 +334,9 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
     with the comparison ("与2023年度相比，<subject>增加…", "比2024年预算增加N万元…"), an amount of
     the sentence before: right after the same subject when the change names one, else the one amount
     that sentence ends with (`_sole_amount_before`)."""
-    if found and _JUST_BEFORE.match(text[found[-1].end : anchor]):
+    if found and _JUST_BEFORE.match(text[found[-1].end : anchor]) and not _CHANGE_BEFORE.search(text, max(0, found[-1].start - 24), found[-1].start):
+        # (a figure that is itself a change, "总额为5.48万元，比预算增加0万元，比去年增加…", is not
+        # what the next comparison is of: see `_before_other_comparisons`)
         return found[-1]
     if found and (own := _before_other_comparisons(text, found, anchor)) is not None:
         return own
@@ -349,7 +365,7 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
 
 # a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%", "，完成…的73.2%"
 _COMPARISON_CLAUSE = re.compile(
-    rf"[，,；;](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR})[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT}|完成[^，,；;。]*)"
+    rf"[，,；;](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR}|[增减加多少](?=\d))[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT}|完成[^，,；;。]*)"
 )
 _IN_COMPLETION = re.compile(r"完成[^，,；;。]*$")  # "完成全年预算84.82万元的73.2%": the budget, no amount of its own
 
@@ -358,7 +374,7 @@ def _before_other_comparisons(text: str, found: list[Amount], anchor: int) -> Am
     """"9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年支出数减少0.71万元": the amount
     before a run of comparison clauses of its own, for the next comparison."""
     for a in reversed(found):
-        if _DIRECTION_BEFORE.search(text[max(0, a.start - 4) : a.start]) or _IN_COMPLETION.search(text, max(0, a.start - 40), a.start):
+        if _CHANGE_BEFORE.search(text, max(0, a.start - 24), a.start) or _IN_COMPLETION.search(text, max(0, a.start - 40), a.start):
             continue  # a change of an earlier comparison, or the budget of a completion rate
         between = text[a.end : anchor]
         rest = _COMPARISON_CLAUSE.sub("", between).strip()

@@ -37,12 +37,17 @@ _DIRECTION_WORDS = {
     "持平": FLAT, "不变": FLAT, "无变化": FLAT, "无增减": FLAT, "相同": FLAT, "一致": FLAT,
     "增幅": UP, "降幅": DOWN,
     "增": UP, "减": DOWN,  # only right after a comparison: "较上年减0.04万元，增0.01%" (`_TAIL_DIR`)
+    # only right after a comparison and right before a figure: "比上年多2.5万元", "比上年少3辆",
+    # "比上年预算数加23.47万元" (增加 with a character dropped)
+    "加": UP, "多": UP, "少": DOWN,
 }
 _DIR = "基本持平|" + "|".join(sorted((w for w in _DIRECTION_WORDS if len(w) > 1), key=len, reverse=True))
-_TAIL_DIR = _DIR + "|增|减"
+_TAIL_DIR = _DIR + r"|增|减|[加多少](?=\d)"
 DIRECTION_NAMES = {UP: "增加", DOWN: "减少", FLAT: "持平"}
 # a direction word right before a figure: the figure is a change ("比上年增加5万元")
 _DIRECTION_BEFORE = re.compile(rf"(?:{_DIR})$")
+# a figure stated as the change of a comparison: "比预算增加0万元", "较上年减2万元", "比上年多3万元"
+_CHANGE_BEFORE = re.compile(rf"(?:{_DIR}|(?:比|较)[^，,。；;：:\d]{{0,16}}[增减加多少])$")
 
 
 def direction_of(word: str) -> int | None:

@@ -25,6 +25,9 @@ _BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
 _SCOPE = re.compile(r"^(?:.*(?:19|20)\d{2}年度?)?(?:本部门|本单位|全年|当年)?")
 _COPULA_AFTER = re.compile(r"(?:为|是|共|达|(?<![合总累小])计)+$")  # not the 计 of 合计, 总计
 _RATIO_WORD = re.compile(r"的?(?:比例|比重)$")  # "占政府采购支出总额的比例为90%"
+# a share that opens a list of shares, each of one of the amounts listed before it: "货物、工程、服务
+# 采购规模分别为A、B和C，占采购规模比例为22.8%、42.7%和34.5%"
+_RESPECTIVE = re.compile(r"\s*(?:、|和|及)\s*\d")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def _shares_of_the_whole_before(passage: Passage, spans: tuple[tuple[int, int], 
         stop = nested if nested >= 0 else s_end
         base_name = text[_label_start(text, base.start, base_floor) : base.start]
         for m in _SHARE.finditer(text, after, stop):
+            if _RESPECTIVE.match(text, m.end()):
+                continue  # the first of shares listed respectively: not of the amount right before 占
             # the figure right before 占, past an aside: "财政拨款收入2004.77万元（其中，…），占…"
             part = next((a for a in reversed(found) if a.end <= m.start() and not _in_brackets(text, s_start, a.start)), None)
             if part is None or part is base or not _JUST_BEFORE.match(ASIDE.sub("", text[part.end : m.start()])):
@@ -108,8 +113,8 @@ def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...
     for s_start, s_end in spans:
         found = None
         for m in _SHARE.finditer(text, s_start, s_end):
-            if not m.group("of"):
-                continue
+            if not m.group("of") or _RESPECTIVE.match(text, m.end()):
+                continue  # (the first of shares listed respectively: not of the amount right before 占)
             found = found if found is not None else _amounts_within(text, s_start, s_end)
             part = next((a for a in reversed(found) if a.end <= m.start() and not _in_brackets(text, s_start, a.start)), None)
             if part is None or not _JUST_BEFORE.match(ASIDE.sub("", text[part.end : m.start()])):
