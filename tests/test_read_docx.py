@@ -872,3 +872,15 @@ def test_large_pictures_are_reported_as_content_not_read(tmp_path):
 def test_small_pictures_alone_are_no_problem(tmp_path):
     doc = read_document(make_docx(tmp_path, p("某县总工会2025年部门预算") + f"<w:p>{drawing(4, 4)}</w:p>"))
     assert doc.problems == ()
+
+
+def test_pictures_that_are_no_table_shots(tmp_path):
+    """An organisation chart (under no table's title), a banner-shaped picture and a VML size
+    that does not parse: no problem, and the document is read."""
+    bad_vml = ("<w:r><w:pict><v:shape xmlns:v='urn:schemas-microsoft-com:vml' style='width:1.2.3pt;height:200pt'>"
+               "<v:imagedata/></v:shape></w:pict></w:r>")
+    body = (p("某县总工会2025年部门预算") + p("二、机构设置") + p("本部门组织架构图如下：")
+            + f"<w:p>{drawing(16, 12)}</w:p>" + p("三、部门收入总表") + f"<w:p>{drawing(17, 2.5)}</w:p>"
+            + f"<w:p>{bad_vml}</w:p>")
+    doc = read_document(make_docx(tmp_path, body))
+    assert doc.problems == () and [h.text for h in doc.headings][:1] == ["二、机构设置"]

@@ -549,3 +549,26 @@ def test_large_images_are_reported_as_content_not_read(tmp_path):
     path.write_text(page, encoding="utf-8")
     (problem,) = read_document(str(path)).problems
     assert problem.unread and problem.message.startswith("文件中有2张较大的图片") and "“一、部门收入总表”" in problem.message
+
+
+def test_banners_charts_and_bad_sizes_are_no_table_pictures(tmp_path):
+    """A banner (a link, and far wider than high), an organisation chart (under no table's title)
+    and an image whose declared size does not parse are not reported as tables not read."""
+    page = WORD_HEAD + """<div class="header"><a href="/"><img width=1000 height=150 src="banner.png"></a></div>
+<p>本部门设5个内设机构，组织架构图如下：</p><p><img width=700 height=600 src="org.png"></p>
+<p><img style="width:1.2.3px;height:500px" src="bad.png"></p>
+<p>一、部门职责</p>""" + WORD_TAIL
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.problems == () and doc.blocks
+
+
+def test_an_element_named_like_furniture_that_holds_the_document_stays(tmp_path):
+    page = WORD_HEAD + """<div class="article share-box"><h1>某某局2025年部门预算</h1>
+<p>一、部门职责</p><p>负责全局工作。</p><p>二、机构设置</p><p>本部门设3个科室，具体职责分工如下：办公室负责日常事务。</p></div>
+<div class="share-box"><a href="https://weibo.com/share">分享到微博</a> 打印</div>""" + WORD_TAIL
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    texts = [b.text for b in read_document(str(path)).blocks]
+    assert texts[:2] == ["某某局2025年部门预算", "一、部门职责"] and not any("分享" in t for t in texts)

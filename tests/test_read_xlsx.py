@@ -366,3 +366,18 @@ def test_ole_files(tmp_path):
     broken = tmp_path / "broken.xls"
     broken.write_bytes(OLE + b"\0" * 1000)
     assert "无法作为 Excel 工作簿打开" in only_fatal(read_document(str(broken)))
+
+
+@pytest.mark.parametrize("cell, uncalculated", [
+    (b'<c r="B5"><f>SUM(B2:B4)</f></c>', 1),  # no value at all
+    (b'<c r="A1"><f>1+1</f><v></v></c>', 1),  # an empty value in a number cell: openpyxl writes it so
+    (b'<c r="A1"><f t="shared" si="0"/></c>', 1),
+    (b'<x:c r="A1"><x:f>A1</x:f></x:c>', 1),  # a namespace prefix
+    (b'<c r="A1"><f>1+1</f><v>2</v></c>', 0),
+    (b'<c r="B2" t="str"><f>IF(A2=0,"",A2)</f><v></v></c>', 0),  # Excel's computed empty text
+    (b'<c r="A1" s="1"><f t="shared" si="0"/><v>3</v></c>', 0),
+])
+def test_formulas_without_value(cell, uncalculated):
+    from openlint.read.xlsx import _formulas_without_value
+
+    assert _formulas_without_value(b"<sheetData><row>" + cell + b"</row></sheetData>") == uncalculated

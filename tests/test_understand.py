@@ -320,7 +320,7 @@ def test_classify_with_organisation_and_numbering(title, kind):
 @pytest.mark.parametrize(
     "title",
     ["", "本部门收入情况说明", "一、部门主要职责", "2025年部门预算", "二、2025年部门预算", "目录", "注：本表无数据。",
-     "某某自制统计表", "政府采购预算情况"],
+     "某某自制统计表", "政府采购预算情况", "（二）收入预算", "政府性基金预算", "2025年收入预算", "2025年支出预算"],
 )
 def test_classify_not_a_catalog_table(title):
     assert CATALOG.classify(title) is None

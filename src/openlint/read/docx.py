@@ -183,23 +183,35 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
 # --- pictures ---------------------------------------------------------------------------------
 
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-_VML_SIZE = re.compile(r"(width|height)\s*:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", re.IGNORECASE)
+_VML_SIZE = re.compile(r"(width|height)\s*:\s*(\d+(?:\.\d+)?|\.\d+)\s*(pt|in|cm|mm|px)?", re.IGNORECASE)
 _POINTS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "": 0.75}
-# As large as a table shot: most of the text width (12 cm) and a few rows high (3 cm). Seals,
-# logos, signatures and QR codes are smaller.
+# As large as a table shot: most of the text width (12 cm) and a few rows high (3 cm), and no
+# wider than five times its height (a banner is). Seals, logos, signatures and QR codes are smaller.
 PICTURE_MIN_POINTS = (340.0, 85.0)
+PICTURE_MAX_ASPECT = 5.0
+# The text a table shot comes under names a table (an organisation chart's does not)
+_TABLE_WORDS = re.compile(r"表|预算|决算")
 MSG_PICTURES = "文件中有{n}张较大的图片（可能是截图或扫描的表格），图片中的内容未检查{where}"
 
 
 def _large_pictures(reader: "_BodyReader", tags: _Tags) -> list[str]:
-    """For each picture in the body large enough to be a table shot: the text just before it."""
+    """For each picture in the body that may be a table shot (large enough, shaped like a table,
+    under text that names a table): that text."""
     found: list[str] = []
     for el in reader.pictures:
         if not _is_picture(el, tags) or not _is_large(el, tags):
             continue
         para = next(el.iterancestors(tags.p), None)
-        found.append(_text_before(para, tags, reader) if para is not None else "")
+        before = _text_before(para, tags, reader) if para is not None else ""
+        if _TABLE_WORDS.search(before):
+            found.append(before)
     return found
+
+
+def table_shot_size(width: float, height: float) -> bool:
+    """A picture of this size (points) can be a table shot: see `PICTURE_MIN_POINTS`."""
+    return (width >= PICTURE_MIN_POINTS[0] and height >= PICTURE_MIN_POINTS[1]
+            and width <= PICTURE_MAX_ASPECT * height)
 
 
 _PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
@@ -231,7 +243,7 @@ def _is_large(el: etree._Element, tags: _Tags) -> bool:
         dims = {name.lower(): float(value) * _POINTS.get((unit or "").lower(), 0.75)
                 for name, value, unit in _VML_SIZE.findall(style)}
         size = (dims.get("width", 0.0), dims.get("height", 0.0))
-    return size[0] >= PICTURE_MIN_POINTS[0] and size[1] >= PICTURE_MIN_POINTS[1]
+    return table_shot_size(*size)
 
 
 def _text_before(para: etree._Element, tags: _Tags, reader: "_BodyReader") -> str:

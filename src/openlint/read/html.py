@@ -38,7 +38,7 @@ from openlint._slots import direct_init
 from openlint.model import Document, Location, Problem
 from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
-from openlint.read.docx import PICTURE_MIN_POINTS, _pictures_problem, _RawRow, _RawTable, compose_blocks
+from openlint.read.docx import _TABLE_WORDS, _pictures_problem, _RawRow, _RawTable, compose_blocks, table_shot_size
 from openlint.read.structure import assemble
 from openlint.read.text import (
     MAX_FILE_BYTES,
@@ -338,8 +338,8 @@ def _tidy(root: etree._Element, source: str) -> dict:
 _CHROME_TAGS = ("nav", "aside")
 _PAGE_FRAME = ("header", "footer")  # the page's, not an article's own
 _CHROME_NAMES = frozenset(
-    "nav navbar navigation menu topmenu mainmenu footer foot copyright breadcrumb breadcrumbs crumb "
-    "crumbs sidebar share toolbar tools pager pagination related".split()
+    "nav navbar navigation menu topmenu mainmenu header footer foot copyright breadcrumb breadcrumbs "
+    "crumb crumbs sidebar share toolbar tools pager pagination related banner logo".split()
 )
 _NAME_TOKENS = re.compile(r"[a-z]+")
 _TEXT_BLOCKS = frozenset(_PARAGRAPHS)  # the blocks that hold a paragraph's text (not a table's parts)
@@ -350,21 +350,22 @@ _COMPACT = re.compile(r"[\s\W_]+")
 
 def _drop_site_chrome(root: etree._Element) -> None:
     """Take out what a site puts around a document: `<nav>`, `<aside>`, the page's own header and
-    footer, elements a class or id names as navigation or footer (holding no table), the
-    政府信息公开 index box (索引号, 发布机构 …), and blocks made mostly of links to other pages
-    (menus, breadcrumbs, related documents). A page saved by
-    Word has none of these; links inside the document (its 目录's #anchors) are kept."""
+    footer, elements a class or id names as navigation, header or footer (holding nothing of the
+    document: no table, no title, little text), the 政府信息公开 index box (索引号, 发布机构 …),
+    and blocks made mostly of links to other pages (menus, breadcrumbs, related documents). A page
+    saved by Word has none of these; links inside the document (its 目录's #anchors) are kept."""
     chrome = [el for el in root.iter(*_CHROME_TAGS)]
     chrome += [el for el in root.iter(*_PAGE_FRAME) if not _inside(el, ("article", "main"))]
     for el in root.iter("div", "ul", "ol", "p", "span", "section", "dl"):
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if names.strip() and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(names)) and el.find(".//table") is None:
+        if names.strip() and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(names)) and _no_document_in(el):
             chrome.append(el)
     # the 政府信息公开 index box over a published document: 索引号 | 发布机构 | 生成日期 …
-    for el in root.iter("table", "div", "ul", "dl"):
-        text = _text_of(el)
-        if len(text) < 400 and "索引号" in text and len(_INDEX_FIELDS.findall(text)) >= 2:
-            chrome.append(el)
+    if "索引号" in _text_of(root):
+        for el in root.iter("table", "div", "ul", "dl"):
+            text = _text_of(el)
+            if len(text) < 400 and "索引号" in text and len(_INDEX_FIELDS.findall(text)) >= 2:
+                chrome.append(el)
     linked: dict = {}  # block → characters of its text in links to other pages
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
@@ -380,37 +381,66 @@ def _drop_site_chrome(root: etree._Element) -> None:
         _drop(el)
 
 
+_CHROME_MAX_CHARS = 300  # an element named as furniture but holding more text than this is the document
+
+
+def _no_document_in(el: etree._Element) -> bool:
+    """Nothing of the document inside: no table, no title (h1, h2; a box's own h3 such as 相关链接
+    is furniture too), little text (a class such as “article share-box” names the whole
+    disclosure together with a share widget)."""
+    return (el.find(".//table") is None and next(el.iter("h1", "h2"), None) is None
+            and len(_COMPACT.sub("", _text_of(el))) <= _CHROME_MAX_CHARS)
+
+
 def _inside(el: etree._Element, tags: tuple[str, ...]) -> bool:
     return any(a.tag in tags for a in el.iterancestors())
 
 
-_CSS_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([\d.]+)\s*(px|pt|cm|mm|in)?", re.IGNORECASE)
+_CSS_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*(\d+(?:\.\d+)?|\.\d+)\s*(px|pt|cm|mm|in)?", re.IGNORECASE)
 _PIXELS = {"px": 1.0, "pt": 4 / 3, "cm": 96 / 2.54, "mm": 96 / 25.4, "in": 96.0, "": 1.0}
 
 
 def _large_images(root: etree._Element) -> list[str]:
-    """For each image of the page (site furniture already dropped) large enough to be a table
-    shot, by its declared size (`PICTURE_MIN_POINTS`, 4/3 pixels a point): the text before it.
-    An image without a declared size is not counted."""
+    """For each image of the page (site furniture already dropped) that may be a table shot: by
+    its declared size (`table_shot_size`, 4/3 pixels a point; an image without one is not
+    counted), not a link (banners and logos are), under text that names a table: that text."""
     found: list[str] = []
     for img in root.iter("img"):
         size = {"width": _int(img.get("width")), "height": _int(img.get("height"))}
         for name, value, unit in _CSS_SIZE.findall(img.get("style") or ""):
             size[name.lower()] = int(float(value) * _PIXELS[(unit or "").lower()])
         width, height = size["width"] or 0, size["height"] or 0
-        if width * 0.75 >= PICTURE_MIN_POINTS[0] and height * 0.75 >= PICTURE_MIN_POINTS[1]:
-            found.append(_text_before_image(img))
+        if not table_shot_size(width * 0.75, height * 0.75) or any(a.tag == "a" for a in img.iterancestors()):
+            continue
+        before = _text_before_image(img)
+        if _TABLE_WORDS.search(before):
+            found.append(before)
     return found
 
 
 def _text_before_image(img: etree._Element) -> str:
+    """The text just before the image: in its own block up to it, else in the blocks before."""
     block = next((a for a in img.iterancestors() if a.tag in _TEXT_BLOCKS), None)
-    for candidate in ((block, *block.itersiblings(preceding=True)) if block is not None else ()):
+    if block is None:
+        return ""
+    inside = [t for t in img.xpath("preceding::text()") if _text_within(t, block)]
+    own = _collapse("".join(inside)).strip()
+    if own:
+        return own[-30:]
+    for candidate in block.itersiblings(preceding=True):
         if isinstance(candidate.tag, str):
             text = _collapse(_text_of(candidate)).strip()
             if text:
-                return text
+                return text[-30:]
     return ""
+
+
+def _text_within(text, block: etree._Element) -> bool:
+    """A text node (lxml's, knowing its element) inside `block` (its own tail is after it)."""
+    parent = text.getparent()
+    if parent is block:
+        return not text.is_tail
+    return parent is not None and any(a is block for a in parent.iterancestors())
 
 
 def _hides(style: str) -> bool:

@@ -158,6 +158,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     rules: dict[int, Rules] = {}
     pictures: list[int] = []  # pages without text whose content is a picture (a scanned table)
     clipped: list[tuple[int, Line]] = []  # (index in pages, line) at a page's edge, hidden by its clip
+    navigation: list[tuple[int, list[Line], int]] = []  # (index in pages, lines kept, lines dropped)
     for i in range(n):
         page_no = i + 1
         try:
@@ -191,7 +192,9 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
                 if lines:
                     links = web_links(page, width, height, rotation)
                     if links:
-                        lines = _without_navigation(lines, links)
+                        kept = _without_navigation(lines, links)
+                        if len(kept) < len(lines):
+                            navigation.append((len(pages), kept, len(lines) - len(kept)))
                 if not count and _mostly_picture(page, width * height):
                     pictures.append(page_no)
             finally:
@@ -231,9 +234,16 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         )
     if truncated:
         problems.append(Problem("PDF 文件可能不完整（缺少文件结尾标记 %%EOF），内容可能缺失", Location(file=path)))
+    # a site's navigation comes in several lines (a menu, a breadcrumb, 上一篇, related links); one
+    # line that is a link in a document printed from Word stays
+    if sum(n for _, _, n in navigation) >= _NAVIGATION_LINES:
+        for k, kept, _ in navigation:
+            page_no, width, height, _lines = pages[k]
+            pages[k] = (page_no, width, height, kept)
+            texts[k] = _text_of(kept)
     if clipped:
         _drop_spilled(pages, texts, clipped)
-    _drop_furniture(pages)
+    _drop_furniture(pages, texts)
     blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
     if pictures:
         blocks = _beside_pictures(blocks, set(pictures))
@@ -286,6 +296,7 @@ def _page_rules(page, width: float, height: float, rotation: int) -> Rules:
 
 _LINKED_SHARE = 0.6  # a line this much of whose width is links to other pages is navigation (as in read/html.py)
 _LABEL = 8  # characters of a label between navigation lines (相关链接, 下一篇)
+_NAVIGATION_LINES = 2  # a document has a site's navigation when it has this many such lines
 
 
 def _linked_share(line: Line, links: list[tuple[float, float, float, float]]) -> float:
@@ -388,16 +399,18 @@ def _drop_spilled(pages: list[tuple[int, float, float, list[Line]]], texts: list
         texts[k] = _text_of(kept)
 
 
-def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
+def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]], texts: list[str]) -> None:
     """Remove bare page numbers and running headers/footers (in place). Only the first two and
     last two lines of a page that sit in its top or bottom 8% are candidates; a candidate is
     furniture when it is a page number (`3`, `- 3 -`, `第3页`, `3/31`), when one of its pieces is
     what a browser prints in its margins (the page's address, the date and time: a line of a
     printed web page, however few its pages), or when the same text (digits ignored) comes back
     on at least 40% of the pages (and at least 3). A site's licence line (ICP备…号) is dropped
-    wherever it is."""
+    wherever it is. A page that loses a browser's margin or a site's line loses it from its text
+    (`texts`) too; running headers and page numbers stay there, as the page shows them."""
     candidates: list[tuple[int, Line, str]] = []
     drop: set[int] = set()
+    site: set[int] = set()  # pages with a browser's margin or a site's line
     for idx, (_, _, height, lines) in enumerate(pages):
         seen: set[int] = set()
         for ln in lines[:2] + lines[-2:]:
@@ -409,17 +422,23 @@ def _drop_furniture(pages: list[tuple[int, float, float, list[Line]]]) -> None:
         for ln in lines:
             if _SITE_FOOTER.search(ln.text):
                 drop.add(id(ln))
+                site.add(idx)
     if not candidates and not drop:
         return
     pages_with: dict[str, set[int]] = {}
     for idx, _, key in candidates:
         pages_with.setdefault(key, set()).add(idx)
     npages = sum(1 for p in pages if p[3])
-    for _, ln, key in candidates:
-        if _FURNITURE_NO.match(ln.text.strip()) or any(_FURNITURE_SEG.match(seg.text) for seg in ln.segs):
+    for idx, ln, key in candidates:
+        if any(_FURNITURE_SEG.match(seg.text) for seg in ln.segs):
+            drop.add(id(ln))
+            site.add(idx)
+        elif _FURNITURE_NO.match(ln.text.strip()):
             drop.add(id(ln))
         elif npages >= 4 and len(pages_with[key]) >= max(3, 0.4 * npages):
             drop.add(id(ln))
     if drop:
         for k, (page_no, width, height, lines) in enumerate(pages):
             pages[k] = (page_no, width, height, [ln for ln in lines if id(ln) not in drop])
+            if k in site:
+                texts[k] = _text_of(pages[k][3])

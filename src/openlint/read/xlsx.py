@@ -154,15 +154,24 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
     return sheets
 
 
-# a cell whose formula is followed by no value: `<f>SUM(B2:B4)</f></c>`, `<f t="shared" si="0"/></c>`,
-# or an empty `<v/>` (a program that wrote the formula without computing it)
-_NO_VALUE = re.compile(
-    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+# A formula cell and what follows its formula: `<c r="B5"><f>SUM(B2:B4)</f></c>`, `<f t="shared"
+# si="0"/>`, an empty `<v></v>`. No value, or an empty one in a cell that is no text (t="str": Excel
+# saves =IF(A2=0,"",A2) so), is a formula a program wrote without computing it (openpyxl does).
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|<(?:\w+:)?v>)?"
 )
+_TEXT_CELL = re.compile(rb"""\bt\s*=\s*["'](?:str|inlineStr)["']""")
 
 
 def _formulas_without_value(sheet_xml: bytes) -> int:
-    return len(_NO_VALUE.findall(sheet_xml)) if b"<f" in sheet_xml else 0
+    count = 0
+    for m in _FORMULA_CELL.finditer(sheet_xml):
+        value = m.group(2)
+        empty = value is not None and (value.endswith(b"/>") or b"</" in value)
+        if value is None or (empty and not _TEXT_CELL.search(m.group(1))):
+            count += 1
+    return count
 
 
 def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:

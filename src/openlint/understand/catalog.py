@@ -71,7 +71,7 @@ class Catalog:
 
     def classify(self, title: str, org: str | None = None) -> TableKind | None:
         """The kind a table with this caption is, or None. Aliases first, then keyword rules."""
-        if not title or ("表" not in title and not _TABLE_NAMED_BY_ITS_FIGURES.search(_QUALIFIER.sub("", title))):
+        if not title or ("表" not in title and not _names_its_figures(title)):
             return None
         key = normalise_title(title, org)
         for kind in self.kinds:
@@ -83,8 +83,13 @@ class Catalog:
         return None
 
 
-# A caption without 表 that names what the table's figures are: “部门政府采购预算（单位：元）” (Hebei's template)
-_TABLE_NAMED_BY_ITS_FIGURES = re.compile(r"(预算|决算)\s*$")
+# A caption without 表 that names whose figures the table holds and what they are: “部门政府采购预算”
+# (Hebei's template), “2023年单位政府采购决算”; not a heading such as “（二）收入预算”
+_TABLE_NAMED_BY_ITS_FIGURES = re.compile(r"^(?:20\d{2}\s*年度?)?\s*(?:部门|单位)\S*(?:预算|决算)$")
+
+
+def _names_its_figures(title: str) -> bool:
+    return _TABLE_NAMED_BY_ITS_FIGURES.match(_QUALIFIER.sub("", title).strip()) is not None
 
 
 class CatalogError(ValueError):
