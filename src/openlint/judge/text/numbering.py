@@ -260,9 +260,10 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
             first, final = _marker(item.style, last.number + 1, item.word), _marker(item.style, n - 1, item.word)
             missing = first if n - last.number == 2 else first + ("”“" if n - last.number == 3 else "”至“") + final
             problems.append(_problem("缺号", item, last, missing))
-        elif n < last.number and (n > 1 or last.first > 1):
+        elif n < last.number and (n > 1 or last.first > 1) and not _opens_its_items(item, last):
             # 六、 after 八、, or 1、 right after a list that began at 2、: out of order, not a new list;
-            # the sequence goes on from the higher number
+            # the sequence goes on from the higher number. (一、 right under the heading 六、 starts
+            # the items of that part, as text without heading levels shows them.)
             problems.append(_problem("顺序", item, last, _marker(item.style, last.number + 1, item.word)))
             continue
         elif n <= last.number:
@@ -273,6 +274,12 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
             continue
         item.first = last.first
         stack[k] = item
+
+
+def _opens_its_items(item: _Numbered, last: _Numbered) -> bool:
+    """一、 as a heading right under the heading 六、: the first item of that part, not out of order."""
+    return (item.number == 1 and item.index == last.index + 1
+            and isinstance(item.block, Heading) and isinstance(last.block, Heading))
 
 
 def _problem(kind: str, item: _Numbered, last: _Numbered, expected: str) -> NumberingProblem:
