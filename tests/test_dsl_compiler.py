@@ -317,6 +317,11 @@ def test_where_filters_elements():
         ("all(t in tables(): exists(t.kind))", False),
         ("count(t in tables(): is_empty(t)) == 1", True),
         ("count(tables()) == 2", True),
+        # filter: the items for which the condition holds, in order
+        ("filter(x in [1, 2, 3]: x > 1) == [2, 3]", True),
+        ("count(filter(x in [1, 2, 3]: x > 5)) == 0", True),
+        ("filter(x in doc.org: 1 == 1) == []", True),
+        ("count(filter(t in tables(): is_empty(t))) == 1", True),
     ],
 )
 def test_quantifiers(condition, expected):

@@ -63,7 +63,7 @@ class ListExpr:
 
 @dataclass(frozen=True, slots=True)
 class Quantifier:
-    kind: str  # any | all | none | count
+    kind: str  # any | all | none | count | filter
     name: str
     collection: "Expr"
     condition: "Expr"

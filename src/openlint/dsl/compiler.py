@@ -393,6 +393,16 @@ class _RuleCompiler:
                 inner[name] = item
                 yield bool(condition(ctx, inner))
 
+        if kind == "filter":
+            def kept(ctx, env):
+                inner = {**env}
+                out = []
+                for item in _iterable(collection(ctx, env)):
+                    inner[name] = item
+                    if condition(ctx, inner):
+                        out.append(item)
+                return out
+            return kept
         if kind == "any":
             return lambda ctx, env: any(hits(ctx, env))
         if kind == "all":
@@ -474,7 +484,7 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _KEYWORDS = frozenset({
     "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "rule", "applies", "let",
     "pattern",
-    "since", "until", "any", "all", "none", "count",
+    "since", "until", "any", "all", "none", "count", "filter",
     "title", "severity", "category", "basis", "help", "bad", "good", "message",
 })
 

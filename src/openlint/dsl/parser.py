@@ -21,7 +21,7 @@ _TERMINAL_NAMES = {
     "REGEX": "/正则表达式/", "NUMBER": "数字", "INT": "整数", "LBRACE": "“{”", "RBRACE": "“}”",
     "LPAR": "“(”", "RPAR": "“)”", "LSQB": "“[”", "RSQB": "“]”", "COMMA": "“,”", "COLON": "“:”",
     "DOT": "“.”", "FIELD_NAME": "字段（title、severity、message …）", "COMP_OP": "比较运算符",
-    "QUANTIFIER": "any/all/none/count", "$END": "文件结束", "MINUS": "“-”", "ADD_OP": "+ -",
+    "QUANTIFIER": "any/all/none/count/filter", "$END": "文件结束", "MINUS": "“-”", "ADD_OP": "+ -",
     "MUL_OP": "* /", "HYPHENATED": "类别名（如 empty-table）",
 }
 
