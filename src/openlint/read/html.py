@@ -39,7 +39,7 @@ from openlint.model import Document, Location, Problem
 from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
 from openlint.read.docx import _TABLE_WORDS, _pictures_problem, _RawRow, _RawTable, compose_blocks, table_shot_size
-from openlint.read.structure import assemble
+from openlint.read.structure import LINKED_SHARE, assemble
 from openlint.read.text import (
     MAX_FILE_BYTES,
     MAX_TEXT_BYTES,
@@ -295,7 +295,7 @@ def _tidy(root: etree._Element, source: str) -> dict:
     the outline levels Word wrote on paragraphs."""
     for el in list(root.iter(*_SKIPPED)):
         _drop(el)
-    _drop_site_chrome(root)
+    _drop_site_chrome(root, source)
     if "MsoToc" in source:  # Word's table of contents repeats the headings, as the .docx reader knows
         for el in [p for p in root.iter("p") if (p.get("class") or "").startswith("MsoToc")]:
             _drop(el)
@@ -343,12 +343,11 @@ _CHROME_NAMES = frozenset(
 )
 _NAME_TOKENS = re.compile(r"[a-z]+")
 _TEXT_BLOCKS = frozenset(_PARAGRAPHS)  # the blocks that hold a paragraph's text (not a table's parts)
-_LINKED_SHARE = 0.6  # a block this much of whose text is links to other pages is navigation
 _INDEX_FIELDS = re.compile(r"索引号|发布机构|发文机关|生成日期|成文日期|发布日期|主题分类|公开方式|公开范围|文号|有效性")
 _COMPACT = re.compile(r"[\s\W_]+")
 
 
-def _drop_site_chrome(root: etree._Element) -> None:
+def _drop_site_chrome(root: etree._Element, source: str) -> None:
     """Take out what a site puts around a document: `<nav>`, `<aside>`, the page's own header and
     footer, elements a class or id names as navigation, header or footer (holding nothing of the
     document: no table, no title, little text), the 政府信息公开 index box (索引号, 发布机构 …),
@@ -361,7 +360,7 @@ def _drop_site_chrome(root: etree._Element) -> None:
         if names.strip() and _CHROME_NAMES.intersection(_NAME_TOKENS.findall(names)) and _no_document_in(el):
             chrome.append(el)
     # the 政府信息公开 index box over a published document: 索引号 | 发布机构 | 生成日期 …
-    if "索引号" in _text_of(root):
+    if "索引号" in source:
         for el in root.iter("table", "div", "ul", "dl"):
             text = _text_of(el)
             if len(text) < 400 and "索引号" in text and len(_INDEX_FIELDS.findall(text)) >= 2:
@@ -375,7 +374,7 @@ def _drop_site_chrome(root: etree._Element) -> None:
         if block is not None:
             linked[block] = linked.get(block, 0) + len(_COMPACT.sub("", _text_of(a)))
     for block, count in linked.items():
-        if count and count >= _LINKED_SHARE * len(_COMPACT.sub("", _text_of(block))):
+        if count and count >= LINKED_SHARE * len(_COMPACT.sub("", _text_of(block))):
             chrome.append(block)
     for el in chrome:
         _drop(el)

@@ -51,7 +51,7 @@ from openlint.read._pdf_layout import (
     visible_lines,
     web_links,
 )
-from openlint.read.structure import assemble
+from openlint.read.structure import LINKED_SHARE, assemble
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 2000
@@ -294,7 +294,6 @@ def _page_rules(page, width: float, height: float, rotation: int) -> Rules:
 
 
 
-_LINKED_SHARE = 0.6  # a line this much of whose width is links to other pages is navigation (as in read/html.py)
 _LABEL = 8  # characters of a label between navigation lines (相关链接, 下一篇)
 _NAVIGATION_LINES = 2  # a document has a site's navigation when it has this many such lines
 
@@ -324,7 +323,7 @@ def _without_navigation(lines: list[Line], links: list[tuple[float, float, float
     """The page's lines without what a site put around the document it printed: lines made mostly
     of links to other pages (menus, a breadcrumb, 上一篇/下一篇, related documents, 打印本页) and
     a short label between such lines (相关链接), as the HTML reader leaves them out of the page."""
-    nav = [_linked_share(ln, links) >= _LINKED_SHARE for ln in lines]
+    nav = [_linked_share(ln, links) >= LINKED_SHARE for ln in lines]
     if not any(nav):
         return lines
     for k, ln in enumerate(lines):

@@ -25,6 +25,10 @@ NOTE_START = re.compile(r"^\s*(注|备注|说明)\s*[0-9０-９]?\s*[:：]")
 _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 MAX_HEADING_CHARS = 40
 
+# A block (HTML) or a line (a PDF printed from a browser) this much of whose text is links to other
+# pages is a site's navigation, not the document's
+LINKED_SHARE = 0.6
+
 TOC_TITLES = ("目录", "目次")  # a table of contents' heading, spaces removed
 # … and the titles web pages give it: “公开目录”, “决算公开目录”, “部门预算公开目录”
 _TOC_TITLE = re.compile(r"(?:(?:部门|单位)?(?:预算|决算)?(?:信息)?公开)?目录")

@@ -266,7 +266,8 @@ def parse_text(text: str, path: str, *, problems: list[Problem] | tuple[Problem,
     return assemble(path, "txt", blocks, problems=problems)
 
 
-_TABLE_FIGURE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+_FIGURE = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)"  # a figure with decimals or thousands
+_TABLE_FIGURE = re.compile(rf"^{_FIGURE}$")
 
 
 def _tab_separated_rows(lines: list[str]) -> dict[int, list[str]]:
@@ -300,7 +301,6 @@ def _tab_separated_rows(lines: list[str]) -> dict[int, list[str]]:
 
 # Two figures side by side with nothing but spaces between them (`82,096,797.42 82,096,797.42`):
 # table cells run together on one line. Prose puts a unit or a word between two figures.
-_FIGURE = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)"
 _FIGURES_SIDE_BY_SIDE = re.compile(rf"(?<![\d.,]){_FIGURE}[ \u3000]+{_FIGURE}(?![\d.,])")
 _FLATTENED_MIN_LINES = 3
 
