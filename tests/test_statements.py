@@ -345,6 +345,40 @@ def test_shares_stop_at_a_nested_breakdown():
     assert [s.rate.text for s in found] == ["60.00%"]
 
 
+def test_share_lists_are_runs_of_shares_with_no_whole_stated():
+    (listed,) = S.share_lists(passage("“三公”经费支出决算中，因公出国（境）费0万元，占0%；公务用车购置及运行维护费"
+                                      "4.02万元，占89.33%，比上年增加0.05万元；公务接待费7.94万元，占39.7%。"))
+    assert [(label, part.text, rate.text) for label, part, rate in listed.items] == [
+        ("因公出国（境）费", "0万元", "0%"), ("公务用车购置及运行维护费", "4.02万元", "89.33%"),
+        ("公务接待费", "7.94万元", "39.7%")]  # a change between two parts does not end the list
+    assert listed.quote.startswith("因公出国（境）费0万元") and listed.quote.endswith("39.7%")
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("基本支出60万元，占60%，其中人员经费50万元，占83%。", []),  # a 其中 opens another whole
+    ("收入100万元，财政拨款90万元，占90%；支出50万元，基本支出40万元，占80%。", []),  # amounts between
+    ("A费2万元，占年初预算的95%；B费3万元，占年初预算的98%。", []),  # completion rates
+    ("A费2万元，占货物的5%；B费3万元，占服务的8%。", []),  # two named wholes
+    ("货物、工程、服务分别为2万元、3万元和5万元，占比分别为20%、30%和50%。", []),  # listed respectively
+    ("A费2万元，占10%；B费3万元，占15%；C费1万元（占5%）。", [2]),  # an aside is no item
+])
+def test_share_lists_end_where_the_whole_may_change(text, runs):
+    assert [len(run.items) for run in S.share_lists(passage(text))] == runs
+
+
+def test_share_lists_judged_by_the_whole_each_item_stands_for():
+    ctx = ctx_of("某县某局2023年度部门决算\n"
+                 "“三公”经费决算中，公务接待费支出0.53万元，占69%；公务用车运行维护费1.18万元，占31%。\n"
+                 "“三公”经费决算中，公务接待费支出0.53万元，占31%；公务用车运行维护费1.18万元，占69%。\n"
+                 "“三公”经费决算中，公务接待费支出0.53万元，占0%；公务用车运行维护费1.18万元，占100%。\n"
+                 "本年支出合计9759.38万元，其中：基本支出5377.64万元，占55.10%；项目支出4381.74万元，占44.90%。")
+    swapped, right, zero = JS.share_lists(ctx)  # the last list's whole is stated: NAR-006 judges it
+    assert not swapped.ok and swapped.explanation == ("公务接待费支出0.53万元÷69%≈0.77万元，"
+                                                      "公务用车运行维护费1.18万元÷31%≈3.81万元")
+    assert right.ok  # 0.53 ÷ 31% ≈ 1.71 and 1.18 ÷ 69% ≈ 1.71
+    assert not zero.ok and "0.53万元却占0%" in zero.explanation
+
+
 def test_repeats():
     text = "12、住房保障支出（221类）住房改革支出（02款）住房公积金（01项）208.8万元。主要用于：公积金。2025年当年预算执行数为198.34万元，2026年预算安排201.50万元。"
     (r,) = S.repeats(passage(text), 2026)

@@ -519,6 +519,53 @@ ATTRIBUTES[ShareCheck] = _item_attributes(
 )
 
 
+@dataclass(frozen=True)
+class ShareListCheck(_ItemCheck):
+    item: S.ShareList
+    ok: bool
+    explanation: str
+
+
+def _implied_whole(part: S.Amount, rate: S.Percent) -> tuple[Decimal, Decimal] | None:
+    """The whole a part and its share stand for, over the rounding of both (the share rounded or
+    truncated); None when they say nothing of it (0 and 0%)."""
+    low = max(rate.value - rate.half, Decimal(0)) / 100
+    high = (rate.value + 2 * rate.half) / 100
+    if part.hi == 0 or (part.lo == 0 and low == 0):
+        return None
+    return part.lo / high, (part.hi / low if low > 0 else Decimal("Infinity"))
+
+
+def _check_share_list(shares: S.ShareList) -> ShareListCheck:
+    wholes = [(label, part, rate, _implied_whole(part, rate)) for label, part, rate in shares.items]
+    known = [w for *_, w in wholes if w is not None]
+    ok = len(known) < 2 or max(lo for lo, _ in known) <= min(hi for _, hi in known)
+    said = []
+    for label, part, rate, whole in wholes:
+        if whole is None:
+            continue
+        if rate.value:
+            said.append(f"{label}{part.text}÷{rate.text}≈{fmt_amount(part.value * 100 / rate.value, part)}")
+        else:
+            said.append(f"{label}{part.text}却占{rate.text}")
+    return ShareListCheck(shares, ok, "，".join(said))
+
+
+@primitive("share_lists", 0)
+def share_lists(ctx: Context) -> list[ShareListCheck]:
+    """Parts listed side by side with their shares of a whole the sentence does not state ("…决算
+    中，A万元，占P%；B万元，占Q%"). `ok`: one whole fits every part and share, over the rounding of
+    each; `explanation`: the whole each part and share stand for."""
+    return ctx.cached("narrative-share-lists",
+                      lambda: [_check_share_list(s) for s in document_statements(ctx).share_lists])
+
+
+ATTRIBUTES[ShareListCheck] = _item_attributes(
+    ok=lambda ctx, s: s.ok,
+    explanation=lambda ctx, s: s.explanation,
+)
+
+
 # ---- "X万元，其中：A万元、B万元、C万元" ----
 
 @dataclass(frozen=True)

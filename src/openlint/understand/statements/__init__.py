@@ -10,7 +10,7 @@ compacted text this package reads (one module per kind: `numbers`, `passage`, `c
   "与上年持平" — what was stated, and the amounts it must follow from;
 - `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
 - `Relation`: "决算数大于/小于/等于/与预算数持平";
-- `Share`: "X万元，其中：Y万元，占P%";
+- `Share`: "X万元，其中：Y万元，占P%"; `ShareList`: "A万元，占P%；B万元，占Q%" with no whole stated;
 - `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts (also of counts:
   "共有车辆5辆，其中：…其他用车3辆", each a `Count`, exact);
 - `Repeat`: an item's amount at its head and again in its sentence ("…（项）H万元。…本年预算安排B万元");
@@ -37,7 +37,7 @@ from openlint.understand.statements.numbers import (
 from openlint.understand.statements.passage import ASIDE, Passage, passages, sentences
 from openlint.understand.statements.change import Change, changes
 from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
-from openlint.understand.statements.share import Share, names_of_amounts, shares
+from openlint.understand.statements.share import Share, ShareList, names_of_amounts, share_lists, shares
 from openlint.understand.statements.breakdown import (
     MAX_LIST_ITEMS, Breakdown, bracketed_breakdowns, breakdowns, change_breakdowns, listed_breakdowns,
 )
@@ -47,11 +47,11 @@ from openlint.understand.statements.mention import ClassMention, class_mentions
 __all__ = [
     "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",
     "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Count", "Passage", "Percent",
-    "Relation", "Repeat", "Share", "Statements",
+    "Relation", "Repeat", "Share", "ShareList", "Statements",
     "amounts_in", "bracketed_breakdowns", "breakdowns", "change_breakdowns", "changes", "class_mentions",
     "compact", "completions", "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent",
     "listed_breakdowns", "parse_amount_text", "passages", "percents_in", "ratio_range", "relations", "repeats",
-    "sentences", "shares",
+    "sentences", "share_lists", "shares",
 ]
 
 # ---- all statements of a document, once ----
@@ -63,6 +63,7 @@ class Statements:
     completions: list[Completion] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
+    share_lists: list[ShareList] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     mentions: list[ClassMention] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
@@ -114,7 +115,9 @@ def extract(document: Document, year: int | None) -> Statements:
             result.relations.extend(relations(passage))
         if "占" in text:
             named_before.upto = n
-            result.shares.extend(shares(passage, named_before))
+            found_shares = shares(passage, named_before)
+            result.shares.extend(found_shares)
+            result.share_lists.extend(share_lists(passage, frozenset(s.rate.start for s in found_shares)))
         if "其中" in text or "主要" in text:
             result.breakdowns.extend(change_breakdowns(passage))
         if "其中" in text[-3:]:

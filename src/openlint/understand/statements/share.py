@@ -135,6 +135,70 @@ def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...
     return out
 
 
+# ---- shares listed side by side, their whole not stated ----
+
+# a share of a budget is a completion rate ("占年初预算的95%"): each part against its own budget
+_BUDGET_BASE = re.compile(r"^(?:年初|全年|调整后?|当年|本年)?(?:预算|计划|目标)(?:数|金额)?$")
+
+
+@dataclass(frozen=True)
+class ShareList:
+    """Parts listed one after another, each with its share of a whole the sentence does not state
+    ("“三公”经费支出决算中，公务用车购置及运行维护费4.02万元，占89.33%；公务接待费7.94万元，占
+    39.7%"): every share must be of the same whole. `items`: (the part's words, part, rate)."""
+
+    text: str
+    quote: str
+    location: Location
+    items: tuple[tuple[str, Amount, Percent], ...]
+
+
+def share_lists(passage: Passage, judged: frozenset[int] = frozenset()) -> list[ShareList]:
+    """The lists of shares of a passage whose whole is not stated with them. A list is a run of
+    shares in one sentence, each right after its part's amount, with no other amount (but changes)
+    and no 其中 between one share and the next part, of the same named whole or of none. A list
+    holding a share already judged against its whole (`judged`: the rates' starts) is left out."""
+    text = passage.text
+    out = []
+    for s_start, s_end in sentences(text):
+        if "占" not in text[s_start:s_end] or "分别" in text[s_start:s_end]:
+            continue
+        found = [a for a in _amounts_within(text, s_start, s_end) if not _in_brackets(text, s_start, a.start)]
+        runs: list[list] = []
+        last_end = None
+        for m in _SHARE.finditer(text, s_start, s_end):
+            part = next((a for a in reversed(found) if a.end <= m.start()), None)
+            usable = (
+                part is not None
+                and not _RESPECTIVE.match(text, m.end())
+                and not _in_brackets(text, s_start, m.start())
+                and _JUST_BEFORE.match(ASIDE.sub("", text[part.end : m.start()]))
+                and not _DIRECTION_BEFORE.search(text[max(s_start, part.start - 4) : part.start])
+            )
+            of = _RATIO_WORD.sub("", m.group("of") or "")
+            if not usable or _BUDGET_BASE.match(_scope_free(of)):
+                last_end = None  # not a part's share: the list, if any, ends here
+                continue
+            between = [a for a in found if last_end is not None and last_end <= a.start < part.start
+                       and not _DIRECTION_BEFORE.search(text[max(s_start, a.start - 4) : a.start])]
+            joins = (last_end is not None and not between and runs and runs[-1][0] == of
+                     and "其中" not in text[last_end : part.start])
+            label = text[_label_start(text, part.start, s_start) : part.start]
+            item = (label, part, _rate(m))
+            if joins:
+                runs[-1][1].append(item)
+            else:
+                runs.append([of, [item]])
+            last_end = m.end()
+        for _, items in runs:
+            if len(items) >= 2 and not any(rate.start in judged for _, _, rate in items):
+                first, last = items[0][1], items[-1][2]
+                out.append(ShareList(_quote(text, s_start, s_end, 160),
+                                     _quote(text, _label_start(text, first.start, s_start), last.end, 160),
+                                     passage.location, tuple(items)))
+    return out
+
+
 def _scope_free(words: str) -> str:
     return _SCOPE.sub("", words, count=1)
 
