@@ -6,7 +6,7 @@ with `cn_number` and `cn_numeral` for Chinese numerals) and the sequences they m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from openlint.judge.context import Context, compact
@@ -20,7 +20,7 @@ from openlint.model import Heading, Location, Paragraph
 class NumberingProblem:
     """A numbered heading or list item out of sequence."""
 
-    problem: str  # 重复 | 缺号 | 顺序 | 嵌套
+    problem: str  # 重复 | 缺号 | 错号 (one number wrong: both of the above at once) | 顺序 | 嵌套
     text: str  # the item (its first characters)
     previous: str  # the item it follows in its sequence (重复, 缺号) or sits under (嵌套)
     expected: str  # the marker that should be there: 第二部分, 六、, （三）
@@ -222,6 +222,7 @@ def _last_of_style(stack: list[_Numbered], style: str) -> int | None:
 
 
 def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) -> None:
+    start = len(problems)  # this walk's problems; a 重复 or 缺号 first as (kind, item, the one before, marker)
     stack: list[_Numbered] = []
     saved: list[tuple[int, list[_Numbered]]] = []  # (end position, outer stack) of nested blocks
     seq = 0
@@ -254,12 +255,12 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
         n = item.number
         item.seq = last.seq
         if n == last.number and (n > 1 or (isinstance(item.block, Heading) and isinstance(last.block, Heading))):
-            problems.append(_problem("重复", item, last, _marker(item.style, n + 1, item.word)))
+            problems.append(("重复", item, last, _marker(item.style, n + 1, item.word)))
         elif n > last.number + 1 and not _written_between(ctx, last, item):
             # one marker, two, or the first and the last: quoted by the message, “九、”至“十一、”
             first, final = _marker(item.style, last.number + 1, item.word), _marker(item.style, n - 1, item.word)
             missing = first if n - last.number == 2 else first + ("”“" if n - last.number == 3 else "”至“") + final
-            problems.append(_problem("缺号", item, last, missing))
+            problems.append(("缺号", item, last, missing))
         elif n < last.number and (n > 1 or last.first > 1) and not _opens_its_items(item, last):
             # 六、 after 八、, or 1、 right after a list that began at 2、: out of order, not a new list;
             # the sequence goes on from the higher number. (一、 right under the heading 六、 starts
@@ -274,6 +275,34 @@ def _walk(ctx: Context, items: list[_Numbered], nested: dict, problems: list) ->
             continue
         item.first = last.first
         stack[k] = item
+    problems[start:] = _one_wrong_number(problems[start:])
+
+
+def _one_wrong_number(found: list) -> list[NumberingProblem]:
+    """The problems, with each 重复 and 缺号 (still a tuple) made one; but a skip and a repeat that
+    one wrong number makes (二、四、四、 or 二、二、四、: the middle one should be 三、) told once,
+    as that number (错号)."""
+    out = []
+    i = 0
+    while i < len(found):
+        if isinstance(found[i], NumberingProblem):
+            out.append(found[i])
+            i += 1
+            continue
+        kind, item, last, expected = found[i]
+        if i + 1 < len(found) and not isinstance(found[i + 1], NumberingProblem):
+            next_kind, following, previous, _ = found[i + 1]
+            one_off = (kind == "缺号" and next_kind == "重复" and item.number == last.number + 2) or (
+                kind == "重复" and next_kind == "缺号" and following.number == item.number + 2)
+            if one_off and previous is item:
+                wrong = _problem("错号", item, last, _marker(item.style, last.number + 1, item.word))
+                out.append(replace(wrong, following=_short(following.block.text),
+                                   related=(last.block.location, following.block.location)))
+                i += 2
+                continue
+        out.append(_problem(kind, item, last, expected))
+        i += 1
+    return out
 
 
 def _opens_its_items(item: _Numbered, last: _Numbered) -> bool:
