@@ -836,6 +836,52 @@ def make_noops(doc, rng) -> list[Mutation]:
 # ------------------------------------------------------------------ generating and judging
 
 
+# shares listed side by side ("A万元，占P%；B万元，占Q%"): two of them swapped, as published texts do
+_LISTED_SHARE = re.compile(r"万?元[，,]\s*占\s*(\d+(?:\.\d+)?)(?=\s*[%％])")
+
+
+def cand_swapped_shares(doc, ctx):
+    for p in body_paragraphs(doc):
+        for sentence in re.finditer(r"[^。]+", p.text):
+            found = [m for m in _LISTED_SHARE.finditer(p.text, sentence.start(), sentence.end())]
+            pairs = [(a, b) for a, b in zip(found, found[1:]) if Decimal(a.group(1)) != Decimal(b.group(1))]
+            for a, b in pairs:
+                yield ("narr-share:swapped", p, a, b)
+
+
+def make_swapped_shares(doc, cand, rng):
+    kind, p, a, b = cand
+    swapped = b.group(1) + p.text[a.end(1) : b.start(1)] + a.group(1)
+    return para_mutation(kind, doc, p, a.start(1), b.end(1), swapped, (a.group(1) + "%", b.group(1) + "%"), ("NAR",))
+
+
+# a heading numbered one too high in the middle of its sequence (二、四、四、): a slip when renumbering
+_CN_HEADING = re.compile(r"^\s*(?:([一二三四五六七八九十]+)\s*、|（([一二三四五六七八九十]+)）)")
+_CN = "一二三四五六七八九"
+
+
+def cand_heading_number(doc, ctx):
+    by_level: dict[int, list[Heading]] = defaultdict(list)
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            by_level[b.level].append(b)
+    for heads in by_level.values():
+        for prev, head, nxt in zip(heads, heads[1:], heads[2:]):
+            marks = [_CN_HEADING.match(h.text) for h in (prev, head, nxt)]
+            if not all(marks) or len({m.lastindex for m in marks}) != 1:
+                continue
+            numbers = [_CN.find(m.group(m.lastindex)) + 1 if len(m.group(m.lastindex)) == 1 else 0 for m in marks]
+            if 0 < numbers[0] and numbers[1] == numbers[0] + 1 and numbers[2] == numbers[1] + 1 < 9:
+                yield ("numbering:wrong", head, marks[1])
+
+
+def make_heading_number(doc, cand, rng):
+    kind, head, m = cand
+    group = m.lastindex
+    new = _CN[_CN.find(m.group(group)) + 1]
+    return para_mutation(kind, doc, head, m.start(group), m.end(group), new, (new,), ("TXT",), heading=True)
+
+
 def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: set[str] | None) -> list[Mutation]:
     out: list[Mutation] = make_noops(doc, rng)
 
@@ -890,6 +936,8 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
     pick(list(cand_count(doc, ctx)), lambda c: make_count(doc, c, rng))
     pick(list(cand_named_share(doc, ctx)), lambda c: make_pct(doc, c, rng))
     pick(list(cand_duplicate(doc, ctx)), lambda c: make_duplicate(doc, c, rng))
+    pick(list(cand_swapped_shares(doc, ctx)), lambda c: make_swapped_shares(doc, c, rng))
+    pick(list(cand_heading_number(doc, ctx)), lambda c: make_heading_number(doc, c, rng))
     return out
 
 
