@@ -62,7 +62,7 @@ def test_registry_arities():
     core = {name: p for name, p in P.REGISTRY.items() if p.func.__module__ == P.__name__}  # families test their own
     assert {name: (p.min_args, p.max_args) for name, p in core.items()} == {
         "sections": (0, 1), "section": (1, 1), "tables": (0, 1), "table": (1, 1), "required_tables": (0, 0),
-        "paragraphs": (0, 1), "notes": (1, 1), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
+        "paragraphs": (0, 1), "notes": (1, 2), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
         "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 3),
         "states_absence": (2, 2), "missing": (2, 2), "has_amount": (1, 1),
         "paragraphs_outside": (1, 1), "discloses": (2, 2), "head": (1, 2), "unread": (0, 0),
@@ -184,6 +184,10 @@ def test_notes_attached_and_following(ctx):
     assert [n.text for n in P.notes(ctx, fund)] == ["本部门无政府性基金预算拨款安排的支出，故本表无数据。", "另一段说明。"]
     # stops at the next heading
     assert P.notes(ctx, sangong) == []
+    # with a pattern (a regex or a plain text), only the notes that match it
+    assert [n.text for n in P.notes(ctx, fund, re.compile("无|没有"))] == ["本部门无政府性基金预算拨款安排的支出，故本表无数据。"]
+    assert [n.text for n in P.notes(ctx, income, "收入")] == ["以上为收入预算。"]
+    assert P.notes(ctx, sangong, "无") == []
 
 
 def test_notes_stop_at_the_next_heading_and_include_attached_notes_first():

@@ -82,9 +82,17 @@ def paragraphs_outside(ctx: Context, pattern: Any) -> list[Paragraph]:
     return [p for p in paragraphs(ctx) if id(p) not in inside]
 
 
-@primitive("notes", 1)
-def notes(ctx: Context, tbl: Table) -> list[Paragraph]:
-    """The 注：… notes written under a table, and the paragraphs right after it up to the next table or heading."""
+@primitive("notes", 1, 2)
+def notes(ctx: Context, tbl: Table, pattern: Any = None) -> list[Paragraph]:
+    """The 注：… notes written under a table, and the paragraphs right after it up to the next table
+    or heading; with a pattern, those of them that match it."""
+    found = _notes(ctx, tbl)
+    if pattern is None:
+        return found
+    return [n for n in found if pattern_found(pattern, n.text)]
+
+
+def _notes(ctx: Context, tbl: Table) -> list[Paragraph]:
     blocks = ctx.document.blocks
     out = list(tbl.notes)
     start = ctx.block_index(tbl)
