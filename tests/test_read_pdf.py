@@ -356,6 +356,41 @@ def test_unit_budget_other_tables(unit):
 # ------------------------------------------------------------------------------- bad input
 
 
+# ------------------------------------------------------------ a spreadsheet printed to PDF
+
+EXCEL_PRINT = "shanghai-putuo-wanli-subdistrict-2025-dept-budget-excel-print"  # see make_excel_print.py
+
+
+def test_an_excel_print_parts_names_cut_short_from_the_amounts_beside_them():
+    # amounts stored as text start at their cell's left border; a long name in the cell before
+    # is cut there and its last glyph reaches over the border: two cells, not one
+    doc = read_pdf(str(FIX / f"{EXCEL_PRINT}.pdf"))
+    basic = table(doc, "经济分类")
+    assert leaf_labels(basic) == ["类", "款", "经济分类科目名称", "合计", "人员经费", "公用经费"]
+    assert row(basic, "301", "08") == ("301", "08", "机关事业单位基本养", "4,827,156", "4,827,156", "0")
+    assert row(basic, "302", "13") == ("302", "13", "维修(护)费", "276,000", "0", "276,000")
+    functional = table(doc, "功能分类")
+    assert row(functional, "208", "05", "05")[3:5] == ("机关事业单位基本养", "4,827,156")
+
+
+def test_an_excel_print_reads_as_its_workbook():
+    # the same findings as the workbook, but where the print shows a name cut short
+    from openlint.judge.engine import check_document, load_rules
+    from openlint.read import read_document
+
+    rules = load_rules()
+
+    def findings(path: Path) -> set[tuple[str, str]]:
+        return {(f.rule_id, f.message) for f in check_document(read_document(str(path)), rules)}
+
+    in_print = findings(FIX / f"{EXCEL_PRINT}.pdf")
+    in_book = findings(FIX.parent / "xlsx" / f"{EXCEL_PRINT}.xlsx")
+    cut_short = ("机关事业单位基本养”", "其他城乡社区管理事 ")
+    assert {f for f in in_print - in_book if not any(c in f[1] for c in cut_short)} == set()
+    assert {f for f in in_book - in_print if "城乡社区管理事务支出 53,121,126" not in f[1]} == set()
+    assert any(rule == "CLS-002" and "名称不完整" in message for rule, message in in_print)
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.pdf"
     path.write_bytes(b"")

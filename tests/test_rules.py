@@ -1,8 +1,9 @@
 """Every shipped rule's pass and fail cases, as data (tests/rules/*.yaml), run by one test.
 
 A case file names its rules' cases; each case has a document (see docbuilder) and either
-`fail: N` (the rule reports N findings; `message` may give text that each must contain) or
-`pass: true` (the rule reports nothing).
+`fail: N` (the rule reports N findings; `message` may give text that each must contain, `severity`
+the level each is reported at when a finding says otherwise than its rule) or `pass: true` (the
+rule reports nothing).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def test_rule_case(rule_id, case):
         assert len(findings) == case["fail"], [f.message for f in findings]
         for expected in case.get("message", []):
             assert all(expected in f.message for f in findings), [f.message for f in findings]
+        if "severity" in case:
+            assert {f.severity.value for f in findings} == {case["severity"]}, [f.severity for f in findings]
 
 
 def test_every_rule_has_a_pass_and_a_fail_case():

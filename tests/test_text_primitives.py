@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -19,7 +20,7 @@ from openlint.judge.text.patterns import occurrences, periods, years
 from openlint.judge.text.toc import _toc_ids
 from openlint.judge.text.toc_entries import toc_entries
 from openlint.judge.context import Context
-from openlint.model import Heading, Section
+from openlint.model import Heading, Location, Paragraph, Section, Table
 from openlint.understand.catalog import load_catalog
 
 CATALOG = load_catalog()
@@ -400,6 +401,18 @@ def test_pages():
     assert pdf_pages[4].quote == "预算□□拨款□"
     assert pdf_pages[3].related[0].page == 2 and pdf_pages[2].location.page == 3
     assert pages(ctx_of("没有分页的文字。")) == []
+
+
+def test_the_same_rows_of_two_tables_are_no_repeated_page():
+    # a 收入 and a 支出 table of the same codes and amounts, each going on over a page of rows alone
+    doc = build("某局2025年部门预算\n[页]\n[表] 收入预算总表\n| 201 | 一般公共服务支出 | 100.00 |\n"
+                "[页]\n[表] 支出预算总表\n| 201 | 一般公共服务支出 | 100.00 |\n[页]\n一段说明。")
+    income, spending = doc.tables
+    rows = "201一般公共服务支出100.00" * 3
+    paged = replace(doc, page_texts=("某局2025年部门预算", rows, rows, rows), blocks=(
+        *[b for b in doc.blocks if not isinstance(b, Table)][:1], replace(income, pages=(2,)), replace(spending, pages=(3,)),
+        Paragraph("一段说明。", Location("case.txt", page=4))))
+    assert [p.duplicate_of for p in pages(Context(paged, CATALOG))] == [None, None, None, 2]  # page 4 holds text
 
 
 # ---- table columns ----

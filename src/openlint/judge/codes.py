@@ -38,6 +38,8 @@ def _names_match(printed: str, official: str) -> bool:
     return len(a) >= 4 and b.startswith(a) and len(a) >= 0.6 * len(b)
 
 
+_CUT_SHORT = "（名称不完整，疑似打印时被单元格截断）"
+
 @direct_init
 @dataclass(frozen=True, slots=True)
 class CodeCheck:
@@ -46,7 +48,7 @@ class CodeCheck:
     certain: bool
     known: bool  # the code exists in the document's year
     verifiable: bool  # the parent's list of children is complete, so an unknown code is really unknown
-    former: str  # "" or a note that the printed name is a former name
+    note: str  # "" or what the printed name is: a former name, or the official one cut short
     has_children: bool
     nonzero: bool
     kind: str | None
@@ -62,8 +64,11 @@ class CodeCheck:
 
     @property
     def severity(self) -> Severity | None:
-        # a name the shipped list is not sure of never makes an error
-        return None if self.certain else Severity.NOTE
+        # a name the shipped list is not sure of never makes an error; a name cut short by its
+        # cell in print is the right one, badly shown
+        if not self.certain:
+            return Severity.NOTE
+        return Severity.WARNING if self.note == _CUT_SHORT else None
 
     @property
     def name_ok(self) -> bool:
@@ -72,18 +77,24 @@ class CodeCheck:
 
 def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | None, bool, str]:
     """What the list says of a printed code and name: its entry, whether an unknown code is
-    really unknown (`verifiable`), and a note when the name is a former one."""
+    really unknown (`verifiable`), and a note when the name is a former one or the official one
+    cut short (the end of a long name hidden by the next cell when a spreadsheet is printed)."""
     entry = codes.entry(r.code, year)
     parent = r.code[:-2] if len(r.code) > 3 else ("economic" if r.system == "economic" else "function")
     verifiable = r.system in ("function", "economic") and codes.complete(parent, year) and (
         len(r.code) == 3 or codes.entry(r.code[:3], year) is not None)
-    former = ""
+    note = ""
     if entry is not None and not _names_match(r.name, entry.name):
+        printed = normalize_name(r.name)
         for f in codes.former_names(r.code):
-            if normalize_name(f.name) == normalize_name(r.name):
-                former = f"（“{r.name}”是{f.until}年及以前的旧称）"
+            if normalize_name(f.name) == printed:
+                note = f"（“{r.name}”是{f.until}年及以前的旧称）"
                 break
-    return entry, verifiable, former
+        else:
+            official = normalize_name(entry.name)
+            if len(printed) >= 4 and len(official) - len(printed) >= 2 and official.startswith(printed):
+                note = _CUT_SHORT
+    return entry, verifiable, note
 
 
 def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
@@ -103,7 +114,7 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
         found = listed.get(key)
         if found is None:
             found = listed[key] = _listed(r, codes, year)
-        entry, verifiable, former = found
+        entry, verifiable, note = found
         has_children = r.code in parents
         out.append(
             CodeCheck(
@@ -112,7 +123,7 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
                 certain=entry.certain if entry else True,
                 known=entry is not None,
                 verifiable=verifiable,
-                former=former,
+                note=note,
                 has_children=has_children,
                 nonzero=any(r.amounts),
                 kind=kind.id if kind else None,
@@ -193,7 +204,7 @@ ATTRIBUTES[CodeCheck] = {
     "known": lambda ctx, r: r.known,
     "verifiable": lambda ctx, r: r.verifiable,
     "name_ok": lambda ctx, r: r.name_ok,
-    "former": lambda ctx, r: r.former,
+    "note": lambda ctx, r: r.note,
     "has_children": lambda ctx, r: r.has_children,
     "lineage_ok": lambda ctx, r: not r.lineage,
     "lineage": lambda ctx, r: r.lineage,

@@ -490,8 +490,16 @@ def _make_line(chars: list[tuple], page_no: int, width: float, height: float) ->
                     breaks.append((len(buf), sx1, x0))
                 if spaced:
                     buf.append(" ")
-            elif c[5] and gap > soft:
-                buf.append(" ")
+            else:
+                if c[5] and gap > soft:
+                    buf.append(" ")
+                elif "0" <= ch <= "9" and prev_ch >= "\u3400":
+                    # a figure right after a character, however close: a cell border may part
+                    # them (a name clipped at its cell's edge, an amount written from the next
+                    # cell's left edge: 机关事业单位基本养|4,827,156)
+                    if breaks is None:
+                        breaks = []
+                    breaks.append((len(buf), sx1, x0))
             buf.append(ch)
             if c[2] > sx1:
                 sx1 = c[2]

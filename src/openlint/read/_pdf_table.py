@@ -74,6 +74,10 @@ def split_glued(line: Line) -> None:
         if len(merged) == 1:
             out.append(seg)
             continue
+        for left, right in zip(merged, merged[1:]):
+            # a piece clipped at its cell's border may reach over it: keep the pieces apart, so
+            # that the columns they stand in stay apart
+            left[3] = max(left[2], min(left[3], right[2] - 2))
         for i0, i1, x0, x1 in merged:
             t = text[i0:i1].strip()
             if t:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.text.corpus import _page, _quote
-from openlint.model import Document, Location
+from openlint.model import Document, Location, Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ def _pages(document: Document) -> list[Page]:
     first = next((i for i, b in enumerate(blank) if not b), None)
     last = next((i for i in range(len(blank) - 1, -1, -1) if not blank[i]), None)
     seen: dict[str, int] = {}
+    holders = _holders(document)
     out: list[Page] = []
     for i, raw in enumerate(texts):
         number = i + 1
@@ -62,6 +63,8 @@ def _pages(document: Document) -> list[Page]:
         if not blank[i] and len(text) >= 30:
             duplicate = seen.get(text)
             seen.setdefault(text, number)
+            if duplicate is not None and _other_tables(holders.get(duplicate, set()), holders.get(number, set())):
+                duplicate = None
         bad = 0
         quote = ""
         if number not in reported and _BAD_CHAR.search(raw):  # most pages extract cleanly
@@ -81,6 +84,24 @@ def _pages(document: Document) -> list[Page]:
             quote=quote, location=location, related=related, anchor=f"第{number}页", unread=number in reported,
         ))
     return out
+
+
+def _holders(document: Document) -> dict[int, set]:
+    """What each page holds: the ids of the tables drawn on it, and "text" for anything else."""
+    held: dict[int, set] = {}
+    for block in document.blocks:
+        if isinstance(block, Table):
+            for page in block.pages or (block.location.page,):
+                held.setdefault(page, set()).add(id(block))
+        elif block.location.page:
+            held.setdefault(block.location.page, set()).add("text")
+    return held
+
+
+def _other_tables(first: set, second: set) -> bool:
+    """Two pages of nothing but rows of two different tables: the same rows (the same codes and
+    amounts in a 收入 and a 支出 table) on a page each, not one page printed twice."""
+    return bool(first) and bool(second) and "text" not in first | second and not first & second
 
 
 ATTRIBUTES[Page] = {
