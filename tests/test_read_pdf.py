@@ -391,6 +391,36 @@ def test_an_excel_print_reads_as_its_workbook():
     assert any(rule == "CLS-002" and "名称不完整" in message for rule, message in in_print)
 
 
+def test_ruled_cells_stay_apart_when_their_texts_run_together(tmp_path):
+    # a spreadsheet print: headers written from the left of their ruled cells come within a
+    # space of each other, and a long name runs on over the empty cell beside it; the vertical
+    # rules say where each cell ends
+    height = 842
+
+    def text(x: int, top: int, s: str) -> bytes:
+        return b"BT /F1 10 Tf %d %d Td (%s) Tj ET\n" % (x, height - top, s.encode())
+
+    xs, tops = (70, 190, 262, 372), (100, 116, 132, 148, 164, 180, 196)
+    content = text(72, 112, "Code") + text(212, 112, "Item name") + text(264, 112, "Amount")  # 2.8 pt apart
+    rows = [("101", "Alpha", "10.00"), ("102", "Subsidies to families", ""), ("103", "Gamma", "30.00"),
+            ("104", "Other family subsidies", ""), ("105", "Delta", "50.00")]
+    for top, (code, name, amount) in zip(tops[1:], rows):
+        content += text(72, top + 12, code) + text(192, top + 12, name) + (text(264, top + 12, amount) if amount else b"")
+    content += b"".join(b"0.5 w %d %d m %d %d l S\n" % (xs[0], height - y, xs[-1], height - y) for y in tops)
+    content += b"".join(b"0.5 w %d %d m %d %d l S\n" % (x, height - tops[0], x, height - tops[-1]) for x in xs)
+    path = tmp_path / "ruled.pdf"
+    path.write_bytes(_one_page_pdf(content))
+    (table,) = read_pdf(str(path)).tables
+    assert [[c.text for c in row] for row in table.grid] == [
+        ["Code", "Item name", "Amount"],
+        ["101", "Alpha", "10.00"],
+        ["102", "Subsidies to families", ""],
+        ["103", "Gamma", "30.00"],
+        ["104", "Other family subsidies", ""],
+        ["105", "Delta", "50.00"],
+    ]
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.pdf"
     path.write_bytes(b"")

@@ -56,8 +56,9 @@ class _Draft:
         self.hs: Counter[float] = Counter()  # line heights (to 0.5 pt)
         self.starts: set[int] = set()  # where its cells start (to 1 pt)
 
-    def add(self, line: Line) -> None:
-        split_glued(line)
+    def add(self, line: Line, vertical: list = ()) -> None:
+        """`vertical`: the ruling lines of the line's page (cell borders part glued cells)."""
+        split_glued(line, vertical)
         if self.parts[-1][0] != line.page:
             self.parts.append((line.page, []))
         self.parts[-1][1].append(line)
@@ -524,7 +525,7 @@ class Composer:
             if self._ends_table(line, draft):
                 self._close_table()
                 return i
-            draft.add(line)
+            draft.add(line, self.rules_of(line.page).vertical if self.rules_of is not None else ())
             i += 1
         last = draft.last
         if draft.caption == "" and (last is None or not self._grid_row(last, 1)):

@@ -48,12 +48,16 @@ _CUT_AMOUNT = re.compile(r"^[-−–—－]?(?:\d{1,3}(?:[,，]\d{3})+|\d{5,})[.
 _STRICT_AMOUNT = re.compile(r"^[-−–—－]?\d{1,3}(?:[,，]\d{3})+(?:[.．]\d+)?$|^[-−–—－]?\d+[.．]\d+$")
 
 
-def split_glued(line: Line) -> None:
-    """Split segments where an amount is glued to the next cell (``371,514,655.00一、…``,
-    ``1,867,397.54 66,410,000.00``): at a remembered narrow gap whose left or right piece is
-    an unmistakable amount (thousands separators or decimals). In place."""
+def split_glued(line: Line, vertical: list[Rule] = ()) -> None:
+    """Split segments where a cell's text runs up to the next cell's: at a remembered narrow gap
+    whose left or right piece is an unmistakable amount (thousands separators or decimals:
+    ``371,514,655.00一、…``, ``1,867,397.54 66,410,000.00``), or across which a vertical rule
+    of the table runs beside the line (`vertical`: a cell border; ``科目名称 决算数`` written from
+    the left of two ruled cells; a space in a Latin name printed on over its empty neighbour
+    that happens to fall on the border would be cut too). In place."""
     if not any(s.breaks for s in line.segs):
         return
+    borders = [x for x, y0, y1 in vertical if y0 < line.bottom and line.top < y1]
     out: list[Seg] = []
     for seg in line.segs:
         if not seg.breaks:
@@ -66,7 +70,8 @@ def split_glued(line: Line) -> None:
         merged = [pieces[0]]
         for p in pieces[1:]:
             last = merged[-1]
-            if _STRICT_AMOUNT.match(text[last[0] : last[1]].strip()) or _STRICT_AMOUNT.match(text[p[0] : p[1]].strip()):
+            if (_STRICT_AMOUNT.match(text[last[0] : last[1]].strip()) or _STRICT_AMOUNT.match(text[p[0] : p[1]].strip())
+                    or any(min(last[3], p[2]) - 1.5 <= x <= max(last[3], p[2]) + 1.5 for x in borders)):
                 merged.append(p)
             else:
                 last[1] = p[1]
@@ -893,7 +898,8 @@ def build_table(
     all_lines = header_lines + [ln for _, ls in body_parts for ln in ls]
     hs = sorted(ln.h for ln in all_lines) or [10.0]
     h = hs[len(hs) // 2]
-    cols = _clusters([(s.x0, s.x1) for row in rows for _, s in row])
+    borders_of = (lambda page_no: rules_of(page_no).vertical) if rules_of is not None else (lambda page_no: [])
+    cols = _clusters([_within_borders(line, s, borders_of(line.page)) for row in rows for line, s in row])
     cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
     if rules_of is not None and cells:
         _widen_groups_to_borders(cells, rules_of(parts[0][0]).vertical)
@@ -942,6 +948,14 @@ def build_table(
         header_rows=header_rows,
         pages=pages,
     )
+
+
+def _within_borders(line: Line, seg: Seg, vertical: list[Rule]) -> tuple[float, float]:
+    """The segment's extent up to the first vertical rule beside its line that it crosses: a
+    spreadsheet prints a long name on over the empty cell beside it, and the name stays in the
+    column it starts in (the extent defines the columns)."""
+    crossed = [x for x, y0, y1 in vertical if seg.x0 + 1 < x < seg.x1 - 1 and y0 < line.bottom and line.top < y1]
+    return (seg.x0, min(crossed) - 1) if crossed else (seg.x0, seg.x1)
 
 
 def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = frozenset()) -> bool:
