@@ -14,6 +14,7 @@ import pytest
 
 import openlint.read.pdf as pdf_reader
 from openlint.model import Cell, Document, Heading, Paragraph, Table
+from openlint.read._pdf_layout import Line, Seg
 from openlint.read.pdf import read_pdf
 
 FIX = Path(__file__).parent / "fixtures" / "pdf"
@@ -389,6 +390,47 @@ def test_an_excel_print_reads_as_its_workbook():
     assert {f for f in in_print - in_book if not any(c in f[1] for c in cut_short)} == set()
     assert {f for f in in_book - in_print if "城乡社区管理事务支出 53,121,126" not in f[1]} == set()
     assert any(rule == "CLS-002" and "名称不完整" in message for rule, message in in_print)
+
+
+def test_a_sheet_printed_in_strips_reads_as_printed_whole():
+    # portrait, not fitted to the page: the codes and names on one page, the amounts on the
+    # next, the caption cut over both; two bands of rows, printed down, then over
+    strips = read_pdf(str(FIX / f"{EXCEL_PRINT}-strips.pdf"))
+    whole = read_pdf(str(FIX / f"{EXCEL_PRINT}.pdf"))
+    assert [t.caption for t in strips.tables] == [t.caption for t in whole.tables]
+    for joined, fitted in zip(strips.tables, whole.tables):
+        assert [[c.text for c in r] for r in joined.grid] == [[c.text for c in r] for r in fitted.grid]
+        assert joined.preamble == fitted.preamble == ("单位：元",)
+    assert [t.pages for t in strips.tables] == [(1, 2, 3, 4), (5, 6)]  # a strip's page is the table's too
+
+
+def _strip_line(page: int, y: float, *cells: tuple[float, str]) -> Line:
+    return Line(page, y, 10.0, [Seg(x, x + 10 * len(text), text) for x, text in cells], 595.0, 842.0)
+
+
+def _labels_page(page: int, caption: str) -> list[Line]:
+    return [_strip_line(page, 80, (150, caption)), _strip_line(page, 140, (60, "类"), (120, "科目名称"))] + [
+        _strip_line(page, 155 + 15 * k, (60, str(201 + k)), (120, "一般公共服务支出")) for k in range(4)]
+
+
+def test_strips_join_their_labels_page_only():
+    from openlint.read._pdf_strips import join_strips
+
+    amounts = [_strip_line(2, 140, (60, "合计"), (160, "基本支出"))] + [
+        _strip_line(2, 155.8 + 15 * k, (60, f"{k + 1}0.00"), (160, f"{k + 1}0.00")) for k in range(4)]
+    pages = [(1, 595.0, 842.0, _labels_page(1, "一般公共预算财政拨款支出决算表")),
+             (2, 595.0, 842.0, [_strip_line(2, 80, (20, "款支出决算表"))] + amounts)]
+    assert join_strips(pages, {}) == {2: 1}
+    assert pages[1][3] == [] and [s.text for s in pages[0][3][2].segs] == ["201", "一般公共服务支出", "10.00", "10.00"]
+    assert pages[0][3][0].text == "一般公共预算财政拨款支出决算表"  # the fuller piece of the caption stays
+    # another table, empty, whose title ends as the first one's: its own label columns, no strip
+    empty = [_strip_line(2, 80, (150, "政府性基金预算财政拨款收入支出决算表")), _strip_line(2, 140, (60, "科目编码"), (160, "合计"))]
+    pages = [(1, 595.0, 842.0, _labels_page(1, "支出决算表")), (2, 595.0, 842.0, empty)]
+    assert join_strips(pages, {}) == {} and pages[1][3] == empty
+    # amounts alone at other heights than the labels' rows: the next band of another table
+    pages = [(1, 595.0, 842.0, _labels_page(1, "支出决算表")),
+             (2, 595.0, 842.0, [_strip_line(2, 80 + 15 * k, (60, "10.00")) for k in range(6)])]
+    assert join_strips(pages, {}) == {}
 
 
 def test_ruled_cells_stay_apart_when_their_texts_run_together(tmp_path):
@@ -794,7 +836,6 @@ def test_a_label_cut_by_a_page_break(previous, first_of_page, full, continues):
     ([(186, 241, "社会保障和"), (261, 321, "3,808,085.")], [(186, 230, "就业支出")], False),  # text alone: not this test
 ])
 def test_the_ends_of_amounts_cut_by_a_narrow_column(above, below, finishes):
-    from openlint.read._pdf_layout import Line, Seg
     from openlint.read._pdf_table import _finishes
 
     def line(y: float, cells) -> Line:
@@ -804,7 +845,6 @@ def test_the_ends_of_amounts_cut_by_a_narrow_column(above, below, finishes):
 
 
 def test_pieces_of_a_header_line_between_the_same_rules_are_one_cell():
-    from openlint.read._pdf_layout import Line, Seg
     from openlint.read._pdf_table import _one_per_cell
 
     line = Line(1, 120.6, 10.2, [Seg(481, 525, "经营支出"), Seg(539, 583, "上解上级"), Seg(600, 622, "支出"),

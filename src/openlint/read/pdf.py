@@ -41,6 +41,7 @@ import pypdfium2 as pdfium
 
 from openlint.model import Document, Location, Problem, Table
 from openlint.read._pdf_blocks import Composer
+from openlint.read._pdf_strips import join_strips
 from openlint.read._pdf_layout import (
     NO_RULES,
     Line,
@@ -244,10 +245,25 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     if clipped:
         _drop_spilled(pages, texts, clipped)
     _drop_furniture(pages, texts)
+    strips = join_strips(pages, rules)
     blocks = Composer(path, pages, lambda page_no: rules.get(page_no, NO_RULES)).run()
+    if strips:
+        blocks = _with_strip_pages(blocks, strips)
     if pictures:
         blocks = _beside_pictures(blocks, set(pictures))
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
+
+
+def _with_strip_pages(blocks: list, strips: dict[int, int]) -> list:
+    """A table put back together from strips (`_pdf_strips`) is on the strips' pages too."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Table):
+            extra = [strip for strip, page in strips.items() if page in block.pages]
+            if extra:
+                block = replace(block, pages=tuple(sorted({*block.pages, *extra})))
+        out.append(block)
+    return out
 
 
 def _beside_pictures(blocks: list, pictures: set[int]) -> list:

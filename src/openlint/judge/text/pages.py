@@ -28,7 +28,7 @@ class Page:
     unread: bool = False  # the reader could not read it (only a picture, text that did not extract)
 
 
-_FURNITURE = re.compile(r"^[-—–－]*(第?\d+页?(共\d+页)?|\d+/\d+)[-—–－]*$")
+_FURNITURE = re.compile(r"^[-—–－]*(第?\d{1,4}页?(共\d+页)?|\d+/\d+)[-—–－]*$")
 _BAD_CHAR = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
