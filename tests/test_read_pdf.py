@@ -392,16 +392,58 @@ def test_an_excel_print_reads_as_its_workbook():
     assert any(rule == "CLS-002" and "名称不完整" in message for rule, message in in_print)
 
 
-def test_a_sheet_printed_in_strips_reads_as_printed_whole():
+@pytest.mark.parametrize("variant, pages", [
     # portrait, not fitted to the page: the codes and names on one page, the amounts on the
     # next, the caption cut over both; two bands of rows, printed down, then over
-    strips = read_pdf(str(FIX / f"{EXCEL_PRINT}-strips.pdf"))
+    ("strips", [(1, 2, 3, 4), (5, 6)]),
+    # amounts stored as numbers: written from the right of their cells, up to the border before
+    # the next cell's code (two-group tables), far from their header written from the left
+    ("numbers", [(1, 2, 3), (4, 5)]),
+])
+def test_a_sheet_printed_otherwise_reads_the_same(variant, pages):
+    other = read_pdf(str(FIX / f"{EXCEL_PRINT}-{variant}.pdf"))
     whole = read_pdf(str(FIX / f"{EXCEL_PRINT}.pdf"))
-    assert [t.caption for t in strips.tables] == [t.caption for t in whole.tables]
-    for joined, fitted in zip(strips.tables, whole.tables):
-        assert [[c.text for c in r] for r in joined.grid] == [[c.text for c in r] for r in fitted.grid]
-        assert joined.preamble == fitted.preamble == ("单位：元",)
-    assert [t.pages for t in strips.tables] == [(1, 2, 3, 4), (5, 6)]  # a strip's page is the table's too
+    assert [t.caption for t in other.tables] == [t.caption for t in whole.tables]
+    for read, fitted in zip(other.tables, whole.tables):
+        assert [[c.text for c in r] for r in read.grid] == [[c.text for c in r] for r in fitted.grid]
+        assert read.preamble == fitted.preamble == ("单位：元",)
+    assert [t.pages for t in other.tables] == pages  # a strip's page is the table's too
+
+
+def test_a_two_group_table_printed_from_its_workbook_reads_as_the_workbook():
+    # 人员经费 | 公用经费 side by side, amounts stored as numbers: an amount written from the right
+    # of its cell touches the border before the next group's code, the header 决算数 is written
+    # from the left of the amounts' cell
+    from openlint.read import read_document
+
+    name = "shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors-excel-print"
+    (printed,) = read_pdf(str(FIX / f"{name}-numbers.pdf")).tables
+    (book,) = read_document(str(FIX.parent / "xlsx" / f"{name}.xlsx")).tables
+    assert (printed.n_rows, printed.n_cols) == (book.n_rows, book.n_cols) == (42, 8)
+    for in_print, in_book in zip(printed.grid, book.grid):
+        for p, b in zip(in_print, in_book):  # as printed: a long name cut short by the next cell
+            assert p.text == b.text or (len(p.text) >= 8 and b.text.startswith(p.text)), (p.text, b.text)
+
+
+def test_the_borders_of_a_ruled_table_make_its_columns():
+    # a spreadsheet print: headers written from the left of their cells, amounts from the right;
+    # an amount that fills its cell touches the border before the next cell's code
+    from openlint.read._pdf_layout import Rules
+    from openlint.read._pdf_table import build_table
+
+    def line(y: float, *cells: tuple[float, float, str]) -> Line:
+        return Line(1, y, 10.0, [Seg(x0, x1, text) for x0, x1, text in cells], 842.0, 595.0)
+
+    header = line(100, (72, 92, "名称"), (192, 212, "金额"), (352, 372, "编码"), (392, 412, "金额"))
+    rows = [line(115, (72, 102, "甲项"), (305, 349.5, "1,234.56"), (350.6, 366, "302"), (440, 460, "7.00")),
+            line(130, (72, 102, "乙项"), (320, 349.5, "34.56"), (350.6, 366, "303"), (440, 460, "8.00"))]
+    borders = Rules([], [(x, 90.0, 140.0) for x in (70, 190, 350, 390, 470)])
+    table = build_table("t.pdf", "表", [], [(1, [header, *rows])], 1, rules_of=lambda page: borders)
+    assert [[c.text for c in row] for row in table.grid] == [
+        ["名称", "金额", "编码", "金额"],
+        ["甲项", "1,234.56", "302", "7.00"],
+        ["乙项", "34.56", "303", "8.00"],
+    ]
 
 
 def _strip_line(page: int, y: float, *cells: tuple[float, str]) -> Line:

@@ -322,15 +322,18 @@ class _Col:
         self.label = False
 
 
-def _clusters(spans: list[tuple[float, float]]) -> list[_Col]:
-    """Columns from body segment extents: covered runs of x, split at thin valleys."""
+def _clusters(spans: list[tuple[float, float]], borders: list[float] = ()) -> list[_Col]:
+    """Columns from body segment extents: covered runs of x, split at thin valleys and at the
+    table's vertical rules (`borders`: texts on either side of a rule touch it in a spreadsheet
+    print, amounts written from the right of one cell, a code from the left of the next)."""
     if not spans:
         return []
     lo_x = min(s[0] for s in spans)
     hi_x = max(s[1] for s in spans)
     if hi_x - lo_x > 4000:  # a coverage profile of 1 pt cells; keep it small whatever comes
         scale = 4000 / (hi_x - lo_x)
-        cols = _clusters([((x0 - lo_x) * scale, (x1 - lo_x) * scale) for x0, x1 in spans])
+        cols = _clusters([((x0 - lo_x) * scale, (x1 - lo_x) * scale) for x0, x1 in spans],
+                         [(x - lo_x) * scale for x in borders])
         for c in cols:
             c.x0 = c.x0 / scale + lo_x
             c.x1 = c.x1 / scale + lo_x
@@ -346,6 +349,9 @@ def _clusters(spans: list[tuple[float, float]]) -> list[_Col]:
     for x in range(size):
         run += diff[x]
         cov[x] = run
+    for x in borders:  # (a rule some text runs across parts no columns there)
+        if 0 <= int(x) - lo < size and not any(x0 < x - 1 and x + 1 < x1 for x0, x1 in spans):
+            cov[int(x) - lo] = 0
     intervals: list[tuple[int, int]] = []
     x = 0
     while x < size:
@@ -596,8 +602,9 @@ def _is_group(c: _HCell, cells: list[_HCell]) -> bool:
     return nl.band > c.band and nr.band > c.band
 
 
-def _add_header_columns(cols: list[_Col], cells: list[_HCell], h: float) -> list[_Col]:
-    """Header cells that sit over no column become columns (walked from the bottom band up)."""
+def _add_header_columns(cols: list[_Col], cells: list[_HCell], h: float, borders: list[float] = ()) -> list[_Col]:
+    """Header cells that sit over no column become columns (walked from the bottom band up).
+    `borders`: the x of the vertical rules beside the header's last line, if it is ruled."""
     if not cells:
         return cols
     nb = max(c.band for c in cells) + 1
@@ -611,7 +618,8 @@ def _add_header_columns(cols: list[_Col], cells: list[_HCell], h: float) -> list
             cols.append(_Col(c.x0, c.x1, False))
             cols.sort(key=lambda col: col.x0)
     # a header-only column next to a data-only column is one column (a centred header over
-    # right-aligned amounts can miss them by a few points)
+    # right-aligned amounts can miss them by a few points; in a ruled table, a header written
+    # from the left of its cell over amounts written from the right, with no border between)
     leaves = [c for c in cells if not _is_group(c, cells)]
     for col in cols:
         col.label = any(_ov(c.x0, c.x1, col.x0, col.x1) for c in leaves)
@@ -625,7 +633,9 @@ def _add_header_columns(cols: list[_Col], cells: list[_HCell], h: float) -> list
             for j in (i - 1, i + 1):
                 if 0 <= j < len(cols) and cols[j].data and not cols[j].label:
                     gap = cols[j].x0 - col.x1 if j > i else col.x0 - cols[j].x1
-                    if gap < 2.5 * h:
+                    lo, hi = (col.x1, cols[j].x0) if j > i else (cols[j].x1, col.x0)
+                    one_cell = bool(borders) and not any(lo < x < hi for x in borders)
+                    if gap < 2.5 * h or one_cell:
                         options.append((gap, j))
             if options:
                 _, j = min(options)
@@ -899,11 +909,12 @@ def build_table(
     hs = sorted(ln.h for ln in all_lines) or [10.0]
     h = hs[len(hs) // 2]
     borders_of = (lambda page_no: rules_of(page_no).vertical) if rules_of is not None else (lambda page_no: [])
-    cols = _clusters([_within_borders(line, s, borders_of(line.page)) for row in rows for line, s in row])
+    borders = _table_borders(rules_of, parts[0][0], body_parts[0][1])
+    cols = _clusters([_within_borders(line, s, borders_of(line.page)) for row in rows for line, s in row], borders)
     cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
     if rules_of is not None and cells:
         _widen_groups_to_borders(cells, rules_of(parts[0][0]).vertical)
-    cols = _add_header_columns(cols, cells, h)
+    cols = _add_header_columns(cols, cells, h, _table_borders(rules_of, parts[0][0], header_lines[-1:]))
     if not cols:
         cols = [_Col(0.0, 1.0, False)]
     ncols = len(cols)
@@ -950,12 +961,30 @@ def build_table(
     )
 
 
+def _table_borders(rules_of: Callable[[int], Rules] | None, page: int, lines: list[Line]) -> list[float]:
+    """The x of the vertical rules beside nearly all of `lines` on `page`: the borders of the
+    columns there ([] if unruled)."""
+    if rules_of is None or not lines:
+        return []
+    vertical = rules_of(page).vertical
+    beside: dict[float, int] = {}
+    for line in lines:
+        for x in {round(x, 1) for x, y0, y1 in vertical if y0 < line.bottom and line.top < y1}:
+            beside[x] = beside.get(x, 0) + 1
+    return sorted(x for x, n in beside.items() if n >= 0.8 * len(lines))
+
+
 def _within_borders(line: Line, seg: Seg, vertical: list[Rule]) -> tuple[float, float]:
-    """The segment's extent up to the first vertical rule beside its line that it crosses: a
-    spreadsheet prints a long name on over the empty cell beside it, and the name stays in the
-    column it starts in (the extent defines the columns)."""
-    crossed = [x for x, y0, y1 in vertical if seg.x0 + 1 < x < seg.x1 - 1 and y0 < line.bottom and line.top < y1]
-    return (seg.x0, min(crossed) - 1) if crossed else (seg.x0, seg.x1)
+    """The part of the segment's extent between two vertical rules beside its line where most of
+    it lies: a spreadsheet prints a long name on over the empty cell beside it, a centred name
+    too wide for its cell pokes out of it, and the name stays in the column it stands in (the
+    extent defines the columns)."""
+    crossed = sorted(x for x, y0, y1 in vertical if seg.x0 + 1 < x < seg.x1 - 1 and y0 < line.bottom and line.top < y1)
+    if not crossed:
+        return (seg.x0, seg.x1)
+    edges = [seg.x0, *crossed, seg.x1]
+    a, b = max(zip(edges, edges[1:]), key=lambda piece: piece[1] - piece[0])
+    return (a if a == seg.x0 else a + 1, b if b == seg.x1 else b - 1)
 
 
 def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = frozenset()) -> bool:
