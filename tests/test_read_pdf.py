@@ -444,6 +444,14 @@ def test_the_borders_of_a_ruled_table_make_its_columns():
         ["甲项", "1,234.56", "302", "7.00"],
         ["乙项", "34.56", "303", "8.00"],
     ]
+    # a frame alone (no rules between columns) does not join a header-only column (基本支出,
+    # empty) to the amounts of its neighbour
+    header = line(100, (60, 100, "科目名称"), (205, 225, "合计"), (305, 345, "基本支出"), (430, 470, "项目支出"))
+    rows = [line(120 + 20 * i, (60, 110, f"项目{i}"), (200, 240, f"{i + 1},000.00"), (385, 425, f"{i + 1},000.00"))
+            for i in range(3)]
+    frame = Rules([(90, 50, 520)], [(50, 90, 180), (520, 90, 180)])
+    table = build_table("t.pdf", "表", [], [(1, [header, *rows])], 1, rules_of=lambda page: frame)
+    assert [c.text for c in table.grid[1]] == ["项目0", "1,000.00", "", "1,000.00"]
 
 
 def _strip_line(page: int, y: float, *cells: tuple[float, str]) -> Line:
@@ -473,6 +481,22 @@ def test_strips_join_their_labels_page_only():
     pages = [(1, 595.0, 842.0, _labels_page(1, "支出决算表")),
              (2, 595.0, 842.0, [_strip_line(2, 80 + 15 * k, (60, "10.00")) for k in range(6)])]
     assert join_strips(pages, {}) == {}
+
+
+def test_strips_of_several_bands_join_their_own_band():
+    # three bands of rows printed down, then over: labels 1, 2, 3, then their amounts 4, 5, 6;
+    # bands 2 and 3 start at the top of their pages, so their rows line up alike
+    from openlint.read._pdf_strips import join_strips
+
+    def band(page: int, first: int, amounts: bool) -> list[Line]:
+        top = [_strip_line(page, 140, (60, "合计") if amounts else (60, "科目名称"))] if first == 0 else []
+        y0 = 155 if first == 0 else 80
+        cells = (lambda n: [(60, f"{n}.00")]) if amounts else (lambda n: [(60, str(201000 + n)), (120, f"第{n}项")])
+        return top + [_strip_line(page, y0 + 15 * k, *cells(first + k)) for k in range(40 if first < 80 else 30)]
+
+    pages = [(n + 1, 595.0, 842.0, band(n + 1, 40 * (n % 3), n >= 3)) for n in range(6)]
+    assert join_strips(pages, {}) == {4: 1, 5: 2, 6: 3}
+    assert [s.text for s in pages[1][3][0].segs] == ["201040", "第40项", "40.00"]
 
 
 def test_ruled_cells_stay_apart_when_their_texts_run_together(tmp_path):

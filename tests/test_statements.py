@@ -355,12 +355,15 @@ def test_share_lists_are_runs_of_shares_with_no_whole_stated():
 
 
 @pytest.mark.parametrize("text, runs", [
-    ("基本支出60万元，占60%，其中人员经费50万元，占83%。", []),  # a 其中 opens another whole
-    ("收入100万元，财政拨款90万元，占90%；支出50万元，基本支出40万元，占80%。", []),  # amounts between
-    ("A费2万元，占年初预算的95%；B费3万元，占年初预算的98%。", []),  # completion rates
-    ("A费2万元，占货物的5%；B费3万元，占服务的8%。", []),  # two named wholes
+    ("支出中，基本支出60万元，占60%，其中人员经费50万元，占83%。", []),  # a 其中 opens another whole
+    ("支出中，基本支出60万元，占60%，主要包括人员经费50万元，占83%。", []),  # … and so does 主要包括
+    ("支出中，本年基本支出60万元，占60%，上年为50万元，占45%。", []),  # another year
+    ("决算中，收入100万元，财政拨款90万元，占90%；支出50万元，基本支出40万元，占80%。", []),  # amounts between
+    ("决算中，A费2万元，占年初预算的95%；B费3万元，占年初预算批复数的98%。", []),  # completion rates
+    ("支出中，A费2万元，占货物的5%；B费3万元，占服务的8%。", []),  # two named wholes
     ("货物、工程、服务分别为2万元、3万元和5万元，占比分别为20%、30%和50%。", []),  # listed respectively
-    ("A费2万元，占10%；B费3万元，占15%；C费1万元（占5%）。", [2]),  # an aside is no item
+    ("授予中小企业合同金额90万元，占90%；授予小微企业合同金额30万元，占33.33%。", []),  # not led in as parts
+    ("支出中，A费2万元，占10%；B费3万元，占15%；C费1万元（占5%）。", [2]),  # an aside is no item
 ])
 def test_share_lists_end_where_the_whole_may_change(text, runs):
     assert [len(run.items) for run in S.share_lists(passage(text))] == runs

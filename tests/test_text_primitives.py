@@ -413,6 +413,9 @@ def test_the_same_rows_of_two_tables_are_no_repeated_page():
         *[b for b in doc.blocks if not isinstance(b, Table)][:1], replace(income, pages=(2,)), replace(spending, pages=(3,)),
         Paragraph("一段说明。", Location("case.txt", page=4))))
     assert [p.duplicate_of for p in pages(Context(paged, CATALOG))] == [None, None, None, 2]  # page 4 holds text
+    # a page printed twice: the reader reads a second table of the same title, still a repeat
+    twice = replace(paged, blocks=(paged.blocks[0], replace(income, pages=(2,)), replace(income, pages=(3,))))
+    assert [p.duplicate_of for p in pages(Context(twice, CATALOG))][:3] == [None, None, 2]
 
 
 # ---- table columns ----

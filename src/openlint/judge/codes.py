@@ -92,7 +92,7 @@ def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | 
                 break
         else:
             official = normalize_name(entry.name)
-            if len(printed) >= 4 and len(official) - len(printed) >= 2 and official.startswith(printed):
+            if len(printed) >= 4 and official.startswith(printed):  # (more than 40% gone: see `_names_match`)
                 note = _CUT_SHORT
     return entry, verifiable, note
 
@@ -205,6 +205,7 @@ ATTRIBUTES[CodeCheck] = {
     "verifiable": lambda ctx, r: r.verifiable,
     "name_ok": lambda ctx, r: r.name_ok,
     "note": lambda ctx, r: r.note,
+    "former": lambda ctx, r: "" if r.note == _CUT_SHORT else r.note,  # (rules written before `note`)
     "has_children": lambda ctx, r: r.has_children,
     "lineage_ok": lambda ctx, r: not r.lineage,
     "lineage": lambda ctx, r: r.lineage,

@@ -493,7 +493,7 @@ def _make_line(chars: list[tuple], page_no: int, width: float, height: float) ->
             else:
                 if c[5] and gap > soft:
                     buf.append(" ")
-                elif "0" <= ch <= "9" and prev_ch >= "\u3400":
+                elif "0" <= ch <= "9" and ("\u3400" <= prev_ch <= "\u9fff" or "\uf900" <= prev_ch <= "\ufaff"):
                     # a figure right after a character, however close: a cell border may part
                     # them (a name clipped at its cell's edge, an amount written from the next
                     # cell's left edge: 机关事业单位基本养|4,827,156)

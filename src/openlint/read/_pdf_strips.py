@@ -21,7 +21,7 @@ import re
 
 from openlint.read._pdf_blocks import caption_text
 from openlint.read._pdf_layout import Line, Rules, Seg
-from openlint.read._pdf_table import is_data_line
+from openlint.read._pdf_table import TOTAL_LABEL, is_data_line
 
 Page = tuple[int, float, float, list[Line]]  # (page number, width, height, lines)
 
@@ -38,32 +38,38 @@ def join_strips(pages: list[Page], rules: dict[int, Rules]) -> dict[int, int]:
     returns {strip page: labels page}."""
     moved: dict[int, int] = {}
     labels: list[int] = []  # indices in `pages` of the pages a strip may belong to, in order
+    joined: dict[int, int] = {}  # how many strips each of them has taken
     for k, (page_no, _w, _h, lines) in enumerate(pages):
         if not lines:
             continue
         data = [ln for ln in lines if is_data_line(ln)]
-        if any(_CJK.search(ln.text) for ln in data) or any(
+        if any(_CJK.search(ln.text) and not TOTAL_LABEL.match(ln.text) for ln in data) or any(
                 _LABELS_HEADER.search(s.text) for ln in lines if not caption_text(ln.text) for s in ln.segs):
             labels.append(k)  # rows with their labels, or a header over label columns
             continue
-        target = _labels_page(pages, labels[-_LOOK_BACK:], lines, data)
+        target = _labels_page(pages, labels[-_LOOK_BACK:], lines, data, joined)
         if target is not None:
             _append(pages, rules, target, k)
             moved[page_no] = pages[target][0]
+            joined[target] = joined.get(target, 0) + 1
         else:
             labels.append(k)  # the first strip of a table without labels (or of an empty one)
     return moved
 
 
-def _labels_page(pages: list[Page], candidates: list[int], lines: list[Line], data: list[Line]) -> int | None:
-    """The most recent candidate the strip lines up with: nearly all the strip's data lines
-    beside data lines, none of its header lines beside a data line (a page of the next band of
-    rows has rows where the strip's header is), and, when the strip begins with a piece of a
-    cell drawn over all strips (the caption), the whole of it (or a piece) beside that piece:
-    a table's strips are told from another table's of the same layout by its caption. A strip
-    of fewer than three rows needs its caption."""
+def _labels_page(pages: list[Page], candidates: list[int], lines: list[Line], data: list[Line],
+                 joined: dict[int, int]) -> int | None:
+    """The candidate the strip lines up with: nearly all the strip's data lines beside data
+    lines, none of its header lines beside a data line (a page of the next band of rows has rows
+    where the strip's header is), and, when the strip begins with a piece of a cell drawn over
+    all strips (the caption), the whole of it (or a piece) beside that piece: a table's strips
+    are told from another table's of the same layout by its caption. A strip of fewer than
+    three rows needs its caption. Of several, the one that has taken the fewest strips, then the
+    earliest: bands of rows of the same height line up alike, and a sheet is printed down, then
+    over (the first strip of each band in turn, then the second …)."""
     captioned = [k for k in candidates if _caption_piece(lines[0], _at_height(pages[k][3], lines[0]))]
-    for k in reversed(captioned or candidates):
+    fitting = []
+    for k in captioned or candidates:
         theirs = pages[k][3]
         on_data = 0
         for line in lines:
@@ -76,8 +82,8 @@ def _labels_page(pages: list[Page], candidates: list[int], lines: list[Line], da
                 break  # a header line beside a row
         else:
             if on_data >= _MATCH * len(data) and (on_data >= 3 or captioned):
-                return k
-    return None
+                fitting.append(k)
+    return min(fitting, key=lambda k: (joined.get(k, 0), k), default=None)
 
 
 def _caption_piece(line: Line, beside: Line | None) -> bool:

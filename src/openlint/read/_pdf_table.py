@@ -634,7 +634,8 @@ def _add_header_columns(cols: list[_Col], cells: list[_HCell], h: float, borders
                 if 0 <= j < len(cols) and cols[j].data and not cols[j].label:
                     gap = cols[j].x0 - col.x1 if j > i else col.x0 - cols[j].x1
                     lo, hi = (col.x1, cols[j].x0) if j > i else (cols[j].x1, col.x0)
-                    one_cell = bool(borders) and not any(lo < x < hi for x in borders)
+                    # (rules between some columns, none between these two: a frame alone says nothing)
+                    one_cell = len(borders) >= 3 and not any(lo < x < hi for x in borders)
                     if gap < 2.5 * h or one_cell:
                         options.append((gap, j))
             if options:
@@ -909,7 +910,8 @@ def build_table(
     hs = sorted(ln.h for ln in all_lines) or [10.0]
     h = hs[len(hs) // 2]
     borders_of = (lambda page_no: rules_of(page_no).vertical) if rules_of is not None else (lambda page_no: [])
-    borders = _table_borders(rules_of, parts[0][0], body_parts[0][1])
+    page_no, body = next(((p, ls) for p, ls in body_parts if ls), (parts[0][0], []))  # (the header may fill a page)
+    borders = _table_borders(rules_of, page_no, body)
     cols = _clusters([_within_borders(line, s, borders_of(line.page)) for row in rows for line, s in row], borders)
     cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
     if rules_of is not None and cells:
@@ -966,12 +968,14 @@ def _table_borders(rules_of: Callable[[int], Rules] | None, page: int, lines: li
     columns there ([] if unruled)."""
     if rules_of is None or not lines:
         return []
-    vertical = rules_of(page).vertical
-    beside: dict[float, int] = {}
-    for line in lines:
-        for x in {round(x, 1) for x, y0, y1 in vertical if y0 < line.bottom and line.top < y1}:
-            beside[x] = beside.get(x, 0) + 1
-    return sorted(x for x, n in beside.items() if n >= 0.8 * len(lines))
+    groups: list[tuple[float, list[tuple[float, float]]]] = []  # (x, its pieces' spans): one rule
+    for x, y0, y1 in sorted(rules_of(page).vertical):  # drawn cell by cell wavers by a fraction of a point
+        if groups and x - groups[-1][0] <= 1:
+            groups[-1][1].append((y0, y1))
+        else:
+            groups.append((x, [(y0, y1)]))
+    return [x for x, spans in groups
+            if sum(1 for ln in lines if any(y0 < ln.bottom and ln.top < y1 for y0, y1 in spans)) >= 0.8 * len(lines)]
 
 
 def _within_borders(line: Line, seg: Seg, vertical: list[Rule]) -> tuple[float, float]:

@@ -255,15 +255,19 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
 
 
 def _with_strip_pages(blocks: list, strips: dict[int, int]) -> list:
-    """A table put back together from strips (`_pdf_strips`) is on the strips' pages too."""
-    out = []
+    """A table put back together from strips (`_pdf_strips`) is on the strips' pages too: the
+    largest table on the page the strips joined (a small one may share the page)."""
+    largest: dict[int, Table] = {}
     for block in blocks:
         if isinstance(block, Table):
-            extra = [strip for strip, page in strips.items() if page in block.pages]
-            if extra:
-                block = replace(block, pages=tuple(sorted({*block.pages, *extra})))
-        out.append(block)
-    return out
+            for page in set(strips.values()) & set(block.pages):
+                if page not in largest or block.n_rows > largest[page].n_rows:
+                    largest[page] = block
+    extra: dict[int, list[int]] = {}
+    for strip, page in strips.items():
+        if page in largest:
+            extra.setdefault(id(largest[page]), []).append(strip)
+    return [replace(b, pages=tuple(sorted({*b.pages, *extra[id(b)]}))) if id(b) in extra else b for b in blocks]
 
 
 def _beside_pictures(blocks: list, pictures: set[int]) -> list:

@@ -141,7 +141,9 @@ class _Numbered:
 def numbering_problems(ctx: Context) -> list[NumberingProblem]:
     """Numbered headings and list items (第一部分, 一、, （一）, 1. / 1、, （1）, 第一条) out of sequence
     within the same parent: a number repeated (`.problem` 重复), a number skipped (缺号, unless the
-    missing marker is written inside the text in between), a number lower than the one before it
+    missing marker is written inside the text in between), one number written wrong, which makes
+    both at once (错号: 二、四、四、 or 二、二、四、; `.expected` the number it should have, `.following`
+    the item after it), a number lower than the one before it
     that does not start a new list at 1 (顺序), or a block numbered at a higher level sitting inside
     a section whose numbering goes on after it (嵌套). The 目录 is judged on its own."""
     return _numbering_walk(ctx)[0]

@@ -87,20 +87,21 @@ def _pages(document: Document) -> list[Page]:
 
 
 def _holders(document: Document) -> dict[int, set]:
-    """What each page holds: the ids of the tables drawn on it, and "text" for anything else."""
+    """What each page holds: ("table", caption) for the tables drawn on it, "text" for anything else."""
     held: dict[int, set] = {}
     for block in document.blocks:
         if isinstance(block, Table):
             for page in block.pages or (block.location.page,):
-                held.setdefault(page, set()).add(id(block))
+                held.setdefault(page, set()).add(("table", block.caption))
         elif block.location.page:
             held.setdefault(block.location.page, set()).add("text")
     return held
 
 
 def _other_tables(first: set, second: set) -> bool:
-    """Two pages of nothing but rows of two different tables: the same rows (the same codes and
-    amounts in a 收入 and a 支出 table) on a page each, not one page printed twice."""
+    """Two pages of nothing but rows of tables of other titles: the same rows (the same codes
+    and amounts in a 收入 and a 支出 table) on a page each, not one page printed twice (which
+    the reader takes for a table of the same title again)."""
     return bool(first) and bool(second) and "text" not in first | second and not first & second
 
 

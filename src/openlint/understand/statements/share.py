@@ -138,7 +138,13 @@ def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...
 # ---- shares listed side by side, their whole not stated ----
 
 # a share of a budget is a completion rate ("占年初预算的95%"): each part against its own budget
-_BUDGET_BASE = re.compile(r"^(?:年初|全年|调整后?|当年|本年)?(?:预算|计划|目标)(?:数|金额)?$")
+_BUDGET_BASE = re.compile(r"^(?:年初|全年|调整后?|当年|本年)?(?:预算|计划|目标)(?:批复|安排|下达|调整)?(?:数|金额|指标|额)?$")
+# between two items, a breakdown of the first (其中, 主要包括, 含); in the words naming the
+# second, another year or stage (上年为…，占…): the second is of another whole
+_BREAKDOWN = re.compile(r"其中|主要|包括|含|具体")
+_OTHER_YEAR = re.compile(r"\d{4}年|上年|上一年|去年|同期|年初")
+# what introduces a list of the parts of one whole: "…“三公”经费支出决算中，", "其中："
+_LEAD_IN = re.compile(r"中\s*[，,：:]\s*$")
 
 
 @dataclass(frozen=True)
@@ -155,9 +161,10 @@ class ShareList:
 
 def share_lists(passage: Passage, judged: frozenset[int] = frozenset()) -> list[ShareList]:
     """The lists of shares of a passage whose whole is not stated with them. A list is a run of
-    shares in one sentence, each right after its part's amount, with no other amount (but changes)
-    and no 其中 between one share and the next part, of the same named whole or of none. A list
-    holding a share already judged against its whole (`judged`: the rates' starts) is left out."""
+    shares in one sentence introduced as the parts of one whole ("…决算中，", "其中："), each right
+    after its part's amount, with no other amount (but changes), no breakdown and no other year
+    between one share and the next part, of the same named whole or of none. A list holding a
+    share already judged against its whole (`judged`: the rates' starts) is left out."""
     text = passage.text
     out = []
     for s_start, s_end in sentences(text):
@@ -181,9 +188,10 @@ def share_lists(passage: Passage, judged: frozenset[int] = frozenset()) -> list[
                 continue
             between = [a for a in found if last_end is not None and last_end <= a.start < part.start
                        and not _DIRECTION_BEFORE.search(text[max(s_start, a.start - 4) : a.start])]
-            joins = (last_end is not None and not between and runs and runs[-1][0] == of
-                     and "其中" not in text[last_end : part.start])
             label = text[_label_start(text, part.start, s_start) : part.start]
+            joins = (last_end is not None and not between and runs and runs[-1][0] == of
+                     and not _BREAKDOWN.search(ASIDE.sub("", text[last_end : part.start]))
+                     and not _OTHER_YEAR.search(label))
             item = (label, part, _rate(m))
             if joins:
                 runs[-1][1].append(item)
@@ -191,10 +199,12 @@ def share_lists(passage: Passage, judged: frozenset[int] = frozenset()) -> list[
                 runs.append([of, [item]])
             last_end = m.end()
         for _, items in runs:
-            if len(items) >= 2 and not any(rate.start in judged for _, _, rate in items):
-                first, last = items[0][1], items[-1][2]
-                out.append(ShareList(_quote(text, s_start, s_end, 160),
-                                     _quote(text, _label_start(text, first.start, s_start), last.end, 160),
+            if len(items) < 2 or any(rate.start in judged for _, _, rate in items):
+                continue
+            first, last = items[0][1], items[-1][2]
+            opening = _label_start(text, first.start, s_start)
+            if _LEAD_IN.search(text[max(s_start, opening - 40) : opening]):
+                out.append(ShareList(_quote(text, s_start, s_end, 160), _quote(text, opening, last.end, 160),
                                      passage.location, tuple(items)))
     return out
 
