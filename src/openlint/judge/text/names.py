@@ -64,8 +64,10 @@ def variants(ctx: Context, pattern: Any, reference: Any = None) -> list[Variant]
         if common[1] > total_ref:
             canonical = common[0]
     normalised: list[tuple[str, Location]] = []
+    short_canonical = _short_form(canonical)
     for name, loc in found:
-        if name.endswith(canonical) or canonical.endswith(name):
+        short = _short_form(name)
+        if name.endswith(canonical) or canonical.endswith(name) or short.endswith(short_canonical) or short_canonical.endswith(short):
             normalised.append((canonical, loc))
             continue
         variant = _near(name, canonical) or (name if _one_edit(name, canonical) else "")
@@ -180,11 +182,23 @@ _FULL_NAME = re.compile(
 )
 
 
+# an autonomous place's designation, left out of its short name: 寻甸回族彝族自治县 → 寻甸县,
+# 延边朝鲜族自治州 → 延边州
+_AUTONOMY = re.compile(r"(?:[\u4e00-\u9fff]{1,3}族)+自治(?=[县州旗区])")
+
+
+def _short_form(name: str) -> str:
+    return _AUTONOMY.sub("", name) if "自治" in name else name
+
+
 def _agrees(name: str, ref: str) -> bool:
-    """`name` is `ref`, holds it, or shortens it: a tail of it (`普陀区财政局`), or its characters
-    in order without its leading place (`普陀区商务委`, `商务委`). A name that keeps the leading
-    place but drops the one after it (`上海市财政局` for 上海市普陀区财政局) names another level."""
+    """`name` is `ref`, holds it, or shortens it: a tail of it (`普陀区财政局`), its short form
+    (`寻甸县文化和旅游局` for 寻甸回族彝族自治县文化和旅游局), or its characters in order without
+    its leading place (`普陀区商务委`, `商务委`). A name that keeps the leading place but drops the
+    one after it (`上海市财政局` for 上海市普陀区财政局) names another level."""
     if ref in name or ref.endswith(name):
+        return True
+    if "自治" in ref and _short_form(ref).endswith(_short_form(name)):
         return True
     if name[:2] == ref[:2]:
         return False

@@ -55,8 +55,8 @@ _TAIL = re.compile(
     rf"(?P<subj>[^，,。；;：:\d%％]{{0,24}}?)"
     rf"(?P<dir>{_TAIL_DIR})(?:[（(](?P<alt>{_DIR})[）)])?"
     rf"(?P<n>{_AMOUNT})?"
-    rf"(?:[，,（(]?(?P<dir2>{_TAIL_DIR})?(?:率|幅度|幅)?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
-)
+    rf"(?:[，,（(]?(?:同比)?(?P<dir2>{_TAIL_DIR})?(?:率|幅度|幅)?(?:[（(](?P<alt2>{_DIR})[）)])?(?P<p>{_PERCENT}))?"
+)  # (the rate may repeat the comparison: "同比增加8.25万元，同比增长2.7%")
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,15 @@ def _change_matches(text: str) -> tuple[tuple[re.Match, re.Match], ...]:
     its own.)"""
     spans = sentences(text)
     out = []
+    taken = -1  # where the last change read ends: a comparison inside it is part of it
     for m in _ANCHOR.finditer(text):
+        if m.start() < taken:
+            continue
         s_end = _sentence_at(spans, m.start())[1]
         t = _TAIL.match(text, m.end(), _clause_end(text, m.end(), s_end))
         if t:
             out.append((m, t))
+            taken = t.end()
     return tuple(out)
 
 
@@ -365,7 +369,8 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
 
 # a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%", "，完成…的73.2%"
 _COMPARISON_CLAUSE = re.compile(
-    rf"[，,；;](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR}|[增减加多少](?=\d))[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT}|完成[^，,；;。]*)"
+    rf"[，,；;](?:(?:较|比|与|同比)[^，,；;。]*?(?:{_DIR}|[增减加多少](?=\d))[^，,；;。]*|(?:{_DIR})[^，,；;。\d]*{_PERCENT}|完成[^，,；;。]*"
+    rf"|占[^，,；;。\d%％]{{0,20}}?{_PERCENT})"  # … or its share of a whole: "，占支出总预算10.73%"
 )
 _IN_COMPLETION = re.compile(r"完成[^，,；;。]*$")  # "完成全年预算84.82万元的73.2%": the budget, no amount of its own
 
