@@ -272,6 +272,9 @@ _OPEN_LIST = re.compile(r"其中[：:]$")
 _LIST_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳])")
 _ITEM_CLAUSE_END = re.compile(r"[。；;]|其中")
 MAX_LIST_ITEMS = 12  # numbered paragraphs read as the parts of one list, at most
+# an item without a number: a short name and its figure open the paragraph ("人员经费809961.19元，
+# 主要包括：…", "公务用车购置支出0万元，购置车辆0辆。")
+_UNNUMBERED_ITEM = re.compile(rf"^[^，,。；;：:\d]{{2,24}}?(?:为|是)?{_AMOUNT}(?![\d.])")
 
 
 def _number_style(text: str) -> str:
@@ -289,17 +292,26 @@ def listed_breakdowns(head: Passage, following: list[Passage]) -> list[Breakdown
     ("“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：" / "（一）因公出国（境）费0万元，比2023年
     预算持平。…" / "（二）公务用车购置及运行费46.56万元，比2023年预算增加25万元…"): each item's first
     clause is read as one part of the list, for totals and for changes. Items run while they keep
-    the first one's numbering and section, `MAX_LIST_ITEMS` at most."""
+    the first one's numbering and section, `MAX_LIST_ITEMS` at most; unnumbered items, while each
+    paragraph opens with a short name and its figure ("人员经费809961.19元，主要包括：…")."""
     if _OPEN_LIST.search(head.text) is None or not following:
         return []
     style = _number_style(following[0].text)
-    if not style:
+    if not style and not _UNNUMBERED_ITEM.match(following[0].text):
         return []
     clauses = []
     for item in following[:MAX_LIST_ITEMS]:
-        if _number_style(item.text) != style or item.location.section != head.location.section:
+        if item.location.section != head.location.section:
             break
-        body = item.text[_LIST_NUMBER.match(item.text).end() :]
+        if style:
+            if _number_style(item.text) != style:
+                break
+            body = item.text[_LIST_NUMBER.match(item.text).end() :]
+        elif (m := _UNNUMBERED_ITEM.match(item.text)) and _one_part(item.text):
+            clauses.append(m.group(0))  # (its name and figure: what comes after is about it)
+            continue
+        else:
+            break
         end = _ITEM_CLAUSE_END.search(body)
         if end and end.group(0) == "。" and _COMPARED.match(body, end.end()):
             # "（三）公务接待费1.35万元。比2023年预算持平，…": the change in the sentence after
@@ -312,6 +324,14 @@ def listed_breakdowns(head: Passage, following: list[Passage]) -> list[Breakdown
     joined = Passage(text, head.location, head.blocks)
     return [b for b in breakdowns(joined) + change_breakdowns(joined)
             if b.parts[-1][1].start >= len(head.text) and b.total.start < len(head.text)]
+
+
+def _one_part(text: str) -> bool:
+    """An unnumbered paragraph is one part of a list when its first sentence holds one figure and
+    it lists no parts of its own (a paragraph "基本支出150384元，项目支出0元。" is the whole list;
+    "事业单位医疗76142.1元，其中：…" after it, another total)."""
+    first = text[: next((i for i, c in enumerate(text) if c in "。；;"), len(text))]
+    return not _LIST_NUMBER.match(text) and "其中" not in text and len(amounts_in(first)) == 1
 
 
 def _item_before(text: str, start: int, pos: int) -> str:
@@ -339,6 +359,9 @@ def _sibling(total_label: str, label: str) -> bool:
     kind, qualifier = total_label[-2:], total_label[-4:-2]
     if kind not in ("支出", "收入") or len(qualifier) < 2 or _GENERIC_QUALIFIER.search(qualifier):
         return False
+    named = _LIST_NUMBER.sub("", total_label)
+    if len(label) >= 6 and label[:4] == named[:4]:
+        return False  # a piece of the total, named from it: 公务用车购置支出 of 公务用车购置及运行维护费支出
     return label.endswith(kind) and total_label not in label and label not in total_label
 
 
