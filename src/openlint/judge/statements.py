@@ -736,4 +736,5 @@ ATTRIBUTES[ComparedYear] = {
     "quote": lambda ctx, y: y.quote,
     "text": lambda ctx, y: y.text,
     "page": lambda ctx, y: y.location.page,
+    "path": lambda ctx, y: S.compact("/".join(y.location.section)),  # headings compacted
 }

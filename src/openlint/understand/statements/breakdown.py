@@ -46,7 +46,7 @@ _PART_DIRECTION = re.compile(rf"(?P<dir>{_DIR})[\u4e00-\u9fff]{{0,2}}$")  # "项
 # a part given with its amount and then its change: "公务用车购置费25万元，比2023年预算增加25万元", "…，比上年持平"
 _PART_CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与|同比)[^，,；;。%％万元]{{0,16}}?(?P<dir>{_DIR})了?")
 # a share, a unit price or an average: no part ("占…", "单价50万元", "平均每辆2.08万元")
-_SHARE_OR_RATE = r"占|单价|平均|人均|每(?:辆|人|次|批|个)"
+_SHARE_OR_RATE = r"占(?!用)|单价|平均|人均|每(?:辆|人|次|批|个)"  # (not 耕地占用税, 国有资产占用)
 _NOT_A_CHANGE_PART = re.compile(_SHARE_OR_RATE)
 _PART_SEPARATORS = "、；;，,：:"
 _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  # "单价50万元以上": a threshold, not a part
@@ -54,6 +54,7 @@ _THRESHOLD_AFTER = re.compile(r"[（(]?(?:以上|以下|以内|含）|含\))")  
 # word: "支持商销稳增长30.00万" is a part. (A bracketed aside is left out by `_in_brackets`.)
 _NOT_A_PART = re.compile(rf"比|较|同比|与(?:上年|上一年|\d{{4}}年)|{_SHARE_OR_RATE}|^(?:{_DIR})了?$")
 _COMPARED = re.compile(r"比|较|同比|相比")
+_ADJUSTED = re.compile(r"调整为")
 # "基本支出72.70万元，主要是人员经费69.30万元…": a part's own parts; not the cars of 主要领导干部 or
 # 主要负责人 (主要 naming a person, not opening a list). The figures of a part's reason are its own
 # too: "调“三保”及刚性支出0.61亿元，调整的原因：…“三保”支出调减0.17亿元，其他刚性支出调增0.78亿元；"
@@ -132,6 +133,8 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
                 end = clause_end
         if _BARE_NUMBER.search(text, m.end(), end):
             continue  # a part printed without its unit: the list cannot be read whole
+        if _ADJUSTED.search(text, s_start, end):
+            continue  # a budget adjusted: each figure's before and after ("由年初的A万元调整为B万元", "调整为B万元，调增C万元")
         if "小计" in text[m.end() : end]:
             # "实有人数25人，其中：在职人数小计14人，行政在职人数5人，…事业单位在职人数8人": a subtotal
             # and its own parts listed alike, levels the words do not tell apart
