@@ -329,6 +329,14 @@ def test_shares_of_a_named_whole_need_one_amount_of_that_name(text):
     assert S.shares(passage(text)) == []
 
 
+def test_shares_of_a_whole_named_with_its_organisation_in_front():
+    text = ("2022年上犹县寺下镇人民政府收入预算总额为7783.26万元，比上年收入预算总额增加7122.54万元，原因是：本年增加了"
+            "其他资金预算7000万元。其中：财政拨款收入751.8万元，占收入预算总额的9.7%；其他收入7000万元，占收入预算总额的90.3%。")
+    assert [(s.base.text, s.base_name) for s in S.shares(passage(text))] == [("7783.26万元", "收入预算总额")] * 2
+    # a narrower scope in front is another whole
+    assert S.shares(passage("一般公共预算财政拨款支出合计120.00万元。基本支出60.00万元，占支出合计的50.00%。")) == []
+
+
 def test_stated_shares_of_a_named_whole_judged_and_compared_with_it():
     ctx = ctx_of("上海市某某局2024年度部门决算\n" + PROCUREMENT + "\n"
                  "政府采购支出总额50.00万元。授予中小企业合同金额55.00万元，占政府采购支出总额的110.00%。")

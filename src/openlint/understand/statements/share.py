@@ -24,7 +24,9 @@ _BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
 # 政府采购金额 and 政府采购支出总额.
 _SCOPE = re.compile(r"^(?:.*(?:19|20)\d{2}年度?)?(?:本部门|本单位|全年|当年)?")
 _COPULA_AFTER = re.compile(r"(?:为|是|共|达|(?<![合总累小])计)+$")  # not the 计 of 合计, 总计
-_RATIO_WORD = re.compile(r"的?(?:比例|比重)$")  # "占政府采购支出总额的比例为90%"
+_RATIO_WORD = re.compile(r"的?(?:比例|比重)$")
+_COMPARISON = re.compile(r"比|较|同比|相比|增加|减少|增长|下降")
+_ORGANISATION_END = re.compile(r"(?:局|政府|委员会|委|中心|办事处|镇|乡|街道|院|所|站|馆|队|社|部|处|厅|学校|医院|单位|部门|机关)$")  # "占政府采购支出总额的比例为90%"
 # a share that opens a list of shares, each of one of the amounts listed before it: "货物、工程、服务
 # 采购规模分别为A、B和C，占采购规模比例为22.8%、42.7%和34.5%"
 _RESPECTIVE = re.compile(r"\s*(?:、|和|及)\s*\d")
@@ -123,7 +125,7 @@ def _shares_of_a_named_whole(passage: Passage, spans: tuple[tuple[int, int], ...
                 continue  # "比上年增加5万元，占…": a change, not a part
             name = _RATIO_WORD.sub("", m.group("of"))
             wanted = _scope_free(name)
-            bases = {a.value: a for a in amounts_in(text[: part.start]) if _name_of(text, a) == wanted}
+            bases = {a.value: a for a in amounts_in(text[: part.start]) if _names(_name_of(text, a), wanted)}
             if not bases and named_before is not None:
                 bases = {a.value: a for a in named_before(wanted)}
             if len(bases) != 1:
@@ -207,6 +209,16 @@ def share_lists(passage: Passage, judged: frozenset[int] = frozenset()) -> list[
                 out.append(ShareList(_quote(text, s_start, s_end, 160), _quote(text, opening, last.end, 160),
                                      passage.location, tuple(items)))
     return out
+
+
+def _names(words: str, name: str) -> bool:
+    """The words naming an amount name `name`: the same, or with the organisation in front
+    ("上犹县寺下镇人民政府收入预算总额" names 收入预算总额); not with a narrower scope in front
+    ("一般公共预算财政拨款支出合计" is no 支出合计), not a change of it ("比上年…增加")."""
+    if words == name:
+        return True
+    return (len(name) >= 4 and words.endswith(name) and _ORGANISATION_END.search(words[: -len(name)]) is not None
+            and not _COMPARISON.search(words))
 
 
 def _scope_free(words: str) -> str:
