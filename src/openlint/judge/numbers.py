@@ -167,10 +167,20 @@ class Comparison:
             notes.append(f"相差{format_decimal(abs(self.difference), step)}" + (unit if mixed and unit else ""))
             if self.rounding:
                 notes.append(f"未超过四舍五入的累计误差±{_plain(self.tolerance)}，属尾差")
+            elif not is_sum and _ten_thousandfold(convert(left.value, left.unit, unit), convert(rights[0].value, rights[0].unit, unit)):
+                notes.append("相差一万倍，疑似把“万元”写成了“元”或反之")
         if unit and not mixed:
             notes.append(f"单位：{unit}")
         tail = f"（{'；'.join(notes)}）" if notes else ""
         return f"{subject}{left_text} {sign} {right_text}{tail}"
+
+
+def _ten_thousandfold(a: Decimal, b: Decimal) -> bool:
+    """One figure is the other written in 元 for 万元 (or the other way round), give or take rounding."""
+    if not a or not b:
+        return False
+    ratio = abs(a / b) if abs(a) >= abs(b) else abs(b / a)
+    return abs(ratio - 10000) <= 50
 
 
 def _plain(value: Decimal) -> str:
