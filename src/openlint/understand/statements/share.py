@@ -24,9 +24,10 @@ _BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
 # 政府采购金额 and 政府采购支出总额.
 _SCOPE = re.compile(r"^(?:.*(?:19|20)\d{2}年度?)?(?:本部门|本单位|全年|当年)?")
 _COPULA_AFTER = re.compile(r"(?:为|是|共|达|(?<![合总累小])计)+$")  # not the 计 of 合计, 总计
-_RATIO_WORD = re.compile(r"的?(?:比例|比重)$")
+_RATIO_WORD = re.compile(r"的?(?:比例|比重)$")  # "占政府采购支出总额的比例为90%"
 _COMPARISON = re.compile(r"比|较|同比|相比|增加|减少|增长|下降")
-_ORGANISATION_END = re.compile(r"(?:局|政府|委员会|委|中心|办事处|镇|乡|街道|院|所|站|馆|队|社|部|处|厅|学校|医院|单位|部门|机关)$")  # "占政府采购支出总额的比例为90%"
+# the end of an organisation's name, before the name of one of its amounts
+_ORGANISATION_END = re.compile(r"(?:局|政府|委员会|委|中心|办事处|镇|乡|街道|院|所|站|馆|队|社|部|处|厅|学校|医院|单位|部门|机关)$")
 # a share that opens a list of shares, each of one of the amounts listed before it: "货物、工程、服务
 # 采购规模分别为A、B和C，占采购规模比例为22.8%、42.7%和34.5%"
 _RESPECTIVE = re.compile(r"\s*(?:、|和|及)\s*\d")
