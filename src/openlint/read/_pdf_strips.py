@@ -7,12 +7,13 @@ default: the strips of every band of rows come after the first strip of all band
 with the same rows at the same heights. Read page by page, a strip would be a table of amounts
 without labels and the labelled one a table without its amounts.
 
-A page whose data lines (amounts, codes) hold no Chinese text and sit at the heights of an
-earlier page's data lines, nearly all of either matching the other's, is such a strip:
-`join_strips` moves its lines onto that page, to the right of what is there (its left border on
-the earlier page's right border when both are ruled), and its ruling lines with them, so that
-the composer reads one wide table. A strip's repeat of a merged cell drawn over all the strips
-(the caption cut short: "算支出功能分类预算表") is dropped.
+A page whose data lines (amounts, codes) hold no Chinese text (but 合计), with no header over
+label columns (科目编码, 项目 …), whose data lines nearly all sit at the heights of an earlier
+page's data lines and whose header lines sit beside none of them, is such a strip (see
+`_labels_page` for which earlier page): `join_strips` moves its lines onto that page, to the right
+of what is there (its left border on the earlier page's right border when both are ruled), and
+its ruling lines with them, so that the composer reads one wide table. A caption drawn over all
+the strips and cut to each ("算支出功能分类预算表") is made whole again on the labels page.
 """
 
 from __future__ import annotations
