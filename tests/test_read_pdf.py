@@ -410,19 +410,26 @@ def test_a_sheet_printed_otherwise_reads_the_same(variant, pages):
     assert [t.pages for t in other.tables] == pages  # a strip's page is the table's too
 
 
-def test_a_two_group_table_printed_from_its_workbook_reads_as_the_workbook():
-    # 人员经费 | 公用经费 side by side, amounts stored as numbers: an amount written from the right
-    # of its cell touches the border before the next group's code, the header 决算数 is written
-    # from the left of the amounts' cell
+@pytest.mark.parametrize("variant, read_whole", [
+    # amounts stored as numbers: an amount written from the right of its cell touches the border
+    # before the next group's code, the header 决算数 is written from the left of the amounts' cell
+    ("numbers", 42),
+    # portrait at full size: the 公用经费 group (with its own labels) on the next page, under the
+    # cut end of the caption; its second band, one 合计 row alone, is not joined (a known limit)
+    ("strips", 41),
+])
+def test_a_two_group_table_printed_from_its_workbook_reads_as_the_workbook(variant, read_whole):
+    # 人员经费 | 公用经费 side by side
     from openlint.read import read_document
 
     name = "shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors-excel-print"
-    (printed,) = read_pdf(str(FIX / f"{name}-numbers.pdf")).tables
+    (printed,) = read_pdf(str(FIX / f"{name}-{variant}.pdf")).tables
     (book,) = read_document(str(FIX.parent / "xlsx" / f"{name}.xlsx")).tables
     assert (printed.n_rows, printed.n_cols) == (book.n_rows, book.n_cols) == (42, 8)
-    for in_print, in_book in zip(printed.grid, book.grid):
+    for in_print, in_book in zip(printed.grid[:read_whole], book.grid):
         for p, b in zip(in_print, in_book):  # as printed: a long name cut short by the next cell
             assert p.text == b.text or (len(p.text) >= 8 and b.text.startswith(p.text)), (p.text, b.text)
+    assert [c.text for c in printed.grid[41][:4]] == [c.text for c in book.grid[41][:4]]
 
 
 def test_the_borders_of_a_ruled_table_make_its_columns():

@@ -44,17 +44,19 @@ def join_strips(pages: list[Page], rules: dict[int, Rules]) -> dict[int, int]:
         if not lines:
             continue
         data = [ln for ln in lines if is_data_line(ln)]
-        if any(_CJK.search(ln.text) and not TOTAL_LABEL.match(ln.text) for ln in data) or any(
-                _LABELS_HEADER.search(s.text) for ln in lines if not caption_text(ln.text) for s in ln.segs):
-            labels.append(k)  # rows with their labels, or a header over label columns
-            continue
-        target = _labels_page(pages, labels[-_LOOK_BACK:], lines, data, joined)
+        labelled = any(_CJK.search(ln.text) and not TOTAL_LABEL.match(ln.text) for ln in data) or any(
+            _LABELS_HEADER.search(s.text) for ln in lines if not caption_text(ln.text) for s in ln.segs)
+        # rows with their labels, or a header over label columns, make no strip, unless the page
+        # begins with the cut end of the caption before it (the right-hand group of a two-group table)
+        target = None
+        if not labelled or _cut_at_left(lines):
+            target = _labels_page(pages, labels[-_LOOK_BACK:], lines, data, joined)
         if target is not None:
             _append(pages, rules, target, k)
             moved[page_no] = pages[target][0]
             joined[target] = joined.get(target, 0) + 1
         else:
-            labels.append(k)  # the first strip of a table without labels (or of an empty one)
+            labels.append(k)  # (also the first strip of a table without labels, or of an empty one)
     return moved
 
 
@@ -82,9 +84,19 @@ def _labels_page(pages: list[Page], candidates: list[int], lines: list[Line], da
             elif is_data_line(beside):
                 break  # a header line beside a row
         else:
-            if on_data >= _MATCH * len(data) and (on_data >= 3 or captioned):
+            # (under its caption's piece, a strip may run longer than its labels' rows: the
+            # right-hand group of a two-group table, its left-hand rows blank there)
+            rows = sum(1 for ln in theirs if is_data_line(ln))
+            if (on_data >= _MATCH * len(data) or (captioned and on_data >= _MATCH * rows)) and (on_data >= 3 or captioned):
                 fitting.append(k)
     return min(fitting, key=lambda k: (joined.get(k, 0), k), default=None)
+
+
+def _cut_at_left(lines: list[Line]) -> bool:
+    """The page begins with a caption cut by the page's left edge: a title (ending in 表) that
+    starts left of everything under it, where the text of a cell drawn over several pages goes on."""
+    first, rest = lines[0], lines[1:]
+    return bool(rest) and caption_text(first.text) and first.x0 < min(ln.x0 for ln in rest) - first.h
 
 
 def _caption_piece(line: Line, beside: Line | None) -> bool:
