@@ -177,8 +177,9 @@ def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], followin
             c = clause_of(found.start())
             reason = _quote(full, clauses[c][0], clauses[c][1])
             # "…减少990万元。减少的主要原因是…": the word the reason repeats, when it speaks of this
-            # change alone (no other change between them) and names one direction
-            if not any(t.end() <= x < found.start() for x in anchors):
+            # change alone (no other change between them, no 其中 list whose parts it may be of)
+            # and names one direction
+            if not any(t.end() <= x < found.start() for x in anchors) and "其中" not in full[t.end() : found.start()]:
                 words = {w.group(1) for w in _REASON_WORD.finditer(full, *clauses[c])}
                 if len({_DIRECTION_WORDS[w] for w in words}) == 1:
                     reason_word = min(words)
