@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from openlint.read._pdf_blocks import caption_text
+from openlint.read._pdf_blocks import _compact, caption_text
 from openlint.read._pdf_layout import Line, Rules, Seg
 from openlint.read._pdf_table import TOTAL_LABEL, is_data_line
 
@@ -29,7 +29,6 @@ Page = tuple[int, float, float, list[Line]]  # (page number, width, height, line
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MATCH = 0.9  # the share of either page's data lines the other must match
 _LOOK_BACK = 8  # pages back where a strip's labels may be
-_SPACE = re.compile(r"\s+")
 # the header of a column of row labels: a page holding one holds the rows' labels, no strip
 _LABELS_HEADER = re.compile(r"^\s*项\s*目\s*$|科目|分类|^\s*序\s*号\s*$|单位名称")
 
@@ -106,7 +105,7 @@ def _caption_piece(line: Line, beside: Line | None) -> bool:
     another table's title that ends the same (“支出决算表” beside “政府性基金……收入支出决算表”)."""
     if beside is None or not (caption_text(line.text) or caption_text(beside.text)):
         return False
-    mine, theirs = _squash(line.text), _squash(beside.text)
+    mine, theirs = _compact(line.text), _compact(beside.text)
     if min(len(mine), len(theirs)) < 2:
         return False
     return theirs.endswith(mine) if len(mine) < len(theirs) else mine.startswith(theirs)
@@ -133,7 +132,7 @@ def _append(pages: list[Page], rules: dict[int, Rules], target: int, strip: int)
         beside = _at_height(lines, line)
         if beside is not None and _caption_piece(line, beside):
             # a cell drawn over every strip (the caption), cut to each: the fuller piece stays
-            if len(_squash(line.text)) > len(_squash(beside.text)):
+            if len(_compact(line.text)) > len(_compact(beside.text)):
                 beside.segs = [Seg(beside.x0, beside.x1, line.text)]
                 beside.text = line.text
             continue
@@ -153,7 +152,3 @@ def _append(pages: list[Page], rules: dict[int, Rules], target: int, strip: int)
             sorted(base.horizontal + [(y, x0 + dx, x1 + dx) for y, x0, x1 in theirs.horizontal]),
             sorted(base.vertical + [(x + dx, y0, y1) for x, y0, y1 in theirs.vertical]),
         )
-
-
-def _squash(text: str) -> str:
-    return _SPACE.sub("", text)

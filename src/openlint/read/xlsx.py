@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
-from openlint.read._zip import Unreadable, check_member, open_zip
+from openlint.read._zip import Unreadable, check_member, open_zip, read_member
 from openlint.read.structure import NOTE_START, TOC_TITLES, assemble
 from openlint.read.text import (
     MAX_TABLE_CELLS,
@@ -126,7 +126,7 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
                         f"工作表 {info.filename} 过大（{info.file_size / 1048576:.0f} MB，上限 "
                         f"{MAX_SHEET_BYTES // 1048576} MB），未读取"
                     )
-                uncalculated += _formulas_without_value(zf.read(info))
+                uncalculated += _formulas_without_value(read_member(zf, info.filename))
     if uncalculated:
         problems.append(Problem(MSG_UNCALCULATED.format(n=uncalculated), Location(file=path)))
     import openpyxl

@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
-    _DIRECTION_BEFORE, _PERCENT, Amount, Percent, _amounts_within, amounts_in, percents_in,
+    _DIR, _DIRECTION_BEFORE, _PERCENT, Amount, Percent, _amounts_within, amounts_in, percents_in,
 )
 from openlint.understand.statements.passage import (
     ASIDE, _JUST_BEFORE, Passage, _in_brackets, _label_start, _quote, sentences,
@@ -25,7 +25,7 @@ _BASE_FOLLOW = re.compile(r"[，,：:；;]?(?:其中|主要用于|包括)")
 _SCOPE = re.compile(r"^(?:.*(?:19|20)\d{2}年度?)?(?:本部门|本单位|全年|当年)?")
 _COPULA_AFTER = re.compile(r"(?:为|是|共|达|(?<![合总累小])计)+$")  # not the 计 of 合计, 总计
 _RATIO_WORD = re.compile(r"的?(?:比例|比重)$")  # "占政府采购支出总额的比例为90%"
-_COMPARISON = re.compile(r"比|较|同比|相比|增加|减少|增长|下降")
+_COMPARISON = re.compile(rf"比|较|{_DIR}")
 # the end of an organisation's name, before the name of one of its amounts
 _ORGANISATION_END = re.compile(r"(?:局|政府|委员会|委|中心|办事处|镇|乡|街道|院|所|站|馆|队|社|部|处|厅|学校|医院|单位|部门|机关)$")
 # a share that opens a list of shares, each of one of the amounts listed before it: "货物、工程、服务
