@@ -50,6 +50,11 @@ def test_unit_from_preamble_caption_or_header():
     assert unit_of(make_table([["项目", "金额"], ["a", "1"]], caption="收入表（单位：元）")) == "元"
     assert unit_of(make_table([["项目", "价值（金额单位：万元）"], ["a", "1"]], header_rows=1)) == "万元"
     assert unit_of(make_table([["项目", "金额"], ["a", "1"]])) is None
+    # the currency spelt out, a slash, a colon lost in print; 单位 of something else is no unit
+    assert unit_of(make_table([["项目", "金额"], ["a", "1"]], preamble=("单位：人民币万元",))) == "万元"
+    assert unit_of(make_table([["项目", "金额"], ["a", "1"]], caption="收入表 单位/元")) == "元"
+    assert unit_of(make_table([["项目", "金额"], ["a", "1"]], preamble=("编制单位 某局 单位 万元",))) == "万元"
+    assert unit_of(make_table([["单位名称", "金额"], ["元旦慰问", "1"]], header_rows=1)) is None
 
 
 @pytest.mark.parametrize("text, value", [

@@ -68,7 +68,8 @@ def numbering_of(label: str) -> str | None:
 # ---------------------------------------------------------------- units
 
 UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+# "单位：万元", "金额单位:元", "单位：人民币万元", "单位/元", and "单位 万元" where a print lost the colon
+_UNIT = re.compile(r"单位\s*(?:[:：/]\s*|\s+)(?:人民币)?\s*(亿元|万元|元)")
 _UNIT_BRACKET = re.compile(r"[（(]\s*(?:金额单位\s*[:：])?\s*(亿元|万元|元)\s*[)）]")
 
 
