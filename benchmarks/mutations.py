@@ -28,7 +28,8 @@ narr-count (a count ±1 in an "共有车辆5辆，其中：…" list of counts t
 (the P of "占<name>的P%" where the paragraph states an amount under <name> before it),
 drop:section:<topic> (every section on the topic), drop:table, empty-table:{no-note,false-note},
 leftover:*, punct:*, selfref, year:{heading,table-caption,statement-self,toc-table-title,comparison-base,text-other},
-org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}, dup:paragraph (a long paragraph
+org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}, variance:reason-removed (the reason a 决算 item gives for
+differing from its 预算), dup:paragraph (a long paragraph
 pasted again after the next one); noop:* are the controls.
 A miss line shows what the harness knows about the target (e.g. `part UNTRUSTED`, `cell not in any
 understood table part`) and the new findings that did not point at the mutation.
@@ -624,6 +625,15 @@ def cand_sangong_reason(doc, ctx):
                 yield ("sangong:reason-emptied", b, s + marker.end(), m.end(), "")
 
 
+def cand_variance_reason(doc, ctx):
+    """The sentence that answers for a 决算 unlike its 预算 ("决算数小于预算数的主要原因：…。"), dropped."""
+    reason = re.compile(r"决算数?(?:大于|小于|高于|低于|超过)[^，,。；;]{0,8}预算数?的?主要原因[^。]*。?")
+    for b in doc.blocks:
+        if isinstance(b, Paragraph) and not b.is_note and "支出决算" in b.text:
+            for m in reason.finditer(b.text):
+                yield ("variance:reason-removed", b, m.start(), m.end(), "")
+
+
 def make_reason(doc, cand, rng):
     kind, b, s, e, new = cand
     return para_mutation(kind, doc, b, s, e, new, (b.text[max(0, s - 10):s],), ("SG",))
@@ -916,6 +926,7 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
     pick(list(cand_caption_year(doc, ctx)), lambda c: make_caption_year(doc, c, rng))
     pick(list(cand_org(doc, ctx)), lambda c: make_simple(doc, c, rng, ("CON-003",)))
     pick(list(cand_sangong_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
+    pick(list(cand_variance_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
     pick(list(cand_drop_section(doc, ctx)), lambda c: make_drop_section(doc, c, rng))
     pick(list(cand_codes(doc, ctx)), lambda c: make_code(doc, c, rng, ctx))
 

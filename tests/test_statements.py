@@ -286,6 +286,41 @@ def test_completion_scoped_to_its_item():
     assert len(found) == 1 and found[0].budget.text == "2.85万元"
 
 
+def test_variances_and_their_answers():
+    (v,) = S.variances(passage("年初预算为135.90万元，支出决算为120.25万元，完成年初预算的88.48%。"))
+    assert (v.budget.text, v.budget_label, v.final.text, v.explained) == ("135.90万元", "年初预算", "120.25万元", False)
+    (v,) = S.variances(passage("年初预算为135.90万元，支出决算为120.25万元。决算数小于预算数的主要原因：项目延期。"))
+    assert v.explained
+    # the budget in the sentence before; the reason in the next paragraph, unless it starts an item
+    (v,) = S.variances(passage("全年预算为9.00万元。支出决算为6.18万元。"), "主要是人员减少。")
+    assert (v.budget_label, v.explained) == ("全年预算", True)
+    (v,) = S.variances(passage("全年预算为9.00万元，支出决算为6.18万元。"), "2、行政运行（项）。主要用于：人员支出。")
+    assert not v.explained
+
+
+def test_variances_need_a_difference_beyond_rounding_from_every_budget():
+    assert S.variances(passage("年初预算为52.0万元，支出决算为51.98万元。")) == []  # 52.0 stands for 51.95–52.05
+    assert S.variances(passage("年初预算为0万元，全年预算为321.02万元，支出决算为321.02万元。")) == []
+    assert S.variances(passage("年初预算为10.00万元，年初预算为12.00万元，支出决算为11.00万元。")) == []  # whose is which?
+    # a 决算 and a 预算 of different years; the 决算 of the year compared with is none of the item's
+    assert S.variances(passage("2010年决算649.13万元，2011年预算551.59万元。")) == []
+    (v,) = S.variances(passage("预算数为43.48万元，决算支出数为63.06万元，较2022年决算数13.8万元增加49.26万元。"))
+    assert v.final.text == "63.06万元"
+
+
+def test_variance_answers_shared_or_not():
+    # parts without reasons of their own share the reason after them; one part's own reason is its own
+    text = "支出决算为62.07万元，完成全年预算84.82万元的73.2%。其中：公务接待费支出决算为22.59万元，完成预算43.2万元的52.3%。"
+    assert all(v.explained for v in S.variances(passage(text), "决算小于预算数的主要情况：从严控制开支。"))
+    text = "年初预算为5.00万元，支出决算为4.00万元；年初预算为8.00万元，支出决算为6.00万元，主要原因是人员减少。"
+    assert [v.explained for v in S.variances(passage(text))] == [False, True]
+    # 持平 answers only when it is the 预算 that the 决算 is level with
+    (v,) = S.variances(passage("年初预算为0.95万元，支出决算为0.00万元。"), "决算数与2023年度持平。")
+    assert not v.explained
+    (v,) = S.variances(passage("年初预算为10.00万元，支出决算为10.10万元，决算数与预算数基本持平。"))
+    assert v.explained
+
+
 def test_relations():
     (r,) = S.relations(passage("年初预算为80.81万元，支出决算为80.38万元。决算数大于预算数的主要原因：……"))
     assert (r.relation, r.budget.text, r.final.text) == (S.UP, "80.81万元", "80.38万元")

@@ -474,6 +474,26 @@ ATTRIBUTES[RelationCheck] = _item_attributes(
 )
 
 
+# ---- differences between 决算 and 预算, answered for ----
+
+@dataclass(frozen=True)
+class VarianceCheck(_ItemCheck):
+    item: S.Variance
+
+
+@primitive("budget_variances", 0)
+def budget_variances(ctx: Context) -> list[VarianceCheck]:
+    """Items whose stated 决算 differs from every 预算 stated for them ("年初预算为A万元，支出决算为B万元"),
+    beyond the rounding of both; `.explained`: a reason (or a 持平) follows before the next item."""
+    return ctx.cached("narrative-variances", lambda: [VarianceCheck(v) for v in document_statements(ctx).variances])
+
+
+ATTRIBUTES[VarianceCheck] = _item_attributes(
+    basis=lambda ctx, v: f"{v.item.budget_label}{v.item.budget.text}、决算{v.item.final.text}",
+    explained=lambda ctx, v: v.item.explained,
+)
+
+
 # ---- shares ----
 
 @dataclass(frozen=True)

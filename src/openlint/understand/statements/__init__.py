@@ -9,7 +9,7 @@ compacted text this package reads (one module per kind: `numbers`, `passage`, `c
 - `Change`: "上年为A万元，本年安排B万元，比上年增加/减少P%", "B万元，比上年增加N万元，增长P%",
   "与上年持平" — what was stated, and the amounts it must follow from;
 - `Completion`: "年初预算为D万元，支出决算为F万元，完成年初预算的P%";
-- `Relation`: "决算数大于/小于/等于/与预算数持平";
+- `Relation`: "决算数大于/小于/等于/与预算数持平"; `Variance`: a 决算 unlike its 预算, answered for or not;
 - `Share`: "X万元，其中：Y万元，占P%"; `ShareList`: "A万元，占P%；B万元，占Q%" with no whole stated;
 - `Breakdown`: "X万元，其中：A万元、B万元、C万元" — a total and its listed parts (also of counts:
   "共有车辆5辆，其中：…其他用车3辆", each a `Count`, exact);
@@ -36,7 +36,9 @@ from openlint.understand.statements.numbers import (
 )
 from openlint.understand.statements.passage import ASIDE, Passage, passages, sentences
 from openlint.understand.statements.change import Change, changes
-from openlint.understand.statements.completion import Budgeted, Completion, Relation, completions, relations
+from openlint.understand.statements.completion import (
+    Budgeted, Completion, Relation, Variance, completions, relations, variances,
+)
 from openlint.understand.statements.share import Share, ShareList, names_of_amounts, share_lists, shares
 from openlint.understand.statements.breakdown import (
     MAX_LIST_ITEMS, Breakdown, bracketed_breakdowns, breakdowns, change_breakdowns, listed_breakdowns,
@@ -47,11 +49,11 @@ from openlint.understand.statements.mention import ClassMention, class_mentions
 __all__ = [
     "AMOUNT_RE", "ASIDE", "DIRECTION_NAMES", "DOWN", "FLAT", "PERCENT_RE", "UP",
     "Amount", "Breakdown", "Budgeted", "Change", "ClassMention", "Completion", "Count", "Passage", "Percent",
-    "Relation", "Repeat", "Share", "ShareList", "Statements",
+    "Relation", "Repeat", "Share", "ShareList", "Statements", "Variance",
     "amounts_in", "bracketed_breakdowns", "breakdowns", "change_breakdowns", "changes", "class_mentions",
     "compact", "completions", "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent",
     "listed_breakdowns", "parse_amount_text", "passages", "percents_in", "ratio_range", "relations", "repeats",
-    "sentences", "share_lists", "shares",
+    "sentences", "share_lists", "shares", "variances",
 ]
 
 # ---- all statements of a document, once ----
@@ -62,6 +64,7 @@ class Statements:
     changes: list[Change] = field(default_factory=list)
     completions: list[Completion] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    variances: list[Variance] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     share_lists: list[ShareList] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
@@ -104,15 +107,16 @@ def extract(document: Document, year: int | None) -> Statements:
         result.breakdowns.extend(bracketed_breakdowns(passage))
         if not _HINT.search(text):
             continue
+        # the next paragraph of the same section may give a reason ("…增长1.40%。" / "主要原因是…")
+        nxt = found[n + 1] if n + 1 < len(found) else None
+        following = nxt.text if nxt is not None and nxt.location.section == passage.location.section else ""
         if "比" in text or "较" in text or "与" in text or "同" in text:
-            # the next paragraph of the same section may give the reason ("…增长1.40%。" / "主要原因是…")
-            nxt = found[n + 1] if n + 1 < len(found) else None
-            following = nxt.text if nxt is not None and nxt.location.section == passage.location.section else ""
             result.changes.extend(changes(passage, year, following))
         if "完成" in text:
             result.completions.extend(completions(passage))
         if "决算" in text:
             result.relations.extend(relations(passage))
+            result.variances.extend(variances(passage, following))
         if "占" in text:
             named_before.upto = n
             found_shares = shares(passage, named_before)
