@@ -105,6 +105,14 @@ def test_passages_do_not_join_titles_or_new_items():
     assert texts[-1].startswith("1、")
 
 
+def test_passages_join_a_heading_cut_before_its_xiang():
+    doc = build("上海市某某局2024年度部门决算\n### 5、社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休\n"
+                "（项）。主要用于：退休人员经费支出。\n6、下一项。")
+    texts = [p.text for p in S.passages(doc)]
+    assert "5、社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项）。主要用于：退休人员经费支出。" in texts
+    assert texts[-1] == "6、下一项。"
+
+
 def test_notes_are_not_narrative():
     doc = build("上海市某某局2024年度部门决算\n[表] 收入决算表\n| 项目 | 合计 |\n| 合计 | 1.00 |\n注：上年为1.00万元，本年为2.00万元，比上年增加1.00%。")
     assert not any("增加" in p.text for p in S.passages(doc))

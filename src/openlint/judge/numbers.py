@@ -30,6 +30,7 @@ from openlint.findings import Severity
 from openlint.judge._prefilter import compile_prefiltered
 from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, primitive
+from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
 from openlint.understand.codes import load_codes
 from openlint.understand.tables import (
@@ -1065,6 +1066,72 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
     return out
 
 
+@dataclasses.dataclass(frozen=True)
+class ItemRow:
+    """A 项 row of a table that the narrative should speak of: its code, its 类 › 款 › 项 names and
+    its amount (located at the cell)."""
+
+    code: str
+    path: str
+    amount: Amount
+
+    @property
+    def location(self) -> Location | None:
+        return self.amount.location
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.code} {self.path}"
+
+
+@primitive("unmentioned_items", 1)
+def unmentioned_items(ctx: Context, tables: Any) -> list[ItemRow]:
+    """The 项 rows of the tables with a non-zero amount (in the 合计 column) that the narrative does
+    not name, when it names items one by one — at least three 项 as “X（类）Y（款）Z（项）”; a text
+    that names none or a few explains in its own way. A mention names a row by its three names,
+    else by its 类 and 项 (the 款 misnamed), else by its 项 alone when only one row has that name;
+    one whose 项 the table does not have under that 款 (misnamed: the classification rules'
+    business) stands for one unnamed row of that 款."""
+    full = [m.names for m in document_statements(ctx).mentions if len(m.names) == 3]
+    if len({tuple(map(_name_key, n)) for n in full}) < 3:
+        return []
+    out: list[ItemRow] = []
+    for part in _parts_of(ctx, tables):
+        col = _find_column(part, None)
+        if col is None or not any(r.level == 3 for r in part.rows):
+            continue
+        named: set[int] = set()
+        spare: dict[int, int] = {}  # 款 row → mentions of that 款 whose 项 the table lacks
+        for names in full:
+            row = _row_by_names(ctx, part, list(names)) or _row_by_names(ctx, part, [names[0], names[2]], skip=1)
+            if row is None:
+                same = _rows_by_name(ctx, part).get((3, _name_key(names[2])), [])
+                row = same[0] if len(same) == 1 else None
+            if row is not None:
+                named.add(id(row))
+            elif (kuan := _row_by_names(ctx, part, list(names[:2]))) is not None:
+                spare[id(kuan)] = spare.get(id(kuan), 0) + 1
+        ancestors: dict[str, Row] = {r.code: r for r in part.rows if r.code and r.level in (1, 2) and not r.suspect}
+        for row in part.rows:
+            if row.level != 3 or row.suspect or not row.value(col) or id(row) in named:
+                continue
+            kuan = ancestors.get(row.code[:5])
+            if kuan is not None and spare.get(id(kuan)):
+                spare[id(kuan)] -= 1
+                continue
+            lei = ancestors.get(row.code[:3])
+            path = f"{lei.name}（类）{kuan.name}（款）{row.name}（项）" if lei and kuan else f"{row.name}（项）"
+            out.append(ItemRow(row.code, path, _labelled(ctx, part, row, col)))
+    return out
+
+
+ATTRIBUTES[ItemRow] = {
+    "code": lambda ctx, r: r.code,
+    "path": lambda ctx, r: r.path,
+    "amount": lambda ctx, r: r.amount,
+}
+
+
 def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount | None:
     digits = figure.group(1).translate(_FULL).replace(",", "").replace("，", "")
     try:
@@ -1082,11 +1149,12 @@ def _name_key(name: str) -> str:
     return normalise_label(name).replace("其它", "其他")
 
 
-def _row_by_names(ctx: Context, part: TablePart, names: list[str]) -> Row | None:
-    """The row reached by 类 name, then 款 name under it, then 项 name under that (by code prefix)."""
+def _row_by_names(ctx: Context, part: TablePart, names: list[str], skip: int = 0) -> Row | None:
+    """The row reached by 类 name, then 款 name under it, then 项 name under that (by code prefix);
+    `skip` levels left out after the 类 (类 and 项 names, `skip=1`)."""
     rows = _rows_by_name(ctx, part)
     candidates = rows.get((1, _name_key(names[0])), [])
-    for depth, name in enumerate(names[1:], start=2):
+    for depth, name in enumerate(names[1:], start=2 + skip):
         candidates = [r for r in rows.get((depth, _name_key(name)), ())
                       if any(r.code.startswith(c.code) for c in candidates)]
     return candidates[0] if len(candidates) == 1 else None

@@ -14,6 +14,7 @@ from openlint.understand.statements.numbers import compact
 _TERMINAL = tuple("。！？!?：:；;…”」）)")
 _ITEM_START = re.compile(r"^(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]+部分)")
 _SENTENCE_END = "。！？!?"
+_LEVEL_MARK_START = re.compile(r"[（(]?[款项][）)]")
 ASIDE = re.compile(r"[（(][^（()）]*[）)]")  # a bracketed aside: （上一年度，下同）
 
 
@@ -55,14 +56,17 @@ def passages(document: Document) -> list[Passage]:
                 pending.append(block)
                 texts.append(text)
             continue
-        joinable = (
-            pending
-            and len(pending) < 8
-            # a line without a full stop is a title, not a cut sentence, when short or without a comma
-            and len(texts[-1]) >= 20 and ("，" in texts[-1] or "," in texts[-1])
-            and not texts[-1].endswith(_TERMINAL)
-            and not _ITEM_START.match(text)
-            and pending[-1].location.section == block.location.section
+        joinable = pending and (
+            # the rest of a heading cut off before its （项）
+            (isinstance(pending[-1], Heading) and _LEVEL_MARK_START.match(text))
+            or (
+                len(pending) < 8
+                # a line without a full stop is a title, not a cut sentence, when short or without a comma
+                and len(texts[-1]) >= 20 and ("，" in texts[-1] or "," in texts[-1])
+                and not texts[-1].endswith(_TERMINAL)
+                and not _ITEM_START.match(text)
+                and pending[-1].location.section == block.location.section
+            )
         )
         if pending and not joinable:
             flush()
