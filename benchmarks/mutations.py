@@ -29,7 +29,7 @@ narr-count (a count ±1 in an "共有车辆5辆，其中：…" list of counts t
 drop:section:<topic> (every section on the topic), drop:table, empty-table:{no-note,false-note},
 leftover:*, punct:*, selfref, year:{heading,table-caption,statement-self,toc-table-title,comparison-base,text-other},
 org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}, variance:reason-removed (the reason a 决算 item gives for
-differing from its 预算), dup:paragraph (a long paragraph
+differing from its 预算), drop:item-explanation (a 决算's paragraph on one 项), dup:paragraph (a long paragraph
 pasted again after the next one); noop:* are the controls.
 A miss line shows what the harness knows about the target (e.g. `part UNTRUSTED`, `cell not in any
 understood table part`) and the new findings that did not point at the mutation.
@@ -670,6 +670,24 @@ def cand_drop_section(doc, ctx):
             yield ("drop:section:" + name, tuple(hits), name)
 
 
+def cand_drop_item(doc, ctx):
+    """A 决算's explanation of one 项 ("3、…（类）…（款）…（项）。主要用于…年初预算为…"), deleted."""
+    if ctx["facts"].kind != "决算":
+        return
+    for b in doc.blocks:
+        if isinstance(b, Paragraph) and not b.is_note and re.match(r"\d{1,2}[、.．].{2,30}（类）.*（项）", b.text) and "决算" in b.text:
+            yield ("drop:item-explanation", b)
+
+
+def make_drop_item(doc, cand, rng):
+    kind, para = cand
+    name = re.search(r"（款）(.{2,30}?)（项）", para.text)
+    blocks = [b for b in doc.blocks if b is not para]
+    pos = block_pos(para)
+    return Mutation(kind, doc.path, f"p{pos} 段落", para.text[:40], "(deleted)", rebuild(doc, blocks),
+                    frozenset((pos,)), None, None, (name.group(1),) if name else (), ("SEC-011", "structure"), "")
+
+
 def make_drop_section(doc, cand, rng):
     kind, secs, name = cand
     gone = set()
@@ -927,6 +945,7 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
     pick(list(cand_org(doc, ctx)), lambda c: make_simple(doc, c, rng, ("CON-003",)))
     pick(list(cand_sangong_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
     pick(list(cand_variance_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
+    pick(list(cand_drop_item(doc, ctx)), lambda c: make_drop_item(doc, c, rng))
     pick(list(cand_drop_section(doc, ctx)), lambda c: make_drop_section(doc, c, rng))
     pick(list(cand_codes(doc, ctx)), lambda c: make_code(doc, c, rng, ctx))
 
