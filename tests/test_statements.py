@@ -294,6 +294,15 @@ def test_completion_scoped_to_its_item():
     assert len(found) == 1 and found[0].budget.text == "2.85万元"
 
 
+def test_a_clause_opening_with_its_reason_answers_for_the_change_before():
+    text = "与2023年度相比，收入支出总计增加1062.85万元，增长12.08%。主要原因：项目支出增加，较上年增加1133.95万元，主要由于装修。"
+    first, second = S.changes(passage(text), 2024)
+    assert first.reason.startswith("主要原因") and second.reason
+    # a cause stated before another change is that change's own
+    first, _ = S.changes(passage("A比上年增加1.00万元。由于人员增加，B比上年增加2.00万元。"), 2024)
+    assert first.reason == ""
+
+
 def test_variances_and_their_answers():
     (v,) = S.variances(passage("年初预算为135.90万元，支出决算为120.25万元，完成年初预算的88.48%。"))
     assert (v.budget.text, v.budget_label, v.final.text, v.explained) == ("135.90万元", "年初预算", "120.25万元", False)

@@ -113,6 +113,7 @@ def _change_matches(text: str) -> tuple[tuple[re.Match, re.Match], ...]:
 # (Guangdong's template explains a change under "……大于上年决算数的主要情况：")
 _REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|主要情况[：:]|[，,：:]系|[，,：:]因(?!公)")
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
+_REASON_LEAD = re.compile(r"[\s，,：:]*[^，,。；;：:]{0,10}?原因")  # a clause opening with "（……的）主要原因"
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
 # right after the change: its parts follow ("其中：", "具体情况如下：")
@@ -154,7 +155,11 @@ def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], followin
     # that reason to itself; the next paragraph's changes end the search.
     following_reason: list[re.Match | None] = [None] * (len(clauses) + 1)
     for j in range(len(clauses) - 1, -1, -1):
-        if j in in_clause:
+        if j in in_clause and (lead := _REASON_LEAD.match(full, clauses[j][0], in_clause[j][0])):
+            # "…增长12.08%。主要原因：项目支出增加，较上年增加1133.95万元，主要由于…": a clause that
+            # opens with 原因 answers for the changes before it, whatever it says of its own
+            following_reason[j] = lead
+        elif j in in_clause:
             if clauses[j][0] > len(text) or any(own_reason(j, x) for x in in_clause[j]):
                 following_reason[j] = None
             else:
