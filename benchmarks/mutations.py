@@ -28,7 +28,7 @@ narr-count (a count ±1 in an "共有车辆5辆，其中：…" list of counts t
 (the P of "占<name>的P%" where the paragraph states an amount under <name> before it),
 drop:section:<topic> (every section on the topic), drop:table, empty-table:{no-note,false-note},
 leftover:*, punct:*, selfref, year:{heading,table-caption,statement-self,toc-table-title,comparison-base,text-other},
-org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}, variance:reason-removed (the reason a 决算 item gives for
+org:{other-org,dropped-char}, sangong:{reason-removed,reason-emptied}, total:reason-removed (a 决算's 总体情况), variance:reason-removed (the reason a 决算 item gives for
 differing from its 预算), drop:item-explanation (a 决算's paragraph on one 项), dup:paragraph (a long paragraph
 pasted again after the next one); noop:* are the controls.
 A miss line shows what the harness knows about the target (e.g. `part UNTRUSTED`, `cell not in any
@@ -593,22 +593,18 @@ def cand_org(doc, ctx):
                 yield ("org:dropped-char", p, m.start(), m.end(), org[:k] + org[k + 1:])
 
 
-def cand_sangong_reason(doc, ctx):
-    reason = re.compile(r"[，,；;]?\s*(?:其中|主要|增加|减少|下降|增长)?[^，,。；;]{0,12}?"
-                        r"(?:主要原因是|主要原因为|原因是|原因为|主要是由于|主要是因为|主要由于|由于|主要是|主要系|系)"
-                        r"[^。；;]*")
-    in_sangong = False
-    for b in doc.blocks:
-        if isinstance(b, Heading):
-            in_sangong = "三公" in b.text
-            continue
-        if not isinstance(b, Paragraph) or b.is_note:
-            continue
-        if not (in_sangong or "三公" in b.text or re.search(r"公务接待|公务用车|因公出国", b.text)):
-            continue
+_REASON_CUT = re.compile(r"[，,；;]?\s*(?:其中|主要|增加|减少|下降|增长)?[^，,。；;]{0,12}?"
+                         r"(?:主要原因是|主要原因为|原因是|原因为|主要是由于|主要是因为|主要由于|由于|主要是|主要系|系)"
+                         r"[^。；;]*")
+
+
+def _reason_cuts(paragraphs, prefix):
+    """The reasons given for changes in these paragraphs: removed (`prefix`:reason-removed) and
+    emptied, the marker kept (`prefix`:reason-emptied)."""
+    for b in paragraphs:
         if not re.search(r"增加|减少|增长|下降", b.text):
             continue
-        for m in reason.finditer(b.text):
+        for m in _REASON_CUT.finditer(b.text):
             s = m.start()
             clause = re.split(r"[。；;]", b.text[:s])[-1]
             if not re.search(r"增加|减少|增长|下降|上升|降低", clause) or re.search(r"持平|不变|一致", clause):
@@ -619,10 +615,32 @@ def cand_sangong_reason(doc, ctx):
             # drop a comma right before the reason
             if s and b.text[s - 1] in "，,":
                 s -= 1
-            yield ("sangong:reason-removed", b, s, m.end(), "")
+            yield (f"{prefix}:reason-removed", b, s, m.end(), "")
             marker = re.search(r"主要原因是|主要原因为|原因是|原因为|主要是由于|主要是因为|主要由于|由于|主要是|主要系", b.text[s:m.end()])
             if marker:
-                yield ("sangong:reason-emptied", b, s + marker.end(), m.end(), "")
+                yield (f"{prefix}:reason-emptied", b, s + marker.end(), m.end(), "")
+
+
+def _paragraphs_under(doc, heading: str, also=None):
+    """The narrative paragraphs under headings matching `heading` (or matching `also` themselves)."""
+    inside = False
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            inside = bool(re.search(heading, b.text))
+        elif isinstance(b, Paragraph) and not b.is_note and (inside or (also and re.search(also, b.text))):
+            yield b
+
+
+def cand_sangong_reason(doc, ctx):
+    paragraphs = [b for b in _paragraphs_under(doc, "三公", r"三公|公务接待|公务用车|因公出国")]
+    yield from _reason_cuts(paragraphs, "sangong")
+
+
+def cand_total_reason(doc, ctx):
+    """A 决算's 总体情况 (收入支出, 财政拨款, 一般公共预算): the reason for its change on the year before."""
+    if ctx["facts"].kind == "决算":
+        yield from (c for c in _reason_cuts(list(_paragraphs_under(doc, r"总体情况(?!.*三公)")), "total")
+                    if c[0].endswith("removed"))
 
 
 def cand_variance_reason(doc, ctx):
@@ -944,6 +962,7 @@ def generate(doc: Document, rng: random.Random, per_doc: int, ctx: dict, only: s
     pick(list(cand_caption_year(doc, ctx)), lambda c: make_caption_year(doc, c, rng))
     pick(list(cand_org(doc, ctx)), lambda c: make_simple(doc, c, rng, ("CON-003",)))
     pick(list(cand_sangong_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
+    pick(list(cand_total_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
     pick(list(cand_variance_reason(doc, ctx)), lambda c: make_reason(doc, c, rng))
     pick(list(cand_drop_item(doc, ctx)), lambda c: make_drop_item(doc, c, rng))
     pick(list(cand_drop_section(doc, ctx)), lambda c: make_drop_section(doc, c, rng))
