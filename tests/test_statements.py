@@ -449,6 +449,17 @@ def test_repeats():
     assert S.repeats(passage(text), 2025) == []  # "2026年预算安排" is not the document's year
 
 
+def test_repeats_in_a_final_account():
+    text = "15.机关事业单位职业年金缴费支出（项）269.85万元，主要用于：缴纳职业年金。年初预算为285.33万元，支出决算为269.86万元。"
+    (r,) = S.repeats(passage(text), 2025)
+    assert (r.measure, r.head.text, r.again.text) == ("决算", "269.85万元", "269.86万元")
+    assert S.repeats(passage("1.行政运行（项）10.00万元。上年支出决算为9.00万元。"), 2025) == []
+    check = JS._check_repeat(r)
+    assert (check.ok, check.near) == (False, True)  # the same precision: a slip, if only of the last digit
+    (r,) = S.repeats(passage("1.行政运行（项）208.8万元。2026年预算安排208.80万元。"), 2026)
+    assert JS._check_repeat(r).ok  # to other precisions: equal within rounding
+
+
 def test_class_mentions():
     text = "1、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）。2、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元；主要用于以下方面：社会保障和就业支出（类）754.75万元。"
     found = S.class_mentions(passage(text))

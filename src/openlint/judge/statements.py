@@ -681,30 +681,40 @@ ATTRIBUTES[BreakdownCheck] = _item_attributes(
 class RepeatCheck(_ItemCheck):
     item: S.Repeat
     ok: bool
+    near: bool  # within the rounding of the two figures: a slip of the last digit, not another amount
 
     @property
     def anchor(self) -> str:
         return f"{self.item.head.text}｜{self.item.quote}"
 
+    @property
+    def severity(self) -> Severity | None:
+        return Severity.WARNING if self.near else None
+
+
+def _check_repeat(r: S.Repeat) -> RepeatCheck:
+    near = r.head.lo <= r.again.hi and r.again.lo <= r.head.hi
+    if r.head.half == r.again.half:
+        # one figure written twice to the same precision rounds the same: any difference is a slip
+        return RepeatCheck(r, r.head.value == r.again.value, near)
+    return RepeatCheck(r, near, False)
+
 
 @primitive("repeated_amounts", 0)
 def repeated_amounts(ctx: Context) -> list[RepeatCheck]:
-    """An item's amount given at its head ("…（项）H万元") and again in its sentence ("本年预算安排B万元")."""
-
-    def compute():
-        out = []
-        for r in document_statements(ctx).repeats:
-            ok = r.head.lo <= r.again.hi and r.again.lo <= r.head.hi
-            out.append(RepeatCheck(r, ok))
-        return out
-
-    return ctx.cached("narrative-repeats", compute)
+    """An item's amount given at its head ("…（项）H万元") and again in its sentence ("本年预算安排B万元"
+    in a budget, "支出决算为B万元" in a final account; `.measure` says which). Written to the same
+    precision the two must be equal; `.near`: they differ by no more than their rounding (a slip of
+    the last digit, told more mildly)."""
+    return ctx.cached("narrative-repeats", lambda: [_check_repeat(r) for r in document_statements(ctx).repeats])
 
 
 ATTRIBUTES[RepeatCheck] = _item_attributes(
     head=lambda ctx, r: r.item.head.text,
     again=lambda ctx, r: r.item.again.text,
+    measure=lambda ctx, r: r.item.measure,
     ok=lambda ctx, r: r.ok,
+    near=lambda ctx, r: r.near,
 )
 
 
