@@ -449,6 +449,17 @@ def test_repeats():
     assert S.repeats(passage(text), 2025) == []  # "2026年预算安排" is not the document's year
 
 
+def test_repeats_of_an_unnumbered_item_that_opens_with_its_path():
+    text = ("“社会保障和就业支出（类）行政事业单位离退休（款）机关事业单位职业年金缴费支出（项）”257.14万元，主要用于："
+            "缴纳职业年金。年初预算为274.82万元，支出决算为245.53万元。")
+    (r,) = S.repeats(passage(text), 2025)
+    assert (r.head.text, r.again.text) == ("257.14万元", "245.53万元")
+    # a sentence that lists 类 with their amounts is no item
+    text = "主要用于以下方面：城乡社区支出（类）15411.43万元，占76.23%；住房保障支出（类）1076.78万元。支出决算为20218.21万元。"
+    assert S.repeats(passage(text), 2025) == []
+    assert S.repeats(passage("城乡社区支出（类）15411.43万元，占76.23%；住房保障支出（类）1076.78万元。支出决算为1.00万元。"), 2025) == []
+
+
 def test_repeats_in_a_final_account():
     text = "15.机关事业单位职业年金缴费支出（项）269.85万元，主要用于：缴纳职业年金。年初预算为285.33万元，支出决算为269.86万元。"
     (r,) = S.repeats(passage(text), 2025)
