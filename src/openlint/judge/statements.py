@@ -55,6 +55,12 @@ class ChangeCheck:
     basis: str
     words_agree: bool = True  # the change's two direction words ("减少N万元，增长P%") do not contradict
     spread: Decimal = Decimal(0)  # "基本持平": the least |本年 − 上年| ÷ 上年 the rounding of both allows
+    from_nothing: bool = False  # the earlier amount was 0: a rate given ("增长100%") stands for no number
+
+    @property
+    def severity(self) -> Severity | None:
+        """A rate written for growth from nothing is a common convention, wrong but told more mildly."""
+        return Severity.WARNING if self.from_nothing else None
 
     @property
     def direction_problem(self) -> str:
@@ -150,13 +156,21 @@ def _check_change_amounts(c: S.Change) -> ChangeCheck:
                            spread=spread)
     if B is not None and N is not None and c.direction in (UP, DOWN):
         basis = f"{c.after_label}{B.text}、{c.word}{N.text}"
+        from_nothing = False
         if c.direction == UP and N.lo > B.hi:
             delta_ok = False
             expected_delta = f"增加额大于{c.after_label}金额，{c.before_label}金额将为负数"
         d = c.direction
         if P is not None and (c.rate_direction in (d, None)):
             before_lo = B.lo - N.hi if d == UP else B.lo + N.lo
-            if before_lo > 0:
+            if before_lo <= 0 < B.hi - N.lo and d == UP:
+                # the earlier amount may be nothing: "0.3万元，增加0.3万元，增长100%" grew from 0, by no
+                # rate at all; whatever it was, the rate is at least the increase over its largest value
+                rate_ok = P.accepts(N.lo / (B.hi - N.lo), Decimal("Infinity"))
+                from_nothing = B.value == N.value
+                expected_rate = ("不可比：上年为0，无法计算增长率" if from_nothing else
+                                 f"至少增长{fmt_percent(N.lo / (B.hi - N.lo), P.decimals)}")
+            elif before_lo > 0:
                 if d == UP:
                     lo, hi = N.lo / (B.hi - N.lo), N.hi / (B.lo - N.hi)
                     point = N.value / (B.value - N.value)
@@ -165,7 +179,8 @@ def _check_change_amounts(c: S.Change) -> ChangeCheck:
                     point = N.value / (B.value + N.value)
                 rate_ok = P.accepts(lo, hi)
                 expected_rate = f"{DIRECTION_NAMES[d]}{fmt_percent(point, P.decimals)}"
-        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis)
+        return ChangeCheck(c, rate_ok, expected_rate, delta_ok, expected_delta, direction_ok, actual, basis,
+                           from_nothing=from_nothing)
     if A is not None and N is not None and c.direction in (UP, DOWN):
         basis = f"{c.before_label}{A.text}、{c.word}{N.text}"
         d = c.direction
@@ -192,6 +207,14 @@ def stated_changes(ctx: Context) -> list[ChangeCheck]:
         return out
 
     return ctx.cached("narrative-changes", compute)
+
+
+@primitive("named_changes", 0)
+def named_changes(ctx: Context) -> list[ChangeCheck]:
+    """The changes of parts stated without their amounts ("其中：公务接待费支出决算增加0.3万元，增长100%"),
+    with the amount the text gave before under the same name ("公务接待费支出决算为0.3万元")."""
+    return ctx.cached("narrative-named-changes",
+                      lambda: [_check_change(c) for c in document_statements(ctx).named_changes])
 
 
 ATTRIBUTES[ChangeCheck] = {

@@ -35,7 +35,7 @@ from openlint.understand.statements.numbers import (
     counts_in, direction_of, fmt_amount, fmt_percent, parse_amount_text, percents_in, ratio_range,
 )
 from openlint.understand.statements.passage import ASIDE, Passage, passages, sentences
-from openlint.understand.statements.change import Change, changes
+from openlint.understand.statements.change import Change, changes, named_changes
 from openlint.understand.statements.completion import (
     Budgeted, Completion, Relation, Variance, completions, relations, variances,
 )
@@ -52,7 +52,7 @@ __all__ = [
     "Relation", "Repeat", "Share", "ShareList", "Statements", "Variance",
     "amounts_in", "bracketed_breakdowns", "breakdowns", "change_breakdowns", "changes", "class_mentions",
     "compact", "completions", "counts_in", "direction_of", "extract", "fmt_amount", "fmt_percent",
-    "listed_breakdowns", "parse_amount_text", "passages", "percents_in", "ratio_range", "relations", "repeats",
+    "listed_breakdowns", "named_changes", "parse_amount_text", "passages", "percents_in", "ratio_range", "relations", "repeats",
     "sentences", "share_lists", "shares", "variances",
 ]
 
@@ -62,6 +62,7 @@ __all__ = [
 class Statements:
     passages: list[Passage] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    named_changes: list[Change] = field(default_factory=list)  # a part's change, its amount given before
     completions: list[Completion] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     variances: list[Variance] = field(default_factory=list)
@@ -117,6 +118,9 @@ def extract(document: Document, year: int | None) -> Statements:
         if "决算" in text:
             result.relations.extend(relations(passage))
             result.variances.extend(variances(passage, following))
+        if ("增长" in text or "下降" in text) and ("增加" in text or "减少" in text):
+            named_before.upto = n
+            result.named_changes.extend(named_changes(passage, named_before))
         if "占" in text:
             named_before.upto = n
             found_shares = shares(passage, named_before)

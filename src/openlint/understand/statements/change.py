@@ -7,12 +7,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from openlint.model import Location
 from openlint.understand.statements.numbers import (
     _AMOUNT, _CHANGE_BEFORE, _DIR, _DIRECTION_WORDS, _PERCENT, _TAIL_DIR, FLAT, Amount, Percent,
     _amounts_within, amounts_in, percents_in,
 )
+from openlint.understand.statements.share import _scope_free, names_of_amounts
 from openlint.understand.statements.passage import (
     _ITEM_START, _JUST_BEFORE, Passage, _clause_end, _in_brackets, _label_start, _quote, _sentence_at, sentences,
 )
@@ -468,3 +470,49 @@ def _base_before(text: str, spans, s_start: int, anchor: int, after: Amount, bas
     mine = _topic(text[_label_start(text, after.start, s_start) : after.start])
     theirs = _topic(text[_label_start(text, a.start, p_start) : a.start])
     return a if not mine or not theirs or mine == theirs else None
+
+
+# ---- a part's change whose amount the text gave before, under the same name ----
+
+# "…其中：公务接待费支出决算增加0.3万元，增长100%": a change and its rate with no comparison word, the
+# label right before it (from the last comma, semicolon or colon)
+_NAMED_CHANGE = re.compile(
+    rf"(?P<label>[^，,；;：:。！？\d%％]{{2,30}}?)(?P<word>增加|减少)(?P<d>{_AMOUNT})[，,]?\s*"
+    rf"(?P<rword>增长|下降|降低|上升)(?P<p>{_PERCENT})"
+)
+_NOT_A_NAME = re.compile(r"比|较|同比|与|相比|上年|去年|年度|其中|主要|原因|分别|合计|共计")
+_COMPARED_BEFORE = re.compile(r"比|较|相比")
+
+
+def named_changes(passage: Passage, named_before: Callable[[str], list[Amount]]) -> list[Change]:
+    """Changes stated without the amounts they are of ("公务接待费支出决算增加0.3万元，增长100%", the
+    parts of a change's 其中 list) whose label names exactly one amount the text gave before under
+    that very name ("公务接待费支出决算为0.3万元"), earlier in the passage or before it: that amount is
+    the later year's, so the rate must follow from it and the change. `named_before(name)`: the
+    amounts stated under `name` in the passages before."""
+    text = passage.text
+    out = []
+    for m in _NAMED_CHANGE.finditer(text):
+        label = _scope_free(m.group("label").strip("“”\"（）()"))
+        if _NOT_A_NAME.search(label):
+            continue
+        s_start, s_end = _sentence_at(sentences(text), m.start())
+        lead = text[s_start : m.start()]
+        if _COMPARED_BEFORE.search(lead[lead.rfind("其中") + 1 :]):
+            continue  # "与2023年度相比，收入支出总计减少…": a change read with its comparison
+        found = {a.value: a for a in named_before(label)}
+        found.update((a.value, a) for name, a in names_of_amounts(text[: m.start()]) if name == label)
+        if len(found) != 1 or not next(iter(found)):
+            continue
+        after = next(iter(found.values()))
+        delta = _amounts_within(text, m.start("d"), m.end("d"))[0]
+        rate = percents_in(m.group("p"))[0]
+        direction = _DIRECTION_WORDS[m.group("word")]
+        out.append(Change(
+            _quote(text, s_start, s_end, 160), _quote(text, m.start(), m.end()), passage.location, direction,
+            m.group("word"), after=Amount(after.value, after.half, after.text), delta=delta,
+            rate=Percent(rate.value, rate.half, rate.text, m.start("p"), m.end("p")),
+            rate_direction=_DIRECTION_WORDS[m.group("rword")], rate_word=m.group("rword"),
+            after_label=f"前文“{label}”", subject=label,
+        ))
+    return out
