@@ -65,7 +65,7 @@ def test_registry_arities():
         "paragraphs": (0, 1), "notes": (1, 2), "exists": (1, 1), "is_empty": (1, 1), "is_blank": (1, 1),
         "text": (0, 1), "count": (1, 1), "join": (1, 1), "excerpt": (1, 2), "find": (2, 3),
         "states_absence": (2, 2), "missing": (2, 2), "has_amount": (1, 1),
-        "paragraphs_outside": (1, 1), "discloses": (2, 2), "head": (1, 2), "unread": (0, 0),
+        "paragraphs_outside": (1, 1), "discloses": (2, 2), "head": (1, 2), "unread": (0, 0), "with_list": (1, 1),
     }
     assert P.REGISTRY["tables"].kind_arg == 0 and P.REGISTRY["table"].kind_arg == 0
     assert all(p.doc for p in P.REGISTRY.values())
@@ -507,3 +507,12 @@ def test_rules_compile_whichever_primitive_family_is_imported_first(family):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-500:]
     assert int(done.stdout) > 90
+
+
+def test_with_list_reads_a_list_written_one_item_a_line():
+    ctx = Context(build("某局2025年度部门决算\n2、公务用车购置及运行维护费支出37.35万元。其中：\n公务用车购置支出为25万元。\n"
+                        "公务用车运行维护支出12.35万元。\n3、公务接待费支出0万元。\n# 四、其他\n正文。"), load_catalog())
+    _, first, second, third, fourth, _ = P.paragraphs(ctx)
+    assert P.with_list(ctx, first) == "2、公务用车购置及运行维护费支出37.35万元。其中：公务用车购置支出为25万元。公务用车运行维护支出12.35万元。"
+    assert P.with_list(ctx, second) == "公务用车购置支出为25万元。"  # no list opened: the paragraph alone
+    assert P.with_list(ctx, fourth) == "3、公务接待费支出0万元。"

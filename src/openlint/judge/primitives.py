@@ -107,6 +107,26 @@ def _notes(ctx: Context, tbl: Table) -> list[Paragraph]:
     return out
 
 
+@primitive("with_list", 1)
+def with_list(ctx: Context, paragraph: Any) -> str:
+    """The paragraph's text and, when it ends by opening a list ("……19.56万元。其中：", "如下："), the
+    paragraphs after it that are its items, up to a heading, a table, a numbered item ("3、") or
+    eight of them: a list written one item a line, read as one text."""
+    if not isinstance(paragraph, Paragraph):
+        return ""
+    text = compact(paragraph.text)
+    if not text.endswith(("：", ":")):
+        return text
+    start = ctx.block_index(paragraph)
+    if start is None:
+        return text
+    for block in ctx.document.blocks[start + 1 : start + 9]:
+        if not isinstance(block, Paragraph) or block.is_note or numbering_level(compact(block.text)) is not None:
+            break
+        text += compact(block.text)
+    return text
+
+
 # ---- predicates and values ----
 
 @primitive("unread", 0)
