@@ -145,13 +145,23 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
             continue  # hidden sheets are not part of what is published
         # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
         # visit every position up to max_column (253 in the district's templates, or 16384).
-        written = ((r, c, _display(cell.value, cell.number_format)) for (r, c), cell in ws._cells.items())
+        written = ((r, c, _display(cell.value, _number_format(cell))) for (r, c), cell in ws._cells.items())
         cells = _collect(written, ws.title, path, problems)
         if cells is None:
             continue
         merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
         sheets.append(_Sheet(ws.title, cells, merges))
     return sheets
+
+
+def _number_format(cell) -> str:
+    """The cell's number format; General for a style naming a custom format (id 164 and up) that
+    styles.xml does not define, as Excel shows it: openpyxl looks such an id up by position in the
+    formats the file defines and raises IndexError past their end."""
+    try:
+        return cell.number_format
+    except IndexError:
+        return "General"
 
 
 # A formula cell and what follows its formula: `<c r="B5"><f>SUM(B2:B4)</f></c>`, `<f t="shared"
