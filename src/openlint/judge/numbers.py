@@ -31,6 +31,7 @@ from openlint.judge._prefilter import compile_prefiltered
 from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.model import Location, Paragraph, Section, Table
+from openlint.understand.amounts import to_decimal
 from openlint.understand.codes import load_codes
 from openlint.understand.tables import (
     UNITS,
@@ -1067,9 +1068,8 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
 
 def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount | None:
     digits = figure.group(1).translate(_FULL).replace(",", "").replace("，", "")
-    try:
-        value = Decimal(digits)
-    except ArithmeticError:
+    value = to_decimal(digits)
+    if value is None:
         return None
     places = len(digits) - digits.index(".") - 1 if "." in digits else 0
     return Amount(value, Decimal(5).scaleb(-places - 1), figure.group(2), label, figure.group(1), location)
