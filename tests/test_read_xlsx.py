@@ -406,3 +406,14 @@ def test_style_naming_an_undefined_number_format(tmp_path):
     assert not doc.problems
     (t,) = doc.tables
     assert t.row_texts(1) == ("教育支出", "1234.5")
+
+
+def test_merged_range_over_the_whole_sheet_is_refused_unread(tmp_path):
+    # one <mergeCell ref="A1:XFD1048576"/> in a file of a few KB: openpyxl would make an object
+    # for each of its 17 billion cells (hours, all memory)
+    wb = openpyxl.Workbook()
+    budget_sheet(wb)
+    path = save(wb, tmp_path)
+    rewrite_member(path, "xl/worksheets/sheet1.xml",
+                   lambda x: re.sub(rb'<mergeCell ref="A1:D1"/>', b'<mergeCell ref="A1:XFD1048576"/>', x))
+    assert "合并单元格范围过大" in only_fatal(read_document(path))
