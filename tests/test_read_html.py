@@ -206,6 +206,13 @@ def test_spans_that_overrun_or_overlap_are_laid_out_as_a_browser_does(tmp_path):
     assert table.grid[1][1].col_span == 1  # stops where 丙 comes down
 
 
+def test_a_page_of_only_a_table_too_big_to_build_says_so(tmp_path):
+    # 1001 columns (colspan=1000 and one cell more): the table is skipped, and the page is not
+    # reported as having no text at all
+    body = "<table>" + "".join(f"<tr><td colspan=1000>{i}</td><td>1.00</td></tr>" for i in range(3)) + "</table>"
+    assert only_fatal(read_document(str(write(tmp_path, body)))) == "表格过大（3 行 × 1001 列），已跳过"
+
+
 def test_a_nested_table_is_flattened_into_its_cell(tmp_path):
     body = """<table>
 <tr><td>项目</td><td>说明</td></tr>

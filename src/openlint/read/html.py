@@ -120,10 +120,13 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     if pictures:
         problems.append(_pictures_problem(path, pictures))
     items = [_raw_table(item) if isinstance(item, _PageTable) else item for item in flow.items]
+    before = len(problems)
     blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block), flow.lines)
     if not blocks:
         if problems and problems[-1].message == MSG_TOO_DEEP:
             raise Unreadable(MSG_TOO_DEEP)
+        if len(problems) > before:  # a page of nothing but a table too big to build: say so, not “no text”
+            raise Unreadable(problems[before].message)
         raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
     return assemble(path, "html", blocks, problems=problems)
 
