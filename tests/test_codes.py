@@ -112,6 +112,9 @@ def test_malformed_class_code():
     t = grid("类|款|项|科目名称|合计", "210|||卫生健康支出|5", "210|11||行政事业单位医疗|5", "7|11|02|事业单位医疗|5")
     rows = table_codes(t)
     assert rows[-1].code == "2101102" and rows[-1].printed == "7 11 02"
+    # under a 类 with no 款 printed yet there is no 款 to continue: not a code (this raised KeyError)
+    t = grid("类|款|项|科目名称|合计", "210|||卫生健康支出|5", "7||02|事业单位医疗|5")
+    assert pairs(t) == [("210", "卫生健康支出")]
 
 
 # ---- primitives ----

@@ -415,3 +415,24 @@ def test_item_path_search_finds_what_a_full_scan_finds():
         assert [(m.span(), m.groups()) for m in N._item_paths(text)] == expected, text
     long_name = "一" * 45 + "（类）" + "财政事务（款）"
     assert [m.span() for m in N._item_paths(long_name)] == [m.span() for m in N._ITEM_PATH.finditer(long_name)]
+
+
+def test_figures_too_long_for_an_amount_break_no_rule():
+    # a cell of 30 digits (damage, figures run together) is no amount: the sum check of its row
+    # printed its total with Decimal's default 28 digits and raised InvalidOperation (OL-INTERNAL)
+    from openlint.understand.amounts import parse_amount
+    from openlint.understand.tables import format_decimal
+
+    assert parse_amount("1" * 18) == Decimal("1" * 18) and parse_amount("1" * 30) is None
+    assert parse_amount("-" + "1" * 27 + ".55") is None
+    assert format_decimal(Decimal("9" * 27), Decimal("0.005")) == f"{int('9' * 27):,}.00"
+    for big in ("1" * 30, "1" * 27 + ".55", "1" * 5000):
+        doc = build(f"""# 上海市某某局2025年部门预算
+[表] 2025年一般公共预算支出功能分类预算表
+| 科目编码 | 科目名称 | 合计 | 基本支出 | 项目支出 |
+|---|
+| 201 | 一般公共服务支出 | 3.00 | 1.00 | 2.00 |
+| 2010101 | 行政运行 | {big} | 1.00 | 2.00 |
+| 合计 | | 3.00 | 1.00 | 2.00 |
+""")
+        assert not [f.message for f in check_document(doc, RULESET) if f.rule_id == "OL-INTERNAL"]

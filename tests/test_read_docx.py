@@ -668,6 +668,13 @@ def test_start_override_numbers_its_own_list(tmp_path):
     assert texts(doc) == ["一、甲", "五、乙", "六、丙", "二、丁"]
 
 
+def test_start_that_is_no_number_counts_as_absent(tmp_path):
+    # <w:start w:val='x'/>: read as a start of None, the first label raised TypeError (内部错误)
+    numbers = numbering(abstract(0, lvl(0, "chineseCounting", "%1、", start="x")), num(1, 0))
+    doc = read_docx(make_docx(tmp_path, li("甲", 1, 0) + li("乙", 1, 0), numbering=numbers))
+    assert doc.problems == () and texts(doc) == ["〇、甲", "一、乙"]
+
+
 def test_style_chain_cut_whichever_paragraph_asks_first(tmp_path):
     # s0 based on s1 … on s24 ("heading 2"): resolving s0 stops 20 styles up, as in the part's
     # order; a paragraph in s5 asking first must not make s0 inherit the heading level

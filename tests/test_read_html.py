@@ -206,6 +206,22 @@ def test_spans_that_overrun_or_overlap_are_laid_out_as_a_browser_does(tmp_path):
     assert table.grid[1][1].col_span == 1  # stops where 丙 comes down
 
 
+def test_characters_xml_forbids_are_dropped(tmp_path):
+    # a control character or U+FFFF, raw or as a reference, in text before a <br> or in a class's
+    # style: lxml refused them when the reader wrote that text back (ValueError, 内部错误)
+    body = ("<style>p.x { font-weight: n\x06ormal; }</style>"
+            "<p class=x>收入&#1;合计\ufffe<br>支出&#xB;合计&#12;1.00&#13;</p>")
+    doc = read(tmp_path, body)
+    assert not doc.problems and texts(doc) == [("P", "收入合计\n支出合计 1.00")]
+
+
+def test_a_page_of_only_a_table_too_big_to_build_says_so(tmp_path):
+    # 1001 columns (colspan=1000 and one cell more): the table is skipped, and the page is not
+    # reported as having no text at all
+    body = "<table>" + "".join(f"<tr><td colspan=1000>{i}</td><td>1.00</td></tr>" for i in range(3)) + "</table>"
+    assert only_fatal(read_document(str(write(tmp_path, body)))) == "表格过大（3 行 × 1001 列），已跳过"
+
+
 def test_a_nested_table_is_flattened_into_its_cell(tmp_path):
     body = """<table>
 <tr><td>项目</td><td>说明</td></tr>

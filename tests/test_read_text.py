@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from openlint.model import Heading, Paragraph, Table
+from openlint.model import Cell, Heading, Location, Paragraph, Table
+from openlint.read.structure import assemble
 from openlint.read.text import parse_text, read_text
 from seed_facts import FIX, STANDARD_TABLES
 
@@ -300,6 +301,16 @@ def test_toc_entries_may_end_with_a_full_stop_and_follow_a_date_line():
     ])
     doc = parse_text(text, "x.txt")
     assert [h.text for h in doc.headings] == ["目 录", "第一部分:某某局概况", "一、主要职能"]
+
+
+def test_toc_with_a_table_before_the_body_is_left_as_it_is():
+    # a table between the 目录 lines and the body: no 目录 runs over it (this raised AttributeError)
+    at = Location("x.pdf")
+    table = Table("收入总表", ((Cell("项目", 0, 0), Cell("合计", 0, 1)), (Cell("收入", 1, 0), Cell("1.00", 1, 1))), at)
+    blocks = [Paragraph("目录", at), Paragraph("一、部门主要职能", at), table, Heading("一、部门主要职能", 1, at),
+              Paragraph("负责全区工作。", at)]
+    doc = assemble("x.pdf", "pdf", blocks)
+    assert [b.text for b in doc.headings] == ["一、部门主要职能"] and len(doc.tables) == 1
 
 
 @pytest.mark.parametrize("title", ["决算公开目录", "公开目录", "部门预算公开目录", "目     录"])

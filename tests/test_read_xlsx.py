@@ -381,3 +381,39 @@ def test_formulas_without_value(cell, uncalculated):
     from openlint.read.xlsx import _formulas_without_value
 
     assert _formulas_without_value(b"<sheetData><row>" + cell + b"</row></sheetData>") == uncalculated
+
+
+def rewrite_member(path: str, name: str, edit) -> None:
+    """Rewrite one part of the zip at `path` through `edit(bytes) -> bytes`."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            zf.writestr(info, edit(data) if info.filename == name else data)
+
+
+def test_style_naming_an_undefined_number_format(tmp_path):
+    # styles.xml lost its <numFmts>: a cell's style names custom format 164, which openpyxl looks
+    # up past the end of the (empty) list. Shown as Excel shows it: General.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目", "合计"])
+    ws.append(["教育支出", 1234.5])
+    ws["B2"].number_format = "#,##0.000"
+    path = save(wb, tmp_path)
+    rewrite_member(path, "xl/styles.xml", lambda x: re.sub(rb"<numFmts.*?</numFmts>", b"", x, flags=re.S))
+    doc = read_xlsx(path)
+    assert not doc.problems
+    (t,) = doc.tables
+    assert t.row_texts(1) == ("教育支出", "1234.5")
+
+
+def test_merged_range_over_the_whole_sheet_is_refused_unread(tmp_path):
+    # one <mergeCell ref="A1:XFD1048576"/> in a file of a few KB: openpyxl would make an object
+    # for each of its 17 billion cells (hours, all memory)
+    wb = openpyxl.Workbook()
+    budget_sheet(wb)
+    path = save(wb, tmp_path)
+    rewrite_member(path, "xl/worksheets/sheet1.xml",
+                   lambda x: re.sub(rb'<mergeCell ref="A1:D1"/>', b'<mergeCell ref="A1:XFD1048576"/>', x))
+    assert "合并单元格范围过大" in only_fatal(read_document(path))

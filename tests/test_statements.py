@@ -820,6 +820,15 @@ def test_computed_rate_shown_so_that_it_does_not_round_to_the_printed_one():
     assert S.fmt_percent(Decimal("3117.38") / Decimal("9433.07"), 1) == "33.047%"
     assert S.fmt_percent(Decimal("0.5"), 0) == "50.00%"
     assert S.fmt_percent(Decimal("115749.56") / Decimal("4944000000"), 2) == "0.0023%"  # not "0.00%"
+    # a rate over a base printed as 0.00000001: more digits than Decimal's default 28 (this raised
+    # InvalidOperation in every rule that reports a rate)
+    assert S.fmt_percent(Decimal("1E+30"), 2) == "1" + "0" * 32 + ".00%"
+
+
+def test_runs_of_digits_longer_than_any_amount_are_no_amounts():
+    assert [a.value for a in S.amounts_in("收入" + "1" * 18 + "元")] == [Decimal("1" * 18)]
+    assert S.amounts_in("收入" + "1" * 19 + "元，支出" + "9" * 40 + ".5万元") == []
+    assert S.percents_in("增长" + "9" * 30 + "%") == []
 
 
 def test_shares_of_a_named_whole_past_an_aside():

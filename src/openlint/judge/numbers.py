@@ -32,6 +32,7 @@ from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
+from openlint.understand.amounts import to_decimal
 from openlint.understand.codes import load_codes
 from openlint.understand.tables import (
     UNITS,
@@ -1134,9 +1135,8 @@ ATTRIBUTES[ItemRow] = {
 
 def _figure_amount(figure: re.Match, label: str, location: Location) -> Amount | None:
     digits = figure.group(1).translate(_FULL).replace(",", "").replace("，", "")
-    try:
-        value = Decimal(digits)
-    except ArithmeticError:
+    value = to_decimal(digits)
+    if value is None:
         return None
     places = len(digits) - digits.index(".") - 1 if "." in digits else 0
     return Amount(value, Decimal(5).scaleb(-places - 1), figure.group(2), label, figure.group(1), location)

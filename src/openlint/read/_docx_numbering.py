@@ -282,7 +282,8 @@ class Numbering:
             suff = first.get(w + "suff")
             style = first.get(w + "pStyle")
             levels[i] = Level(
-                start=_clamp(_int(start.get(val))) if start is not None else 0,
+                # a w:start that is no number (val="x") counts as absent, not as a start of None
+                start=(_clamp(_int(start.get(val))) or 0) if start is not None else 0,
                 fmt=(fmt.get(val) or "decimal") if fmt is not None else "decimal",
                 text=(text.get(val) or "") if text is not None else "",
                 restart=_int(restart.get(val)) if restart is not None else None,

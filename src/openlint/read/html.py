@@ -106,6 +106,7 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     declaration = _XML_DECLARATION.match(text)
     if declaration:  # lxml takes no encoding declaration with text already decoded
         text = text[declaration.end() :]
+    text = _xml_characters(text)
     parser = _parser()
     root = etree.fromstring(text.encode("utf-8"), parser)
     if any("depth" in error.message for error in parser.error_log):  # libxml2 stops reading there
@@ -120,10 +121,13 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     if pictures:
         problems.append(_pictures_problem(path, pictures))
     items = [_raw_table(item) if isinstance(item, _PageTable) else item for item in flow.items]
+    before = len(problems)
     blocks = compose_blocks(items, path, problems, lambda para: "表" in para.text or _title_like(para.block), flow.lines)
     if not blocks:
         if problems and problems[-1].message == MSG_TOO_DEEP:
             raise Unreadable(MSG_TOO_DEEP)
+        if len(problems) > before:  # a page of nothing but a table too big to build: say so, not “no text”
+            raise Unreadable(problems[before].message)
         raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
     return assemble(path, "html", blocks, problems=problems)
 
@@ -177,6 +181,28 @@ def _parser() -> etree.HTMLParser:
 # --- decoding --------------------------------------------------------------------------------
 
 _XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*>")
+# Characters XML forbids (C0 controls but tab and line ends, U+FFFE, U+FFFF), written as they are
+# or as references (&#1;, &#xB;): libxml2 keeps them in the tree it builds, but lxml refuses them in
+# the text and attributes this reader writes back (a <br>'s tail, a class's style), raising
+# ValueError. A browser shows none of them; a form feed is white space in HTML.
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+    r"|&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01]|6553[45])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF]));"
+)
+
+
+def _xml_characters(text: str) -> str:
+    """`text` without the characters XML forbids (`_NOT_XML`)."""
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(_no_xml_character, text)
+
+
+def _no_xml_character(m: re.Match) -> str:
+    ref = m.group(0)
+    if len(ref) > 1:  # a reference: &#12; or &#xC;
+        ref = chr(int(ref[3:-1], 16) if ref[2] in "xX" else int(ref[2:-1]))
+    return " " if ref == "\x0c" else ""
 _DECLARED = (
     re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE),
     re.compile(rb"""^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([\w.:-]+)"""),

@@ -144,8 +144,10 @@ def _entry_line(block: Block) -> bool:
     title whose only stop is the full stop that ends it (“五、……支出决算情况说明。”), not a sentence."""
     if _entry_like(block):
         return True
+    if not isinstance(block, (Heading, Paragraph)):
+        return False  # a table between the 目录 and the body (its `text` is a method, not a line)
     text = block.text.strip()
-    return (isinstance(block, (Heading, Paragraph)) and len(text) <= 2 * MAX_HEADING_CHARS
+    return (len(text) <= 2 * MAX_HEADING_CHARS
             and numbering_level(text) is not None and text.endswith("。")
             and not re.search(r"[。，,；;：:]", text[:-1]))
 

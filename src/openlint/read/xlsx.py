@@ -41,6 +41,10 @@ from openlint.read.text import (
 )
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024  # a worksheet part larger than this is no disclosure table
+# Cells under merged ranges in a workbook: a disclosure merges hundreds. openpyxl makes an object
+# for every cell a range covers (some 10 µs each), so one `A1:XFD1048576` in a file of a few KB
+# would take hours and all memory.
+MAX_MERGED_CELLS = 100_000
 MSG_UNCALCULATED = (
     "有 {n} 个公式单元格没有保存计算结果（文件未经 Excel 或 WPS 计算后保存），按空白读取，"
     "涉及的合计未能核对；请在 Excel 或 WPS 中打开、保存后再检查"
@@ -116,7 +120,7 @@ def _read(path: str, fmt: str, load) -> Document:
 def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
     # openpyxl inflates the parts itself: check every member first. zipfile never inflates a
     # member beyond its declared size, so the declared sizes bound what openpyxl can allocate.
-    uncalculated = 0
+    uncalculated = merged = 0
     with open_zip(path, ".xlsx") as zf:
         for info in zf.infolist():
             check_member(info)
@@ -126,7 +130,14 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
                         f"工作表 {info.filename} 过大（{info.file_size / 1048576:.0f} MB，上限 "
                         f"{MAX_SHEET_BYTES // 1048576} MB），未读取"
                     )
-                uncalculated += _formulas_without_value(read_member(zf, info.filename))
+                sheet_xml = read_member(zf, info.filename)
+                uncalculated += _formulas_without_value(sheet_xml)
+                merged += _merged_area(sheet_xml)
+                if merged > MAX_MERGED_CELLS:
+                    raise Unreadable(
+                        f"工作表 {info.filename} 的合并单元格范围过大（工作簿合计超过 {MAX_MERGED_CELLS} 个单元格），"
+                        "不像预决算表格，未读取"
+                    )
     if uncalculated:
         problems.append(Problem(MSG_UNCALCULATED.format(n=uncalculated), Location(file=path)))
     import openpyxl
@@ -145,13 +156,23 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
             continue  # hidden sheets are not part of what is published
         # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
         # visit every position up to max_column (253 in the district's templates, or 16384).
-        written = ((r, c, _display(cell.value, cell.number_format)) for (r, c), cell in ws._cells.items())
+        written = ((r, c, _display(cell.value, _number_format(cell))) for (r, c), cell in ws._cells.items())
         cells = _collect(written, ws.title, path, problems)
         if cells is None:
             continue
         merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
         sheets.append(_Sheet(ws.title, cells, merges))
     return sheets
+
+
+def _number_format(cell) -> str:
+    """The cell's number format; General for a style naming a custom format (id 164 and up) that
+    styles.xml does not define, as Excel shows it: openpyxl looks such an id up by position in the
+    formats the file defines and raises IndexError past their end."""
+    try:
+        return cell.number_format
+    except IndexError:
+        return "General"
 
 
 # A formula cell and what follows its formula: `<c r="B5"><f>SUM(B2:B4)</f></c>`, `<f t="shared"
@@ -172,6 +193,27 @@ def _formulas_without_value(sheet_xml: bytes) -> int:
         if value is None or (empty and not _TEXT_CELL.search(m.group(1))):
             count += 1
     return count
+
+
+_MERGE_REF = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']\s*([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?""")
+
+
+def _merged_area(sheet_xml: bytes) -> int:
+    """How many cells the sheet's merged ranges cover, overlaps counted twice."""
+    area = 0
+    for m in _MERGE_REF.finditer(sheet_xml):
+        c1, r1, c2, r2 = m.groups()
+        c1, r1 = _column_number(c1), int(r1)
+        c2, r2 = (_column_number(c2), int(r2)) if c2 else (c1, r1)
+        area += (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
+    return area
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
 
 
 def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:

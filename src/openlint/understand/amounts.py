@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 from openlint.model import Table
@@ -23,6 +23,39 @@ _CODE_HEADER = re.compile(r"^[类款项]$|(编码|代码)$")
 _CODE_OR_PART = re.compile(r"^(\d{3}|\d{5}|\d{7}|\d{2})$")  # 201, 20106, 2010601, or a 款 / 项 part: 06
 
 
+# More whole digits than any budget figure has (10^18 元 is a hundred thousand national budgets):
+# such a run of digits is an identifier, figures run together or damage, not an amount. The
+# arithmetic on amounts runs in Decimal's default 28 digits, which a longer figure overflows.
+MAX_WHOLE_DIGITS = 18
+
+
+def to_decimal(digits: str) -> Decimal | None:
+    """The value of a figure's digits (`1234.50`, no grouping commas); None when they are no
+    number or more than an amount can have (`MAX_WHOLE_DIGITS`)."""
+    whole = digits.partition(".")[0].lstrip("+-−0")
+    if len(whole) > MAX_WHOLE_DIGITS:
+        return None
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def round_to(value: Decimal, places: int, rounding: str | None = None) -> Decimal:
+    """`value` to `places` decimals (the context's rounding unless `rounding` is given), for a
+    message. Computed in a context that holds all its digits: a rate over a base printed as
+    0.0000001, or a sum of 18-digit figures in 元, has more than Decimal's default 28 digits, where
+    `quantize` raises InvalidOperation instead of rounding."""
+    digits = max(value.adjusted(), 0) + places + 2
+    context = Context(prec=digits) if digits > 28 else None
+    return value.quantize(_quantum(places), rounding, context)
+
+
+@lru_cache(maxsize=64)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
 @lru_cache(maxsize=8192)
 def parse_amount(text: str) -> Decimal | None:
     """`1,234.50` → 1234.50; blanks and dashes → None (nothing printed); not an amount → None.
@@ -38,10 +71,8 @@ def parse_amount(text: str) -> Decimal | None:
     if s in _DASHES or not _AMOUNT.match(s):
         return None
     negative = s.startswith("(") or s.lstrip("(").startswith(("-", "−"))
-    digits = s.strip("()").lstrip("-−").replace(",", "")
-    try:
-        value = Decimal(digits)
-    except InvalidOperation:
+    value = to_decimal(s.strip("()").lstrip("-−").replace(",", ""))
+    if value is None:
         return None
     return -value if negative else value
 

@@ -307,9 +307,10 @@ def table_codes(table: Table) -> list[CodeRow]:
                 last_lei[c] = code[:3]
                 if len(code) >= 5:
                     last_kuan[c] = code[:5]
-            elif (parts.get(c) == "类" and t.isdigit() and len(t) != 3 and c in last_lei
-                  and c + 1 < width and parts.get(c + 1) == "款" and texts[c + 1] == last_kuan.get(c, "")[3:5]):
+            elif (parts.get(c) == "类" and t.isdigit() and len(t) != 3 and c in last_kuan
+                  and c + 1 < width and parts.get(c + 1) == "款" and texts[c + 1] == last_kuan[c][3:5]):
                 # a malformed 类 ("7 | 11 | 02" printed under "210 | 11"): the row continues the 款 above
+                # (only a 款 printed above can be continued: under a lone 类, "7 | | 02" is no code)
                 k, code = c + 2, last_kuan[c]
                 if k < width and parts.get(k) == "项" and _PART2.match(texts[k]):
                     code += texts[k]

@@ -29,7 +29,7 @@ from typing import Iterable
 
 from openlint._slots import direct_init
 from openlint.model import Cell, Location, Table
-from openlint.understand.amounts import decimals_of, half_step, header_row_count, is_numbering_row
+from openlint.understand.amounts import decimals_of, half_step, header_row_count, is_numbering_row, round_to
 from openlint.understand.amounts import parse_amount  # noqa: F401  (memoised there; re-exported)
 
 # ---------------------------------------------------------------- text helpers
@@ -241,21 +241,21 @@ def total_of(amounts: Iterable[Amount], label: str = "", location: Location | No
 
 def format_decimal(value: Decimal, error: Decimal = Decimal("0.005"), grouping: bool = True) -> str:
     """A computed figure printed like the table's own (decimals from the rounding step)."""
-    places, quantum = _precision(error)
-    v = value.quantize(quantum)
+    places = _precision(error)
+    v = round_to(value, places)
     return f"{v:,.{places}f}" if grouping else f"{v:.{places}f}"
 
 
 @lru_cache(maxsize=256)
-def _precision(error: Decimal) -> tuple[int, Decimal]:
-    """The decimals a rounding error of `error` calls for, and the quantum for them (memoised: a
-    table has one or two rounding steps, and every figure computed from it is printed with them)."""
+def _precision(error: Decimal) -> int:
+    """The decimals a rounding error of `error` calls for (memoised: a table has one or two
+    rounding steps, and every figure computed from it is printed with them)."""
     places = 0
     step = error * 2
     while step < 1 and places < 6 and step > 0:
         step *= 10
         places += 1
-    return places, Decimal(1).scaleb(-places)
+    return places
 
 
 # ---------------------------------------------------------------- the model of a table

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from openlint._slots import direct_init
-from openlint.understand.amounts import half_step
+from openlint.understand.amounts import half_step, round_to, to_decimal
 
 # ---- numbers ----
 
@@ -145,10 +145,7 @@ def counts_in(text: str, start: int = 0, end: int | None = None) -> list[Count]:
 
 
 def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
+    return to_decimal(text.replace(",", ""))
 
 
 
@@ -198,10 +195,9 @@ def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
     shown = max(decimals, 2)
     if value and abs(value) < Decimal("0.01"):  # "应为0.0023%", not "0.00%" (a 万元 written for 元)
         shown = -value.adjusted() + 1
-    if value.quantize(Decimal(1).scaleb(-shown)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) != \
-            value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):
+    if round_to(round_to(value, shown), decimals, ROUND_HALF_UP) != round_to(value, decimals, ROUND_HALF_UP):
         shown += 1
-    return f"{value.quantize(Decimal(1).scaleb(-shown))}%"
+    return f"{round_to(value, shown)}%"
 
 
 def fmt_amount(value: Decimal, like: Amount | Count) -> str:
@@ -212,6 +208,6 @@ def fmt_amount(value: Decimal, like: Amount | Count) -> str:
     unit = like.unit
     shown = value / unit
     decimals = 2 if unit > 1 else 0
-    text = f"{shown.quantize(Decimal(1).scaleb(-decimals)):,}" if unit == 1 else f"{shown.quantize(Decimal(1).scaleb(-decimals))}"
+    text = f"{round_to(shown, decimals):,}" if unit == 1 else f"{round_to(shown, decimals)}"
     suffix = next((s for s in ("亿元", "万元", "万", "元") if like.text.endswith(s)), "元")
     return text + suffix
