@@ -20,10 +20,12 @@ from openlint.understand.statements.passage import (
 # ---- "X万元，其中：A万元、B万元、C万元" ----
 
 # (the lookahead for a digit first lets the regex engine skip to the digits of the text)
-# (its change may come first: "“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：…")
+# (its change may come first: "“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：…"; or its
+# completion rate: "支出决算为37.35万元，完成预算的69.26%，其中：…")
 _BREAKDOWN_HEAD = re.compile(
     rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)"
-    rf"(?P<compared>[，,](?:比|较|与|同比)[^。；;%％其，,]{{0,30}})?。?其中[：:，,]?"
+    rf"(?P<compared>[，,](?:比|较|与|同比)[^。；;%％其，,]{{0,30}})?"
+    rf"(?P<completed>[，,]完成(?:年初|全年|调整后?)?预算(?:数)?的?{_PERCENT}[，,]?)?。?其中[：:，,]?"
 )
 # a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
 # 工资福利支出增加24.84万元…"), its rate or its reason perhaps given first ("减少0.15万元，下降27.78%，
