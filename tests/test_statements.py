@@ -73,6 +73,10 @@ def test_percent_accepts_rounded_or_truncated():
     assert not p.accepts(Decimal("0.1232"), Decimal("0.1233"))
     (whole,) = S.percents_in("增加28%")
     assert whole.decimals == 0 and whole.accepts(Decimal("0.2751"), Decimal("0.2751"))
+    # "2.60%": one decimal written to two places; 4.68 ÷ 180.73 = 2.5895% is its 2.6%
+    (padded,) = S.percents_in("增长2.60%")
+    assert padded.decimals == 2 and padded.accepts(Decimal("0.025895"), Decimal("0.025895"))
+    assert not padded.accepts(Decimal("0.0254"), Decimal("0.0254"))
 
 
 def test_ratio_range_and_zero_denominator():
@@ -493,6 +497,8 @@ def test_class_mentions():
         ("社会保障和就业支出",),
     ]
     assert found[1].codes == ("204", "06", "01")
+    (m,) = S.class_mentions(passage("3.节能环保支出（类）环境保护管理事务（款）环境保护法规、规划及标准（项），主要用于规划编制。"))
+    assert m.names[-1] == "环境保护法规、规划及标准"  # an official name with a 、 in it
 
 
 def test_extract_reads_every_kind_once():

@@ -943,8 +943,8 @@ def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
 
 _ITEM_PATH = re.compile(
     r"“?(?P<lei>[\u4e00-\u9fff]{2,30}?)[（(]类[)）]"
-    r"(?:(?P<kuan>[\u4e00-\u9fff]{2,30}?)[（(]款[)）])?"
-    r"(?:(?P<xiang>[\u4e00-\u9fff]{2,40}?)[（(]项[)）])?”?"
+    r"(?:(?P<kuan>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,29}?)[（(]款[)）])?"  # 、 inside a name: 环境保护法规、规划及标准
+    r"(?:(?P<xiang>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,39}?)[（(]项[)）])?”?"
 )
 
 

@@ -29,7 +29,8 @@ class TocEntry:
     anchor: str = ""
 
 
-_KEY_DROP = re.compile(r"\d{4}\s*年度?|[（(](部门|单位|本级)[)）]|[“”\"‘’《》〈〉]|的|\s")
+# dot leaders with no page number after them ("一、部门主要职能 ……………"), a table's unit ("（单位：万元）")
+_KEY_DROP = re.compile(r"\d{4}\s*年度?|[（(](部门|单位|本级)[)）]|[（(](?:金额)?单位[:：][^)）]*[)）]|[.．…·—\-_]{2,}|[“”\"‘’《》〈〉]|的|\s")
 _KEY_LEAD = re.compile(r"^(部门|单位|预算单位)")
 
 

@@ -11,7 +11,7 @@ from openlint.understand.statements.passage import Passage, _quote
 # ---- classification names in the narrative ----
 
 _MARK = re.compile(r"（(?P<code>\d{2,3})?(?P<level>[类款项])）")
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fff（）()]+$")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff（）()、—·／/]+$")  # official names may hold 、 (环境保护法规、规划及标准)
 _LEI_NAME = re.compile(r"[\u4e00-\u9fff]+$")
 
 

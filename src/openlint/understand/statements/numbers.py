@@ -170,7 +170,10 @@ def percents_in(text: str) -> list[Percent]:
     for m in PERCENT_RE.finditer(text):
         value = _decimal(m.group("num"))
         if value is not None:
-            out.append(Percent(value, half_step(m.group("num")), m.group(0), m.start(), m.end()))
+            num = m.group("num")
+            # "2.60%" is often 2.6% written to two places: its last zero is trusted no further than that
+            precision = num[:-1] if "." in num and len(num.split(".")[1]) >= 2 and num.endswith("0") else num
+            out.append(Percent(value, half_step(precision), m.group(0), m.start(), m.end()))
     return out
 
 
