@@ -67,6 +67,8 @@ class ChangeCheck:
         """What is wrong with the stated direction, after the quote (for the message)."""
         if not self.words_agree:
             c = self.change
+            if c.direction == FLAT and (moved := _MOVED_TO.search(c.subject)):
+                return f"中“{c.word}”与其前“{moved.group(0)}”方向相互矛盾"
             if c.rate_word and S.direction_of(c.rate_word) not in (c.direction, None, FLAT):
                 return f"中“{c.word}”与“{c.rate_word}”方向相互矛盾"
             return f"中“{c.word}”与其后“{c.reason_word}的主要原因”方向相互矛盾"
@@ -96,7 +98,13 @@ def _words_agree(c: S.Change) -> bool:
     d, r = c.direction, c.rate_direction
     if d in (UP, DOWN) and (S.direction_of(c.reason_word) or d) not in (d, FLAT):
         return False  # "比上年减少990万元。增加的主要原因是…"
+    if d == FLAT and _MOVED_TO.search(c.subject):
+        return False  # "公务接待费支出决算减少为0.00万元，与2024年持平"
     return d is None or r is None or d == FLAT or r == FLAT or d == r
+
+
+# an amount arrived at by a change: "减少为0.00万元", "增加到12万元"
+_MOVED_TO = re.compile(r"(增加|减少|增长|下降|降低|上升|降)(?:为|到|至)$")
 
 
 def _check_change(c: S.Change) -> ChangeCheck:
@@ -199,7 +207,8 @@ def stated_changes(ctx: Context) -> list[ChangeCheck]:
     def compute():
         out, seen = [], set()
         for c in document_statements(ctx).changes:
-            key = (c.location, c.quote, c.after.text if c.after else None, c.before.text if c.before else None)
+            key = (c.location, c.quote, c.after.text if c.after else None, c.before.text if c.before else None,
+                   _words_agree(c))  # "…为0.00万元，与上年持平" twice, once after "减少为": not the same statement
             if key in seen:  # the same statement repeated in one paragraph
                 continue
             seen.add(key)
