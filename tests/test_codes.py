@@ -225,3 +225,9 @@ def test_code_and_name_in_one_cell():
 def test_numbers_with_units_are_not_codes():
     t = grid("项目|说明", "车辆|310元", "年度|202年", "人大|[20101]人大事务")
     assert pairs(t) == [("20101", "人大事务")]
+
+
+def test_names_differing_by_a_de_are_the_same():
+    from openlint.judge.codes import _names_match
+    assert _names_match("国有土地使用权出让收入对应专项债务收入安排的支出", "国有土地使用权出让收入对应的专项债务收入安排的支出")
+    assert not _names_match("国有土地使用权出让收入安排的支出", "国有土地使用权出让收入对应的专项债务收入安排的支出")

@@ -499,6 +499,8 @@ def test_class_mentions():
     assert found[1].codes == ("204", "06", "01")
     (m,) = S.class_mentions(passage("3.节能环保支出（类）环境保护管理事务（款）环境保护法规、规划及标准（项），主要用于规划编制。"))
     assert m.names[-1] == "环境保护法规、规划及标准"  # an official name with a 、 in it
+    (m,) = S.class_mentions(passage("18.社会保障和就业支出(类)行政事业单位养老支出(款)其他行政事业单位养老支出(项)4.84万元。"))
+    assert m.names == ("社会保障和就业支出", "行政事业单位养老支出", "其他行政事业单位养老支出")  # half-width brackets
 
 
 def test_extract_reads_every_kind_once():

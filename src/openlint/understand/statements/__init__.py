@@ -73,7 +73,7 @@ class Statements:
     breakdowns: list[Breakdown] = field(default_factory=list)
 
 
-_HINT = re.compile(r"[%％]|万元|元|（\d{0,3}类）|预算数|决算数")
+_HINT = re.compile(r"[%％]|万元|元|[（(]\d{0,3}类[)）]|预算数|决算数")
 
 
 class _NamesBefore:
@@ -130,8 +130,8 @@ def extract(document: Document, year: int | None) -> Statements:
             result.breakdowns.extend(change_breakdowns(passage))
         if "其中" in text[-3:]:
             result.breakdowns.extend(listed_breakdowns(passage, found[n + 1 : n + 1 + MAX_LIST_ITEMS]))
-        if "类）" in text or "项）" in text:
+        if "类）" in text or "项）" in text or "类)" in text or "项)" in text:
             result.repeats.extend(repeats(passage, year))
-        if "类）" in text:
+        if "类）" in text or "类)" in text:
             result.mentions.extend(class_mentions(passage))
     return result

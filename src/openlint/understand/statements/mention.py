@@ -10,7 +10,7 @@ from openlint.understand.statements.passage import Passage, _quote
 
 # ---- classification names in the narrative ----
 
-_MARK = re.compile(r"（(?P<code>\d{2,3})?(?P<level>[类款项])）")
+_MARK = re.compile(r"[（(](?P<code>\d{2,3})?(?P<level>[类款项])[)）]")  # full- or half-width: 文化旅游体育与传媒支出(类)
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff（）()、—·／/]+$")  # official names may hold 、 (环境保护法规、规划及标准)
 _LEI_NAME = re.compile(r"[\u4e00-\u9fff]+$")
 

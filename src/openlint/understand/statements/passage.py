@@ -52,7 +52,7 @@ def passages(document: Document) -> list[Passage]:
         if isinstance(block, Heading):
             # A heading cut off before its （项）: "5、…（款）行政单位离退休" + "（项）。主要用于…"
             flush()
-            if "（类）" in text or "类）" in text:
+            if "类）" in text or "类)" in text:
                 pending.append(block)
                 texts.append(text)
             continue

@@ -15,8 +15,8 @@ from openlint.understand.statements.passage import Passage, _quote
 # (“社会保障和就业支出（类）…（项）”257.14万元): no comma or figure before its first mark
 _ITEM_HEAD = re.compile(
     rf"^(?:(?:\d{{1,2}}[、.．]|[（(][一二三四五六七八九十\d]{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}[、.．])[^。]{{0,120}}?"
-    rf"|[“\"]?[^。，,：:；;\d“”\"]{{2,40}}（\d{{0,3}}类）[^。，,：:；;\d]{{0,80}}?)"
-    rf"（\d{{0,3}}[类款项]）[”\"]?(?:科目)?(?P<a>{_AMOUNT})"
+    rf"|[“\"]?[^。，,：:；;\d“”\"]{{2,40}}[（(]\d{{0,3}}类[)）][^。，,：:；;\d]{{0,80}}?)"
+    rf"[（(]\d{{0,3}}[类款项][)）][”\"＂]?(?:科目)?(?P<a>{_AMOUNT})"
 )
 # the amount again: a budget's "2026年预算安排B万元", a final account's "支出决算为B万元"
 _AGAIN = {
