@@ -228,6 +228,5 @@ def test_numbers_with_units_are_not_codes():
 
 
 def test_names_differing_by_a_de_are_the_same():
-    from openlint.judge.codes import _names_match
-    assert _names_match("国有土地使用权出让收入对应专项债务收入安排的支出", "国有土地使用权出让收入对应的专项债务收入安排的支出")
-    assert not _names_match("国有土地使用权出让收入安排的支出", "国有土地使用权出让收入对应的专项债务收入安排的支出")
+    assert JC._names_match("国有土地使用权出让收入对应专项债务收入安排的支出", "国有土地使用权出让收入对应的专项债务收入安排的支出")
+    assert not JC._names_match("国有土地使用权出让收入安排的支出", "国有土地使用权出让收入对应的专项债务收入安排的支出")
