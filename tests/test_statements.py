@@ -73,10 +73,11 @@ def test_percent_accepts_rounded_or_truncated():
     assert not p.accepts(Decimal("0.1232"), Decimal("0.1233"))
     (whole,) = S.percents_in("增加28%")
     assert whole.decimals == 0 and whole.accepts(Decimal("0.2751"), Decimal("0.2751"))
-    # "2.60%": one decimal written to two places; 4.68 ÷ 180.73 = 2.5895% is its 2.6%
+    # "2.60%": perhaps one decimal written to two places; 4.68 ÷ 180.73 = 2.5895% is its 2.6%
     (padded,) = S.percents_in("增长2.60%")
-    assert padded.decimals == 2 and padded.accepts(Decimal("0.025895"), Decimal("0.025895"))
-    assert not padded.accepts(Decimal("0.0254"), Decimal("0.0254"))
+    assert not padded.accepts(Decimal("0.025895"), Decimal("0.025895"))
+    assert padded.coarser().accepts(Decimal("0.025895"), Decimal("0.025895"))
+    assert S.percents_in("增长2.61%")[0].coarser() is None and S.percents_in("增长2.6%")[0].coarser() is None
 
 
 def test_ratio_range_and_zero_denominator():

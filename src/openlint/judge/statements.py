@@ -56,10 +56,14 @@ class ChangeCheck:
     words_agree: bool = True  # the change's two direction words ("减少N万元，增长P%") do not contradict
     spread: Decimal = Decimal(0)  # "基本持平": the least |本年 − 上年| ÷ 上年 the rounding of both allows
     from_nothing: bool = False  # the earlier amount was 0: a rate given ("增长100%") stands for no number
+    padded: bool = False  # the rate is right to one place less ("2.60%" for 2.59%: 2.6% padded with a 0)
 
     @property
     def severity(self) -> Severity | None:
-        """A rate written for growth from nothing is a common convention, wrong but told more mildly."""
+        """A rate written for growth from nothing is a common convention, wrong but told more mildly;
+        a rate right to one place less than it is written is a note."""
+        if self.padded:
+            return Severity.NOTE
         return Severity.WARNING if self.from_nothing else None
 
     @property
@@ -109,6 +113,9 @@ _MOVED_TO = re.compile(r"(增加|减少|增长|下降|降低|上升|降)(?:为|�
 
 def _check_change(c: S.Change) -> ChangeCheck:
     check = _check_change_amounts(c)
+    if not check.rate_ok and (coarser := c.rate.coarser()) is not None \
+            and _check_change_amounts(replace(c, rate=coarser)).rate_ok:
+        check = replace(check, padded=True, expected_rate=check.expected_rate + "；所写百分比只精确到一位小数，末位的0是补写的")
     return check if _words_agree(c) else replace(check, words_agree=False)
 
 

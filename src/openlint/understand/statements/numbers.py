@@ -106,6 +106,13 @@ class Percent:
     def decimals(self) -> int:
         return max(-self.value.as_tuple().exponent, 0) if "." in self.text else 0
 
+    def coarser(self) -> "Percent | None":
+        """"2.60%" read as 2.6% written to two places (its last zero padding), else None."""
+        digits = self.text.rstrip("%％")
+        if "." not in digits or len(digits.split(".")[1]) < 2 or not digits.endswith("0"):
+            return None
+        return Percent(self.value, self.half * 10, self.text, self.start, self.end)
+
     def accepts(self, lo: Decimal, hi: Decimal) -> bool:
         """True when some value in [lo, hi] (a fraction, 0.1234) prints as this percentage, rounded or truncated."""
         low = (self.value - self.half) / 100
@@ -170,10 +177,7 @@ def percents_in(text: str) -> list[Percent]:
     for m in PERCENT_RE.finditer(text):
         value = _decimal(m.group("num"))
         if value is not None:
-            num = m.group("num")
-            # "2.60%" is often 2.6% written to two places: its last zero is trusted no further than that
-            precision = num[:-1] if "." in num and len(num.split(".")[1]) >= 2 and num.endswith("0") else num
-            out.append(Percent(value, half_step(precision), m.group(0), m.start(), m.end()))
+            out.append(Percent(value, half_step(m.group("num")), m.group(0), m.start(), m.end()))
     return out
 
 
