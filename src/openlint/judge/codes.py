@@ -304,6 +304,11 @@ def _resolve(name: str, code: str | None, parent: str, level: str, codes: CodeLi
             official_name = codes.name(c, year) or ""
             if len(official_name) >= 4 and key.endswith(normalize_name(official_name)):
                 return c, None
+        for c in codes.children("", year):
+            # "一般公共服务（类）": the 类 without its closing 支出; its 款 and 项 are still judged under it
+            official_name = codes.name(c, year) or ""
+            if official_name.endswith("支出") and normalize_name(official_name) == key + "支出":
+                return c, f"{c}的类名称应为“{official_name}”（少了“支出”）"
         if not codes.complete("function", year):
             return None, None
         return None, f"“{name}”不是{year}年支出功能分类的类级科目"

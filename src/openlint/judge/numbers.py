@@ -1151,9 +1151,13 @@ def _name_key(name: str) -> str:
 
 def _row_by_names(ctx: Context, part: TablePart, names: list[str], skip: int = 0) -> Row | None:
     """The row reached by 类 name, then 款 name under it, then 项 name under that (by code prefix);
-    `skip` levels left out after the 类 (类 and 项 names, `skip=1`)."""
+    `skip` levels left out after the 类 (类 and 项 names, `skip=1`). A 类 name the table does not have
+    ("一般公共服务" for 一般公共服务支出: the classification rules' business) leaves the 款 and 项
+    names to find the row under any 类, when only one row answers to them."""
     rows = _rows_by_name(ctx, part)
     candidates = rows.get((1, _name_key(names[0])), [])
+    if not candidates and not skip and len(names) > 1:
+        candidates = [r for r in part.rows if r.level == 1 and r.code and not r.suspect]
     for depth, name in enumerate(names[1:], start=2 + skip):
         candidates = [r for r in rows.get((depth, _name_key(name)), ())
                       if any(r.code.startswith(c.code) for c in candidates)]
