@@ -61,7 +61,9 @@ class ChangeCheck:
     @property
     def severity(self) -> Severity | None:
         """A rate written for growth from nothing is a common convention, wrong but told more mildly;
-        a rate right to one place less than it is written is a note."""
+        a rate right to one place less than it is written is a note (when nothing else is wrong)."""
+        if not (self.delta_ok and self.direction_ok and self.words_agree):
+            return None
         if self.padded:
             return Severity.NOTE
         return Severity.WARNING if self.from_nothing else None
