@@ -327,14 +327,14 @@ def _written_between(ctx: Context, last: _Numbered, item: _Numbered) -> bool:
     blocks = [b for b in ctx.document.blocks[last.index : item.index] if isinstance(b, (Heading, Paragraph))]
     text = "".join(compact(b.text) for b in blocks)
     # or opens a paragraph without its separator ("18“社会保障和就业支出…" between 17. and 19.)
-    bare = {int(m.group(1)) for b in blocks if (m := _BARE_NUMBER.match(compact(b.text)))} if item.style.startswith("ar") else set()
+    bare = {int(m.group(1)) for b in blocks if (m := _UNSEPARATED_NUMBER.match(compact(b.text)))} if item.style.startswith("ar") else set()
     return all(
         m in bare or any(form in text for form in _marker_forms(item.style, m, item.word))
         for m in range(last.number + 1, item.number)
     )
 
 
-_BARE_NUMBER = re.compile(r"(\d{1,2})(?=[“\"\u4e00-\u9fff])")
+_UNSEPARATED_NUMBER = re.compile(r"(\d{1,2})(?=[“\"\u4e00-\u9fff])")
 
 
 ATTRIBUTES[NumberingProblem] = {

@@ -204,7 +204,7 @@ class Variance:
 _ANSWER = re.compile(_REASON.pattern + r"|(?:与|同|和)(?:年初|全年|调整后?)?预算数?(?:基本)?(?:持平|相等|一致|相同)")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # the next item of a list run together in one paragraph: "…支出决算为B万元。2、…（项）。主要用于…"
-_NEXT_ITEM = re.compile(r"(?<=[。；;])(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．])")
+_NEXT_ITEM = re.compile(r"(?<=[。；;])" + _ITEM_START.pattern.removeprefix("^"))
 
 
 def _other_years(text: str, start: int, final: Amount, budgets: list[tuple[Amount, str]]) -> bool:

@@ -108,8 +108,7 @@ class Percent:
 
     def coarser(self) -> "Percent | None":
         """"2.60%" read as 2.6% written to two places (its last zero padding), else None."""
-        digits = self.text.rstrip("%％")
-        if "." not in digits or len(digits.split(".")[1]) < 2 or not digits.endswith("0"):
+        if self.decimals < 2 or self.value.as_tuple().digits[-1] != 0:
             return None
         return Percent(self.value, self.half * 10, self.text, self.start, self.end)
 
