@@ -19,13 +19,17 @@ from openlint.understand.statements.passage import (
 
 # ---- "X万元，其中：A万元、B万元、C万元" ----
 
+# the next sentence opening with the figure's name again: "财政拨款支出预算X万元，比2024年预算增加D万元。
+# 财政拨款支出预算中，一般公共预算拨款支出预算…" (`_restates_subject` checks that the name is the figure's)
+_RESTATED = r"。(?P<restated>[^\d，,。；;：:]{2,24}?)中[，,：:]"
+_NAME = re.compile(r"[^\d，,]*")
 # (the lookahead for a digit first lets the regex engine skip to the digits of the text)
 # (its change may come first: "“三公”经费预算数为47.91万元，比2023年预算增加25万元。其中：…"; or its
 # completion rate: "支出决算为37.35万元，完成预算的69.26%，其中：…")
 _BREAKDOWN_HEAD = re.compile(
     rf"(?=\d)(?P<total>{_AMOUNT}|{_COUNT})(?P<gap>[^\d。；;%％其]{{0,24}}?)"
     rf"(?P<compared>[，,](?:比|较|与|同比)[^。；;%％其，,]{{0,30}})?"
-    rf"(?P<completed>[，,]完成(?:年初|全年|调整后?)?预算(?:数)?的?{_PERCENT}[，,]?)?。?其中[：:，,]?"
+    rf"(?P<completed>[，,]完成(?:年初|全年|调整后?)?预算(?:数)?的?{_PERCENT}[，,]?)?(?:。?其中[：:，,]?|{_RESTATED})"
 )
 # a change broken down ("比上年增加40.87万元，其中：基本支出增加34.48万元…", "基本支出增加34.48万元，主要为
 # 工资福利支出增加24.84万元…"), its rate or its reason perhaps given first ("减少0.15万元，下降27.78%，
@@ -33,7 +37,7 @@ _BREAKDOWN_HEAD = re.compile(
 # parts only, within its clause
 _CHANGE_BREAKDOWN_HEAD = re.compile(
     rf"(?P<total>{_AMOUNT})(?P<rate>[，,][^\d，,。；;%％其]{{1,10}}{_PERCENT})?(?P<gap>[^\d。；;%％其]{{0,24}}?)"
-    rf"(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?"
+    rf"(?P<reason>[，,]主要原因[^。；;其]{{0,80}})?(?:。?(?P<word>其中|主要(?:为|是|包括|有))[：:，,]?|{_RESTATED})"
 )
 # no change at all, its parts' changes cancelling out: "…万元，与2024年预算持平。其中：因公出国（境）费
 # 0万元，与2024年预算持平；…"
@@ -125,7 +129,10 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
         counted = isinstance(total, Count)
         if _other_heads(text, m, s_start, total, changes=False):
             continue
-        end = _list_end(text, m, "其中" in text[s_start:total_start])
+        head = _label_start(text, total_start, s_start)
+        if not _restates_subject(text, m, head):
+            continue
+        end = _list_end(text, m, _nested(text, m, s_start))
         if counted:
             # A list of counts has no siblings to stop at (`_sibling` knows 支出 and 收入): it ends with
             # the clause whose 、 or ， separate its items ("…、其他用车3辆；单价100万元（含）以上设备2台（套）",
@@ -141,7 +148,6 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
             # "实有人数25人，其中：在职人数小计14人，行政在职人数5人，…事业单位在职人数8人": a subtotal
             # and its own parts listed alike, levels the words do not tell apart
             continue
-        head = _label_start(text, total_start, s_start)
         listed = _listed_parts(text, m.end(), end, total, _COPULA_END.sub("", text[head:total_start]))
         if listed is None or not listed[0]:
             continue
@@ -150,6 +156,22 @@ def breakdowns(passage: Passage) -> list[Breakdown]:
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(parts), _closure([label for label, _ in parts], closing)))
     return out
+
+
+def _restates_subject(text: str, head: re.Match, label_start: int) -> bool:
+    """Whether a head that opens its list by naming a figure again ("财政拨款支出预算中，") names the
+    figure it follows: its words before the amount, or the subject of its change."""
+    restated = head.groupdict().get("restated")
+    if restated is None:
+        return True
+    name = _NAME.match(text, label_start, head.start("total")).group(0)
+    return restated == _COPULA_END.sub("", name)
+
+
+def _nested(text: str, head: re.Match, s_start: int) -> bool:
+    """Whether a list opened in the sentence of a list that a 其中 opened before it is nested in that
+    list's clause: not when it opens a sentence of its own ("……增加D万元。其中：A…；B…")."""
+    return "。" not in head.group(0) and "其中" in text[s_start : head.start("total")]
 
 
 def _total_at(text: str, head: re.Match) -> Amount | Count:
@@ -216,15 +238,17 @@ def change_breakdowns(passage: Passage) -> list[Breakdown]:
             total = Amount(sign * t.value, t.half, t.text, total_start, m.end("total"))
         if _THRESHOLD_AFTER.match(text, m.end("total")) or _other_heads(text, m, s_start, total, changes=True):
             continue
-        end = _list_end(text, m, m.group("word") != "其中" or "其中" in text[s_start:total_start])
+        head = _label_start(text, total_start, s_start)
+        if _COMPARED.match(text, head) and head > s_start:  # "…费46.56万元，比2023年预算增加25万元": quoted from its subject
+            head = _label_start(text, head - 1, s_start)
+        if not _restates_subject(text, m, head):
+            continue
+        end = _list_end(text, m, m.group("word") not in ("其中", None) or _nested(text, m, s_start))
         if _BARE_NUMBER.search(text, m.end(), end):
             continue
         listed = _listed_changes(text, m.end(), end)
         if not listed:
             continue
-        head = _label_start(text, total_start, s_start)
-        if _COMPARED.match(text, head) and head > s_start:  # "…费46.56万元，比2023年预算增加25万元": quoted from its subject
-            head = _label_start(text, head - 1, s_start)
         out.append(Breakdown(_quote(text, s_start, s_end, 160), text[head : m.end()], passage.location, total,
                              tuple(listed), _closure([label for label, _ in listed], False), change=True))
     return out

@@ -126,8 +126,12 @@ def _clause_end(text: str, start: int, end: int) -> int:
 
 def _label_start(text: str, pos: int, floor: int) -> int:
     """Where the words naming the figure at `pos` start: after the last ，；：。 in the 40 characters
-    before it, and not before `floor`."""
-    return max([text.rfind(c, max(floor, pos - 40), pos) for c in "，,；;：:。"] + [floor - 1]) + 1
+    before it (not the comma of a number, "37,151.47"), and not before `floor`."""
+    lowest = max(floor, pos - 40)
+    comma = text.rfind(",", lowest, pos)
+    while comma > 0 and text[comma - 1].isdigit() and text[comma + 1 : comma + 2].isdigit():
+        comma = text.rfind(",", lowest, comma)
+    return max([text.rfind(c, lowest, pos) for c in "，；;：:。"] + [comma, floor - 1]) + 1
 
 
 def _in_brackets(text: str, start: int, pos: int) -> bool:
