@@ -835,14 +835,14 @@ def part(ctx: Context, tables: Any, pattern: Any) -> TablePart | None:
 
 # ---------------------------------------------------------------- amounts stated in the text
 
-_STATED = re.compile(r"(?:为|是|共计|合计|总计|达到|达|：|:)?([0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)(亿元|万元|元)")
+_STATED = re.compile(r"(?:安排)?(?:为|是|共计|合计|总计|达到|达|：|:)?([0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)(亿元|万元|元)")
 _FULL = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
 @primitive("stated", 2)
 def stated(ctx: Context, scope: Any, pattern: Any) -> list[Amount]:
-    """Amounts the text states for a term: each match of the pattern followed at once (after 为,
-    是, 共计 or a colon at most) by a figure and its unit, as in 收入支出总计2995.39万元. A figure
+    """Amounts the text states for a term: each match of the pattern followed at once (after 安排,
+    为, 是, 共计 or a colon at most) by a figure and its unit, as in 收入支出总计2995.39万元. A figure
     printed to 0.01 stands for ±0.005 of its unit, to 1 for ±0.5."""
     out: list[Amount] = []
     if isinstance(pattern, re.Pattern):

@@ -208,12 +208,13 @@ def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
 
 def fmt_amount(value: Decimal, like: Amount | Count) -> str:
     """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元),
+    its thousands separated as the amount's are ("113,649.00万元" beside "115,649万元"; always for 元),
     or a whole number with a count's measure word."""
     if isinstance(like, Count):
         return f"{value:,}{like.measure}"
     unit = like.unit
     shown = value / unit
     decimals = 2 if unit > 1 else 0
-    text = f"{round_to(shown, decimals):,}" if unit == 1 else f"{round_to(shown, decimals)}"
+    text = f"{round_to(shown, decimals):,}" if unit == 1 or "," in like.text else f"{round_to(shown, decimals)}"
     suffix = next((s for s in ("亿元", "万元", "万", "元") if like.text.endswith(s)), "元")
     return text + suffix
