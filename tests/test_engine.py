@@ -8,8 +8,10 @@ import pytest
 
 from docbuilder import build
 from openlint.dsl.parser import RuleError
-from openlint.findings import CATEGORIES, Severity
-from openlint.judge.engine import INPUT_RULE, INTERNAL_RULE, check_document, load_rules, rule_files
+from openlint.findings import CATEGORIES, Finding, Severity
+from openlint.judge.engine import (
+    INPUT_RULE, INTERNAL_RULE, check_document, group_rounding_notes, load_rules, rule_files,
+)
 from openlint.model import Document, Location, Problem
 from openlint.resources import data_dir
 
@@ -197,3 +199,49 @@ def test_shipped_final_accounts_rules_skip_budgets():
     assert not budget & {"SG-005", "SG-006", "SG-007", "SEC-008"}
     assert {"SG-005", "SG-006", "SG-007"} <= final
     assert "SEC-007" in budget and "SEC-007" not in final
+
+
+# ---- 尾差 grouped per table ----
+
+def _cell(table: str | None, row: str, column: str) -> Location:
+    return Location("d.pdf", page=3, table=table, row=row, column=column)
+
+
+def _rounding(location: Location, message: str = "相差0.01，属尾差", related: tuple = ()) -> Finding:
+    return Finding("ARI-006", Severity.NOTE, "arithmetic", message, location, related=related)
+
+
+def test_rounding_notes_of_one_table_become_one_naming_the_others():
+    first = _rounding(_cell("支出表", "201 一般公共服务支出", "合计"), "201：41.93 ≠ 41.94", (_cell("支出表", "20101 人大事务", "合计"),))
+    notes = [first, _rounding(_cell("支出表", "201 一般公共服务支出", "基本支出")),
+             _rounding(_cell("支出表", "208 社会保障和就业支出", "合计")),
+             _rounding(_cell("收入表", "201 一般公共服务支出", "合计"))]
+    error = Finding("ARI-006", Severity.ERROR, "arithmetic", "相差10.00", _cell("支出表", "210 卫生健康支出", "合计"))
+    grouped = group_rounding_notes(notes + [error], Severity.ERROR)
+    assert len(grouped) == 3 and error in grouped and notes[3] in grouped  # an error, and a table's one note, stay
+    merged = next(f for f in grouped if f.location == first.location)
+    assert merged.message == "201：41.93 ≠ 41.94；同表另有2处尾差：201 一般公共服务支出（基本支出）、208 社会保障和就业支出（合计）"
+    assert merged.related == (first.related[0], notes[1].location, notes[2].location)
+    assert merged.severity is Severity.NOTE and merged.fingerprint() == first.fingerprint()
+
+
+def test_notes_of_a_note_rule_and_notes_outside_tables_are_not_grouped():
+    per_code = [Finding("CLS-001", Severity.NOTE, "classification", f"编码{c}不在科目中", _cell("支出表", c, "编码"))
+                for c in ("30210", "30211")]
+    assert group_rounding_notes(per_code, Severity.NOTE) == per_code
+    in_text = [_rounding(Location("d.pdf", page=2, section=("一、收支",))), _rounding(Location("d.pdf", page=5))]
+    assert group_rounding_notes(in_text, Severity.ERROR) == in_text
+
+
+def test_rounding_notes_grouped_in_a_whole_check():
+    doc = build("上海市某某局2025年部门预算\n"
+                "[表] 2025年部门支出预算总表（单位：万元）\n"
+                "| 功能分类科目编码 | 功能分类科目名称 | 合计 | 基本支出 | 项目支出 |\n|---|---|---|---|---|\n"
+                "| 201 | 一般公共服务支出 | 41.93 | 25.18 | 16.76 |\n"
+                "| 20129 | 群众团体事务 | 41.93 | 25.18 | 16.76 |\n"
+                "| 2012901 | 行政运行 | 25.18 | 25.18 |  |\n"
+                "| 2012902 | 一般行政管理事务 | 16.76 |  | 16.76 |\n"
+                "| 合计 | | 41.93 | 25.18 | 16.76 |\n")
+    notes = [f for f in check_document(doc, SHIPPED) if f.rule_id == "ARI-005"]
+    assert len(notes) == 1 and notes[0].severity is Severity.NOTE
+    assert "同表另有2处尾差" in notes[0].message and len(notes[0].related) >= 2

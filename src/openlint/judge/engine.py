@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openlint.dsl import cache
@@ -100,13 +100,52 @@ def check_document(document: Document, ruleset: RuleSet) -> list[Finding]:
         if not rule.applies_to(facts.kind, facts.level, facts.year):
             continue
         try:
-            findings.extend(list(rule.run(ctx)))  # all or nothing: no partial results from a crash
+            found = list(rule.run(ctx))  # all or nothing: no partial results from a crash
         except Exception as exc:  # a broken rule must not stop the others
             findings.append(
                 Finding(INTERNAL_RULE.id, INTERNAL_RULE.severity, INTERNAL_RULE.category,
                         f"规则 {rule.id} 执行出错：{type(exc).__name__}: {exc}", ctx.location, anchor=rule.id)
             )
+            continue
+        findings.extend(group_rounding_notes(found, rule.doc.severity))
     return findings
+
+
+MAX_LISTED = 6  # the other places of a group of 尾差 named in its message, at most
+
+
+def group_rounding_notes(findings: list[Finding], rule_severity: Severity) -> list[Finding]:
+    """One note per table for a rule's 尾差: the findings its items made notes though the rule is
+    stricter (a sum off by no more than the accumulated rounding) are merged per table into the
+    first of them, which names the other places and has them as related locations. One 0.01 that
+    a 元 → 万元 conversion left repeats up a table's chain of 项, 款, 类 and 合计 and in every column:
+    a note for each would bury the findings that matter."""
+    if rule_severity is Severity.NOTE:
+        return findings
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.severity is Severity.NOTE and f.location.table:
+            groups.setdefault((f.location.file, f.location.table), []).append(f)
+        else:
+            out.append(f)
+    for group in groups.values():
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        first, others = group[0], group[1:]  # in the rule's order, the table's, whatever the format
+        places: dict[str, list[str]] = {}  # row → its columns
+        for f in others:
+            columns = places.setdefault(f.location.row or f.location.column or "", [])
+            if f.location.row and f.location.column and f.location.column not in columns:
+                columns.append(f.location.column)
+        named = [f"{row}（{'、'.join(columns)}）" if columns else row for row, columns in places.items() if row]
+        listed = "、".join(named[:MAX_LISTED]) + ("等" if len(named) > MAX_LISTED else "")
+        message = f"{first.message}；同表另有{len(others)}处尾差" + (f"：{listed}" if listed else "")
+        related = tuple(dict.fromkeys(first.related + tuple(f.location for f in others)))
+        # the first's fingerprint: the place stays known as the same finding when others join it
+        out.append(replace(first, message=message, related=related, anchor=first.anchor or first.message))
+    return out
 
 
 def _problem_finding(document: Document, problem) -> Finding:
