@@ -207,14 +207,16 @@ def fmt_percent(fraction: Decimal, decimals: int = 2) -> str:
 
 
 def fmt_amount(value: Decimal, like: Amount | Count) -> str:
-    """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元),
+    """A computed value in the unit and precision of a printed amount (at least 2 decimals for 万元,
+    none for a whole number beside an amount printed whole),
     its thousands separated as the amount's are ("113,649.00万元" beside "115,649万元"; always for 元),
     or a whole number with a count's measure word."""
     if isinstance(like, Count):
         return f"{value:,}{like.measure}"
     unit = like.unit
     shown = value / unit
-    decimals = 2 if unit > 1 else 0
+    # a whole number beside whole amounts stays whole ("113,649万元" for "115,649万元")
+    decimals = 2 if unit > 1 and (shown != shown.to_integral_value() or "." in like.text) else 0
     text = f"{round_to(shown, decimals):,}" if unit == 1 or "," in like.text else f"{round_to(shown, decimals)}"
     suffix = next((s for s in ("亿元", "万元", "万", "元") if like.text.endswith(s)), "元")
     return text + suffix
