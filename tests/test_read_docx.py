@@ -459,6 +459,16 @@ def test_title_and_preamble_rows_inside_table(tmp_path):
     assert t.n_rows == 2 and t.text(1, 1) == "1.00"
 
 
+def test_the_tables_number_between_its_title_and_preamble_is_preamble(tmp_path):
+    # the national 决算 template: title, then "公开07表" on a line of its own, then 编制单位
+    tbl = "<w:tbl><w:tr>" + tc("合计") + tc("因公出国（境）费") + "</w:tr><w:tr>" + tc("10.00") + tc("5.00") + "</w:tr></w:tbl>"
+    body = (p("一般公共预算财政拨款“三公”经费支出决算表", "<w:pPr><w:jc w:val='center'/></w:pPr>") + p("公开07表")
+            + p("编制单位：某研究院\t\t金额单位：万元") + tbl)
+    (t,) = read_docx(make_docx(tmp_path, body)).tables
+    assert t.caption == "一般公共预算财政拨款“三公”经费支出决算表"
+    assert t.preamble == ("公开07表", "编制单位：某研究院", "金额单位：万元")
+
+
 def test_caption_needs_to_look_like_a_title(tmp_path):
     tbl = "<w:tbl><w:tr>" + tc("a") + tc("b") + "</w:tr></w:tbl>"
     doc = read_docx(make_docx(tmp_path, p("这是一段说明文字") + tbl))

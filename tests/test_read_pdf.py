@@ -1147,3 +1147,10 @@ def test_a_page_that_is_only_a_picture_is_reported_not_called_blank(tmp_path):
     assert problem.message == "第2页只有图片，没有可提取的文字（可能是扫描或截图的表格），该页内容未检查"
     blank = [f.location.page for f in check_document(doc, load_rules()) if f.rule_id == "TXT-014"]
     assert blank == [3, 4]
+
+
+def test_a_tables_number_between_title_and_preamble_is_preamble():
+    # the national 决算 template prints "公开02表" on a line between the title and 编制单位 (here
+    # written by python-docx and printed by LibreOffice): the title stays the caption
+    doc = read_pdf(str(FIX / "national-table-numbers.pdf"))
+    assert [(t.caption, t.preamble[0]) for t in doc.tables] == [("收入决算表", "公开 02 表"), ("支出决算表", "公开 03 表")]

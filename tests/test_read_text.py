@@ -8,7 +8,7 @@ import pytest
 
 from openlint.model import Cell, Heading, Location, Paragraph, Table
 from openlint.read.structure import assemble
-from openlint.read.text import parse_text, read_text
+from openlint.read.text import is_preamble_line, parse_text, read_text
 from seed_facts import FIX, STANDARD_TABLES
 
 SEED = FIX / "seed" / "hebei-shanhaiguan-trade-union-2023-dept-budget.txt"
@@ -443,3 +443,11 @@ def test_the_seed_tab_separated_reads_the_same_tables(seed):
 
     for mine, theirs in zip(copied.tables, seed.tables):
         assert cells(mine) == cells(theirs), mine.caption
+
+
+@pytest.mark.parametrize("line, preamble", [
+    ("公开01表", True), ("公开 04 表", True), ("附表3-1", True), ("表二", True), ("单位：万元", True),
+    ("收支总表", False), ("公开表", False), ("2025年部门收支总表", False), ("表1为收支总表。", False),
+])
+def test_a_tables_number_alone_is_a_preamble_line(line, preamble):
+    assert is_preamble_line(line) is preamble

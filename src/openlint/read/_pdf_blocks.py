@@ -16,7 +16,7 @@ from openlint.model import Block, Heading, Location, Paragraph, Table
 from openlint.read._pdf_layout import Line, Rules, Seg
 from openlint.read._pdf_table import AMOUNT, build_table, is_data_line, join_wrapped, split_glued, split_header
 from openlint.read.structure import NOTE_START, TOC_TITLES, heading_level, numbering_level
-from openlint.read.text import is_preamble_line
+from openlint.read.text import is_preamble_line, is_table_number
 
 _CN = "一二三四五六七八九十百零〇"
 _ITEM = re.compile(rf"^(第[{_CN}\d]+[条章节部分篇]|[{_CN}]+\s*[、.．]|[（(]\s*[{_CN}\d]+\s*[)）]|\d{{1,3}}\s*[、.．)）](?!\d))")
@@ -37,7 +37,7 @@ def caption_text(text: str) -> bool:
     """`text` reads like a table title: short, ends with 表 (or 表（续）), not a sentence."""
     t = _compact(text)
     t = _CONT.sub("", t)
-    if not (2 <= len(t) <= 50) or not t.endswith("表"):
+    if not (2 <= len(t) <= 50) or not t.endswith("表") or is_table_number(t):
         return False
     if NOTE_START.match(t) or "。" in t or "：" in t or ":" in t:
         return False

@@ -46,6 +46,10 @@ PREAMBLE = re.compile(
     r"\s*[:：]"
 )
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]$")
+# the table's number printed on a line of its own, as the national 决算 template does between a
+# table's title and its 编制单位 line ("公开01表", "附表3-1", "表二"): no title
+_NUMBER_OF_TABLE = r"[0-9０-９一二三四五六七八九十]+(?:\s*[-—－]\s*[0-9０-９]+)?"
+_TABLE_NUMBER = re.compile(rf"(?:公开|附)?表\s*{_NUMBER_OF_TABLE}|公开\s*{_NUMBER_OF_TABLE}\s*表")
 
 
 def fatal_document(path: str, fmt: str, message: str) -> Document:
@@ -108,10 +112,16 @@ def _os_reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or type(exc).__name__
 
 
+def is_table_number(text: str) -> bool:
+    """`公开01表`, `附表3-1`, `表二`: a table's number on a line of its own, not its title."""
+    return bool(_TABLE_NUMBER.fullmatch(text.strip()))
+
+
 def is_preamble_line(text: str) -> bool:
-    """A short line such as `单位：万元` or `编制单位：某某局    单位：万元`."""
+    """A short line such as `单位：万元`, `编制单位：某某局    单位：万元` or the table's number alone
+    (`公开01表`)."""
     t = text.strip()
-    return 0 < len(t) <= MAX_CAPTION_CHARS and "。" not in t and bool(PREAMBLE.search(t))
+    return 0 < len(t) <= MAX_CAPTION_CHARS and "。" not in t and (bool(PREAMBLE.search(t)) or is_table_number(t))
 
 
 _PREAMBLE_SPLIT = re.compile(r"\t+|[ \u3000]{2,}")
