@@ -203,6 +203,7 @@ class Variance:
 # "决算数与2023年度持平" speaks of another comparison).
 _ANSWER = re.compile(_REASON.pattern + r"|(?:与|同|和)(?:年初|全年|调整后?)?预算数?(?:基本)?(?:持平|相等|一致|相同)")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+_OPENS_ITEMS = re.compile(r"\s*其中[：:，,]")
 # the next item of a list run together in one paragraph: "…支出决算为B万元。2、…（项）。主要用于…"
 _NEXT_ITEM = re.compile(r"(?<=[。；;])" + _ITEM_START.pattern.removeprefix("^"))
 
@@ -251,7 +252,9 @@ def variances(passage: Passage, following: str = "") -> list[Variance]:
         if not all(final.lo > b.hi or final.hi < b.lo for b, _ in budgets):
             continue
         end, answer = own[i]
-        explained = answer is not None
+        # a total whose items follow ("…支出决算为B万元，完成年初预算的P%。其中：" / "1.…（项）。…主要原因是…"):
+        # its items answer for it, each for its own difference
+        explained = answer is not None or bool(_OPENS_ITEMS.match(text, end))
         if not explained:
             next_item = _NEXT_ITEM.search(text, end)
             stop = next_item.start() if next_item else len(text)
