@@ -380,6 +380,9 @@ def _in_sublist(text: str, previous_end: int, pos: int) -> bool:
 _GENERIC_QUALIFIER = re.compile(r"[\d年度]|预算|决算|本年|全年|合计|总计|部门|单位|上年|当年|收支|总额")
 
 
+_STEM_END = re.compile(r"(?:费|经费)?(?:支出|收入)$")
+
+
 def _sibling(total_label: str, label: str) -> bool:
     """Whether an item is the total's sibling rather than its part: "基本支出X元，其中：……；项目支出Y元"
     names the same kind of figure (…支出, …收入) with another qualifier. A total named generically
@@ -391,6 +394,9 @@ def _sibling(total_label: str, label: str) -> bool:
     named = _LIST_NUMBER.sub("", total_label)
     if len(label) >= 6 and label[:4] == named[:4]:
         return False  # a piece of the total, named from it: 公务用车购置支出 of 公务用车购置及运行维护费支出
+    stem = _STEM_END.sub("", named)
+    if len(stem) >= 3 and stem in label:
+        return False  # a kind of the total: 国（境）外公务接待支出 of 公务接待费支出
     return label.endswith(kind) and total_label not in label and label not in total_label
 
 
