@@ -469,6 +469,12 @@ def test_the_tables_number_between_its_title_and_preamble_is_preamble(tmp_path):
     assert t.preamble == ("公开07表", "编制单位：某研究院", "金额单位：万元")
 
 
+def test_a_title_ending_with_its_unit_is_the_caption(tmp_path):
+    tbl = "<w:tbl><w:tr>" + tc("收入") + tc("金额") + "</w:tr><w:tr>" + tc("收入总计") + tc("10.00") + "</w:tr></w:tbl>"
+    (t,) = read_docx(make_docx(tmp_path, p("第四部分 附件") + p("表1 部门收支总表（单位：万元）") + tbl)).tables
+    assert t.caption == "表1 部门收支总表（单位：万元）" and t.preamble == ()
+
+
 def test_caption_needs_to_look_like_a_title(tmp_path):
     tbl = "<w:tbl><w:tr>" + tc("a") + tc("b") + "</w:tr></w:tbl>"
     doc = read_docx(make_docx(tmp_path, p("这是一段说明文字") + tbl))

@@ -448,6 +448,8 @@ def test_the_seed_tab_separated_reads_the_same_tables(seed):
 @pytest.mark.parametrize("line, preamble", [
     ("公开01表", True), ("公开 04 表", True), ("附表3-1", True), ("表二", True), ("单位：万元", True),
     ("收支总表", False), ("公开表", False), ("2025年部门收支总表", False), ("表1为收支总表。", False),
+    # a title with its unit in brackets is a title; a bracketed unit alone, or after 编制单位, is preamble
+    ("表1 部门收支总表（单位：万元）", False), ("（单位：万元）", True), ("编制单位：某局（单位：元）", True),
 ])
 def test_a_tables_number_alone_is_a_preamble_line(line, preamble):
     assert is_preamble_line(line) is preamble

@@ -48,6 +48,8 @@ PREAMBLE = re.compile(
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]$")
 # the table's number printed on a line of its own, as the national 决算 template does between a
 # table's title and its 编制单位 line ("公开01表", "附表3-1", "表二"): no title
+# a title with its unit in closing brackets: the title is what comes before them
+_TITLE_WITH_UNIT = re.compile(r"(.*?)\s*[（(][^（()）]*单\s*位\s*[:：][^（()）]*[)）]")
 _NUMBER_OF_TABLE = r"[0-9０-９一二三四五六七八九十]+(?:\s*[-—－]\s*[0-9０-９]+)?"
 _TABLE_NUMBER = re.compile(rf"(?:公开|附)?表\s*{_NUMBER_OF_TABLE}|公开\s*{_NUMBER_OF_TABLE}\s*表")
 
@@ -119,9 +121,16 @@ def is_table_number(text: str) -> bool:
 
 def is_preamble_line(text: str) -> bool:
     """A short line such as `单位：万元`, `编制单位：某某局    单位：万元` or the table's number alone
-    (`公开01表`)."""
+    (`公开01表`); not a title that ends with its unit in brackets (`表1 部门收支总表（单位：万元）`)."""
     t = text.strip()
-    return 0 < len(t) <= MAX_CAPTION_CHARS and "。" not in t and (bool(PREAMBLE.search(t)) or is_table_number(t))
+    if not 0 < len(t) <= MAX_CAPTION_CHARS or "。" in t:
+        return False
+    if is_table_number(t):
+        return True
+    titled = _TITLE_WITH_UNIT.fullmatch(t)
+    if titled and titled.group(1):
+        return bool(PREAMBLE.search(titled.group(1)))  # 编制单位：某局（单位：元）, not 收支总表（单位：元）
+    return bool(PREAMBLE.search(t))
 
 
 _PREAMBLE_SPLIT = re.compile(r"\t+|[ \u3000]{2,}")
