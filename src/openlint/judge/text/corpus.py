@@ -34,7 +34,7 @@ class Hit:
 
     text: str  # what matched
     quote: str  # the match with some text either side, … where cut: …主要原因是。其中…
-    before: str  # the text of its unit right before the match (up to 20 characters)
+    before: str  # the text of its unit right before the match (up to 20 characters, or as `after`)
     after: str  # … and right after it
     location: Location
     count: int = 1  # matches in the same unit (the first is reported)
@@ -377,16 +377,18 @@ _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
 
 def _hit(unit: _Unit, m: re.Match, count: int = 1, value: int | None = None, width: int = 12,
          toc: frozenset[int] = frozenset(), after_chars: int = 20, to_sentence_end: bool = False) -> Hit:
-    """The match as a Hit: `.after` the `after_chars` characters after it, cut at the end of its
-    sentence when `to_sentence_end`; `.kind` toc when the unit is one of the `toc` blocks."""
+    """The match as a Hit: `.after` the `after_chars` characters after it (and `.before` as many
+    before it, 20 at least), cut at the end (start) of its sentence when `to_sentence_end`; `.kind`
+    toc when the unit is one of the `toc` blocks."""
     start, end = m.start() - unit.start, m.end() - unit.start
     text = unit.text
     quote = _quote(text, start, end, width)
     after = text[end : end + after_chars]
+    before = text[max(0, start - max(20, after_chars)) : start]
     return Hit(
         text=m.group(0),
         quote=quote,
-        before=text[max(0, start - 20) : start],
+        before=_SENTENCE_END.split(before)[-1] if to_sentence_end else before,
         after=_SENTENCE_END.split(after, 1)[0] if to_sentence_end else after,
         location=_unit_location(unit, start),
         count=count,
