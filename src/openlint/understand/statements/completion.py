@@ -253,8 +253,9 @@ def variances(passage: Passage, following: str = "") -> list[Variance]:
             continue
         end, answer = own[i]
         # a total whose items follow ("…支出决算为B万元，完成年初预算的P%。其中：" / "1.…（项）。…主要原因是…"):
-        # its items answer for it, each for its own difference
-        explained = answer is not None or bool(_OPENS_ITEMS.match(text, end))
+        # its items answer for it, each for its own difference, when they do give reasons
+        explained = answer is not None or bool(_OPENS_ITEMS.match(text, end)) and (
+            any(m is not None for _, m in own[i + 1:]) or bool(_ANSWER.search(following)))
         if not explained:
             next_item = _NEXT_ITEM.search(text, end)
             stop = next_item.start() if next_item else len(text)
