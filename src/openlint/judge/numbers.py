@@ -1026,7 +1026,9 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
     """Amounts the text gives for classified items — 一般公共服务支出（类）财政事务（款）行政运行（项）,
     or “一般公共服务支出-财政事务-行政运行”科目 when the names form a chain of the year's official
     function classification, followed by its figure — against the row of the table with the same
-    类/款/项 names (in its 合计 column). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
+    类/款/项 names (in its 合计 column); with several tables, against the first that has the row, unless
+    the figure is that of a later one (a 类 of all funds, "本年支出合计…，其中：科学技术支出（类）…", is the
+    支出表's, not the 一般公共预算 table's). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
     follows at once, /^[^“]*?支出决算为/ when it comes after 支出决算为. An item whose names the
     table does not have (a misnamed item: another rule's business) is not compared."""
     lead_re = lead if isinstance(lead, re.Pattern) else re.compile(re.escape(str(lead)))
@@ -1047,23 +1049,18 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
             names = [n for n in (m.group("lei"), m.group("kuan"), m.group("xiang")) if n]
             if m.group("xiang") and not m.group("kuan"):
                 continue
-            found = None
-            for part in parts_:
-                row = _row_by_names(ctx, part, names)
-                if row is not None:
-                    found = (part, row)
-                    break
-            if found is None:
-                continue
-            part, row = found
-            col = _find_column(part, None)
-            if col is None:
-                continue
             paragraph = next(p for start, p in reversed(pieces) if start <= m.start())
             stated_amount = _figure_amount(figure, m.group(0).strip("“”") , paragraph.location)
             if stated_amount is None:
                 continue
-            out.extend(compare(ctx, stated_amount, _labelled(ctx, part, row, col)))
+            candidates = []
+            for part in parts_:
+                row = _row_by_names(ctx, part, names)
+                col = _find_column(part, None) if row is not None else None
+                if col is not None:
+                    candidates.extend(compare(ctx, stated_amount, _labelled(ctx, part, row, col)))
+            if candidates:  # the first table's row, unless a later table's agrees
+                out.append(next((c for c in candidates if c.holds), candidates[0]))
     return out
 
 
