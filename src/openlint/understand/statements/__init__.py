@@ -78,20 +78,27 @@ _HINT = re.compile(r"[%％]|万元|元|[（(]\d{0,3}类[)）]|预算数|决算�
 
 class _NamesBefore:
     """The amounts stated under each name in the passages before a given one, indexed only as far
-    as a share asks (most documents never ask)."""
+    as a share asks (most documents never ask). A name stated last in a narrower scope ("一般公共
+    预算财政拨款基本支出100万元" after "基本支出1,000万元") stands for that one as much as for the
+    earlier amount: nothing is returned, the share is not judged."""
 
     def __init__(self, found: list[Passage]) -> None:
         self._found = found
         self._indexed = 0
         self._names: dict[str, dict] = {}
+        self._last: dict[str, int] = {}  # the last passage stating an amount under each name
         self.upto = 0  # the passage asking: only the passages before it count
 
     def __call__(self, name: str) -> list[Amount]:
         while self._indexed < self.upto:
             for key, amount in names_of_amounts(self._found[self._indexed].text):
                 self._names.setdefault(key, {}).setdefault(amount.value, amount)
+                self._last[key] = self._indexed
             self._indexed += 1
-        return list(self._names.get(name, {}).values())
+        last = self._last.get(name)
+        if last is None or any(key.endswith(name) and at >= last for key, at in self._last.items() if key != name):
+            return []
+        return list(self._names[name].values())
 
 
 def extract(document: Document, year: int | None) -> Statements:
