@@ -372,7 +372,14 @@ def _amount_before(text: str, found: list[Amount], anchor: int, s_start: int, sp
         label = _label_of(text, a, p_start, year)
         if label is None or _is_later(label, base_year, year):
             candidates.append(a)
-    return candidates[0] if len(candidates) == 1 else None
+    if candidates:
+        return candidates[0] if len(candidates) == 1 else None
+    # the subject named in other words: "财政拨款收入、支出决算总计A万元。与2022年度相比，财政拨款收、支
+    # 总计各增加…" (the sentence's one amount, of the same topic once 收入/支出 are abbreviated)
+    a = _sole_amount_before(text, p_start, p_end, lambda label: label is None or _is_later(label, base_year, year), year)
+    if a is not None and _short_topic(text[_label_start(text, a.start, p_start) : a.start]) == _short_topic(subject):
+        return a
+    return None
 
 
 # a comparison clause of the same amount: "，较年初预算数减少10.93万元", "，下降54.65%", "，完成…的73.2%"
@@ -403,6 +410,15 @@ _TOPIC_NOISE = re.compile(r"相比|相较|比较|当年|全年|年初|预算|决
 
 def _topic(label: str) -> str:
     return _TOPIC_NOISE.sub("", _TOPIC_PREFIX.sub("", _ITEM_START.sub("", label)))
+
+
+_RECEIPTS_AND_SPENDING = re.compile(r"(收|支)(?:入|出)")
+_EACH = re.compile(r"[各均都]")
+
+
+def _short_topic(label: str) -> str:
+    """`_topic`, with 收入/支出 as 收/支 and without 各/均: "收入、支出决算总计" and "收、支总计各" are one."""
+    return _EACH.sub("", _RECEIPTS_AND_SPENDING.sub(r"\1", _topic(label)))
 
 
 def _sole_amount_before(text: str, p_start: int, p_end: int, label_ok, year: int | None) -> Amount | None:
