@@ -145,6 +145,7 @@ class Comparison:
         own = [a.error for a in (left, *rights) if a.error and a.unit == unit]
         errors = own or [convert(a.error, a.unit, unit) for a in (left, *rights) if a.error]
         step = min(errors) if errors else Decimal("0.005")
+        grouping = _grouped(left, *rights)
         if is_sum:
             shown = list(rights)
             if len(shown) > 4:
@@ -155,18 +156,18 @@ class Comparison:
                 right_text += f"（其余{omitted}项为空）"
             if len(rights) > 1:
                 total = sum((convert(r.value, r.unit, unit) for r in rights), ZERO)
-                right_text += f" = {format_decimal(total, step)}" + (unit or "" if mixed else "")
+                right_text += f" = {format_decimal(total, step, grouping)}" + (unit or "" if mixed else "")
         else:
             right_text = f"{rights[0].label} {rights[0].shown(mixed)}"
         left_text = f"{left.label} {left.shown(mixed)}"
         if len(left.parts) > 1:  # a sum on both sides (plus): each figure of the left one too
             left_total = sum((convert(p.value, p.unit, unit) for p in left.parts), ZERO)
             left_text = " + ".join(f"{p.label} {p.shown(mixed)}" for p in left.parts) \
-                + f" = {format_decimal(left_total, step)}" + (unit or "" if mixed else "")
+                + f" = {format_decimal(left_total, step, grouping)}" + (unit or "" if mixed else "")
         sign = "=" if self.holds else "≠"
         notes = []
         if not self.holds:
-            notes.append(f"相差{format_decimal(abs(self.difference), step)}" + (unit if mixed and unit else ""))
+            notes.append(f"相差{format_decimal(abs(self.difference), step, grouping)}" + (unit if mixed and unit else ""))
             if self.rounding:
                 notes.append(f"未超过四舍五入的累计误差±{_plain(self.tolerance)}，属尾差")
             elif not is_sum and _ten_thousandfold(convert(left.value, left.unit, unit), convert(rights[0].value, rights[0].unit, unit)):
@@ -175,6 +176,13 @@ class Comparison:
             notes.append(f"单位：{unit}")
         tail = f"（{'；'.join(notes)}）" if notes else ""
         return f"{subject}{left_text} {sign} {right_text}{tail}"
+
+
+def _grouped(*amounts: Amount) -> bool:
+    """Whether computed figures get thousands separators: as the printed ones have them ("3000.00"
+    beside "1500.00" stays without)."""
+    texts = [p.text for a in amounts for p in (a.parts or (a,)) if p.text]
+    return any("," in t for t in texts) or not any(len(t.split(".")[0].lstrip("-")) >= 4 for t in texts)
 
 
 def _ten_thousandfold(a: Decimal, b: Decimal) -> bool:
