@@ -93,6 +93,58 @@ def test_parts_without_their_class():
     assert [c for c, _ in pairs(t)] == ["208", "20805", "2080505"]
 
 
+def test_each_level_printing_its_own_segment():
+    # `| 208 | | |`, `| | 05 | |`, `| | | 05 |`: a 项 part extends the last 款, not the 类 (it read 20805)
+    t = grid("类|款|项|科目名称|合计", "208|||社会保障和就业支出|3", "|05||行政事业单位养老支出|3",
+             "||05|机关事业单位基本养老保险缴费支出|2", "||06|机关事业单位职业年金缴费支出|1",
+             "210|||卫生健康支出|1", "||01|行政单位医疗|1")
+    assert [c for c, _ in pairs(t)] == ["208", "20805", "2080505", "2080506", "210"]  # (no 款 of 210 above 01)
+
+
+def test_class_and_item_cells_merged_down():
+    doc = build("""某某局2025年部门预算
+[表] 部门支出总表
+| 科目编码 | < | < | 科目名称 | 合计 |
+| 类 | 款 | 项 | ^ | ^ |
+|---|
+| 208 |  |  | 社会保障和就业支出 | 3.00 |
+| ^ | 05 |  | 行政事业单位养老支出 | 3.00 |
+| ^ | ^ | 05 | 机关事业单位基本养老保险缴费支出 | 2.00 |
+| ^ | ^ | 06 | 机关事业单位职业年金缴费支出 | 1.00 |
+| 合计 | < | < | < | 3.00 |""")
+    assert [c for c, _ in pairs(doc.tables[0])] == ["208", "20805", "2080505", "2080506"]
+
+
+def test_full_codes_in_their_own_level_columns():
+    t = grid("类|款|项|科目名称|合计", "208|||社会保障和就业支出|3", "|20805||行政事业单位养老支出|3",
+             "||2080505|机关事业单位基本养老保险缴费支出|3")
+    rows = table_codes(t)
+    assert [r.code for r in rows] == ["208", "20805", "2080505"]
+    assert {r.column for r in rows} == {0}  # one code column group: CLS-008 sees 款 under 类, 项 under 款
+
+
+@pytest.mark.parametrize("body", [
+    ["| 208 |  |  | 社会保障和就业支出 | 3.00 |", "|  | 05 |  | 行政事业单位养老支出 | 3.00 |",
+     "|  |  | 05 | 机关事业单位基本养老保险缴费支出 | 2.00 |", "|  |  | 06 | 机关事业单位职业年金缴费支出 | 1.00 |"],
+    ["| 208 |  |  | 社会保障和就业支出 | 3.00 |", "| ^ | 05 |  | 行政事业单位养老支出 | 3.00 |",
+     "| ^ |  | 05 | 机关事业单位基本养老保险缴费支出 | 2.00 |", "| ^ |  | 06 | 机关事业单位职业年金缴费支出 | 1.00 |"],
+    ["| 208 |  |  | 社会保障和就业支出 | 3.00 |", "| ^ | 05 |  | 行政事业单位养老支出 | 3.00 |",
+     "| ^ | ^ | 05 | 机关事业单位基本养老保险缴费支出 | 2.00 |", "| ^ | ^ | 06 | 机关事业单位职业年金缴费支出 | 1.00 |"],
+    ["| 208 |  |  | 社会保障和就业支出 | 3.00 |", "|  | 20805 |  | 行政事业单位养老支出 | 3.00 |",
+     "|  |  | 2080505 | 机关事业单位基本养老保险缴费支出 | 2.00 |", "|  |  | 2080506 | 机关事业单位职业年金缴费支出 | 1.00 |"],
+])
+def test_table_semantics_reads_the_same_codes(body):
+    # the rows of these layouts carry their full codes in the table semantics too (ARI-006 and the
+    # comparisons by code read them there); the 类 column, one code over a 合计, is a code column
+    from openlint.understand.tables import read_table
+    doc = build("某某局2025年部门预算\n[表] 部门支出总表\n| 科目编码 | < | < | 科目名称 | 合计 |\n"
+                "| 类 | 款 | 项 | ^ | ^ |\n|---|\n" + "\n".join(body) + "\n| 合计 | < | < | < | 3.00 |")
+    table = doc.tables[0]
+    assert [(r.code, r.level) for r in read_table(table).parts[0].rows] == [
+        ("208", 1), ("20805", 2), ("2080505", 3), ("2080506", 3), (None, None)]
+    assert [c for c, _ in pairs(table)] == ["208", "20805", "2080505", "2080506"]
+
+
 def test_two_column_groups_side_by_side():
     t = grid("编码|名称|决算数|编码|名称|决算数", "301|工资福利支出|10.00|302|商品和服务支出|5.00", "30101|基本工资|10.00|30201|办公费|5.00")
     assert pairs(t) == [("301", "工资福利支出"), ("302", "商品和服务支出"), ("30101", "基本工资"), ("30201", "办公费")]

@@ -265,6 +265,14 @@ def _header_parts(table: Table, top: int) -> dict[int, str]:
     return parts
 
 
+def _class_column(parts: dict[int, str], c: int) -> int:
+    """The 类 column of the 类 | 款 | 项 columns column c is one of (c itself when there is none)."""
+    k = c
+    while parts.get(k - 1) in ("款", "项"):
+        k -= 1
+    return k - 1 if parts.get(k - 1) == "类" else c
+
+
 def table_codes(table: Table) -> list[CodeRow]:
     """(code, name) of every row that prints a classification code, in order; both column groups of
     a table laid out side by side."""
@@ -288,9 +296,14 @@ def table_codes(table: Table) -> list[CodeRow]:
                 c += 1  # text, an amount, or an empty cell outside a 类 column: no code starts here
                 continue
             code, used, printed = None, 0, ""
+            group = c  # the column of the code's 类 (see below)
             whole = _code_in_cell(t)
             if whole is not None:
                 code, lei_only = whole
+                if len(code) > 3 and parts.get(c) in ("款", "项"):
+                    # a 款 or 项 printed in full in its own column (`| | 20805 | |`): one code column
+                    # group with the 类 column left of it, so that its 类 and 款 are the ones above
+                    group = _class_column(parts, c)
                 used = 1
                 if lei_only:
                     # split layout: 201 | 05 | 07 (empty cells allowed: a 类 row prints 201 | | )
@@ -304,9 +317,9 @@ def table_codes(table: Table) -> list[CodeRow]:
                         else:
                             break
                     used = k - c
-                last_lei[c] = code[:3]
+                last_lei[group] = code[:3]
                 if len(code) >= 5:
-                    last_kuan[c] = code[:5]
+                    last_kuan[group] = code[:5]
             elif (parts.get(c) == "类" and t.isdigit() and len(t) != 3 and c in last_kuan
                   and c + 1 < width and parts.get(c + 1) == "款" and texts[c + 1] == last_kuan[c][3:5]):
                 # a malformed 类 ("7 | 11 | 02" printed under "210 | 11"): the row continues the 款 above
@@ -317,22 +330,30 @@ def table_codes(table: Table) -> list[CodeRow]:
                     k += 1
                 used, printed = k - c, " ".join(texts[c:k])
             elif t == "" or _PART2.match(t):
-                # 款/项 printed without their 类 (only the 2-digit parts), under a 类 column
+                # 款/项 printed without their 类 (only the 2-digit parts, the 类 cell blank or merged
+                # down from the 类 row), under a 类 column. Each part extends the level above its own
+                # column: a 款 part the last 类, a 项 part printed alone (`| | | 05 |`, the layout
+                # printing each level's own segment) the last 款, not the 类.
                 if parts.get(c) == "类" and c in last_lei:
-                    k, suffix = c + 1, ""
+                    k, segments = c + 1, []
                     for _ in range(2):
                         if k < width and parts.get(k) in ("款", "项") and _PART2.match(texts[k]):
-                            suffix += texts[k]
+                            segments.append((parts[k], texts[k]))
                             k += 1
                         elif k < width and parts.get(k) in ("款", "项") and texts[k] == "":
                             k += 1
                         else:
                             break
-                    if suffix and t == "":
-                        code, used = last_lei[c] + suffix, k - c
-                        if len(code) == 5:
+                    if segments and t == "":
+                        suffix = "".join(part for _, part in segments)
+                        if segments[0][0] == "款":
+                            code, used = last_lei[c] + suffix, k - c
+                        elif len(segments) == 1 and last_kuan.get(c, "")[:3] == last_lei[c]:
+                            code, used = last_kuan[c] + suffix, k - c
+                        # (a 项 with no 款 of the current 类 above it: nothing to extend, no code)
+                        if code is not None and len(code) == 5:
                             last_kuan[c] = code
-                    elif suffix and _PART2.match(t):
+                    elif segments and _PART2.match(t):
                         code = None  # a 2-digit number in the 类 column: not a code
             if code is None:
                 both = _CODE_AND_NAME.match(t)
@@ -361,7 +382,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                     values.append(value)
                 k += 1
             location = _row_location(table, f"{code} {texts[name_col]}")
-            found.append(CodeRow(code, texts[name_col], table, r, c, location, tuple(values), printed))
+            found.append(CodeRow(code, texts[name_col], table, r, group, location, tuple(values), printed))
             c = name_col + 1
         if found:
             previous = list(range(len(out), len(out) + len(found)))

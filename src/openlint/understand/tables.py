@@ -443,6 +443,7 @@ _CODE_TEXT = re.compile(r"^\d{2,7}$")
 _INDEX_HEADER = re.compile(r"^(序号|行次|栏次|编号)$")
 _LABEL_WORD = re.compile(r"项目$|^项目|科目|名称|编码|代码|^[类款项]$|^(类|款|项)(级)?$|分类$|单位$|指标|说明|备注|内容")
 _AMOUNT_WORD = re.compile(r"(收入|支出|经费|费|费用|合计|小计|总计|金额|数|资金|拨款|结余|结转)$")
+_SEGMENTS = {"类": 0, "款": 3, "项": 5}  # split code columns: the digits of the level above each
 _BLANKISH = {"/", "／", "—", "-", "－", "–", "——", "--", "…", "……", "*", "x", "X", "×"}
 
 
@@ -515,6 +516,11 @@ def _column_kinds(grid: _Grid) -> list[str]:
             kinds.append("index")
             continue
         deepest = header[-1][0] if header else ""
+        if deepest in _SEGMENTS and code_n and code_n >= text_n + amount_n:
+            # a 类 column printing each 类 once (its 款 and 项 rows blank there) holds as many codes
+            # as other cells: the 合计 label across the code columns starts in it
+            kinds.append("code")
+            continue
         if deepest and _names_labels(deepest):
             kinds.append("code" if code_n > text_n + amount_n else "name" if text_n or code_n or not amount_n else "amount")
             continue
@@ -676,7 +682,9 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
         texts = _header_texts(grid.headers[name_col], len(grid.headers))
         if texts and re.search(r"收入|支出", texts[-1][0]) and texts[-1][1] == 1:
             title = texts[-1][0]
-    rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols)
+    segments = tuple(next((t for t, _ in reversed(_header_texts(grid.headers[c], len(grid.headers)))), "")
+                     for c in code_cols)  # 类 / 款 / 项 over split code columns
+    rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols, segments)
     trusted = len(cols) + len(unknown) == len(amount_cols) \
         and not any(n.irregular or (_merged_roles(n) and n not in merged_leaves) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
@@ -744,8 +752,9 @@ def _merged_roles(node: HeaderNode) -> bool:
 _LEVELS = {3: 1, 5: 2, 7: 3}  # digits of a code → 类 / 款 / 项
 
 
-def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols) -> tuple[Row, ...]:
+def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols, segments=()) -> tuple[Row, ...]:
     rows: list[Row] = []
+    above: str | None = None  # the last code read (a row printing only its 款 or 项 continues it)
     text_cols = [c for c in labels if kinds[c] == "name"]
     for r in body_rows:
         grid_row = table.grid[r]
@@ -757,7 +766,8 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
                     label = squash(grid_row[c].text)
                     if label:
                         break
-        code = _code_of([squash(grid_row[c].text) if c < width else "" for c in code_cols]) if code_cols else None
+        code = _code_of(_code_texts(grid_row, r, code_cols, segments), segments, above) if code_cols else None
+        above = code or above
         cells: dict[int, str] = {}
         values: dict[int, Decimal] = {}
         suspect = False
@@ -827,9 +837,27 @@ def _row_kind(label: str) -> str | None:
     return None
 
 
-def _code_of(texts: list[str]) -> str | None:
-    """A classification code from one code column (2010601) or split columns (201 | 06 | 01)."""
-    texts = [t for t in texts]
+def _code_texts(grid_row, r: int, code_cols, segments) -> list[str]:
+    """The texts of a row's code cells; a 类 or 款 cell merged down from a row above counts as blank
+    (`_code_of` continues the code read above, which the merged cell's row began)."""
+    out = []
+    for i, c in enumerate(code_cols):
+        if c >= len(grid_row):
+            out.append("")
+            continue
+        cell = grid_row[c]
+        merged_down = cell.row != r and i < len(segments) and segments[i] in _SEGMENTS
+        out.append("" if merged_down else squash(cell.text))
+    return out
+
+
+def _code_of(texts: list[str], segments: tuple[str, ...] = (), above: str | None = None) -> str | None:
+    """A classification code from one code column (2010601) or split columns (201 | 06 | 01).
+
+    Split columns headed 类 | 款 | 项 (`segments`) may leave the levels above a row's own blank
+    (`| | 05 | |`, `| | | 05 |`: each level printing its own segment, or the 类 and 款 merged down
+    their rows): the row then continues the code read above it (`above`), a 款 its 类, a 项 its
+    款; a 款 or 项 printed in full in its own column (`| | 20805 | |`) stands alone."""
     if not texts:
         return None
     if len(texts) == 1:
@@ -837,12 +865,24 @@ def _code_of(texts: list[str]) -> str | None:
         return t if t.isdigit() and len(t) in (3, 5, 7) else None
     code = ""
     ended = False
-    for t in texts:
+    for i, t in enumerate(texts):
         if not t:
             ended = True
             continue
-        if ended or not t.isdigit():
+        if not t.isdigit() or (ended and code):
             return None
+        if not code and ended:
+            depth = _SEGMENTS.get(segments[i] if i < len(segments) else "")
+            if not depth:
+                return None
+            if len(t) == depth + 2:
+                code = t
+            elif len(t) <= 2 and above is not None and len(above) >= depth:
+                code = above[:depth] + t.zfill(2)
+            else:
+                return None
+            ended = False
+            continue
         if not code:
             if len(t) not in (3, 5, 7):
                 return None
