@@ -145,6 +145,21 @@ def test_table_semantics_reads_the_same_codes(body):
     assert [c for c, _ in pairs(table)] == ["208", "20805", "2080505", "2080506"]
 
 
+def test_unit_codes_are_no_classification_codes():
+    # by-unit tables of the budget-system printouts: the department 301 (or 205) and its units 301001 …
+    t = grid("单位编码|单位名称|合计", "301|云溪县教育局|100.00", "301001|云溪县教育局（本级）|60.00",
+             "301002|云溪县第一中学|40.00")
+    assert pairs(t) == []
+    t = grid("部门代码|部门名称|合计", "205|某某部门|100.00")  # the header says so, whatever the name
+    assert pairs(t) == []
+
+
+def test_rows_naming_an_organisation_are_no_classification_rows():
+    t = grid("编码|名称|合计", "205|云溪县教育局|100.00", "208|云溪县教育局（本级）|60.00", "301 云溪县教育局|1",
+             "2100201|综合医院|1.00", "2050501|广播电视学校|1.00")  # (official names ending in 医院, 学校 are 科目)
+    assert pairs(t) == [("2100201", "综合医院"), ("2050501", "广播电视学校")]
+
+
 def test_two_column_groups_side_by_side():
     t = grid("编码|名称|决算数|编码|名称|决算数", "301|工资福利支出|10.00|302|商品和服务支出|5.00", "30101|基本工资|10.00|30201|办公费|5.00")
     assert pairs(t) == [("301", "工资福利支出"), ("302", "商品和服务支出"), ("30101", "基本工资"), ("30201", "办公费")]

@@ -273,11 +273,46 @@ def _class_column(parts: dict[int, str], c: int) -> int:
     return k - 1 if parts.get(k - 1) == "类" else c
 
 
+# A column headed 单位编码 / 部门代码 / 单位名称 … lists the budget units (the by-unit tables of the
+# 预算管理一体化 printouts: 301 云溪县教育局, 301001 云溪县教育局（本级）): its numbers are unit codes,
+# which collide with classification codes (301 工资福利支出, 205 教育支出). Classification code columns
+# are headed 科目编码, 功能分类科目编码, 类 | 款 | 项, 编码 ….
+_UNIT_HEADER = re.compile(r"(单位|部门|机构)(编码|代码|编号|名称)")
+# A row named after an organisation lists a unit, not a 科目: 云溪县教育局, …（本级）, 第一中学, 疾控中心.
+# (Official names end in 医院, 学校, 馆 … too — 综合医院, 广播电视学校: a name the lists know is no
+# organisation.)
+_ORGANISATION = re.compile(r"(局|委员会|办公室|中心|学校|中学|小学|幼儿园|大学|学院|研究院|医院|卫生院|政府|街道办事处"
+                           r"|公司|[（(]本级[)）])$")
+
+
+def _unit_columns(table: Table, top: int) -> frozenset[int]:
+    """Columns whose header names units or departments (see `_UNIT_HEADER`)."""
+    out = set()
+    for c in range(table.n_cols):
+        header = "".join(squash(table.grid[r][c].text) for r in range(min(top, table.n_rows)) if c < len(table.grid[r]))
+        if _UNIT_HEADER.search(header):
+            out.add(c)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _is_organisation(name: str) -> bool:
+    key = normalize_name(name)
+    return bool(_ORGANISATION.search(key)) and key not in _official_names()
+
+
+@cache
+def _official_names() -> frozenset[str]:
+    return frozenset(k for (_, k) in load_codes()._by_name)
+
+
 def table_codes(table: Table) -> list[CodeRow]:
     """(code, name) of every row that prints a classification code, in order; both column groups of
-    a table laid out side by side."""
+    a table laid out side by side. Codes in a column of unit codes and rows naming an organisation
+    are left out (see `_UNIT_HEADER`, `_ORGANISATION`)."""
     top = header_row_count(table)
     parts = _header_parts(table, top)
+    units = _unit_columns(table, top)
     out: list[CodeRow] = []
     last_lei: dict[int, str] = {}  # per 类 column: the 类 printed last (inherited by rows printing only 款/项)
     last_kuan: dict[int, str] = {}
@@ -289,11 +324,13 @@ def table_codes(table: Table) -> list[CodeRow]:
         if not previous and not any(t[:1] in _CODE_START for t in texts):
             continue
         found: list[CodeRow] = []
+        organisation = False  # a row naming a unit (not a wrapped name either)
         c = 0
         while c < width:
             t = texts[c]
-            if (t and (t[0] not in _CODE_START or "." in t or "," in t)) or (not t and parts.get(c) != "类"):
-                c += 1  # text, an amount, or an empty cell outside a 类 column: no code starts here
+            if (t and (t[0] not in _CODE_START or "." in t or "," in t)) or (not t and parts.get(c) != "类") \
+                    or c in units:
+                c += 1  # text, an amount, an empty cell outside a 类 column, a unit code: no code starts here
                 continue
             code, used, printed = None, 0, ""
             group = c  # the column of the code's 类 (see below)
@@ -361,7 +398,10 @@ def table_codes(table: Table) -> list[CodeRow]:
                     # "[2010101]行政运行" or "2010101 行政运行" in one cell
                     code, name = both.group(1).replace(" ", ""), both.group(2)
                     values = tuple(v for v in (parse_amount(x) for x in texts[c + 1 :] if x) if v is not None)
-                    found.append(CodeRow(code, name, table, r, c, _row_location(table, f"{code} {name}"), values))
+                    if _is_organisation(name):
+                        organisation = True
+                    else:
+                        found.append(CodeRow(code, name, table, r, c, _row_location(table, f"{code} {name}"), values))
                 c += 1
                 continue
             # the name: the next non-empty cell, if it is text
@@ -372,6 +412,10 @@ def table_codes(table: Table) -> list[CodeRow]:
                 c += max(used, 1)
                 continue
             name_col = k
+            if _is_organisation(texts[name_col]):
+                organisation = True
+                c = name_col + 1
+                continue
             values = []
             k += 1
             while k < width and not _FULL_CODE.match(texts[k]):
@@ -384,7 +428,7 @@ def table_codes(table: Table) -> list[CodeRow]:
             location = _row_location(table, f"{code} {texts[name_col]}")
             found.append(CodeRow(code, texts[name_col], table, r, group, location, tuple(values), printed))
             c = name_col + 1
-        if found:
+        if found or organisation:
             previous = list(range(len(out), len(out) + len(found)))
             out.extend(found)
             continue
