@@ -42,6 +42,13 @@ def test_classes_are_complete_and_renamed():
     assert CODES.find_former("其他国土资源事务支出", "22001")[0].code == "2200199"
 
 
+def test_government_economic_classification():
+    # the 50x list (政府预算支出经济分类): names known, never claimed complete (an unknown 50x is not judged)
+    assert system_of("50206") == "government" and CODES.name("50206", 2025) == "公务接待费"
+    assert CODES.name("505", 2024) == "对事业单位经常性补助" and CODES.entry("50999", 2024).certain is False
+    assert not CODES.complete("502", 2025) and not CODES.complete("505", 2025)
+
+
 def test_codes_by_year():
     assert CODES.entry("20139", 2023) is None  # 社会工作事务 is new in 2024
     assert CODES.name("20139", 2024) == "社会工作事务"

@@ -20,8 +20,10 @@ from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Table
+from openlint.understand.amounts import header_row_count
 from openlint.understand.codes import CodeEntry, CodeList, CodeRow, load_codes, normalize_name, table_codes
 from openlint.understand.statements import ClassMention
+from openlint.understand.tables import squash
 
 _PLACEHOLDER = re.compile(r"[XＸx×＊*]{2,}|某某")
 
@@ -53,6 +55,8 @@ class CodeCheck:
     nonzero: bool
     kind: str | None
     lineage: str = ""  # "" or how the code does not belong to the parent printed above it
+    declared: str = ""  # the economic classification the table says it lists (`_declared`), or ""
+    first_of_system: bool = False  # the table's first row of this code's system (once-per-table checks)
 
     @property
     def location(self) -> Location:
@@ -108,6 +112,8 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
     kind = ctx.kind_of(table)
     parents = {r.code[:n] for r in rows for n in (3, 5) if len(r.code) > n}  # codes with a child printed
     lineage = _lineage(rows, codes, year)
+    declared = {c: _declared(table, c) for c in {r.column for r in rows}}
+    systems: set[str | None] = set()
     out = []
     for i, r in enumerate(rows):
         key = (r.code, r.name)
@@ -128,9 +134,30 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
                 nonzero=any(r.amounts),
                 kind=kind.id if kind else None,
                 lineage=lineage.get(i, ""),
+                declared=declared[r.column],
+                first_of_system=r.system not in systems,
             )
         )
+        systems.add(r.system)
     return out
+
+
+# The two economic classifications by the words a caption or header names them with: 政府预算支出经济分类
+# (50x, 政府经济分类) and 部门预算支出经济分类 (30x, 部门经济分类).
+_DECLARED = (("government", re.compile(r"政府(预算)?(支出)?经济分类")), ("economic", re.compile(r"部门(预算)?(支出)?经济分类")))
+
+
+def _declared(table: Table, column: int) -> str:
+    """The economic classification (`government` or `economic`) a code column is said to list: by the
+    header over it (a table may set both side by side), else by the table's caption and preamble;
+    "" when neither names exactly one."""
+    top = min(header_row_count(table), table.n_rows)
+    header = "".join(squash(table.grid[r][column].text) for r in range(top) if column < len(table.grid[r]))
+    for text in (header, squash(" ".join((table.caption, *table.preamble)))):
+        named = [system for system, words in _DECLARED if words.search(text)]
+        if len(named) == 1:
+            return named[0]
+    return ""
 
 
 def _lineage(rows: list[CodeRow], codes: CodeList, year: int | None) -> dict[int, str]:
@@ -209,6 +236,8 @@ ATTRIBUTES[CodeCheck] = {
     "has_children": lambda ctx, r: r.has_children,
     "lineage_ok": lambda ctx, r: not r.lineage,
     "lineage": lambda ctx, r: r.lineage,
+    "declared": lambda ctx, r: r.declared,
+    "first_of_system": lambda ctx, r: r.first_of_system,
     "printed": lambda ctx, r: r.row.printed or r.row.code,
     "printed_ok": lambda ctx, r: not r.row.printed or r.official is None or not r.name_ok,
     "nonzero": lambda ctx, r: r.nonzero,
