@@ -56,6 +56,7 @@ class CodeCheck:
     kind: str | None
     lineage: str = ""  # "" or how the code does not belong to the parent printed above it
     declared: str = ""  # the economic classification the table says it lists (`_declared`), or ""
+    sibling: str = ""  # another code under the same parent whose official name the printed name is
     first_of_system: bool = False  # the table's first row of this code's system (once-per-table checks)
 
     @property
@@ -68,9 +69,11 @@ class CodeCheck:
 
     @property
     def severity(self) -> Severity | None:
-        # a name the shipped list is not sure of never makes an error; a name cut short by its
-        # cell in print is the right one, badly shown
-        if not self.certain:
+        # a name the shipped list is not sure of never makes an error, unless the printed name is
+        # the official name of a sibling code (a code and name swapped: that the printed name is
+        # not this code's does not rest on the unsure name); a name cut short by its cell in print
+        # is the right one, badly shown
+        if not self.certain and not self.sibling:
             return Severity.NOTE
         return Severity.WARNING if self.note == _CUT_SHORT else None
 
@@ -79,15 +82,16 @@ class CodeCheck:
         return self.official is None or _names_match(self.row.name, self.official)
 
 
-def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | None, bool, str]:
+def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | None, bool, str, str]:
     """What the list says of a printed code and name: its entry, whether an unknown code is
-    really unknown (`verifiable`), and a note when the name is a former one or the official one
-    cut short (the end of a long name hidden by the next cell when a spreadsheet is printed)."""
+    really unknown (`verifiable`), a note when the name is a former one, another code's under the
+    same parent (a swapped code and name: that code, too) or the official one cut short (the end
+    of a long name hidden by the next cell when a spreadsheet is printed)."""
     entry = codes.entry(r.code, year)
     parent = r.code[:-2] if len(r.code) > 3 else ("economic" if r.system == "economic" else "function")
     verifiable = r.system in ("function", "economic") and codes.complete(parent, year) and (
         len(r.code) == 3 or codes.entry(r.code[:3], year) is not None)
-    note = ""
+    note, sibling = "", ""
     if entry is not None and not _names_match(r.name, entry.name):
         printed = normalize_name(r.name)
         for f in codes.former_names(r.code):
@@ -96,9 +100,14 @@ def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | 
                 break
         else:
             official = normalize_name(entry.name)
-            if len(printed) >= 4 and official.startswith(printed):  # (more than 40% gone: see `_names_match`)
+            # (a 类 has the other 类 of every system as siblings: only 款 and 项 are compared)
+            others = [c for c in codes.find(r.name, r.code[:-2], year) if c != r.code] if len(r.code) > 3 else []
+            if len(others) == 1:
+                sibling = others[0]
+                note = f"（“{r.name}”是{sibling}的名称）"
+            elif len(printed) >= 4 and official.startswith(printed):  # (more than 40% gone: see `_names_match`)
                 note = _CUT_SHORT
-    return entry, verifiable, note
+    return entry, verifiable, note, sibling
 
 
 def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
@@ -120,7 +129,7 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
         found = listed.get(key)
         if found is None:
             found = listed[key] = _listed(r, codes, year)
-        entry, verifiable, note = found
+        entry, verifiable, note, sibling = found
         has_children = r.code in parents
         out.append(
             CodeCheck(
@@ -135,6 +144,7 @@ def _table_checks(ctx: Context, table: Table, codes: CodeList, year: int | None,
                 kind=kind.id if kind else None,
                 lineage=lineage.get(i, ""),
                 declared=declared[r.column],
+                sibling=sibling,
                 first_of_system=r.system not in systems,
             )
         )
