@@ -949,14 +949,15 @@ def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
     return []
 
 
+# (the marks may carry the code: 教育支出（205类）普通教育（20502款）小学教育（2050202项）)
 _ITEM_PATH = re.compile(
-    r"“?(?P<lei>[\u4e00-\u9fff]{2,30}?)[（(]类[)）]"
-    r"(?:(?P<kuan>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,29}?)[（(]款[)）])?"  # 、 inside a name: 环境保护法规、规划及标准
-    r"(?:(?P<xiang>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,39}?)[（(]项[)）])?”?"
+    r"“?(?P<lei>[\u4e00-\u9fff]{2,30}?)[（(]\d{0,3}类[)）]"
+    r"(?:(?P<kuan>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,29}?)[（(]\d{0,5}款[)）])?"  # 、 inside a name: 环境保护法规、规划及标准
+    r"(?:(?P<xiang>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,39}?)[（(]\d{0,7}项[)）])?”?"
 )
 
 
-_LEI_MARK = re.compile(r"[（(]类[)）]")
+_LEI_MARK = re.compile(r"[（(]\d{0,3}类[)）]")
 
 
 def _item_paths(text: str) -> list[re.Match]:
