@@ -232,6 +232,32 @@ def test_qualifier_above_the_columns_is_the_variant():
         ("合计", ("预算数",)), ("人员经费", ("预算数",)), ("公用经费", ("预算数",))]
 
 
+def test_qualifiers_over_the_groups_give_one_header_with_two_variants():
+    # the national 三公 table: 预算数 and 决算数 are the top groups, each over the same headers;
+    # a header is one node whichever way round its levels are printed
+    top = ["预算数", "", "", "", "", "", "决算数", "", "", "", "", ""]
+    mid = ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"] * 2
+    low = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""] * 2
+    spans = {(0, 0): (1, 6), (0, 6): (1, 6)}
+    for base in (0, 6):
+        spans.update({(1, base): (2, 1), (1, base + 1): (2, 1), (1, base + 2): (1, 3), (1, base + 5): (2, 1)})
+    t = make_table([top, mid, low, ["12.00", "5.00", "4.00", "2.00", "2.00", "3.00",
+                                    "10.00", "5.00", "3.00", "1.00", "2.00", "2.00"]], spans=spans, header_rows=3)
+    (part,) = read_table(t).parts
+    assert part.trusted
+    assert [n.label for n in part.root.children] == ["合计", "因公出国（境）费", "公务用车购置及运行费", "公务接待费"]
+    reception = part.root.children[3]
+    assert reception.columns == {("预算数",): 5, ("决算数",): 11}
+    vehicle = part.root.children[2]
+    assert [c.label for c in vehicle.children] == ["小计", "公务用车购置费", "公务用车运行费"]
+    assert vehicle.children[0].columns == {("预算数",): 2, ("决算数",): 8}
+    assert part.column(8).name == "公务用车购置及运行费小计（决算数）"
+    # two 合计 columns of the same variant are two headers still
+    twice = make_table([["合计", "基本支出", "合计"], ["1", "1", "1"]], header_rows=1)
+    (part,) = read_table(twice).parts
+    assert [n.label for n in part.root.children] == ["合计", "基本支出", "合计"]
+
+
 def test_of_which_columns_break_down_the_column_before():
     t = make_table([
         ["合计", "因公出国（境）费", "公务用车购置及运行费", "其中：公务用车购置费", "其中：公务用车运行费", "公务接待费"],

@@ -663,6 +663,10 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
             node.columns[variant] = -1
         else:
             node.columns[variant] = c
+    moved: dict[HeaderNode, HeaderNode] = {}
+    _merge_variants(root, moved)
+    if moved:
+        columns = [(c, _moved_to(node, moved), variant) for c, node, variant in columns]
     _collapse(root)
     _attach_breakdowns(root)
     # A header cell naming two columns (政府性基金预算 国有资本经营预算: the reader merged two header
@@ -718,6 +722,59 @@ def _nodes(root: HeaderNode):
         node = stack.pop()
         yield node
         stack.extend(node.children)
+
+
+def _merge_variants(node: HeaderNode, moved: dict[HeaderNode, HeaderNode]) -> None:
+    """One node for a header printed once under each qualifier: with 预算数 | 决算数 as the top
+    groups, each over 合计 / 因公出国（境）费 / 公务用车购置及运行费 (小计, 购置费, 运行费) / 公务接待费
+    (the national 三公 table), 公务接待费 is one header with two variants, as when the qualifiers are
+    printed under it. Sibling headers with the same label are merged when no column of theirs
+    (down their sub-headers) has the same variant; two 合计 columns of the same variant stay two
+    headers. `moved` maps each merged node to the one that took it over."""
+    kept: list[HeaderNode] = []
+    for child in node.children:
+        twin = next((k for k in kept if k.label == child.label), None)
+        if twin is not None and _variants_apart(twin, child):
+            _absorb(twin, child, moved)
+        else:
+            kept.append(child)
+    node.children = kept
+    for child in kept:
+        _merge_variants(child, moved)
+
+
+def _variants_apart(a: HeaderNode, b: HeaderNode) -> bool:
+    """Whether two same-labelled headers can be one: no variant in both, here or in a sub-header
+    of the same label (each label once on either side, so that the pairing is unambiguous)."""
+    if a.columns.keys() & b.columns.keys():
+        return False
+    a_labels = [c.label for c in a.children]
+    b_labels = [c.label for c in b.children]
+    for child in b.children:
+        if child.label in a_labels:
+            if a_labels.count(child.label) > 1 or b_labels.count(child.label) > 1:
+                return False
+            if not _variants_apart(a.children[a_labels.index(child.label)], child):
+                return False
+    return True
+
+
+def _absorb(a: HeaderNode, b: HeaderNode, moved: dict[HeaderNode, HeaderNode]) -> None:
+    a.columns.update(b.columns)
+    moved[b] = a
+    for child in b.children:
+        twin = next((c for c in a.children if c.label == child.label), None)
+        if twin is None:
+            child.parent = a
+            a.children.append(child)
+        else:
+            _absorb(twin, child, moved)
+
+
+def _moved_to(node: HeaderNode, moved: dict[HeaderNode, HeaderNode]) -> HeaderNode:
+    while node in moved:
+        node = moved[node]
+    return node
 
 
 def _collapse(node: HeaderNode) -> None:
