@@ -155,6 +155,26 @@ def test_row_sums_group_total_and_untrusted_table():
     assert N.row_sums(ctx_with(garbled), garbled, "合计", ["公务接待"]) == []
 
 
+def test_rates_are_left_out_of_sums():
+    # a column of shares beside the components is none of them; a row of rates no line
+    t = make_table([
+        ["科目名称", "合计", "基本支出", "项目支出", "占比（%）"],
+        ["行政运行", "12.00", "10.00", "1.00", "60.00"],
+        ["一般行政管理事务", "8.00", "", "8.00", "40.00"],
+    ], header_rows=1)
+    (c,) = failing(N.row_sums(ctx_with(t), t, "合计", ["基本支出", "项目支出"]))
+    assert c.text.startswith("行政运行：合计 12.00 ≠ 基本支出 10.00 + 项目支出 1.00 = 11.00")
+    lines = make_table([
+        ["收入", "预算数", "支出", "预算数"],
+        ["一、财政拨款收入", "100.00", "一、教育支出", "105.00"],
+        ["本年收入合计", "100.00", "本年支出合计", "105.00"],
+        ["上年结转", "5.00", "", ""],
+        ["增长率（%）", "5.00", "", ""],
+        ["收入总计", "105.00", "支出总计", "105.00"],
+    ], header_rows=1)
+    assert failing(N.line_sums(ctx_with(lines), lines)) == []
+
+
 def test_code_sums_by_prefix_and_orphans_left_alone():
     t = make_table([
         ["科目编码", "科目名称", "合计"],

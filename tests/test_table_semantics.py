@@ -13,6 +13,7 @@ from openlint.understand.tables import (
     convert,
     format_decimal,
     is_qualifier,
+    is_rate_label,
     is_total_label,
     numbering_of,
     parse_amount,
@@ -124,6 +125,27 @@ def test_totals_qualifiers_numbering():
     assert numbering_of("1. 一般公共预算资金") == "sub"
     assert numbering_of("（1）事业收入") == "sub"
     assert numbering_of("本年收入合计") is None
+
+
+def test_rate_labels():
+    for label in ("增减率（%）", "增长率", "2025年执行率", "占比", "比重（%）", "比上年增减%", "增减幅度", "百分比"):
+        assert is_rate_label(label), label
+    for label in ("增减额", "合计", "2025年预算数", "提升义务教育阶段学生巩固率专项经费", "公务接待费"):
+        assert not is_rate_label(label), label
+
+
+def test_rows_and_columns_of_rates_are_no_amounts():
+    t = make_table([
+        ["项目", "合计", "公务接待费", "占比（%）"],
+        ["2024年预算数", "10.00", "10.00", "100.00"],
+        ["2025年预算数", "8.00", "8.00", "100.00"],
+        ["增减率（%）", "-20.00", "-20.00", ""],
+    ], header_rows=1)
+    (part,) = read_table(t).parts
+    assert part.trusted and part.column(3).node.rate
+    first, _, rate = part.rows
+    assert first.values == {1: Decimal("10.00"), 2: Decimal("10.00")} and first.cells[3] == ""
+    assert rate.rate and rate.label == "增减率（%）" and not rate.values and not rate.suspect
 
 
 # ---------------------------------------------------------------- reading tables

@@ -306,6 +306,8 @@ def _value_columns(node: HeaderNode, variant: tuple[str, ...]) -> list[int] | No
         return _value_columns(sub, variant)
     out: list[int] = []
     for child in node.children:
+        if child.rate:  # 占比（%） beside the amounts under a header: no part of its amount
+            continue
         cols = _value_columns(child, variant)
         if cols is None:
             return None
@@ -362,7 +364,8 @@ def _row_sum_specs(part: TablePart, total: str, wanted: frozenset[str]) -> list[
             continue
         if total != "合计" and (parent is part.root or total not in parent.roles):
             continue
-        siblings = [c for c in parent.children if c is not node]
+        # a column of rates beside the components (占比（%）) is none of them
+        siblings = [c for c in parent.children if c is not node and not c.rate]
         if not siblings or any(s.total for s in siblings) or not all(s.roles & wanted for s in siblings):
             continue
         for variant, col in node.columns.items():
@@ -498,6 +501,8 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
     plan: list[tuple[Row, list[Row]]] = []
     after = False  # past the 本年…合计 line
     for row in part.rows:
+        if row.rate:  # 增减率（%）: no line of amounts
+            continue
         if row.kind in ("subtotal", "total") and not after:
             if items:
                 plan.append((row, list(items)))

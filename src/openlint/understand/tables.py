@@ -169,6 +169,24 @@ def roles_of(label: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+# 增减率（%）, 增长率, 执行率, 占比, 比重, 百分比: a row or column of rates, not of amounts. A label
+# with a per-cent sign says so wherever; the words only at its end (a bracket after them aside),
+# and in a short label, so that a project named 提升义务教育巩固率 stays a row of amounts.
+_RATE_SIGN = re.compile(r"[%％‰]")
+_RATE_WORD = re.compile(r"(率|比重|占比|百分比|比例|幅度|增幅|降幅)$")
+_TRAILING_BRACKET = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+@lru_cache(maxsize=8192)
+def is_rate_label(label: str) -> bool:
+    """A label naming rates or shares (增减率（%）, 占比), whose figures are not amounts to add up."""
+    s = normalise_label(label)
+    if _RATE_SIGN.search(s):
+        return len(s) <= 20
+    s = _TRAILING_BRACKET.sub("", s)
+    return len(s) <= 10 and _RATE_WORD.search(s) is not None
+
+
 @lru_cache(maxsize=8192)
 def is_qualifier(label: str) -> bool:
     """预算数 / 决算数 / 本年 / 上年 …: a header that says which figure, not what it is of."""
@@ -273,6 +291,11 @@ class HeaderNode:
     breakdown: bool = False  # its children are 其中 columns: parts of its own column
 
     @property
+    def rate(self) -> bool:
+        """A header over rates or shares (增减率（%）, 占比): its figures are no amounts."""
+        return is_rate_label(self.label)
+
+    @property
     def irregular(self) -> bool:
         """A header cell that has columns of its own *and* sub-headers: not a clean tree (unless
         the sub-headers are its 其中 columns)."""
@@ -333,6 +356,7 @@ class Row:
     cells: dict[int, str]  # amount column → printed text ("" when blank)
     values: dict[int, Decimal]  # amount column → value, for printed amounts only
     suspect: bool = False  # an amount cell holds text or spans columns: leave the row alone
+    rate: bool = False  # a row of rates or shares (增减率（%）): its figures are no amounts
 
     @property
     def name(self) -> str:
@@ -688,7 +712,9 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
             title = texts[-1][0]
     segments = tuple(next((t for t, _ in reversed(_header_texts(grid.headers[c], len(grid.headers)))), "")
                      for c in code_cols)  # 类 / 款 / 项 over split code columns
-    rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols, segments)
+    # a column of rates (增减率（%）, 占比) under the header: its figures are read as no amounts
+    rates = frozenset(c for c, node, _ in columns if any(n.rate for n in node.path()))
+    rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols, segments, rates)
     trusted = len(cols) + len(unknown) == len(amount_cols) \
         and not any(n.irregular or (_merged_roles(n) and n not in merged_leaves) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
@@ -809,7 +835,10 @@ def _merged_roles(node: HeaderNode) -> bool:
 _LEVELS = {3: 1, 5: 2, 7: 3}  # digits of a code → 类 / 款 / 项
 
 
-def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols, segments=()) -> tuple[Row, ...]:
+def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols, segments=(),
+               rates: frozenset[int] = frozenset()) -> tuple[Row, ...]:
+    """The body rows. The cells of a row of rates (增减率（%）) or of a column in `rates` are no
+    amounts: read as blank, so that no sum takes a percentage for an amount."""
     rows: list[Row] = []
     above: str | None = None  # the last code read (a row printing only its 款 or 项 continues it)
     text_cols = [c for c in labels if kinds[c] == "name"]
@@ -828,8 +857,9 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
         cells: dict[int, str] = {}
         values: dict[int, Decimal] = {}
         suspect = False
+        rate = not code and is_rate_label(label)
         for c in amount_cols:
-            if c >= width:
+            if c >= width or rate or c in rates:
                 cells[c] = ""
                 continue
             cell = grid_row[c]
@@ -848,16 +878,16 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
                 cells[c] = ""
                 if odd:
                     suspect = True
-        if not values and not code and not suspect:
+        if not values and not code and not suspect and not rate:
             # a label wrapped onto the next line (二、政府性基金预算财政拨 / 款): continue the last row
             if label and rows and not numbering_of(label) and not is_total_label(label) and len(label) <= 12 \
                     and rows[-1].label and not rows[-1].kind and rows[-1].index == r - 1:
                 prev = rows[-1]
                 rows[-1] = Row(prev.index, prev.label + label, prev.code, prev.level, prev.numbering,
-                               _row_kind(prev.label + label), prev.cells, prev.values, prev.suspect)
+                               _row_kind(prev.label + label), prev.cells, prev.values, prev.suspect, prev.rate)
                 continue
         level = _LEVELS.get(len(code)) if code else None
-        rows.append(Row(r, label, code, level, numbering_of(label), _row_kind(label), cells, values, suspect))
+        rows.append(Row(r, label, code, level, numbering_of(label), _row_kind(label), cells, values, suspect, rate))
     return tuple(rows)
 
 
