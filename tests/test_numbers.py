@@ -219,6 +219,23 @@ def test_line_sums_of_a_statement_table():
         "一般公共预算列：本年支出合计 99.00 ≠ 一、一般公共服务支出 90.00 + 二、外交支出 10.00 = 100.00（相差1.00）"]
 
 
+def test_line_sums_lines_by_fund_and_of_which_lines_break_down_the_line_above():
+    t = make_table([
+        ["收入", "预算数"],
+        ["一、财政拨款收入", "100.00"],
+        ["一般公共预算资金", "90.00"],
+        ["政府性基金", "9.00"],
+        ["二、事业收入", "10.00"],
+        ["其中：培训收入", "4.00"],
+        ["本年收入合计", "110.00"],
+        ["上年结转结余", "5.00"],
+        ["其中：一般公共预算", "5.00"],
+        ["收入总计", "115.00"],
+    ], header_rows=1)
+    (bad,) = failing(N.line_sums(ctx_with(t), t))
+    assert bad.text == "一、财政拨款收入 100.00 ≠ 一般公共预算资金 90.00 + 政府性基金 9.00 = 99.00（相差1.00）"
+
+
 # ---------------------------------------------------------------- amounts across tables
 
 def test_amount_and_total_lookups():

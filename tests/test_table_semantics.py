@@ -339,6 +339,23 @@ def test_wrapped_label_joins_the_row_above_and_text_in_amount_cells_marks_a_row(
     assert [r.suspect for r in part.rows] == [False, True]
 
 
+def test_a_blank_line_of_its_own_is_not_a_wrapped_label():
+    # the national 财政拨款收入支出决算总表: blank lines by fund under 年初财政拨款结转和结余 are
+    # lines of their own; joined, the label would name two funds
+    t = make_table([
+        ["收入", "金额"],
+        ["年初财政拨款结转和结余", "20.00"],
+        ["一般公共预算财政拨款", "20.00"],
+        ["政府性基金预算财政拨款", ""],
+        ["国有资本经营预算财政拨款", ""],
+        ["二、政府性基金预算财政拨", "5.00"],
+        ["款", ""],
+    ], header_rows=1)
+    (part,) = read_table(t).parts
+    assert [r.label for r in part.rows] == ["年初财政拨款结转和结余", "一般公共预算财政拨款", "政府性基金预算财政拨款",
+                                            "国有资本经营预算财政拨款", "二、政府性基金预算财政拨款"]
+
+
 def test_rounding_error_per_figure():
     t = make_table([
         ["项目", "合计", "人员经费", "公用经费"],

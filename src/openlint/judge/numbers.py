@@ -35,6 +35,7 @@ from openlint.model import Location, Paragraph, Section, Table
 from openlint.understand.amounts import to_decimal
 from openlint.understand.codes import load_codes
 from openlint.understand.tables import (
+    FUNDS,
     UNITS,
     Amount,
     HeaderNode,
@@ -43,6 +44,7 @@ from openlint.understand.tables import (
     convert,
     format_decimal,
     normalise_label,
+    roles_of,
     squash,
     total_of,
 )
@@ -492,7 +494,10 @@ def line_sums(ctx: Context, tables: Any) -> list[Comparison]:
 
 def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
     """(line, the lines that add up to it) for a part laid out as lines, or None when a line cannot
-    be placed (an unnumbered amount before the 合计, a second 合计 …)."""
+    be placed (an unnumbered amount before the 合计, a second 合计 …). A line that breaks down the
+    line above it is no further term: its unnumbered lines by fund (年初财政拨款结转和结余, then
+    一般公共预算财政拨款 / 政府性基金预算财政拨款 / 国有资本经营预算财政拨款: the national template)
+    add up to it like numbered sub-lines; a 其中 line is part of it and left out."""
     items: list[Row] = []
     lines: list[Row] = []
     subs: dict[int, list[Row]] = {}
@@ -515,6 +520,11 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
             break
         if row.kind:
             return None
+        if row.numbering is None and _OF_WHICH.match(row.name):
+            continue
+        if row.numbering is None and current is not None and _by_fund(row, current):
+            subs.setdefault(current.index, []).append(row)
+            continue
         if not after:
             if row.numbering == "item":
                 items.append(row)
@@ -538,6 +548,17 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
     for index, children in subs.items():
         plan.append((by_index[index], children))
     return plan
+
+
+_OF_WHICH = re.compile(r"^其中[:：]?")
+_CARRIED = frozenset({"上年结转", "年末结转"})
+
+
+def _by_fund(row: Row, line: Row) -> bool:
+    """Whether `row` is `line` split by fund: it names a fund (一般公共预算财政拨款) and no carry-over
+    of its own, and `line` names no fund (年初财政拨款结转和结余, 财政拨款收入)."""
+    roles = roles_of(row.label)
+    return bool(roles & FUNDS) and not roles & _CARRIED and not roles_of(line.label) & FUNDS
 
 
 # ---------------------------------------------------------------- single amounts

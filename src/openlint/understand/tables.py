@@ -819,8 +819,11 @@ def _collapse(node: HeaderNode) -> None:
 
 
 # Roles a single column cannot have together: a column that does was two columns the reader merged.
+# The funds an amount is split by (the 财政拨款 of each budget, and 财政专户 money).
+FUNDS = frozenset({"一般公共预算", "政府性基金", "国有资本经营", "财政专户"})
+
 _EXCLUSIVE = (
-    frozenset({"一般公共预算", "政府性基金", "国有资本经营", "财政专户"}),
+    FUNDS,
     frozenset({"基本支出", "项目支出"}),
     frozenset({"人员经费", "公用经费"}),
     frozenset({"事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"}),
@@ -829,7 +832,12 @@ _EXCLUSIVE = (
 
 
 def _merged_roles(node: HeaderNode) -> bool:
-    return len(node.roles) > 1 and any(len(node.roles & group) > 1 for group in _EXCLUSIVE)
+    return _conflicting(node.roles)
+
+
+def _conflicting(roles: frozenset[str]) -> bool:
+    """Roles one column or line cannot have together (一般公共预算 and 政府性基金)."""
+    return len(roles) > 1 and any(len(roles & group) > 1 for group in _EXCLUSIVE)
 
 
 _LEVELS = {3: 1, 5: 2, 7: 3}  # digits of a code → 类 / 款 / 项
@@ -879,9 +887,12 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
                 if odd:
                     suspect = True
         if not values and not code and not suspect and not rate:
-            # a label wrapped onto the next line (二、政府性基金预算财政拨 / 款): continue the last row
+            # a label wrapped onto the next line (二、政府性基金预算财政拨 / 款): continue the last row;
+            # not a blank line of its own under it (一般公共预算财政拨款 / 政府性基金预算财政拨款, the
+            # national template's lines by fund), which would make a label naming two funds
             if label and rows and not numbering_of(label) and not is_total_label(label) and len(label) <= 12 \
-                    and rows[-1].label and not rows[-1].kind and rows[-1].index == r - 1:
+                    and rows[-1].label and not rows[-1].kind and rows[-1].index == r - 1 \
+                    and not _conflicting(roles_of(rows[-1].label + label)):
                 prev = rows[-1]
                 rows[-1] = Row(prev.index, prev.label + label, prev.code, prev.level, prev.numbering,
                                _row_kind(prev.label + label), prev.cells, prev.values, prev.suspect, prev.rate)
