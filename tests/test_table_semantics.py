@@ -356,6 +356,34 @@ def test_a_blank_line_of_its_own_is_not_a_wrapped_label():
                                             "国有资本经营预算财政拨款", "二、政府性基金预算财政拨款"]
 
 
+@pytest.mark.parametrize("printed", ["merged", "unmerged"])
+def test_a_table_folded_over_two_groups_is_one_part(printed):
+    # the national 基本支出决算表: 公用经费 over two code | name | amount groups, its 合计 line across
+    # them (a label cell spanning both; a PDF prints the label in the code column, the figure apart)
+    rows = [
+        ["人员经费", "", "", "公用经费", "", "", "", "", ""],
+        ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+        ["301", "工资福利支出", "100.00", "302", "商品和服务支出", "30.00", "310", "资本性支出", "5.00"],
+        ["30101", "基本工资", "100.00", "30201", "办公费", "30.00", "31002", "办公设备购置", "5.00"],
+        ["人员经费合计", "", "100.00", "公用经费合计", "", "", "", "", "35.00"],
+    ]
+    spans = {(0, 0): (1, 3), (0, 3): (1, 6)}
+    if printed == "merged":
+        spans.update({(4, 0): (1, 2), (4, 3): (1, 5)})
+    staff, running = read_table(make_table(rows, spans=spans, header_rows=2)).parts
+    assert (staff.title, running.title) == ("人员经费", "公用经费")
+    assert [(r.code, r.label, r.kind) for r in staff.rows] == [
+        ("301", "工资福利支出", None), ("30101", "基本工资", None), (None, "人员经费合计", "total")]
+    assert [c.index for c in running.columns] == [5]
+    assert [(r.code, r.values) for r in running.rows] == [
+        ("302", {5: Decimal("30.00")}), ("30201", {5: Decimal("30.00")}),
+        ("310", {5: Decimal("5.00")}), ("31002", {5: Decimal("5.00")}), (None, {5: Decimal("35.00")})]
+    assert running.rows[-1].kind == "total" and not running.rows[-1].suspect
+    # two groups side by side without a header over both are two parts still
+    plain = read_table(make_table(rows[1:], header_rows=1)).parts
+    assert len(plain) == 3
+
+
 def test_rounding_error_per_figure():
     t = make_table([
         ["项目", "合计", "人员经费", "公用经费"],

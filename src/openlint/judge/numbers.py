@@ -500,7 +500,7 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
     add up to it like numbered sub-lines; a 其中 line is part of it and left out."""
     items: list[Row] = []
     lines: list[Row] = []
-    subs: dict[int, list[Row]] = {}
+    subs: dict[int, tuple[Row, list[Row]]] = {}  # id of a line → the line and its sub-lines
     current: Row | None = None
     subtotal: Row | None = None
     plan: list[tuple[Row, list[Row]]] = []
@@ -523,7 +523,7 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
         if row.numbering is None and _OF_WHICH.match(row.name):
             continue
         if row.numbering is None and current is not None and _by_fund(row, current):
-            subs.setdefault(current.index, []).append(row)
+            subs.setdefault(id(current), (current, []))[1].append(row)
             continue
         if not after:
             if row.numbering == "item":
@@ -532,7 +532,7 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
             elif row.numbering == "sub":
                 if current is None:
                     return None
-                subs.setdefault(current.index, []).append(row)
+                subs.setdefault(id(current), (current, []))[1].append(row)
             elif row.has_amounts:
                 return None
         else:
@@ -543,10 +543,9 @@ def _outline(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
             else:
                 if current is None:
                     return None
-                subs.setdefault(current.index, []).append(row)
-    by_index = {r.index: r for r in part.rows}
-    for index, children in subs.items():
-        plan.append((by_index[index], children))
+                subs.setdefault(id(current), (current, []))[1].append(row)
+    for line, children in subs.values():
+        plan.append((line, children))
     return plan
 
 

@@ -485,8 +485,9 @@ def read_table(table: Table) -> TableSemantics:
     grouping = any(grid.grouping[c] for c in amount_cols)
     error = Decimal(5).scaleb(-decimals - 1)
     parts = []
-    for i, (labels, amounts_) in enumerate(groups):
-        part = _read_part(table, i, grid, kinds, labels, amounts_, unit, error, grouping)
+    for i, blocks in enumerate(_folds(grid, kinds, groups)):
+        (labels, amounts_), *folded = blocks
+        part = _read_part(table, i, grid, kinds, labels, amounts_, unit, error, grouping, tuple(folded))
         if part is not None:
             parts.append(part)
     return TableSemantics(table, unit, tuple(parts))
@@ -633,12 +634,58 @@ def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
     return groups
 
 
-def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, error, grouping) -> TablePart | None:
+def _folds(grid: _Grid, kinds: list[str], groups: list[tuple[list[int], list[int]]]) -> list[list[tuple[list[int], list[int]]]]:
+    """The column groups, each with the groups that continue it: one table folded side by side,
+    under a header cell spanning the groups exactly, each group laid out alike (the national
+    基本支出决算表: 公用经费 over two 科目编码 | 科目名称 | 决算数 groups, beside 人员经费)."""
+    out: list[list[tuple[list[int], list[int]]]] = []
+    i = 0
+    while i < len(groups):
+        j = _fold_end(grid, kinds, groups, i)
+        out.append(groups[i:j + 1])
+        i = j + 1
+    return out
+
+
+def _fold_end(grid: _Grid, kinds: list[str], groups: list[tuple[list[int], list[int]]], i: int) -> int:
+    labels, amounts_ = groups[i]
+    if not labels:
+        return i
+    first = labels[0]
+    n_cols = len(grid.headers)
+    for cell in grid.headers[first]:
+        end = cell.col + cell.col_span - 1
+        if cell.col != first or end <= amounts_[-1] or cell.col_span >= n_cols or not squash(cell.text):
+            continue  # not a header over this group and beyond it (a banner over the table is none)
+        j = next((k for k in range(i + 1, len(groups)) if groups[k][1][-1] == end), None)
+        if j is not None and all(_alike(grid, kinds, groups[i], groups[k]) for k in range(i + 1, j + 1)):
+            return j
+        return i
+    return i
+
+
+def _alike(grid: _Grid, kinds: list[str], a: tuple[list[int], list[int]], b: tuple[list[int], list[int]]) -> bool:
+    """Two column groups laid out alike: the same kinds of column under the same lowest headers."""
+    cols_a, cols_b = a[0] + a[1], b[0] + b[1]
+    return len(cols_a) == len(cols_b) and len(a[1]) == len(b[1]) and all(
+        kinds[x] == kinds[y] and _lowest_header(grid, x) == _lowest_header(grid, y) for x, y in zip(cols_a, cols_b))
+
+
+def _lowest_header(grid: _Grid, col: int) -> str:
+    cells = grid.headers[col]
+    return squash(cells[-1].text) if cells else ""
+
+
+def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, error, grouping,
+               folded: tuple[tuple[list[int], list[int]], ...] = ()) -> TablePart | None:
+    """A part from its label and amount columns; `folded`: the groups that continue it side by
+    side (see `_folds`), whose rows follow its own, each cell under the column it continues."""
     code_cols = tuple(c for c in labels if kinds[c] == "code")
     name_cols = [c for c in labels if kinds[c] == "name"]
     name_col = name_cols[-1] if name_cols else None
     lo, hi = min(amount_cols), max(amount_cols)
     part_lo = min(labels) if labels else lo
+    fold_hi = max(folded[-1][1]) if folded else hi
     root = HeaderNode("", frozenset(), False)
     nodes: dict[tuple[int, ...], HeaderNode] = {}
     columns: list[tuple[int, HeaderNode, tuple[str, ...]]] = []
@@ -653,7 +700,7 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
             first, end = cell.col, cell.col + cell.col_span - 1
             if first < lo or end > hi:
                 # over label columns or beyond the group: the group's title, not a column header
-                if not title and part_lo <= first and end <= hi and (name_col is None or first <= name_col) \
+                if not title and part_lo <= first and end <= fold_hi and (name_col is None or first <= name_col) \
                         and not _names_labels(text):
                     title = text
                 continue
@@ -715,10 +762,81 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
     # a column of rates (增减率（%）, 占比) under the header: its figures are read as no amounts
     rates = frozenset(c for c, node, _ in columns if any(n.rate for n in node.path()))
     rows = _read_rows(table, grid.body_rows, labels, code_cols, name_col, kinds, amount_cols, segments, rates)
+    if folded:
+        rows = _fold_rows(table, grid, kinds, rows, (labels, amount_cols), folded, rates)
     trusted = len(cols) + len(unknown) == len(amount_cols) \
         and not any(n.irregular or (_merged_roles(n) and n not in merged_leaves) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
                      trusted)
+
+
+def _fold_rows(table: Table, grid: _Grid, kinds: list[str], rows: tuple[Row, ...],
+               first: tuple[list[int], list[int]], folded: tuple[tuple[list[int], list[int]], ...],
+               rates: frozenset[int]) -> tuple[Row, ...]:
+    """The rows of a table folded side by side: the first group's, then each further group's, its
+    cells under the first group's columns. A line printed across the groups (公用经费合计: a label
+    cell spanning them, or the label in one group and the figure in the next, as a PDF prints it)
+    is one row, after the others (before them when it comes first, as a 合计 line on top)."""
+    blocks: list[tuple[tuple[Row, ...], list[int]]] = [(rows, first[1])]
+    label_cols = set(first[0])
+    for labels, amounts_ in folded:
+        label_cols.update(labels)
+        names = [c for c in labels if kinds[c] == "name"]
+        to_first = dict(zip(amounts_, first[1]))
+        own = _read_rows(table, grid.body_rows, labels, tuple(c for c in labels if kinds[c] == "code"),
+                         names[-1] if names else None, kinds, amounts_,
+                         rates=frozenset(c for c in amounts_ if to_first[c] in rates))
+        blocks.append((tuple(_under(row, to_first) for row in own), amounts_))
+    at: dict[int, list[tuple[Row, list[int]]]] = {}
+    for block, amounts_ in blocks:
+        for row in block:
+            at.setdefault(row.index, []).append((row, amounts_))
+    across: dict[int, Row] = {}
+    for r, found in at.items():
+        line = _across(table, r, found, label_cols)
+        if line is not None:
+            across[r] = line
+    first_coded = min((row.index for block, _ in blocks for row in block if row.code), default=None)
+    head = [across[r] for r in sorted(across) if first_coded is not None and r < first_coded]
+    tail = [across[r] for r in sorted(across) if first_coded is None or r >= first_coded]
+    body = [row for block, _ in blocks for row in block if row.index not in across]
+    return tuple(head + body + tail)
+
+
+def _under(row: Row, to_first: dict[int, int]) -> Row:
+    """A row of a folded group with its cells under the first group's columns."""
+    return Row(row.index, row.label, row.code, row.level, row.numbering, row.kind,
+               {to_first[c]: t for c, t in row.cells.items()}, {to_first[c]: v for c, v in row.values.items()},
+               row.suspect, row.rate)
+
+
+def _across(table: Table, r: int, found: list[tuple[Row, list[int]]], label_cols: set[int]) -> Row | None:
+    """The groups' rows at grid row `r` as one line across them, when one of them is a 合计 line
+    and the others say nothing else (no code, no other label); None otherwise."""
+    totals = [row for row, _ in found if row.kind]
+    if not totals or any(row.code for row, _ in found) \
+            or any(row.label and row.label != totals[0].label for row, _ in found):
+        return None
+    cells: dict[int, str] = {}
+    values: dict[int, Decimal] = {}
+    suspect = False
+    for row, amounts_ in found:
+        grid_row = table.grid[r]
+        # the cells of a group covered by the label cell spanning the groups hold no figure
+        covered = all(c < len(grid_row) and grid_row[c].col != c and grid_row[c].col in label_cols for c in amounts_)
+        if row.suspect and not covered:
+            suspect = True
+        for c, t in row.cells.items():
+            if t:
+                if cells.get(c):
+                    suspect = True  # a figure in two groups for one column: which is the line's?
+                cells[c] = t
+            else:
+                cells.setdefault(c, "")
+        for c, v in row.values.items():
+            values[c] = v
+    line = totals[0]
+    return Row(r, line.label, None, None, line.numbering, line.kind, cells, values, suspect, line.rate)
 
 
 _OF_WHICH = re.compile(r"^其中[:：]?")
@@ -862,6 +980,11 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
                         break
         code = _code_of(_code_texts(grid_row, r, code_cols, segments), segments, above) if code_cols else None
         above = code or above
+        if not label and code is None:
+            # a label over the code and name columns (人员经费合计) that a PDF prints unmerged, in the
+            # code column: the line's label all the same
+            label = next((t for c in code_cols if c < width and (t := squash(grid_row[c].text))
+                          and not t.isdigit()), "")
         cells: dict[int, str] = {}
         values: dict[int, Decimal] = {}
         suspect = False
@@ -890,7 +1013,7 @@ def _read_rows(table, body_rows, labels, code_cols, name_col, kinds, amount_cols
             # a label wrapped onto the next line (二、政府性基金预算财政拨 / 款): continue the last row;
             # not a blank line of its own under it (一般公共预算财政拨款 / 政府性基金预算财政拨款, the
             # national template's lines by fund), which would make a label naming two funds
-            if label and rows and not numbering_of(label) and not is_total_label(label) and len(label) <= 12 \
+            if label and rows and not numbering_of(label) and not _row_kind(label) and len(label) <= 12 \
                     and rows[-1].label and not rows[-1].kind and rows[-1].index == r - 1 \
                     and not _conflicting(roles_of(rows[-1].label + label)):
                 prev = rows[-1]
