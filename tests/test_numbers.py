@@ -262,6 +262,27 @@ def test_amount_and_total_lookups():
     assert N.part(ctx, basic, re.compile("x")) is None and len(N.parts(ctx, basic)) == 2
 
 
+def test_a_header_without_a_column_of_its_own_is_the_sum_of_those_under_it():
+    t = make_table([
+        ["科目名称", "合计", "基本支出", "", "项目支出"],
+        ["", "", "人员经费", "公用经费", ""],
+        ["合计", "150.00", "90.00", "10.00", "50.00"],
+    ], spans={(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (1, 2), (0, 4): (2, 1)}, caption="支出表", header_rows=2)
+    ctx = ctx_with(t)
+    basic = N.total(ctx, t, "基本支出")
+    assert basic.value == Decimal("100.00") and [p.label for p in basic.parts] == ["支出表“合计/人员经费”", "支出表“合计/公用经费”"]
+    assert N.amount(ctx, t, "合计", "人员经费").value == Decimal("90.00")
+    # with two variants under it, only a spec naming one of them is an amount
+    v = make_table([
+        ["科目名称", "基本支出", "", "", ""],
+        ["", "人员经费", "", "公用经费", ""],
+        ["", "预算数", "决算数", "预算数", "决算数"],
+        ["合计", "90.00", "80.00", "10.00", "9.00"],
+    ], spans={(0, 0): (3, 1), (0, 1): (1, 4), (1, 1): (1, 2), (1, 3): (1, 2)}, header_rows=3)
+    assert N.amount(ctx_with(v), v, "合计", "基本支出") is None
+    assert N.amount(ctx_with(v), v, "合计", "基本支出/决算数").value == Decimal("89.00")
+
+
 def test_plus_needs_every_term_and_a_sum_against_a_sum_quotes_both():
     ctx = ctx_of("x")
     a, b = amount("100.00", label="本年收入"), amount("5.00", label="年初结转和结余")

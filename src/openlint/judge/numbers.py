@@ -588,12 +588,22 @@ def _find_row(part: TablePart, spec: Any) -> Row | None:
 
 
 def _find_column(part: TablePart, spec: Any) -> int | None:
+    """The one column a spec names (see `_find_columns`); None when it names none or several."""
+    cols = _find_columns(part, spec)
+    return cols[0] if cols is not None and len(cols) == 1 else None
+
+
+def _find_columns(part: TablePart, spec: Any) -> tuple[int, ...] | None:
+    """The columns whose sum is the amount a spec names: by default the 合计 column (or the only
+    one); a /regex/ on the column's header; or a role with an optional variant (公务接待/决算数).
+    A header with no column of its own (基本支出 over 人员经费 | 公用经费, without a 小计) is the sum
+    of the columns under it."""
     if spec is None or spec == "":
         column = part.main_column()
-        return column.index if column is not None else None
+        return (column.index,) if column is not None else None
     if isinstance(spec, re.Pattern):
         found = [c for c in part.columns if spec.search(c.header)]
-        return found[0].index if len(found) == 1 else None
+        return (found[0].index,) if len(found) == 1 else None
     role, _, variant_text = str(spec).partition("/")
     variant = normalise_label(variant_text) if variant_text else None
     nodes = [n for n in _iter_nodes(part.root) if role in n.roles or n.label == role]
@@ -606,13 +616,21 @@ def _find_column(part: TablePart, spec: Any) -> int | None:
     node = nodes[0]
     while not node.columns and node.total_child() is not None:
         node = node.total_child()
-    if not node.columns or node.irregular:
+    if node.irregular:
         return None
+    if not node.columns:
+        # the variants its columns have: the one asked for, or the only one there is
+        variants = {v for n in _iter_nodes(node) for v in n.columns}
+        chosen = [v for v in variants if variant is None or variant in v]
+        if len(chosen) != 1:
+            return None
+        cols = _value_columns(node, chosen[0])
+        return tuple(cols) if cols else None
     if variant is None:
         cols = list(node.columns.values())
-        return cols[0] if len(cols) == 1 and cols[0] >= 0 else None
+        return (cols[0],) if len(cols) == 1 and cols[0] >= 0 else None
     found = [col for v, col in node.columns.items() if variant in v and col >= 0]
-    return found[0] if len(found) == 1 else None
+    return (found[0],) if len(found) == 1 else None
 
 
 def _memo(ctx: Context, find: Callable[[TablePart, Any], Any], part: TablePart, spec: Any) -> Any:
@@ -639,9 +657,9 @@ def amount(ctx: Context, tables: Any, row: Any, column: Any = None) -> Amount | 
             if found is None:
                 continue
             for column_spec in _alternatives(column):
-                col = _memo(ctx, _find_column, part, column_spec)
-                if col is not None:
-                    return _labelled(ctx, part, found, col)
+                cols = _memo(ctx, _find_columns, part, column_spec)
+                if cols is not None:
+                    return _labelled_columns(ctx, part, found, cols, column_spec)
     if row is None or row == "":
         return _blank_amount(ctx, tables, column)
     return None
@@ -678,6 +696,16 @@ def _labelled(ctx, part: TablePart, row: Row, col: int) -> Amount:
     quote the same totals again and again. The key holds the part, and the memo the row: both
     stay alive as long as the memo, so no other row can take the row's id."""
     return ctx.cached(("numbers.labelled", part, id(row), col), lambda: (row, _label_cell(ctx, part, row, col)))[1]
+
+
+def _labelled_columns(ctx, part: TablePart, row: Row, cols: tuple[int, ...], spec: Any) -> Amount:
+    """`_labelled` for one column; for the columns under a header without a column of its own,
+    their sum, named with the row and the header the spec names (表“合计/基本支出”)."""
+    if len(cols) == 1:
+        return _labelled(ctx, part, row, cols[0])
+    items = [_labelled(ctx, part, row, c) for c in cols]
+    where = "/".join(x for x in (row.label, str(spec)) if x)
+    return total_of(items, f"{_caption(part.table)}“{where}”", items[0].location)
 
 
 def _label_cell(ctx, part: TablePart, row: Row, col: int) -> Amount:
@@ -718,14 +746,14 @@ def total(ctx: Context, tables: Any, column: Any = None) -> Amount | None:
                [r for r in part.rows if r.kind == "total" and not r.suspect]
         if len(rows) != 1:
             return None
-        col = None
+        cols = None
         for column_spec in _alternatives(column):
-            col = _memo(ctx, _find_column, part, column_spec)
-            if col is not None:
+            cols = _memo(ctx, _find_columns, part, column_spec)
+            if cols is not None:
                 break
-        if col is None:
+        if cols is None:
             return None
-        found.append(_labelled(ctx, part, rows[0], col))
+        found.append(_labelled_columns(ctx, part, rows[0], cols, column_spec))
     if not found:
         return None
     if len(found) == 1:
