@@ -634,11 +634,14 @@ def _split_parts(kinds: list[str]) -> list[tuple[list[int], list[int]]]:
     return groups
 
 
-def _folds(grid: _Grid, kinds: list[str], groups: list[tuple[list[int], list[int]]]) -> list[list[tuple[list[int], list[int]]]]:
+_Group = tuple[list[int], list[int]]  # a column group: its label columns, its amount columns
+
+
+def _folds(grid: _Grid, kinds: list[str], groups: list[_Group]) -> list[list[_Group]]:
     """The column groups, each with the groups that continue it: one table folded side by side,
     under a header cell spanning the groups exactly, each group laid out alike (the national
     基本支出决算表: 公用经费 over two 科目编码 | 科目名称 | 决算数 groups, beside 人员经费)."""
-    out: list[list[tuple[list[int], list[int]]]] = []
+    out: list[list[_Group]] = []
     i = 0
     while i < len(groups):
         j = _fold_end(grid, kinds, groups, i)
@@ -647,7 +650,7 @@ def _folds(grid: _Grid, kinds: list[str], groups: list[tuple[list[int], list[int
     return out
 
 
-def _fold_end(grid: _Grid, kinds: list[str], groups: list[tuple[list[int], list[int]]], i: int) -> int:
+def _fold_end(grid: _Grid, kinds: list[str], groups: list[_Group], i: int) -> int:
     labels, amounts_ = groups[i]
     if not labels:
         return i
@@ -664,7 +667,7 @@ def _fold_end(grid: _Grid, kinds: list[str], groups: list[tuple[list[int], list[
     return i
 
 
-def _alike(grid: _Grid, kinds: list[str], a: tuple[list[int], list[int]], b: tuple[list[int], list[int]]) -> bool:
+def _alike(grid: _Grid, kinds: list[str], a: _Group, b: _Group) -> bool:
     """Two column groups laid out alike: the same kinds of column under the same lowest headers."""
     cols_a, cols_b = a[0] + a[1], b[0] + b[1]
     return len(cols_a) == len(cols_b) and len(a[1]) == len(b[1]) and all(
@@ -677,7 +680,7 @@ def _lowest_header(grid: _Grid, col: int) -> str:
 
 
 def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, error, grouping,
-               folded: tuple[tuple[list[int], list[int]], ...] = ()) -> TablePart | None:
+               folded: tuple[_Group, ...] = ()) -> TablePart | None:
     """A part from its label and amount columns; `folded`: the groups that continue it side by
     side (see `_folds`), whose rows follow its own, each cell under the column it continues."""
     code_cols = tuple(c for c in labels if kinds[c] == "code")
@@ -771,8 +774,7 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
 
 
 def _fold_rows(table: Table, grid: _Grid, kinds: list[str], rows: tuple[Row, ...],
-               first: tuple[list[int], list[int]], folded: tuple[tuple[list[int], list[int]], ...],
-               rates: frozenset[int]) -> tuple[Row, ...]:
+               first: _Group, folded: tuple[_Group, ...], rates: frozenset[int]) -> tuple[Row, ...]:
     """The rows of a table folded side by side: the first group's, then each further group's, its
     cells under the first group's columns. A line printed across the groups (公用经费合计: a label
     cell spanning them, or the label in one group and the figure in the next, as a PDF prints it)
