@@ -1088,14 +1088,16 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
     """Amounts the text gives for classified items — 一般公共服务支出（类）财政事务（款）行政运行（项）,
     or “一般公共服务支出-财政事务-行政运行”科目 when the names form a chain of the year's official
     function classification, followed by its figure — against the row of the table with the same
-    类/款/项 names (in its 合计 column); with several tables, against the first that has the row, unless
-    the figure is that of a later one (a 类 of all funds, "本年支出合计…，其中：科学技术支出（类）…", is the
-    支出表's, not the 一般公共预算 table's). `lead` is what may stand between the item and its figure: /^”?(科目)?/ when the figure
-    follows at once, /^[^“]*?支出决算为/ when it comes after 支出决算为. An item whose names the
+    类/款/项 names (in its 合计 column). With several tables: against the first one's row, unless the
+    figure is a later one's (a 类 of all funds, "本年支出合计…，其中：科学技术支出（类）…", is the
+    支出表's, not the 一般公共预算 table's); a later table alone is compared with nothing. `lead` is
+    what may stand between the item and its figure: /^”?(科目)?/ when the figure follows at once, /^[^“]*?支出决算为/ when it comes after 支出决算为. An item whose names the
     table does not have (a misnamed item: another rule's business) is not compared."""
     lead_re = lead if isinstance(lead, re.Pattern) else re.compile(re.escape(str(lead)))
-    parts_ = [p for p in _parts_of(ctx, tables) if any(r.code for r in p.rows)]
-    if not parts_:
+    # the parts of each table, the first table's first (the reference; the others may only agree)
+    ranked = [(n, p) for n, t in enumerate(tables if isinstance(tables, (list, tuple)) else [tables])
+              for p in _parts_of(ctx, t) if any(r.code for r in p.rows)]
+    if not ranked:
         return []
     out: list[Comparison] = []
     for (text, pieces), mentions in zip(_cached_passages(ctx, scope), _cached_mentions(ctx, scope)):
@@ -1116,13 +1118,15 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
             if stated_amount is None:
                 continue
             candidates = []
-            for part in parts_:
+            for rank, part in ranked:
                 row = _row_by_names(ctx, part, names)
                 col = _find_column(part, None) if row is not None else None
                 if col is not None:
-                    candidates.extend(compare(ctx, stated_amount, _labelled(ctx, part, row, col)))
-            if candidates:  # the first table's row, unless a later table's agrees
-                out.append(next((c for c in candidates if c.holds), candidates[0]))
+                    candidates.extend((rank, c) for c in compare(ctx, stated_amount, _labelled(ctx, part, row, col)))
+            # the first table's row, unless a later table's agrees; a later table alone is no reference
+            reference = [c for rank, c in candidates if rank == 0]
+            if reference:
+                out.append(next((c for _, c in candidates if c.holds), reference[0]))
     return out
 
 
