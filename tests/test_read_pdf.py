@@ -145,7 +145,10 @@ def test_budget_header_has_merged_cells(budget):
 def test_budget_table_continued_over_pages_is_one_table(budget):
     t = table(budget, "部门支出预算总表")
     assert t.pages == (14, 15, 16, 17, 18)
-    assert body_rows(t)[-1] == ("", "", "", "合计", "189,767,551", "101,341,746", "88,425,805")
+    # 合计 in one cell merged across 类 | 款 | 项 | 科目名称 (no rules part them there), as in a .docx
+    assert body_rows(t)[-1] == ("合计",) * 4 + ("189,767,551", "101,341,746", "88,425,805")
+    total = t.grid[-1][0]
+    assert (total.col, total.col_span) == (0, 4) and all(c is total for c in t.grid[-1][:4])
     assert len(body_rows(t)) == 67
     # the header repeated at the top of pages 21-24 is not taken for data rows
     t = table(budget, "一般公共预算支出功能分类预算表")
@@ -176,7 +179,7 @@ def test_budget_sangong_table_header_and_values(budget):
 def test_budget_empty_table_keeps_header_and_note(budget):
     t = table(budget, "政府性基金预算支出功能分类预算表")
     assert t.header_rows == 3 and t.n_cols == 7
-    assert body_rows(t) == [("", "", "", "合计", "", "", "")]
+    assert body_rows(t) == [("合计",) * 4 + ("", "", "")]  # its one row merged: the header's rules part the columns
     assert len(t.notes) == 1
     note = t.notes[0]
     assert note.is_note and note.text.startswith("注") and "空表" in note.text
@@ -265,9 +268,10 @@ def test_final_two_group_basic_expenditure_table(final):
     assert row(t, "301") == ("301", "工资福利支出", "95.36", "302", "商品和服务支出", "10.23")
     assert row(t, "30108") == ("30108", "机关事业单位基本养老保险缴费", "6.18", "30206", "电费", "0.00")
     assert row(t, "", "", "", "31007") == ("", "", "", "31007", "信息网络及软件购置更新", "0.00")
-    assert row(t, "", "人员经费合计") == ("", "人员经费合计", "95.36", "", "公用经费合计", "10.23")
-    codes_left = {r[0] for r in body_rows(t)} - {""}
-    codes_right = {r[3] for r in body_rows(t)} - {""}
+    # each group's total label merged across its code and name columns
+    assert row(t, "人员经费合计") == ("人员经费合计", "人员经费合计", "95.36", "公用经费合计", "公用经费合计", "10.23")
+    codes_left = {r[0] for r in body_rows(t) if not r[0].endswith("合计")} - {""}
+    codes_right = {r[3] for r in body_rows(t) if not r[3].endswith("合计")} - {""}
     assert all(c.startswith(("301", "303")) for c in codes_left)
     assert all(c.startswith(("302", "310")) for c in codes_right)
 
@@ -917,6 +921,46 @@ def test_the_ends_of_amounts_cut_by_a_narrow_column(above, below, finishes):
     assert _finishes(line(325.0, above), line(339.4, below)) is finishes
 
 
+@pytest.mark.parametrize("cells, numbering", [
+    (["栏次", "1", "2", "3"], True),
+    (["栏 次", "1", "栏次", "2"], True),  # a 收支总表's two sides
+    ([str(k) for k in range(1, 13)], True),  # the numbers alone (a 三公 table)
+    (["合计", "1", "2", "3"], False),
+    (["1", "2", "4"], False),
+    (["1", "2"], False),
+    (["2", "12.00", "3"], False),
+])
+def test_a_line_that_numbers_the_columns(cells, numbering):
+    from openlint.read._pdf_table import is_numbering_line
+
+    line = Line(1, 100.0, 9.0, [Seg(40.0 * k, 40.0 * k + 20, text) for k, text in enumerate(cells)], 842.0, 595.0)
+    assert is_numbering_line(line) is numbering
+
+
+def test_columns_between_the_same_rules_are_one_unless_a_row_fills_both():
+    from openlint.read._pdf_table import _Col, _one_per_ruled_cell
+
+    def rows_of(*rows: list[tuple[float, float]]):
+        return [[(Line(1, 200.0 + 12 * r, 9.0, [Seg(x0, x1, "1")], 842.0, 595.0), Seg(x0, x1, "1")) for x0, x1 in row]
+                for r, row in enumerate(rows)]
+
+    borders = [66.0, 341.0, 425.0]
+    # a 栏次 number centred in the cell, amounts right-aligned under it
+    rows = rows_of([(381, 386)], [(394, 420)], [(400, 420)])
+    spans = [(seg.x0, seg.x1) for row in rows for _, seg in row]
+    cols = _one_per_ruled_cell([_Col(381, 386, True), _Col(394, 420, True)], rows, spans, borders, lambda page: [])
+    assert [(c.x0, c.x1) for c in cols] == [(381, 420)]
+    # a rule between them beside some line of the table: two columns
+    rule = [(390.0, 190.0, 215.0)]
+    cols = _one_per_ruled_cell([_Col(381, 386, True), _Col(394, 420, True)], rows, spans, borders, lambda page: rule)
+    assert len(cols) == 2
+    # a row with text in both: a table ruled around its column groups only
+    rows = rows_of([(381, 386), (394, 420)], [(394, 420)])
+    spans = [(seg.x0, seg.x1) for row in rows for _, seg in row]
+    cols = _one_per_ruled_cell([_Col(381, 386, True), _Col(394, 420, True)], rows, spans, borders, lambda page: [])
+    assert len(cols) == 2
+
+
 def test_pieces_of_a_header_line_between_the_same_rules_are_one_cell():
     from openlint.read._pdf_table import _one_per_cell
 
@@ -1154,3 +1198,33 @@ def test_a_tables_number_between_title_and_preamble_is_preamble():
     # written by python-docx and printed by LibreOffice): the title stays the caption
     doc = read_pdf(str(FIX / "national-table-numbers.pdf"))
     assert [(t.caption, t.preamble[0]) for t in doc.tables] == [("收入决算表", "公开 02 表"), ("支出决算表", "公开 03 表")]
+
+
+# ------------------------------------------------- a provincial 单位决算 printed from Word (make_word_print.py)
+
+
+@pytest.fixture(scope="module")
+def word_print() -> Document:
+    return read_pdf(str(FIX / "word-print-unit-final.pdf"))
+
+
+def test_a_column_numbering_row_is_the_headers_last_row_over_whole_columns(word_print):
+    # 栏次 numbers centred over right-aligned amounts leave a gap inside each ruled cell: the
+    # rules, not the gap, tell the columns; the 栏次 row is header, as in the .docx
+    t = table(word_print, "收入决算表")
+    assert t.n_cols == 6 and t.header_rows == 2
+    assert leaf_labels(t) == ["栏次", "栏次", "1", "2", "3", "4"]
+    assert [c.text for c in t.grid[0]] == ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"]
+    lanci = t.grid[1][0]
+    assert (lanci.col, lanci.col_span) == (0, 2) and t.grid[1][1] is lanci
+    assert body_rows(t)[0] == ("合计", "合计", "9,310.00", "2,300.00", "6,400.00", "510.00")
+    assert t.grid[2][0] is t.grid[2][1]  # 合计 merged across 科目编码 | 科目名称
+    assert row(t, "2100203") == ("2100203", "传染病医院", "110.00", "0.00", "100.00", "10.00")
+
+
+def test_the_checks_of_a_table_with_a_column_numbering_row_run(word_print):
+    # the table's 合计 row is 100.00 short in 事业收入: both the row and the column say so
+    from openlint.judge.engine import check_document, load_rules
+
+    found = {f.rule_id for f in check_document(word_print, load_rules()) if f.location.table == "收入决算表"}
+    assert {"ARI-004", "ARI-007"} <= found

@@ -49,8 +49,7 @@ def _bare(text: str) -> str:
 
 
 def _rows(table: Table) -> list[tuple[str, ...]]:
-    """Body rows as their distinct non-empty cell texts (a merged cell once); the 栏次 row,
-    header in the .docx and first body row in the PDF, left out."""
+    """Body rows as their distinct non-empty cell texts (a merged cell once); a 栏次 row left out."""
     rows = []
     for row in table.grid[table.header_rows or 0 :]:
         texts = tuple(dict.fromkeys(_bare(c.text) for c in row if c.text.strip()))
@@ -119,7 +118,8 @@ def test_left_aligned_group_headers_stay_over_their_columns(printed):
     # 支出部门经济分类科目 over 科目编码 | 科目名称, both written from the cell's left edge:
     # the rule between them, not their alignment, tells the two header rows apart
     basic = next(t for t in printed.tables if _bare(t.caption) == "部门预算一般公共预算财政拨款基本支出表")
-    assert [_bare(c.text) for c in basic.grid[basic.header_rows - 1]] == ["序号", "科目编码", "科目名称", "合计", "人员经费", "公用经费"]
+    assert [_bare(c.text) for c in basic.grid[basic.header_rows - 2]] == ["序号", "科目编码", "科目名称", "合计", "人员经费", "公用经费"]
+    assert [_bare(c.text) for c in basic.grid[basic.header_rows - 1]] == ["栏次", "1", "2", "3", "4", "5"]  # as in the .docx
     assert [_bare(c.text) for c in basic.grid[0]][1:4] == ["支出部门经济分类科目", "支出部门经济分类科目", "一般公共预算基本支出"]
 
 
@@ -129,4 +129,4 @@ def test_centred_group_headers_cover_their_ruled_columns():
     income = next(t for t in read_document(str(RIGHT_ALIGNED)).tables if _bare(t.caption) == "部门预算收入总表")
     group = income.grid[0][4]
     assert (_bare(group.text), group.col, group.col_span) == ("本年收入", 4, 8)
-    assert [_bare(c.text) for c in income.grid[income.header_rows - 1]][4:6] == ["小计", "财政拨款收入"]
+    assert [_bare(c.text) for c in income.grid[income.header_rows - 2]][4:6] == ["小计", "财政拨款收入"]

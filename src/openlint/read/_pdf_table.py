@@ -14,7 +14,8 @@ How it works:
   page's first row that only finishes the previous page's last row (a row split by the page
   break: text under filled cells, the first column empty, no new item) is joined to it.
 * **Columns.** Column positions come from the x-extents of the body segments (a coverage profile
-  over x; runs of covered x are columns, a thin valley bridged by one spanning label is split),
+  over x; runs of covered x are columns, a thin valley bridged by one spanning label is split;
+  in a ruled grid, pieces between the same two rules that no row fills both are one column),
   then from the header: header cells are built by stacking wrapped header lines, grouped into
   bands by height, and walked bottom-up; a header cell that overlaps no column becomes a column
   (a column without data, e.g. 事业收入 in a table that only has 财政拨款 amounts).
@@ -23,7 +24,11 @@ How it works:
   the vertical rules beside it where it has them, otherwise it is widened to the widest run of
   free neighbouring columns that keeps the text centred over the run and whose own headers start
   below it. Bands that use disjoint columns are merged; a header cell with nothing below it
-  (or above it) in its columns spans those rows too, so the last header row names every column.
+  (or above it) in its columns spans those rows too, so the last row of names names every
+  column. A row that numbers the columns (栏次 | 1 | 2) under the names is the header's last row,
+  in a band of its own.
+* **Merged body cells.** In a ruled grid, a text cell whose neighbour is empty and not parted
+  from it by the rule that parts those columns elsewhere spans it (合计 across 类 | 款 | 项).
 """
 
 from __future__ import annotations
@@ -101,6 +106,19 @@ def is_data_line(line: Line) -> bool:
     if len(segs) == 1 and TOTAL_LABEL.match(segs[0].text):
         return True
     return ROW_ITEM.match(segs[0].text) is not None
+
+
+_NUMBERING_HEAD = re.compile(r"^[栏行列]\s*次$")
+
+
+def is_numbering_line(line: Line) -> bool:
+    """The line numbers the table's columns (栏次 | 1 | 2 | 3, 栏次 | 1 | 栏次 | 2 in a 收支总表
+    of two sides, or 1 | 2 | … | 12 alone): the heads 栏次/行次/列次 and figures only, starting
+    with a head or running 1, 2, 3, … (at least three)."""
+    texts = [s.text.strip() for s in line.segs]
+    if _NUMBERING_HEAD.match(texts[0]):
+        return all(t.isdigit() or _NUMBERING_HEAD.match(t) for t in texts[1:])
+    return len(texts) >= 3 and all(t.isdigit() for t in texts) and texts == [str(int(texts[0]) + k) for k in range(len(texts))]
 
 
 def join_wrapped(a: str, b: str) -> str:
@@ -395,6 +413,53 @@ def _clusters(spans: list[tuple[float, float]], borders: list[float] = ()) -> li
     return out
 
 
+def _one_per_ruled_cell(cols: list[_Col], rows: list[list[tuple[Line, Seg]]], spans: list[tuple[float, float]],
+                        borders: list[float], vertical_of: Callable[[int], list[Rule]]) -> list[_Col]:
+    """Neighbouring columns between the same two vertical rules of a ruled grid are one column
+    when no row has text in both: one cell whose rows align their text differently (a 栏次
+    number centred over right-aligned amounts, a centred dash, a total written from the left)
+    leaves a gap in the coverage, which is no column border. Columns stay apart where a rule
+    runs between them beside some of the table's lines (`borders` are the rules beside nearly
+    all of them: a merged 合计 cell may hide the one between 编码 and 名称 in a short table), or
+    where a row fills both (a table ruled around column groups only). `spans`: the rows'
+    segments' extents, in order."""
+    # candidates: neighbours with rules of the grid on either side and none of them between
+    pairs = {k for k in range(len(cols) - 1)
+             if any(b <= cols[k].x0 + 1 for b in borders) and any(b >= cols[k + 1].x1 - 1 for b in borders)
+             and not any(cols[k].x1 - 1 < b < cols[k + 1].x0 + 1 for b in borders)}
+    if not pairs:
+        return cols
+    starts = [c.x0 for c in cols]
+    used: list[set[int]] = [set() for _ in cols]
+    extent: dict[int, tuple[float, float]] = {}  # page -> the table's lines' top and bottom there
+    spans_iter = iter(spans)
+    for r, row in enumerate(rows):
+        for line, _ in row:
+            x0, x1 = next(spans_iter)
+            for k in range(max(0, bisect.bisect_right(starts, x0) - 1), bisect.bisect_left(starts, x1)):
+                if x0 < cols[k].x1:
+                    used[k].add(r)
+            top, bottom = extent.get(line.page, (line.top, line.bottom))
+            extent[line.page] = (min(top, line.top), max(bottom, line.bottom))
+
+    def ruled_between(x0: float, x1: float) -> bool:
+        return any(x0 - 1 <= x <= x1 + 1 and v0 < bottom and top < v1
+                   for page, (top, bottom) in extent.items() for x, v0, v1 in vertical_of(page))
+
+    out = [cols[0]]
+    out_used = [used[0]]
+    for k in range(1, len(cols)):
+        col, rs = cols[k], used[k]
+        last = out[-1]
+        if k - 1 in pairs and not out_used[-1] & rs and not ruled_between(last.x1, col.x0):
+            out[-1] = _Col(min(last.x0, col.x0), max(last.x1, col.x1), last.data or col.data)
+            out_used[-1] = out_used[-1] | rs
+        else:
+            out.append(col)
+            out_used.append(rs)
+    return out
+
+
 def _valley(cov: list[int], s: int, e: int) -> int | None:
     """A cut position inside covered run [s, e] where coverage drops to a thin bridge."""
     if e - s < 8:
@@ -426,9 +491,9 @@ def _valley(cov: list[int], s: int, e: int) -> int | None:
 
 
 class _HCell:
-    __slots__ = ("x0", "x1", "top", "bottom", "h", "text", "band", "a", "b", "ruled", "_last")
+    __slots__ = ("x0", "x1", "top", "bottom", "h", "text", "band", "a", "b", "ruled", "numbering", "_last")
 
-    def __init__(self, seg: Seg, line: Line) -> None:
+    def __init__(self, seg: Seg, line: Line, numbering: bool = False) -> None:
         self.x0 = seg.x0
         self.x1 = seg.x1
         self.top = line.y - line.h / 2
@@ -439,6 +504,7 @@ class _HCell:
         self.a = 0
         self.b = 0
         self.ruled = False  # x0, x1 are its cell's ruled borders
+        self.numbering = numbering  # in the row that numbers the columns (栏次 | 1 | 2)
         self._last = (seg.x0, seg.x1)
 
     @property
@@ -460,9 +526,12 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
     vertical = rules_of().vertical if rules_of is not None else []
     for line in sorted(lines, key=lambda ln: ln.y):
         top = line.y - line.h / 2
+        numbering = is_numbering_line(line)
         for seg in _one_per_cell(line, vertical):
             target = None
-            for c in cells:
+            for c in [] if numbering else cells:  # (a column's number is no wrapped line of its name)
+                if c.numbering:
+                    continue
                 gap = top - c.bottom
                 if gap < -0.35 * line.h or gap > 1.2 * line.h:
                     continue
@@ -481,7 +550,7 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
                     target = c
                     break
             if target is None:
-                cells.append(_HCell(seg, line))
+                cells.append(_HCell(seg, line, numbering))
             else:
                 target.text = join_wrapped(target.text, seg.text)
                 target.x0 = min(target.x0, seg.x0)
@@ -754,6 +823,25 @@ def _span_header(cells: list[_HCell], cols: list[_Col], h: float, left_edge: flo
                     nxt.a = min(max(nxt.a, c.b + 1), nxt.b)
 
 
+def _place_numbers(numbers: list[_HCell], cols: list[_Col], band: int, vertical: list[Rule]) -> None:
+    """Put the cells of the 栏次 row in a band of their own under the header, each over the
+    columns it overlaps (or the nearest) or, where vertical rules stand beside it, over all the
+    columns between them (栏次 in a cell merged across 类 | 款 | 项 | 科目名称). In place."""
+    for c in numbers:
+        c.band = band
+        beside = [x for x, y0, y1 in vertical if y0 < c.bottom and c.top < y1]
+        left = [x for x in beside if x <= c.x0 + 1]
+        right = [x for x in beside if x >= c.x1 - 1]
+        if left and right:
+            lo, hi = max(left), min(right)
+            ks = [k for k, col in enumerate(cols) if lo < (col.x0 + col.x1) / 2 < hi]
+        else:
+            ks = [k for k, col in enumerate(cols) if col.x0 < c.x1 and c.x0 < col.x1]
+        if not ks:
+            ks = [min(range(len(cols)), key=lambda k: max(cols[k].x0 - c.x1, c.x0 - cols[k].x1))]
+        c.a, c.b = ks[0], ks[-1]
+
+
 def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
     """Place header cells into rows (merged bands), extend cells over empty rows."""
     nb = max(c.band for c in cells) + 1
@@ -764,13 +852,15 @@ def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
         cols_used = set()
         for c in band:
             cols_used.update(range(c.a, c.b + 1))
-        if rows and not (used[-1] & cols_used):
+        if rows and not (used[-1] & cols_used) and not any(c.numbering for c in rows[-1] + band):
             rows[-1].extend(band)
             used[-1] |= cols_used
         else:
             rows.append(list(band))
             used.append(cols_used)
     nr = len(rows)
+    # the 栏次 row stays a row of its own: names do not reach down into it, nor its numbers up
+    numbering = [any(c.numbering for c in row) for row in rows]
     place: list[list[_HCell | None]] = [[None] * ncols for _ in range(nr)]
     span: dict[int, list[int]] = {}  # id(cell) -> [r0, r1]
     for r, row in enumerate(rows):
@@ -791,7 +881,7 @@ def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
             r0, r1 = span[id(c)]
             if r1 != r:
                 continue
-            while r1 + 1 < nr and all(place[r1 + 1][k] is None for k in range(c.a, c.b + 1)):
+            while r1 + 1 < nr and not numbering[r1 + 1] and all(place[r1 + 1][k] is None for k in range(c.a, c.b + 1)):
                 r1 += 1
                 for k in range(c.a, c.b + 1):
                     place[r1][k] = c
@@ -801,7 +891,7 @@ def _header_grid(cells: list[_HCell], ncols: int) -> list[list[Cell | None]]:
             r0, r1 = span[id(c)]
             if r0 != r:
                 continue
-            while r0 - 1 >= 0 and all(place[r0 - 1][k] is None for k in range(c.a, c.b + 1)):
+            while r0 - 1 >= 0 and not c.numbering and all(place[r0 - 1][k] is None for k in range(c.a, c.b + 1)):
                 r0 -= 1
                 for k in range(c.a, c.b + 1):
                     place[r0][k] = c
@@ -838,9 +928,13 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
     last line of a header cell. In a ruled table of text (no data lines) the header is the first
     ruled row when the table is longer than a header can be (`total` lines over all its pages;
     a 绩效目标表) or that row names every column (部门机构设置情况); otherwise the lines are
-    taken as a header without body (an empty table under a header of several levels)."""
+    taken as a header without body (an empty table under a header of several levels). A row
+    that numbers the columns (栏次 | 1 | 2 | 3) right under the header is the header's last row,
+    as in a .docx, where it repeats with the header: it holds no data."""
     for i, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
         if is_data_line(line):
+            if i > 0 and is_numbering_line(line) and i + 1 < len(lines):
+                continue
             k = i
             while k > 0:
                 prev = lines[k - 1]
@@ -912,11 +1006,23 @@ def build_table(
     borders_of = (lambda page_no: rules_of(page_no).vertical) if rules_of is not None else (lambda page_no: [])
     page_no, body = next(((p, ls) for p, ls in body_parts if ls), (parts[0][0], []))  # (the header may fill a page)
     borders = _table_borders(rules_of, page_no, body)
-    cols = _clusters([_within_borders(line, s, borders_of(line.page)) for row in rows for line, s in row], borders)
+    spans = [_within_borders(line, s, borders_of(line.page)) for row in rows for line, s in row]
+    cols = _clusters(spans, borders)
+    if len(borders) >= 3:
+        cols = _one_per_ruled_cell(cols, rows, spans, borders, borders_of)
     cells = _header_cells(header_lines, None if rules_of is None else partial(rules_of, parts[0][0]))
+    # the 栏次 row names no column and groups none: the columns and the header's spans come from
+    # the names above it, and its cells are placed under them last
+    numbers = [c for c in cells if c.numbering]
+    if len(numbers) < len(cells):
+        cells = [c for c in cells if not c.numbering]
+    else:
+        numbers = []
     if rules_of is not None and cells:
         _widen_groups_to_borders(cells, rules_of(parts[0][0]).vertical)
-    cols = _add_header_columns(cols, cells, h, _table_borders(rules_of, parts[0][0], header_lines[-1:]))
+    # (the borders under the header's names: the 栏次 row under them merges the label columns)
+    names = [ln for ln in header_lines if not is_numbering_line(ln)] or header_lines
+    cols = _add_header_columns(cols, cells, h, _table_borders(rules_of, parts[0][0], names[-1:]))
     if not cols:
         cols = [_Col(0.0, 1.0, False)]
     ncols = len(cols)
@@ -926,7 +1032,10 @@ def build_table(
         left_edge = min([cols[0].x0] + [c.x0 for c in cells]) - 0.5 * h
         right_edge = max([cols[-1].x1] + [c.x1 for c in cells]) + 0.5 * h
         _span_header(cells, cols, h, left_edge, right_edge)
-        for r, row_cells in enumerate(_header_grid(cells, ncols)):
+        if numbers:
+            _place_numbers(numbers, cols, max(c.band for c in cells) + 1,
+                           rules_of(parts[0][0]).vertical if rules_of is not None else [])
+        for r, row_cells in enumerate(_header_grid(cells + numbers, ncols)):
             grid.append([c if c is not None else Cell("", r, k) for k, c in enumerate(row_cells)])
         header_rows = len(grid)
     placed = [[(line, seg, _column_of(seg, cols)) for line, seg in sorted(row, key=lambda p: (p[0].y, p[1].x0))] for row in rows]
@@ -935,6 +1044,7 @@ def build_table(
         for _, seg, k in row:
             edge[k] = max(edge[k], seg.x1)
     full: set[int] = set()  # columns whose last line in the row above reached the column's edge
+    row_lines: list[list[Line]] = []  # the lines of each body row of the grid
     for i, row in enumerate(placed):
         texts = [""] * ncols
         last_line: list[Line | None] = [None] * ncols
@@ -949,9 +1059,13 @@ def build_table(
         r = len(grid)
         if i in page_starts and r > header_rows and _continues_row(grid[-1], texts, full):
             grid[-1] = [Cell(join_wrapped(c.text, t), c.row, c.col) for c, t in zip(grid[-1], texts)]
+            row_lines[-1].extend(line for line, _, _ in row)
             continue
         grid.append([Cell(t, r, k) for k, t in enumerate(texts)])
+        row_lines.append([line for line, _, _ in row])
         full = {k for k, seg in enumerate(last_seg) if seg is not None and seg.x1 >= edge[k] - 1.2 * h}
+    if rules_of is not None and ncols > 1:
+        _merge_ruled_cells(grid, header_rows, row_lines, header_lines, cols, borders_of)
     pages = tuple(dict.fromkeys([first_page] + [p for p, _ in parts]))
     return Table(
         caption=caption,
@@ -961,6 +1075,86 @@ def build_table(
         header_rows=header_rows,
         pages=pages,
     )
+
+
+def _merge_ruled_cells(grid: list[list[Cell]], top: int, row_lines: list[list[Line]], header_lines: list[Line],
+                       cols: list[_Col], vertical_of: Callable[[int], list[Rule]]) -> None:
+    """Rebuild the merged cells of a ruled grid's body: where a rule that parts two columns
+    elsewhere in the table is missing beside a row, and one of the two cells there is empty,
+    they are one cell (合计 across 类 | 款 | 项 | 科目名称, 公用经费合计 across a group's code and
+    name columns), as a .docx has it. In place; `row_lines[i]` are the lines of row `top + i`
+    (the header's lines tell where rules part columns too: an empty table's one row is merged)."""
+    extent: dict[int, tuple[float, float]] = {}  # page -> the table's top and bottom there
+    for line in [ln for lines in row_lines for ln in lines] + header_lines:
+        top_y, bottom_y = extent.get(line.page, (line.top, line.bottom))
+        extent[line.page] = (min(top_y, line.top), max(bottom_y, line.bottom))
+    pages = list(extent)
+    # the rules between columns k and k + 1 beside the table (between their middles: a text
+    # across a merged cell widens its column over the border), per page, as the sorted runs of
+    # height they cover
+    middles = [(c.x0 + c.x1) / 2 for c in cols]
+    pieces: list[dict[int, list[tuple[float, float]]]] = [{} for _ in cols[1:]]
+    for p in pages:
+        top_y, bottom_y = extent[p]
+        for x, v0, v1 in vertical_of(p):
+            if v0 < bottom_y and top_y < v1:
+                k = bisect.bisect_left(middles, x) - 1
+                if 0 <= k < len(pieces):
+                    pieces[k].setdefault(p, []).append((v0, v1))
+    if not any(pieces):
+        return
+    runs: list[dict[int, tuple[list[float], list[float]]]] = []  # gap -> page -> (starts, ends)
+    for gap in pieces:
+        by_page = {}
+        for p, spans in gap.items():
+            starts: list[float] = []
+            ends: list[float] = []
+            for v0, v1 in sorted(spans):
+                if ends and v0 <= ends[-1]:
+                    ends[-1] = max(ends[-1], v1)
+                else:
+                    starts.append(v0)
+                    ends.append(v1)
+            by_page[p] = (starts, ends)
+        runs.append(by_page)
+
+    def ruled(k: int, page: int, top_y: float, bottom_y: float) -> bool:
+        """A rule of gap k runs beside heights top_y..bottom_y on `page`."""
+        starts, ends = runs[k].get(page, ((), ()))
+        j = bisect.bisect_left(starts, bottom_y) - 1
+        return j >= 0 and ends[j] > top_y
+
+    for i, lines in enumerate(row_lines):
+        row = grid[top + i]
+        texts = [c.text for c in row]
+        # only a gap with rules elsewhere and an empty cell beside it may be merged (one beside a
+        # text cell, at least)
+        open_gaps = [k for k in range(len(runs)) if runs[k] and not (texts[k] and texts[k + 1])]
+        if not lines or not any(texts[k] or texts[k + 1] for k in open_gaps):
+            continue
+        page = lines[0].page
+        mid_top = min(ln.y for ln in lines)
+        mid_bottom = max(ln.y for ln in lines)
+        merged = [k for k in open_gaps if not ruled(k, page, mid_top, mid_bottom)]
+        # ... in a row that has a rule beside it at all (not in a table whose header alone is ruled)
+        if not merged or not any(ruled(k, page, mid_top, mid_bottom) for k in range(len(runs)) if runs[k] and k not in merged):
+            continue
+        parted = [k not in merged for k in range(len(runs))]
+        k = 0
+        while k < len(cols):
+            if not texts[k]:
+                k += 1
+                continue
+            a = b = k
+            while a > 0 and not parted[a - 1] and not texts[a - 1]:
+                a -= 1
+            while b + 1 < len(cols) and not parted[b] and not texts[b + 1]:
+                b += 1
+            if b > a:
+                cell = Cell(texts[k], top + i, a, 1, b - a + 1)
+                for j in range(a, b + 1):
+                    row[j] = cell
+            k = b + 1
 
 
 def _table_borders(rules_of: Callable[[int], Rules] | None, page: int, lines: list[Line]) -> list[float]:
