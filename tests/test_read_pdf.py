@@ -1228,3 +1228,11 @@ def test_the_checks_of_a_table_with_a_column_numbering_row_run(word_print):
 
     found = {f.rule_id for f in check_document(word_print, load_rules()) if f.location.table == "收入决算表"}
     assert {"ARI-004", "ARI-007"} <= found
+
+
+def test_body_text_size_is_not_taken_from_the_tables(word_print):
+    # a page of 9-pt table text (zeros printed as 0.00) outweighs the 12-pt paragraph: body text
+    # is still 12 pt, and a heading in 小四 stays apart from the paragraph under it
+    blocks = list(word_print.blocks)
+    i = next(k for k, b in enumerate(blocks) if isinstance(b, Heading) and b.text == "二、机构设置")
+    assert isinstance(blocks[i + 1], Paragraph) and blocks[i + 1].text.startswith("本单位内设职能科室")

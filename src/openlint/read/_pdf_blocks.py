@@ -103,24 +103,35 @@ class Composer:
     # ------------------------------------------------------------------ page-level statistics
 
     def _stats(self) -> None:
+        # the usual height of body text: the mean height of the most common bucket (0.5 pt) of
+        # line heights, weighed by characters, over the lines of paragraphs when there are any
+        # (`_prose`), else over all lines. Tables may hold more text than the paragraphs (their
+        # zeros printed as 0.00, many pages of them), in smaller type: counted, they would make
+        # body text look big, and every heading run into the paragraph under it.
         sizes: Counter[float] = Counter()
         exact: dict[float, list[float]] = {}  # the heights of the lines counted in each bucket, weighed
+        prose_sizes: Counter[float] = Counter()
+        prose_exact: dict[float, list[float]] = {}
         by_width: dict[int, tuple[list[float], list[float]]] = {}
         for _, width, _, lines in self.pages:
             key = int(width / 10)
             x1s, x0s = by_width.setdefault(key, ([], []))
-            for ln in lines:
+            prose = self._prose(lines)
+            for ln, in_prose in zip(lines, prose):
                 n = len(ln.text)
                 if n >= 8:
                     bucket = round(ln.h * 2) / 2
-                    sizes[bucket] += n
-                    sums = exact.setdefault(bucket, [0.0, 0.0])
-                    sums[0] += n * ln.h
-                    sums[1] += n
+                    for counts, sums in ((sizes, exact), (prose_sizes, prose_exact)) if in_prose else ((sizes, exact),):
+                        counts[bucket] += n
+                        both = sums.setdefault(bucket, [0.0, 0.0])
+                        both[0] += n * ln.h
+                        both[1] += n
                 if n >= 12 and len(ln.segs) == 1:
                     x1s.append(ln.x1)
                     x0s.append(ln.x0)
-        if sizes:  # the usual height of body text: the mean height of the most common bucket
+        if prose_sizes:
+            sizes, exact = prose_sizes, prose_exact
+        if sizes:
             total, weight = exact[sizes.most_common(1)[0][0]]
             self.body_h = total / weight
         else:
@@ -132,6 +143,19 @@ class Composer:
                 x0s.sort()
                 self.margins[key] = (x0s[len(x0s) // 10], x1s[min(len(x1s) - 1, (len(x1s) * 9) // 10)])
         self.para_gap = self._paragraph_spacing()
+
+    def _prose(self, lines: list[Line]) -> list[bool]:
+        """Which of a page's lines may be lines of a paragraph: one piece of at least 8
+        characters outside any ruled grid, with a line like it of the same size right above or
+        below (a title, a caption, a table's cells, a label alone in its row do not qualify)."""
+        rules = self.rules_of(lines[0].page) if self.rules_of is not None and lines else None
+        free = [len(ln.segs) == 1 and len(ln.text) >= 8 and (rules is None or rules.borders_beside(ln) < 2) for ln in lines]
+        out = [False] * len(lines)
+        for k in range(len(lines) - 1):
+            a, b = lines[k], lines[k + 1]
+            if free[k] and free[k + 1] and abs(a.h - b.h) <= 0.15 * a.h and 0 < b.y - a.y <= 2.6 * a.h:
+                out[k] = out[k + 1] = True
+        return out
 
     def _paragraph_spacing(self) -> float:
         """The gap (in line heights, centre to centre) beyond which a line starts a new paragraph
