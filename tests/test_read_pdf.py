@@ -921,6 +921,17 @@ def test_the_ends_of_amounts_cut_by_a_narrow_column(above, below, finishes):
     assert _finishes(line(325.0, above), line(339.4, below)) is finishes
 
 
+def test_the_end_of_an_amount_under_a_line_of_text_in_a_borderless_cell():
+    # a cell centred vertically: the amount's two lines frame its row's label; the line of
+    # figures alone is measured on its digits (6.8 pt), a line of the 10-pt type below the first
+    from openlint.read._pdf_table import _finishes
+
+    above = Line(1, 363.1, 8.2, [Seg(179, 207, "106,69"), Seg(307, 334, "102,77")], 612.0, 792.0)
+    below = Line(1, 376.2, 6.8, [Seg(189, 207, "3.34"), Seg(317, 334, "8.45")], 612.0, 792.0)
+    assert not _finishes(above, below)
+    assert _finishes(above, below, type_h=10.0)
+
+
 @pytest.mark.parametrize("cells, numbering", [
     (["栏次", "1", "2", "3"], True),
     (["栏 次", "1", "栏次", "2"], True),  # a 收支总表's two sides
@@ -1236,3 +1247,17 @@ def test_body_text_size_is_not_taken_from_the_tables(word_print):
     blocks = list(word_print.blocks)
     i = next(k for k, b in enumerate(blocks) if isinstance(b, Heading) and b.text == "二、机构设置")
     assert isinstance(blocks[i + 1], Paragraph) and blocks[i + 1].text.startswith("本单位内设职能科室")
+
+
+def test_borderless_centred_cells_keep_wrapped_labels_and_amounts_in_their_row(word_print):
+    # cells centred vertically, no rules: a label on two lines sits half a line over and under
+    # the amount beside it; an amount too long for its column goes on under itself (106,693.3 / 4)
+    t = table(word_print, "收入支出决算总表")
+    assert body_rows(t) == [
+        ("一、一般公共预算财政拨款收入", "6,842.37", "一、社会保障和就业支出", "3,237.96"),
+        ("二、事业收入", "98,563.42", "二、卫生健康支出", "97,221.73"),
+        ("三、其他收入", "1,287.55", "三、住房保障支出", "2,318.76"),
+        ("本年收入合计", "106,693.34", "本年支出合计", "102,778.45"),
+        ("年初结转和结余", "8,432.16", "年末结转和结余", "12,347.05"),
+        ("总计", "115,125.50", "总计", "115,125.50"),
+    ]

@@ -12,7 +12,9 @@ How it works:
   anchor, closer than the next row. Where the rows are ruled (most Word and WPS prints, cells
   aligned to the top), the lines between two rules are one row, whatever their distances. A
   page's first row that only finishes the previous page's last row (a row split by the page
-  break: text under filled cells, the first column empty, no new item) is joined to it.
+  break: text under filled cells, the first column empty, no new item) is joined to it. Lines
+  less than a line apart are one line (cells centred vertically put a two-line name half a line
+  over and under its amounts).
 * **Columns.** Column positions come from the x-extents of the body segments (a coverage profile
   over x; runs of covered x are columns, a thin valley bridged by one spanning label is split;
   in a ruled grid, pieces between the same two rules that no row fills both are one column),
@@ -137,14 +139,21 @@ def join_wrapped(a: str, b: str) -> str:
 # --------------------------------------------------------------------------------------- rows
 
 
-def _merge_offset_lines(lines: list[Line]) -> list[Line]:
-    """Lines a few points apart whose segments do not overlap are one line (some PDFs draw
-    the digits of a row a little higher than its Chinese text)."""
+def _merge_offset_lines(lines: list[Line]) -> tuple[list[Line], set[int]]:
+    """Lines less than a line apart whose segments do not overlap are one line: some PDFs draw
+    the digits of a row a little higher than its Chinese text, and in cells centred vertically a
+    name wrapped on two lines sits half a line above and below the amounts beside it (lines of
+    two rows are at least a line apart). Also gives the lines that finish such a name: text
+    right under the name's first line, as far below the amounts as that line is above them
+    (算财政拨款收入 | 就业支出 under 一、一般公共预 | 一、社会保障和 and their amounts), which
+    belong to the row of the line before them."""
     out: list[Line] = []
+    framed: dict[int, tuple[Line, Line]] = {}  # index of a merged line -> (its line of names, of amounts)
+    follows: set[int] = set()
     for line in sorted(lines, key=lambda ln: ln.y):
         if out:
             prev = out[-1]
-            if line.y - prev.y <= 0.75 * max(prev.h, line.h) and not any(
+            if line.y - prev.y <= _OFFSET * max(prev.h, line.h) and not any(
                 a.x0 < b.x1 and b.x0 < a.x1 for a in prev.segs for b in line.segs
             ):
                 segs = sorted(prev.segs + line.segs, key=lambda s: s.x0)
@@ -158,10 +167,33 @@ def _merge_offset_lines(lines: list[Line]) -> list[Line]:
                 # the merged line sits where its numbers (or most of its cells) are
                 main = max((prev, line), key=lambda ln: (is_data_line(ln), len(ln.segs)))
                 merged = Line(line.page, main.y, main.h, joined, line.page_width, line.page_height)
+                if not is_data_line(prev) or all(ROW_ITEM.match(s.text) for s in prev.segs):
+                    framed[len(out) - 1] = (prev, line)
+                else:
+                    framed.pop(len(out) - 1, None)
                 out[-1] = merged
                 continue
+            pair = framed.get(len(out) - 1)
+            if pair is not None and _finishes_names(*pair, line):
+                follows.add(len(out))
         out.append(line)
-    return out
+    return out, follows
+
+
+_OFFSET = 0.9  # lines closer than this many line heights are one line (see `_merge_offset_lines`)
+
+
+def _finishes_names(names: Line, amounts: Line, line: Line) -> bool:
+    """`line` holds only the rest of names wrapped from `names` (each piece right under one of
+    them, no new item, no figure) and sits as far under `amounts` as `names` sits over them."""
+    if is_data_line(line) or line.y - amounts.y > _OFFSET * max(amounts.h, line.h):
+        return False
+    for seg in line.segs:
+        if AMOUNT.match(seg.text) or TOTAL_LABEL.match(seg.text) or ROW_ITEM.match(seg.text) or seg.text.startswith("其中"):
+            return False
+        if not any(s.x0 < seg.x1 and seg.x0 < s.x1 for s in names.segs):
+            return False
+    return True
 
 
 def _rows_of_page(
@@ -175,10 +207,10 @@ def _rows_of_page(
     the cells' vertical alignment (the third line of a top-aligned cell sits nearer the next row
     than its own) and however many cells wrap at once. `grid`: the table rules every row (known
     from its other pages when this page holds too few lines to tell)."""
-    lines = _merge_offset_lines(lines)
+    lines, follows = _merge_offset_lines(lines)
     n = len(lines)
     data = [is_data_line(line) for line in lines]
-    anchor = [d or len(line.segs) >= 2 for d, line in zip(data, lines)]
+    anchor = [(d or len(line.segs) >= 2) and i not in follows for i, (d, line) in enumerate(zip(data, lines))]
     if not any(anchor):
         if rules_of is None or not rules_of().horizontal:
             return [[(ln, s) for s in ln.segs] for ln in lines]
@@ -187,6 +219,8 @@ def _rows_of_page(
     gaps = sorted(lines[b].y - lines[a].y for a, b in zip(anchors, anchors[1:]))
     pitch = gaps[len(gaps) // 2] if gaps else 1e9
     owner = list(range(n))
+    for i in follows:
+        owner[i] = i - 1
     rules: list[Rule] = []
     if rules_of is not None:
         rules = rules_of().horizontal
@@ -203,8 +237,13 @@ def _rows_of_page(
                 anchor[i] = False
                 anchors.remove(i)
                 owner[i] = found
+    # the height of the table's type: a line of figures alone is measured on its digits, lower
+    # than the characters (3.34 under 106,69 in a cell of a borderless table sits a line of text
+    # below it, more than 1.5 times its own height)
+    cjk = sorted(line.h for line in lines if line.cjk)
+    type_h = cjk[len(cjk) // 2] if cjk else 0.0
     for i in range(1, n):  # the ends of amounts cut by the column's width, where no rule told
-        if anchor[i] and owner[i] == i and _finishes(lines[i - 1], lines[i]):
+        if anchor[i] and owner[i] == i and _finishes(lines[i - 1], lines[i], type_h):
             anchor[i] = False
             anchors.remove(i)
             owner[i] = i - 1 if anchor[i - 1] else owner[i - 1]
@@ -237,6 +276,8 @@ def _rows_of_page(
         else:
             anchor[i] = True
             bisect.insort(anchors, i)
+    for i in sorted(follows):  # (the line before may have joined a row itself)
+        owner[i] = owner[i - 1]
     groups: dict[int, list[tuple[Line, Seg]]] = {}
     order: list[int] = []
     for i in range(n):
@@ -249,11 +290,12 @@ def _rows_of_page(
     return [groups[o] for o in order]
 
 
-def _finishes(above: Line, line: Line) -> bool:
+def _finishes(above: Line, line: Line, type_h: float = 0.0) -> bool:
     """`line` holds the ends of amounts cut in the line right above it (“3,808,085.” / “00”),
     and maybe the rest of its names: every amount of it completes the amount above it, every
-    other cell sits under a cell of text and starts no new item."""
-    if not 0 < line.y - above.y <= 1.5 * line.h:
+    other cell sits under a cell of text and starts no new item. `type_h`: the height of the
+    table's characters."""
+    if not 0 < line.y - above.y <= 1.5 * max(line.h, type_h):
         return False
     cut = False
     for seg in line.segs:
