@@ -79,7 +79,8 @@ class CodeCheck:
 
     @property
     def name_ok(self) -> bool:
-        return self.official is None or _names_match(self.row.name, self.official)
+        # (no name to judge: a project's in a 项目名称 column)
+        return self.official is None or not self.row.name or _names_match(self.row.name, self.official)
 
 
 def _listed(r: CodeRow, codes: CodeList, year: int | None) -> tuple[CodeEntry | None, bool, str, str]:

@@ -446,7 +446,9 @@ def total_sums(ctx: Context, tables: Any) -> list[Comparison]:
             continue
         top: list[Row] = []
         for row in coded:
-            if not any(row.code.startswith(t.code) for t in top):
+            # (a code printed again at the same level is another row to add: the projects of a
+            # 项目支出表 classified under one 项)
+            if not any(row.code.startswith(t.code) and row.code != t.code for t in top):
                 top.append(row)
         out.extend(_column_sums(ctx, part, totals[0], top))
     return out
@@ -1003,10 +1005,12 @@ def _paragraphs(ctx: Context, scope: Any) -> list[Paragraph]:
 
 
 # (the marks may carry the code: 教育支出（205类）普通教育（20502款）小学教育（2050202项）)
+# (a name may hold 、 and a bracketed word: 环境保护法规、规划及标准, 政府办公厅（室）及相关机构事务)
+_NAME_PIECE = r"(?:[\u4e00-\u9fff、]|[（(](?![类款项][)）])[\u4e00-\u9fff]{1,4}[)）])"
 _ITEM_PATH = re.compile(
     r"“?(?P<lei>[\u4e00-\u9fff]{2,30}?)[（(]\d{0,3}类[)）]"
-    r"(?:(?P<kuan>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,29}?)[（(]\d{0,5}款[)）])?"  # 、 inside a name: 环境保护法规、规划及标准
-    r"(?:(?P<xiang>[\u4e00-\u9fff][\u4e00-\u9fff、]{1,39}?)[（(]\d{0,7}项[)）])?”?"
+    rf"(?:(?P<kuan>[\u4e00-\u9fff]{_NAME_PIECE}{{1,29}}?)[（(]\d{{0,5}}款[)）])?"
+    rf"(?:(?P<xiang>[\u4e00-\u9fff]{_NAME_PIECE}{{1,39}}?)[（(]\d{{0,7}}项[)）])?”?"
 )
 
 

@@ -32,14 +32,19 @@ _NAME_VARIANTS = (("其它", "其他"), ("维修（护）", "维修（护）"), 
 _NAME_TRIM = re.compile(r"^[\s、.．,，:：*＊★▲△]+|[\s、.．,，:：*＊★▲△]+$")
 
 
+# a short bracketed word inside a name, often left out: 政府办公厅（室）及相关机构事务, 因公出国（境）费用
+_QUALIFIER = re.compile(r"（[^（）]{1,3}）(?=.)")
+
+
 @lru_cache(maxsize=8192)
 def normalize_name(name: str) -> str:
-    """Names compared: spaces removed, brackets full-width, 其它→其他, leading numbering and marks dropped."""
+    """Names compared: spaces removed, brackets full-width, 其它→其他, a short bracketed word inside
+    the name left out, leading numbering and marks dropped."""
     s = squash(name or "").translate(_NAME_MAP)
     s = re.sub(r"^[一二三四五六七八九十]+、", "", s)
     for old, new in _NAME_VARIANTS:
         s = s.replace(old, new)
-    return _NAME_TRIM.sub("", s)
+    return _NAME_TRIM.sub("", _QUALIFIER.sub("", s))
 
 
 def level_of(code: str) -> str | None:
@@ -278,6 +283,9 @@ def _class_column(parts: dict[int, str], c: int) -> int:
 # which collide with classification codes (301 工资福利支出, 205 教育支出). Classification code columns
 # are headed 科目编码, 功能分类科目编码, 类 | 款 | 项, 编码 ….
 _UNIT_HEADER = re.compile(r"(单位|部门|机构)(编码|代码|编号|名称)")
+# a name column of projects (项目支出表: 功能分类科目编码 | 项目名称): the code classifies the project,
+# the name is the project's, not the code's
+_PROJECT_HEADER = re.compile(r"^项目(名称)?$")
 # A row named after an organisation lists a unit, not a 科目: 云溪县教育局, …（本级）, 第一中学, 疾控中心.
 # (Official names end in 医院, 学校, 馆 … too — 综合医院, 广播电视学校: a name the lists know is no
 # organisation.)
@@ -287,12 +295,16 @@ _ORGANISATION = re.compile(r"(局|委员会|办公室|中心|学校|中学|小�
 
 def _unit_columns(table: Table, top: int) -> frozenset[int]:
     """Columns whose header names units or departments (see `_UNIT_HEADER`)."""
-    out = set()
-    for c in range(table.n_cols):
-        header = "".join(squash(table.grid[r][c].text) for r in range(min(top, table.n_rows)) if c < len(table.grid[r]))
-        if _UNIT_HEADER.search(header):
-            out.add(c)
-    return frozenset(out)
+    return frozenset(c for c in range(table.n_cols) if _UNIT_HEADER.search(_column_header(table, top, c)))
+
+
+def _project_columns(table: Table, top: int) -> frozenset[int]:
+    """Columns of project names (see `_PROJECT_HEADER`)."""
+    return frozenset(c for c in range(table.n_cols) if _PROJECT_HEADER.match(_column_header(table, top, c)))
+
+
+def _column_header(table: Table, top: int, c: int) -> str:
+    return "".join(squash(table.grid[r][c].text) for r in range(min(top, table.n_rows)) if c < len(table.grid[r]))
 
 
 @lru_cache(maxsize=4096)
@@ -313,6 +325,7 @@ def table_codes(table: Table) -> list[CodeRow]:
     top = header_row_count(table)
     parts = _header_parts(table, top)
     units = _unit_columns(table, top)
+    projects = _project_columns(table, top)
     out: list[CodeRow] = []
     last_lei: dict[int, str] = {}  # per 类 column: the 类 printed last (inherited by rows printing only 款/项)
     last_kuan: dict[int, str] = {}
@@ -426,7 +439,8 @@ def table_codes(table: Table) -> list[CodeRow]:
                     values.append(value)
                 k += 1
             location = _row_location(table, f"{code} {texts[name_col]}")
-            found.append(CodeRow(code, texts[name_col], table, r, group, location, tuple(values), printed))
+            name = "" if name_col in projects else texts[name_col]  # a project's name: not the code's
+            found.append(CodeRow(code, name, table, r, group, location, tuple(values), printed))
             c = name_col + 1
         if found or organisation:
             previous = list(range(len(out), len(out) + len(found)))
