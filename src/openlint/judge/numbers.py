@@ -795,6 +795,26 @@ def compare(ctx: Context, left: Any, right: Any) -> list[Comparison]:
     return out
 
 
+@primitive("compare_any", 2)
+def compare_any(ctx: Context, left: Any, rights: Any) -> list[Comparison]:
+    """`compare` with several places the same figure may be from: each left amount against the first
+    right one, unless a later one agrees (基本支出 stated for all funds is the 支出表's, stated for the
+    一般公共预算 its table's); the later ones alone are compared with nothing."""
+    options = [r for r in (rights if isinstance(rights, (list, tuple)) else [rights]) if isinstance(r, Amount)]
+    if not options or options[0] is not _first_right(rights):
+        return []
+    out = []
+    for a in (left if isinstance(left, (list, tuple)) else [left]):
+        found = [c for r in options for c in compare(ctx, a, r)]
+        if found:
+            out.append(next((c for c in found if c.holds), found[0]))
+    return out
+
+
+def _first_right(rights: Any) -> Any:
+    return rights[0] if isinstance(rights, (list, tuple)) and rights else rights
+
+
 @primitive("plus", 1, 6)
 def plus(ctx: Context, *amounts: Any) -> Amount | None:
     """The sum of several amounts, each one required: nothing when any of them is not there (unlike
