@@ -624,15 +624,28 @@ def _find_columns(part: TablePart, spec: Any) -> tuple[int, ...] | None:
         # the variants its columns have: the one asked for, or the only one there is
         variants = {v for n in _iter_nodes(node) for v in n.columns}
         chosen = [v for v in variants if variant is None or variant in v]
+        if len(chosen) != 1 and variant is None:
+            chosen = _this_years(chosen)
         if len(chosen) != 1:
             return None
         cols = _value_columns(node, chosen[0])
         return tuple(cols) if cols else None
     if variant is None:
-        cols = list(node.columns.values())
+        own = list(node.columns)
+        if len(own) > 1:
+            own = _this_years(own)
+        cols = [node.columns[v] for v in own]
         return (cols[0],) if len(cols) == 1 and cols[0] >= 0 else None
     found = [col for v, col in node.columns.items() if variant in v and col >= 0]
     return (found[0],) if len(found) == 1 else None
+
+
+def _this_years(variants: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Of a year's figures and the year before's (2025年预算数 | 2024年预算数, read as 本年 | 上年), the
+    year's: what a figure named without its year is."""
+    this = [v for v in variants if v and v[0].startswith("本年")]
+    rest = [v for v in variants if v not in this]
+    return this if len(this) == 1 and rest and all(v and v[0].startswith("上年") for v in rest) else variants
 
 
 def _memo(ctx: Context, find: Callable[[TablePart, Any], Any], part: TablePart, spec: Any) -> Any:

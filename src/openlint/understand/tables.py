@@ -693,6 +693,7 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
     nodes: dict[tuple[int, ...], HeaderNode] = {}
     columns: list[tuple[int, HeaderNode, tuple[str, ...]]] = []
     title = ""
+    years = _qualifier_years(grid, amount_cols)
     for c in amount_cols:
         path: list[Cell] = []
         qualifiers: list[Cell] = []
@@ -715,7 +716,7 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
             path.append(cell)
         if not path and qualifiers:  # 项目 | 预算数: the qualifier is all the header there is
             path.append(qualifiers.pop())
-        variant = [normalise_label(q.text) for q in qualifiers]
+        variant = [_relative_year(q.text, years) + normalise_label(q.text) for q in qualifiers]
         parent = root
         key: tuple[int, ...] = ()
         for cell in path:
@@ -771,6 +772,24 @@ def _read_part(table, index, grid: _Grid, kinds, labels, amount_cols, unit, erro
         and not any(n.irregular or (_merged_roles(n) and n not in merged_leaves) for n in _nodes(root))
     return TablePart(table, index, title, unit, error, grouping, tuple(labels), code_cols, name_col, cols, rows, root,
                      trusted)
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _qualifier_years(grid: _Grid, amount_cols) -> tuple[str, str] | None:
+    """(earlier, later) when the qualifiers over the columns name two years (2024年预算数 |
+    2025年预算数): told apart as 上年 and 本年, which normalising would make one variant."""
+    found = {m.group(1) for c in amount_cols for cell in grid.headers[c]
+             if is_qualifier(squash(cell.text)) and (m := _YEAR.search(squash(cell.text)))}
+    return (min(found), max(found)) if len(found) == 2 and int(max(found)) - int(min(found)) == 1 else None
+
+
+def _relative_year(text: str, years: tuple[str, str] | None) -> str:
+    m = _YEAR.search(squash(text)) if years else None
+    if m is None:
+        return ""
+    return "本年" if m.group(1) == years[1] else "上年"
 
 
 def _fold_rows(table: Table, grid: _Grid, kinds: list[str], rows: tuple[Row, ...],
