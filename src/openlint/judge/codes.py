@@ -339,16 +339,14 @@ def _resolve(name: str, code: str | None, parent: str, level: str, codes: CodeLi
             return f.code, f"“{name}”是{f.code}的旧称（{f.until}年及以前），{year}年应为“{current}”"
         return f.code, None
     if level == "类":
-        # the name as read may carry words in front of it ("主要用于以下方面社会保障和就业支出")
+        # the name as read may carry words in front of it ("主要用于以下方面社会保障和就业支出"), and
+        # may leave out its closing 支出, as many provinces write it ("一般公共服务（类）": the （类）
+        # says what it is); its 款 and 项 are judged under it all the same
         for c in codes.children("", year):
-            official_name = codes.name(c, year) or ""
-            if len(official_name) >= 4 and key.endswith(normalize_name(official_name)):
+            official_name = normalize_name(codes.name(c, year) or "")
+            if len(official_name) >= 4 and (key.endswith(official_name) or (
+                    official_name.endswith("支出") and (key + "支出").endswith(official_name))):
                 return c, None
-        for c in codes.children("", year):
-            # "一般公共服务（类）": the 类 without its closing 支出; its 款 and 项 are still judged under it
-            official_name = codes.name(c, year) or ""
-            if official_name.endswith("支出") and normalize_name(official_name) == key + "支出":
-                return c, f"{c}的类名称应为“{official_name}”（少了“支出”）"
         if not codes.complete("function", year):
             return None, None
         return None, f"“{name}”不是{year}年支出功能分类的类级科目"
