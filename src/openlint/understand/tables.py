@@ -423,10 +423,19 @@ class TablePart:
         """The column a row's amount is read from when none is named: the top-level 合计 (first
         variant), else the only amount column."""
         tops = [c for c in self.columns if c.node.total and c.node.parent is not None and _depth(c.node) <= 2]
+        this_year = [c for c in tops if c.variant[:1] and c.variant[0].startswith("本年")]
+        if this_year and all(c in this_year or (c.variant[:1] and c.variant[0].startswith("上年")) for c in tops):
+            tops = this_year  # 2024年 | 2025年 over the 合计: the year's
         if tops:
             return min(tops, key=lambda c: (_depth(c.node), c.index))
         if len({c.node.label for c in self.columns}) == 1:
             return self.columns[0]
+        # one figure by year (项目 | 2024年预算数 | 2025年预算数, a 三公 table with its items as rows):
+        # the later year's
+        years = [_YEAR.search(c.node.label) for c in self.columns]
+        if len(self.columns) == 2 and all(years) and years[0].group(1) != years[1].group(1) \
+                and normalise_label(self.columns[0].node.label) == normalise_label(self.columns[1].node.label):
+            return max(zip(years, self.columns), key=lambda pair: pair[0].group(1))[1]
         return None
 
     def error_of(self, row: Row, col: int) -> Decimal:
