@@ -1261,3 +1261,41 @@ def test_borderless_centred_cells_keep_wrapped_labels_and_amounts_in_their_row(w
         ("年初结转和结余", "8,432.16", "年末结转和结余", "12,347.05"),
         ("总计", "115,125.50", "总计", "115,125.50"),
     ]
+
+
+# ---------------------------------- titles carrying the organisation's full name (make_long_captions.py)
+
+
+def test_a_long_centred_title_reaching_the_margins_is_a_caption():
+    # centred titles of 35 characters in body-size type reach within two characters of either
+    # margin, as a line of prose does; set in from the left margin, they are captions, and the
+    # 编制单位/单位 line under them stays preamble instead of becoming the grid's first row.
+    # Wrapped over two centred lines (…“三公”经费 / 支出决算表), the title is one caption.
+    doc = read_pdf(str(FIX / "long-captions.pdf"))
+    assert [(t.caption, t.preamble) for t in doc.tables] == [
+        ("临江市应急管理局（本级）2019 年度一般公共预算财政拨款基本支出决算明细表", ("编制单位：临江市应急管理局", "单位：万元")),
+        ("临江市应急管理局 2019 年度一般公共预算财政拨款“三公”经费支出决算表", ("编制单位：临江市应急管理局", "单位：万元")),
+    ]
+    assert [c.text for c in doc.tables[0].grid[0]] == ["科目编码", "科目名称", "决算数"]
+    assert not doc.headings
+
+
+def test_a_line_of_prose_ending_in_biao_over_a_table_is_no_caption():
+    # a paragraph's last line from margin to margin, ending in 表 without a stop, over a table:
+    # it starts at the left margin as prose does, so it is not taken for a title
+    from openlint.read._pdf_blocks import Composer
+    from openlint.read._pdf_layout import Line, Rules, Seg
+
+    def line(y: float, *cells: tuple[float, float, str]) -> Line:
+        return Line(1, y, 10.0, [Seg(x0, x1, text) for x0, x1, text in cells], 595.0, 842.0)
+
+    prose = [line(60 + 15 * k, (60, 535, "本部门主要职能是负责全区的财政工作，编制年度预算并组织执行，管理财政收支。")) for k in range(9)]
+    last = line(195, (60, 535, "本部门二〇二四年度收入支出预算总体情况和一般公共预算支出情况详见以下部门收支总表"))
+    table = [
+        line(220, (60, 160, "编制单位：某某局"), (450, 535, "单位：万元")),
+        line(240, (60, 100, "项目"), (300, 340, "预算数")),
+        line(255, (60, 100, "合计"), (300, 340, "100.00")),
+    ]
+    blocks = Composer("a.pdf", [(1, 595.0, 842.0, prose + [last] + table)], lambda page: Rules([], [])).run()
+    assert [b.caption for b in blocks if isinstance(b, Table)] == [""]
+    assert any(isinstance(b, Paragraph) and b.text.endswith("详见以下部门收支总表") for b in blocks)

@@ -266,7 +266,10 @@ class Composer:
             self._flush()
             self.pending = [line]
             return i + 1
-        if caption_text(text) and not self._runs_to_margin_prose(line):
+        if self._wrapped_caption(lines, i, nxt):
+            self._flush()
+            return self._start_table(lines, i, lines_of_caption=2)
+        if caption_text(text) and (not self._runs_to_margin_prose(line) or self._set_apart(line)):
             following = lines[i + 1 :] or nxt[:3]
             if following:
                 f = following[0]
@@ -302,6 +305,38 @@ class Composer:
 
     def _runs_to_margin_prose(self, line: Line) -> bool:
         return len(line.segs) == 1 and self._runs_to_margin(line) and len(line.text) > 30
+
+    def _centred(self, line: Line) -> bool:
+        """The line is centred on the page (within half a line height), as titles are."""
+        return abs((line.x0 + line.x1) / 2 - line.page_width / 2) <= 0.5 * line.h
+
+    def _set_apart(self, line: Line) -> bool:
+        """A long line that reaches the right margin, yet is a title, not prose: in larger type
+        than the body, or centred with its left end in from the left margin (a line of a paragraph
+        starts at the margin, or indented on the left only). A title carrying the full name of the
+        organisation (临江市应急管理局2019年度一般公共预算财政拨款基本支出决算表) is that long."""
+        if _TITLE_STOPS.search(line.text):
+            return False
+        return self._big(line) or (self._centred(line) and line.x0 >= self._margins(line)[0] + 0.25 * line.h)
+
+    def _wrapped_caption(self, lines: list[Line], i: int, nxt: list[Line]) -> bool:
+        """`lines[i]` and the line under it are one caption wrapped over two lines
+        (…财政拨款“三公”经费支出 / 决算表): both centred and of one size, the first filling the
+        width (that is why it wrapped) at the line pitch over the second, which ends in 表, and
+        together they read as a caption over a table."""
+        if i + 1 >= len(lines):
+            return False
+        a, b = lines[i], lines[i + 1]
+        if len(a.segs) != 1 or len(b.segs) != 1 or abs(a.h - b.h) > 0.15 * a.h or not 0 < b.y - a.y <= 2.0 * a.h:
+            return False
+        # (the second line may be one character: …收入支出决算 / 表)
+        if caption_text(a.text) or not _CONT.sub("", _compact(b.text)).endswith("表") or _TITLE_STOPS.search(a.text + b.text):
+            return False
+        if heading_level(a.text) is not None:
+            return False
+        if not (self._centred(a) and self._centred(b) and self._runs_to_margin(a)):
+            return False
+        return caption_text(join_wrapped(a.text.strip(), b.text.strip())) and self._table_follows(lines[i + 2 :] or nxt[:3])
 
     def _continues(self, prev: Line, line: Line) -> bool:
         if abs(line.h - prev.h) > 0.15 * prev.h:
@@ -492,11 +527,14 @@ class Composer:
             return False
         return any(is_data_line(ln) for ln in lines[i : i + run + 1])
 
-    def _start_table(self, lines: list[Line], i: int, caption: bool = True) -> int:
+    def _start_table(self, lines: list[Line], i: int, caption: bool = True, lines_of_caption: int = 1) -> int:
         if caption:
             cap = lines[i]
-            draft = _Draft(cap.text.strip(), [], cap.page)
-            i += 1
+            title = cap.text.strip()
+            for ln in lines[i + 1 : i + lines_of_caption]:
+                title = join_wrapped(title, ln.text.strip())
+            draft = _Draft(title, [], cap.page)
+            i += lines_of_caption
             while i < len(lines) and _is_preamble(lines[i]):
                 draft.preamble.extend(s.text for s in lines[i].segs)
                 i += 1
