@@ -118,8 +118,8 @@ _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了
 _REASON_LEAD = re.compile(r"[\s，,：:]*[^，,。；;：:]{0,10}?原因")  # a clause opening with "（……的）主要原因"
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
-# right after the change: its parts follow ("其中：", "具体情况如下：")
-_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下)")
+# right after the change: its parts follow ("其中：", "具体情况如下：", "具体为：")
+_ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下|具体为|具体是|具体包括)")
 
 
 def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], following: str = "") -> list[tuple[str, bool, str]]:
