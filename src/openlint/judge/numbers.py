@@ -759,6 +759,8 @@ def total(ctx: Context, tables: Any, column: Any = None) -> Amount | None:
     for part in parts:
         rows = [r for r in part.rows if r.kind == "grand" and not r.suspect] or \
                [r for r in part.rows if r.kind == "total" and not r.suspect]
+        if len(rows) > 1:  # a 合计 over the 小计 of each group (货物类 小计, 工程类 小计 …): the 合计
+            rows = [r for r in rows if not normalise_label(r.label).endswith("小计")] or rows
         if len(rows) != 1:
             return None
         cols = None
