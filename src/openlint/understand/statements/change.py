@@ -119,6 +119,8 @@ _REASON_LEAD = re.compile(r"[\s，,：:]*[^，,。；;：:]{0,10}?原因")  # a 
 _CLAUSE_END = "。！？!?；;"
 _REASON_WORD = re.compile(r"(增加|减少|增长|下降|上升|降低|增多|减幅)的?(?:主要)?原因")
 # right after the change: its parts follow ("其中：", "具体情况如下：", "具体为：")
+_ANY_DIRECTION = re.compile(_DIR)
+_OPENS_PARAGRAPHS = re.compile(r"(?:如下|其中)[：:]?\s*$")  # a passage whose items follow in the next paragraphs
 _ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下|具体为|具体是|具体包括)")
 
 
@@ -172,7 +174,12 @@ def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], followin
     for k, (m, t) in enumerate(matches):
         i = clause_of(m.start())
         a, b = clauses[i]
-        itemised = bool(_ITEMISED.match(text, t.end()))
+        # (parts in the paragraphs after it count; parts stating no change of their own, "其中：国内
+        # 公务接待32批次", answer for nothing)
+        parts = _ITEMISED.match(text, t.end())
+        itemised = parts is not None and (not text[parts.end():].strip("：:，, ")
+                                          or _ANY_DIRECTION.search(text, parts.end()) is not None
+                                          or _OPENS_PARAGRAPHS.search(text) is not None)
         found = own_reason(i, t.end())
         if found is None:
             previous = max([x for x in in_clause.get(i, ()) if x < m.start()] or [a])
