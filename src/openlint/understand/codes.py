@@ -293,18 +293,18 @@ _ORGANISATION = re.compile(r"(局|委员会|办公室|中心|学校|中学|小�
                            r"|公司|[（(]本级[)）])$")
 
 
-def _unit_columns(table: Table, top: int) -> frozenset[int]:
-    """Columns whose header names units or departments (see `_UNIT_HEADER`)."""
-    return frozenset(c for c in range(table.n_cols) if _UNIT_HEADER.search(_column_header(table, top, c)))
-
-
-def _project_columns(table: Table, top: int) -> frozenset[int]:
-    """Columns of project names (see `_PROJECT_HEADER`)."""
-    return frozenset(c for c in range(table.n_cols) if _PROJECT_HEADER.match(_column_header(table, top, c)))
-
-
-def _column_header(table: Table, top: int, c: int) -> str:
-    return "".join(squash(table.grid[r][c].text) for r in range(min(top, table.n_rows)) if c < len(table.grid[r]))
+def _special_columns(table: Table, top: int) -> tuple[frozenset[int], frozenset[int]]:
+    """The columns whose header names units or departments (see `_UNIT_HEADER`), and those of
+    project names (see `_PROJECT_HEADER`)."""
+    units, projects = set(), set()
+    rows = [table.grid[r] for r in range(min(top, table.n_rows))]
+    for c in range(table.n_cols):
+        header = "".join(squash(row[c].text) for row in rows if c < len(row))
+        if _UNIT_HEADER.search(header):
+            units.add(c)
+        elif _PROJECT_HEADER.match(header):
+            projects.add(c)
+    return frozenset(units), frozenset(projects)
 
 
 @lru_cache(maxsize=4096)
@@ -324,8 +324,7 @@ def table_codes(table: Table) -> list[CodeRow]:
     are left out (see `_UNIT_HEADER`, `_ORGANISATION`)."""
     top = header_row_count(table)
     parts = _header_parts(table, top)
-    units = _unit_columns(table, top)
-    projects = _project_columns(table, top)
+    units, projects = _special_columns(table, top)
     out: list[CodeRow] = []
     last_lei: dict[int, str] = {}  # per 类 column: the 类 printed last (inherited by rows printing only 款/项)
     last_kuan: dict[int, str] = {}
