@@ -44,6 +44,7 @@ from openlint.understand.tables import (
     convert,
     format_decimal,
     normalise_label,
+    of_this_year,
     roles_of,
     squash,
     total_of,
@@ -625,7 +626,7 @@ def _find_columns(part: TablePart, spec: Any) -> tuple[int, ...] | None:
         variants = {v for n in _iter_nodes(node) for v in n.columns}
         chosen = [v for v in variants if variant is None or variant in v]
         if len(chosen) != 1 and variant is None:
-            chosen = _this_years(chosen)
+            chosen = of_this_year(chosen)
         if len(chosen) != 1:
             return None
         cols = _value_columns(node, chosen[0])
@@ -633,19 +634,11 @@ def _find_columns(part: TablePart, spec: Any) -> tuple[int, ...] | None:
     if variant is None:
         own = list(node.columns)
         if len(own) > 1:
-            own = _this_years(own)
+            own = of_this_year(own)
         cols = [node.columns[v] for v in own]
         return (cols[0],) if len(cols) == 1 and cols[0] >= 0 else None
     found = [col for v, col in node.columns.items() if variant in v and col >= 0]
     return (found[0],) if len(found) == 1 else None
-
-
-def _this_years(variants: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """Of a year's figures and the year before's (2025年预算数 | 2024年预算数, read as 本年 | 上年), the
-    year's: what a figure named without its year is."""
-    this = [v for v in variants if v and v[0].startswith("本年")]
-    rest = [v for v in variants if v not in this]
-    return this if len(this) == 1 and rest and all(v and v[0].startswith("上年") for v in rest) else variants
 
 
 def _memo(ctx: Context, find: Callable[[TablePart, Any], Any], part: TablePart, spec: Any) -> Any:
@@ -820,19 +813,23 @@ def compare_any(ctx: Context, left: Any, rights: Any) -> list[Comparison]:
     """`compare` with several places the same figure may be from: each left amount against the first
     right one, unless a later one agrees (基本支出 stated for all funds is the 支出表's, stated for the
     一般公共预算 its table's); the later ones alone are compared with nothing."""
-    options = [r for r in (rights if isinstance(rights, (list, tuple)) else [rights]) if isinstance(r, Amount)]
-    if not options or options[0] is not _first_right(rights):
-        return []
+    rights = list(rights) if isinstance(rights, (list, tuple)) else [rights]
     out = []
     for a in (left if isinstance(left, (list, tuple)) else [left]):
-        found = [c for r in options for c in compare(ctx, a, r)]
-        if found:
-            out.append(next((c for c in found if c.holds), found[0]))
+        found = [(n, c) for n, r in enumerate(rights) if isinstance(r, Amount) for c in compare(ctx, a, r)]
+        chosen = _reference_or_agreeing(found)
+        if chosen is not None:
+            out.append(chosen)
     return out
 
 
-def _first_right(rights: Any) -> Any:
-    return rights[0] if isinstance(rights, (list, tuple)) and rights else rights
+def _reference_or_agreeing(found: list[tuple[int, Comparison]]) -> Comparison | None:
+    """Of one figure's comparisons with several places (rank 0 the reference, the others only
+    confirming): the first that holds, else the reference's; nothing without the reference."""
+    reference = next((c for rank, c in found if rank == 0), None)
+    if reference is None:
+        return None
+    return next((c for _, c in found if c.holds), reference)
 
 
 @primitive("plus", 1, 6)
@@ -1167,10 +1164,9 @@ def item_comparisons(ctx: Context, scope: Any, tables: Any, lead: Any) -> list[C
                 col = _find_column(part, None) if row is not None else None
                 if col is not None:
                     candidates.extend((rank, c) for c in compare(ctx, stated_amount, _labelled(ctx, part, row, col)))
-            # the first table's row, unless a later table's agrees; a later table alone is no reference
-            reference = [c for rank, c in candidates if rank == 0]
-            if reference:
-                out.append(next((c for _, c in candidates if c.holds), reference[0]))
+            chosen = _reference_or_agreeing(candidates)
+            if chosen is not None:
+                out.append(chosen)
     return out
 
 

@@ -423,9 +423,7 @@ class TablePart:
         """The column a row's amount is read from when none is named: the top-level 合计 (first
         variant), else the only amount column."""
         tops = [c for c in self.columns if c.node.total and c.node.parent is not None and _depth(c.node) <= 2]
-        this_year = [c for c in tops if c.variant[:1] and c.variant[0].startswith("本年")]
-        if this_year and all(c in this_year or (c.variant[:1] and c.variant[0].startswith("上年")) for c in tops):
-            tops = this_year  # 2024年 | 2025年 over the 合计: the year's
+        tops = of_this_year(tops, lambda c: c.variant)  # 2024年 | 2025年 over the 合计: the year's
         if tops:
             return min(tops, key=lambda c: (_depth(c.node), c.index))
         if len({c.node.label for c in self.columns}) == 1:
@@ -792,6 +790,18 @@ def _qualifier_years(grid: _Grid, amount_cols) -> tuple[str, str] | None:
     found = {m.group(1) for c in amount_cols for cell in grid.headers[c]
              if is_qualifier(squash(cell.text)) and (m := _YEAR.search(squash(cell.text)))}
     return (min(found), max(found)) if len(found) == 2 and int(max(found)) - int(min(found)) == 1 else None
+
+
+def of_this_year(items: list, variant_of=lambda v: v) -> list:
+    """Of a year's figures and the year before's (2025年预算数 | 2024年预算数, read as 本年 | 上年, see
+    `_relative_year`), the year's: what a figure named without its year is. Other items unchanged."""
+    def starts(item, word: str) -> bool:
+        variant = variant_of(item)
+        return bool(variant) and variant[0].startswith(word)
+
+    this = [x for x in items if starts(x, "本年")]
+    rest = [x for x in items if not starts(x, "本年")]
+    return this if this and rest and all(starts(x, "上年") for x in rest) else items
 
 
 def _relative_year(text: str, years: tuple[str, str] | None) -> str:
