@@ -236,6 +236,33 @@ def test_line_sums_lines_by_fund_and_of_which_lines_break_down_the_line_above():
     assert bad.text == "一、财政拨款收入 100.00 ≠ 一般公共预算资金 90.00 + 政府性基金 9.00 = 99.00（相差1.00）"
 
 
+def test_list_sums_units_over_their_projects():
+    t = make_table([
+        ["单位名称（项目名称）", "合计"],
+        ["合计", "90.00"],
+        ["某县实验小学", "60.00"],
+        ["义务教育补助经费", "50.00"],
+        ["校园安全经费", "10.00"],
+        ["某县第一中学", "31.00"],
+        ["国家助学金", "30.00"],
+    ], header_rows=1)
+    assert [c.text for c in failing(N.list_sums(ctx_with(t), t))] == [
+        "合计 90.00 ≠ 某县实验小学 60.00 + 某县第一中学 31.00 = 91.00（相差1.00）",
+        "某县第一中学 31.00 ≠ 国家助学金 30.00（相差1.00）"]
+
+
+def test_list_sums_leaves_alone_what_it_cannot_place():
+    def sums(*rows, header="项目名称"):
+        t = make_table([[header, "合计"], *rows], header_rows=1)
+        return N.list_sums(ctx_with(t), t)
+
+    assert len(failing(sums(["合计", "3.00"], ["项目甲", "1.00"], ["项目乙", "1.50"]))) == 1
+    assert sums(["合计", "3.00"], ["项目甲", "1.00"], ["项目乙", "1.50"], header="项目") == []  # no list of projects
+    assert sums(["合计", "3.00"], ["项目甲", "1.00"], ["一、项目乙", "1.50"]) == []  # mixed outline: line_sums'
+    assert sums(["合计", "3.00"], ["项目甲", "2.00"], ["项目乙", "2.00"]) == []  # 项目甲 may head 项目乙
+    assert sums(["合计", "3.00"], ["小计", "1.00"], ["项目乙", "1.00"]) == []  # a second total
+
+
 # ---------------------------------------------------------------- amounts across tables
 
 def test_amount_and_total_lookups():

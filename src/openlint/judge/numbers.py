@@ -33,7 +33,7 @@ from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
 from openlint.understand.amounts import to_decimal
-from openlint.understand.codes import load_codes
+from openlint.understand.codes import is_organisation, load_codes
 from openlint.understand.tables import (
     FUNDS,
     UNITS,
@@ -471,6 +471,89 @@ def _rows_comparison(ctx, part: TablePart, parent: Row, children: list[Row], col
         return subject, left, rights, True
 
     return _part_sum(part, (parent, col), [(r, col) for r in children], build)
+
+
+@primitive("list_sums", 1)
+def list_sums(ctx: Context, tables: Any) -> list[Comparison]:
+    """The 合计 row against the rows it totals in a table that lists units or projects (its label
+    column headed 单位名称 / 项目名称 / 单位编码, or every row naming an organisation), rows without
+    classification codes or outline numbering, in every amount column.
+
+    A row naming an organisation (云溪县实验小学) heads the project rows under it: it is checked
+    against their sum and the 合计 against the sum of such rows. A flat list is checked as a whole,
+    unless a row equals the sum of rows right below it (a grouping the labels do not show): then
+    which rows add up is unknown and the part is left alone. A first row repeating the 合计 in every
+    column (the department's line over its units) is no further term."""
+    out: list[Comparison] = []
+    for part in _summable_parts(ctx, tables):
+        plan = _list_plan(part)
+        if plan is None:
+            continue
+        columns = [c.index for c in part.columns if not c.node.rate]
+        for parent, children in plan:
+            for col in columns:
+                if _blank(parent, [col]) and all(_blank(c, [col]) for c in children):
+                    continue
+                out.append(_rows_comparison(ctx, part, parent, children, col))
+    return out
+
+
+_LISTS_UNITS_OR_PROJECTS = re.compile(r"(单位|部门|项目)(名称|编码|代码)")
+
+
+def _list_plan(part: TablePart) -> list[tuple[Row, list[Row]]] | None:
+    rows = [r for r in part.rows if r.has_amounts and not r.rate]
+    if not rows or any(r.suspect for r in rows):
+        return None
+    totals = [r for r in rows if r.kind]
+    if len(totals) != 1 or totals[0].kind == "subtotal" or totals[0].code or totals[0] not in (rows[0], rows[-1]):
+        return None
+    total = totals[0]
+    items = [r for r in rows if r is not total]
+    if items and all(total.values.get(c) == items[0].values.get(c) for c in set(total.values) | set(items[0].values)):
+        items = items[1:]  # the department's own line, equal to the 合计
+    if len(items) < 2 or len({r.numbering for r in items}) > 1:
+        return None
+    units = [is_organisation(r.name) for r in items]
+    if any(r.code for r, unit in zip(items, units) if not unit):
+        return None
+    if not (all(units) or _LISTS_UNITS_OR_PROJECTS.search(_label_header(part))):
+        return None
+    if units[0] and not all(units):  # units, each over its projects
+        plan: list[tuple[Row, list[Row]]] = []
+        for row, unit in zip(items, units):
+            if unit:
+                plan.append((row, []))
+            else:
+                plan[-1][1].append(row)
+        if any(_unmarked_groups(part, children) for _, children in plan):
+            return None
+        return [(total, [unit for unit, _ in plan])] + [(u, c) for u, c in plan if c]
+    return None if _unmarked_groups(part, items) else [(total, items)]
+
+
+def _label_header(part: TablePart) -> str:
+    grid, top = part.table.grid, min(r.index for r in part.rows)
+    return "".join(grid[r][c].text for r in range(top) for c in part.label_cols if c < len(grid[r]))
+
+
+def _unmarked_groups(part: TablePart, rows: list[Row]) -> bool:
+    """Whether a row equals the sum of one or more of the rows right below it in the main column:
+    a grouping the list does not mark."""
+    column = part.main_column()
+    if column is None:
+        return True
+    col = column.index
+    for i, row in enumerate(rows):
+        target, total, error = row.value(col), ZERO, part.error_of(row, col)
+        for n, below in enumerate(rows[i + 1:], start=1):
+            total += below.value(col)
+            error += part.error_of(below, col)
+            if abs(total - target) <= error:
+                return True
+            if total > target + error:
+                break
+    return False
 
 
 @primitive("line_sums", 1)

@@ -308,7 +308,7 @@ def _special_columns(table: Table, top: int) -> tuple[frozenset[int], frozenset[
 
 
 @lru_cache(maxsize=4096)
-def _is_organisation(name: str) -> bool:
+def is_organisation(name: str) -> bool:
     key = normalize_name(name)
     return bool(_ORGANISATION.search(key)) and key not in _official_names()
 
@@ -410,7 +410,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                     # "[2010101]行政运行" or "2010101 行政运行" in one cell
                     code, name = both.group(1).replace(" ", ""), both.group(2)
                     values = tuple(v for v in (parse_amount(x) for x in texts[c + 1 :] if x) if v is not None)
-                    if _is_organisation(name):
+                    if is_organisation(name):
                         organisation = True
                     else:
                         found.append(CodeRow(code, name, table, r, c, _row_location(table, f"{code} {name}"), values))
@@ -424,7 +424,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                 c += max(used, 1)
                 continue
             name_col = k
-            if _is_organisation(texts[name_col]):
+            if is_organisation(texts[name_col]):
                 organisation = True
                 c = name_col + 1
                 continue
