@@ -33,7 +33,7 @@ from openlint.judge.registry import ATTRIBUTES, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
 from openlint.understand.amounts import to_decimal
-from openlint.understand.codes import is_organisation, load_codes
+from openlint.understand.codes import is_organisation, load_codes, system_of
 from openlint.understand.tables import (
     FUNDS,
     UNITS,
@@ -1088,8 +1088,10 @@ def _cached_mentions(ctx: Context, scope: Any) -> list[list[Any]]:
     def mentions(text: str) -> list[Any]:
         found: list[Any] = _item_paths(text) if "类" in text else []
         if "”" in text and ("科目" in text or "项目" in text):
-            found = sorted(found + _item_chains(text, year), key=lambda m: m.start())
-        return found
+            found = found + _item_chains(text, year)
+        if "支出" in text:
+            found = found + _bare_classes(text, year)
+        return sorted(found, key=lambda m: m.start())
 
     return ctx.cached(("numbers.mentions", key), lambda: [mentions(text) for text, _ in _cached_passages(ctx, scope)])
 
@@ -1191,6 +1193,24 @@ def _item_chains(text: str, year: int | None) -> list[_ChainMention]:
         if len(names) <= 3 and all(names) and _official_chain(names, year):  # (no empty name: no dash at an end)
             out.append(_ChainMention(m.span(), names, m.group(0)))
     return out
+
+
+# 教育支出17,796.52万元: a 类 named without its （类） mark, at the start of a clause or list item, right
+# before its figure
+_BARE_CLASS = re.compile(r"(?:^|(?<=[：:、，,；;。（()）.．\s]))(?P<lei>[\u4e00-\u9fff]{2,12}?支出)(?=[：:]?[\d０-９])")
+
+
+def _bare_classes(text: str, year: int | None) -> list[_ChainMention]:
+    """教育支出X万元、卫生健康支出Y万元: a mention when the name is one 类 of the year's function
+    classification, and no other classification's (其他支出 is 229, 399 and 599)."""
+    return [_ChainMention(m.span(), (m.group("lei"),), m.group(0)) for m in _BARE_CLASS.finditer(text)
+            if _function_class(m.group("lei"), year)]
+
+
+@lru_cache(maxsize=1024)
+def _function_class(name: str, year: int | None) -> bool:
+    found = load_codes().find(name, "", year)
+    return len(found) == 1 and system_of(found[0]) == "function"
 
 
 @lru_cache(maxsize=1024)
