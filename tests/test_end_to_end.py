@@ -24,10 +24,12 @@ EXPECTED = {
     "shanghai-putuo-wanli-subdistrict-2025-dept-budget.pdf": [],
     "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf": [],
     # The glossary defines 基本支出, 项目支出, 三公, 机关运行经费 only; the tables carry amounts of
-    # 财政拨款收入 and 事业收入.
+    # 财政拨款收入 and 事业收入. The narrative explains six 项 one by one and leaves out the seventh
+    # (page 11: 2080599 其他行政事业单位养老支出, 7,020元).
     "shanghai-putuo-social-welfare-institute-2024-unit-budget.pdf": [
         ("GLO-002", None, "事业收入"),
         ("GLO-002", None, "财政拨款收入"),
+        ("SEC-011", 11, "2080599"),
     ],
     # Page 31: the 三公 table holds 47.91 / 443.18, the note under it says 本部门2024年无“三公”经费…故本表为空表.
     "shanghai-putuo-wanli-subdistrict-2024-dept-budget.pdf": [

@@ -1297,8 +1297,8 @@ def unmentioned_items(ctx: Context, tables: Any) -> list[ItemRow]:
     not name, when it names items one by one — at least three 项 as “X（类）Y（款）Z（项）”; a text
     that names none or a few explains in its own way. A mention names a row by its three names,
     else by its 类 and 项 (the 款 misnamed), else by its 项 alone when only one row has that name;
-    one whose 项 the table does not have under that 款 (misnamed: the classification rules'
-    business) stands for one unnamed row of that 款."""
+    one whose 项 the table does not have under that 款, or whose 项 is the name of a 款 (misnamed:
+    the classification rules' business), stands for one unnamed row of that 款."""
     full = [m.names for m in document_statements(ctx).mentions if len(m.names) == 3]
     if len({tuple(map(_name_key, n)) for n in full}) < 3:
         return []
@@ -1316,7 +1316,8 @@ def unmentioned_items(ctx: Context, tables: Any) -> list[ItemRow]:
                 row = same[0] if len(same) == 1 else None
             if row is not None:
                 named.add(id(row))
-            elif (kuan := _row_by_names(ctx, part, list(names[:2]))) is not None:
+            elif (kuan := _row_by_names(ctx, part, list(names[:2])) or _row_by_names(ctx, part, [names[0], names[2]])) \
+                    is not None and kuan.level == 2:
                 spare[id(kuan)] = spare.get(id(kuan), 0) + 1
         ancestors: dict[str, Row] = {r.code: r for r in part.rows if r.code and r.level in (1, 2) and not r.suspect}
         for row in part.rows:
