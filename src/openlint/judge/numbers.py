@@ -297,6 +297,10 @@ def _iter_nodes(root: HeaderNode) -> Iterator[HeaderNode]:
         stack.extend(reversed(node.children))
 
 
+def _variants_of(node: HeaderNode) -> set[tuple[str, ...]]:
+    return {v for n in (node, *_iter_nodes(node)) for v in n.columns}
+
+
 def _value_columns(node: HeaderNode, variant: tuple[str, ...]) -> list[int] | None:
     """The columns whose sum is this header's amount: its own column, its 小计, or its leaves."""
     if node.irregular:
@@ -369,13 +373,16 @@ def _row_sum_specs(part: TablePart, total: str, wanted: frozenset[str]) -> list[
             continue
         # a column of rates beside the components (占比（%）) is none of them
         siblings = [c for c in parent.children if c is not node and not c.rate]
-        if not siblings or any(s.total for s in siblings) or not all(s.roles & wanted for s in siblings):
+        if not siblings or any(s.total for s in siblings):
             continue
         for variant, col in node.columns.items():
-            if col < 0:
+            # a total qualified 决算数 adds up the components qualified alike: the columns beside
+            # them (年初预算数 | 调整预算数) hold other figures
+            components = [s for s in siblings if not variant or variant in _variants_of(s)]
+            if col < 0 or not components or not all(s.roles & wanted for s in components):
                 continue
             comps: list[int] = []
-            for sibling in siblings:
+            for sibling in components:
                 cols = _value_columns(sibling, variant)
                 if cols is None:
                     comps = []
