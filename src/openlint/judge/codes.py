@@ -177,9 +177,10 @@ def _lineage(rows: list[CodeRow], codes: CodeList, year: int | None) -> dict[int
     A table listing parents before children prints each 款 under its 类 and each 项 under its 款, so
     a child's code begins with its parent's. When it does not, one of the two codes is wrong: the
     parent when none of its children belongs to it (they all share another prefix), else the
-    child. Only a code that does not exist in the year's list is blamed, and only when the code the
-    child would belong to is printed nowhere in the column (else the table is ordered some other
-    way). Independent of whether the list of the parent's children is complete (CLS-001)."""
+    child. Only when the code the child would belong to is printed nowhere in the column (else the
+    table is ordered some other way), and only a code that does not exist in the year's list, or
+    one of the year whose 类 is not printed either and whose name is that of one of the parent's
+    own children (事业运行 2010350 under 22001 自然资源事务, which has 2200150 事业运行). Independent of whether the list of the parent's children is complete (CLS-001)."""
     out: dict[int, str] = {}
     groups: dict[int, list[int]] = {}  # per code column (a table may hold two column groups)
     for i, r in enumerate(rows):
@@ -211,9 +212,13 @@ def _lineage(rows: list[CodeRow], codes: CodeList, year: int | None) -> dict[int
                 continue
             for ci in strays:
                 child = rows[ci]
+                said = f"{child.level}{child.code}“{child.name}”不属于其上所列的{parent.level}{parent.code}“{parent.name}”"
                 if codes.entry(child.code, year) is None:
-                    out[ci] = (f"{child.level}{child.code}“{child.name}”不属于其上所列的{parent.level}{parent.code}"
-                               f"“{parent.name}”，且不是{year}年科目编码")
+                    out[ci] = f"{said}，且不是{year}年科目编码"
+                elif child.code[:3] not in printed and len(meant := codes.find(child.name, parent.code, year)) == 1:
+                    # a code of the year whose forebears are not listed, named like one of the parent's
+                    # own: it stands in that one's place
+                    out[ci] = f"{said}（{child.code}属于{child.code[:len(parent.code)]}，表中未列出；应为{meant[0]}？）"
     return out
 
 
