@@ -258,6 +258,19 @@ def test_for_each_finding_location_and_anchor():
     assert (finding.rule_id, finding.severity, finding.category) == ("T-1", Severity.WARNING, "structure")
 
 
+def test_at_points_a_finding_elsewhere():
+    # at a section (its heading), instead of the element or the document; a place without a
+    # location (nothing found) leaves the finding where it would be
+    (finding,) = run('for each t in tables() require is_empty(t) at section(/职责/)', DOC)
+    assert (finding.location.line, finding.location.table) == (3, None)
+    (finding,) = run('require 0 > 1 at tables()', DOC)
+    assert finding.location.line == 5  # the first table's caption
+    (finding,) = run('for each t in tables() require is_empty(t) at section(/没有这一节/)', DOC)
+    assert finding.location.line == 8
+    (finding,) = run('require 0 > 1 at section(/没有这一节/)', DOC)
+    assert finding.location == Context(build(DOC), CATALOG).location
+
+
 def test_let_names_a_value_for_the_check_the_where_and_the_message():
     rule = compile_one(HEAD.replace('"m"', '"{t.caption}：共 {n} 张表"') + (
         "  let all_tables = tables()\n"

@@ -121,6 +121,15 @@ def test_for_each_without_where():
     assert sexpr(check.condition) == '(contains (. s body) "元")'
 
 
+def test_at_clause_after_the_condition():
+    text = "rule T-1 {\n  for each s in sections(/三公/)\n  require s.body contains \"元\"\n  at section(/名词/)\n}"
+    check = parse_rules(text, PATH).rules[0].check
+    assert sexpr(check.at) == "(section() /名词/)"
+    once = parse_rules("rule T-1 {\n  require 1 > 2 at tables()\n}", PATH).rules[0].check
+    assert isinstance(once, ast.Require) and sexpr(once.at) == "(tables())"
+    assert parse_rules("rule T-1 {\n  require 1 > 2\n}", PATH).rules[0].check.at is None
+
+
 def test_let_bindings_in_order_with_positions():
     text = "rule T-1 {\n  let a = tables()\n  let b = count(a)\n  require b > 0\n}"
     rule = parse_rules(text, PATH).rules[0]

@@ -24,11 +24,11 @@ EXPECTED = {
     "shanghai-putuo-wanli-subdistrict-2025-dept-budget.pdf": [],
     "shanghai-putuo-cpc-social-work-dept-2024-dept-final-accounts.pdf": [],
     # The glossary defines 基本支出, 项目支出, 三公, 机关运行经费 only; the tables carry amounts of
-    # 财政拨款收入 and 事业收入. The narrative explains six 项 one by one and leaves out the seventh
-    # (page 11: 2080599 其他行政事业单位养老支出, 7,020元).
+    # 财政拨款收入 and 事业收入 (the glossary is on page 5). The narrative explains six 项 one by one
+    # and leaves out the seventh (page 11: 2080599 其他行政事业单位养老支出, 7,020元).
     "shanghai-putuo-social-welfare-institute-2024-unit-budget.pdf": [
-        ("GLO-002", None, "事业收入"),
-        ("GLO-002", None, "财政拨款收入"),
+        ("GLO-002", 5, "事业收入"),
+        ("GLO-002", 5, "财政拨款收入"),
         ("SEC-011", 11, "2080599"),
     ],
     # Page 31: the 三公 table holds 47.91 / 443.18, the note under it says 本部门2024年无“三公”经费…故本表为空表.
@@ -38,7 +38,7 @@ EXPECTED = {
     # Page 18: the empty 国有资本经营 table carries the 政府性基金 note (template copied).
     "shanghai-putuo-finance-bureau-2025-dept-budget.pdf": [
         ("EMP-002", 18, "无政府性基金预算"),
-        ("GLO-002", None, "财政拨款收入"),
+        ("GLO-002", 6, "财政拨款收入"),  # at the glossary
     ],
     # The test version of the finance bureau's 决算 drops the 支出决算表.
     "shanghai-putuo-finance-bureau-2024-dept-final-accounts-MODIFIED-test-errors.pdf": [

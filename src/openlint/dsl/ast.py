@@ -104,6 +104,7 @@ Expr = Union[Number, String, Regex, Var, Attr, Call, ListExpr, Quantifier, Not, 
 class Require:
     condition: Expr
     pos: Pos
+    at: Expr | None = None  # where the finding points, instead of the document
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class ForEach:
     where: Expr | None
     condition: Expr
     pos: Pos
+    at: Expr | None = None  # where the finding points, instead of the element
 
 
 Check = Union[Require, ForEach]

@@ -250,19 +250,36 @@ class _RuleCompiler:
 
     def _require(self, doc: RuleDoc, check: ast.Require, message, bindings, named: set[str]) -> Callable:
         condition = self._expr(check.condition, set(named))
+        at = self._place(check.at, named)
 
         def run(ctx) -> Iterator[Finding]:
             env = bindings(ctx)
             if not condition(ctx, env):
-                yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), ctx.location)
+                yield Finding(doc.id, doc.severity, doc.category, message(ctx, env), at(ctx, env) or ctx.location)
 
         return run
+
+    def _place(self, expr: ast.Expr | None, scope: set[str]) -> Callable:
+        """The location of an `at` clause's value (None when it has none: the finding then points
+        where it would without the clause)."""
+        if expr is None:
+            return lambda ctx, env: None
+        value = self._expr(expr, scope)
+
+        def place(ctx, env):
+            found = value(ctx, env)
+            if isinstance(found, (list, tuple)):
+                found = found[0] if found else None
+            return getattr(found, "location", None)
+
+        return place
 
     def _for_each(self, doc: RuleDoc, check: ast.ForEach, message, bindings, named: set[str]) -> Callable:
         collection = self._expr(check.collection, set(named))
         scope = named | {check.name}
         where = self._expr(check.where, scope) if check.where is not None else None
         condition = self._expr(check.condition, scope)
+        at = self._place(check.at, scope)
         name = check.name
         display = self.rt.display
 
@@ -274,7 +291,7 @@ class _RuleCompiler:
                 if where is not None and not where(ctx, env):
                     continue
                 if not condition(ctx, env):
-                    yield _finding(doc, item, message(ctx, env), ctx, display)
+                    yield _finding(doc, item, message(ctx, env), ctx, display, at(ctx, env))
 
         return run
 
@@ -482,7 +499,7 @@ class _RuleCompiler:
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # words the grammar reads as something else than a name
 _KEYWORDS = frozenset({
-    "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "rule", "applies", "let",
+    "and", "or", "not", "in", "matches", "contains", "for", "each", "require", "where", "at", "rule", "applies", "let",
     "pattern",
     "since", "until", "any", "all", "none", "count", "filter",
     "title", "severity", "category", "basis", "help", "bad", "good", "message",
@@ -516,11 +533,11 @@ _OPERATORS = {
 _COMPARISONS = frozenset({"<", "<=", ">", ">="})
 
 
-def _finding(doc: RuleDoc, item: Any, message: str, ctx: Any, display) -> Finding:
-    """A finding about one element: located at it, with its related locations (the other side of
-    a comparison) and, when the element says so, a milder severity (a rounding difference is a
-    note even under an error rule)."""
-    location = getattr(item, "location", None) or ctx.location
+def _finding(doc: RuleDoc, item: Any, message: str, ctx: Any, display, place: Any = None) -> Finding:
+    """A finding about one element: located at it (or at the rule's `at` place), with its related
+    locations (the other side of a comparison) and, when the element says so, a milder severity
+    (a rounding difference is a note even under an error rule)."""
+    location = place or getattr(item, "location", None) or ctx.location
     related = tuple(getattr(item, "related", ()) or ())
     severity = doc.severity
     milder = getattr(item, "severity", None)

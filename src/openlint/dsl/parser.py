@@ -166,13 +166,17 @@ class _ToAst(Transformer):
         return ast.Let(str(name), value, self._p(name))
 
     def require(self, meta, children):
-        return ast.Require(children[0], self._p(meta))
+        condition, at = children
+        return ast.Require(condition, self._p(meta), at)
 
     def for_each(self, meta, children):
-        name, collection, where, condition = children
-        return ast.ForEach(str(name), collection, where, condition, self._p(meta))
+        name, collection, where, condition, at = children
+        return ast.ForEach(str(name), collection, where, condition, self._p(meta), at)
 
     def where(self, meta, children):
+        return children[0]
+
+    def at(self, meta, children):
         return children[0]
 
     # ---- expressions ----
