@@ -43,6 +43,11 @@ def _toc_key(text: str) -> str:
     return _KEY_LEAD.sub("", t)
 
 
+def _entry_key(text: str) -> str:
+    """A 目录 line's key: without its page number, after dot leaders or a tab ("第一部分 部门预算\t3")."""
+    return _toc_key(_PAGE_NUMBER_AFTER.sub("", text))
+
+
 @lru_cache(maxsize=4096)
 def _grams(key: str, n: int = 4) -> frozenset[str]:
     """The stretches of `n` characters of a key. (Memoised: each key is compared with many others.)"""
@@ -150,7 +155,7 @@ def _unwrapped(lines: list[Paragraph]) -> list[Paragraph]:
 def _toc(ctx: Context) -> list[TocEntry]:
     document = ctx.document
     heading, blocks = _toc_entries_blocks(document)
-    entries = [b for b in _unwrapped(blocks) if _toc_key(b.text)]
+    entries = [b for b in _unwrapped(blocks) if _entry_key(b.text)]
     if heading is None or not entries:
         return []
     inside = {id(b) for b in blocks} | {id(heading)}
@@ -174,7 +179,7 @@ def _toc(ctx: Context) -> list[TocEntry]:
         i for i in range(len(entries) - 1)
         if styles[i] and styles[i + 1] and styles[i + 1][0] != styles[i][0] and styles[i + 1][1] == 1
     }
-    keys = [_toc_key(e.text) for e in entries]
+    keys = [_entry_key(e.text) for e in entries]
     grams = [_grams(k) for k in keys]
     cand_grams = [_grams(c[1]) for c in candidates]
     cand_numbers = [numbering(c[3]) for c in candidates]
