@@ -252,8 +252,8 @@ def test_formula_cached_value_or_blank(tmp_path):
             zf.writestr(name, data)
     doc = read_xlsx(path)
     (t,) = doc.tables
-    assert t.row_texts(1) == ("2.00", "")
-    # B2 was never computed (A2 was): read as blank, and the user is told why its sums were not checked
+    # B2 was never computed (A2 was): worked out as Excel would, and the user is told
+    assert t.row_texts(1) == ("2.00", "4")
     (problem,) = doc.problems
     assert problem.message.startswith("有 1 个公式单元格没有保存计算结果") and not problem.fatal
 
@@ -417,3 +417,88 @@ def test_merged_range_over_the_whole_sheet_is_refused_unread(tmp_path):
     rewrite_member(path, "xl/worksheets/sheet1.xml",
                    lambda x: re.sub(rb'<mergeCell ref="A1:D1"/>', b'<mergeCell ref="A1:XFD1048576"/>', x))
     assert "合并单元格范围过大" in only_fatal(read_document(path))
+
+
+# --- whole numbers, formulas a program never computed ----------------------------------------
+
+
+def check_json(path: str) -> list[dict]:
+    """The findings of `openlint check` on the file (the report written apart from the warnings)."""
+    report = Path(path).with_suffix(".json")
+    CliRunner().invoke(main, ["check", "--format", "json", "-o", str(report), path], catch_exceptions=False)
+    return json.loads(report.read_text(encoding="utf-8"))["findings"]
+
+
+def test_whole_amounts_in_general_format_are_amounts(tmp_path):
+    # 3000, 336, 180 typed into General-format cells: the 支出 columns hold only 2–7 digit whole
+    # numbers, like a column of codes; the 总计 row tells them for amounts
+    from openlint.understand.tables import read_table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年财政拨款收支预算总表"])
+    ws.append(["收入", None, "支出"])
+    ws.append(["项目", "预算数", "项目", "合计", "一般公共预算"])
+    ws.append(["一、一般公共预算拨款", 3000, "一、教育支出", 2420, 2420])
+    ws.append([None, None, "二、社会保障和就业支出", 336, 336])
+    ws.append([None, None, "三、卫生健康支出", 64, 64])
+    ws.append([None, None, "四、住房保障支出", 180, 180])
+    ws.append(["收入总计", 3000, "支出总计", 3000, 3000])
+    ws.merge_cells("A2:B2")
+    ws.merge_cells("C2:E2")
+    path = save(wb, tmp_path)
+    (t,) = read_xlsx(path).tables
+    income, spending = read_table(t).parts
+    assert [c.header for c in spending.columns] == ["合计", "一般公共预算"]
+    assert spending.rows[-1].values == {3: 3000, 4: 3000}
+    assert not [f for f in check_json(path) if f["rule_id"].startswith("ARI")]
+
+
+def test_codes_in_a_code_column_stay_codes(tmp_path):
+    from openlint.understand.tables import read_table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["科目编码", "科目名称", "合计", "基本支出"])
+    ws.append([301, "工资福利支出", 336, 336])
+    ws.append([30101, "基本工资", 336, 336])
+    ws.append([2010101, "行政运行", 180, 180])
+    ws.append([None, "合计", 516, 516])
+    (t,) = read_xlsx(save(wb, tmp_path)).tables
+    (part,) = read_table(t).parts
+    assert [r.code for r in part.rows] == ["301", "30101", "2010101", None]
+    assert [c.header for c in part.columns] == ["合计", "基本支出"]
+
+
+def uncomputed_budget(tmp_path) -> str:
+    """A 支出表 whose 合计 column and row are formulas openpyxl writes without cached values."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年一般公共预算支出预算表"])
+    ws.append(["科目编码", "科目名称", "合计", "基本支出", "项目支出"])
+    ws.append([205, "教育支出", "=D3+E3", 2200, 220])
+    ws.append([20502, "普通教育", "=SUM(D4:E4)", 2200, 220])
+    ws.append([2050204, "高中教育", "=IF(D5>0,D5+E5,0)", 2200, 220])
+    ws.append([None, "合计", "=C3", "=SUM(D3:D3)", "=E3+0"])
+    for row in ws.iter_rows(min_row=3, min_col=3, max_col=5):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    return save(wb, tmp_path)
+
+
+def test_simple_formulas_without_values_are_worked_out(tmp_path):
+    doc = read_xlsx(uncomputed_budget(tmp_path))
+    (t,) = doc.tables
+    assert t.row_texts(1)[2:] == ("2,420.00", "2,200.00", "220.00")
+    assert t.row_texts(2)[2] == "2,420.00"
+    assert t.row_texts(4)[2:] == ("2,420.00", "2,200.00", "220.00")
+    # an IF is not worked out: shown as written, no amount, so no sum takes it for a blank
+    assert t.row_texts(3)[2] == "=IF(D5>0,D5+E5,0)"
+    (problem,) = doc.problems
+    assert problem.message.startswith("有 6 个公式单元格没有保存计算结果") and "其中 1 个" in problem.message
+
+
+def test_no_sum_compares_a_formula_it_could_not_work_out(tmp_path):
+    findings = check_json(uncomputed_budget(tmp_path))
+    assert not [f for f in findings if "（空）" in f["message"]]
+    assert not [f for f in findings if f["rule_id"].startswith("ARI")]

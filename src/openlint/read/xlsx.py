@@ -46,8 +46,12 @@ MAX_SHEET_BYTES = 20 * 1024 * 1024  # a worksheet part larger than this is no di
 # would take hours and all memory.
 MAX_MERGED_CELLS = 100_000
 MSG_UNCALCULATED = (
-    "有 {n} 个公式单元格没有保存计算结果（文件未经 Excel 或 WPS 计算后保存），按空白读取，"
-    "涉及的合计未能核对；请在 Excel 或 WPS 中打开、保存后再检查"
+    "有 {n} 个公式单元格没有保存计算结果（文件未经 Excel 或 WPS 计算后保存），其中 {k} 个不是简单的"
+    "求和或加减、未能计算，涉及的合计未能核对；请在 Excel 或 WPS 中打开、保存后再检查"
+)
+MSG_CALCULATED = (
+    "有 {n} 个公式单元格没有保存计算结果（文件未经 Excel 或 WPS 计算后保存），已按所引用单元格的数值"
+    "计算（求和、加减）；请在 Excel 或 WPS 中打开、保存后再检查"
 )
 MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
 MSG_CORRUPT = "文件已损坏或不完整，无法作为 Excel 工作簿打开"
@@ -138,31 +142,42 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
                         f"工作表 {info.filename} 的合并单元格范围过大（工作簿合计超过 {MAX_MERGED_CELLS} 个单元格），"
                         "不像预决算表格，未读取"
                     )
+    book = _open_book(path, data_only=True)
+    # A program wrote formulas without computing them: the formulas themselves, to work out the
+    # simple ones (read only then, so that a normal workbook is parsed once).
+    formula_book = _open_book(path, data_only=False) if uncalculated else None
+    sheets = []
+    not_calculated = 0
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue  # hidden sheets are not part of what is published
+        values = _SheetValues(ws, formula_book[ws.title] if formula_book is not None else None)
+        # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
+        # visit every position up to max_column (253 in the district's templates, or 16384).
+        written = ((r, c, values.display(r, c, cell)) for (r, c), cell in ws._cells.items())
+        cells = _collect(written, ws.title, path, problems)
+        not_calculated += values.not_calculated
+        if cells is None:
+            continue
+        merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
+        sheets.append(_Sheet(ws.title, cells, merges))
     if uncalculated:
-        problems.append(Problem(MSG_UNCALCULATED.format(n=uncalculated), Location(file=path)))
+        message = MSG_UNCALCULATED if not_calculated else MSG_CALCULATED
+        problems.append(Problem(message.format(n=uncalculated, k=not_calculated), Location(file=path)))
+    return sheets
+
+
+def _open_book(path: str, data_only: bool):
     import openpyxl
 
     try:
         with warnings.catch_warnings():  # openpyxl warns about extensions it drops (validation, styles)
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, data_only=True, rich_text=False)
+            return openpyxl.load_workbook(path, data_only=data_only, rich_text=False)
     except MemoryError:
         raise
     except Exception as exc:  # openpyxl raises anything from KeyError to lxml errors on damage
         raise Unreadable(f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
-    sheets = []
-    for ws in book.worksheets:
-        if ws.sheet_state != "visible":
-            continue  # hidden sheets are not part of what is published
-        # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
-        # visit every position up to max_column (253 in the district's templates, or 16384).
-        written = ((r, c, _display(cell.value, _number_format(cell))) for (r, c), cell in ws._cells.items())
-        cells = _collect(written, ws.title, path, problems)
-        if cells is None:
-            continue
-        merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
-        sheets.append(_Sheet(ws.title, cells, merges))
-    return sheets
 
 
 def _number_format(cell) -> str:
@@ -214,6 +229,180 @@ def _column_number(letters: bytes) -> int:
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+class _SheetValues:
+    """A sheet's cells as displayed, with the formulas a program wrote without computing them
+    worked out where they are simple (SUM, + and - over numbers and cells of the sheet), as Excel
+    shows them once it has opened the file. Any other formula is shown as written (`=IF(…)`): no
+    amount, so the table reader leaves its row alone rather than take it for a blank."""
+
+    def __init__(self, ws, formulas) -> None:
+        self.ws = ws
+        self.formulas = formulas  # the same sheet read with its formulas; None when all are computed
+        self.computed: dict[tuple[int, int], Decimal | None] = {}
+        self.not_calculated = 0
+
+    def display(self, r: int, c: int, cell) -> str:
+        formula = self._formula(r, c) if cell.value is None else None
+        if formula is None:
+            return _display(cell.value, _number_format(cell))
+        value = self._calculate(r, c)
+        if value is None:
+            self.not_calculated += 1
+            return formula
+        return _display(float(value), _number_format(cell))
+
+    def _formula(self, r: int, c: int) -> str | None:
+        if self.formulas is None:
+            return None
+        cell = self.formulas._cells.get((r, c))
+        value = getattr(cell, "value", None)
+        return value if isinstance(value, str) and value.startswith("=") else None
+
+    def _calculate(self, r: int, c: int) -> Decimal | None:
+        if (r, c) not in self.computed:
+            self.computed[r, c] = None  # a formula that reaches itself again is no simple sum
+            try:
+                self.computed[r, c] = _Formula(self._formula(r, c) or "", self._number_at).value()
+            except _NotSimple:
+                pass
+        return self.computed[r, c]
+
+    def _number_at(self, r: int, c: int) -> Decimal | str | None:
+        """A referenced cell's number (None blank, text as text); raises `_NotSimple` past a
+        formula that cannot be worked out."""
+        cell = self.ws._cells.get((r, c))
+        value = None if cell is None else cell.value
+        if value is None and self._formula(r, c) is not None:
+            value = self._calculate(r, c)
+            if value is None:
+                raise _NotSimple
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None if value is None else str(value)
+        return Decimal(repr(value))
+
+
+class _NotSimple(Exception):
+    """A formula other than a sum or difference of numbers and cells of its own sheet."""
+
+
+_MAX_RANGE_CELLS = 100_000  # SUM(A1:A1048576) is no disclosure's formula
+_FORMULA_TOKEN = re.compile(
+    r"\s*(?:(SUM)\s*\(|\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?(?![\w(!])|"
+    r"(\d+(?:\.\d*)?|\.\d+)|([-+(),]))",
+    re.IGNORECASE,
+)
+
+
+class _Formula:
+    """A formula of sums and differences: `=SUM(C5:C9)`, `=D5+E5`, `=C5-SUM(C6,C7)+10`."""
+
+    def __init__(self, formula: str, number_at) -> None:
+        self.tokens = _formula_tokens(formula.removeprefix("="))
+        self.pos = 0
+        self.number_at = number_at
+
+    def value(self) -> Decimal:
+        out = self._sum()
+        if self.pos != len(self.tokens):
+            raise _NotSimple
+        return out
+
+    def _next(self):
+        if self.pos >= len(self.tokens):
+            raise _NotSimple
+        self.pos += 1
+        return self.tokens[self.pos - 1]
+
+    def _peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def _sum(self) -> Decimal:
+        total = self._term()
+        while self._peek() in ("+", "-"):
+            sign = self._next()
+            term = self._term()
+            total = total + term if sign == "+" else total - term
+        return total
+
+    def _term(self) -> Decimal:
+        token = self._next()
+        if token in ("-", "+"):
+            value = self._term()
+            return -value if token == "-" else value
+        if token == "(":
+            value = self._sum()
+            if self._next() != ")":
+                raise _NotSimple
+            return value
+        if token == "SUM":
+            return self._function_sum()
+        if isinstance(token, Decimal):
+            return token
+        if isinstance(token, tuple) and token[0] == token[2] and token[1] == token[3]:
+            value = self.number_at(token[0], token[1])
+            if isinstance(value, str):
+                raise _NotSimple  # text in arithmetic: #VALUE! in Excel
+            return value or _DECIMAL_ZERO
+        raise _NotSimple
+
+    def _function_sum(self) -> Decimal:
+        """SUM(…): its arguments added, text and blanks in referenced cells skipped as Excel does."""
+        total = _DECIMAL_ZERO
+        while True:
+            token = self._peek()
+            if isinstance(token, tuple) and self.tokens[self.pos + 1 : self.pos + 2] in ([","], [")"]):
+                self.pos += 1
+                total += self._range_sum(*token)
+            else:
+                total += self._sum()
+            separator = self._next()
+            if separator == ")":
+                return total
+            if separator != ",":
+                raise _NotSimple
+
+    def _range_sum(self, r1: int, c1: int, r2: int, c2: int) -> Decimal:
+        r1, r2 = sorted((r1, r2))
+        c1, c2 = sorted((c1, c2))
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > _MAX_RANGE_CELLS:
+            raise _NotSimple
+        total = _DECIMAL_ZERO
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                value = self.number_at(r, c)
+                if isinstance(value, Decimal):
+                    total += value
+        return total
+
+
+_DECIMAL_ZERO = Decimal(0)
+
+
+def _formula_tokens(text: str) -> list:
+    """The tokens of a formula: "SUM", Decimal numbers, (row, col, last row, last col) references,
+    operators; raises `_NotSimple` at anything else (another function, another sheet, a name)."""
+    tokens: list = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _FORMULA_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise _NotSimple
+        function, col, row, col2, row2, number, operator = m.groups()
+        if function:
+            tokens.append("SUM")  # its `(` taken with it
+        elif col:
+            c1, r1 = _column_number(col.encode()), int(row)
+            tokens.append((r1, c1, int(row2), _column_number(col2.encode())) if col2 else (r1, c1, r1, c1))
+        elif number:
+            tokens.append(Decimal(number))
+        else:
+            tokens.append(operator)
+        pos = m.end()
+    return tokens
 
 
 def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:

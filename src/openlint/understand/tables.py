@@ -521,12 +521,16 @@ def _read_grid(table: Table, top: int) -> _Grid:
     decimals = [0] * n_cols
     grouping = [False] * n_cols
     for r in body_rows:
-        for c, cell in enumerate(table.grid[r]):
-            if cell.row != r or cell.col != c:
-                continue
+        cells = [(c, cell) for c, cell in enumerate(table.grid[r]) if cell.row == r and cell.col == c]
+        # A code is never totalled: a whole number in a 合计/总计 row is an amount (3000 typed into
+        # a General-format cell), which tells a column of whole amounts from a column of codes.
+        totalled = any(_body_cell(cell.text)[0] == 2 and _row_kind(cell.text) for _, cell in cells)
+        for c, cell in cells:
             found, places, comma = _body_cell(cell.text)
             if found is None:
                 continue
+            if found == 1 and totalled:
+                found = 0
             counts[c][found] += 1
             if found != 2:  # a figure (a bare code-like number is one too)
                 if places > decimals[c]:
