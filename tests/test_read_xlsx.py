@@ -106,7 +106,8 @@ def test_tables_are_the_catalogued_kinds(dept):
 
 def test_merged_header_cells_are_shared(dept):
     t = table(dept, "2026年部门收入预算总表")
-    assert t.location.line == 6 and t.n_cols == 9  # not the sheet's trailing empty columns
+    assert t.location.line == 2 and t.n_cols == 9  # not the sheet's trailing empty columns
+    assert t.row_lines[0] == 6 and t.line_of(t.n_rows - 1) == 20  # the title in row 2, the grid from row 6
     assert t.header_rows == 3
     assert t.grid[0][0] is t.grid[0][3] and t.grid[0][0].text == "项目"
     assert t.grid[1][3] is t.grid[2][3] and t.grid[1][3].row_span == 2
@@ -502,3 +503,40 @@ def test_no_sum_compares_a_formula_it_could_not_work_out(tmp_path):
     findings = check_json(uncomputed_budget(tmp_path))
     assert not [f for f in findings if "（空）" in f["message"]]
     assert not [f for f in findings if f["rule_id"].startswith("ARI")]
+
+
+# --- where findings point --------------------------------------------------------------------
+
+
+def spending_table(ws, total: int = 336) -> None:
+    """A 支出表 from row 3 (title in row 1, unit in row 2) whose 合计 in row 6 (20805) is `total`."""
+    ws.title = "一般公共预算支出表"
+    ws.append(["2025年一般公共预算支出预算表"])
+    ws.append([None, None, None, "单位：万元"])
+    ws.append(["科目编码", "科目名称", "合计", "基本支出"])
+    ws.append([208, "社会保障和就业支出", 339, 339])
+    ws.append([20805, "行政事业单位养老支出", 339, 339])
+    ws.append([2080505, "机关事业单位基本养老保险缴费支出", total, 243])
+    ws.append([2080506, "机关事业单位职业年金缴费支出", 96, 96])
+    ws.append([None, "合计", 339, 339])
+    for row in ws.iter_rows(min_row=4, min_col=3, max_col=4):
+        for cell in row:
+            cell.number_format = "0.00"
+
+
+def test_a_cell_finding_gives_the_cells_own_row(tmp_path):
+    wb = openpyxl.Workbook()
+    spending_table(wb.active, total=246)
+    path = save(wb, tmp_path)
+    (t,) = read_xlsx(path).tables
+    assert t.location.line == 1 and t.row_lines == (3, 4, 5, 6, 7, 8)
+    found = {f["rule_id"]: f["location"] for f in check_json(path) if f["rule_id"].startswith("ARI")}
+    assert found["ARI-005"]["line"] == 6 and found["ARI-005"]["row"].startswith("2080505")
+    assert found["ARI-006"]["line"] == 5  # 20805 against its 项
+    result = CliRunner().invoke(main, ["check", path], catch_exceptions=False)
+    assert "工作表“一般公共预算支出表”第6行 › 2025年一般公共预算支出预算表 › 2080505" in result.output
+    sarif = CliRunner().invoke(main, ["check", "--format", "sarif", path], catch_exceptions=False).stdout
+    lines = {r["ruleId"]: r["locations"][0]["properties"]["line"]
+             for r in json.loads(sarif)["runs"][0]["results"] if r["ruleId"].startswith("ARI")}
+    assert lines["ARI-005"] == 6
+

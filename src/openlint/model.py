@@ -84,6 +84,8 @@ class Table:
     pages: tuple[int, ...] = ()
     # some of its rows may be on a page printed as a picture: the sums down its columns cannot be checked
     incomplete: bool = False
+    # the source line of each grid row, where the format has lines (a worksheet's rows); () if unknown
+    row_lines: tuple[int, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -92,6 +94,10 @@ class Table:
     @property
     def n_cols(self) -> int:
         return max((len(r) for r in self.grid), default=0)
+
+    def line_of(self, r: int) -> int | None:
+        """The line of grid row r: its own where the reader knows it, else the table's."""
+        return self.row_lines[r] if 0 <= r < len(self.row_lines) else self.location.line
 
     def text(self, r: int, c: int) -> str:
         row = self.grid[r]

@@ -263,7 +263,7 @@ def _cell(ctx: Context, part: TablePart, row: Row, col: int, label: str | None =
     table = part.table
     at = table.location
     page = _page_of(ctx, part, row, row.cells.get(col, ""))
-    location = Location(at.file, page, at.line, at.section, table.caption or None, row.described() or None,
+    location = Location(at.file, page, table.line_of(row.index), at.section, table.caption or None, row.described() or None,
                         part.header_of(col), at.sheet)
     return part.amount(row, col, location, label)
 

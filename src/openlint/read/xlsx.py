@@ -643,6 +643,8 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
             before.append(row)
     blocks += line_blocks(_lines(before), path, level=1)
     table = _table(sheet, rows[start].n, rows[end].n, title or "", preamble, path, problems)
+    if table is not None and title:  # the table starts at its title: a finding on the caption points there
+        table = replace(table, location=replace(table.location, line=first))
     if table is not None:
         blocks.append(table)
     return blocks + line_blocks(_lines(rows[end + 1 :]), path, level=1)
@@ -721,7 +723,8 @@ def _table(
         for r, line in enumerate(grid)
     )
     return Table(
-        caption=caption, grid=out, location=location, preamble=tuple(preamble), header_rows=_header_rows(out)
+        caption=caption, grid=out, location=location, preamble=tuple(preamble), header_rows=_header_rows(out),
+        row_lines=tuple(range(top, bottom + 1)),
     )
 
 

@@ -211,6 +211,8 @@ def _location(loc: Location, cwd: str, *, id_: int | None = None, message: str |
     props: dict[str, object] = {}
     if loc.sheet:
         props["sheet"] = loc.sheet
+        if loc.line:  # a workbook is binary: no region, its row said here as the page is for a PDF
+            props["line"] = loc.line
     if loc.page:
         props["page"] = loc.page
     if loc.section:

@@ -250,10 +250,10 @@ def _code_in_cell(text: str) -> tuple[str, bool] | None:
     return "".join(g for g in m.groups() if g), m.group(2) is None
 
 
-def _row_location(table: Table, row: str) -> Location:
-    """The table's location, named by its caption, at a row."""
+def _row_location(table: Table, r: int, row: str) -> Location:
+    """The table's location, named by its caption, at grid row r labelled `row`."""
     at = table.location
-    return Location(at.file, at.page, at.line, at.section, table.caption or at.table, row, at.column, at.sheet)
+    return Location(at.file, at.page, table.line_of(r), at.section, table.caption or at.table, row, at.column, at.sheet)
 
 
 def _is_name(text: str) -> bool:
@@ -413,7 +413,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                     if is_organisation(name):
                         organisation = True
                     else:
-                        found.append(CodeRow(code, name, table, r, c, _row_location(table, f"{code} {name}"), values))
+                        found.append(CodeRow(code, name, table, r, c, _row_location(table, r, f"{code} {name}"), values))
                 c += 1
                 continue
             # the name: the next non-empty cell, if it is text
@@ -437,7 +437,7 @@ def table_codes(table: Table) -> list[CodeRow]:
                         break
                     values.append(value)
                 k += 1
-            location = _row_location(table, f"{code} {texts[name_col]}")
+            location = _row_location(table, r, f"{code} {texts[name_col]}")
             name = "" if name_col in projects else texts[name_col]  # a project's name: not the code's
             found.append(CodeRow(code, name, table, r, group, location, tuple(values), printed))
             c = name_col + 1

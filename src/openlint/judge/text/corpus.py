@@ -200,7 +200,7 @@ def _unit_location(unit: _Unit, offset: int) -> Location:
     location = block.location
     if unit.cell is not None and isinstance(block, Table):
         row_label, column = _cell_labels(block, *unit.cell)
-        location = replace(location, row=row_label or None, column=column or None)
+        location = replace(location, line=block.line_of(unit.cell[0]), row=row_label or None, column=column or None)
     return location
 
 
