@@ -540,3 +540,13 @@ def test_a_cell_finding_gives_the_cells_own_row(tmp_path):
              for r in json.loads(sarif)["runs"][0]["results"] if r["ruleId"].startswith("ARI")}
     assert lines["ARI-005"] == 6
 
+
+def test_a_wrong_year_in_a_sheet_title_is_reported_once(tmp_path):
+    wb = openpyxl.Workbook()
+    spending_table(wb.active)
+    wb.active["A1"] = "2024年一般公共预算支出预算表"
+    cover = wb.create_sheet("封面", 0)
+    cover["A1"] = "某县第一中学2025年单位预算"
+    path = save(wb, tmp_path)
+    (finding,) = [f for f in check_json(path) if f["rule_id"] == "META-004"]
+    assert finding["location"]["line"] == 1 and finding["location"]["sheet"] == "一般公共预算支出表"

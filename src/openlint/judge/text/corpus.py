@@ -152,7 +152,8 @@ def _build_corpus(document: Document) -> _Corpus:
                 units[-1].next = following(blocks[-1])
             continue
         table = blocks[0]
-        add(_flat(table.caption), "caption", blocks, (0,))
+        if not _titled_by_heading(document.blocks, order, table):
+            add(_flat(table.caption), "caption", blocks, (0,))
         for line in table.preamble:
             add(_flat(line), "preamble", blocks, (0,))
         # The cells are most of the units: `add` inlined, the table's unit list looked up once.
@@ -173,6 +174,13 @@ def _build_corpus(document: Document) -> _Corpus:
                     parts.append(text)
                     pos += len(text) + len(_SEP)
     return _Corpus(_SEP.join(parts), starts, units, block_units)
+
+
+def _titled_by_heading(blocks, order: dict[int, int], table: Table) -> bool:
+    """The table's caption is the heading right above it (a worksheet's title row, a Word heading
+    over its table): one title, read once, as the heading."""
+    i = order.get(id(table), 0) - 1
+    return i >= 0 and isinstance(blocks[i], Heading) and blocks[i].text == table.caption
 
 
 @lru_cache(maxsize=8192)
