@@ -175,6 +175,11 @@ ACCOUNTING = '_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ '
         (205.0, "General", "205"),
         (0.1, "General", "0.1"),
         (3, '"第"0"名"', "第3名"),
+        (1, "00", "01"),  # zero-padded: a 款 or 项 stored as a number
+        (5, "000", "005"),
+        (2010101, "0000000", "2010101"),
+        (1234, "00000.0", "01234.0"),
+        (0, "00", "00"),
     ],
 )
 def test_number_formats(value, fmt, shown):
@@ -550,3 +555,25 @@ def test_a_wrong_year_in_a_sheet_title_is_reported_once(tmp_path):
     path = save(wb, tmp_path)
     (finding,) = [f for f in check_json(path) if f["rule_id"] == "META-004"]
     assert finding["location"]["line"] == 1 and finding["location"]["sheet"] == "一般公共预算支出表"
+
+
+def test_split_codes_stored_as_zero_padded_numbers_join(tmp_path):
+    from openlint.understand.tables import read_table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年一般公共预算基本支出预算表"])
+    ws.append(["经济分类科目", None, None, "合计"])
+    ws.append(["类", "款", "科目名称", None])
+    ws.append([301, None, "工资福利支出", 300])
+    ws.append([301, 1, "基本工资", 200])
+    ws.append([301, 2, "津贴补贴", 100])
+    ws.append([None, None, "合计", 300])
+    ws.merge_cells("A2:C2")
+    ws.merge_cells("D2:D3")
+    for cell in ws["B"]:
+        cell.number_format = "00"
+    (t,) = read_xlsx(save(wb, tmp_path)).tables
+    assert t.row_texts(3)[:2] == ("301", "01")
+    (part,) = read_table(t).parts
+    assert [r.code for r in part.rows] == ["301", "30101", "30102", None]

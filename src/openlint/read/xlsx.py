@@ -589,6 +589,7 @@ def _fixed(value: float, pattern: str) -> str:
     frac = frac.rstrip("0").ljust(min_dec, "0") if max_dec > min_dec else frac
     if whole == "0" and min_int == 0:
         whole = ""
+    whole = whole.rjust(min_int, "0")  # `00` shows 1 as 01: a 款 or 项 stored as a number
     if "," in digits and whole:
         whole = f"{int(whole):,}"
     return whole + ("." + frac if frac else "")
