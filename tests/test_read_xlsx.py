@@ -513,7 +513,7 @@ def test_no_sum_compares_a_formula_it_could_not_work_out(tmp_path):
 # --- where findings point --------------------------------------------------------------------
 
 
-def spending_table(ws, total: int = 336) -> None:
+def spending_table(ws, total: int = 243) -> None:
     """A 支出表 from row 3 (title in row 1, unit in row 2) whose 合计 in row 6 (20805) is `total`."""
     ws.title = "一般公共预算支出表"
     ws.append(["2025年一般公共预算支出预算表"])
@@ -577,3 +577,22 @@ def test_split_codes_stored_as_zero_padded_numbers_join(tmp_path):
     assert t.row_texts(3)[:2] == ("301", "01")
     (part,) = read_table(t).parts
     assert [r.code for r in part.rows] == ["301", "30101", "30102", None]
+
+
+def test_hidden_rows_and_columns_are_not_read(tmp_path):
+    # a stale row and a helper column hidden by the budget officer: not shown, not published
+    wb = openpyxl.Workbook()
+    spending_table(wb.active)
+    ws = wb.active
+    ws.insert_cols(4)
+    ws["D3"], ws["D4"], ws["D5"] = "上年预算数", 300, 300
+    ws.column_dimensions["D"].hidden = True
+    ws.insert_rows(7)
+    ws["A7"], ws["B7"], ws["C7"], ws["E7"] = 2080599, "其他行政事业单位养老支出", 10, 10
+    ws.row_dimensions[7].hidden = True
+    path = save(wb, tmp_path)
+    (t,) = read_xlsx(path).tables
+    assert t.row_texts(0) == ("科目编码", "科目名称", "合计", "基本支出")
+    assert [t.row_texts(r)[0] for r in range(1, t.n_rows)] == ["208", "20805", "2080505", "2080506", ""]
+    assert t.row_lines == (3, 4, 5, 6, 8, 9)  # the rows still named by their Excel numbers
+    assert not [f for f in check_json(path) if f["rule_id"].startswith("ARI")]

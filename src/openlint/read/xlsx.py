@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import mmap
 import re
+from bisect import bisect_left, bisect_right
 import warnings
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -63,8 +64,10 @@ class _Sheet:
     """A sheet as displayed: non-empty cell texts and merged ranges, 1-based rows and columns."""
 
     name: str
-    cells: dict[tuple[int, int], str]
+    cells: dict[tuple[int, int], str]  # hidden rows and columns left out
     merges: tuple[tuple[int, int, int, int], ...]  # first row, first col, last row, last col
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[int] = frozenset()
 
 
 # --- entry points ----------------------------------------------------------------------------
@@ -154,17 +157,32 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
         values = _SheetValues(ws, formula_book[ws.title] if formula_book is not None else None)
         # `_cells` holds only the cells the file wrote: iterating rows and columns instead would
         # visit every position up to max_column (253 in the district's templates, or 16384).
-        written = ((r, c, values.display(r, c, cell)) for (r, c), cell in ws._cells.items())
+        hidden_rows, hidden_cols = _hidden_xlsx(ws)
+        written = (
+            (r, c, values.display(r, c, cell))
+            for (r, c), cell in ws._cells.items()
+            if r not in hidden_rows and c not in hidden_cols
+        )
         cells = _collect(written, ws.title, path, problems)
         not_calculated += values.not_calculated
         if cells is None:
             continue
         merges = tuple((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
-        sheets.append(_Sheet(ws.title, cells, merges))
+        sheets.append(_Sheet(ws.title, cells, merges, hidden_rows, hidden_cols))
     if uncalculated:
         message = MSG_UNCALCULATED if not_calculated else MSG_CALCULATED
         problems.append(Problem(message.format(n=uncalculated, k=not_calculated), Location(file=path)))
     return sheets
+
+
+def _hidden_xlsx(ws) -> tuple[frozenset[int], frozenset[int]]:
+    """The sheet's hidden rows and columns (1-based): not shown, so not printed nor published."""
+    rows = frozenset(r for r, dim in ws.row_dimensions.items() if dim.hidden)
+    cols: set[int] = set()
+    for dim in ws.column_dimensions.values():
+        if dim.hidden and dim.min and dim.max:
+            cols.update(range(dim.min, dim.max + 1))
+    return rows, frozenset(cols)
 
 
 def _open_book(path: str, data_only: bool):
@@ -421,11 +439,15 @@ def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:
     for sh in book.sheets():
         if sh.visibility:
             continue
-        cells = _collect(_xls_cells(sh, book, formats), sh.name, path, problems)
+        hidden_rows = frozenset(r + 1 for r, info in sh.rowinfo_map.items() if info.hidden)
+        hidden_cols = frozenset(c + 1 for c, info in sh.colinfo_map.items() if info.hidden)
+        written = ((r, c, text) for r, c, text in _xls_cells(sh, book, formats)
+                   if r not in hidden_rows and c not in hidden_cols)
+        cells = _collect(written, sh.name, path, problems)
         if cells is None:
             continue
         merges = tuple((rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells)
-        sheets.append(_Sheet(sh.name, cells, merges))
+        sheets.append(_Sheet(sh.name, cells, merges, hidden_rows, hidden_cols))
     return sheets
 
 
@@ -705,27 +727,31 @@ def _table(
     # columns (max_column 253) are no part of the table.
     cols = [c for _, c in cells] + [m[3] for m in merges if (m[0], m[1]) in sheet.cells and m[0] >= top]
     left, right = min(c for _, c in cells), max(cols)
-    n_rows, n_cols = bottom - top + 1, right - left + 1
+    # the grid's rows and columns: the sheet's, less those hidden
+    lines = [r for r in range(top, bottom + 1) if r not in sheet.hidden_rows]
+    columns = [c for c in range(left, right + 1) if c not in sheet.hidden_cols]
     location = Location(file=path, line=top, table=caption or None)
-    too_big = oversized_table(n_rows, n_cols)
+    too_big = oversized_table(len(lines), len(columns))
     if too_big:
         problems.append(Problem(too_big, location))
         return None
-    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    grid: list[list[Cell | None]] = [[None] * len(columns) for _ in lines]
     for r1, c1, r2, c2 in merges:
-        r1, c1, r2, c2 = max(r1, top), max(c1, left), min(r2, bottom), min(c2, right)
-        if r1 > r2 or c1 > c2:
+        # the merged range's visible part, in grid positions
+        i1, i2 = bisect_left(lines, r1), bisect_right(lines, r2) - 1
+        j1, j2 = bisect_left(columns, c1), bisect_right(columns, c2) - 1
+        if i1 > i2 or j1 > j2:
             continue
-        cell = Cell(cells.get((r1, c1), ""), r1 - top, c1 - left, r2 - r1 + 1, c2 - c1 + 1)
-        for r in range(r1 - top, r2 - top + 1):
-            grid[r][c1 - left : c2 - left + 1] = [cell] * (c2 - c1 + 1)
+        cell = Cell(cells.get((r1, c1), ""), i1, j1, i2 - i1 + 1, j2 - j1 + 1)
+        for i in range(i1, i2 + 1):
+            grid[i][j1 : j2 + 1] = [cell] * (j2 - j1 + 1)
     out = tuple(
-        tuple(cell or Cell(cells.get((top + r, left + c), ""), r, c) for c, cell in enumerate(line))
-        for r, line in enumerate(grid)
+        tuple(cell or Cell(cells.get((lines[i], columns[j]), ""), i, j) for j, cell in enumerate(line))
+        for i, line in enumerate(grid)
     )
     return Table(
         caption=caption, grid=out, location=location, preamble=tuple(preamble), header_rows=_header_rows(out),
-        row_lines=tuple(range(top, bottom + 1)),
+        row_lines=tuple(lines),
     )
 
 
