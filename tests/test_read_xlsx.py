@@ -596,3 +596,21 @@ def test_hidden_rows_and_columns_are_not_read(tmp_path):
     assert [t.row_texts(r)[0] for r in range(1, t.n_rows)] == ["208", "20805", "2080505", "2080506", ""]
     assert t.row_lines == (3, 4, 5, 6, 8, 9)  # the rows still named by their Excel numbers
     assert not [f for f in check_json(path) if f["rule_id"].startswith("ARI")]
+
+
+def test_a_sheet_without_title_row_is_captioned_by_its_name(tmp_path):
+    # the title lives only on the sheet's tab; row 1 is 编制单位 | 单位
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "一般公共预算支出表"
+    ws.append(["编制单位：某县第一中学", None, "单位：万元"])
+    ws.append(["科目编码", "科目名称", "合计"])
+    ws.append([205, "教育支出", 10])
+    other = wb.create_sheet("Sheet2")
+    other.append(["项目", "合计"])
+    other.append(["教育支出", 10])
+    doc = read_xlsx(save(wb, tmp_path))
+    named, unnamed = doc.tables
+    assert named.caption == "一般公共预算支出表" and named.preamble == ("编制单位：某县第一中学", "单位：万元")
+    assert load_catalog().classify(named.caption).id == "一般公共预算支出表"
+    assert unnamed.caption == ""  # Sheet2 says nothing of its table

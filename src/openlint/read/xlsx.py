@@ -665,12 +665,19 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
         else:
             before.append(row)
     blocks += line_blocks(_lines(before), path, level=1)
-    table = _table(sheet, rows[start].n, rows[end].n, title or "", preamble, path, problems)
+    caption = title or (sheet.name if _names_a_table(sheet.name) else "")
+    table = _table(sheet, rows[start].n, rows[end].n, caption, preamble, path, problems)
     if table is not None and title:  # the table starts at its title: a finding on the caption points there
         table = replace(table, location=replace(table.location, line=first))
     if table is not None:
         blocks.append(table)
     return blocks + line_blocks(_lines(rows[end + 1 :]), path, level=1)
+
+
+def _names_a_table(name: str) -> bool:
+    """A sheet name that says which table the sheet holds (收支总表, 表3 一般公共预算支出表): the
+    caption of a table without a title row of its own. Sheet1 or 数据 says nothing."""
+    return "表" in name and looks_like_caption(name) and "".join(name.split()) not in TOC_TITLES
 
 
 def _on_sheet(blocks: list[Block], name: str) -> list[Block]:
