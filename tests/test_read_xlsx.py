@@ -614,3 +614,34 @@ def test_a_sheet_without_title_row_is_captioned_by_its_name(tmp_path):
     assert named.caption == "一般公共预算支出表" and named.preamble == ("编制单位：某县第一中学", "单位：万元")
     assert load_catalog().classify(named.caption).id == "一般公共预算支出表"
     assert unnamed.caption == ""  # Sheet2 says nothing of its table
+
+
+def test_an_explanation_without_zhu_under_an_empty_table_is_its_note(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "政府性基金预算支出表"
+    ws.append(["2025年政府性基金预算支出预算表"])
+    ws.append(["科目编码", "科目名称", "合计", "基本支出", "项目支出"])
+    ws.append([None, "合计", None, None, None])
+    ws.append(["本单位2025年无政府性基金预算支出，故此表为空表。"])
+    ws.merge_cells("A4:E4")
+    ws.append(["数据截至2025年1月。"])
+    path = save(wb, tmp_path)
+    doc = read_xlsx(path)
+    (t,) = doc.tables
+    assert t.n_rows == 2
+    assert [n.text for n in t.notes] == ["本单位2025年无政府性基金预算支出，故此表为空表。", "数据截至2025年1月。"]
+    assert t.notes[0].location.line == 4
+    assert not [f for f in check_json(path) if f["rule_id"].startswith("EMP")]
+
+
+def test_a_merged_heading_row_inside_a_table_stays_in_it(tmp_path):
+    # a short merged band (一、基本支出) is a row of the table, not a note
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目", "合计"])
+    ws.append(["一、基本支出"])
+    ws.merge_cells("A2:B2")
+    ws.append(["工资福利支出", 10])
+    (t,) = read_xlsx(save(wb, tmp_path)).tables
+    assert t.n_rows == 3 and not t.notes

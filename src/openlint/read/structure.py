@@ -217,13 +217,14 @@ def _body_start(blocks: list[Block], first: int) -> int | None:
 
 
 def _attach_notes(blocks: list[Block]) -> list[Block]:
-    """A 注：… paragraph (and its continuation lines) right after a table is that table's note."""
+    """A 注：… paragraph (and its continuation lines) right after a table is that table's note, as
+    is a paragraph its reader found to be one."""
     out: list[Block] = []
     table_index: int | None = None
     in_note = False
     for block in blocks:
         if isinstance(block, Paragraph) and table_index is not None:
-            if NOTE_START.match(block.text) or (in_note and not heading_level(block.text)):
+            if block.is_note or NOTE_START.match(block.text) or (in_note and not heading_level(block.text)):
                 note = replace(block, is_note=True)
                 table = out[table_index]
                 assert isinstance(table, Table)

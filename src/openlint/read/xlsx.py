@@ -656,7 +656,7 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
     start = _grid_start(rows, sheet)
     if start is None:
         return blocks + line_blocks(_lines(rows), path, level=1)
-    end = _grid_end(rows, start)
+    end = _grid_end(rows, start, sheet)
     preamble: list[str] = []
     before: list[_Row] = []
     for row in rows[:start]:
@@ -671,7 +671,11 @@ def _sheet_blocks(sheet: _Sheet, path: str, problems: list[Problem]) -> list[Blo
         table = replace(table, location=replace(table.location, line=first))
     if table is not None:
         blocks.append(table)
-    return blocks + line_blocks(_lines(rows[end + 1 :]), path, level=1)
+    after = rows[end + 1 :]
+    if after and not NOTE_START.match(after[0].cells[0][1]):  # the explanation without 注： ends the grid
+        notes = [Paragraph(t, Location(file=path, line=n), is_note=True) for t, n in _lines(after[:1])]
+        return blocks + notes + line_blocks(_lines(after[1:]), path, level=1)
+    return blocks + line_blocks(_lines(after), path, level=1)
 
 
 def _names_a_table(name: str) -> bool:
@@ -717,10 +721,19 @@ def _grid_start(rows: list[_Row], sheet: _Sheet) -> int | None:
     return None
 
 
-def _grid_end(rows: list[_Row], start: int) -> int:
-    """Index of the table's last row: the last one above the first 注：/说明： row."""
+def _grid_end(rows: list[_Row], start: int, sheet: _Sheet) -> int:
+    """Index of the table's last row: the last one above the first 注：/说明： row, or above an
+    explanation written without 注： (本单位无政府性基金预算支出，故此表为空表。): a sentence in one
+    cell merged across the row, with nothing but such lines below it."""
+    wide = {(r, c) for r, c, _, c2 in sheet.merges if c2 > c}
     for i in range(start + 1, len(rows)):
         if NOTE_START.match(rows[i].cells[0][1]):
+            return i - 1
+    for i in range(start + 1, len(rows)):
+        row = rows[i]
+        (c, text), *rest = row.cells
+        if not rest and (row.n, c) in wide and not looks_like_caption(text) \
+                and all(len(below.cells) == 1 for below in rows[i + 1 :]):
             return i - 1
     return len(rows) - 1
 
