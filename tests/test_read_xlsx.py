@@ -645,3 +645,21 @@ def test_a_merged_heading_row_inside_a_table_stays_in_it(tmp_path):
     ws.append(["工资福利支出", 10])
     (t,) = read_xlsx(save(wb, tmp_path)).tables
     assert t.n_rows == 3 and not t.notes
+
+
+def test_a_sheet_missing_from_the_package_is_reported(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "单位职能"
+    wb.active["A1"] = "一、单位主要职能"
+    wb.create_sheet("机构设置 & 人员")["A1"] = "二、机构设置"
+    path = save(wb, tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info)) for info in zf.infolist() if info.filename != "xl/worksheets/sheet2.xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            zf.writestr(info, data)
+    doc = read_document(path)
+    assert doc.readable and [h.text for h in doc.headings] == ["一、单位主要职能"]
+    (problem,) = doc.problems
+    assert problem.message == "工作簿已损坏：工作表“机构设置 & 人员”（xl/worksheets/sheet2.xml）缺失，未读取"
+    assert problem.unread and not problem.fatal  # it may have held a table: none is reported missing

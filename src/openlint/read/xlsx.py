@@ -20,7 +20,9 @@ openpyxl and xlrd are imported by the readers only, so importing `openlint.read`
 
 from __future__ import annotations
 
+import html
 import mmap
+import posixpath
 import re
 from bisect import bisect_left, bisect_right
 import warnings
@@ -54,6 +56,7 @@ MSG_CALCULATED = (
     "有 {n} 个公式单元格没有保存计算结果（文件未经 Excel 或 WPS 计算后保存），已按所引用单元格的数值"
     "计算（求和、加减）；请在 Excel 或 WPS 中打开、保存后再检查"
 )
+MSG_MISSING_SHEET = "工作簿已损坏：工作表“{name}”（{part}）缺失，未读取"
 MSG_ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请另存为未加密的文件后再检查"
 MSG_CORRUPT = "文件已损坏或不完整，无法作为 Excel 工作簿打开"
 _DOT_LEADER = re.compile(r"[\s.．。…·]{2,}\d*$")  # 目录 entries: `一、部门主要职能 ………… 3`
@@ -129,6 +132,8 @@ def _load_xlsx(path: str, problems: list[Problem]) -> list[_Sheet]:
     # member beyond its declared size, so the declared sizes bound what openpyxl can allocate.
     uncalculated = merged = 0
     with open_zip(path, ".xlsx") as zf:
+        for name, part in _missing_sheets(zf):
+            problems.append(Problem(MSG_MISSING_SHEET.format(name=name, part=part), Location(file=path), unread=True))
         for info in zf.infolist():
             check_member(info)
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
@@ -183,6 +188,40 @@ def _hidden_xlsx(ws) -> tuple[frozenset[int], frozenset[int]]:
         if dim.hidden and dim.min and dim.max:
             cols.update(range(dim.min, dim.max + 1))
     return rows, frozenset(cols)
+
+
+_ELEMENT = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _missing_sheets(zf) -> list[tuple[str, str]]:
+    """(name, part) of the visible sheets workbook.xml lists whose part is not in the package (a
+    damaged download, a bad export): openpyxl drops them without a word."""
+    try:
+        workbook = read_member(zf, "xl/workbook.xml")
+        rels = read_member(zf, "xl/_rels/workbook.xml.rels")
+    except (KeyError, Unreadable):
+        return []  # openpyxl reports a package without them
+    targets = {a.get("Id"): a.get("Target", "") for a in _elements(rels, b"Relationship")}
+    missing = []
+    for sheet in _elements(workbook, b"sheet"):
+        rid = next((v for k, v in sheet.items() if k == "id" or k.endswith(":id")), None)
+        if sheet.get("state", "visible") != "visible" or rid not in targets:
+            continue
+        target = targets[rid]
+        part = target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
+        if part not in zf.NameToInfo:
+            missing.append((sheet.get("name", ""), part))
+    return missing
+
+
+def _elements(xml: bytes, tag: bytes) -> list[dict[str, str]]:
+    """The attributes of each <tag …> element, unescaped."""
+    return [
+        {k.decode(): html.unescape((v1 or v2 or b"").decode("utf-8", "replace")) for k, v1, v2 in _ATTRIBUTE.findall(attrs)}
+        for name, attrs in _ELEMENT.findall(xml)
+        if name == tag
+    ]
 
 
 def _open_book(path: str, data_only: bool):
