@@ -335,6 +335,8 @@ def test_truncated_workbooks(tmp_path):
         path = tmp_path / src.name
         path.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
         assert "损坏" in only_fatal(read_document(str(path)))
+    # a truncated .xlsx is a damaged workbook, not a damaged Word file
+    assert "无法作为 .xlsx（zip 压缩包）打开" in only_fatal(read_document(str(tmp_path / DEPT.name)))
 
 
 def test_zip_that_is_no_workbook(tmp_path):

@@ -123,7 +123,7 @@ def _read_document(path: str, ext_fmt: str) -> Document:
         doc = _read_pdf(path)
         actual = "pdf"
     elif kind == "zip":
-        doc, actual = _read_zip(path)
+        doc, actual = _read_zip(path, ext_fmt)
     elif kind == "ole":
         from openlint.read.docx import MSG_OLE
         from openlint.read.xlsx import MSG_ENCRYPTED, is_doc, is_encrypted_ole, is_xls, read_xls
@@ -159,21 +159,22 @@ def _read_document(path: str, ext_fmt: str) -> Document:
     return doc
 
 
-def _read_zip(path: str) -> tuple[Document, str]:
+def _read_zip(path: str, ext_fmt: str) -> tuple[Document, str]:
     """A zip holding an Excel workbook part is an .xlsx/.xlsm whatever its name says; any other
     zip goes to the .docx reader, which says what else it is. The zip is opened once for the
     look and the .docx reader."""
     from openlint.read._zip import open_zip
     from openlint.read.docx import read_docx
+    from openlint.read.xlsx import read_xlsx
 
     try:
         package = open_zip(path, ".docx")
-    except Exception:  # a damaged or oversized zip: the .docx reader reports it
+    except Exception:  # a damaged or oversized zip: the reader its name asks for reports it
+        if ext_fmt == "xlsx":
+            return read_xlsx(path), "xlsx"
         return read_docx(path), "docx"
     with package:
         if "xl/workbook.xml" in package.NameToInfo:
-            from openlint.read.xlsx import read_xlsx
-
             return read_xlsx(path), "xlsx"
         return read_docx(path, package), "docx"
 
