@@ -588,3 +588,31 @@ def test_an_element_named_like_furniture_that_holds_the_document_stays(tmp_path)
     path.write_text(page, encoding="utf-8")
     texts = [b.text for b in read_document(str(path)).blocks]
     assert texts[:2] == ["某某局2025年部门预算", "一、部门职责"] and not any("分享" in t for t in texts)
+
+
+EXCEL_PAGE = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"
+xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>
+<body><table border=1>
+<tr><td colspan=3 align=center>2025年某县第一中学一般公共预算支出预算表</td></tr>
+<tr><td colspan=2>编制单位：某县第一中学</td><td>单位：万元</td></tr>
+<tr><td>科目编码</td><td>科目名称</td><td>合计</td></tr>
+<tr><td>205</td><td>教育支出</td><td>2,420.00</td></tr>
+<tr><td></td><td>合计</td><td>2,420.00</td></tr>
+</table></body></html>
+"""
+
+
+def test_a_workbook_saved_as_a_web_page_under_xls(tmp_path):
+    # Excel's "save as web page" keeps the name .xls, and budget systems export so: read whole, no
+    # note about the name; the table titled in its first row gives the document's year and kind
+    from openlint.understand.kind import detect_kind
+
+    path = tmp_path / "一般公共预算支出表.xls"
+    path.write_bytes(EXCEL_PAGE.encode("gb2312"))
+    doc = read_document(str(path))
+    assert doc.format == "html" and not doc.problems
+    (table,) = doc.tables
+    assert table.caption == "2025年某县第一中学一般公共预算支出预算表"
+    kind = detect_kind(doc)
+    assert (kind.year, kind.kind) == (2025, "预算")

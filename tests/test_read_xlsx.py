@@ -665,3 +665,55 @@ def test_a_sheet_missing_from_the_package_is_reported(tmp_path):
     (problem,) = doc.problems
     assert problem.message == "工作簿已损坏：工作表“机构设置 & 人员”（xl/worksheets/sheet2.xml）缺失，未读取"
     assert problem.unread and not problem.fatal  # it may have held a table: none is reported missing
+
+
+XML_SPREADSHEET = """<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:x="urn:schemas-microsoft-com:office:excel">
+ <Styles><Style ss:ID="s1"><NumberFormat ss:Format="Standard"/></Style>
+  <Style ss:ID="s2"><NumberFormat ss:Format="00"/></Style></Styles>
+ <Worksheet ss:Name="收入总表"><Table>
+  <Column ss:Index="5" ss:Hidden="1"/>
+  <Row><Cell ss:MergeAcross="3"><Data ss:Type="String">2025年部门收入预算总表</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">编制部门：某某局</Data></Cell><Cell ss:Index="4"><Data ss:Type="String">单位：万元</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">类</Data></Cell><Cell><Data ss:Type="String">款</Data></Cell>
+   <Cell><Data ss:Type="String">科目名称</Data></Cell><Cell><Data ss:Type="String">合计</Data></Cell>
+   <Cell><Data ss:Type="String">校验</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="Number">205</Data></Cell><Cell ss:Index="3"><Data ss:Type="String">教育支出</Data></Cell>
+   <Cell ss:StyleID="s1"><Data ss:Type="Number">1234.5</Data></Cell><Cell><Data ss:Type="String">OK</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="Number">205</Data></Cell><Cell ss:StyleID="s2"><Data ss:Type="Number">2</Data></Cell>
+   <Cell><Data ss:Type="String">普通教育</Data></Cell><Cell ss:StyleID="s1"><Data ss:Type="Number">1234.5</Data></Cell></Row>
+  <Row ss:Hidden="1"><Cell><Data ss:Type="String">旧数据</Data></Cell></Row>
+  <Row><Cell ss:Index="3"><Data ss:Type="String">合计</Data></Cell><Cell ss:StyleID="s1"><Data ss:Type="Number">1234.5</Data></Cell></Row>
+ </Table></Worksheet>
+ <Worksheet ss:Name="隐藏"><Table><Row><Cell><Data ss:Type="String">不应读取</Data></Cell></Row></Table>
+  <x:WorksheetOptions><x:Visible>SheetHidden</x:Visible></x:WorksheetOptions></Worksheet>
+</Workbook>
+"""
+
+
+def test_excel_2003_xml_spreadsheet(tmp_path):
+    from openlint.read import sniff
+
+    path = tmp_path / "收入总表.xls"
+    path.write_text(XML_SPREADSHEET, encoding="utf-8")
+    assert sniff(path.read_bytes()[:4096]) == "xml-spreadsheet"
+    doc = read_document(str(path))
+    assert doc.format == "xls" and not doc.problems
+    (t,) = doc.tables
+    assert t.caption == "2025年部门收入预算总表" and t.preamble == ("编制部门：某某局", "单位：万元")
+    assert [t.row_texts(r) for r in range(t.n_rows)] == [
+        ("类", "款", "科目名称", "合计"),
+        ("205", "", "教育支出", "1,234.50"),
+        ("205", "02", "普通教育", "1,234.50"),
+        ("", "", "合计", "1,234.50"),
+    ]
+    assert t.row_lines == (3, 4, 5, 7)
+    assert "不应读取" not in [b.text for b in doc.blocks if hasattr(b, "text")]
+
+
+def test_a_damaged_xml_spreadsheet(tmp_path):
+    path = tmp_path / "book.xls"
+    path.write_text(XML_SPREADSHEET[:600], encoding="utf-8")
+    assert "不是有效的 XML" in only_fatal(read_document(str(path)))

@@ -16,6 +16,7 @@ stays cheap.
 from __future__ import annotations
 
 import os
+import re
 
 from openlint.model import Document, Location, Problem
 
@@ -42,6 +43,9 @@ _EXT_FORMAT = {
     ".mht": "html",
     ".mhtml": "html",
 }
+# A workbook Excel saves as a web page keeps the name .xls (and budget systems export their tables so):
+# Excel opens it as a workbook, nothing is amiss with the name.
+_SAVED_SO = {("xls", "html")}
 _FORMAT_NAME = {
     "pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc）", "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）",
     "txt": "纯文本", "html": "网页（HTML）",
@@ -72,7 +76,17 @@ def sniff(head: bytes) -> str:
         return "html" if _is_html(head) else "text"  # UTF-16 with a byte-order mark
     if b"\x00" in head:
         return "binary:二进制文件"
+    if _is_xml_spreadsheet(head):
+        return "xml-spreadsheet"
     return "html" if _is_html(head) or _is_web_archive(head) else "text"
+
+
+def _is_xml_spreadsheet(head: bytes) -> bool:
+    """An Excel 2003 XML Spreadsheet (SpreadsheetML): an XML document whose root is a Workbook in
+    the office:spreadsheet namespace (saved as .xls or .xml by Excel and by budget systems)."""
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head \
+        and re.search(rb"<(?:\w+:)?Workbook\b", head) is not None
 
 
 _HTML_MARKS = ("<!doctype html", "<html", "<head", "<body", "<meta", "<table")
@@ -138,6 +152,10 @@ def _read_document(path: str, ext_fmt: str) -> Document:
             doc, actual = read_doc(path), "doc"
         else:
             return _fatal(path, ext_fmt, MSG_OLE)
+    elif kind == "xml-spreadsheet":
+        from openlint.read.xlsx import read_xml_spreadsheet
+
+        doc, actual = read_xml_spreadsheet(path), "xls"
     elif kind == "html":
         from openlint.read.html import read_html
 
@@ -149,7 +167,7 @@ def _read_document(path: str, ext_fmt: str) -> Document:
 
         doc = read_text(path)
         actual = "txt"
-    if ext_fmt != "unknown" and ext_fmt != actual and doc.readable:
+    if ext_fmt != "unknown" and ext_fmt != actual and (ext_fmt, actual) not in _SAVED_SO and doc.readable:
         doc = doc.with_problem(
             Problem(
                 f"扩展名与内容不符：内容是{_FORMAT_NAME[actual]}，已按{_FORMAT_NAME[actual]}读取",

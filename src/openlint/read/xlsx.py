@@ -35,6 +35,7 @@ from openlint.read._zip import Unreadable, check_member, open_zip, read_member
 from openlint.read.structure import NOTE_START, TOC_TITLES, assemble
 from openlint.read.text import (
     MAX_TABLE_CELLS,
+    file_problem,
     is_preamble_line,
     line_blocks,
     looks_like_caption,
@@ -84,6 +85,12 @@ def read_xlsx(path: str) -> Document:
 def read_xls(path: str) -> Document:
     """Read a legacy .xls workbook (BIFF, through xlrd). Never raises."""
     return _read(path, "xls", _load_xls)
+
+
+def read_xml_spreadsheet(path: str) -> Document:
+    """Read an Excel 2003 XML Spreadsheet (SpreadsheetML), which budget systems export under the
+    name .xls. Never raises."""
+    return _read(path, "xls", _load_xml_spreadsheet)
 
 
 def is_encrypted_ole(path: str) -> bool:
@@ -488,6 +495,106 @@ def _load_xls(path: str, problems: list[Problem]) -> list[_Sheet]:
         merges = tuple((rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells)
         sheets.append(_Sheet(sh.name, cells, merges, hidden_rows, hidden_cols))
     return sheets
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+_X = "{urn:schemas-microsoft-com:office:excel}"
+_SS_FORMATS = {  # the named number formats of SpreadsheetML, as Excel writes them
+    "General": "General", "General Number": "General", "Fixed": "0.00", "Standard": "#,##0.00",
+    "Percent": "0.00%", "Currency": "#,##0.00", "Scientific": "0.00E+00", "@": "@",
+}
+MAX_XML_BYTES = 50 * 1024 * 1024
+
+
+def _load_xml_spreadsheet(path: str, problems: list[Problem]) -> list[_Sheet]:
+    """The visible worksheets of a SpreadsheetML workbook: Worksheet › Table › Row › Cell › Data,
+    positions given by ss:Index, merges by ss:MergeAcross / ss:MergeDown, number formats by the
+    cells' styles."""
+    from lxml import etree
+
+    reason = file_problem(path, MAX_XML_BYTES)
+    if reason:
+        raise Unreadable(reason)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.parse(path, parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise Unreadable(f"文件已损坏：Excel 2003 XML 表格不是有效的 XML（{exc}）") from None
+    if root is None or root.tag != _SS + "Workbook":
+        raise Unreadable("文件不是 Excel 2003 XML 表格（没有 Workbook 元素）")
+    formats = {
+        style.get(_SS + "ID"): _SS_FORMATS.get(fmt.get(_SS + "Format", ""), fmt.get(_SS + "Format", "General"))
+        for style in root.iter(_SS + "Style")
+        for fmt in style.iter(_SS + "NumberFormat")
+    }
+    sheets = []
+    for ws in root.iter(_SS + "Worksheet"):
+        if (ws.findtext(f"{_X}WorksheetOptions/{_X}Visible") or "").startswith("Sheet"):
+            continue  # SheetHidden, SheetVeryHidden: not part of what is published
+        name = ws.get(_SS + "Name", "")
+        cells, merges, hidden_rows, hidden_cols = _xml_sheet(ws.find(_SS + "Table"), formats)
+        cells = _collect(((r, c, t) for (r, c), t in cells.items()), name, path, problems)
+        if cells is not None:
+            sheets.append(_Sheet(name, cells, tuple(merges), frozenset(hidden_rows), frozenset(hidden_cols)))
+    return sheets
+
+
+def _xml_sheet(table, formats: dict[str, str]):
+    """(cells, merges, hidden rows, hidden columns) of a SpreadsheetML Table element."""
+    cells: dict[tuple[int, int], str] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    hidden_rows: set[int] = set()
+    hidden_cols: set[int] = set()
+    if table is None:
+        return cells, merges, hidden_rows, hidden_cols
+    c = 0
+    for column in table.iter(_SS + "Column"):
+        c = _int_attr(column, "Index", c + 1)
+        span = _int_attr(column, "Span", 0)
+        if column.get(_SS + "Hidden") == "1":
+            hidden_cols.update(range(c, c + span + 1))
+        c += span
+    r = 0
+    for row in table.iter(_SS + "Row"):
+        r = _int_attr(row, "Index", r + 1)
+        if row.get(_SS + "Hidden") == "1":
+            hidden_rows.add(r)
+        c = 0
+        for cell in row.iter(_SS + "Cell"):
+            c = _int_attr(cell, "Index", c + 1)
+            across, down = _int_attr(cell, "MergeAcross", 0), _int_attr(cell, "MergeDown", 0)
+            if across or down:
+                merges.append((r, c, r + down, c + across))
+            data = cell.find(_SS + "Data")
+            if data is not None and r not in hidden_rows and c not in hidden_cols:
+                text = _xml_cell_text(data, formats.get(cell.get(_SS + "StyleID"), "General"))
+                if text:
+                    cells[r, c] = text
+            c += across
+    return cells, merges, hidden_rows, hidden_cols
+
+
+def _int_attr(el, name: str, default: int) -> int:
+    try:
+        return max(0, min(int(el.get(_SS + name, default)), 1_048_576))
+    except ValueError:
+        return default
+
+
+def _xml_cell_text(data, number_format: str) -> str:
+    text = "".join(data.itertext())
+    kind = data.get(_SS + "Type", "String")
+    if kind == "Number":
+        try:
+            return _display(float(text), number_format)
+        except ValueError:
+            return _display(text, "")
+    if kind == "Boolean":
+        return _display(text.strip() == "1", "")
+    if kind == "DateTime":
+        return _display(text.split("T")[0] if text.endswith("T00:00:00.000") else text.replace("T", " "), "")
+    return _display(text, "")
 
 
 class _Discard:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openlint.model import Document, Heading, Paragraph
+from openlint.model import Document, Heading, Paragraph, Table
 
 _TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(?:区级|市级|县级|省级)?\s*(部门|单位)?\s*(预算|决算)")
 # a title that names its subject between the year and the kind ("2017年一般公共预算财政拨款“三公”经费
@@ -38,7 +38,9 @@ class DocumentKind:
 
 def detect_kind(document: Document) -> DocumentKind:
     """Read the cover and title: the first blocks, and the first page's text for PDFs."""
-    texts = [b.text for b in document.blocks[:_COVER_BLOCKS] if isinstance(b, (Heading, Paragraph))]
+    # (a table's caption too: a page that is one table titled in its first row has no other title)
+    texts = [b.caption if isinstance(b, Table) else b.text for b in document.blocks[:_COVER_BLOCKS]
+             if isinstance(b, (Heading, Paragraph)) or (isinstance(b, Table) and b.caption)]
     if document.page_texts:
         texts = document.page_texts[0].splitlines() + texts
     cover = len(texts)
