@@ -918,3 +918,184 @@ def test_pictures_that_are_no_table_shots(tmp_path):
             + f"<w:p>{bad_vml}</w:p>")
     doc = read_document(make_docx(tmp_path, body))
     assert doc.problems == () and [h.text for h in doc.headings][:1] == ["二、机构设置"]
+
+
+# --- the document as Word shows it: tracked changes, hidden text, text boxes --------------------
+
+REV = "w:id='{}' w:author='张三' w:date='2023-01-05T10:00:00Z'"
+
+
+def rev(n: int = 1) -> str:
+    """The attributes of a tracked change."""
+    return REV.format(n)
+
+
+def run(text: str, rpr: str = "") -> str:
+    return f"<w:r>{rpr}<w:t xml:space='preserve'>{text}</w:t></w:r>"
+
+
+def deleted(text: str) -> str:
+    return f"<w:del {rev()}><w:r><w:delText>{text}</w:delText></w:r></w:del>"
+
+
+def cells(*texts: str) -> str:
+    return "<w:tr>" + "".join(tc(t) for t in texts) + "</w:tr>"
+
+
+def raw_cell(content: str) -> str:
+    return f"<w:tc><w:p>{content}</w:p></w:tc>"
+
+
+def expense_table(row: str = "") -> str:
+    """A small 支出总表 with `row` (cells) after its 合计 row."""
+    return (
+        "<w:tbl>" + cells("科目名称", "合计", "基本支出", "项目支出") + cells("合计", "100.00", "60.00", "40.00")
+        + row + "</w:tbl>"
+    )
+
+
+def test_text_moved_away_is_read_only_where_it_went(tmp_path):
+    """A tracked move keeps its origin's runs with w:t (not w:delText) in w:moveFrom: read there,
+    the moved text was twice in the document (and made an amount unreadable in a cell)."""
+    cell = raw_cell(f"<w:moveFromRangeStart w:id='1' w:name='move1'/><w:moveFrom {rev(2)}>{run('5.00')}</w:moveFrom>"
+                    f"<w:moveFromRangeEnd w:id='1'/>{run('40.00')}")
+    moved_away = (
+        f"<w:p><w:pPr><w:rPr><w:moveFrom {rev(3)}/></w:rPr></w:pPr><w:moveFromRangeStart w:id='4' w:name='move2'/>"
+        f"<w:moveFrom {rev(5)}>{run('其中基本支出60.00万元。')}</w:moveFrom><w:moveFromRangeEnd w:id='4'/></w:p>"
+    )
+    moved_here = (
+        f"<w:p><w:moveToRangeStart w:id='6' w:name='move2'/><w:moveTo {rev(7)}>{run('其中基本支出60.00万元。')}"
+        "</w:moveTo><w:moveToRangeEnd w:id='6'/></w:p>"
+    )
+    # a run inside the range but outside w:moveFrom is part of the move too
+    in_range = f"<w:p>{run('保留')}<w:moveFromRangeStart w:id='8' w:name='m'/>{run('移走')}<w:moveFromRangeEnd w:id='8'/></w:p>"
+    body = moved_away + p("2023年预算支出为100.00万元。") + moved_here + in_range + expense_table(
+        "<w:tr>" + tc("行政运行") + tc("45.00") + tc("") + cell + "</w:tr>")
+    doc = read_docx(make_docx(tmp_path, body))
+    assert [b.text for b in doc.paragraphs] == ["2023年预算支出为100.00万元。", "其中基本支出60.00万元。", "保留"]
+    assert doc.tables[0].row_texts(2) == ("行政运行", "45.00", "", "40.00")
+
+
+def test_a_move_range_that_never_ends_removes_nothing(tmp_path):
+    body = f"<w:p><w:moveFromRangeStart w:id='1' w:name='m'/>{run('一、部门职责')}</w:p>" + p("负责全县工会工作。")
+    assert texts(read_docx(make_docx(tmp_path, body))) == ["一、部门职责", "负责全县工会工作。"]
+
+
+def test_deleted_numbered_paragraph_takes_no_number(tmp_path):
+    """Deleting a numbered heading with Track Changes on keeps it, runs and mark deleted: Word
+    then shows the next heading with the number the deleted one had."""
+    numbered = "<w:numPr><w:ilvl w:val='0'/><w:numId w:val='1'/></w:numPr>"
+    gone = f"<w:p><w:pPr>{numbered}<w:rPr><w:del {rev()}/></w:rPr></w:pPr>{deleted('旧标题')}</w:p>"
+    body = li("部门职责", 1, 0) + p("负责全县工会工作。") + gone + li("机构设置", 1, 0)
+    doc = read_docx(make_docx(tmp_path, body, numbering=NUMBERING))
+    assert [h.text for h in doc.headings] == ["一、部门职责", "二、机构设置"]
+
+
+def test_deleted_paragraph_mark_joins_the_next_paragraph(tmp_path):
+    """Word's final text of a tracked join is one paragraph, with the second paragraph's
+    properties (its mark is the one left). Before a table there is nothing to join: the text stays."""
+    joined = f"<w:p><w:pPr><w:rPr><w:del {rev()}/></w:rPr></w:pPr>{run('2023年预算支出为100.00万元，')}</w:p>"
+    before_table = f"<w:p><w:pPr><w:rPr><w:del {rev(2)}/></w:rPr></w:pPr>{run('单位：万元')}</w:p>"
+    body = joined + "<w:bookmarkEnd w:id='0'/>" + p("其中基本支出60.00万元。", "<w:pPr><w:jc w:val='center'/></w:pPr>")
+    doc = read_docx(make_docx(tmp_path, body + before_table + expense_table()))
+    assert [b.text for b in doc.paragraphs] == ["2023年预算支出为100.00万元，其中基本支出60.00万元。"]
+    assert doc.tables[0].preamble == ("单位：万元",)
+
+
+def test_tracked_deleted_row_is_dropped(tmp_path):
+    gone = (f"<w:tr><w:trPr><w:del {rev()}/></w:trPr>" + raw_cell(deleted("行政运行")) + raw_cell(deleted("88.00"))
+            + "<w:tc><w:p/></w:tc>" * 2 + "</w:tr>")
+    inserted = f"<w:tr><w:trPr><w:ins {rev(2)}/></w:trPr>" + tc("其他") + tc("1.00") + tc("") + tc("1.00") + "</w:tr>"
+    (t,) = read_docx(make_docx(tmp_path, expense_table(gone + inserted))).tables
+    assert [t.row_texts(r)[0] for r in range(t.n_rows)] == ["科目名称", "合计", "其他"]
+
+
+# --- the seed document as Word writes it with tracked changes and page layout ------------------
+# Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
+
+def seed_as(tmp_path: Path, rewrite) -> str:
+    """The seed document with its body rewritten by `rewrite(body)`."""
+    from lxml import etree
+
+    with zipfile.ZipFile(SEED_DOCX) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    rewrite(root.find(f"{{{W}}}body"))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    path = tmp_path / f"{rewrite.__name__}.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return str(path)
+
+
+def w(tag: str, *children, **attrs):
+    from lxml import etree
+
+    el = etree.Element(f"{{{W}}}{tag}", {f"{{{W}}}{k}": v for k, v in attrs.items()})
+    el.extend(children)
+    return el
+
+
+def moved_paragraphs(body):
+    """Every fifth paragraph moved with Track Changes on: its origin (runs in w:moveFrom, mark
+    moved away) stands before the paragraph before it, its destination in w:moveTo."""
+    import copy
+
+    paras = [p for p in body if p.tag == f"{{{W}}}p" and "".join(p.itertext()).strip()]
+    for i in range(3, len(paras), 5):
+        origin = copy.deepcopy(paras[i])
+        for para, kind in ((paras[i], "moveTo"), (origin, "moveFrom")):
+            runs = para.findall(f"{{{W}}}r")
+            wrap = w(kind, id=str(i), author="张三")
+            runs[0].addprevious(wrap)
+            wrap.extend(runs)
+            wrap.addprevious(w(f"{kind}RangeStart", id=f"r{i}", name=f"move{i}"))
+            wrap.addnext(w(f"{kind}RangeEnd", id=f"r{i}"))
+            ppr = para.find(f"{{{W}}}pPr")
+            if ppr is None:
+                ppr = w("pPr")
+                para.insert(0, ppr)
+            ppr.append(w("rPr", w(kind, id=f"m{i}", author="张三")))
+        paras[i - 1].addprevious(origin)
+
+
+def deleted_rows(body):
+    """In every table of five rows or more, a tracked-deleted copy of its fifth row after it."""
+    import copy
+
+    for tbl in body.iter(f"{{{W}}}tbl"):
+        rows = tbl.findall(f"{{{W}}}tr")
+        if len(rows) < 5:
+            continue
+        gone = copy.deepcopy(rows[4])
+        trpr = gone.find(f"{{{W}}}trPr")
+        if trpr is None:
+            trpr = w("trPr")
+            gone.insert(0, trpr)
+        trpr.append(w("del", id="1", author="张三"))
+        for t in gone.iter(f"{{{W}}}t"):
+            t.tag = f"{{{W}}}delText"
+        rows[4].addnext(gone)
+
+
+@pytest.fixture(scope="module")
+def seed_findings(seed):
+    rules = load_rules()
+    return rules, sorted((f.rule_id, f.message) for f in check_document(seed, rules))
+
+
+@pytest.mark.parametrize("rewrite", [moved_paragraphs, deleted_rows])
+def test_the_seed_as_word_writes_it_reads_the_same(tmp_path, seed, seed_findings, rewrite):
+    rules, expected = seed_findings
+    doc = read_document(seed_as(tmp_path, rewrite))
+
+    def shown(block):
+        return [[c.text for c in row] for row in block.grid] if isinstance(block, Table) else (type(block), block.text)
+
+    assert [shown(b) for b in doc.blocks] == [shown(b) for b in seed.blocks]
+    def framed(t):
+        return t.caption, t.preamble, t.header_rows, [n.text for n in t.notes]
+
+    assert [framed(t) for t in doc.tables] == [framed(t) for t in seed.tables]
+    assert sorted((f.rule_id, f.message) for f in check_document(doc, rules)) == expected

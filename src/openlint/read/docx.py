@@ -25,6 +25,7 @@ from itertools import accumulate
 from lxml import etree
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
+from openlint.read._docx_final import shape_tags, show_final
 from openlint.read._docx_numbering import Numbering, join_label
 from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
@@ -63,9 +64,11 @@ class _Tags:
             "tblHeader gridBefore gridAfter tc tcPr gridSpan vMerge hMerge sdt sdtPr sdtContent "
             "docPartObj docPartGallery customXml val style styleId name basedOn default type rStyle "
             "instrText delText delInstrText ptab drawing pict object fldData sym tcPrChange trPrChange "
-            "numPr numId ilvl"
+            "numPr numId ilvl moveFrom moveFromRangeStart moveFromRangeEnd vanish ruby rt fldChar "
+            "fldCharType id tblGrid"
         ).split():
             setattr(self, name, w + name)
+        self.del_ = w + "del"  # `del` is a keyword
 
 
 @dataclass
@@ -149,7 +152,8 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
         main = _main_part(zf, names)
         if main is None:
             raise Unreadable(_not_word_message(names))
-        root = _parse_member(zf, main, problems, path)
+        data = read_member(zf, main)
+        root = _parse_xml(data, main, problems, path)
         tags = _Tags(etree.QName(root).namespace or W_MAIN)
         styles: _Styles | dict = {}
         default_style = None
@@ -164,8 +168,8 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
         if body is None:
             raise Unreadable(f"{main} 中没有正文（w:body），文件已损坏")
         lists = _Lists(zf, _sibling_part(main, "numbering.xml"), names, problems, path)
-        reader = _BodyReader(tags, styles, default_style, lists)
-        reader.prepare(body, fast=not root.getroottree().docinfo.doctype and not _pretty_printed(body))
+        fast = not root.getroottree().docinfo.doctype and not _pretty_printed(body)
+        reader = _read_final(body, _BodyReader(tags, styles, default_style, lists), fast)
         items: list[_Para | _RawTable] = []
         reader.walk(body, items)  # in the open package: the numbering part is read when first needed
         pictures = _large_pictures(reader, tags)
@@ -178,6 +182,18 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
     if not blocks:
         problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
     return assemble(path, "docx", blocks, problems=problems)
+
+
+def _read_final(body: etree._Element, reader: "_BodyReader", fast: bool) -> "_BodyReader":
+    """`reader` prepared for `body` as Word shows it (see `_docx_final`). The body is rewritten
+    only when `prepare` found a shape to rewrite, and then prepared again."""
+    reader.prepare(body, fast=fast)
+    if not reader.unshown:
+        return reader
+    show_final(body, reader.t, reader.unshown)
+    final = _BodyReader(reader.t, reader.styles, reader.default, reader.lists)
+    final.prepare(body, fast=fast)
+    return final
 
 
 # --- pictures ---------------------------------------------------------------------------------
@@ -343,7 +359,10 @@ def _parser() -> etree.XMLParser:
 def _parse_member(
     zf: zipfile.ZipFile, name: str, problems: list[Problem], path: str, trim=None
 ) -> etree._Element:
-    data = read_member(zf, name)
+    return _parse_xml(read_member(zf, name), name, problems, path, trim)
+
+
+def _parse_xml(data: bytes, name: str, problems: list[Problem], path: str, trim=None) -> etree._Element:
     if trim is not None:
         try:
             return etree.fromstring(trim(data), _parser())
@@ -535,12 +554,13 @@ class _BodyReader:
         self._general: set = set()  # tables the flat walk cannot read (found by `prepare`)
         self._numbered_cells: set = set()  # table-cell paragraphs with their own w:numPr (`prepare`)
         self.pictures: list = []  # w:drawing and w:pict elements (`prepare`)
+        self.unshown: list = []  # elements of shapes Word does not show as written (`prepare`, `_docx_final`)
 
     def prepare(self, body: etree._Element, *, fast: bool) -> None:
         """One pass over the body for what needs a closer look: the paragraphs whose text is not
         simply the concatenation of their text nodes (tabs, breaks, field codes, deletions,
         drawings, text boxes; the others take a fast path), the tables the flat walk cannot read,
-        the numbered paragraphs of table cells and the pictures (`pictures`)."""
+        the numbered paragraphs of table cells, the pictures (`pictures`) and the shapes whose text Word does not show as written (`unshown`)."""
         t = self.t
         self._fast = fast
         special = (
@@ -554,13 +574,18 @@ class _BodyReader:
         # a table holding a text box, a tracked property change or a nested table is read by
         # the general walk (see `table_rows`)
         not_flat = {t.txbxContent, t.tcPrChange, t.trPrChange, tbl_tag}
-        for el in body.iter(*special, t.tcPrChange, t.trPrChange, tbl_tag, numpr_tag):
+        rewritten_set = set(shape_tags(t))
+        for el in body.iter(*special, *(rewritten_set - special_set), t.tcPrChange, t.trPrChange, tbl_tag, numpr_tag):
             tag = el.tag
             if tag == numpr_tag:
                 para = el.getparent().getparent() if el.getparent() is not None else None
                 if para is not None and para.tag == p_tag and next(para.iterancestors(tbl_tag), None) is not None:
                     self._numbered_cells.add(para)
                 continue
+            if tag in rewritten_set:
+                self.unshown.append(el)
+                if tag not in special_set:
+                    continue
             if tag in pictures:
                 self.pictures.append(el)
             if not fast:

@@ -1,0 +1,117 @@
+"""The body of a .docx as Word shows it: the few XML shapes whose text is not what a reader of the
+document sees, rewritten in the parsed tree before the body is read.
+
+Word keeps tracked changes in the main part, and a plain walk of the text nodes reads them wrong: a
+tracked move's origin keeps its text in w:t (so moved text would be read twice), a deleted row or
+paragraph mark is still an element. `show_final` accepts the changes, so that the body reader (and
+its fast path over ordinary paragraphs) reads the final document.
+
+Only documents that hold one of these shapes pay for this: the body reader notes their elements
+(`shape_tags`) in the one pass it makes over the body anyway (`_BodyReader.prepare`).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+
+def shape_tags(tags) -> tuple[str, ...]:
+    """The tags that mark a shape `show_final` rewrites."""
+    return (tags.del_, tags.moveFrom, tags.moveFromRangeStart)
+
+
+def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:
+    """Rewrite `body` as Word shows it with every tracked change accepted; `marks`: the elements
+    of `shape_tags` found in it, in document order."""
+    by_tag: dict[str, list[etree._Element]] = {}
+    for el in marks:
+        by_tag.setdefault(el.tag, []).append(el)
+    # runs first: a paragraph mark's deletion then joins what is left of the paragraph
+    if tags.moveFromRangeStart in by_tag:
+        _drop_moved_ranges(body, tags)
+    for el in by_tag.get(tags.moveFrom, []) + by_tag.get(tags.del_, []):
+        _accept_removal(el, tags)
+    for p in _deleted_marks(marks, tags):
+        _join_with_next(p, tags)
+
+
+# --- tracked changes -----------------------------------------------------------------------
+
+
+def _remove(el: etree._Element | None) -> None:
+    if el is not None and el.getparent() is not None:
+        el.getparent().remove(el)
+
+
+def _accept_removal(el: etree._Element, tags) -> None:
+    """A w:del or w:moveFrom: around runs, they go; on a row (w:trPr), the row goes. On a
+    paragraph mark (w:pPr/w:rPr) it is left to `_deleted_marks`."""
+    parent = el.getparent()
+    if parent is None or parent.tag == tags.rPr:
+        return
+    if parent.tag == tags.trPr:
+        if el.tag == tags.del_:
+            _remove(parent.getparent())
+        return
+    _remove(el)
+
+
+def _drop_moved_ranges(body: etree._Element, tags) -> None:
+    """The runs between a w:moveFromRangeStart and its w:moveFromRangeEnd (Word wraps them in
+    w:moveFrom as well, but the range is what marks the move). A range that never ends marks
+    nothing: it must not swallow the rest of the document."""
+    ids = tags.id
+    ends = {el.get(ids) for el in body.iter(tags.moveFromRangeEnd)}
+    open_ranges: set[str | None] = set()
+    moved: list[etree._Element] = []
+    for el in body.iter(tags.moveFromRangeStart, tags.moveFromRangeEnd, tags.r):
+        if el.tag == tags.r:
+            if open_ranges:
+                moved.append(el)
+        elif el.tag == tags.moveFromRangeStart:
+            if el.get(ids) in ends:
+                open_ranges.add(el.get(ids))
+        else:
+            open_ranges.discard(el.get(ids))
+    for r in moved:
+        _remove(r)
+
+
+def _deleted_marks(marks: list[etree._Element], tags) -> list[etree._Element]:
+    """Paragraphs whose mark was deleted or moved away (w:pPr/w:rPr/w:del or w:moveFrom)."""
+    found = []
+    for el in marks:
+        if el.tag not in (tags.del_, tags.moveFrom):
+            continue
+        rpr = el.getparent()
+        ppr = rpr.getparent() if rpr is not None and rpr.tag == tags.rPr else None
+        if ppr is not None and ppr.tag == tags.pPr and ppr.getparent() is not None:
+            found.append(ppr.getparent())
+    return found
+
+
+def _join_with_next(p: etree._Element, tags) -> None:
+    """A paragraph without its mark runs on into the next one: its content goes before the next
+    paragraph's, which keeps its own properties (the mark carries them). With no paragraph to
+    join (a table, the end of a cell), an emptied paragraph goes, so that it does not take a list
+    number; one with text stays."""
+    if p.getparent() is None:
+        return
+    nxt = p.getnext()
+    while nxt is not None and nxt.tag not in (tags.p, tags.tbl, tags.sdt):
+        nxt = nxt.getnext()  # bookmarks, range marks
+    if nxt is None or nxt.tag != tags.p:
+        if not _has_text(p, tags):
+            _remove(p)
+        return
+    content = [child for child in p if child.tag != tags.pPr]
+    at = 1 if len(nxt) and nxt[0].tag == tags.pPr else 0
+    for i, child in enumerate(content):
+        nxt.insert(at + i, child)
+    _remove(p)
+
+
+def _has_text(p: etree._Element, tags) -> bool:
+    return any(t.text for t in p.iter(tags.t))
+
+
