@@ -1010,6 +1010,21 @@ def test_tracked_deleted_row_is_dropped(tmp_path):
     assert [t.row_texts(r)[0] for r in range(t.n_rows)] == ["科目名称", "合计", "其他"]
 
 
+def test_hidden_text_and_ruby_annotations_are_not_read(tmp_path):
+    hidden = run("99.99", "<w:rPr><w:vanish/></w:rPr>")
+    shown = run("100.00", "<w:rPr><w:vanish w:val='0'/></w:rPr>")
+    ruby = ("<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>jī běn</w:t></w:r></w:rt>"
+            "<w:rubyBase><w:r><w:t>基本</w:t></w:r></w:rubyBase></w:ruby></w:r>")
+    # a hidden paragraph mark (pPr/rPr) and formatting before a change (rPrChange) hide no run
+    kept = (f"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:rPr><w:rPrChange {rev()}><w:rPr><w:vanish/>"
+            f"</w:rPr></w:rPrChange></w:rPr><w:t>说明</w:t></w:r></w:p>")
+    body = f"<w:p>{run('其中')}{ruby}{run('支出')}{run('（隐藏）', '<w:rPr><w:vanish/></w:rPr>')}</w:p>" + kept
+    body += expense_table("<w:tr>" + tc("行政运行") + raw_cell(hidden + shown) + tc("60.00") + tc("40.00") + "</w:tr>")
+    doc = read_docx(make_docx(tmp_path, body))
+    assert [b.text for b in doc.paragraphs] == ["其中基本支出", "说明"]
+    assert doc.tables[0].row_texts(2) == ("行政运行", "100.00", "60.00", "40.00")
+
+
 # --- the seed document as Word writes it with tracked changes and page layout ------------------
 # Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
 

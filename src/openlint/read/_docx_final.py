@@ -1,10 +1,11 @@
 """The body of a .docx as Word shows it: the few XML shapes whose text is not what a reader of the
 document sees, rewritten in the parsed tree before the body is read.
 
-Word keeps tracked changes in the main part, and a plain walk of the text nodes reads them wrong: a
-tracked move's origin keeps its text in w:t (so moved text would be read twice), a deleted row or
-paragraph mark is still an element. `show_final` accepts the changes, so that the body reader (and
-its fast path over ordinary paragraphs) reads the final document.
+Word keeps tracked changes, hidden text and annotations in the main part, and a plain walk of the
+text nodes reads them wrong: a tracked move's origin keeps its text in w:t (so moved text would be
+read twice), a hidden run or a ruby annotation is text nobody sees, a deleted row or paragraph mark
+is still an element. `show_final` accepts the changes and leaves out what is not shown, so that the
+body reader (and its fast path over ordinary paragraphs) reads the final document.
 
 Only documents that hold one of these shapes pay for this: the body reader notes their elements
 (`shape_tags`) in the one pass it makes over the body anyway (`_BodyReader.prepare`).
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 from lxml import etree
 
+_FALSE = {"0", "false", "off", "none"}
+
 
 def shape_tags(tags) -> tuple[str, ...]:
     """The tags that mark a shape `show_final` rewrites."""
-    return (tags.del_, tags.moveFrom, tags.moveFromRangeStart)
+    return (tags.del_, tags.moveFrom, tags.moveFromRangeStart, tags.vanish, tags.rt)
 
 
 def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:
@@ -31,11 +34,17 @@ def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:
         _drop_moved_ranges(body, tags)
     for el in by_tag.get(tags.moveFrom, []) + by_tag.get(tags.del_, []):
         _accept_removal(el, tags)
+    for el in by_tag.get(tags.vanish, []):
+        if _is_hidden_run(el, tags):
+            _remove(el.getparent().getparent())
+    for el in by_tag.get(tags.rt, []):
+        if el.getparent() is not None and el.getparent().tag == tags.ruby:
+            _remove(el)  # the annotation over the base text
     for p in _deleted_marks(marks, tags):
         _join_with_next(p, tags)
 
 
-# --- tracked changes -----------------------------------------------------------------------
+# --- tracked changes, hidden text -------------------------------------------------------------
 
 
 def _remove(el: etree._Element | None) -> None:
@@ -75,6 +84,15 @@ def _drop_moved_ranges(body: etree._Element, tags) -> None:
             open_ranges.discard(el.get(ids))
     for r in moved:
         _remove(r)
+
+
+def _is_hidden_run(vanish: etree._Element, tags) -> bool:
+    """A run whose own properties hide it (not a paragraph mark's, nor an earlier formatting kept
+    in w:rPrChange)."""
+    rpr = vanish.getparent()
+    if rpr is None or rpr.tag != tags.rPr or rpr.getparent() is None or rpr.getparent().tag != tags.r:
+        return False
+    return (vanish.get(tags.val) or "1").lower() not in _FALSE
 
 
 def _deleted_marks(marks: list[etree._Element], tags) -> list[etree._Element]:
