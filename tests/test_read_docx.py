@@ -1025,6 +1025,19 @@ def test_hidden_text_and_ruby_annotations_are_not_read(tmp_path):
     assert doc.tables[0].row_texts(2) == ("行政运行", "100.00", "60.00", "40.00")
 
 
+@pytest.mark.parametrize("pretty", [False, True])  # the fast walk and the general one
+def test_zero_width_characters_are_dropped(tmp_path, pretty):
+    """Invisible characters pasted from web pages and WPS must not make an amount unreadable
+    (the table then looked empty) or split a word."""
+    row = "<w:tr>" + tc("行政\u200b运行") + tc("110.00\u200b") + tc("\ufeff60.00") + tc("4\u200c0.\u200d0\u20600") + "</w:tr>"
+    body = p("\ufeff合\u200b计支出100.00万元。") + expense_table(row)
+    if pretty:
+        body = body.replace("><", ">\n  <")
+    doc = read_docx(make_docx(tmp_path, body))
+    assert doc.paragraphs[0].text == "合计支出100.00万元。"
+    assert doc.tables[0].row_texts(2) == ("行政运行", "110.00", "60.00", "40.00")
+
+
 # --- the seed document as Word writes it with tracked changes and page layout ------------------
 # Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
 

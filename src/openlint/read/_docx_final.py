@@ -15,12 +15,23 @@ from __future__ import annotations
 
 from lxml import etree
 
+# Not displayed, but they split an amount ("1\u200b00.00") or a word: text pasted from web pages
+# and WPS carries them
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_DROP_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
 _FALSE = {"0", "false", "off", "none"}
 
 
 def shape_tags(tags) -> tuple[str, ...]:
     """The tags that mark a shape `show_final` rewrites."""
     return (tags.del_, tags.moveFrom, tags.moveFromRangeStart, tags.vanish, tags.rt)
+
+
+def drop_zero_width(body: etree._Element, tags) -> None:
+    """Zero-width characters out of the text (see `ZERO_WIDTH`)."""
+    for t in body.iter(tags.t):
+        if t.text:
+            t.text = t.text.translate(_DROP_ZERO_WIDTH)
 
 
 def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:

@@ -25,7 +25,7 @@ from itertools import accumulate
 from lxml import etree
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
-from openlint.read._docx_final import shape_tags, show_final
+from openlint.read._docx_final import drop_zero_width, shape_tags, show_final
 from openlint.read._docx_numbering import Numbering, join_label
 from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
@@ -169,7 +169,7 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
             raise Unreadable(f"{main} 中没有正文（w:body），文件已损坏")
         lists = _Lists(zf, _sibling_part(main, "numbering.xml"), names, problems, path)
         fast = not root.getroottree().docinfo.doctype and not _pretty_printed(body)
-        reader = _read_final(body, _BodyReader(tags, styles, default_style, lists), fast)
+        reader = _read_final(body, _BodyReader(tags, styles, default_style, lists), fast, _has_zero_width(data))
         items: list[_Para | _RawTable] = []
         reader.walk(body, items)  # in the open package: the numbering part is read when first needed
         pictures = _large_pictures(reader, tags)
@@ -184,16 +184,30 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
     return assemble(path, "docx", blocks, problems=problems)
 
 
-def _read_final(body: etree._Element, reader: "_BodyReader", fast: bool) -> "_BodyReader":
+def _read_final(body: etree._Element, reader: "_BodyReader", fast: bool, zero_width: bool) -> "_BodyReader":
     """`reader` prepared for `body` as Word shows it (see `_docx_final`). The body is rewritten
     only when `prepare` found a shape to rewrite, and then prepared again."""
     reader.prepare(body, fast=fast)
+    if zero_width:
+        drop_zero_width(body, reader.t)
     if not reader.unshown:
         return reader
     show_final(body, reader.t, reader.unshown)
     final = _BodyReader(reader.t, reader.styles, reader.default, reader.lists)
     final.prepare(body, fast=fast)
     return final
+
+
+# The UTF-8 forms of `ZERO_WIDTH` (U+FEFF after a byte-order mark). Two searches with a one-byte
+# literal prefix, which `re` scans for at memchr speed; `bytes.find` per character costs more.
+_ZERO_WIDTH_BYTES = (re.compile(rb"\xe2(?:\x80[\x8b-\x8d]|\x81\xa0)"), re.compile(rb"\xef\xbb\xbf"))
+
+
+def _has_zero_width(data: bytes) -> bool:
+    """Whether the part may hold zero-width characters (an encoding other than UTF-8 may)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    return any(pattern.search(data, 3) for pattern in _ZERO_WIDTH_BYTES)
 
 
 # --- pictures ---------------------------------------------------------------------------------
