@@ -376,7 +376,8 @@ def test_run_text_tabs_breaks_deletions_fields(tmp_path):
         "<w:p/><w:p><w:r><w:t>   </w:t></w:r></w:p>"
     )
     doc = read_docx(make_docx(tmp_path, body))
-    assert [b.text for b in doc.blocks] == ["一、\t收入", "第一行\n第二行", "保留插入", "3页", "无制表", "正文"]
+    # the text box once (not its VML copy), after the paragraph that anchors it
+    assert [b.text for b in doc.blocks] == ["一、\t收入", "第一行\n第二行", "保留插入", "3页", "无制表", "正文", "文本框"]
     assert isinstance(doc.blocks[0], Heading) and doc.blocks[0].level == 2
 
 
@@ -889,10 +890,10 @@ def test_large_pictures_are_reported_as_content_not_read(tmp_path):
         + p("一、部门收入总表")
         + f"<w:p>{drawing(16, 10)}</w:p>"
         + f"<w:p>{drawing(3.5, 3.5)}</w:p>"  # a seal
-        + f"<w:p>{drawing(16, 5, text_box=True)}</w:p>"
         + f"<w:p><w:r><mc:AlternateContent><mc:Choice>{drawing(16, 10)[5:-6]}</mc:Choice>"
         + f"<mc:Fallback>{vml[5:-6]}</mc:Fallback></mc:AlternateContent></w:r></w:p>"
         + p("二、部门支出总表") + f"<w:p>{vml}</w:p>"
+        + f"<w:p>{drawing(16, 5, text_box=True)}</w:p>"
     )
     doc = read_document(make_docx(tmp_path, body))
     (problem,) = doc.problems
@@ -1036,6 +1037,42 @@ def test_zero_width_characters_are_dropped(tmp_path, pretty):
     doc = read_docx(make_docx(tmp_path, body))
     assert doc.paragraphs[0].text == "合计支出100.00万元。"
     assert doc.tables[0].row_texts(2) == ("行政运行", "110.00", "60.00", "40.00")
+
+
+def text_box(*paragraphs: str, vml_copy: bool = True) -> str:
+    """A run holding a floating text box as Word 2010+ writes it: the DrawingML box in mc:Choice
+    and, for older readers, its VML copy in mc:Fallback."""
+    content = f"<w:txbxContent>{''.join(paragraphs)}</w:txbxContent>"
+    fallback = (f"<mc:Fallback><w:pict><v:shape xmlns:v='urn:schemas-microsoft-com:vml'><v:textbox>{content}"
+                "</v:textbox></v:shape></w:pict></mc:Fallback>")
+    return (f"<w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wp:anchor xmlns:wp='{WP}'>"
+            f"<wp:extent cx='5000000' cy='800000'/><wps:txbx xmlns:wps='{WPS}'>{content}</wps:txbx></wp:anchor>"
+            f"</w:drawing></mc:Choice>{fallback if vml_copy else ''}</mc:AlternateContent></w:r>")
+
+
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+def test_text_boxes_are_read_after_their_anchor(tmp_path):
+    """A cover title, a heading or a table's caption in a text box is read once (not its VML
+    copy), as paragraphs after the paragraph that anchors it, boxes in their order."""
+    centred = "<w:pPr><w:jc w:val='center'/></w:pPr>"
+    body = (
+        f"<w:p>{text_box(p('某县总工会', centred), p('2023年部门预算', centred))}{text_box(p('（公开版）'))}</w:p>"
+        + f"<w:p>{run('第一部分 部门预算')}{text_box(p('部门预算支出总表', centred), vml_copy=False)}</w:p>"
+        + p("单位：万元") + expense_table()
+    )
+    doc = read_docx(make_docx(tmp_path, body))
+    assert [b.text for b in doc.blocks if not isinstance(b, Table)] == [
+        "某县总工会", "2023年部门预算", "（公开版）", "第一部分 部门预算"]
+    (t,) = doc.tables
+    assert t.caption == "部门预算支出总表" and t.preamble == ("单位：万元",)
+
+
+def test_text_box_in_a_cell_stays_in_its_cell(tmp_path):
+    row = "<w:tr>" + tc("行政运行") + f"<w:tc><w:p>{run('45.00')}{text_box(p('注'))}</w:p></w:tc>" + tc("") + tc("") + "</w:tr>"
+    (t,) = read_docx(make_docx(tmp_path, expense_table(row))).tables
+    assert t.text(2, 1) == "45.00\n注"
 
 
 # --- the seed document as Word writes it with tracked changes and page layout ------------------

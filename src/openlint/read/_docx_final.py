@@ -1,11 +1,12 @@
 """The body of a .docx as Word shows it: the few XML shapes whose text is not what a reader of the
 document sees, rewritten in the parsed tree before the body is read.
 
-Word keeps tracked changes, hidden text and annotations in the main part, and a plain walk of the
-text nodes reads them wrong: a tracked move's origin keeps its text in w:t (so moved text would be
-read twice), a hidden run or a ruby annotation is text nobody sees, a deleted row or paragraph mark
-is still an element. `show_final` accepts the changes and leaves out what is not shown, so that the
-body reader (and its fast path over ordinary paragraphs) reads the final document.
+Word keeps tracked changes, hidden text, annotations and text boxes in the main part, and a plain
+walk of the text nodes reads them wrong: a tracked move's origin keeps its text in w:t (so moved
+text would be read twice), a hidden run or a ruby annotation is text nobody sees, a deleted row or
+paragraph mark is still an element, a text box's paragraphs sit inside a run of the paragraph that
+anchors them. `show_final` accepts the changes and moves the text boxes out, so that the body
+reader (and its fast path over ordinary paragraphs) reads the final document.
 
 Only documents that hold one of these shapes pay for this: the body reader notes their elements
 (`shape_tags`) in the one pass it makes over the body anyway (`_BodyReader.prepare`).
@@ -14,6 +15,8 @@ Only documents that hold one of these shapes pay for this: the body reader notes
 from __future__ import annotations
 
 from lxml import etree
+
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 # Not displayed, but they split an amount ("1\u200b00.00") or a word: text pasted from web pages
 # and WPS carries them
@@ -24,7 +27,7 @@ _FALSE = {"0", "false", "off", "none"}
 
 def shape_tags(tags) -> tuple[str, ...]:
     """The tags that mark a shape `show_final` rewrites."""
-    return (tags.del_, tags.moveFrom, tags.moveFromRangeStart, tags.vanish, tags.rt)
+    return (tags.del_, tags.moveFrom, tags.moveFromRangeStart, tags.vanish, tags.rt, tags.txbxContent)
 
 
 def drop_zero_width(body: etree._Element, tags) -> None:
@@ -53,6 +56,8 @@ def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:
             _remove(el)  # the annotation over the base text
     for p in _deleted_marks(marks, tags):
         _join_with_next(p, tags)
+    if tags.txbxContent in by_tag:
+        _move_text_boxes(by_tag[tags.txbxContent], tags)
 
 
 # --- tracked changes, hidden text -------------------------------------------------------------
@@ -144,3 +149,23 @@ def _has_text(p: etree._Element, tags) -> bool:
     return any(t.text for t in p.iter(tags.t))
 
 
+# --- text boxes --------------------------------------------------------------------------------
+
+
+def _move_text_boxes(boxes: list[etree._Element], tags) -> None:
+    """The paragraphs and tables of each text box moved after the paragraph that anchors it, in
+    document order: a cover title, a heading or a table's caption is often put in one. The VML
+    copy Word writes for older readers (in mc:Fallback) is not read."""
+    last_moved: dict[etree._Element, etree._Element] = {}  # anchor → the last content put after it
+    blocks = (tags.p, tags.tbl, tags.sdt, tags.customXml)
+    for box in boxes:
+        if any(a.tag == MC_FALLBACK for a in box.iterancestors()):
+            continue
+        anchor = next(box.iterancestors(tags.p), None)
+        if anchor is None or anchor.getparent() is None:
+            continue
+        at = last_moved.get(anchor, anchor)
+        for child in [c for c in box if c.tag in blocks]:
+            at.addnext(child)
+            at = child
+        last_moved[anchor] = at

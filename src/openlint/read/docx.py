@@ -719,7 +719,7 @@ class _BodyReader:
                 parts.append("\n")
             elif tag == t.noBreakHyphen:
                 parts.append("-")
-            else:  # a text box: its text is not part of the paragraph (and is written twice)
+            else:  # a text box: read after the paragraph (`_docx_final`), and written twice
                 if skip is None:
                     skip = set()
                 skip.update(el.iter())
