@@ -1075,6 +1075,30 @@ def test_text_box_in_a_cell_stays_in_its_cell(tmp_path):
     assert t.text(2, 1) == "45.00\n注"
 
 
+def toc_entry(text: str, page: int, start: str = "") -> str:
+    """A TOC entry as Word writes it inside the TOC field: a hyperlink and a PAGEREF field, here
+    in no TOC style (restyled, or pasted)."""
+    pageref = (f"<w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText> PAGEREF _Toc{page} \\h </w:instrText></w:r>"
+               f"<w:r><w:fldChar w:fldCharType='separate'/></w:r>{run(str(page))}<w:r><w:fldChar w:fldCharType='end'/></w:r>")
+    return f"<w:p>{start}<w:hyperlink w:anchor='_Toc{page}'>{run(text)}<w:r><w:tab/></w:r>{pageref}</w:hyperlink></w:p>"
+
+
+def test_toc_field_entries_are_not_body_text(tmp_path):
+    """The paragraphs of a TOC field are 目录 entries whatever their style; the field's end may
+    share the paragraph of the first heading after it, which is read."""
+    begin = ("<w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText xml:space='preserve'> TOC \\o \"1-3\" \\h \\z \\u "
+             "</w:instrText></w:r><w:r><w:fldChar w:fldCharType='separate'/></w:r>")
+    end = "<w:r><w:fldChar w:fldCharType='end'/></w:r>"
+    body = (
+        p("目录", "<w:pPr><w:jc w:val='center'/></w:pPr>")
+        + toc_entry("第一部分 部门预算", 3, begin) + toc_entry("一、部门职责", 4) + toc_entry("二、机构设置", 5)
+        + f"<w:p>{end}{run('第一部分 部门预算')}</w:p>" + p("一、部门职责") + p("负责全县工会工作。")
+    )
+    doc = read_docx(make_docx(tmp_path, body))
+    assert texts(doc) == ["目录", "第一部分 部门预算", "一、部门职责", "负责全县工会工作。"]
+    assert [h.text for h in doc.headings] == ["第一部分 部门预算", "一、部门职责"]
+
+
 # --- the seed document as Word writes it with tracked changes and page layout ------------------
 # Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
 

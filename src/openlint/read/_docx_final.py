@@ -26,8 +26,13 @@ _FALSE = {"0", "false", "off", "none"}
 
 
 def shape_tags(tags) -> tuple[str, ...]:
-    """The tags that mark a shape `show_final` rewrites."""
+    """The tags that mark a shape `show_final` rewrites (w:instrText too: a TOC field's)."""
     return (tags.del_, tags.moveFrom, tags.moveFromRangeStart, tags.vanish, tags.rt, tags.txbxContent)
+
+
+def is_toc_instruction(text: str | None) -> bool:
+    """A field instruction that builds a table of contents (field names are case-insensitive)."""
+    return bool(text) and text.lstrip()[:3].upper() == "TOC"
 
 
 def drop_zero_width(body: etree._Element, tags) -> None:
@@ -39,7 +44,7 @@ def drop_zero_width(body: etree._Element, tags) -> None:
 
 def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:
     """Rewrite `body` as Word shows it with every tracked change accepted; `marks`: the elements
-    of `shape_tags` found in it, in document order."""
+    of `shape_tags` (and TOC instructions) found in it, in document order."""
     by_tag: dict[str, list[etree._Element]] = {}
     for el in marks:
         by_tag.setdefault(el.tag, []).append(el)
@@ -56,6 +61,8 @@ def show_final(body: etree._Element, tags, marks: list[etree._Element]) -> None:
             _remove(el)  # the annotation over the base text
     for p in _deleted_marks(marks, tags):
         _join_with_next(p, tags)
+    if tags.instrText in by_tag:
+        _drop_toc_fields(body, tags)
     if tags.txbxContent in by_tag:
         _move_text_boxes(by_tag[tags.txbxContent], tags)
 
@@ -147,6 +154,77 @@ def _join_with_next(p: etree._Element, tags) -> None:
 
 def _has_text(p: etree._Element, tags) -> bool:
     return any(t.text for t in p.iter(tags.t))
+
+
+# --- table of contents ------------------------------------------------------------------------
+
+
+def _drop_toc_fields(body: etree._Element, tags) -> None:
+    """The paragraphs of a TOC field are table-of-contents entries whatever their style; they go,
+    as entries in a TOC style are not read. The field's end may share the paragraph after the
+    last entry (the next heading): that paragraph keeps its text after the end."""
+    fields = []
+    stack: list[tuple[etree._Element, list[str]]] = []  # begin, instruction; nested fields (PAGEREF)
+    for el in body.iter(tags.fldChar, tags.instrText):
+        if el.tag == tags.instrText:
+            if stack:
+                stack[-1][1].append(el.text or "")
+            continue
+        kind = el.get(tags.fldCharType)
+        if kind == "begin":
+            stack.append((el, []))
+        elif kind == "end" and stack:
+            begin, instruction = stack.pop()
+            if is_toc_instruction("".join(instruction)):
+                fields.append((begin, el))
+    for begin, end in fields:
+        _drop_field_paragraphs(begin, end, tags)
+
+
+def _drop_field_paragraphs(begin: etree._Element, end: etree._Element, tags) -> None:
+    first = next(begin.iterancestors(tags.p), None)
+    last = next(end.iterancestors(tags.p), None)
+    if first is None or last is None:
+        return
+    span = [first]
+    if last is not first:
+        for sibling in first.itersiblings():
+            span.append(sibling)
+            if sibling is last:
+                break
+        else:
+            return  # the end is in another container: not a shape Word writes, leave it
+    for p in span:
+        if p.tag != tags.p:
+            continue
+        if p is last and _text_after(p, end, tags):
+            _clear_up_to(p, end, tags)
+        else:
+            _remove(p)
+
+
+def _text_after(p: etree._Element, marker: etree._Element, tags) -> bool:
+    seen = False
+    for el in p.iter():
+        if el is marker:
+            seen = True
+        elif seen and el.tag == tags.t and el.text and el.text.strip():
+            return True
+    return False
+
+
+def _clear_up_to(p: etree._Element, marker: etree._Element, tags) -> None:
+    """The text of `p` before `marker` (document order) emptied."""
+    before = []
+    for el in p.iter(tags.t, tags.tab, tags.br, tags.cr, tags.fldChar):
+        if el is marker:
+            break
+        before.append(el)
+    for el in before:
+        if el.tag == tags.t:
+            el.text = None
+        elif el.getparent() is not None and el.getparent().tag == tags.r:  # not a tab stop
+            _remove(el)
 
 
 # --- text boxes --------------------------------------------------------------------------------

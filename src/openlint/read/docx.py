@@ -25,7 +25,7 @@ from itertools import accumulate
 from lxml import etree
 
 from openlint.model import Block, Cell, Document, Heading, Location, Paragraph, Problem, Table
-from openlint.read._docx_final import drop_zero_width, shape_tags, show_final
+from openlint.read._docx_final import drop_zero_width, is_toc_instruction, shape_tags, show_final
 from openlint.read._docx_numbering import Numbering, join_label
 from openlint.read._zip import RATIO_FLOOR, Unreadable, open_zip, read_member
 from openlint.read.structure import assemble, heading_level, numbering_level
@@ -588,7 +588,7 @@ class _BodyReader:
         # a table holding a text box, a tracked property change or a nested table is read by
         # the general walk (see `table_rows`)
         not_flat = {t.txbxContent, t.tcPrChange, t.trPrChange, tbl_tag}
-        rewritten_set = set(shape_tags(t))
+        rewritten_set, instr_tag = set(shape_tags(t)), t.instrText
         for el in body.iter(*special, *(rewritten_set - special_set), t.tcPrChange, t.trPrChange, tbl_tag, numpr_tag):
             tag = el.tag
             if tag == numpr_tag:
@@ -596,7 +596,7 @@ class _BodyReader:
                 if para is not None and para.tag == p_tag and next(para.iterancestors(tbl_tag), None) is not None:
                     self._numbered_cells.add(para)
                 continue
-            if tag in rewritten_set:
+            if tag in rewritten_set or (tag == instr_tag and is_toc_instruction(el.text)):
                 self.unshown.append(el)
                 if tag not in special_set:
                     continue
