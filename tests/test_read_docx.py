@@ -1099,6 +1099,39 @@ def test_toc_field_entries_are_not_body_text(tmp_path):
     assert [h.text for h in doc.headings] == ["第一部分 部门预算", "一、部门职责"]
 
 
+def test_table_split_with_its_header_repeated_is_one_table(tmp_path):
+    """Word users cut a long table at a page break and repeat its header rows: one table, the
+    repeated rows dropped, whether the header rows are marked (w:tblHeader) or only alike."""
+    header = "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + tc("科目名称") + tc("合计") + tc("基本支出") + "</w:tr>"
+    first = f"<w:tbl>{header}" + cells("合计", "100.00", "60.00") + cells("行政运行", "60.00", "60.00") + "</w:tbl>"
+    second = f"<w:tbl>{header}" + cells("一般行政管理事务", "40.00", "") + "</w:tbl>"
+    page_break = "<w:p><w:r><w:br w:type='page'/></w:r></w:p>"
+    doc = read_docx(make_docx(tmp_path, p("部门预算支出总表") + first + "<w:p/>" + page_break + second))
+    (t,) = doc.tables
+    assert t.caption == "部门预算支出总表" and t.header_rows == 1
+    assert [t.row_texts(r)[0] for r in range(t.n_rows)] == ["科目名称", "合计", "行政运行", "一般行政管理事务"]
+    unmarked = first.replace("<w:trPr><w:tblHeader/></w:trPr>", "") + "<w:p/>" + second.replace("<w:trPr><w:tblHeader/></w:trPr>", "")
+    (t,) = read_docx(make_docx(tmp_path, unmarked, name="unmarked.docx")).tables
+    assert t.n_rows == 4
+
+
+def test_adjacent_different_tables_stay_apart(tmp_path):
+    header = "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + tc("科目名称") + tc("合计") + tc("基本支出") + "</w:tr>"
+    first = f"<w:tbl>{header}" + cells("合计", "100.00", "60.00") + "</w:tbl>"
+    other_header = "<w:tbl>" + cells("项目", "合计", "基本支出") + cells("合计", "1.00", "1.00") + "</w:tbl>"
+    narrower = f"<w:tbl>{cells('科目名称', '合计')}{cells('合计', '1.00')}</w:tbl>"
+    same = f"<w:tbl>{header}" + cells("行政运行", "60.00", "60.00") + "</w:tbl>"
+    header_only = f"<w:tbl>{header}</w:tbl>"
+    for name, body in {
+        "header": first + "<w:p/>" + other_header,
+        "columns": first + "<w:p/>" + narrower,
+        "caption": first + p("部门预算支出总表（续）") + same,
+        "nothing-after-header": first + "<w:p/>" + header_only,
+    }.items():
+        doc = read_docx(make_docx(tmp_path, body, name=f"{name}.docx"))
+        assert len(doc.tables) == 2, name
+
+
 # --- the seed document as Word writes it with tracked changes and page layout ------------------
 # Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
 
@@ -1168,13 +1201,30 @@ def deleted_rows(body):
         rows[4].addnext(gone)
 
 
+def split_tables(body):
+    """Every table of 15 rows or more with header rows cut in the middle, an empty paragraph
+    between the parts, the header rows repeated in the second."""
+    import copy
+
+    for tbl in list(body.iter(f"{{{W}}}tbl")):
+        rows = tbl.findall(f"{{{W}}}tr")
+        header = [r for r in rows if r.find(f"{{{W}}}trPr/{{{W}}}tblHeader") is not None]
+        if len(rows) < 15 or not header:
+            continue
+        second = w("tbl", copy.deepcopy(tbl.find(f"{{{W}}}tblPr")), copy.deepcopy(tbl.find(f"{{{W}}}tblGrid")))
+        second.extend(copy.deepcopy(r) for r in header)
+        second.extend(rows[len(rows) // 2:])
+        tbl.addnext(w("p"))
+        tbl.getnext().addnext(second)
+
+
 @pytest.fixture(scope="module")
 def seed_findings(seed):
     rules = load_rules()
     return rules, sorted((f.rule_id, f.message) for f in check_document(seed, rules))
 
 
-@pytest.mark.parametrize("rewrite", [moved_paragraphs, deleted_rows])
+@pytest.mark.parametrize("rewrite", [moved_paragraphs, deleted_rows, split_tables])
 def test_the_seed_as_word_writes_it_reads_the_same(tmp_path, seed, seed_findings, rewrite):
     rules, expected = seed_findings
     doc = read_document(seed_as(tmp_path, rewrite))

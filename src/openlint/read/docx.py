@@ -172,6 +172,7 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
         reader = _read_final(body, _BodyReader(tags, styles, default_style, lists), fast, _has_zero_width(data))
         items: list[_Para | _RawTable] = []
         reader.walk(body, items)  # in the open package: the numbering part is read when first needed
+        items = _join_continued_tables(items)
         pictures = _large_pictures(reader, tags)
         if pictures:
             problems.append(_pictures_problem(path, pictures))
@@ -939,6 +940,42 @@ def _pretty_printed(body: etree._Element) -> bool:
 
 
 # --- blocks ----------------------------------------------------------------------------------
+
+
+def _join_continued_tables(items: list) -> list:
+    """A table cut in two is one table: Word users cut a long table at a page break and repeat
+    its header rows on the next page. A table right after another one (nothing but empty
+    paragraphs between: they are no items), as wide, whose first rows repeat the other's header
+    rows, continues it without them. A caption or any other text between makes two tables."""
+    out: list = []
+    for item in items:
+        before = out[-1] if out else None
+        if isinstance(item, _RawTable) and isinstance(before, _RawTable):
+            repeated = _repeated_header(before.rows, item.rows)
+            if repeated:
+                out[-1] = _RawTable(before.rows + item.rows[repeated:])
+                continue
+        out.append(item)
+    return out
+
+
+def _repeated_header(first: list[_RawRow], rows: list[_RawRow]) -> int:
+    """How many leading `rows` repeat the header of the table `first` (0: they do not): its rows
+    marked as header rows (w:tblHeader), else as many leading rows as the two have alike."""
+    if not first or not rows or _table_width(first) != _table_width(rows):
+        return 0
+    marked = next((i for i, row in enumerate(first) if not row.header), len(first))
+    alike = next((i for i, (a, b) in enumerate(zip(first, rows)) if not _same_row(a, b)), min(len(first), len(rows)))
+    n = marked or alike
+    return n if 0 < n <= alike and n < len(rows) else 0
+
+
+def _same_row(a: _RawRow, b: _RawRow) -> bool:
+    return a.texts == b.texts and _width(a) == _width(b)
+
+
+def _table_width(rows: list[_RawRow]) -> int:
+    return max(_width(r) for r in rows)
 
 
 def compose_blocks(
