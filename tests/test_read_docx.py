@@ -1132,6 +1132,36 @@ def test_adjacent_different_tables_stay_apart(tmp_path):
         assert len(doc.tables) == 2, name
 
 
+def test_a_document_laid_out_in_one_table_is_read_as_its_content(tmp_path):
+    """Some offices lay out the whole document (or its main part) in a table of one cell, or of
+    one column: its cells hold headings, paragraphs and the real tables, which are read as body."""
+    styles = "<w:style w:type='paragraph' w:styleId='1'><w:name w:val='heading 1'/></w:style>"
+    content = (p("第一部分 部门预算", "<w:pPr><w:pStyle w:val='1'/></w:pPr>") + p("部门预算支出总表")
+               + p("单位：万元") + expense_table() + p("说明：本表无其他内容。"))
+    one_cell = f"<w:tbl><w:tblGrid><w:gridCol w:w='9000'/></w:tblGrid><w:tr><w:tc><w:tcPr/>{content}<w:p/></w:tc></w:tr></w:tbl>"
+    doc = read_docx(make_docx(tmp_path, p("某县总工会2023年部门预算") + one_cell, styles=styles))
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Heading", "Table", "Paragraph"]
+    (t,) = doc.tables
+    assert t.caption == "部门预算支出总表" and t.n_rows == 2 and t.n_cols == 4
+    # one column, several rows, a heading but no table inside: laid out too
+    rows = "".join(f"<w:tr><w:tc>{part}</w:tc></w:tr>" for part in (p("二、机构设置", "<w:pPr><w:pStyle w:val='1'/></w:pPr>"), p("内设办公室。")))
+    column = f"<w:tbl><w:tblGrid><w:gridCol w:w='9000'/></w:tblGrid>{rows}</w:tbl>"
+    doc = read_docx(make_docx(tmp_path, column, styles=styles, name="column.docx"))
+    assert [h.text for h in doc.headings] == ["二、机构设置"] and doc.tables == ()
+
+
+def test_one_column_tables_of_data_stay_tables(tmp_path):
+    grid = "<w:tblGrid><w:gridCol w:w='9000'/></w:tblGrid>"
+    listing = f"<w:tbl>{grid}{cells('项目名称')}{cells('劳动模范荣誉津贴')}{cells('困难职工帮扶')}</w:tbl>"
+    boxed_note = f"<w:tbl>{grid}{cells('注：本部门无政府性基金预算，故本表为空表。')}</w:tbl>"
+    doc = read_docx(make_docx(tmp_path, p("项目清单") + listing + p("说明") + boxed_note))
+    assert [t.n_rows for t in doc.tables] == [3, 1]
+    # a table with a nested table but more than one column is a table of data
+    nested = "<w:tbl>" + cells("甲", "乙") + f"<w:tr>{tc('丙')}<w:tc>{expense_table()}<w:p/></w:tc></w:tr></w:tbl>"
+    (t,) = read_docx(make_docx(tmp_path, nested, name="nested.docx")).tables
+    assert t.n_rows == 2 and "合计 100.00 60.00 40.00" in t.text(1, 1)
+
+
 # --- the seed document as Word writes it with tracked changes and page layout ------------------
 # Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
 
@@ -1218,13 +1248,21 @@ def split_tables(body):
         tbl.getnext().addnext(second)
 
 
+def one_big_table(body):
+    """The whole body laid out in a table of one cell."""
+    cell = w("tc", w("tcPr"))
+    cell.extend(child for child in list(body) if child.tag != f"{{{W}}}sectPr")
+    cell.append(w("p"))
+    body.insert(0, w("tbl", w("tblPr"), w("tblGrid", w("gridCol", w="9000")), w("tr", cell)))
+
+
 @pytest.fixture(scope="module")
 def seed_findings(seed):
     rules = load_rules()
     return rules, sorted((f.rule_id, f.message) for f in check_document(seed, rules))
 
 
-@pytest.mark.parametrize("rewrite", [moved_paragraphs, deleted_rows, split_tables])
+@pytest.mark.parametrize("rewrite", [moved_paragraphs, deleted_rows, split_tables, one_big_table])
 def test_the_seed_as_word_writes_it_reads_the_same(tmp_path, seed, seed_findings, rewrite):
     rules, expected = seed_findings
     doc = read_document(seed_as(tmp_path, rewrite))

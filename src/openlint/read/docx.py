@@ -8,6 +8,11 @@ shown by Word, absent from the text) is put back before the paragraph's text fro
 `word/numbering.xml`, read only once a paragraph is numbered (see `_docx_numbering`); in a table
 cell, from the paragraph's own w:numPr (a list continues through the cells it runs in).
 
+The body is read as Word shows it: tracked changes accepted, hidden text and ruby annotations left
+out, text boxes after the paragraph that anchors them (see `_docx_final`); a table cut in two at a
+page break with its header repeated is one table, and a table that only lays out the page (the
+whole document in one cell) is read as the body it holds.
+
 Safety: the package is opened and every part read through `_zip` (entry count, declared size and
 compression ratio checked before inflating, a hard cap while reading), so a decompression bomb is
 refused without being inflated; XML is parsed with entity expansion, DTD loading and network
@@ -570,12 +575,14 @@ class _BodyReader:
         self._numbered_cells: set = set()  # table-cell paragraphs with their own w:numPr (`prepare`)
         self.pictures: list = []  # w:drawing and w:pict elements (`prepare`)
         self.unshown: list = []  # elements of shapes Word does not show as written (`prepare`, `_docx_final`)
+        self._outer_tables: set = set()  # tables holding a table (`prepare`)
 
     def prepare(self, body: etree._Element, *, fast: bool) -> None:
         """One pass over the body for what needs a closer look: the paragraphs whose text is not
         simply the concatenation of their text nodes (tabs, breaks, field codes, deletions,
         drawings, text boxes; the others take a fast path), the tables the flat walk cannot read,
-        the numbered paragraphs of table cells, the pictures (`pictures`) and the shapes whose text Word does not show as written (`unshown`)."""
+        the tables holding tables, the numbered paragraphs of table cells, the pictures
+        (`pictures`) and the shapes whose text Word does not show as written (`unshown`)."""
         t = self.t
         self._fast = fast
         special = (
@@ -603,6 +610,8 @@ class _BodyReader:
                     continue
             if tag in pictures:
                 self.pictures.append(el)
+            if tag == tbl_tag:
+                self._outer_tables.update(el.iterancestors(tbl_tag))
             if not fast:
                 continue
             if tag in special_set:
@@ -622,7 +631,11 @@ class _BodyReader:
                 if para is not None:
                     out.append(para)
             elif tag == t.tbl:
-                out.append(_RawTable(self.table_rows(child)))
+                if self._is_layout_table(child):
+                    for tc in self._cells(child):
+                        self.walk(tc, out)
+                else:
+                    out.append(_RawTable(self.table_rows(child)))
             elif tag == t.sdt:
                 if self._is_toc_sdt(child):
                     continue
@@ -631,6 +644,30 @@ class _BodyReader:
                     self.walk(content, out)
             elif tag == t.customXml:
                 self.walk(child, out)
+
+    def _is_layout_table(self, tbl: etree._Element) -> bool:
+        """A table that lays out the page rather than holding data: one cell a row, holding
+        tables or headings (some offices put the whole document, or its main part, in one).
+        Its cells are read as body. Only tables holding a table, or with a one-column grid,
+        are looked at."""
+        if tbl not in self._outer_tables and not self._one_grid_column(tbl):
+            return False
+        t = self.t
+        if any(sum(1 for _ in self._children(tr, t.tc)) != 1 for tr in self._children(tbl, t.tr)):
+            return False
+        return tbl in self._outer_tables or any(self._properties(p)[1] for p in tbl.iter(t.p))
+
+    def _one_grid_column(self, tbl: etree._Element) -> bool:
+        for child in tbl:  # w:tblPr, then w:tblGrid
+            if child.tag == self.t.tblGrid:
+                return len(child) == 1
+            if child.tag == self.t.tr:
+                break
+        return False
+
+    def _cells(self, tbl: etree._Element):
+        for tr in self._children(tbl, self.t.tr):
+            yield from self._children(tr, self.t.tc)
 
     def _is_toc_sdt(self, sdt: etree._Element) -> bool:
         pr = sdt.find(self.t.sdtPr)
@@ -645,6 +682,19 @@ class _BodyReader:
         text = self.para_text(p).strip()
         if not text and not self.lists.present:
             return None
+        style, level, numpr = self._properties(p)
+        if style is not None and style.toc:
+            return None  # a table-of-contents entry repeats a heading
+        if numpr is not None or (style is not None and style.num_id is not None):
+            # counted even when empty: Word shows the number of an empty list paragraph
+            text = join_label(self._list_prefix(numpr, style), text)  # not when typed as well
+        if not text:
+            return None
+        return _Para(text, p, style, level)
+
+    def _properties(self, p: etree._Element) -> tuple[_StyleInfo | None, int | None, etree._Element | None]:
+        """A paragraph's style, heading level (its own outline level, else its style's) and
+        w:numPr."""
         t = self.t
         style = self.default
         level: int | None = None
@@ -660,16 +710,9 @@ class _BodyReader:
                     level = v + 1 if v is not None and 0 <= v <= 8 else 0  # 0: explicitly body text
                 elif tag == t.numPr:
                     numpr = el
-        if style is not None and style.toc:
-            return None  # a table-of-contents entry repeats a heading
-        if numpr is not None or (style is not None and style.num_id is not None):
-            # counted even when empty: Word shows the number of an empty list paragraph
-            text = join_label(self._list_prefix(numpr, style), text)  # not when typed as well
-        if not text:
-            return None
         if level is None:
             level = style.level if style is not None else None
-        return _Para(text, p, style, level or None)
+        return style, level or None, numpr
 
     def _numbered_line(self, p: etree._Element, text: str) -> str:
         """A table-cell paragraph's line with the number Word shows before it, from the paragraph's
