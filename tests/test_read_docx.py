@@ -1162,6 +1162,22 @@ def test_one_column_tables_of_data_stay_tables(tmp_path):
     assert t.n_rows == 2 and "合计 100.00 60.00 40.00" in t.text(1, 1)
 
 
+def test_word_macro_and_template_files_are_checked_in_a_directory(tmp_path):
+    """A directory sweep picks up Word's .docm/.dotx/.dotm and Excel's .xlsm as it does .docx and
+    .xlsx (named on the command line they were read already): they are read by their content."""
+    from openlint.lint import collect_paths
+
+    for name in ("macro.docm", "template.dotx", "macro-template.dotm"):
+        (tmp_path / name).write_bytes(SEED_DOCX.read_bytes())
+    (tmp_path / "tables.xlsm").write_bytes((FIX / "xlsx" / "shanghai-putuo-template-2026-dept-budget-XX.xlsx").read_bytes())
+    found = collect_paths([str(tmp_path)])
+    assert sorted(Path(f).name for f in found) == ["macro-template.dotm", "macro.docm", "tables.xlsm", "template.dotx"]
+    for path in found:
+        doc = read_document(path)
+        assert doc.readable and doc.problems == (), path
+        assert doc.format == ("xlsx" if path.endswith(".xlsm") else "docx")
+
+
 # --- the seed document as Word writes it with tracked changes and page layout ------------------
 # Each rewrite keeps what Word shows, so the document read and its findings must stay the same.
 

@@ -11,7 +11,12 @@ from openlint.findings import CATEGORIES, FileProblem, Finding, Report, Severity
 from openlint.judge.engine import RuleSet, check_document
 from openlint.read import read_document
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".txt", ".html", ".htm", ".mht", ".mhtml")
+# Word's macro-enabled and template files (.docm, .dotx, .dotm) and Excel's macro-enabled workbooks
+# (.xlsm) are the same packages as .docx and .xlsx, read by their content
+SUPPORTED_SUFFIXES = (
+    ".pdf", ".docx", ".docm", ".dotx", ".dotm", ".doc", ".wps", ".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html",
+    ".htm", ".mht", ".mhtml",
+)
 _PAGE_SUFFIXES = (".html", ".htm")
 _PAGE_FOLDER_SUFFIXES = ("_files", ".files")  # browsers' and Word's names for a saved page's folder
 

@@ -29,6 +29,8 @@ _EXT_FORMAT = {
     ".pdf": "pdf",
     ".docx": "docx",
     ".docm": "docx",
+    ".dotx": "docx",
+    ".dotm": "docx",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
     ".xls": "xls",
