@@ -1292,3 +1292,19 @@ def test_the_seed_as_word_writes_it_reads_the_same(tmp_path, seed, seed_findings
 
     assert [framed(t) for t in doc.tables] == [framed(t) for t in seed.tables]
     assert sorted((f.rule_id, f.message) for f in check_document(doc, rules)) == expected
+
+
+def test_a_compression_method_zipfile_lacks_is_named_not_called_damage(tmp_path):
+    """Some zip tools write Deflate64 (method 9), which Python's zipfile cannot inflate: the file
+    is not damaged, and the message says what to do."""
+    path = Path(make_docx(tmp_path, p("一、部门职责")))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("word/document.xml", f"<w:document xmlns:w='{W}'><w:body>{p('一、部门职责')}</w:body></w:document>")
+    data = bytearray(path.read_bytes())
+    data[8:10] = struct.pack("<H", 9)  # the local header's method
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 10:central + 12] = struct.pack("<H", 9)
+    path.write_bytes(bytes(data))
+    (problem,) = read_docx(str(path)).problems
+    assert problem.fatal
+    assert problem.message == "word/document.xml 使用了暂不支持的压缩方式（Deflate64），请用 Word 或 WPS 另存后再检查"

@@ -78,6 +78,9 @@ def check_member(info: zipfile.ZipInfo) -> None:
         raise Unreadable(f"{name} 已加密，暂不支持")
 
 
+_METHODS = {9: "Deflate64", 10: "PKWARE DCL Implode", 93: "Zstandard", 95: "XZ", 98: "PPMd"}
+
+
 def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
     """A part's bytes, refusing decompression bombs before inflating them."""
     info = zf.getinfo(name)
@@ -87,7 +90,10 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         with zf.open(info) as f:
             data = f.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+    except NotImplementedError:  # a compression method zipfile lacks (Deflate64, written by some zip tools)
+        method = _METHODS.get(info.compress_type, f"编号 {info.compress_type}")
+        raise Unreadable(f"{name} 使用了暂不支持的压缩方式（{method}），请用 Word 或 WPS 另存后再检查") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, OSError):
         raise Unreadable(f"文件已损坏：{name} 无法解压") from None
     if len(data) > MAX_MEMBER_BYTES:  # the declared size lied
         raise Unreadable(f"{name} 解压后超过 {MAX_MEMBER_BYTES // 1048576} MB 上限，疑似压缩炸弹，未读取")
