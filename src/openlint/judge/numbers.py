@@ -453,11 +453,13 @@ def total_sums(ctx: Context, tables: Any) -> list[Comparison]:
         if len(totals) != 1 or not coded or any(r.has_amounts and not r.code and r not in totals for r in rows):
             continue
         top: list[Row] = []
+        top_codes: set[str] = set()
         for row in coded:
             # (a code printed again at the same level is another row to add: the projects of a
             # 项目支出表 classified under one 项)
-            if not any(row.code.startswith(t.code) and row.code != t.code for t in top):
+            if not any(row.code[:k] in top_codes for k in range(1, len(row.code))):
                 top.append(row)
+                top_codes.add(row.code)
         out.extend(_column_sums(ctx, part, totals[0], top))
     return out
 
