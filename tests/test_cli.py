@@ -172,3 +172,16 @@ def test_wps_office_files_are_found_and_read_by_their_content(tmp_path):
 
     assert rules_of(tmp_path / "budget.wps") == rules_of(doc)
     assert rules_of(tmp_path / "tables.et") == rules_of(xls)
+
+
+def test_the_pre_commit_hook_matches_every_file_the_cli_reads():
+    import re
+
+    import yaml
+
+    from openlint.lint import SUPPORTED_SUFFIXES
+
+    hook_file = Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml"
+    (hook,) = yaml.safe_load(hook_file.read_text(encoding="utf-8"))
+    files = re.compile(hook["files"])
+    assert [s for s in SUPPORTED_SUFFIXES if not files.search("披露" + s)] == []
