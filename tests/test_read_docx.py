@@ -540,10 +540,11 @@ def test_no_body_and_bad_xml(tmp_path):
     assert problem.fatal and "不是有效的 XML" in problem.message
 
 
-def test_empty_document_has_a_note(tmp_path):
+def test_a_document_without_text_cannot_be_checked(tmp_path):
+    # (as a PDF without a text layer: no rule runs on nothing, the file is reported unreadable)
     doc = read_docx(make_docx(tmp_path, "<w:p/>"))
-    assert doc.readable and doc.blocks == ()
-    assert "没有任何文字" in doc.problems[0].message
+    assert not doc.readable and doc.blocks == ()
+    assert [p.message for p in doc.problems] == ["文档中没有任何文字内容"]
 
 
 def test_vmerge_continuation_of_a_different_width_is_a_new_cell(tmp_path):

@@ -453,3 +453,10 @@ def test_the_seed_tab_separated_reads_the_same_tables(seed):
 ])
 def test_a_tables_number_alone_is_a_preamble_line(line, preamble):
     assert is_preamble_line(line) is preamble
+
+
+def test_a_file_of_blank_lines_cannot_be_checked(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("  \n\n\t\n", encoding="utf-8")
+    doc = read_text(str(path))
+    assert not doc.readable and [p.message for p in doc.problems] == ["文件中没有任何文字内容"]

@@ -306,7 +306,7 @@ def test_sheet_without_title_is_headed_by_its_name(tmp_path):
 
 def test_no_text_at_all(tmp_path):
     doc = read_xlsx(save(openpyxl.Workbook(), tmp_path))
-    assert doc.readable and [p.message for p in doc.problems] == ["工作簿中没有任何文字内容"]
+    assert not doc.readable and [p.message for p in doc.problems] == ["工作簿中没有任何文字内容"]
 
 
 def test_huge_sheet_hits_the_table_limit(tmp_path, monkeypatch):

@@ -180,7 +180,7 @@ def _read(path: str) -> Document:
     items = _items(_strip_fields(marked).replace(_GONE, ""), row_props)
     blocks = _blocks(items, path, problems)
     if not blocks:
-        problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
+        problems.append(Problem("文档中没有任何文字内容", Location(file=path), fatal=True))  # nothing to judge
     return assemble(path, "doc", blocks, problems=problems)
 
 

@@ -186,7 +186,7 @@ def _read(path: str, package: zipfile.ZipFile | None) -> Document:
         items, path, problems, lambda para: "表" in para.text or reader.is_centred(para) or reader.is_bold(para)
     )
     if not blocks:
-        problems.append(Problem("文档中没有任何文字内容", Location(file=path)))
+        problems.append(Problem("文档中没有任何文字内容", Location(file=path), fatal=True))  # nothing to judge
     return assemble(path, "docx", blocks, problems=problems)
 
 

@@ -203,6 +203,8 @@ def read_text(path: str) -> Document:
     text, note = decode_text(data)
     if text is None:
         return fatal_document(path, "txt", note or "文件编码无法识别")
+    if not text.strip():
+        return fatal_document(path, "txt", "文件中没有任何文字内容")
     problems = [Problem(note, Location(file=path), fatal=False)] if note else []
     try:
         return parse_text(text, path, problems=problems)

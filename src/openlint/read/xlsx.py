@@ -125,7 +125,7 @@ def _read(path: str, fmt: str, load) -> Document:
         for sheet in load(path, problems):
             blocks.extend(_on_sheet(_sheet_blocks(sheet, path, problems), sheet.name))
         if not blocks:
-            problems.append(Problem("工作簿中没有任何文字内容", Location(file=path)))
+            problems.append(Problem("工作簿中没有任何文字内容", Location(file=path), fatal=True))  # nothing to judge
         return assemble(path, fmt, blocks, problems=problems)
 
     return read_guarded(path, fmt, " Excel 工作簿", read)
