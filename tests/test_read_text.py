@@ -460,3 +460,18 @@ def test_a_file_of_blank_lines_cannot_be_checked(tmp_path):
     path.write_text("  \n\n\t\n", encoding="utf-8")
     doc = read_text(str(path))
     assert not doc.readable and [p.message for p in doc.problems] == ["文件中没有任何文字内容"]
+
+
+def test_a_table_title_with_only_its_explanation_is_an_empty_table():
+    def blocks(*texts):
+        doc = assemble("t.txt", "txt", [Paragraph(t, Location("t.txt", line=n)) for n, t in enumerate(texts, 1)])
+        return doc.blocks
+
+    out = blocks("八、政府性基金预算支出表", "注：本部门无政府性基金预算支出，故本表无数据。", "九、名词解释")
+    table = out[1]
+    assert isinstance(table, Table) and table.caption == "八、政府性基金预算支出表" and table.grid == ()
+    assert [n.text for n in table.notes] == ["注：本部门无政府性基金预算支出，故本表无数据。"]
+    # a note that does not say the table is empty (a definition) leaves the title alone: the table
+    # may be on a picture, or missing
+    assert not any(isinstance(b, Table) for b in blocks("“三公”经费预算统计表", "注：“三公”经费包括因公出国（境）费……"))
+    assert not any(isinstance(b, Table) for b in blocks("本部门没有政府性基金预算支出表。", "本表无数据。"))

@@ -322,6 +322,7 @@ _CORE_ATTRIBUTES: dict[type, dict[str, Callable[[Context, Any], Any]]] = {
         "notes": lambda ctx, t: notes(ctx, t),
         "page": lambda ctx, t: t.location.page,
         "empty": lambda ctx, t: ctx.is_empty(t),
+        "rows": lambda ctx, t: t.n_rows,
     },
     Section: {
         "title": lambda ctx, s: ctx.title(s),

@@ -84,6 +84,7 @@ def assemble(
     section tree."""
     blocks = _join_split_headings(blocks)
     blocks = _toc_entries(blocks)
+    blocks = _title_only_tables(blocks)
     blocks = _attach_notes(blocks)
     blocks = _fill_section_paths(blocks)
     return Document(
@@ -214,6 +215,33 @@ def _body_start(blocks: list[Block], first: int) -> int | None:
     while start - 1 > first and isinstance(blocks[start - 1], Heading) and blocks[start - 1].level < blocks[start].level:
         start -= 1
     return start if start - first >= 3 else None
+
+
+# a table's title: ends with 表, perhaps followed by （空表） or （单位：万元）
+_TABLE_TITLE = re.compile(r"表(?:[（(][^（()）]{0,12}[)）])?$")
+# an empty table's explanation (with or without 注：)
+_SAYS_EMPTY = re.compile(r"空表|无数据|表为空|此表无|本表无")
+
+
+def _title_only_tables(blocks: list[Block]) -> list[Block]:
+    """A table's title followed at once by its explanation (“注：本部门无政府性基金预算支出，故本表无
+    数据。”) and no grid is that table published empty: an empty table with that caption, which
+    the explanation then follows as its note."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        out.append(block)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            isinstance(block, (Heading, Paragraph))
+            and not getattr(block, "is_note", False)
+            and isinstance(following, Paragraph)
+            and len(block.text) <= 60
+            and "。" not in block.text
+            and _TABLE_TITLE.search(block.text.strip())
+            and _SAYS_EMPTY.search(following.text)
+        ):
+            out.append(Table(caption=block.text.strip(), grid=(), location=block.location))
+    return out
 
 
 def _attach_notes(blocks: list[Block]) -> list[Block]:
