@@ -159,6 +159,8 @@ def test_unit_codes_are_no_classification_codes():
     assert pairs(t) == []
     t = grid("部门代码|部门名称|合计", "205|某某部门|100.00")  # the header says so, whatever the name
     assert pairs(t) == []
+    t = grid("序号|项目名称|金额", "217|道路维修|1.00", "218|路灯更换|2.00")  # row numbers
+    assert pairs(t) == []
 
 
 def test_rows_naming_an_organisation_are_no_classification_rows():

@@ -281,8 +281,8 @@ def _class_column(parts: dict[int, str], c: int) -> int:
 # A column headed 单位编码 / 部门代码 / 单位名称 … lists the budget units (the by-unit tables of the
 # 预算管理一体化 printouts: 301 云溪县教育局, 301001 云溪县教育局（本级）): its numbers are unit codes,
 # which collide with classification codes (301 工资福利支出, 205 教育支出). Classification code columns
-# are headed 科目编码, 功能分类科目编码, 类 | 款 | 项, 编码 ….
-_UNIT_HEADER = re.compile(r"(单位|部门|机构)(编码|代码|编号|名称)")
+# are headed 科目编码, 功能分类科目编码, 类 | 款 | 项, 编码 …. Nor is a column of row numbers (序号 218).
+_UNIT_HEADER = re.compile(r"(单位|部门|机构)(编码|代码|编号|名称)|^(序号|行次|栏次)$")
 # a name column of projects (项目支出表: 功能分类科目编码 | 项目名称): the code classifies the project,
 # the name is the project's, not the code's
 _PROJECT_HEADER = re.compile(r"^项目(名称)?$")
