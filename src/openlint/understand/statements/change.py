@@ -127,6 +127,16 @@ _OPENS_PARAGRAPHS = re.compile(r"(?:如下|其中)[：:]?\s*$")  # a passage who
 _ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下|具体为|具体是|具体包括)")
 
 
+_PART_END = re.compile(r"[；;。]")
+
+
+def _first_part_end(text: str, start: int) -> int:
+    """Where the first part after "其中"/"具体为" ends: a list whose first part states no change
+    ("其中公务用车购置费0万元，公务用车运行费12.00万元；") gives amounts, not the reasons' carriers."""
+    end = _PART_END.search(text, start)
+    return end.start() if end else len(text)
+
+
 def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], following: str = "") -> list[tuple[str, bool, str]]:
     """(reason, itemised, the direction word of "减少的主要原因") for each change of `matches` over
     `text` (and the next paragraph, `following`).
@@ -181,7 +191,8 @@ def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], followin
         # 公务接待32批次", answer for nothing)
         parts = _ITEMISED.match(text, t.end())
         itemised = parts is not None and (not text[parts.end():].strip("：:，, ")
-                                          or _ANY_DIRECTION.search(text, parts.end()) is not None
+                                          or _ANY_DIRECTION.search(text, parts.end(), _first_part_end(text, parts.end()))
+                                          is not None
                                           or _OPENS_PARAGRAPHS.search(text) is not None)
         found = own_reason(i, t.end())
         if found is None:
