@@ -299,7 +299,7 @@ def test_code_and_name_in_one_cell():
 
 
 def test_numbers_with_units_are_not_codes():
-    t = grid("项目|说明", "车辆|310元", "年度|202年", "人大|[20101]人大事务")
+    t = grid("项目|说明", "车辆|310元", "年度|202年", "培训|326人次", "住户|120户", "人大|[20101]人大事务")
     assert pairs(t) == [("20101", "人大事务")]
 
 

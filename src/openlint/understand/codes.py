@@ -208,6 +208,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TOTAL = re.compile(r"合计|总计|小计")
 _CODE_START = frozenset("0123456789[【")
 _UNIT_START = frozenset("万元亿年月日个次件辆台套份")  # "310元", "202年": a number with its unit, not a code
+# "326人次", "120户": a count whose unit could start a name (人大事务) — the whole name is the unit
+_UNIT_NAME = re.compile(r"^(人次|人|户|名|家|平方米|天)[)）]?$")
 _CODE_AND_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?[\s:：]*([\u4e00-\u9fff].*)$")
 
 
@@ -406,7 +408,8 @@ def table_codes(table: Table) -> list[CodeRow]:
                         code = None  # a 2-digit number in the 类 column: not a code
             if code is None:
                 both = _CODE_AND_NAME.match(t)
-                if both and system_of(both.group(1)) and len(both.group(2)) >= 2 and both.group(2)[0] not in _UNIT_START:
+                if both and system_of(both.group(1)) and len(both.group(2)) >= 2 and both.group(2)[0] not in _UNIT_START \
+                        and not _UNIT_NAME.match(both.group(2)):
                     # "[2010101]行政运行" or "2010101 行政运行" in one cell
                     code, name = both.group(1).replace(" ", ""), both.group(2)
                     values = tuple(v for v in (parse_amount(x) for x in texts[c + 1 :] if x) if v is not None)

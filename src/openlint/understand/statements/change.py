@@ -127,6 +127,13 @@ _OPENS_PARAGRAPHS = re.compile(r"(?:如下|其中)[：:]?\s*$")  # a passage who
 _ITEMISED = re.compile(r"[）)]?[，,。；;：:]*(?:其中|具体情况如下|具体如下|分项情况如下|具体为|具体是|具体包括)")
 
 
+def _reason_word_lead(text: str, start: int, end: int) -> re.Match | None:
+    """"决算数小于预算数以及比上年减少的主要原因是……": a clause that opens with the reason for the
+    changes before it, naming them by their direction words and no figure of its own."""
+    found = _REASON_WORD.search(text, start, end)
+    return found if found and not any(ch.isdigit() for ch in text[start:found.start()]) else None
+
+
 _PART_END = re.compile(r"[；;。]")
 
 
@@ -172,7 +179,8 @@ def _reasons(text: str, matches: tuple[tuple[re.Match, re.Match], ...], followin
     # that reason to itself; the next paragraph's changes end the search.
     following_reason: list[re.Match | None] = [None] * (len(clauses) + 1)
     for j in range(len(clauses) - 1, -1, -1):
-        if j in in_clause and (lead := _REASON_LEAD.match(full, clauses[j][0], in_clause[j][0])):
+        if j in in_clause and (lead := _REASON_LEAD.match(full, clauses[j][0], in_clause[j][0])
+                               or _reason_word_lead(full, *clauses[j])):
             # "…增长12.08%。主要原因：项目支出增加，较上年增加1133.95万元，主要由于…": a clause that
             # opens with 原因 answers for the changes before it, whatever it says of its own
             following_reason[j] = lead
