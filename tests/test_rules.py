@@ -20,9 +20,20 @@ CASES_DIR = Path(__file__).parent / "rules"
 RULESET = load_rules()
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A rule or case named twice in one file would hide the first one's cases: an error instead."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            raise yaml.constructor.ConstructorError(None, None, f"named twice: {repeated}", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _cases():
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
         for rule_id, cases in data.items():
             for name, case in cases.items():
                 yield pytest.param(rule_id, case, id=f"{rule_id}_{name}")
