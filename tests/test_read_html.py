@@ -284,6 +284,24 @@ def test_caption_preamble_and_note(tmp_path):
     assert ("P", "部门收入情况") in texts(doc)
 
 
+def test_a_tables_own_title_row_is_its_caption_under_a_heading(tmp_path):
+    """Excel's “save as web page” (or a paste from Excel) writes the table's title and unit as its
+    first full-width rows: they are its caption and preamble even when a heading stands right above
+    it, and the heading stays a heading."""
+    body = """<h2>第二部分 2025年部门预算表</h2>
+<table x:str><tr><td colspan=3 style='text-align:center;font-weight:bold'>表1 部门收支总表</td></tr>
+<tr><td colspan=3 style='text-align:right'>单位：万元</td></tr>
+<tr><td>项目</td><td>预算数</td><td>上年数</td></tr><tr><td>合计</td><td>1.00</td><td>2.00</td></tr></table>
+<p align=center><b>表2 部门收入总表</b></p>
+<table><tr><td colspan=2>表2 部门收入总表</td></tr><tr><td>项目</td><td>金额</td></tr><tr><td>合计</td><td>1.00</td></tr></table>"""
+    doc = read(tmp_path, body)
+    assert texts(doc) == [("H2", "第二部分 2025年部门预算表"), ("T", "表1 部门收支总表"), ("T", "表2 部门收入总表")]
+    first, second = doc.tables
+    assert first.preamble == ("单位：万元",)
+    assert grid_texts(first) == [["项目", "预算数", "上年数"], ["合计", "1.00", "2.00"]]
+    assert grid_texts(second) == [["项目", "金额"], ["合计", "1.00"]]  # the title written twice is one caption
+
+
 def test_head_rows_are_header_rows(tmp_path):
     body = """<table>
 <thead><tr><td>项目</td><td>金额</td></tr><tr><td>栏次</td><td>1</td></tr></thead>

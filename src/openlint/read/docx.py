@@ -1047,7 +1047,12 @@ def compose_blocks(
             consumed.add(j)
             j -= 1
         caption = ""
-        if j >= 0 and not isinstance(items[j], _RawTable) and j not in consumed:
+        own_title = _title_row(item.rows)
+        if own_title is not None:  # the table's own title row is its caption, not the line above
+            cand = items[j] if j >= 0 and j not in consumed and not isinstance(items[j], _RawTable) else None
+            if cand is not None and _heading_level(cand) is None and _same_text(cand.text, own_title):
+                consumed.add(j)  # the same title written above the table too
+        elif j >= 0 and not isinstance(items[j], _RawTable) and j not in consumed:
             cand = items[j]
             if looks_like_caption(cand.text) and caption_ok(cand):
                 caption = cand.text
@@ -1071,6 +1076,25 @@ def compose_blocks(
         at = Location(file=path, line=lines[i]) if lines else loc
         blocks.append(Heading(item.text, level, at) if level else Paragraph(item.text, at))
     return blocks
+
+
+_COMPACT_SPACE = re.compile(r"\s+")
+
+
+def _same_text(a: str, b: str) -> bool:
+    return _COMPACT_SPACE.sub("", a) == _COMPACT_SPACE.sub("", b)
+
+
+def _title_row(rows: list[_RawRow]) -> str | None:
+    """The table's title when its first row is one cell across the table that reads like a table's
+    title (Excel writes a sheet's title so, and pages pasted from Excel keep it), None otherwise."""
+    rows = [r for r in rows if r.texts or r.before or r.after]
+    if len(rows) < 2:
+        return None
+    first = rows[0]
+    if len(first.texts) == 1 and first.texts[0] and looks_like_caption(first.texts[0]) and "表" in first.texts[0]:
+        return first.texts[0]
+    return None
 
 
 def _heading_level(para: _Para, calibrate=None) -> int | None:
@@ -1124,12 +1148,9 @@ def _make_table(
         problems.append(Problem(too_big, Location(file=path, line=line, table=caption or None)))
         return None
     # A title written as a first full-width row, then a 单位：万元 row, belong outside the grid.
-    if not caption and len(rows) > 1:
-        first = rows[0]
-        texts = [t for t in first.texts if t]
-        if len(texts) == 1 and len(first.texts) == 1 and looks_like_caption(texts[0]) and "表" in texts[0]:
-            caption = texts[0]
-            rows = rows[1:]
+    if not caption and _title_row(rows) is not None:
+        caption = rows[0].texts[0]
+        rows = rows[1:]
     if len(rows) > 1:
         first = rows[0]
         if len(first.texts) < n_cols and any(PREAMBLE.search(t) for t in first.texts):
