@@ -128,9 +128,20 @@ def test_word_table_of_contents_is_left_out(tmp_path):
     assert texts(read(tmp_path, body)) == [("H1", "一、部门主要职能")]
 
 
-def test_a_line_break_stays_inside_its_paragraph(tmp_path):
-    doc = read(tmp_path, "<p class=MsoNormal>第一行<br>\n第二行 <br/> 第三行</p><div>另一段<br></div>")
-    assert texts(doc) == [("P", "第一行\n第二行\n第三行"), ("P", "另一段")]
+def test_lines_a_line_break_separates_are_paragraphs(tmp_path):
+    """A CMS editor or a plain-text paste separates paragraphs by <br> (or <br><br>) inside one <p>
+    or <div>: each line is a paragraph, so a numbered line is a heading as it would be in a <p> of
+    its own. A heading's lines stay one heading, a cell's lines one cell."""
+    doc = read(tmp_path, "<p class=MsoNormal>第一行<br>\n第二行 <br/> 第三行</p><div>另一段<br></div>"
+                         "<div>一、主要职责<br><br>本部门负责全镇的财政工作。<br>二、机构设置<br>内设4个机构。</div>"
+                         "<h2>第一部分<br>部门概况</h2>"  # a part heading: 一、 comes out a level below
+                         "<p>收支情况如下。</p><table><tr><td>项目</td><td>本年<br>预算数</td></tr><tr><td>合计</td><td>1.00</td></tr></table>")
+    assert texts(doc) == [
+        ("P", "第一行"), ("P", "第二行"), ("P", "第三行"), ("P", "另一段"),
+        ("H3", "一、主要职责"), ("P", "本部门负责全镇的财政工作。"), ("H3", "二、机构设置"), ("P", "内设4个机构。"),
+        ("H2", "第一部分\n部门概况"), ("P", "收支情况如下。"), ("T", ""),
+    ]
+    assert grid_texts(doc.tables[0])[0] == ["项目", "本年\n预算数"]
 
 
 def test_what_a_browser_does_not_show_is_skipped(tmp_path):
@@ -212,7 +223,7 @@ def test_characters_xml_forbids_are_dropped(tmp_path):
     body = ("<style>p.x { font-weight: n\x06ormal; }</style>"
             "<p class=x>收入&#1;合计\ufffe<br>支出&#xB;合计&#12;1.00&#13;</p>")
     doc = read(tmp_path, body)
-    assert not doc.problems and texts(doc) == [("P", "收入合计\n支出合计 1.00")]
+    assert not doc.problems and texts(doc) == [("P", "收入合计"), ("P", "支出合计 1.00")]
 
 
 def test_a_page_of_only_a_table_too_big_to_build_says_so(tmp_path):

@@ -261,8 +261,11 @@ def _decode_html(data: bytes, declared: str | None) -> tuple[str | None, str | N
 
 # --- walking the page ------------------------------------------------------------------------
 
-_BR = "\ufdd0"  # noncharacters, never in a page's text: a `<br>` and a Word tab until white space is collapsed
+# Noncharacters, never in a page's text: a `<br>`, a preformatted line break and a Word tab, until
+# white space is collapsed.
+_BR = "\ufdd0"
 _TAB = "\ufdd1"
+_PRE_BR = "\ufdd2"
 _SKIPPED = tuple(
     "head title script style noscript template xml iframe object embed svg math select textarea button "
     "canvas audio video map".split()
@@ -498,7 +501,7 @@ def _drop(el: etree._Element) -> None:
 
 def _preformatted(s: str) -> str:
     """Text of a `<pre>`: its line breaks, tabs and spaces kept through white-space collapsing."""
-    return s.replace("\r\n", "\n").replace("\n", _BR).replace("\t", _TAB).replace(" ", "\xa0")
+    return s.replace("\r\n", "\n").replace("\n", _PRE_BR).replace("\t", _TAB).replace(" ", "\xa0")
 
 
 def _holding_blocks(root: etree._Element) -> set:
@@ -530,7 +533,7 @@ class _Flow:
     def text(self, s: str, line: int | None, level: int | None) -> None:
         if self._line is None:
             if not s.strip(" \t\n\r\f"):
-                if _BR in s or _TAB in s:
+                if _BR in s or _PRE_BR in s or _TAB in s:
                     self._pieces.append(s)
                 return  # white space before a paragraph's text shows nothing
             self._line, self._level, self._block = line, level, self.block
@@ -542,22 +545,27 @@ class _Flow:
 
     def paragraph(self, block: etree._Element, level: int | None) -> None:
         """A whole paragraph: the text inside `block`."""
-        text = _collapse(_text_of(block))
-        if self._label is not None:
-            text = join_label(self._label, text)
-            self._label = None
-        if text:
-            self.add(_Para(text, level, block), block.sourceline)
+        self._add_lines(_text_of(block), level, block, block.sourceline)
+        self._label = None
 
     def end_paragraph(self) -> None:
         if self._line is not None:
-            text = join_label(self._label, _collapse("".join(self._pieces)))
-            if text:
-                self.add(_Para(text, self._level, self._block), self._line)
+            self._add_lines("".join(self._pieces), self._level, self._block, self._line)
             self._line = self._level = None
         if self._pieces:
             self._pieces = []
         self._label = None
+
+    def _add_lines(self, raw: str, level: int | None, block: etree._Element, line: int | None) -> None:
+        """A paragraph's text, a paragraph a line: pages written by a CMS editor or pasted as
+        plain text separate paragraphs by `<br>` (一、部门职责<br>本部门…<br>二、…), which a
+        browser shows as lines of their own. A heading's lines are one heading."""
+        texts = [_collapse(raw)] if level else _lines(raw)
+        if texts and self._label is not None:
+            texts[0] = join_label(self._label, texts[0])
+        for text in texts:
+            if text:
+                self.add(_Para(text, level, block), line)
 
     def add(self, item, line: int | None) -> None:
         self.items.append(item)
@@ -571,9 +579,18 @@ def _collapse(raw: str) -> str:
     """A paragraph's text as a browser shows it: a run of white space one space (Word and
     LibreOffice wrap long source lines at spaces), `<br>` a newline, `&nbsp;` a space."""
     text = _SPACE_RUN.sub(" ", raw).replace("\xa0", " ")
-    if _BR in text:
-        text = "\n".join(line.strip(" ") for line in text.split(_BR))
+    if _BR in text or _PRE_BR in text:
+        text = "\n".join(line.strip(" ") for line in re.split(f"[{_BR}{_PRE_BR}]", text))
     return text.replace(_TAB, "\t").strip()
+
+
+def _lines(raw: str) -> list[str]:
+    """The lines of a paragraph's text that `<br>`s separate, each as `_collapse` gives it; none
+    empty."""
+    if _BR not in raw:
+        text = _collapse(raw)
+        return [text] if text else []
+    return [text for text in map(_collapse, raw.split(_BR)) if text]
 
 
 def _text_of(el: etree._Element) -> str:
@@ -692,8 +709,7 @@ class _Walker:
             else:  # most cells: their paragraphs as `_Flow.paragraph` takes them, without a flow
                 items, lines = [], []
                 for p in whole:
-                    text = _collapse(_text_of(p))
-                    if text:
+                    for text in _lines(_text_of(p)):
                         items.append(_Para(text, None, p))
                         lines.append(p.sourceline)
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
