@@ -545,6 +545,48 @@ def test_a_site_page_around_the_document_adds_no_findings(tmp_path, saved_page):
     assert findings(site) == findings(saved_page[0])
 
 
+OLD_CMS_PAGE = """<html><head><meta charset="utf-8"></head><body>
+<table width=1000><tr><td><img src="/images/banner.jpg" width=1000 height=120></td></tr>
+<tr><td><a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | <a href="/xxgk/">信息公开</a> | <a href="/hdjl/">互动交流</a></td></tr></table>
+<table width=1000><tr><td>您现在的位置：首页 &gt; 信息公开 &gt; 财政预决算</td></tr></table>
+<table width=1000><tr><td>
+<p align=center><font size=5><b>青石镇人民政府2025年部门预算</b></font></p>
+<p align=center>发布时间：2025-02-10 &nbsp;来源：青石镇 &nbsp;【字号：大 中 小】</p>
+<div>发布时间：2025-02-10 10:32 来源：青石镇 阅读：356</div>
+<p><strong>目录</strong></p>
+<table><tr><td><a href="/a/p1.html">第一部分 部门概况</a></td></tr><tr><td><a href="/a/p2.html">第二部分 部门预算表</a></td></tr></table>
+<p><strong>一、主要职责</strong></p><p>负责全镇经济社会发展，详见<a href="/a/zz.html">本镇职责</a>。</p>
+<table border=1><tr><td>项目</td><td>金额</td></tr><tr><td><a href="/a/x.html">一般公共服务支出</a></td><td>1.00</td></tr></table>
+<p align=right>【打印本页】【关闭窗口】</p>
+</td></tr></table>
+<table width=1000><tr><td>相关文章：</td></tr>
+<tr><td><a href="/a/1.html">青石镇人民政府2024年部门决算</a></td><td>2024-09-10</td></tr>
+<tr><td><a href="/a/3.html">云岭县财政局2025年部门预算</a></td><td>2025-02-08</td></tr></table>
+<table width=1000><tr><td align=center>版权所有：云岭县人民政府<br>网站标识码：5300000001 &nbsp; 滇ICP备05001234号<br>政府网站找错</td></tr></table>
+</body></html>"""
+
+
+def test_an_old_site_laid_out_in_tables_keeps_only_the_document(tmp_path):
+    """An old CMS lays the page out in tables, without class names: its menu bar, a table of
+    相关文章 (titles of other documents and their dates), the breadcrumb, 字号 and 打印本页 lines
+    and the licence footer, links or plain text, are not the document's. A 目录 of links to the
+    document's own parts stays, and so does a data table's linked item."""
+    path = tmp_path / "page.html"
+    path.write_text(OLD_CMS_PAGE, encoding="utf-8")
+    doc = read_document(str(path))
+    assert texts(doc) == [
+        ("P", "青石镇人民政府2025年部门预算"), ("T", "目录"),
+        ("H2", "一、主要职责"), ("P", "负责全镇经济社会发展，详见本镇职责。"), ("T", ""),
+    ]
+    toc, data = doc.tables
+    assert grid_texts(toc) == [["第一部分 部门概况"], ["第二部分 部门预算表"]]
+    assert grid_texts(data) == [["项目", "金额"], ["一般公共服务支出", "1.00"]]
+    toc_table = re.search(r"<table><tr><td><a href=\"/a/p1.*?</table>", OLD_CMS_PAGE).group(0)
+    toc_list = '<ul><li><a href="/a/p1.html">第一部分 部门概况</a></li><li><a href="/a/p2.html">第二部分 部门预算表</a></li></ul>'
+    path.write_text(OLD_CMS_PAGE.replace(toc_table, toc_list), encoding="utf-8")
+    assert [text for _, text in texts(read_document(str(path)))[1:4]] == ["目录", "第一部分 部门概况", "第二部分 部门预算表"]
+
+
 def test_links_inside_the_document_stay(tmp_path):
     page = WORD_HEAD + """<p><a href="#_Toc1">一、部门主要职能</a></p>
 <p>详见附件，或登录<a href="http://www.example.gov.cn/">区政府网站</a>查询本部门2024年预算的全部内容。</p>""" + WORD_TAIL

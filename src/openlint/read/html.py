@@ -39,7 +39,7 @@ from openlint.model import Document, Location, Problem
 from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
 from openlint.read.docx import _TABLE_WORDS, _pictures_problem, _RawRow, _RawTable, compose_blocks, table_shot_size
-from openlint.read.structure import LINKED_SHARE, assemble
+from openlint.read.structure import LINKED_SHARE, TOC_TITLES, assemble
 from openlint.read.text import (
     MAX_FILE_BYTES,
     MAX_TEXT_BYTES,
@@ -394,19 +394,90 @@ def _drop_site_chrome(root: etree._Element, source: str) -> None:
             text = _text_of(el)
             if len(text) < 400 and "索引号" in text and len(_INDEX_FIELDS.findall(text)) >= 2:
                 chrome.append(el)
+    chrome += _linked_blocks(root)
+    for el in chrome:
+        _drop(el)
+    _drop_site_lines(root)
+
+
+def _linked_blocks(root: etree._Element) -> list[etree._Element]:
+    """The blocks most of whose text is links to other pages: paragraphs, list items, and in a
+    table laid out as the page (an old CMS has no class names to go by) a whole table of links
+    (相关文章: titles and their dates) or a cell of several links (a menu bar). A cell holding
+    one link is left alone: a data table's cell may link its own item. A 目录 of links stays."""
     linked: dict = {}  # block → characters of its text in links to other pages
+    links: dict = {}  # table cell → number of such links
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
+        count = _letters(_text_of(a))
         block = next((b for b in a.iterancestors() if b.tag in _TEXT_BLOCKS), None)
         if block is not None:
-            linked[block] = linked.get(block, 0) + len(_COMPACT.sub("", _text_of(a)))
+            linked[block] = linked.get(block, 0) + count
+        for up in a.iterancestors("td", "th", "table"):
+            linked[up] = linked.get(up, 0) + count
+            if up.tag != "table":
+                links[up] = links.get(up, 0) + 1
+    found = []
     for block, count in linked.items():
-        if count and count >= LINKED_SHARE * len(_COMPACT.sub("", _text_of(block))):
-            chrome.append(block)
-    for el in chrome:
-        _drop(el)
+        if block.tag in ("td", "th") and links[block] < 2:
+            continue
+        if count and count >= LINKED_SHARE * _letters(_text_of(block)) and not _is_toc(block):
+            found.append(block)
+    return found
+
+
+def _letters(text: str) -> int:
+    """How much text there is to read: white space, punctuation (a menu's separators) and dates (a
+    linked title's, beside it) left out."""
+    return len(_COMPACT.sub("", _DATE.sub("", text)))
+
+
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?")
+
+
+_TOC_PARTS = frozenset(("li", "td", "th", "tr", "thead", "tbody", "tfoot"))
+
+
+def _is_toc(el: etree._Element) -> bool:
+    """Part of a table of contents (a list or table with 目录 above it or at its start), whose
+    links may lead to the pages of the document's parts."""
+    while el.tag in _TOC_PARTS and el.getparent() is not None:
+        el = el.getparent()
+    if _COMPACT.sub("", _text_of(el)).startswith(TOC_TITLES):
+        return True
+    before = el.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    return before is not None and _COMPACT.sub("", _text_of(before)) in TOC_TITLES
+
+
+# What a site writes around its documents as plain text, not links: the breadcrumb, the font-size
+# switch and print/close buttons, the licence footer (ICP备…号, 网站标识码), the line of 发布时间,
+# 来源 and 浏览次数 under the title.
+_SITE_LINE = re.compile(
+    r"^(?:您现在的位置|您当前的位置|当前位置|您的位置|所在位置)\s*[:：]"
+    r"|字号\s*[:：]?\s*[【\[]?\s*[大中小]\s*[大中小]\s*[大中小]"
+    r"|打印本页|关闭窗口|ICP备\s*\d|公网安备\s*\d|网站标识码"
+    r"|^(?:发布时间|发布日期)\s*[:：]\s*\d{4}.{0,60}(?:来源|作者|浏览|阅读|点击)"  # the article's line of site data
+)
+_SITE_LINE_MAX_CHARS = 200  # a longer block holds the document's text too
+
+
+def _drop_site_lines(root: etree._Element) -> None:
+    """Take out the innermost short blocks whose text is one of a site's own lines (`_SITE_LINE`)."""
+    found = []
+    for el in root.iter(*_TEXT_BLOCKS, "td", "th"):
+        text = _collapse(_text_of(el))
+        if len(text) <= _SITE_LINE_MAX_CHARS and _SITE_LINE.search(text) and el.find(".//table") is None:
+            found.append(el)
+    holding = set()  # the blocks around a found one: only the innermost goes
+    for el in found:
+        holding.update(el.iterancestors())
+    for el in found:
+        if el not in holding:
+            _drop(el)
 
 
 _CHROME_MAX_CHARS = 300  # an element named as furniture but holding more text than this is the document
