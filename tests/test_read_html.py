@@ -403,6 +403,32 @@ def test_pages_that_cannot_be_read_give_one_fatal_problem(tmp_path):
     assert "编码" in messages["bad-bytes.html"]
 
 
+def test_a_page_without_its_article_is_one_input_error(tmp_path):
+    """A site's page whose article was loaded by script, sits in an iframe, or never came (an error
+    page): what is left (menu, title, footer) is not a document to check for missing sections."""
+    site = ('<html><head><title>青石镇人民政府2025年部门预算_云岭县人民政府</title></head><body>'
+            '<div class="nav"><a href="/">首页</a> <a href="/xxgk/">信息公开</a></div>'
+            '<h1>青石镇人民政府2025年部门预算</h1><div class="content">{content}</div>'
+            '<div class="footer">主办：云岭县人民政府办公室</div></body></html>')
+    cases = {
+        "script.html": site.format(content=""),
+        "frame.html": site.format(content='<iframe src="/u/cms/2025/qsz.html" width="100%"></iframe>'),
+        "404.html": "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center>"
+                    "<hr><center>nginx</center></body></html>",
+    }
+    messages = {}
+    for name, page in cases.items():
+        path = tmp_path / name
+        path.write_text(page, encoding="utf-8")
+        messages[name] = only_fatal(read_document(str(path)))
+    assert messages["script.html"] == html_reader.MSG_NO_ARTICLE
+    assert messages["frame.html"] == html_reader.MSG_IN_FRAME.format(src="/u/cms/2025/qsz.html")
+    assert messages["404.html"] == html_reader.MSG_ERROR_PAGE.format(title="404 Not Found")
+    path = tmp_path / "article.html"  # the article there, a frame beside it (a video, a share box)
+    path.write_text(site.format(content='<p>本部门负责全镇的财政工作。</p><iframe src="/v.html"></iframe>'), encoding="utf-8")
+    assert texts(read_document(str(path))) == [("H1", "青石镇人民政府2025年部门预算"), ("P", "本部门负责全镇的财政工作。")]
+
+
 def test_broken_markup_is_read_leniently(tmp_path):
     path = tmp_path / "broken.html"
     path.write_bytes("<html><body><p>一、概况<p>正文<table><tr><td>项目<td>金额<tr><td>合计<td>1.00</table><div><b>未闭合".encode())

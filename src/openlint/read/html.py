@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from openlint._slots import direct_init
-from openlint.model import Document, Location, Problem
+from openlint.model import Document, Location, Paragraph, Problem, Table
 from openlint.read._docx_numbering import _CLOSED, join_label
 from openlint.read._zip import Unreadable
 from openlint.read.docx import _TABLE_WORDS, _pictures_problem, _RawRow, _RawTable, compose_blocks, table_shot_size
@@ -52,6 +52,9 @@ from openlint.read.text import (
 MSG_NO_TEXT = "网页中没有任何文字内容"
 MSG_TOO_DEEP = "网页的元素嵌套过深（超过 256 层），其后的内容未能读取"
 MSG_ONLY_IMAGES = "网页中没有文字内容，只有图片，无法检查（请取得文字版的网页、Word 或 PDF 文件）"
+MSG_NO_ARTICLE = "网页中没有正文，只有网站的导航、标题或页脚（正文可能由脚本加载：请在浏览器中打开后另存或复制正文）"
+MSG_IN_FRAME = "网页中没有正文：正文在内嵌框架（iframe）中，地址是 {src}，请打开该地址另存后检查"
+MSG_ERROR_PAGE = "网页是一个错误页面（{title}），没有正文"
 
 _MAX_DEPTH = 400  # libxml2 stops reading at 256 levels; a guard should a later version go deeper
 _MAX_COLSPAN = 1000  # as browsers cap them
@@ -114,6 +117,7 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     if root is None:
         raise Unreadable(MSG_NO_TEXT)
     _apply_class_styles(root)
+    site_page = _site_page(root)  # before tidying drops the frames and the head
     flow = _Flow(root)
     _Walker(root, _tidy(root, text)).walk(root, flow, None, 0)
     flow.end_paragraph()
@@ -129,7 +133,48 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
         if len(problems) > before:  # a page of nothing but a table too big to build: say so, not “no text”
             raise Unreadable(problems[before].message)
         raise Unreadable(MSG_ONLY_IMAGES if root.find(".//img") is not None else MSG_NO_TEXT)
+    if site_page and not pictures and not _has_article(blocks):  # checking its title and menu tells nothing
+        raise Unreadable(MSG_TOO_DEEP if any(p.message == MSG_TOO_DEEP for p in problems) else site_page)
     return assemble(path, "html", blocks, problems=problems)
+
+
+_ERROR_TITLE = re.compile(
+    r"\b(?:400|401|403|404|500|502|503)\b|Not Found|Forbidden|Internal Server Error|Bad Gateway|Service Unavailable"
+    r"|页面不存在|页面未找到|找不到(?:该|此|您)?(?:访问的|要访问的)?(?:页面|网页)|访问出错|无权访问",
+    re.IGNORECASE,
+)
+
+
+def _site_page(root: etree._Element) -> str | None:
+    """What to say of this page should it hold no article (see `_has_article`): a page with a frame
+    holds it there, an error page (404 Not Found) has none, a site's page (links to other pages)
+    has only its furniture; None for a page that is none of these (a short page is a short
+    document)."""
+    frame = next((el.get("src").strip() for el in root.iter("iframe", "frame") if (el.get("src") or "").strip()), None)
+    if frame:
+        return MSG_IN_FRAME.format(src=frame[:200])
+    for el in root.iter("title", "h1"):
+        title = _collapse(_text_of(el))
+        if len(title) <= 60 and _ERROR_TITLE.search(title):
+            return MSG_ERROR_PAGE.format(title=title)
+    if any((a.get("href") or "#").strip()[:1] not in ("#", "") for a in root.iter("a")):
+        return MSG_NO_ARTICLE
+    return None
+
+
+_SENTENCE_MARKS = re.compile(r"[。，；！？]")
+_SENTENCE_CHARS = 40
+
+
+def _has_article(blocks) -> bool:
+    """A table, or a paragraph that reads as a sentence: what is left of a site's page once its
+    furniture is out is at most a title and a line or two."""
+    for block in blocks:
+        if isinstance(block, Table):
+            return True
+        if isinstance(block, Paragraph) and (_SENTENCE_MARKS.search(block.text) or len(block.text) >= _SENTENCE_CHARS):
+            return True
+    return False
 
 
 # --- styles given by class ---------------------------------------------------------------------
