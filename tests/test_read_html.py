@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.mime.image
 import email.mime.multipart
 import email.mime.text
+import quopri
 import re
 from pathlib import Path
 
@@ -494,6 +495,22 @@ def test_a_web_archive_is_read_through_its_page(tmp_path):
     assert texts(doc) == [("H1", "一、部门概况"), ("P", "收支情况如下。"), ("T", "")] and doc.problems == ()
     path.write_bytes(email.mime.multipart.MIMEMultipart("related").as_bytes())
     assert "text/html" in only_fatal(read_document(str(path)))
+
+
+def test_a_truncated_web_archive_is_read_up_to_where_it_stops(tmp_path):
+    """A .mht cut off (a download that stopped): its page's last character is cut in the middle,
+    in quoted-printable (=E6=94=B). What is there is read, with a note that the rest is missing."""
+    page = "<html><body><h1>一、部门概况</h1><p>收支情况如下。</p><p>农村综合改革支出</p></body></html>"
+    body = quopri.encodestring(page.encode("utf-8")).decode("ascii")
+    head = ("From: <Saved by Blink>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n"
+            "\tboundary=\"----B\"\r\n\r\n\r\n------B\r\nContent-Type: text/html\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+    path = tmp_path / "page.mht"
+    path.write_bytes((head + body[: body.rindex("=E6=94=AF") + 8]).encode("ascii"))  # in 支: =E6=94=A
+    doc = read_document(str(path))
+    assert texts(doc) == [("H1", "一、部门概况"), ("P", "收支情况如下。"), ("P", "农村综合改革")]
+    (note,) = doc.problems
+    assert note.message == html_reader.MSG_CUT and not note.fatal
 
 
 def test_directory_scans_take_pages_but_not_their_folders(tmp_path):

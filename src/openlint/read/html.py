@@ -52,6 +52,7 @@ from openlint.read.text import (
 MSG_NO_TEXT = "网页中没有任何文字内容"
 MSG_TOO_DEEP = "网页的元素嵌套过深（超过 256 层），其后的内容未能读取"
 MSG_ONLY_IMAGES = "网页中没有文字内容，只有图片，无法检查（请取得文字版的网页、Word 或 PDF 文件）"
+MSG_CUT = "网页文件不完整（在末尾被截断），已读取截断前的内容"
 MSG_NO_ARTICLE = "网页中没有正文，只有网站的导航、标题或页脚（正文可能由脚本加载：请在浏览器中打开后另存或复制正文）"
 MSG_IN_FRAME = "网页中没有正文：正文在内嵌框架（iframe）中，地址是 {src}，请打开该地址另存后检查"
 MSG_ERROR_PAGE = "网页是一个错误页面（{title}），没有正文"
@@ -103,9 +104,17 @@ def _archived_page(data: bytes) -> tuple[bytes, str | None]:
 def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
     """The document in a web page's bytes (`charset`: as declared by what held the page)."""
     text, note = _decode_html(data, charset)
+    problems = []
     if text is None:
-        raise Unreadable(note or "网页编码无法识别")
-    problems = [Problem(note, Location(file=path))] if note else []
+        whole = _without_cut_character(data)
+        if whole is None:
+            raise Unreadable(note or "网页编码无法识别")
+        text, note = _decode_html(whole, charset)
+        if text is None:
+            raise Unreadable(note or "网页编码无法识别")
+        problems.append(Problem(MSG_CUT, Location(file=path), unread=True))
+    if note:
+        problems.insert(0, Problem(note, Location(file=path)))
     declaration = _XML_DECLARATION.match(text)
     if declaration:  # lxml takes no encoding declaration with text already decoded
         text = text[declaration.end() :]
@@ -264,6 +273,21 @@ _CODEC_OF_LABEL = {
 _WESTERN = frozenset(
     "iso-8859-1 iso8859-1 latin1 latin-1 l1 us-ascii ascii windows-1252 cp1252 x-cp1252".split()
 )
+
+
+_CUT_TAIL = 8  # bytes: a character cut off, and what an archive's encoding left of it (=E6=94=B → E6 94 '=B')
+
+
+def _without_cut_character(data: bytes) -> bytes | None:
+    """A page cut off in the middle of a character (a download or a .mht truncated): its bytes
+    before that character, when they decode as UTF-8 or GB18030 up to their last few; else None."""
+    for codec in ("utf-8", "gb18030"):
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(data) - _CUT_TAIL:
+                return data[: exc.start]
+    return None
 
 
 def _declared_charset(data: bytes) -> str | None:
