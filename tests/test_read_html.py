@@ -478,6 +478,16 @@ def test_pages_are_told_from_text_by_their_content(tmp_path):
     assert doc.format == "html" and "扩展名与内容不符" in doc.problems[0].message
 
 
+def test_a_json_api_response_saved_as_a_page_is_one_input_error(tmp_path):
+    """A site that loads its article by script serves it from an API: saving that address gives
+    JSON, not a page (its HTML inside a string)."""
+    assert sniff(b'\n {"code":200,"data":{"content":"<p>x</p>"}}') == "json"
+    assert sniff(b'[{"title": "x"}]') == "json" and sniff(b"[1] \xe5\x89\x8d\xe8\xa8\x80") == "text"
+    path = tmp_path / "page.html"
+    path.write_text('{"code": 200, "data": {"title": "部门预算", "content": "<p>一、部门职责</p>"}}', encoding="utf-8")
+    assert "JSON" in only_fatal(read_document(str(path)))
+
+
 def archive(page: str, charset: str) -> bytes:
     """A single-file web archive as Word saves one: the page quoted-printable, an image beside it."""
     message = email.mime.multipart.MIMEMultipart("related")

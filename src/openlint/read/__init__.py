@@ -6,7 +6,8 @@ a zip holding `xl/workbook.xml` → .xlsx reader, another zip → .docx reader (
 .doc reader when it holds a `WordDocument` stream (either also when only the name says so, which
 then reports the damage), refused otherwise (encrypted Office file, .ppt …), markup that opens
 like a web page (`<html`, `<!DOCTYPE html`, `<table` … at the start) or a single-file web archive
-(MIME multipart/related) → HTML reader, anything else that decodes as text → text reader. A file
+(MIME multipart/related) → HTML reader, JSON (a site's API response saved as a page) refused,
+anything else that decodes as text → text reader. A file
 that cannot be read gives a document with one fatal problem; nothing raises.
 
 The readers are imported lazily so that importing `openlint.read` (e.g. for `structure`)
@@ -64,7 +65,8 @@ _BINARY = (
 
 
 def sniff(head: bytes) -> str:
-    """The kind of file the first bytes say it is: pdf, zip, ole, binary:<what>, html, text."""
+    """The kind of file the first bytes say it is: pdf, zip, ole, binary:<what>, xml-spreadsheet,
+    json, html, text."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_ZIP_MAGICS):
@@ -80,6 +82,8 @@ def sniff(head: bytes) -> str:
         return "binary:二进制文件"
     if _is_xml_spreadsheet(head):
         return "xml-spreadsheet"
+    if _JSON_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+        return "json"
     return "html" if _is_html(head) or _is_web_archive(head) else "text"
 
 
@@ -90,6 +94,11 @@ def _is_xml_spreadsheet(head: bytes) -> bool:
     return start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head \
         and re.search(rb"<(?:\w+:)?Workbook\b", head) is not None
 
+
+# A JSON document (a site's API response saved as .html): an object with a key, or an array of
+# objects, arrays or strings. No disclosure's text starts so.
+_JSON_START = re.compile(rb'\s*(?:\{\s*"|\[\s*[\[{"\]])')
+MSG_JSON = "内容是 JSON 数据（如网站接口的返回结果），不是网页或文档，无法检查（请在浏览器中打开网页后另存）"
 
 _HTML_MARKS = ("<!doctype html", "<html", "<head", "<body", "<meta", "<table")
 
@@ -162,6 +171,8 @@ def _read_document(path: str, ext_fmt: str) -> Document:
         from openlint.read.html import read_html
 
         doc, actual = read_html(path), "html"
+    elif kind == "json":
+        return _fatal(path, ext_fmt, MSG_JSON)
     elif kind.startswith("binary:"):
         return _fatal(path, ext_fmt, f"无法识别的文件格式（{kind[7:]}），不是 PDF、Word、Excel、网页或文本文件")
     else:
