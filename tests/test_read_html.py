@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from openlint.judge.engine import check_document, load_rules
-from openlint.lint import collect_paths
+from openlint.lint import collect_paths, lint_paths
 from openlint.model import Document, Heading, Paragraph, Table
 from openlint.read import read_document, sniff
 from openlint.read import html as html_reader
+from openlint.report.text import summary
 
 FIX = Path(__file__).parent / "fixtures"
 CORPUS_DOC = "shanghai-putuo-social-welfare-institute-2024-unit-budget"
@@ -355,6 +356,21 @@ def test_undeclared_gbk_is_read_as_gb18030_with_a_note(tmp_path):
     assert texts(doc) == [("P", "部门预算")]
     (note,) = doc.problems
     assert not note.fatal and "GB18030" in note.message
+
+
+def test_an_encoding_note_is_information_not_partial_reading(tmp_path):
+    """A GBK page without a charset (as old CMSs write them), or a GBK .txt, is read in full: the
+    note on its encoding does not count the file as 只能部分读取. A page cut off does."""
+    (tmp_path / "page.html").write_bytes("<html><body><p>部门预算</p></body></html>".encode("gbk"))
+    (tmp_path / "text.txt").write_bytes("一、部门概况\n部门预算。\n".encode("gbk"))
+    for name in ("page.html", "text.txt"):
+        (note,) = read_document(str(tmp_path / name)).problems
+        assert note.info and not note.fatal and not note.unread
+    report = lint_paths([str(tmp_path)], load_rules())
+    assert len(report.problems) == 2 and all(p.info for p in report.problems)
+    assert "部分读取" not in summary(report)
+    (tmp_path / "cut.html").write_bytes("<html><body><p>部门预算</p><p>收支</p>".encode()[:-5])  # cut in 支
+    assert "1 个文件只能部分读取" in summary(lint_paths([str(tmp_path)], load_rules()))
 
 
 def test_a_declared_charset_the_bytes_do_not_fit(tmp_path):

@@ -83,6 +83,7 @@ class FileProblem:
     message: str
     fatal: bool
     page: int | None = None  # where in a PDF, for listing a file's problems in page order
+    info: bool = False  # read in full: a note on how (see `model.Problem.info`), not partial reading
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ class Selection:
 
 def lint_file(path: str, ruleset: RuleSet, selection: Selection = Selection()) -> tuple[list[Finding], list[FileProblem]]:
     document = read_document(path)
-    problems = [FileProblem(path, p.message, p.fatal, p.location.page) for p in document.problems]
+    problems = [FileProblem(path, p.message, p.fatal, p.location.page, p.info) for p in document.problems]
     return [f for f in check_document(document, ruleset) if selection.keeps(f)], problems
 
 

@@ -146,6 +146,9 @@ class Problem:
     location: Location
     fatal: bool = False
     unread: bool = False  # content was there but not read: a page or a picture that may hold a table
+    # The file was read in full; this only says how (an encoding guessed, a name that does not fit
+    # the content): information, not partial reading.
+    info: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,6 +185,7 @@ def _read_document(path: str, ext_fmt: str) -> Document:
             Problem(
                 f"扩展名与内容不符：内容是{_FORMAT_NAME[actual]}，已按{_FORMAT_NAME[actual]}读取",
                 Location(file=path),
+                info=True,
             )
         )
     return doc

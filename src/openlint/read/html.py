@@ -113,8 +113,8 @@ def _parse_html(data: bytes, charset: str | None, path: str) -> Document:
         if text is None:
             raise Unreadable(note or "网页编码无法识别")
         problems.append(Problem(MSG_CUT, Location(file=path), unread=True))
-    if note:
-        problems.insert(0, Problem(note, Location(file=path)))
+    if note:  # the page was decoded in full all the same
+        problems.insert(0, Problem(note, Location(file=path), info=True))
     declaration = _XML_DECLARATION.match(text)
     if declaration:  # lxml takes no encoding declaration with text already decoded
         text = text[declaration.end() :]

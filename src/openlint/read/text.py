@@ -205,7 +205,7 @@ def read_text(path: str) -> Document:
         return fatal_document(path, "txt", note or "文件编码无法识别")
     if not text.strip():
         return fatal_document(path, "txt", "文件中没有任何文字内容")
-    problems = [Problem(note, Location(file=path), fatal=False)] if note else []
+    problems = [Problem(note, Location(file=path), info=True)] if note else []  # read in full all the same
     try:
         return parse_text(text, path, problems=problems)
     except Exception as exc:  # a bug must not take the run down

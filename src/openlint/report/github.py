@@ -27,8 +27,9 @@ def render_github(report: Report, *, cwd: str | None = None) -> str:
     titles = {rule.id: rule.title for rule in report.rules}
     lines: list[str] = []
     for p in sorted_problems(report.problems):
-        lines.append(_command("error" if p.fatal else "warning", display_path(p.file, cwd), None,
-                              "OL-INPUT 文件无法读取" if p.fatal else "OL-INPUT 文件只能部分读取", p.message))
+        level, title = ("error", "文件无法读取") if p.fatal else ("notice", "文件读取说明") if p.info \
+            else ("warning", "文件只能部分读取")
+        lines.append(_command(level, display_path(p.file, cwd), None, f"OL-INPUT {title}", p.message))
     findings = sorted_findings(report.findings)
     for f in sorted(findings, key=lambda f: -f.severity.rank):  # stable: document order within a kind
         lines.append(_command(_COMMANDS[f.severity], display_path(f.location.file, cwd), f.location.line,

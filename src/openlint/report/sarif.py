@@ -90,7 +90,7 @@ def build_sarif(report: Report, *, cwd: str | None = None) -> om.SarifLog:
     notifications = [
         om.Notification(
             message=om.Message(text=f"{display_path(p.file, cwd)}: {p.message}"),
-            level="error" if p.fatal else "warning",
+            level="error" if p.fatal else "note" if p.info else "warning",
             locations=[om.Location(physical_location=_physical(Location(file=p.file), cwd))],
         )
         for p in sorted_problems(report.problems)

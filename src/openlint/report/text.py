@@ -106,11 +106,13 @@ def summary(report: Report, findings: list[Finding] | None = None) -> str:
         text = f"{head}，未发现问题"
     if report.problems:
         unreadable = len({p.file for p in report.problems if p.fatal})
-        partly = len({p.file for p in report.problems if not p.fatal} - {p.file for p in report.problems if p.fatal})
+        partly = len({p.file for p in report.problems if not p.fatal and not p.info}
+                     - {p.file for p in report.problems if p.fatal})
         notes = []
         if unreadable:
             notes.append(f"{unreadable} 个文件无法读取")
         if partly:
             notes.append(f"{partly} 个文件只能部分读取")
-        text += "；" + "，".join(notes)
+        if notes:  # none when every problem is a note on how a file was read
+            text += "；" + "，".join(notes)
     return text
