@@ -150,10 +150,12 @@ def is_empty(ctx: Context, tbl: Table) -> bool:
 
 @primitive("is_blank", 1)
 def is_blank(ctx: Context, sec: Section) -> bool:
-    """A section with nothing under its heading before the next heading numbered the same way.
+    """A section with nothing under its heading before the next heading numbered the same way, or
+    before the next part of a section it lies in.
 
-    `五、绩效` followed by `六、采购` is blank; followed by `第一部分 …` (another numbering style,
-    a structure problem of its own) it is not judged blank.
+    `五、绩效` followed by `六、采购` is blank, and so is `（二）其他` followed by `第四部分` under
+    `第三部分`; followed by `第一部分 …` under another `第一部分` (another numbering style, not the
+    enclosing section's next, a structure problem of its own) it is not judged blank.
     """
     if any(isinstance(b, (Table, Paragraph)) and (isinstance(b, Table) or compact(b.text)) for b in sec.blocks):
         return False
@@ -164,7 +166,38 @@ def is_blank(ctx: Context, sec: Section) -> bool:
         return True
     if not isinstance(following, Heading):
         return False
-    return numbering_level(following.text) == numbering_level(sec.heading.text)
+    if numbering_level(following.text) == numbering_level(sec.heading.text):
+        return True
+    return _next_of_an_enclosing(ctx, sec, following)
+
+
+def _next_of_an_enclosing(ctx: Context, sec: Section, heading: Heading) -> bool:
+    """Whether `heading` is numbered as the next part of a section `sec` lies in (第三部分 → 第四部分)."""
+    from openlint.judge.text.numbering import numbering
+
+    after = numbering(heading.text)
+    if after is None:
+        return False
+    for ancestor in _ancestors(ctx).get(id(sec), ()):
+        own = numbering(ancestor.heading.text)
+        if own is not None and own[0] == after[0] and own[1] + 1 == after[1]:
+            return True
+    return False
+
+
+def _ancestors(ctx: Context) -> dict[int, tuple[Section, ...]]:
+    """Each section's enclosing sections (by id), outermost first."""
+
+    def compute() -> dict[int, tuple[Section, ...]]:
+        out: dict[int, tuple[Section, ...]] = {}
+        stack = [(s, ()) for s in ctx.document.sections]
+        while stack:
+            section, above = stack.pop()
+            out[id(section)] = above
+            stack.extend((child, above + (section,)) for child in section.children)
+        return out
+
+    return ctx.cached("section ancestors", compute)
 
 
 @primitive("text", 0, 1)
