@@ -179,6 +179,13 @@ def test_a_non_fatal_problem_is_a_warning_and_the_rules_run():
     assert all(f.rule_id != "OL-INPUT" for f in findings[1:])
 
 
+def test_a_note_on_how_a_file_was_read_is_a_note():
+    # read in full, its encoding guessed: information, not a partial reading
+    document = build(BUDGET).with_problem(Problem("文件不是 UTF-8 编码，已按 GB18030 读取", Location("case.txt"), info=True))
+    input_findings = [f for f in check_document(document, SHIPPED) if f.rule_id == "OL-INPUT"]
+    assert [f.severity for f in input_findings] == [Severity.NOTE]
+
+
 def test_rules_for_final_accounts_do_not_run_on_a_budget(tmp_path):
     text = (rule("MY-001", "require 0 > 1", applies="决算")
             + rule("MY-002", "require 0 > 1", applies="预算")

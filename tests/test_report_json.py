@@ -25,7 +25,7 @@ def report() -> Report:
         findings=findings,
         rules=(),
         files=(pdf, "b.txt", "坏.docx"),
-        problems=(FileProblem("坏.docx", "无法打开", fatal=True), FileProblem("b.txt", "编码不明，按 GB18030 读取", fatal=False)),
+        problems=(FileProblem("坏.docx", "无法打开", fatal=True), FileProblem("b.txt", "编码不明，按 GB18030 读取", fatal=False, info=True)),
         tool_version="0.1.0",
     )
 
@@ -52,8 +52,8 @@ def test_shape():
     assert data["findings"][0]["location"] == {"file": "b.txt", "line": 3, "section": ["第三部分", "三、其他"]}
     assert data["findings"][0]["related"] == []
     assert data["problems"] == [
-        {"file": "坏.docx", "message": "无法打开", "fatal": True},
-        {"file": "b.txt", "message": "编码不明，按 GB18030 读取", "fatal": False},
+        {"file": "坏.docx", "message": "无法打开", "fatal": True, "info": False},
+        {"file": "b.txt", "message": "编码不明，按 GB18030 读取", "fatal": False, "info": True},
     ]
     assert data["summary"] == {"files": 3, "findings": 3, "error": 1, "warning": 1, "note": 1, "problems": 2}
 

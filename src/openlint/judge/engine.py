@@ -149,5 +149,6 @@ def group_rounding_notes(findings: list[Finding], rule_severity: Severity) -> li
 
 
 def _problem_finding(document: Document, problem) -> Finding:
-    severity = Severity.ERROR if problem.fatal else Severity.WARNING
+    # (a file read in full, with a note on how — its encoding guessed — is no partial reading)
+    severity = Severity.ERROR if problem.fatal else Severity.NOTE if problem.info else Severity.WARNING
     return Finding(INPUT_RULE.id, severity, "input", problem.message, problem.location, anchor=problem.message)

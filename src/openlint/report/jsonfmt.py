@@ -4,7 +4,7 @@
 {"format_version": 1, "version": "0.1.0", "files": [...],
  "findings": [{"rule_id", "severity", "category", "message", "location": {...}, "related": [...],
                "fingerprint"}],
- "problems": [{"file", "message", "fatal"}],
+ "problems": [{"file", "message", "fatal", "info"}],   (info: read in full, a note on how)
  "summary": {"files", "findings", "error", "warning", "note", "problems"}}
 ```
 Locations carry only their non-empty fields. Output is deterministic for the same report.
@@ -35,7 +35,7 @@ def to_dict(report: Report) -> dict:
         "version": report.tool_version,
         "files": files,
         "findings": [finding_dict(f) for f in findings],
-        "problems": [{"file": p.file, "message": p.message, "fatal": p.fatal} for p in problems],
+        "problems": [{"file": p.file, "message": p.message, "fatal": p.fatal, "info": p.info} for p in problems],
         "summary": {
             "files": len(files),
             "findings": len(findings),
