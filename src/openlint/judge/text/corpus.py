@@ -23,7 +23,7 @@ from openlint.judge._prefilter import needles, prefiltered, starts_line, stays_o
 from openlint.judge.context import Context, compact
 from openlint.judge.registry import ATTRIBUTES
 from openlint.model import Document, Heading, Location, Paragraph, Section, Table
-from openlint.read.structure import NOTE_START
+from openlint.read.structure import NOTE_START, numbering_level
 from openlint.understand.amounts import header_row_count, parse_amount
 
 
@@ -39,7 +39,7 @@ class Hit:
     location: Location
     count: int = 1  # matches in the same unit (the first is reported)
     value: int | None = None  # a year's value
-    next: str = ""  # what follows its heading or passage: paragraph, note, heading, table, or "" (the end)
+    next: str = ""  # what follows its heading or passage: paragraph, item (a numbered paragraph), note, heading, table, or "" (the end)
     anchor: str = ""
     kind: str = ""  # where it is: heading, paragraph, note, caption, preamble, cell, or toc (a 目录 entry)
 
@@ -142,7 +142,7 @@ def _build_corpus(document: Document) -> _Corpus:
             return ""
         b = document.blocks[i]
         if isinstance(b, Paragraph):
-            return "note" if b.is_note else "paragraph"
+            return "note" if b.is_note else "item" if numbering_level(b.text) else "paragraph"
         return "heading" if isinstance(b, Heading) else "table"
 
     for kind, text, blocks, offsets in _passages(document.blocks, joined=document.format == "pdf"):
