@@ -137,12 +137,17 @@ def page_lines(
     space = _SPACE
     chars: list[tuple] = []
     append = chars.append
-    bad = len(_UNREADABLE.findall(text))
     counted = 0
     after_space = False
     i = -1
     last_h = 0.0
     thin: list[int] = []  # positions in `chars` of boxes far flatter than their neighbour's
+    # A watermark is drawn in text objects of its own, so its glyphs come in runs of one box
+    # height: a glyph is looked at (angle, colour) only where the box height changes.
+    run_h = -1.0
+    askew = faint = False
+    watermark: list[int] = []  # stream indices of glyphs drawn askew
+    faint_at: list[int] = []  # positions in `chars` of faint glyphs (large ones are a watermark)
     for ch in text_chars:
         i += 1
         if ch in space or ch < " ":
@@ -165,15 +170,30 @@ def page_lines(
                 continue
             # (bottom top-down, x0, x1, height, char, preceded by a space in the stream, centre, index)
             item = (height - bottom, rect.left, rect.right, h, ch, after_space, height - (top + bottom) * 0.5, i)
+        if h != run_h:
+            run_h = h
+            askew = _askew(raw, i)
+            faint = not askew and _faint(raw, i)
+        if askew:
+            watermark.append(i)
+            continue
+        if faint:
+            faint_at.append(len(chars))
         if last_h and (h < _THIN * last_h or last_h < _THIN * h):
             thin.append(len(chars) if h < last_h else len(chars) - 1)
         last_h = h
         append(item)
         after_space = False
-    if not chars:
-        return [], text, counted, bad, 0
     if thin:
         _fill_thin(raw, chars, thin, rotation)
+    if faint_at:
+        chars = _without_large(chars, faint_at, watermark)
+    if watermark:
+        text = _without_indices(text_chars, watermark)
+        counted -= len(watermark)
+    bad = len(_UNREADABLE.findall(text))
+    if not chars:
+        return [], text, counted, bad, 0
     # text whose centre is off the page is not shown (converters leave overflow there), and
     # absurd coordinates would only cost time
     hi_x = width + 2.0
@@ -205,6 +225,65 @@ def page_lines(
             ref_h = ch_h
     lines.append(_make_line(cur, page_no, width, height))
     return lines, text, counted, bad, off
+
+
+_SKEW = 10.0  # degrees off a quarter turn from which a glyph is drawn askew (a diagonal watermark)
+_FAINT_ALPHA = 153  # of 255: a glyph drawn more transparent than this is faint
+_LIGHT = 170  # ... or one whose darkest colour channel is at least this (light grey, pale red) …
+_WHITE = 250  # ... but not white, which is text on a coloured fill
+_LARGE = 2.0  # a faint glyph this many times the page's usual glyph height is a watermark
+
+
+def _askew(raw, index: int) -> bool:
+    """Character `index` is drawn at a slant (neither upright nor a quarter turn): a diagonal
+    watermark (内部资料 at -35°) laid over the page, not its text."""
+    angle = pdfium_c.FPDFText_GetCharAngle(raw, index)
+    if angle < 0:
+        return False
+    off = math.degrees(angle) % 90.0
+    return min(off, 90.0 - off) > _SKEW
+
+
+def _faint(raw, index: int) -> bool:
+    """Character `index` is drawn translucent or in a light colour (not white): how watermarks
+    and stamps are drawn across a page."""
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not pdfium_c.FPDFText_GetFillColor(raw, index, r, g, b, a):
+        return False
+    if a.value < _FAINT_ALPHA:
+        return True
+    darkest = min(r.value, g.value, b.value)
+    return _LIGHT <= darkest and max(r.value, g.value, b.value) < _WHITE
+
+
+def _without_large(chars: list[tuple], faint_at: list[int], watermark: list[int]) -> list[tuple]:
+    """`chars` without its faint glyphs that are much larger than the page's usual glyph (a
+    horizontal watermark); their stream indices are added to `watermark`."""
+    heights = sorted(c[3] for c in chars)
+    usual = heights[len(heights) // 2]
+    large = {k for k in faint_at if chars[k][3] >= _LARGE * usual}
+    if not large:
+        return chars
+    watermark.extend(chars[k][7] for k in large)
+    return [c for k, c in enumerate(chars) if k not in large]
+
+
+def _without_indices(text_chars, indices: list[int]) -> str:
+    """The page's text without the characters at stream `indices`, and without the line break
+    pdfium put after such a character when it also put one before it (a watermark's glyph drawn
+    between two characters of a line splits it in three)."""
+    gone = set(indices)
+    out: list[str] = []
+    skip_break = False
+    for k, ch in enumerate(text_chars):
+        if k in gone:
+            skip_break = skip_break or not out or out[-1] == "\n"
+        elif skip_break and ch in "\r\n":
+            continue
+        else:
+            skip_break = False
+            out.append(ch)
+    return "".join(out)
 
 
 def _fill_thin(raw, chars: list[tuple], thin: list[int], rotation: int) -> None:

@@ -1,0 +1,62 @@
+"""The PDF reader on one disclosure printed in the ways that once made it read differently:
+each print must read as the page shows it (fixtures: `fixtures/pdf/make_print_variants.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openlint.model import Document, Heading, Paragraph, Table
+from openlint.read.pdf import read_pdf
+
+FIX = Path(__file__).parent / "fixtures" / "pdf"
+
+EXPENDITURE_BODY = [
+    ["1", "", "合计", "89.45", "72.70", "16.76"],
+    ["2", "201", "一般公共服务支出", "41.93", "25.18", "16.76"],
+    ["3", "20129", "群众团体事务", "41.93", "25.18", "16.76"],
+    ["4", "2012901", "行政运行", "25.18", "25.18", ""],
+    ["5", "2012902", "一般行政管理事务", "16.76", "", "16.76"],
+    ["6", "208", "社会保障和就业支出", "47.52", "47.52", ""],
+    ["7", "20805", "行政事业单位养老支出", "47.52", "47.52", ""],
+    ["8", "2080501", "行政单位离退休", "47.52", "47.52", ""],
+]
+
+
+def read(name: str) -> Document:
+    return read_pdf(str(FIX / name))
+
+
+def body(t: Table) -> list[list[str]]:
+    return [list(t.row_texts(r)) for r in range(t.header_rows, t.n_rows)]
+
+
+def only_table(doc: Document) -> Table:
+    assert len(doc.tables) == 1, [t.caption for t in doc.tables]
+    return doc.tables[0]
+
+
+# ------------------------------------------------------------------------------ watermarks
+
+
+@pytest.fixture(scope="module")
+def watermarked() -> Document:
+    return read("print-watermark.pdf")
+
+
+def test_a_diagonal_watermark_does_not_merge_into_table_rows(watermarked):
+    t = only_table(watermarked)
+    assert t.caption == "部门预算支出总表"
+    assert body(t) == EXPENDITURE_BODY
+
+
+def test_watermarks_are_neither_headings_nor_text(watermarked):
+    headings = [b.text for b in watermarked.blocks if isinstance(b, Heading)]
+    assert headings == ["一、部门预算支出总表"]
+    prose = [b.text for b in watermarked.blocks if isinstance(b, Paragraph)]
+    assert prose == ["本部门2023年预算收入89.45万元，支出89.45万元，比上年增加3.20万元，主要原因是人员变动。"]
+    text = "".join(watermarked.page_texts)
+    assert "资" not in text and "料" not in text and "样稿" not in text
+    assert text.count("部") == text.count("部门")
+    assert "\n\r\n" not in text.strip()  # no empty line where a watermark's glyph was
