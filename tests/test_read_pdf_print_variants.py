@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from openlint.model import Document, Heading, Paragraph, Table
@@ -60,3 +61,26 @@ def test_watermarks_are_neither_headings_nor_text(watermarked):
     assert "资" not in text and "料" not in text and "样稿" not in text
     assert text.count("部") == text.count("部门")
     assert "\n\r\n" not in text.strip()  # no empty line where a watermark's glyph was
+
+
+# ------------------------------------------------------------------- fonts without /ToUnicode
+
+
+def test_a_page_whose_fonts_have_no_unicode_map_is_reported_unread_and_not_read():
+    doc = read("print-no-tounicode.pdf")  # page 2: CJK that extracts as "Þ门Á0支`³"
+    (problem,) = doc.problems
+    assert problem.unread and not problem.fatal and problem.location.page == 2
+    assert not doc.tables
+    assert all(b.location.page == 1 for b in doc.blocks)
+    assert [b.text for b in doc.blocks if isinstance(b, Heading)] == ["二、部门预算情况说明"]
+
+
+def test_a_document_whose_text_is_all_garbage_cannot_be_checked(tmp_path):
+    only = tmp_path / "garbage.pdf"
+    new = pdfium.PdfDocument.new()
+    new.import_pages(pdfium.PdfDocument(str(FIX / "print-no-tounicode.pdf")), [1])
+    new.save(str(only))
+    doc = read_pdf(str(only))
+    (problem,) = doc.problems
+    assert problem.fatal and "乱码" in problem.message
+    assert not doc.blocks

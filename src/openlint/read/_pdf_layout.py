@@ -192,6 +192,8 @@ def page_lines(
         text = _without_indices(text_chars, watermark)
         counted -= len(watermark)
     bad = len(_UNREADABLE.findall(text))
+    if _looks_garbled(text):
+        bad = max(bad, _unmapped(raw, text_chars))
     if not chars:
         return [], text, counted, bad, 0
     # text whose centre is off the page is not shown (converters leave overflow there), and
@@ -266,6 +268,27 @@ def _without_large(chars: list[tuple], faint_at: list[int], watermark: list[int]
         return chars
     watermark.extend(chars[k][7] for k in large)
     return [c for k, c in enumerate(chars) if k not in large]
+
+
+# what a CJK font without a /ToUnicode map extracts as: its glyph codes taken for Latin-1
+# letters and control characters ("Þ门Á0þ入`³")
+_SUSPECT = re.compile("[\x04-\x08\x0e-\x1f\x7f-\xff]")
+_SUSPECT_SHARE = 0.02
+
+
+def _looks_garbled(text: str) -> bool:
+    """The page's text has enough Latin-1 and control characters to be worth asking pdfium which
+    of its characters have no Unicode mapping (a few ×, ° or ¥ are text)."""
+    suspects = len(_SUSPECT.findall(text))
+    return suspects >= 3 and suspects >= _SUSPECT_SHARE * len(text)
+
+
+def _unmapped(raw, text_chars) -> int:
+    """How many of the page's characters did not extract: those pdfium could not map to Unicode
+    (a font without /ToUnicode whose codes are not a standard encoding), private-use, U+FFFD."""
+    has_error = pdfium_c.FPDFText_HasUnicodeMapError
+    unreadable = _UNREADABLE.match
+    return sum(1 for i, ch in enumerate(text_chars) if unreadable(ch) or has_error(raw, i) == 1)
 
 
 def _without_indices(text_chars, indices: list[int]) -> str:

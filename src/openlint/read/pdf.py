@@ -3,7 +3,9 @@
 `read_pdf(path)` never raises. A file that cannot be read at all (missing, empty, not a PDF,
 damaged, truncated, password-protected, too big, too many pages) gives a document with exactly
 one fatal `Problem`; a page that fails, or whose text is mostly unreadable glyphs, gives a
-non-fatal one and the rest of the document is read.
+non-fatal one and the rest of the document is read (such a page's lines are not: garbage
+from a font without /ToUnicode would be checked into false findings; a document whose every page
+is so gets one fatal problem, as a scan does).
 
 Pipeline (per page, then per document):
 
@@ -56,7 +58,9 @@ from openlint.read.structure import LINKED_SHARE, assemble
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 2000
-_BAD_SHARE = 0.3  # a page whose characters are mostly private-use / U+FFFD gets a problem
+_BAD_SHARE = 0.3  # a page whose characters are mostly private-use / U+FFFD / unmapped is not read
+_GARBLED_PAGE = "第{page_no}页的文字大多无法识别（乱码、私有区或替换字符：字体缺少 Unicode 映射），该页内容未检查"
+_GARBLED_DOCUMENT = "PDF 的文字无法正确提取（乱码：字体缺少 Unicode 映射 ToUnicode），无法检查内容"
 
 # PDFium's FPDF_GetLastError codes
 _ERR_FILE, _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 2, 3, 4, 5
@@ -158,6 +162,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     # it again would cost as much); a page of prose alone has no table to rule
     rules: dict[int, Rules] = {}
     pictures: list[int] = []  # pages without text whose content is a picture (a scanned table)
+    garbled: list[int] = []  # pages whose text is mostly characters that did not extract
     clipped: list[tuple[int, Line]] = []  # (index in pages, line) at a page's edge, hidden by its clip
     navigation: list[tuple[int, list[Line], int]] = []  # (index in pages, lines kept, lines dropped)
     for i in range(n):
@@ -215,19 +220,21 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         if count:
             any_text = True
         if count and bad / count > _BAD_SHARE:
-            problems.append(
-                Problem(
-                    f"第{page_no}页的文字大多无法识别（私有区或替换字符，字体缺少 Unicode 映射），该页内容不可靠",
-                    Location(file=path, page=page_no),
-                    unread=True,
-                )
-            )
+            # garbage is not content: its lines would be checked into false findings
+            garbled.append(page_no)
+            lines = []
         pages.append((page_no, width, height, lines))
     if not any_text:
         # Fatal: every content rule would report its section "missing" on a scan, which is noise;
         # the one true finding is that the text cannot be read.
         problems.append(Problem("PDF 中没有可提取的文字（可能是扫描件或图片），无法检查内容", Location(file=path), fatal=True))
+    elif garbled and all(page_no in garbled for page_no, *_ in pages if texts[page_no - 1].strip()):
+        problems.append(Problem(_GARBLED_DOCUMENT, Location(file=path), fatal=True))
     else:
+        problems.extend(
+            Problem(_GARBLED_PAGE.format(page_no=page_no), Location(file=path, page=page_no), unread=True)
+            for page_no in garbled
+        )
         problems.extend(
             Problem(f"第{page_no}页只有图片，没有可提取的文字（可能是扫描或截图的表格），该页内容未检查",
                     Location(file=path, page=page_no), unread=True)
