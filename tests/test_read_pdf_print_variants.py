@@ -84,3 +84,34 @@ def test_a_document_whose_text_is_all_garbage_cannot_be_checked(tmp_path):
     (problem,) = doc.problems
     assert problem.fatal and "乱码" in problem.message
     assert not doc.blocks
+
+
+# ------------------------------------------------------------ preamble lines over a ruled grid
+
+
+@pytest.fixture(scope="module")
+def preamble_lines() -> Document:
+    return read("print-preamble-lines.pdf")
+
+
+def test_preamble_lines_of_their_own_over_a_grid_are_the_preamble(preamble_lines):
+    t = preamble_lines.tables[0]
+    assert t.caption == "部门预算支出总表"
+    assert t.preamble == ("711工会部门", "预算年度：2023", "单位：万元")
+    assert t.header_rows == 2 and body(t) == EXPENDITURE_BODY[:4]
+
+
+def test_preamble_lines_split_by_a_page_break_are_the_preamble(preamble_lines):
+    t = preamble_lines.tables[1]
+    assert t.caption == "部门预算基本支出表"
+    assert t.preamble == ("711工会部门", "预算年度：2023", "单位：万元")
+    assert t.header_rows == 2 and body(t) == EXPENDITURE_BODY[:4]
+    assert not [b for b in preamble_lines.blocks if isinstance(b, Heading)]
+
+
+def test_a_centred_title_over_preamble_lines_and_a_grid_is_a_caption(preamble_lines):
+    t = preamble_lines.tables[2]
+    assert t.caption == "部门政府采购预算"
+    assert t.preamble == ("711工会部门", "单位：万元")
+    assert body(t) == [["办公设备", "计算机", "2", "1.20"]]
+    assert len(preamble_lines.tables) == 3

@@ -271,6 +271,8 @@ class Composer:
             return self._start_table(lines, i, lines_of_caption=2)
         if caption_text(text) and (not self._runs_to_margin_prose(line) or self._set_apart(line)):
             following = lines[i + 1 :] or nxt[:3]
+            if len(following) <= _PREAMBLE_LINES and all(self._loose(ln) for ln in following):
+                following = following + nxt[:3]  # preamble lines at the page's foot, the grid over the page
             if following:
                 f = following[0]
                 if caption_text(f.text) and self._table_follows(lines[i + 2 :] or nxt[:3]):
@@ -282,7 +284,7 @@ class Composer:
                 if self._table_follows(following):
                     self._flush()
                     return self._start_table(lines, i)
-        if self._centred_caption(line, (lines[i + 1 :] + nxt)[:2]):
+        if self._centred_caption(line, (lines[i + 1 :] + nxt)[: _PREAMBLE_LINES + 1]):
             self._flush()
             return self._start_table(lines, i)
         if self._captionless_table(lines, i):
@@ -499,8 +501,10 @@ class Composer:
             return False
         if abs((line.x0 + line.x1) / 2 - line.page_width / 2) > 1.5 * line.h or not following or self.rules_of is None:
             return False
-        first = following[1] if _is_preamble(following[0]) and len(following) > 1 else following[0]
-        return self._grid_row(first, 3)
+        for k, ln in enumerate(following[: _PREAMBLE_LINES + 1]):
+            if not (_is_preamble(ln) or self._over_grid(following, k, line.bottom)):
+                return self._grid_row(ln, 3)
+        return False
 
     def _grid_row(self, line: Line, columns: int) -> bool:
         """`line` is in a row of a ruled grid of at least that many columns."""
@@ -535,13 +539,49 @@ class Composer:
                 title = join_wrapped(title, ln.text.strip())
             draft = _Draft(title, [], cap.page)
             i += lines_of_caption
-            while i < len(lines) and _is_preamble(lines[i]):
+            while i < len(lines) and (_is_preamble(lines[i]) or self._over_grid(lines, i, cap.bottom)):
                 draft.preamble.extend(s.text for s in lines[i].segs)
                 i += 1
         else:  # caption-less: ends at the first line that is not several cells apart
             draft = _Draft("", [], lines[i].page)
         self.table = draft
         return self._table_lines(lines, i)
+
+    def _over_grid(self, lines: list[Line], i: int, above: float) -> bool:
+        """Line `i`, under a table's caption, is a line of its preamble drawn over its ruled grid
+        (711工会部门, 预算年度：2023 each on a line of its own): short, outside the grid and above
+        its top rule, with the grid's first row a few lines below on the same page. A header
+        line drawn without vertical rules is under the grid's top rule. `above`: where the
+        caption ends (0 at the top of a page)."""
+        line = lines[i]
+        if not self._loose(line):
+            return False
+        grid = next((ln for ln in lines[i + 1 : i + 1 + _PREAMBLE_LINES] if self._grid_row(ln, 2)), None)
+        if grid is None:
+            return False
+        top_rule = min((y for y, _, _ in self.rules_of(line.page).horizontal if above < y < grid.bottom), default=None)
+        return top_rule is not None and line.bottom <= top_rule + 1
+
+    def _loose(self, line: Line) -> bool:
+        """`line` could be a line of a table's preamble on a page with ruled tables: short, not a
+        sentence or the end of one (…的单位包括：), a note or a caption, and outside every grid."""
+        text = _compact(line.text)
+        return (self.rules_of is not None and 0 < len(text) <= _PREAMBLE_CHARS and not _SENTENCE.search(text)
+                and not text.endswith(_LEAD_IN)
+                and not NOTE_START.match(text) and not caption_text(text) and not self._grid_row(line, 1))
+
+    def _preamble_over_page_break(self, draft: _Draft, lines: list[Line]) -> bool:
+        """The table's lines so far, at the foot of the page its caption ends, are its preamble:
+        a few loose lines (`_loose`), and the next page starts with its ruled grid."""
+        (_, first), *more = draft.parts
+        if more or not 0 < len(first) <= _PREAMBLE_LINES or not all(self._loose(ln) for ln in first):
+            return False
+        for line in lines[: _PREAMBLE_LINES + 1]:
+            if self._grid_row(line, 2):
+                return True
+            if not self._loose(line):
+                return False
+        return False
 
     def _ends_table(self, line: Line, draft: _Draft) -> bool:
         text = line.text
@@ -598,9 +638,12 @@ class Composer:
         """At the top of a page with a table still open: continue it or close it."""
         draft = self.table
         assert draft is not None
+        if draft.caption and self._preamble_over_page_break(draft, lines):
+            moved = [s.text for ln in draft.parts[0][1] for s in ln.segs]
+            self.table = draft = _Draft(draft.caption, draft.preamble + moved, draft.parts[0][0])
         if not any(ls for _, ls in draft.parts):  # the caption ended the previous page
             j = 0
-            while j < len(lines) and _is_preamble(lines[j]):
+            while j < len(lines) and (_is_preamble(lines[j]) or self._over_grid(lines, j, 0.0)):
                 draft.preamble.extend(s.text for s in lines[j].segs)
                 j += 1
             return self._table_lines(lines, j)
@@ -657,6 +700,12 @@ class Composer:
         page, first = next(((p, lines) for p, lines in draft.parts if lines), (0, []))
         rules_of = None if self.rules_of is None else partial(self.rules_of, page)
         return split_header(first, rules_of, total=sum(len(lines) for _, lines in draft.parts))
+
+
+_PREAMBLE_CHARS = 30  # a preamble line over a ruled grid is no longer
+_PREAMBLE_LINES = 3  # ... and the grid starts at most this many lines below it
+_SENTENCE = re.compile(r"[。；;！？!?]")
+_LEAD_IN = ("：", ":", "，", ",", "、")
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
