@@ -115,3 +115,16 @@ def test_a_centred_title_over_preamble_lines_and_a_grid_is_a_caption(preamble_li
     assert t.preamble == ("711工会部门", "单位：万元")
     assert body(t) == [["办公设备", "计算机", "2", "1.20"]]
     assert len(preamble_lines.tables) == 3
+
+
+# --------------------------------------------------------------------- wrapped cells in a grid
+
+
+def test_a_value_wrapped_inside_its_ruled_cell_is_one_cell():
+    t = only_table(read("print-wrapped-cells.pdf"))
+    # the first row spans five columns, ruled in one piece per column: the header is that row
+    assert t.header_rows == 1
+    rows = body(t)
+    assert len(rows) == 6
+    assert [r[4] for r in rows] == ["指标值"] + ["≥90百分比"] * 5
+    assert [r[2] for r in rows[1:]] == ["补助金发放率", "资金到位率", "时效指标", "补助人群生活改善情况", "群众满意度"]

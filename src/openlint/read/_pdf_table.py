@@ -1010,8 +1010,21 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
 
 
 def _rule_under(rules: list[Rule], y: float, line: Line) -> bool:
-    """Rules at height `y` run under every segment of `line` (drawn in one piece or cell by cell)."""
-    return all(any(abs(ry - y) <= 1 and x0 <= seg.x0 and seg.x1 <= x1 for ry, x0, x1 in rules) for seg in line.segs)
+    """Rules at height `y` run under every segment of `line` (drawn in one piece or cell by cell:
+    a cell spanning columns may be ruled in one piece per column, as Chromium draws it)."""
+    at = sorted((x0, x1) for ry, x0, x1 in rules if abs(ry - y) <= 1)
+    return all(_covered(at, seg.x0, seg.x1) for seg in line.segs)
+
+
+def _covered(pieces: list[tuple[float, float]], left: float, right: float) -> bool:
+    """The pieces (sorted by their left end) cover [left, right] without a gap wider than a point."""
+    reach = left
+    for x0, x1 in pieces:
+        if x0 > reach + 1:
+            break
+        if x1 > reach:
+            reach = x1
+    return reach >= right
 
 
 def _rule_between(rules: list[Rule], top: float, bottom: float, left: float, right: float) -> bool:
