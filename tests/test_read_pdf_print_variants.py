@@ -128,3 +128,36 @@ def test_a_value_wrapped_inside_its_ruled_cell_is_one_cell():
     assert len(rows) == 6
     assert [r[4] for r in rows] == ["指标值"] + ["≥90百分比"] * 5
     assert [r[2] for r in rows[1:]] == ["补助金发放率", "资金到位率", "时效指标", "补助人群生活改善情况", "群众满意度"]
+
+
+# ------------------------------------------------------------------ rows over a page break
+
+
+def test_a_repeated_header_cut_into_other_lines_is_dropped():
+    # Chromium repeats a header whose cells wrap (序/号); on the first page a fraction of a point
+    # parts 项 and 额 from 号, 目 and 金, on the next page they are one line
+    from openlint.read._pdf_blocks import Composer
+    from openlint.read._pdf_layout import Line, Seg
+
+    def line(page: int, y: float, *cells: tuple[float, float, str]) -> Line:
+        return Line(page, y, 9.0, [Seg(x0, x1, text) for x0, x1, text in cells], 595.0, 842.0)
+
+    def rows(page: int, first: int, y: float) -> list[Line]:
+        return [line(page, y + 15 * k, (58, 63, str(n)), (103, 140, f"收入{n}"), (165, 179, f"{n}.00"))
+                for k, n in enumerate(range(first, first + 30))]
+
+    page1 = [
+        line(1, 60, (220, 376, "部门预算财政拨款收支总表")),
+        line(1, 80, (500, 545, "单位：万元")),
+        line(1, 100, (56, 65, "序")),
+        line(1, 115.3, (56, 65, "号"), (116, 122, "目"), (161, 170, "金")),
+        line(1, 115.8, (103, 112, "项"), (170, 179, "额")),
+    ] + rows(1, 1, 135)
+    page2 = [
+        line(2, 60, (56, 65, "序")),
+        line(2, 75, (56, 65, "号"), (103, 122, "项 目"), (161, 179, "金额")),
+    ] + rows(2, 31, 95)
+    blocks = Composer("a.pdf", [(1, 595.0, 842.0, page1), (2, 595.0, 842.0, page2)]).run()
+    (t,) = [b for b in blocks if isinstance(b, Table)]
+    assert [r[0] for r in body(t)] == [str(n) for n in range(1, 61)]
+

@@ -662,6 +662,7 @@ class Composer:
             or (j < len(header_lines) and not is_data_line(lines[j]) and all(_compact(s.text) in header_cells for s in lines[j].segs))
         ):
             j += 1
+        j = max(j, _repeated_header(lines, header_lines))
         if j == 0 and (not lines or not self._fits(lines[0], draft)):
             self._close_table()
             return 0
@@ -728,6 +729,28 @@ def _first_piece(text: str) -> float:
             break
         width += 1.0 if ord(ch) >= 0x2E80 or ch in "“”‘’" else 0.5
     return width
+
+
+_REPEATED_SHARE = 0.8  # of the header's characters a page's first lines hold when they repeat it
+
+
+def _repeated_header(lines: list[Line], header: list[Line]) -> int:
+    """How many of a page's first lines repeat the table's header, its characters compared
+    whatever the lines they fall in: a header whose cells wrap is cut into lines otherwise on
+    another page (序/号 with a line of its own, 项 and 目 a fraction of a point lower). The lines
+    taken hold only the header's characters and most of them; 0 when they do not."""
+    left = Counter(ch for ln in header for ch in _compact(ln.text))
+    total = sum(left.values())
+    taken = best = 0
+    for k, line in enumerate(lines[: 2 * len(header) + 2]):
+        chars = Counter(_compact(line.text))
+        if chars - left:  # a character the header does not have (left over)
+            break
+        left -= chars
+        taken += sum(chars.values())
+        if taken >= _REPEATED_SHARE * total:
+            best = k + 1
+    return best
 
 
 def _is_preamble(line: Line) -> bool:
