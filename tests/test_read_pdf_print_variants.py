@@ -161,3 +161,11 @@ def test_a_repeated_header_cut_into_other_lines_is_dropped():
     (t,) = [b for b in blocks if isinstance(b, Table)]
     assert [r[0] for r in body(t)] == [str(n) for n in range(1, 61)]
 
+
+def test_a_row_split_by_a_page_break_without_a_label_of_its_own_is_one_row():
+    # LibreOffice: 成本指标's row goes on over the page break, under the repeated 绩效目标 row
+    (t,) = [t for t in read("libreoffice-split-row.pdf").tables if t.caption.startswith("4、")]
+    assert t.caption.startswith("4、提前下达")
+    rows = body(t)
+    assert ["", "成本指标", "人均救助标准", "人均救助标准", "≤4500元/年", "行业标准"] in rows
+    assert len(rows) == 10

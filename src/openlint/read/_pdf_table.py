@@ -1252,7 +1252,7 @@ def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = froz
     if all(AMOUNT.match(texts[k]) or texts[k][0] in ".．" for k in filled):  # (a 合计 row has no 序号)
         return all(_completes(previous[k].text, texts[k]) for k in filled)
     wrapped = all(k in full and _CJK.search(texts[k]) for k in filled if not AMOUNT.match(texts[k]))
-    if not wrapped and (texts[0] or not previous[0].text):
+    if not wrapped and not _unlabelled(previous, filled) and (texts[0] or not previous[0].text):
         return False
     for k in filled:
         t, before = texts[k], previous[k].text
@@ -1261,6 +1261,16 @@ def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = froz
         if AMOUNT.match(t) and not _completes(before, t):
             return False
     return True
+
+
+def _unlabelled(previous: list[Cell], filled: list[int]) -> bool:
+    """A page's first row has no label of its own: it leaves empty the columns up to the one
+    that labels the row above (its first filled one: 成本指标 beside a 一级指标 spanning rows),
+    and fills only some of the cells that row filled (准 | 准 | 元/年 under 人均救助标 |
+    人均救助标 | ≤4500 | 行业标准: the row went on over the page break)."""
+    label = next((k for k, c in enumerate(previous) if c.text), None)
+    before = {k for k, c in enumerate(previous) if c.text}
+    return label is not None and min(filled) > label and set(filled) < before
 
 
 def _completes(before: str, digits: str) -> bool:
