@@ -169,3 +169,25 @@ def test_a_row_split_by_a_page_break_without_a_label_of_its_own_is_one_row():
     rows = body(t)
     assert ["", "成本指标", "人均救助标准", "人均救助标准", "≤4500元/年", "行业标准"] in rows
     assert len(rows) == 10
+
+
+# --------------------------------------------------------------- a glyph without Unicode in a figure
+
+
+@pytest.fixture(scope="module")
+def unmapped_figures() -> Document:
+    return read("print-pua-cell.pdf")
+
+
+def test_every_unmapped_glyph_is_in_the_page_text(unmapped_figures):
+    # one of them has no code at all in pdfium's text: it is kept as U+FFFD, so TXT-016 counts it
+    text = unmapped_figures.page_texts[0]
+    assert sum(text.count(ch) for ch in "\ufffd\ue031\ue032") == 2
+
+
+def test_a_figure_with_an_unmapped_glyph_is_reported_and_its_sums_not_checked(unmapped_figures):
+    t = only_table(unmapped_figures)
+    assert t.incomplete  # the sums down its columns are not checked
+    reported = sorted((p.location.row, p.location.column) for p in unmapped_figures.problems)
+    assert reported == [("一般公共服务支出", "合计"), ("群众团体事务", "合计")]
+    assert all(not p.fatal and p.location.page is None for p in unmapped_figures.problems)

@@ -129,6 +129,10 @@ def page_lines(
     if len(text) != n:  # characters outside the BMP: fall back to one call per character
         get_unicode = pdfium_c.FPDFText_GetUnicode
         text_chars = [chr(get_unicode(raw, i) or 0xFFFD) for i in range(n)]
+        if text_chars.count("\ufffd") > text.count("\ufffd"):
+            # (or a character pdfium has no code for, which its text leaves out: the page's text
+            # keeps it as U+FFFD, so that it is counted as unreadable like the others)
+            text = "".join(text_chars)
     else:
         text_chars = text
     rect = pdfium_c.FS_RECTF()

@@ -258,6 +258,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         blocks = _with_strip_pages(blocks, strips)
     if pictures:
         blocks = _beside_pictures(blocks, set(pictures))
+    blocks = _unreadable_amounts(path, blocks, problems)
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
 
 
@@ -294,6 +295,52 @@ def _beside_pictures(blocks: list, pictures: set[int]) -> list:
     return out
 
 
+_UNREADABLE_AMOUNT = re.compile(r"^[-−–—－(（]?[\d,，.．]*[\ue000-\uf8ff\ufffd][\d,，.．\ue000-\uf8ff\ufffd]*[)）]?$")
+
+
+def _unreadable_amounts(path: str, blocks: list, problems: list[Problem]) -> list:
+    """Tables with a figure that has a glyph without Unicode mapping in it (8□9.45): its value is
+    unknown, not blank, so the table is marked incomplete (the sums down its columns are not
+    checked; its row is left alone as it holds text where an amount goes), and each such cell
+    is reported with its place."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Table):
+            cells = [c for row in block.grid for c in dict.fromkeys(row)
+                     if c.row >= (block.header_rows or 0) and _UNREADABLE_AMOUNT.match(c.text.strip())]
+            if cells:
+                block = replace(block, incomplete=True)
+                for c in cells:
+                    shown = _UNREADABLE_GLYPH.sub("□", c.text.strip())
+                    # (no page: TXT-016 goes on counting the page's unreadable characters)
+                    where = Location(file=path, table=block.caption or None, row=_label_before(block, c) or None,
+                                     column=_column_label(block, c.col) or None)
+                    problems.append(Problem(f"“{block.caption or '表格'}”中的金额“{shown}”有无法识别的字符（字体缺少 Unicode 映射），"
+                                            "其数值未知，该表各列的合计未检查", where))
+        out.append(block)
+    return out
+
+
+def _column_label(table: Table, col: int) -> str:
+    """The lowest header cell over column `col` that is not a column number (栏次 1, 2, 3)."""
+    for r in range((table.header_rows or 0) - 1, -1, -1):
+        text = table.text(r, col).strip()
+        if text and not text.isdigit():
+            return text
+    return ""
+
+
+def _label_before(table: Table, cell) -> str:
+    """The nearest text left of `cell` in its row that is not a number (the row's label)."""
+    row = table.grid[cell.row]
+    for k in range(cell.col - 1, -1, -1):
+        text = row[k].text.strip()
+        if text and not text.replace(".", "").isdigit():
+            return text
+    return ""
+
+
+_UNREADABLE_GLYPH = re.compile("[\ue000-\uf8ff\ufffd]")
 _PICTURE_SHARE = 0.25  # of the page's area
 _MAX_PICTURE_OBJECTS = 2_000  # a page drawn in many small pieces is looked at no further
 
