@@ -191,3 +191,17 @@ def test_a_figure_with_an_unmapped_glyph_is_reported_and_its_sums_not_checked(un
     reported = sorted((p.location.row, p.location.column) for p in unmapped_figures.problems)
     assert reported == [("一般公共服务支出", "合计"), ("群众团体事务", "合计")]
     assert all(not p.fatal and p.location.page is None for p in unmapped_figures.problems)
+
+
+# ------------------------------------------------------------------------------------- 目录
+
+
+def test_toc_entries_ending_with_their_page_numbers_are_one_paragraph_each():
+    # a 目录 printed by Chromium (its page 2 of a seed document): flex rows whose dot leaders
+    # are a run of dots clipped by their box, so each entry runs to the right margin; 2023 is
+    # drawn in another font, its box a point lower than those of the characters around it
+    doc = read("browser-print-toc.pdf")
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == [
+        "第一部分 部门预算", "部门预算收支总表", "部门预算收入总表", "部门预算支出总表",
+        "第二部分 工会部门2023年部门预算信息公开情况说明", "一、部门职责及机构设置情况", "二、部门预算安排的总体情况",
+    ]

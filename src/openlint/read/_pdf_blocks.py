@@ -97,6 +97,7 @@ class Composer:
         self.table: _Draft | None = None
         self.toc = False
         self.toc_entries = 0  # entries of the 目录 read so far
+        self.toc_closed = False  # the last 目录 entry ended with its page number
         self.in_part = False
         self._stats()
 
@@ -457,17 +458,19 @@ class Composer:
         segs = line.segs
         while len(segs) > 1 and _LEADER.match(segs[-1].text):
             segs = segs[:-1]
-        text = " ".join(s.text for s in segs)
-        text = _LEADER_TAIL.sub("", text).strip()
+        whole = " ".join(s.text for s in segs)
+        text = _LEADER_TAIL.sub("", whole).strip()
         if not text or _LEADER.match(text):
             return i + 1
         self.toc_entries += 1
-        if self.pending and self.pending_toc and self._toc_continues(self.pending[-1], line):
+        if self.pending and self.pending_toc and not self.toc_closed and self._toc_continues(self.pending[-1], line):
             self.pending.append(_retext(line, text))
         else:
             self._flush()
             self.pending = [_retext(line, text)]
             self.pending_toc = True
+        # an entry that ends with its dot leader or page number is whole: the next line is another
+        self.toc_closed = len(segs) < len(line.segs) or text != whole.strip()
         return i + 1
 
     def _toc_continues(self, prev: Line, line: Line) -> bool:

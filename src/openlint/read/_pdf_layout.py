@@ -224,6 +224,9 @@ def page_lines(
         ch_h = c[3]
         if c[0] - ref_y <= 0.25 * (ch_h if ch_h > ref_h else ref_h):
             cur.append(c)
+            if ch_h > ref_h:  # a flat glyph box (一, 二) is a poor reference: the line's tallest is one
+                ref_y = c[0]
+                ref_h = ch_h
         else:
             lines.append(_make_line(cur, page_no, width, height))
             cur = [c]
