@@ -205,3 +205,20 @@ def test_toc_entries_ending_with_their_page_numbers_are_one_paragraph_each():
         "第一部分 部门预算", "部门预算收支总表", "部门预算收入总表", "部门预算支出总表",
         "第二部分 工会部门2023年部门预算信息公开情况说明", "一、部门职责及机构设置情况", "二、部门预算安排的总体情况",
     ]
+
+
+PERFORMANCE_ROW = ["产出指标", "数量指标", "补助金发放率", "实际发放的补助金额占计划发放的补助金额的比率", "≥90百分比", "行业指标"]
+
+
+@pytest.mark.parametrize("previous, first_of_page, continues", [
+    # LibreOffice: the cells that wrapped go on, the label and the last cell do not
+    (["", "成本指标", "人均救助标", "人均救助标", "≤4500", "行业标准"], ["", "", "准", "准", "元/年", ""], True),
+    # Chromium: the next row under 产出指标, which spans rows, every cell its own, all ruled full
+    (PERFORMANCE_ROW, ["", "质量指标", "资金到位率", "资金到位率", "≥90百分比", "行业指标"], False),
+])
+def test_a_performance_row_over_a_page_break(previous, first_of_page, continues):
+    from openlint.model import Cell
+    from openlint.read._pdf_table import _continues_row
+
+    cells = [Cell(text, 5, k) for k, text in enumerate(previous)]
+    assert _continues_row(cells, first_of_page, full=set(range(len(previous)))) is continues

@@ -1251,6 +1251,11 @@ def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = froz
         return False
     if all(AMOUNT.match(texts[k]) or texts[k][0] in ".．" for k in filled):  # (a 合计 row has no 序号)
         return all(_completes(previous[k].text, texts[k]) for k in filled)
+    before = [k for k, c in enumerate(previous) if c.text]
+    if len(before) >= 3 and filled == before[1:] and not AMOUNT.match(texts[filled[-1]]):
+        # every cell but the first, text to the last: a row of its own under a label spanning
+        # rows (质量指标 | … | 行业指标 under 产出指标), not the end of a label and its amounts
+        return False
     wrapped = all(k in full and _CJK.search(texts[k]) for k in filled if not AMOUNT.match(texts[k]))
     if not wrapped and not _unlabelled(previous, filled) and (texts[0] or not previous[0].text):
         return False
@@ -1265,12 +1270,12 @@ def _continues_row(previous: list[Cell], texts: list[str], full: set[int] = froz
 
 def _unlabelled(previous: list[Cell], filled: list[int]) -> bool:
     """A page's first row has no label of its own: it leaves empty the columns up to the one
-    that labels the row above (its first filled one: 成本指标 beside a 一级指标 spanning rows),
-    and fills only some of the cells that row filled (准 | 准 | 元/年 under 人均救助标 |
-    人均救助标 | ≤4500 | 行业标准: the row went on over the page break)."""
-    label = next((k for k, c in enumerate(previous) if c.text), None)
-    before = {k for k, c in enumerate(previous) if c.text}
-    return label is not None and min(filled) > label and set(filled) < before
+    that labels the row above (its first filled one: 成本指标 beside a 一级指标 spanning rows)
+    and the last one that row filled, and fills only cells that row filled (准 | 准 | 元/年
+    under 人均救助标 | 人均救助标 | ≤4500 | 行业标准: the row went on over the page break). A
+    row of its own fills its last cell (质量指标 | … | 行业指标 under a 产出指标 spanning rows)."""
+    before = [k for k, c in enumerate(previous) if c.text]
+    return bool(before) and min(filled) > before[0] and before[-1] not in filled and set(filled) <= set(before)
 
 
 def _completes(before: str, digits: str) -> bool:
