@@ -222,3 +222,12 @@ def test_a_performance_row_over_a_page_break(previous, first_of_page, continues)
 
     cells = [Cell(text, 5, k) for k, text in enumerate(previous)]
     assert _continues_row(cells, first_of_page, full=set(range(len(previous)))) is continues
+
+
+def test_a_tall_wrapped_row_with_a_line_ending_in_biao_does_not_end_its_table():
+    # LibreOffice: 健康体检表 | 完成率 wraps so that a line of the row reads “标 完成率 健康体检表”
+    (t,) = [t for t in read("libreoffice-split-row.pdf").tables if t.caption.startswith("3、")]
+    rows = body(t)
+    assert len(rows) == 10
+    assert ["效益指标", "社会效益指标", "健康体检表完成率", "填写完整的健康体检表数占全部完整的健康体检表数的比例",
+            "≥90 百分比", "行业指标"] in rows

@@ -588,8 +588,10 @@ class Composer:
 
     def _ends_table(self, line: Line, draft: _Draft) -> bool:
         text = line.text
-        if NOTE_START.match(text) or caption_text(text):
+        if NOTE_START.match(text):
             return True
+        if caption_text(text) and not (len(line.segs) >= 2 and self._grid_row(line, 2) and self._in_draft_grid(line, draft)):
+            return True  # (cells of a row that wraps, 标 | 完成率 | 健康体检表, are no caption)
         if draft.caption == "" and (len(line.segs) < 2 or not self._cells_apart(line)):
             # a caption-less table goes on with lines whose cells start where its cells start
             # (a wrapped name, a row number drawn on its own line), right under its last line or,
@@ -611,6 +613,16 @@ class Composer:
         if self._runs_to_margin_prose(line) or (len(line.segs) == 1 and "。" in text and len(text) > 20):
             return True
         return False
+
+    def _in_draft_grid(self, line: Line, draft: _Draft) -> bool:
+        """`line` is in the ruled grid the table's last line is in: on its page, with vertical
+        rules beside both."""
+        last = draft.last
+        if self.rules_of is None or last is None or last.page != line.page:
+            return False
+        rules = self.rules_of(line.page)
+        x0, x1 = draft.x0 - line.h, draft.x1 + line.h
+        return rules.inside_grid(last, x0, x1) and rules.inside_grid(line, x0, x1)
 
     def _below_grid(self, line: Line, draft: _Draft) -> bool:
         """The table's last line is inside its ruled grid and `line` is not: the table ended
