@@ -231,3 +231,30 @@ def test_a_tall_wrapped_row_with_a_line_ending_in_biao_does_not_end_its_table():
     assert len(rows) == 10
     assert ["效益指标", "社会效益指标", "健康体检表完成率", "填写完整的健康体检表数占全部完整的健康体检表数的比例",
             "≥90 百分比", "行业指标"] in rows
+
+
+# ---------------------------------------------------------------- a header of three ruled rows
+
+
+def test_wrapped_cells_of_a_ruled_header_are_read_by_their_boxes():
+    t = only_table(read("print-wrapped-header.pdf"))
+    assert t.header_rows == 3
+    assert list(t.row_texts(0)) == ["序号", "功能分类科目", "合计", "本年收入", "上年结转"]
+    assert list(t.row_texts(1)) == [
+        "序号", "科目编码", "科目名称", "合计", "小计", "财政拨款收入", "财政专户收入", "事业收入", "经营收入",
+        "上级补助收入", "附属单位上缴收入", "其他收入", "上年结转",
+    ]
+    assert list(t.row_texts(2)) == ["栏次"] + [str(k) for k in range(1, 13)]  # 栏 / 次 beside the numbers
+
+
+def test_pieces_of_one_ruled_header_box_are_one_cell_read_line_by_line():
+    # Chromium: 其 and 他 a fraction of a point apart (two lines), 收入 under them, in one box
+    from openlint.read._pdf_layout import Line, Rules, Seg
+    from openlint.read._pdf_table import _header_cells
+
+    def line(y: float, x0: float, x1: float, text: str) -> Line:
+        return Line(1, y, 9.0, [Seg(x0, x1, text)], 595.0, 842.0)
+
+    lines = [line(172.6, 503, 512, "他"), line(172.85, 494, 503, "其"), line(186.3, 494, 512, "收入")]
+    rules = Rules([(163.9, 488.0, 518.0), (194.6, 488.0, 518.0)], [(488.0, 164.0, 195.0), (518.0, 164.0, 195.0)])
+    assert [c.text for c in _header_cells(lines, lambda: rules)] == ["其他收入"]

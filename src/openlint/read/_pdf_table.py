@@ -566,10 +566,15 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
     cells: list[_HCell] = []
     rules: list[Rule] | None = None
     vertical = rules_of().vertical if rules_of is not None else []
+    boxed: set[tuple[int, float]] = set()
+    if vertical:
+        cells, boxed = _boxed_cells(lines, vertical, rules_of().horizontal)
     for line in sorted(lines, key=lambda ln: ln.y):
         top = line.y - line.h / 2
         numbering = is_numbering_line(line)
         for seg in _one_per_cell(line, vertical):
+            if (id(line), seg.x0) in boxed:
+                continue
             target = None
             for c in [] if numbering else cells:  # (a column's number is no wrapped line of its name)
                 if c.numbering:
@@ -610,6 +615,63 @@ def _header_cells(lines: list[Line], rules_of: Callable[[], Rules] | None = None
             band_y = c.y
         c.band = band
     return cells
+
+
+def _boxed_cells(lines: list[Line], vertical: list[Rule], horizontal: list[Rule]) -> tuple[list[_HCell], set[tuple[int, float]]]:
+    """The header cells whose text wraps inside a ruled box: the pieces of several lines that
+    lie between the same four rules are one cell, read line by line (pieces a fraction of a
+    point apart are one line: 其 | 他 over 收入 is 其他收入), whatever their alignment and
+    whatever lines of other cells come between (序 / 号 beside a group header and the names
+    under it). Also the pieces so taken, as (id of the line, x0)."""
+    boxes: dict[tuple[float, float, float, float], list[tuple[Line, Seg]]] = {}
+    for line in lines:
+        if is_numbering_line(line):
+            continue
+        for seg in _one_per_cell(line, vertical):
+            box = _ruled_box(line, seg, vertical, horizontal)
+            if box is not None:
+                boxes.setdefault(box, []).append((line, seg))
+    cells: list[_HCell] = []
+    taken: set[tuple[int, float]] = set()
+    for pieces in boxes.values():
+        if len({id(line) for line, _ in pieces}) < 2:
+            continue
+        pieces.sort(key=lambda p: p[0].y)
+        rows: list[list[tuple[Line, Seg]]] = []
+        for line, seg in pieces:
+            if rows and line.y - rows[-1][0][0].y <= 0.5 * line.h:
+                rows[-1].append((line, seg))
+            else:
+                rows.append([(line, seg)])
+        text = ""
+        for row in rows:
+            text = join_wrapped(text, "".join(seg.text for _, seg in sorted(row, key=lambda p: p[1].x0)))
+        first_line, first_seg = pieces[0]
+        cell = _HCell(first_seg, first_line, numbering=bool(_NUMBERING_HEAD.match(text)))  # 栏 / 次 over 1, 2, 3
+        cell.text = text
+        cell.x0 = min(seg.x0 for _, seg in pieces)
+        cell.x1 = max(seg.x1 for _, seg in pieces)
+        cell.bottom = max(line.bottom for line, _ in pieces)
+        cell._last = (cell.x0, cell.x1)
+        cells.append(cell)
+        taken.update((id(line), seg.x0) for line, seg in pieces)
+    return cells, taken
+
+
+def _ruled_box(line: Line, seg: Seg, vertical: list[Rule], horizontal: list[Rule]) -> tuple[float, float, float, float] | None:
+    """The rules around `seg` of `line` (left, right, top, bottom), None when a side has none."""
+    top, bottom = line.top, line.bottom
+    beside = [x for x, v0, v1 in vertical if v0 < bottom and top < v1]
+    left = max((x for x in beside if x <= seg.x0 + 1), default=None)
+    right = min((x for x in beside if x >= seg.x1 - 1), default=None)
+    if left is None or right is None:
+        return None
+    across = [y for y, x0, x1 in horizontal if x0 < seg.x1 and seg.x0 < x1]
+    above = max((y for y in across if y <= top + 1), default=None)
+    below = min((y for y in across if y >= bottom - 1), default=None)
+    if above is None or below is None:
+        return None
+    return round(left), round(right), round(above), round(below)
 
 
 def _same_borders(vertical: list[Rule], above: tuple[float, float], above_y: float, seg: Seg, line: Line) -> bool:
