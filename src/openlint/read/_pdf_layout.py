@@ -30,6 +30,7 @@ SEGMENT_GAP = 0.6  # a gap wider than this many line heights splits a line into 
 _HARD_SPACE = 0.35  # a gap this wide inside a segment is written as a space
 _SOFT_SPACE = 0.1  # ... or this wide when the PDF itself had a space there
 _BREAK = 0.15  # a gap this wide is remembered as a place where a table cell may end
+_FLAT = 0.8  # a glyph box lower than this share of a neighbour's is flat: its bottom is no line's
 _THIN = 0.35  # a glyph box less than this share of its neighbour's height is a tight one (see `_fill_thin`)
 
 _get_x0 = itemgetter(1)
@@ -224,7 +225,7 @@ def page_lines(
         ch_h = c[3]
         if c[0] - ref_y <= 0.25 * (ch_h if ch_h > ref_h else ref_h):
             cur.append(c)
-            if ch_h > ref_h:  # a flat glyph box (一, 二) is a poor reference: the line's tallest is one
+            if ref_h < _FLAT * ch_h:  # a flat glyph box (一, 二) is a poor reference: a full one is
                 ref_y = c[0]
                 ref_h = ch_h
         else:
