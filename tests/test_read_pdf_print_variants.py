@@ -258,3 +258,24 @@ def test_pieces_of_one_ruled_header_box_are_one_cell_read_line_by_line():
     lines = [line(172.6, 503, 512, "他"), line(172.85, 494, 503, "其"), line(186.3, 494, 512, "收入")]
     rules = Rules([(163.9, 488.0, 518.0), (194.6, 488.0, 518.0)], [(488.0, 164.0, 195.0), (518.0, 164.0, 195.0)])
     assert [c.text for c in _header_cells(lines, lambda: rules)] == ["其他收入"]
+
+
+def test_a_total_label_over_the_column_numbers_is_a_header_cell():
+    # 合计 spanning the header's rows, alone on a line of its own above 栏 | 1 2 3 4 5 | 次
+    from openlint.read._pdf_layout import Line, Seg
+    from openlint.read._pdf_table import split_header
+
+    def line(y: float, *cells: tuple[float, float, str]) -> Line:
+        return Line(7, y, 8.0, [Seg(x0, x1, text) for x0, x1, text in cells], 595.0, 842.0)
+
+    lines = [
+        line(681, (156, 164, "序"), (233, 280, "功能分类科目"), (379, 403, "基本支"), (417, 440, "项目支")),
+        line(687.7, (350, 366, "合计")),
+        line(694.7, (156, 164, "号"), (185, 190, "目"), (271, 277, "目"), (387, 395, "出"), (425, 433, "出")),
+        line(696, (176, 184, "科"), (192, 208, "编码"), (262, 270, "科"), (278, 294, "名称")),
+        line(711.7, (156, 164, "栏")),
+        line(718.1, (190, 193, "1"), (275, 280, "2"), (356, 360, "3"), (389, 394, "4"), (427, 431, "5")),
+        line(723.7, (156, 164, "次")),
+        line(741, (152, 156, "1"), (216, 234, "合计"), (346, 369, "89.45"), (384, 407, "72.70"), (422, 444, "16.76")),
+    ]
+    assert split_header(lines) == 7

@@ -1035,10 +1035,11 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
     taken as a header without body (an empty table under a header of several levels). A row
     that numbers the columns (栏次 | 1 | 2 | 3) right under the header is the header's last row,
     as in a .docx, where it repeats with the header: it holds no data."""
+    numbered = [i for i, line in enumerate(lines[: MAX_HEADER_LINES + 1]) if i > 0 and is_numbering_line(line)]
     for i, line in enumerate(lines[: MAX_HEADER_LINES + 1]):
         if is_data_line(line):
-            if i > 0 and is_numbering_line(line) and i + 1 < len(lines):
-                continue
+            if numbered and i <= numbered[-1] and i + 1 < len(lines):
+                continue  # the row numbering the columns, or a header cell over it (合计 spanning rows)
             k = i
             while k > 0:
                 prev = lines[k - 1]
@@ -1055,6 +1056,13 @@ def split_header(lines: list[Line], rules_of: Callable[[], Rules] | None = None,
                         break
                 k -= 1
             return k
+    if numbered:
+        # a header without body under it on its page (the table starts at the page's foot):
+        # the header ends with its row of column numbers (and the 次 of a 栏 / 次 beside them)
+        k = numbered[-1] + 1
+        while k < len(lines) and len(lines[k].segs) == 1 and lines[k].y - lines[k - 1].y <= 1.2 * lines[k].h:
+            k += 1
+        return k
     if rules_of is not None and lines:
         first = lines[0]
         rules = rules_of().horizontal
