@@ -13,7 +13,8 @@ Pipeline (per page, then per document):
    rotated page: by its /Rotate, or by the angle most of its characters are drawn at when that
    differs, as on a landscape table printed sideways onto a portrait page; `upright_rotation`),
    characters grouped into lines by the bottom of their boxes, lines split into segments at gaps
-   wider than 0.6 line heights.
+   wider than 0.6 line heights. A watermark is no text: glyphs drawn askew (内部资料 across the
+   page) and large faint ones are dropped from the lines and from the page's text.
    Text off the page is dropped; once a document shows such overflow (spreadsheet exports draw
    the same long text on several pages and clip a window of it on each), lines hidden by their
    clipping path are dropped too (`visible_lines`), and so is their text from `page_texts`
