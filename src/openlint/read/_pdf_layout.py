@@ -150,9 +150,9 @@ def page_lines(
     # A watermark is drawn in text objects of its own, so its glyphs come in runs of one box
     # height: a glyph is looked at (angle, colour) only where the box height changes.
     run_h = -1.0
-    askew = faint = False
+    askew = False
     watermark: list[int] = []  # stream indices of glyphs drawn askew
-    faint_at: list[int] = []  # positions in `chars` of faint glyphs (large ones are a watermark)
+    runs: list[int] = []  # positions in `chars` where a run of one box height starts
     for ch in text_chars:
         i += 1
         if ch in space or ch < " ":
@@ -178,12 +178,11 @@ def page_lines(
         if h != run_h:
             run_h = h
             askew = _askew(raw, i)
-            faint = not askew and _faint(raw, i)
+            if not askew:
+                runs.append(len(chars))
         if askew:
             watermark.append(i)
             continue
-        if faint:
-            faint_at.append(len(chars))
         if last_h and (h < _THIN * last_h or last_h < _THIN * h):
             thin.append(len(chars) if h < last_h else len(chars) - 1)
         last_h = h
@@ -191,8 +190,8 @@ def page_lines(
         after_space = False
     if thin:
         _fill_thin(raw, chars, thin, rotation)
-    if faint_at:
-        chars = _without_large(chars, faint_at, watermark)
+    if chars:
+        chars = _without_large(raw, chars, runs, watermark)
     if watermark:
         text = _without_indices(text_chars, watermark)
         counted -= len(watermark)
@@ -266,15 +265,22 @@ def _faint(raw, index: int) -> bool:
     return _LIGHT <= darkest and max(r.value, g.value, b.value) < _WHITE
 
 
-def _without_large(chars: list[tuple], faint_at: list[int], watermark: list[int]) -> list[tuple]:
-    """`chars` without its faint glyphs that are much larger than the page's usual glyph (a
-    horizontal watermark); their stream indices are added to `watermark`."""
+def _without_large(raw, chars: list[tuple], runs: list[int], watermark: list[int]) -> list[tuple]:
+    """`chars` (in stream order, `runs` where each run of one box height starts) without the
+    runs of faint glyphs much larger than the page's usual glyph (a watermark drawn level);
+    their stream indices are added to `watermark`. Only large runs are looked at for colour."""
+    run_heights = [chars[start][3] for start in runs]
+    if not run_heights or max(run_heights) < _LARGE * min(run_heights):
+        return chars  # no glyph twice the height of another: none is large (most pages)
     heights = sorted(c[3] for c in chars)
-    usual = heights[len(heights) // 2]
-    large = {k for k in faint_at if chars[k][3] >= _LARGE * usual}
+    limit = _LARGE * heights[len(heights) // 2]
+    large: set[int] = set()
+    for start, end in zip(runs, runs[1:] + [len(chars)]):
+        if chars[start][3] >= limit and _faint(raw, chars[start][7]):
+            large.update(range(start, end))
     if not large:
         return chars
-    watermark.extend(chars[k][7] for k in large)
+    watermark.extend(chars[k][7] for k in sorted(large))
     return [c for k, c in enumerate(chars) if k not in large]
 
 

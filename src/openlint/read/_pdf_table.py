@@ -624,11 +624,17 @@ def _boxed_cells(lines: list[Line], vertical: list[Rule], horizontal: list[Rule]
     whatever lines of other cells come between (序 / 号 beside a group header and the names
     under it). Also the pieces so taken, as (id of the line, x0)."""
     boxes: dict[tuple[float, float, float, float], list[tuple[Line, Seg]]] = {}
+    if len(lines) < 2:
+        return [], set()
+    top = min(line.top for line in lines) - 2 * lines[0].h
+    bottom = max(line.bottom for line in lines) + 2 * lines[0].h
+    horizontal = [r for r in horizontal if top <= r[0] <= bottom]  # (a long table's page has hundreds)
     for line in lines:
         if is_numbering_line(line):
             continue
+        beside = [x for x, v0, v1 in vertical if v0 < line.bottom and line.top < v1]
         for seg in _one_per_cell(line, vertical):
-            box = _ruled_box(line, seg, vertical, horizontal)
+            box = _ruled_box(line, seg, beside, horizontal)
             if box is not None:
                 boxes.setdefault(box, []).append((line, seg))
     cells: list[_HCell] = []
@@ -658,10 +664,10 @@ def _boxed_cells(lines: list[Line], vertical: list[Rule], horizontal: list[Rule]
     return cells, taken
 
 
-def _ruled_box(line: Line, seg: Seg, vertical: list[Rule], horizontal: list[Rule]) -> tuple[float, float, float, float] | None:
-    """The rules around `seg` of `line` (left, right, top, bottom), None when a side has none."""
+def _ruled_box(line: Line, seg: Seg, beside: list[float], horizontal: list[Rule]) -> tuple[float, float, float, float] | None:
+    """The rules around `seg` of `line` (left, right, top, bottom), None when a side has none.
+    `beside`: the x of the vertical rules beside the line."""
     top, bottom = line.top, line.bottom
-    beside = [x for x, v0, v1 in vertical if v0 < bottom and top < v1]
     left = max((x for x in beside if x <= seg.x0 + 1), default=None)
     right = min((x for x in beside if x >= seg.x1 - 1), default=None)
     if left is None or right is None:

@@ -164,6 +164,7 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
     rules: dict[int, Rules] = {}
     pictures: list[int] = []  # pages without text whose content is a picture (a scanned table)
     garbled: list[int] = []  # pages whose text is mostly characters that did not extract
+    unreadable: set[int] = set()  # pages with a character that did not extract
     clipped: list[tuple[int, Line]] = []  # (index in pages, line) at a page's edge, hidden by its clip
     navigation: list[tuple[int, list[Line], int]] = []  # (index in pages, lines kept, lines dropped)
     for i in range(n):
@@ -220,6 +221,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         texts.append(text)
         if count:
             any_text = True
+        if bad:
+            unreadable.add(page_no)
         if count and bad / count > _BAD_SHARE:
             # garbage is not content: its lines would be checked into false findings
             garbled.append(page_no)
@@ -259,7 +262,8 @@ def _read_document(path: str, pdf: pdfium.PdfDocument, truncated: bool) -> Docum
         blocks = _with_strip_pages(blocks, strips)
     if pictures:
         blocks = _beside_pictures(blocks, set(pictures))
-    blocks = _unreadable_amounts(path, blocks, problems)
+    if unreadable:
+        blocks = _unreadable_amounts(path, blocks, problems, unreadable)
     return assemble(path, "pdf", blocks, page_count=n, problems=problems, page_texts=tuple(texts))
 
 
@@ -299,14 +303,14 @@ def _beside_pictures(blocks: list, pictures: set[int]) -> list:
 _UNREADABLE_AMOUNT = re.compile(r"^[-−–—－(（]?[\d,，.．]*[\ue000-\uf8ff\ufffd][\d,，.．\ue000-\uf8ff\ufffd]*[)）]?$")
 
 
-def _unreadable_amounts(path: str, blocks: list, problems: list[Problem]) -> list:
+def _unreadable_amounts(path: str, blocks: list, problems: list[Problem], pages: set[int]) -> list:
     """Tables with a figure that has a glyph without Unicode mapping in it (8□9.45): its value is
     unknown, not blank, so the table is marked incomplete (the sums down its columns are not
     checked; its row is left alone as it holds text where an amount goes), and each such cell
-    is reported with its place."""
+    is reported with its place. Only tables on `pages` (those with such glyphs) are looked at."""
     out = []
     for block in blocks:
-        if isinstance(block, Table):
+        if isinstance(block, Table) and pages.intersection(block.pages or (block.location.page,)):
             cells = [c for row in block.grid for c in dict.fromkeys(row)
                      if c.row >= (block.header_rows or 0) and _UNREADABLE_AMOUNT.match(c.text.strip())]
             if cells:
