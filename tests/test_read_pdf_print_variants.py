@@ -10,6 +10,7 @@ import pytest
 
 from openlint.model import Document, Heading, Paragraph, Table
 from openlint.read.pdf import read_pdf
+from openlint.understand.tables import read_table
 
 FIX = Path(__file__).parent / "fixtures" / "pdf"
 
@@ -279,3 +280,13 @@ def test_a_total_label_over_the_column_numbers_is_a_header_cell():
         line(741, (152, 156, "1"), (216, 234, "合计"), (346, 369, "89.45"), (384, 407, "72.70"), (422, 444, "16.76")),
     ]
     assert split_header(lines) == 7
+
+
+def test_a_column_of_row_numbers_keeps_its_header_above_the_column_numbers():
+    # Word print of a 收入支出决算总表 (项目 | 行次 | 金额 over 栏次 | | 1): 行次 written 行 / 次 in its
+    # ruled box heads its column; only 栏次 labels the row of column numbers
+    (table,) = read("word-print-summary-row-numbers.pdf").tables
+    assert [c.text for c in table.grid[1]] == ["项目", "行次", "金额", "项目", "行次", "金额"]
+    assert [c.text for c in table.grid[2]][:3] == ["栏次", "", "1"]
+    income = read_table(table).parts[0]
+    assert income.trusted and [c.header for c in income.columns] == ["金额"]

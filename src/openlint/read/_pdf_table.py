@@ -111,6 +111,7 @@ def is_data_line(line: Line) -> bool:
 
 
 _NUMBERING_HEAD = re.compile(r"^[栏行列]\s*次$")
+_COLUMN_NUMBERS_HEAD = re.compile(r"^栏\s*次$")
 
 
 def is_numbering_line(line: Line) -> bool:
@@ -653,7 +654,8 @@ def _boxed_cells(lines: list[Line], vertical: list[Rule], horizontal: list[Rule]
         for row in rows:
             text = join_wrapped(text, "".join(seg.text for _, seg in sorted(row, key=lambda p: p[1].x0)))
         first_line, first_seg = pieces[0]
-        cell = _HCell(first_seg, first_line, numbering=bool(_NUMBERING_HEAD.match(text)))  # 栏 / 次 over 1, 2, 3
+        # 栏 / 次 over 1, 2, 3 labels the row of column numbers; 行 / 次 heads the column of row numbers
+        cell = _HCell(first_seg, first_line, numbering=bool(_COLUMN_NUMBERS_HEAD.match(text)))
         cell.text = text
         cell.x0 = min(seg.x0 for _, seg in pieces)
         cell.x1 = max(seg.x1 for _, seg in pieces)
