@@ -180,7 +180,8 @@ def _lineage(rows: list[CodeRow], codes: CodeList, year: int | None) -> dict[int
     child. Only when the code the child would belong to is printed nowhere in the column (else the
     table is ordered some other way), and only a code that does not exist in the year's list, or
     one of the year whose 类 is not printed either and whose name is that of one of the parent's
-    own children (事业运行 2010350 under 22001 自然资源事务, which has 2200150 事业运行). Independent of whether the list of the parent's children is complete (CLS-001)."""
+    own children (事业运行 2010350 under 22001 自然资源事务, which has 2200150 事业运行).
+    Independent of whether the list of the parent's children is complete (CLS-001)."""
     out: dict[int, str] = {}
     groups: dict[int, list[int]] = {}  # per code column (a table may hold two column groups)
     for i, r in enumerate(rows):

@@ -555,7 +555,7 @@ def _unmarked_groups(part: TablePart, rows: list[Row]) -> bool:
     col = column.index
     for i, row in enumerate(rows):
         target, total, error = row.value(col), ZERO, part.error_of(row, col)
-        for n, below in enumerate(rows[i + 1:], start=1):
+        for below in rows[i + 1:]:
             total += below.value(col)
             error += part.error_of(below, col)
             if abs(total - target) <= error:

@@ -173,7 +173,7 @@ def is_blank(ctx: Context, sec: Section) -> bool:
 
 def _next_of_an_enclosing(ctx: Context, sec: Section, heading: Heading) -> bool:
     """Whether `heading` is numbered as the next part of a section `sec` lies in (第三部分 → 第四部分)."""
-    from openlint.judge.text.numbering import numbering
+    from openlint.judge.text.numbering import numbering  # (judge.text is imported after this module)
 
     after = numbering(heading.text)
     if after is None:
