@@ -39,7 +39,9 @@ class Hit:
     location: Location
     count: int = 1  # matches in the same unit (the first is reported)
     value: int | None = None  # a year's value
-    next: str = ""  # what follows its heading or passage: paragraph, item (a numbered paragraph), note, heading, table, or "" (the end)
+    # what follows its heading or passage: paragraph, item (a numbered paragraph), note, heading,
+    # table, or "" (the end)
+    next: str = ""
     anchor: str = ""
     kind: str = ""  # where it is: heading, paragraph, note, caption, preamble, cell, or toc (a 目录 entry)
 

@@ -113,10 +113,11 @@ def _change_matches(text: str) -> tuple[tuple[re.Match, re.Match], ...]:
 # A word introducing a cause or purpose. 系/因 only after a comma ("，系…", "，因…"): inside words
 # (体系, 因公出国) they are not one.
 # (Guangdong's template explains a change under "……大于上年决算数的主要情况：")
-_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|用于|导致|所致|影响|为了|主要情况[：:]|[，,：:]系|[，,：:]因(?!公)")
+_CAUSE = r"原因|由于|因为|主要是|主要系|系因|是因|导致|所致|影响|为了|主要情况[：:]|[，,：:]系|[，,：:]因(?!公)"
+_REASON = re.compile(_CAUSE + "|用于")  # (in the change's own sentence, what the money is for explains it)
 # in a later sentence, "主要用于……" tells what the item is spent on (the 决算 template's line under
 # each 三公 item), not why it changed
-_LATER_REASON = re.compile(r"原因|由于|因为|主要是|主要系|系因|是因|导致|所致|影响|为了|主要情况[：:]|[，,：:]系|[，,：:]因(?!公)")
+_LATER_REASON = re.compile(_CAUSE)
 _REASON_BEFORE = re.compile(r"由于|因为|受[^，,。；;]{1,20}影响|为了")  # a cause stated before the change
 _REASON_LEAD = re.compile(r"[\s，,：:]*[^，,。；;：:]{0,10}?原因")  # a clause opening with "（……的）主要原因"
 _CLAUSE_END = "。！？!?；;"
