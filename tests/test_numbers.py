@@ -236,6 +236,17 @@ def test_line_sums_lines_by_fund_and_of_which_lines_break_down_the_line_above():
     assert bad.text == "一、财政拨款收入 100.00 ≠ 一般公共预算资金 90.00 + 政府性基金 9.00 = 99.00（相差1.00）"
 
 
+def test_a_header_over_two_totals_names_no_sum():
+    # a misread header (a PDF without vertical rules) puts 合计 and 本年收入小计 both under 本年收入:
+    # adding up all its columns would count the total twice
+    t = make_table([
+        ["项目", "本年收入", "", ""],
+        ["", "合计", "小计", "财政拨款收入"],
+        ["合计", "89.45", "89.45", "89.45"],
+    ], spans={(0, 1): (1, 3), (0, 0): (2, 1)}, header_rows=2)
+    assert N.amount(ctx_with(t), t, re.compile("^合计$"), "本年收入") is None
+
+
 def test_list_sums_units_over_their_projects():
     t = make_table([
         ["单位名称（项目名称）", "合计"],

@@ -311,6 +311,8 @@ def _value_columns(node: HeaderNode, variant: tuple[str, ...]) -> list[int] | No
     sub = node.total_child()
     if sub is not None:
         return _value_columns(sub, variant)
+    if sum(1 for child in node.children if child.total) > 1:
+        return None  # two totals under one header (合计 and 小计): which adds up what is unknown
     out: list[int] = []
     for child in node.children:
         if child.rate:  # 占比（%） beside the amounts under a header: no part of its amount
