@@ -443,6 +443,19 @@ def test_same_cells_column_and_most_common():
     assert same_cells(ctx, None, "a", "b") == [] and column(ctx, None, "a") == []
 
 
+def test_a_cell_spanning_into_a_column_is_none_of_its_values():
+    # the 总分 row spans the indicator columns: 总分 is no 指标值
+    ctx = ctx_of("""某县2025年度单位决算
+[表] 项目支出绩效自评表
+| 三级指标 | 年度指标值 | 分值 |
+| 资金到位率 | ≥90% | 50 |
+| 群众满意度 | ≥90% | 50 |
+| 总分 | < | 100 |
+""")
+    [table] = P.tables(ctx)
+    assert column(ctx, table, rx("指标值$")) == ["≥90%", "≥90%"]
+
+
 def test_same_cells_skips_merged_and_short_rows():
     from openlint.model import Cell, Location, Table
 

@@ -70,7 +70,9 @@ def _column(table: Table, header: Any) -> list[str]:
     for r in range(table.n_rows):
         for c, text in enumerate(table.text(r, k) for k in range(table.n_cols)):
             if pattern_found(header, compact(text)):
-                values = [compact(table.text(rr, c)) for rr in range(r + 1, table.n_rows)]
+                # (a cell spanning into the column from its left — 总分 across the indicator columns — is
+                # none of its values)
+                values = [compact(row[c].text) for row in table.grid[r + 1:] if c < len(row) and row[c].col == c]
                 return [v for v in values if v and not pattern_found(header, v)]
     return []
 
