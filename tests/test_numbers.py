@@ -247,6 +247,24 @@ def test_a_header_over_two_totals_names_no_sum():
     assert N.amount(ctx_with(t), t, re.compile("^合计$"), "本年收入") is None
 
 
+def test_form_sums_follow_the_header_of_each_block():
+    t = make_table([
+        ["资金", "分值", "得分"],
+        ["执行率", "10", "9.49"],
+        ["指标", "得分", "分值"],  # the indicators' block lists 得分 first
+        ["数量", "40", "40"],
+        ["满意度", "45", "50"],
+        ["总分", "94.49", "100"],
+    ])
+    [score] = N.form_sums(ctx_with(t), t, re.compile("^得分$"), re.compile("^总分$"))
+    [points] = N.form_sums(ctx_with(t), t, re.compile("^分值$"), re.compile("^总分$"))
+    assert score.holds and points.holds
+    wrong = make_table([["指标", "得分"], ["数量", "40"], ["满意度", "45%"], ["总分", "41"]])  # a rate is no score
+    assert [c.text for c in failing(N.form_sums(ctx_with(wrong), wrong, re.compile("^得分$"), re.compile("^总分$")))] == [
+        "得分列：总分 41 ≠ 各项得分之和 40（相差1.00）"]
+    assert N.form_sums(ctx_with(wrong), wrong, re.compile("^分值$"), re.compile("^总分$")) == []
+
+
 def test_list_sums_units_over_their_projects():
     t = make_table([
         ["单位名称（项目名称）", "合计"],

@@ -29,10 +29,10 @@ from typing import Any, Callable, Iterator
 from openlint.findings import Severity
 from openlint.judge._prefilter import compile_prefiltered
 from openlint.judge.context import Context
-from openlint.judge.registry import ATTRIBUTES, primitive
+from openlint.judge.registry import ATTRIBUTES, pattern_found, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
-from openlint.understand.amounts import to_decimal
+from openlint.understand.amounts import half_step, parse_amount, to_decimal
 from openlint.understand.codes import is_organisation, load_codes, system_of
 from openlint.understand.tables import (
     FUNDS,
@@ -565,6 +565,67 @@ def _unmarked_groups(part: TablePart, rows: list[Row]) -> bool:
             if total > target + error:
                 break
     return False
+
+
+@primitive("form_sums", 3)
+def form_sums(ctx: Context, tables: Any, header: Any, total: Any) -> list[Comparison]:
+    """In a form laid out in blocks, each under a header row of its own (a 绩效自评表: the funds
+    block, then the indicators), the row labelled `total` (总分) against the sum of the figures
+    above it in the column headed `header` (得分, 分值) — the column of the latest header row above
+    each figure. Texts and rates are no figures; a form without that header or row is left alone."""
+    out: list[Comparison] = []
+    for table in tables if isinstance(tables, (list, tuple)) else [tables]:
+        if isinstance(table, Table):
+            out.extend(_form_sums(table, header, total))
+    return out
+
+
+def _form_sums(table: Table, header: Any, total: Any) -> list[Comparison]:
+    out: list[Comparison] = []
+    col: int | None = None
+    name = ""
+    figures: list[str] = []
+    for r, row in enumerate(table.grid):
+        texts = [squash(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row)]
+        heads = [c for c, t in enumerate(texts) if t and pattern_found(header, t)]
+        if heads:
+            col, name = heads[0], texts[heads[0]]
+            continue
+        if col is None or col >= len(texts):
+            continue
+        text = texts[col]
+        value = parse_amount(text) if "%" not in text else None
+        if pattern_found(total, next((t for t in texts if t), "")):
+            if value is not None and figures:
+                out.append(_form_total(table, r, col, name, text, figures))
+            figures = []
+        elif value is not None:
+            figures.append(text)
+    return out
+
+
+# Scores and points are given, not rounded: figures agree to the finest decimal printed.
+_EXACT = Decimal("0.005")
+
+
+def _form_total(table: Table, r: int, col: int, name: str, text: str, figures: list[str]) -> Comparison:
+    value = parse_amount(text)
+    added = sum((parse_amount(f) for f in figures), ZERO)
+    places = max(_decimals(t) for t in [text, *figures])
+    label = squash(table.text(r, 0)) or "合计"
+    at = table.location
+    location = Location(at.file, at.page, table.line_of(r), at.section, table.caption or None, label, name, at.sheet)
+
+    def build():
+        left = Amount(value, ZERO, None, label, text, location)
+        right = Amount(added, ZERO, None, f"各项{name}之和", f"{added:,.{places}f}")
+        return f"{name}列：", left, [right], False
+
+    return Comparison(value - added, _EXACT if places else ZERO, build)
+
+
+def _decimals(text: str) -> int:
+    return len(text) - text.index(".") - 1 if "." in text else 0
 
 
 @primitive("line_sums", 1)
