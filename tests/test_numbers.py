@@ -265,6 +265,17 @@ def test_form_sums_follow_the_header_of_each_block():
     assert N.form_sums(ctx_with(wrong), wrong, re.compile("^分值$"), re.compile("^总分$")) == []
 
 
+def test_form_limits_name_the_row_by_its_indicator():
+    t = make_table([
+        ["一级指标", "三级指标", "分值", "得分"],
+        ["产出指标", "工程完工时间", "10", "12"],
+        ["产出指标", "资金到位率", "10", "10"],
+        ["满意度", "满意度", "10", "95%"],  # a rate is no score
+    ])
+    [over] = N.form_limits(ctx_with(t), t, re.compile("^得分$"), re.compile("^分值$"))
+    assert not over.holds and over.left.label == "工程完工时间：得分" and over.left.text == "12"
+
+
 def test_list_sums_units_over_their_projects():
     t = make_table([
         ["单位名称（项目名称）", "合计"],

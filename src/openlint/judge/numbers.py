@@ -604,6 +604,54 @@ def _form_sums(table: Table, header: Any, total: Any) -> list[Comparison]:
     return out
 
 
+@primitive("form_limits", 3)
+def form_limits(ctx: Context, tables: Any, part: Any, whole: Any) -> list[Comparison]:
+    """In a form laid out in blocks (see `form_sums`), each row's figure under the header `part`
+    (得分) against its figure under the header `whole` (分值): `.holds` when it is no larger. A row
+    is named by its cell under 三级指标 (or 指标名称), else its first text; rows without both
+    figures, and the 总分 row, are left alone."""
+    out: list[Comparison] = []
+    for table in tables if isinstance(tables, (list, tuple)) else [tables]:
+        if not isinstance(table, Table):
+            continue
+        block: tuple[int, int, int, list[str]] | None = None  # part and whole columns, name column, header
+        for r, row in enumerate(table.grid):
+            texts = [squash(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row)]
+            a = next((c for c, t in enumerate(texts) if t and pattern_found(part, t)), None)
+            b = next((c for c, t in enumerate(texts) if t and pattern_found(whole, t)), None)
+            if a is not None or b is not None:
+                name = next((c for c, t in enumerate(texts) if _INDICATOR_NAME.search(t)), 0)
+                block = (a, b, name, texts) if a is not None and b is not None else None
+                continue
+            if block is None or max(block[0], block[1]) >= len(texts):
+                continue
+            a, b, name, header = block
+            if _FORM_TOTAL.match(next((t for t in texts if t), "")):
+                continue  # (the total row's excess is the rows' excess again)
+            got, most = (parse_amount(texts[c]) if "%" not in texts[c] else None for c in (a, b))
+            if got is not None and most is not None and got > most:
+                label = texts[name] or next((t for t in texts if t), "")
+                out.append(_over_limit(table, r, label, header[a], texts[a], got, header[b], texts[b], most))
+    return out
+
+
+_INDICATOR_NAME = re.compile(r"三级指标|指标名称")
+_FORM_TOTAL = re.compile(r"^(总分|合计|总计)$")
+
+
+def _over_limit(table: Table, r: int, label: str, part_name: str, part_text: str, got: Decimal,
+                whole_name: str, whole_text: str, most: Decimal) -> Comparison:
+    at = table.location
+    location = Location(at.file, at.page, table.line_of(r), at.section, table.caption or None, label, part_name, at.sheet)
+
+    def build():
+        left = Amount(got, ZERO, None, f"{label}：{part_name}", part_text, location)
+        right = Amount(most, ZERO, None, whole_name, whole_text)
+        return "", left, [right], False
+
+    return Comparison(got - most, ZERO, build)  # (over its limit: the difference is the excess)
+
+
 # Scores and points are given, not rounded: figures agree to the finest decimal printed.
 _EXACT = Decimal("0.005")
 
