@@ -33,7 +33,7 @@ from openlint.judge.registry import ATTRIBUTES, pattern_found, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
 from openlint.understand.amounts import half_step, parse_amount, to_decimal
-from openlint.understand.codes import is_organisation, load_codes, system_of
+from openlint.understand.codes import is_organisation, load_codes, row_texts, system_of
 from openlint.understand.tables import (
     FUNDS,
     UNITS,
@@ -585,8 +585,8 @@ def _form_sums(table: Table, header: Any, total: Any) -> list[Comparison]:
     col: int | None = None
     name = ""
     figures: list[str] = []
-    for r, row in enumerate(table.grid):
-        texts = [squash(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row)]
+    for r in range(table.n_rows):
+        texts = row_texts(table, r)
         heads = [c for c, t in enumerate(texts) if t and pattern_found(header, t)]
         if heads:
             col, name = heads[0], texts[heads[0]]
@@ -615,8 +615,8 @@ def form_limits(ctx: Context, tables: Any, part: Any, whole: Any) -> list[Compar
         if not isinstance(table, Table):
             continue
         block: tuple[int, int, int, list[str]] | None = None  # part and whole columns, name column, header
-        for r, row in enumerate(table.grid):
-            texts = [squash(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(row)]
+        for r in range(table.n_rows):
+            texts = row_texts(table, r)
             a = next((c for c, t in enumerate(texts) if t and pattern_found(part, t)), None)
             b = next((c for c, t in enumerate(texts) if t and pattern_found(whole, t)), None)
             if a is not None or b is not None:

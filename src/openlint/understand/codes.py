@@ -236,7 +236,7 @@ class CodeRow:
         return system_of(self.code)
 
 
-def _row_texts(table: Table, r: int) -> list[str]:
+def row_texts(table: Table, r: int) -> list[str]:
     """The texts of row r's cells without spaces; a merged cell counts once, at its origin ("" elsewhere)."""
     return [squash(cell.text) if cell.row == r and cell.col == c else "" for c, cell in enumerate(table.grid[r])]
 
@@ -266,7 +266,7 @@ def _header_parts(table: Table, top: int) -> dict[int, str]:
     """Columns headed exactly 类 / 款 / 项 (split code layouts)."""
     parts: dict[int, str] = {}
     for r in range(min(top, table.n_rows)):
-        for c, t in enumerate(_row_texts(table, r)):
+        for c, t in enumerate(row_texts(table, r)):
             if t in ("类", "款", "项"):
                 parts[c] = t
     return parts
@@ -334,7 +334,7 @@ def table_codes(table: Table) -> list[CodeRow]:
     for r in range(top, table.n_rows):
         row_cells = table.grid[r]
         width = len(row_cells)
-        texts = _row_texts(table, r)
+        texts = row_texts(table, r)
         if not previous and not any(t[:1] in _CODE_START for t in texts):
             continue
         found: list[CodeRow] = []
@@ -465,7 +465,7 @@ def table_codes(table: Table) -> list[CodeRow]:
 
 
 def _name_column(table: Table, row: CodeRow) -> int | None:
-    texts = _row_texts(table, row.row)
+    texts = row_texts(table, row.row)
     for c in range(row.column + 1, len(texts)):
         if texts[c] and _is_name(texts[c]) and row.name.startswith(texts[c]):
             return c
