@@ -32,7 +32,7 @@ from openlint.judge.context import Context
 from openlint.judge.registry import ATTRIBUTES, pattern_found, primitive
 from openlint.judge.statements import document_statements
 from openlint.model import Location, Paragraph, Section, Table
-from openlint.understand.amounts import half_step, parse_amount, to_decimal
+from openlint.understand.amounts import parse_amount, to_decimal
 from openlint.understand.codes import is_organisation, load_codes, row_texts, system_of
 from openlint.understand.tables import (
     FUNDS,
