@@ -276,6 +276,18 @@ def test_form_limits_name_the_row_by_its_indicator():
     assert not over.holds and over.left.label == "工程完工时间：得分" and over.left.text == "12"
 
 
+def test_shortfalls_of_targets_with_bounds():
+    t = make_table([
+        ["三级指标", "年度指标值", "实际完成值", "偏差原因"],
+        ["上线率", "≥45%", "43.20%", ""],
+        ["单位成本", "≤400元", "412元", ""],
+        ["人数", "不低于3000人", "3200人", ""],
+        ["满意度", "≥90%", "85%", "调查样本偏少"],
+    ])
+    assert [(s.indicator, s.target, s.result) for s in N.shortfalls(ctx_with(t), t)] == [
+        ("上线率", "≥45%", "43.20%"), ("单位成本", "≤400元", "412元")]
+
+
 def test_list_sums_units_over_their_projects():
     t = make_table([
         ["单位名称（项目名称）", "合计"],

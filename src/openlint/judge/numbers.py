@@ -652,6 +652,63 @@ def _over_limit(table: Table, r: int, label: str, part_name: str, part_text: str
     return Comparison(got - most, ZERO, build)  # (over its limit: the difference is the excess)
 
 
+@dataclasses.dataclass(frozen=True)
+class Shortfall:
+    """A 绩效 indicator whose result falls short of its target and no reason for it is written."""
+
+    indicator: str
+    target: str
+    result: str
+    location: Location
+
+
+ATTRIBUTES[Shortfall] = {
+    "indicator": lambda ctx, s: s.indicator, "target": lambda ctx, s: s.target, "result": lambda ctx, s: s.result,
+}
+
+# "≥45%", "不低于3000平方米", "≤400元/平方米": a bound and its figure; a result "43.20%", "3200平方米"
+_BOUND = re.compile(r"^(≥|>=|＞＝|不低于|不少于|≤|<=|＜＝|不高于|不超过|不多于)\s*([0-9]+(?:\.[0-9]+)?)\s*(\S*)$")
+_RESULT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(\S*)$")
+_AT_LEAST = ("≥", ">=", "＞＝", "不低于", "不少于")
+
+
+@primitive("shortfalls", 1)
+def shortfalls(ctx: Context, tables: Any) -> list[Shortfall]:
+    """The rows of 绩效 forms (header rows naming 指标值, 实际完成值 and 偏差原因, block by block as
+    in `form_sums`) whose result misses a bound its target states in the same unit (≥45% against
+    43.20%; ≤400元/平方米 against 412元/平方米) with the 偏差原因 cell left blank."""
+    out: list[Shortfall] = []
+    for table in tables if isinstance(tables, (list, tuple)) else [tables]:
+        if not isinstance(table, Table):
+            continue
+        cols: tuple[int, int, int, int] | None = None  # target, result, reason, name
+        for r in range(table.n_rows):
+            texts = row_texts(table, r)
+            target = next((c for c, t in enumerate(texts) if _TARGET_HEADER.search(t)), None)
+            result = next((c for c, t in enumerate(texts) if _RESULT_HEADER.search(t)), None)
+            if target is not None and result is not None:
+                reason = next((c for c, t in enumerate(texts) if "偏差原因" in t), None)
+                name = next((c for c, t in enumerate(texts) if _INDICATOR_NAME.search(t)), 0)
+                cols = (target, result, reason, name) if reason is not None else None
+                continue
+            if cols is None or max(cols) >= len(texts) or table.grid[r][cols[2]].col != cols[2]:
+                continue
+            bound, got = _BOUND.match(texts[cols[0]]), _RESULT.match(texts[cols[1]].rstrip("。"))
+            if bound is None or got is None or bound.group(3) != got.group(2) or texts[cols[2]]:
+                continue
+            limit, value = Decimal(bound.group(2)), Decimal(got.group(1))
+            if (value < limit) if bound.group(1) in _AT_LEAST else (value > limit):
+                at = table.location
+                location = Location(at.file, at.page, table.line_of(r), at.section, table.caption or None,
+                                    texts[cols[3]] or None, "偏差原因", at.sheet)
+                out.append(Shortfall(texts[cols[3]], texts[cols[0]], texts[cols[1]], location))
+    return out
+
+
+_TARGET_HEADER = re.compile(r"^(年度)?(指标值|目标值)$")
+_RESULT_HEADER = re.compile(r"^实际(完成)?值$|^完成值$")
+
+
 # Scores and points are given, not rounded: figures agree to the finest decimal printed.
 _EXACT = Decimal("0.005")
 
