@@ -567,71 +567,98 @@ def _unmarked_groups(part: TablePart, rows: list[Row]) -> bool:
     return False
 
 
-@primitive("form_sums", 3)
-def form_sums(ctx: Context, tables: Any, header: Any, total: Any) -> list[Comparison]:
-    """In a form laid out in blocks, each under a header row of its own (a 绩效自评表: the funds
-    block, then the indicators), the row labelled `total` (总分) against the sum of the figures
-    above it in the column headed `header` (得分, 分值) — the column of the latest header row above
-    each figure. Texts and rates are no figures; a form without that header or row is left alone."""
-    out: list[Comparison] = []
-    for table in tables if isinstance(tables, (list, tuple)) else [tables]:
-        if isinstance(table, Table):
-            out.extend(_form_sums(table, header, total))
-    return out
+def _tables_in(value: Any) -> list[Table]:
+    return [t for t in (value if isinstance(value, (list, tuple)) else [value]) if isinstance(t, Table)]
 
 
-def _form_sums(table: Table, header: Any, total: Any) -> list[Comparison]:
-    out: list[Comparison] = []
-    col: int | None = None
-    name = ""
-    figures: list[str] = []
+def _form_rows(table: Table, *headers: Any) -> Iterator[tuple[int, list[str], tuple[int, ...], list[str]]]:
+    """The rows of a form laid out in blocks, each under a header row of its own (a 绩效自评表: the
+    funds block, then the indicators), as (row, its texts, the column of each of `headers` in its
+    block, the block's header texts). A row naming any of the headers starts a block; a block
+    lacking one of them yields nothing."""
+    block: tuple[tuple[int, ...], list[str]] | None = None
     for r in range(table.n_rows):
         texts = row_texts(table, r)
-        heads = [c for c, t in enumerate(texts) if t and pattern_found(header, t)]
-        if heads:
-            col, name = heads[0], texts[heads[0]]
-            continue
-        if col is None or col >= len(texts):
-            continue
-        text = texts[col]
-        value = parse_amount(text) if "%" not in text else None
-        if pattern_found(total, next((t for t in texts if t), "")):
-            if value is not None and figures:
-                out.append(_form_total(table, r, col, name, text, figures))
-            figures = []
-        elif value is not None:
-            figures.append(text)
+        cols = [next((c for c, t in enumerate(texts) if t and pattern_found(h, t)), None) for h in headers]
+        if any(c is not None for c in cols):
+            block = (tuple(cols), texts) if all(c is not None for c in cols) else None
+        elif block is not None and max(block[0]) < len(texts):
+            yield r, texts, block[0], block[1]
+
+
+def _row_place(table: Table, r: int, row: str | None, column: str | None) -> Location:
+    at = table.location
+    return Location(at.file, at.page, table.line_of(r), at.section, table.caption or None, row, column, at.sheet)
+
+
+def _figure(text: str) -> Decimal | None:
+    """A cell's figure; a rate (94.90%) is none."""
+    return None if "%" in text else parse_amount(text)
+
+
+def _first_text(texts: list[str]) -> str:
+    return next((t for t in texts if t), "")
+
+
+@primitive("form_sums", 3)
+def form_sums(ctx: Context, tables: Any, header: Any, total: Any) -> list[Comparison]:
+    """In a form laid out in blocks (see `_form_rows`), the row labelled `total` (总分) against the
+    sum of the figures above it in the column headed `header` (得分, 分值) — the column of each
+    figure's own block. Texts and rates are no figures; a form without that header or row is left
+    alone."""
+    out: list[Comparison] = []
+    for table in _tables_in(tables):
+        figures: list[str] = []
+        for r, texts, (col,), header_texts in _form_rows(table, header):
+            value = _figure(texts[col])
+            if pattern_found(total, _first_text(texts)):
+                if value is not None and figures:
+                    out.append(_form_total(table, r, header_texts[col], texts[col], figures))
+                figures = []
+            elif value is not None:
+                figures.append(texts[col])
     return out
+
+
+# Scores and points are given, not rounded: figures agree to the finest decimal printed.
+_EXACT = Decimal("0.005")
+
+
+def _form_total(table: Table, r: int, name: str, text: str, figures: list[str]) -> Comparison:
+    value = parse_amount(text)
+    added = sum((parse_amount(f) for f in figures), ZERO)
+    places = max(_decimals(t) for t in [text, *figures])
+    label = squash(table.text(r, 0)) or "合计"
+    location = _row_place(table, r, label, name)
+
+    def build():
+        left = Amount(value, ZERO, None, label, text, location)
+        right = Amount(added, ZERO, None, f"各项{name}之和", f"{added:,.{places}f}")
+        return f"{name}列：", left, [right], False
+
+    return Comparison(value - added, _EXACT if places else ZERO, build)
+
+
+def _decimals(text: str) -> int:
+    return len(text) - text.index(".") - 1 if "." in text else 0
 
 
 @primitive("form_limits", 3)
 def form_limits(ctx: Context, tables: Any, part: Any, whole: Any) -> list[Comparison]:
-    """In a form laid out in blocks (see `form_sums`), each row's figure under the header `part`
+    """In a form laid out in blocks (see `_form_rows`), each row's figure under the header `part`
     (得分) against its figure under the header `whole` (分值): `.holds` when it is no larger. A row
     is named by its cell under 三级指标 (or 指标名称), else its first text; rows without both
     figures, and the 总分 row, are left alone."""
     out: list[Comparison] = []
-    for table in tables if isinstance(tables, (list, tuple)) else [tables]:
-        if not isinstance(table, Table):
-            continue
-        block: tuple[int, int, int, list[str]] | None = None  # part and whole columns, name column, header
-        for r in range(table.n_rows):
-            texts = row_texts(table, r)
-            a = next((c for c, t in enumerate(texts) if t and pattern_found(part, t)), None)
-            b = next((c for c, t in enumerate(texts) if t and pattern_found(whole, t)), None)
-            if a is not None or b is not None:
-                name = next((c for c, t in enumerate(texts) if _INDICATOR_NAME.search(t)), 0)
-                block = (a, b, name, texts) if a is not None and b is not None else None
-                continue
-            if block is None or max(block[0], block[1]) >= len(texts):
-                continue
-            a, b, name, header = block
-            if _FORM_TOTAL.match(next((t for t in texts if t), "")):
+    for table in _tables_in(tables):
+        for r, texts, (a, b), header in _form_rows(table, part, whole):
+            if _FORM_TOTAL.match(_first_text(texts)):
                 continue  # (the total row's excess is the rows' excess again)
-            got, most = (parse_amount(texts[c]) if "%" not in texts[c] else None for c in (a, b))
+            got, most = _figure(texts[a]), _figure(texts[b])
             if got is not None and most is not None and got > most:
-                label = texts[name] or next((t for t in texts if t), "")
-                out.append(_over_limit(table, r, label, header[a], texts[a], got, header[b], texts[b], most))
+                label = texts[_name_column(header)] or _first_text(texts)
+                out.append(_over_limit(_row_place(table, r, label, header[a]), label, header[a], texts[a], got,
+                                       header[b], texts[b], most))
     return out
 
 
@@ -639,11 +666,13 @@ _INDICATOR_NAME = re.compile(r"三级指标|指标名称")
 _FORM_TOTAL = re.compile(r"^(总分|合计|总计)$")
 
 
-def _over_limit(table: Table, r: int, label: str, part_name: str, part_text: str, got: Decimal,
-                whole_name: str, whole_text: str, most: Decimal) -> Comparison:
-    at = table.location
-    location = Location(at.file, at.page, table.line_of(r), at.section, table.caption or None, label, part_name, at.sheet)
+def _name_column(header: list[str]) -> int:
+    """The column naming a form's rows: its 三级指标 (or 指标名称), else the first."""
+    return next((c for c, t in enumerate(header) if _INDICATOR_NAME.search(t)), 0)
 
+
+def _over_limit(location: Location, label: str, part_name: str, part_text: str, got: Decimal,
+                whole_name: str, whole_text: str, most: Decimal) -> Comparison:
     def build():
         left = Amount(got, ZERO, None, f"{label}：{part_name}", part_text, location)
         right = Amount(most, ZERO, None, whole_name, whole_text)
@@ -670,67 +699,30 @@ ATTRIBUTES[Shortfall] = {
 _BOUND = re.compile(r"^(≥|>=|＞＝|不低于|不少于|≤|<=|＜＝|不高于|不超过|不多于)\s*([0-9]+(?:\.[0-9]+)?)\s*(\S*)$")
 _RESULT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(\S*)$")
 _AT_LEAST = ("≥", ">=", "＞＝", "不低于", "不少于")
+_TARGET_HEADER = re.compile(r"^(年度)?(指标值|目标值)$")
+_RESULT_HEADER = re.compile(r"^实际(完成)?值$|^完成值$")
+_REASON_HEADER = re.compile(r"偏差原因")
 
 
 @primitive("shortfalls", 1)
 def shortfalls(ctx: Context, tables: Any) -> list[Shortfall]:
     """The rows of 绩效 forms (header rows naming 指标值, 实际完成值 and 偏差原因, block by block as
-    in `form_sums`) whose result misses a bound its target states in the same unit (≥45% against
+    in `_form_rows`) whose result misses a bound its target states in the same unit (≥45% against
     43.20%; ≤400元/平方米 against 412元/平方米) with the 偏差原因 cell left blank."""
     out: list[Shortfall] = []
-    for table in tables if isinstance(tables, (list, tuple)) else [tables]:
-        if not isinstance(table, Table):
-            continue
-        cols: tuple[int, int, int, int] | None = None  # target, result, reason, name
-        for r in range(table.n_rows):
-            texts = row_texts(table, r)
-            target = next((c for c, t in enumerate(texts) if _TARGET_HEADER.search(t)), None)
-            result = next((c for c, t in enumerate(texts) if _RESULT_HEADER.search(t)), None)
-            if target is not None and result is not None:
-                reason = next((c for c, t in enumerate(texts) if "偏差原因" in t), None)
-                name = next((c for c, t in enumerate(texts) if _INDICATOR_NAME.search(t)), 0)
-                cols = (target, result, reason, name) if reason is not None else None
-                continue
-            if cols is None or max(cols) >= len(texts) or table.grid[r][cols[2]].col != cols[2]:
-                continue
-            bound, got = _BOUND.match(texts[cols[0]]), _RESULT.match(texts[cols[1]].rstrip("。"))
-            if bound is None or got is None or bound.group(3) != got.group(2) or texts[cols[2]]:
+    for table in _tables_in(tables):
+        for r, texts, (target, result, reason), header in _form_rows(table, _TARGET_HEADER, _RESULT_HEADER,
+                                                                      _REASON_HEADER):
+            if table.grid[r][reason].col != reason or texts[reason]:
+                continue  # (a reason given, or a cell spanning the row: no indicator)
+            bound, got = _BOUND.match(texts[target]), _RESULT.match(texts[result].rstrip("。"))
+            if bound is None or got is None or bound.group(3) != got.group(2):
                 continue
             limit, value = Decimal(bound.group(2)), Decimal(got.group(1))
             if (value < limit) if bound.group(1) in _AT_LEAST else (value > limit):
-                at = table.location
-                location = Location(at.file, at.page, table.line_of(r), at.section, table.caption or None,
-                                    texts[cols[3]] or None, "偏差原因", at.sheet)
-                out.append(Shortfall(texts[cols[3]], texts[cols[0]], texts[cols[1]], location))
+                name = texts[_name_column(header)]
+                out.append(Shortfall(name, texts[target], texts[result], _row_place(table, r, name or None, "偏差原因")))
     return out
-
-
-_TARGET_HEADER = re.compile(r"^(年度)?(指标值|目标值)$")
-_RESULT_HEADER = re.compile(r"^实际(完成)?值$|^完成值$")
-
-
-# Scores and points are given, not rounded: figures agree to the finest decimal printed.
-_EXACT = Decimal("0.005")
-
-
-def _form_total(table: Table, r: int, col: int, name: str, text: str, figures: list[str]) -> Comparison:
-    value = parse_amount(text)
-    added = sum((parse_amount(f) for f in figures), ZERO)
-    places = max(_decimals(t) for t in [text, *figures])
-    label = squash(table.text(r, 0)) or "合计"
-    at = table.location
-    location = Location(at.file, at.page, table.line_of(r), at.section, table.caption or None, label, name, at.sheet)
-
-    def build():
-        left = Amount(value, ZERO, None, label, text, location)
-        right = Amount(added, ZERO, None, f"各项{name}之和", f"{added:,.{places}f}")
-        return f"{name}列：", left, [right], False
-
-    return Comparison(value - added, _EXACT if places else ZERO, build)
-
-
-def _decimals(text: str) -> int:
-    return len(text) - text.index(".") - 1 if "." in text else 0
 
 
 @primitive("line_sums", 1)
